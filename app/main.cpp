@@ -1,0 +1,35 @@
+// gridkeeper: the command center's single binary.
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "app/cli.hpp"
+
+namespace {
+const char* kUsage =
+    "usage:\n"
+    "  gridkeeper check-grids FILE.geojson\n"
+    "  gridkeeper route --grids FILE.geojson [--id-property NAME] [--crs wgs84|gcj02|bd09]\n";
+}
+
+int main(int argc, char** argv) {
+  using namespace gridkeeper::app;
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  try {
+    if (command == "route") return run_route(argc, argv);
+    if (command == "check-grids") return run_check_grids(argc, argv);
+    std::cerr << "gridkeeper: unknown command " << command << "\n" << kUsage;
+    return 2;
+  } catch (const UsageError& e) {
+    std::cerr << "gridkeeper " << command << ": " << e.what() << "\n" << kUsage;
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "gridkeeper " << command << ": " << e.what() << "\n";
+    return 1;
+  }
+}
