@@ -1,0 +1,553 @@
+#include "dispatch/center.hpp"
+
+#include <cmath>
+
+#include "dispatch/lifecycle.hpp"
+#include "dispatch/policy.hpp"
+
+namespace gridkeeper::dispatch {
+
+namespace {
+constexpr std::size_t kMaxTitle = 200, kMaxText = 4000, kMaxShort = 200;
+
+template <class T>
+Result<T> wait_for(const std::function<void(std::function<void(Result<T>)>)>& start) {
+  auto promise = std::make_shared<std::promise<Result<T>>>();
+  auto future = promise->get_future();
+  start([promise](Result<T> r) { promise->set_value(std::move(r)); });
+  return future.get();
+}
+
+Status check_text(const std::string& value, std::size_t limit, const char* field) {
+  if (value.size() > limit)
+    return make_error(ErrorCode::invalid_value, std::string(field) + " is longer than " + std::to_string(limit) + " bytes",
+                      field);
+  return std::nullopt;
+}
+}  // namespace
+
+Center::Center(Ledger& ledger, const Clock& clock, Options options)
+    : ledger_(ledger), clock_(clock), options_(std::move(options)) {}
+
+Center::~Center() = default;
+
+void Center::start() {
+  LedgerState state = ledger_.load();
+  std::lock_guard lock(mutex_);
+  for (auto& j : state.jurisdictions) jurisdictions_[j.code] = std::move(j);
+  for (auto& g : state.grids) grids_[g.code] = std::move(g);
+  for (auto& w : state.workers) workers_[w.id] = std::move(w);
+  for (auto& c : state.categories) categories_[c.id] = std::move(c);
+  for (auto& c : state.open_cases) {
+    if (!c.assignee.empty()) ++load_[c.assignee];
+    open_[c.id] = std::move(c);
+  }
+  next_id_ = state.max_case_id + 1;
+  index_.replace(geo::GridIndex::build(std::move(state.grid_shapes), options_.index));
+}
+
+Center::Location Center::locate(const std::string& grid) const {
+  Location loc;
+  auto g = grids_.find(grid);
+  if (g == grids_.end()) return loc;
+  std::string code = g->second.community;
+  for (int depth = 0; depth < 8 && !code.empty(); ++depth) {
+    auto j = jurisdictions_.find(code);
+    if (j == jurisdictions_.end()) break;
+    switch (j->second.level) {
+      case Level::community: loc.community = code; break;
+      case Level::street: loc.street = code; break;
+      case Level::district: loc.district = code; break;
+      case Level::grid: break;
+    }
+    code = j->second.parent;
+  }
+  if (loc.community.empty()) loc.community = g->second.community;
+  return loc;
+}
+
+bool Center::in_scope_locked(const std::string& scope, const std::string& code) const {
+  if (scope.empty()) return true;
+  std::string at = code;
+  for (int depth = 0; depth < 8 && !at.empty(); ++depth) {
+    if (at == scope) return true;
+    if (auto g = grids_.find(at); g != grids_.end()) {
+      at = g->second.community;
+      continue;
+    }
+    auto j = jurisdictions_.find(at);
+    if (j == jurisdictions_.end()) return false;
+    at = j->second.parent;
+  }
+  return false;
+}
+
+bool Center::in_scope(const std::string& scope, const std::string& code) const {
+  std::lock_guard lock(mutex_);
+  return in_scope_locked(scope, code);
+}
+
+bool Center::case_visible_locked(const Case& c, const Actor& actor) const {
+  switch (actor.role) {
+    case Role::system:
+    case Role::admin: return actor.scope.empty() || in_scope_locked(actor.scope, c.grid);
+    case Role::worker: return !actor.worker_id.empty() && c.assignee == actor.worker_id;
+    case Role::operator_:
+    case Role::supervisor:
+      if (actor.scope.empty()) return true;
+      if (c.grid.empty()) return false;
+      return c.grid == actor.scope || c.community == actor.scope || c.street == actor.scope ||
+             c.district == actor.scope || in_scope_locked(actor.scope, c.grid);
+  }
+  return false;
+}
+
+bool Center::case_visible(const Case& c, const Actor& actor) const {
+  std::lock_guard lock(mutex_);
+  return case_visible_locked(c, actor);
+}
+
+Result<RouteAnswer> Center::route(geo::Point p, geo::Crs crs) const {
+  if (!std::isfinite(p.lon) || !std::isfinite(p.lat) || p.lon < -180 || p.lon > 180)
+    return make_error(ErrorCode::invalid_value, "longitude must be a number between -180 and 180", "lon");
+  if (p.lat < -90 || p.lat > 90)
+    return make_error(ErrorCode::invalid_value, "latitude must be a number between -90 and 90", "lat");
+  const auto index = index_.current();
+  if (!index) return make_error(ErrorCode::not_in_any_grid, "no grids are loaded");
+  const auto r = index->route(geo::to_wgs84(p, crs));
+  if (!r.found()) return make_error(ErrorCode::not_in_any_grid, "no grid contains this location", "lon");
+  RouteAnswer answer;
+  answer.grid = index->code(static_cast<std::size_t>(r.grid));
+  answer.snapped = r.snapped;
+  answer.distance_m = r.distance_m;
+  std::lock_guard lock(mutex_);
+  const auto loc = locate(answer.grid);
+  answer.community = loc.community;
+  answer.street = loc.street;
+  answer.district = loc.district;
+  if (auto g = grids_.find(answer.grid); g != grids_.end()) answer.owner = g->second.owner;
+  return answer;
+}
+
+CaseEvent Center::event_for(const Case& c, std::string type, const Actor& actor, CaseState from, std::string note,
+                            std::string reason) const {
+  CaseEvent e;
+  e.case_id = c.id;
+  e.at = c.updated_at;
+  e.type = std::move(type);
+  e.actor = actor.label();
+  e.from_state = from;
+  e.to_state = c.state;
+  e.assignee = c.assignee;
+  e.note = std::move(note);
+  e.reason = std::move(reason);
+  return e;
+}
+
+void Center::set_assignee_locked(Case& c, const WorkerId& worker) {
+  if (c.assignee == worker) return;
+  if (!c.assignee.empty() && --load_[c.assignee] <= 0) load_.erase(c.assignee);
+  c.assignee = worker;
+  if (!worker.empty()) ++load_[worker];
+}
+
+void Center::submit_locked(Change change, std::vector<CaseNotice> notices, std::function<void(Status)> done) {
+  ++in_flight_;
+  ledger_.write(std::move(change), [this, notices = std::move(notices), done = std::move(done)](Status status) {
+    --in_flight_;
+    if (!status) publish(notices);
+    done(std::move(status));
+  });
+}
+
+void Center::publish(const std::vector<CaseNotice>& notices) {
+  std::vector<Subscriber> subscribers;
+  {
+    std::lock_guard lock(subscribers_mutex_);
+    for (const auto& [id, s] : subscribers_) subscribers.push_back(s);
+  }
+  for (const auto& n : notices)
+    for (const auto& s : subscribers) s(n);
+}
+
+int Center::subscribe(Subscriber subscriber) {
+  std::lock_guard lock(subscribers_mutex_);
+  const int id = next_subscriber_++;
+  subscribers_[id] = std::move(subscriber);
+  return id;
+}
+
+void Center::unsubscribe(int id) {
+  std::lock_guard lock(subscribers_mutex_);
+  subscribers_.erase(id);
+}
+
+void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback done) {
+  if (actor.role == Role::worker || actor.role == Role::supervisor)
+    return done(make_error(ErrorCode::forbidden, "a " + std::string(to_string(actor.role)) + " may not take in cases"));
+  for (auto [value, limit, field] : {std::tuple{&req.title, kMaxTitle, "title"}, {&req.description, kMaxText, "description"},
+                                     {&req.address, kMaxShort, "address"}, {&req.source, kMaxShort, "source"},
+                                     {&req.reporter.name, kMaxShort, "reporter.name"},
+                                     {&req.reporter.phone, kMaxShort, "reporter.phone"}})
+    if (auto e = check_text(*value, limit, field)) return done(std::move(*e));
+  if (req.title.empty()) return done(make_error(ErrorCode::invalid_value, "a case needs a title", "title"));
+  auto where = route({req.lon, req.lat}, req.crs);
+  if (!where) {
+    auto e = where.error();
+    if (e.code == ErrorCode::not_in_any_grid) e.code = ErrorCode::invalid_value, e.message = "no grid contains this location (not_in_any_grid)";
+    return done(std::move(e));
+  }
+  if (in_flight_.load() >= options_.max_in_flight)
+    return done(make_error(ErrorCode::overloaded, "the command center is busy; try again shortly"));
+  const geo::Point wgs = geo::to_wgs84({req.lon, req.lat}, req.crs);
+
+  std::lock_guard lock(mutex_);
+  auto category = categories_.find(req.category);
+  if (category == categories_.end())
+    return done(make_error(ErrorCode::invalid_value, "unknown category " + req.category, "category"));
+  if (!actor.scope.empty() && !in_scope_locked(actor.scope, where->grid))
+    return done(make_error(ErrorCode::forbidden, "this location is outside your jurisdiction", "lon"));
+  const Millis now = clock_.now();
+  Case c;
+  c.id = next_id_++;
+  c.urgency = req.urgency;
+  c.category = req.category;
+  c.title = req.title;
+  c.description = req.description;
+  c.address = req.address;
+  c.source = req.source.empty() ? "operator" : req.source;
+  c.reporter = req.reporter;
+  c.lon = wgs.lon;
+  c.lat = wgs.lat;
+  c.grid = where->grid;
+  c.community = where->community;
+  c.street = where->street;
+  c.district = where->district;
+  c.created_at = c.updated_at = now;
+  Change change;
+  CaseNotice notice{"case.created", {}, {}};
+  change.events.push_back(event_for(c, "created", actor, CaseState::reported, {}, "taken in from " + c.source));
+
+  // Registered and dispatched at once: the case has a location and so a grid.
+  const auto assignment = choose_assignee(grids_.at(c.grid), workers_, [this](const WorkerId& w) {
+    auto it = load_.find(w);
+    return it == load_.end() ? 0 : it->second;
+  });
+  set_assignee_locked(c, assignment.worker);
+  c.state = CaseState::dispatched;
+  const auto due = due_times(category->second, c.urgency, now);
+  c.accept_by = due.accept_by;
+  c.resolve_by = due.resolve_by;
+  change.events.push_back(event_for(c, "register", actor, CaseState::reported, {}, assignment.reason));
+  open_[c.id] = c;
+  change.cases.push_back(c);
+  notice.current = c;
+  notice.events = change.events;
+  submit_locked(std::move(change), {std::move(notice)}, [this, c, done = std::move(done)](Status status) {
+    if (status) {
+      std::lock_guard lock(mutex_);
+      if (auto it = open_.find(c.id); it != open_.end() && it->second.version == c.version) {
+        set_assignee_locked(it->second, {});
+        open_.erase(it);
+      }
+      return done(std::move(*status));
+    }
+    done(c);
+  });
+}
+
+void Center::transition(CaseId id, const TransitionRequest& req, const Actor& actor, CaseCallback done) {
+  if (auto e = check_text(req.note, kMaxText, "note")) return done(std::move(*e));
+  std::unique_lock lock(mutex_);
+  auto it = open_.find(id);
+  if (it == open_.end()) {
+    lock.unlock();
+    // Closed or cancelled cases are kept only in storage; every action on them is illegal.
+    auto stored = ledger_.find_case(id);
+    if (!stored || !case_visible(*stored, actor))
+      return done(make_error(ErrorCode::not_found, "no case " + std::to_string(id)));
+    auto check = check_transition(*stored, req.action, actor.role, req.version);
+    if (!check) return done(check.error());
+    return done(make_error(ErrorCode::illegal_transition, "case " + std::to_string(id) + " is " +
+                                                              std::string(to_string(stored->state))));
+  }
+  Case& c = it->second;
+  if (!case_visible_locked(c, actor)) return done(make_error(ErrorCode::not_found, "no case " + std::to_string(id)));
+  auto next = check_transition(c, req.action, actor.role, req.version);
+  if (!next) return done(next.error());
+  if (req.action == Action::reassign && actor.role == Role::supervisor && c.tier == Tier::worker)
+    return done(make_error(ErrorCode::forbidden, "a supervisor re-dispatches only escalated cases", "action"));
+  if (in_flight_.load() >= options_.max_in_flight)
+    return done(make_error(ErrorCode::overloaded, "the command center is busy; try again shortly"));
+
+  const Case before = c;
+  const Millis now = clock_.now();
+  std::string reason;
+  WorkerId assignee = c.assignee;
+  const auto category = categories_.find(c.category);
+  switch (req.action) {
+    case Action::register_case:
+    case Action::reassign: {
+      if (req.assignee && !req.assignee->empty()) {
+        auto w = workers_.find(*req.assignee);
+        if (w == workers_.end())
+          return done(make_error(ErrorCode::invalid_value, "unknown worker " + *req.assignee, "assignee_id"));
+        if (actor.scope.size() && !in_scope_locked(actor.scope, w->second.community))
+          return done(make_error(ErrorCode::forbidden, "worker " + *req.assignee + " is outside your jurisdiction",
+                                 "assignee_id"));
+        assignee = *req.assignee;
+        reason = "chosen by " + actor.label();
+      } else {
+        auto g = grids_.find(c.grid);
+        if (g == grids_.end())
+          return done(make_error(ErrorCode::invalid_value, "the case has no grid; name a worker", "assignee_id"));
+        auto a = choose_assignee(g->second, workers_, [this](const WorkerId& w) {
+          auto l = load_.find(w);
+          return l == load_.end() ? 0 : l->second;
+        });
+        assignee = a.worker;
+        reason = a.reason;
+      }
+      if (req.action == Action::reassign && assignee == c.assignee && c.state != CaseState::reported)
+        return done(make_error(ErrorCode::conflict, "case " + std::to_string(id) + " is already with " +
+                                                        (assignee.empty() ? "the unassigned queue" : assignee),
+                               "assignee_id"));
+      c.return_reason.clear();
+      if (category != categories_.end()) c.accept_by = due_times(category->second, c.urgency, now).accept_by;
+      c.accepted_at.reset();
+      break;
+    }
+    case Action::accept:
+      if (c.assignee != actor.worker_id)
+        return done(make_error(ErrorCode::forbidden, "case " + std::to_string(id) + " is not yours"));
+      c.accepted_at = now;
+      break;
+    case Action::resolve:
+      if (c.assignee != actor.worker_id)
+        return done(make_error(ErrorCode::forbidden, "case " + std::to_string(id) + " is not yours"));
+      c.resolved_at = now;
+      break;
+    case Action::return_case:
+      if (req.note.empty())
+        return done(make_error(ErrorCode::invalid_value, "returning a case needs a reason in note", "note"));
+      c.return_reason = req.note;
+      reason = req.note;
+      assignee.clear();
+      break;
+    case Action::close: c.closed_at = now; break;
+    case Action::reopen:
+      ++c.rework_count;
+      if (category != categories_.end()) {
+        const auto due = due_times(category->second, c.urgency, now);
+        c.accept_by = due.accept_by;
+        c.resolve_by = due.resolve_by;
+      }
+      c.accepted_at.reset();
+      c.resolved_at.reset();
+      reason = "rework " + std::to_string(c.rework_count);
+      break;
+    case Action::cancel: c.closed_at = now; break;
+  }
+  set_assignee_locked(c, assignee);
+  c.state = next.value();
+  c.version += 1;
+  c.updated_at = now;
+  Change change;
+  change.events.push_back(event_for(c, std::string(to_string(req.action)), actor, before.state, req.note, reason));
+  change.cases.push_back(c);
+  CaseNotice notice{"case.updated", c, change.events};
+  const Case after = c;
+  if (!c.open()) {
+    set_assignee_locked(c, {});
+    open_.erase(it);
+  }
+  submit_locked(std::move(change), {std::move(notice)}, [this, before, after, done = std::move(done)](Status status) {
+    if (status) {
+      // Storage refused the change: put the case back as it was, unless it moved on.
+      std::lock_guard lock(mutex_);
+      auto it = open_.find(before.id);
+      if (it == open_.end() || it->second.version == after.version) {
+        if (it != open_.end()) set_assignee_locked(it->second, {});
+        Case restored = before;
+        const WorkerId who = restored.assignee;
+        restored.assignee.clear();
+        auto& slot = open_[before.id] = restored;
+        set_assignee_locked(slot, who);
+      }
+      return done(std::move(*status));
+    }
+    done(after);
+  });
+}
+
+void Center::reassign_grid(const std::string& grid_code, const WorkerId& owner, const WorkerId& backup,
+                           const Actor& actor, std::function<void(Result<Grid>)> done) {
+  if (actor.role != Role::admin && actor.role != Role::operator_ && actor.role != Role::system)
+    return done(make_error(ErrorCode::forbidden, "only an admin or operator may change a grid's posts"));
+  std::lock_guard lock(mutex_);
+  auto g = grids_.find(grid_code);
+  if (g == grids_.end() || !in_scope_locked(actor.scope, grid_code))
+    return done(make_error(ErrorCode::not_found, "no grid " + grid_code));
+  for (auto [id, field] : {std::pair{&owner, "owner_id"}, {&backup, "backup_id"}})
+    if (!id->empty() && !workers_.count(*id))
+      return done(make_error(ErrorCode::invalid_value, "unknown worker " + *id, field));
+  if (owner.empty()) return done(make_error(ErrorCode::invalid_value, "a grid needs an owner", "owner_id"));
+  if (owner == backup)
+    return done(make_error(ErrorCode::invalid_value, "owner and backup must be different workers", "backup_id"));
+  const Millis now = clock_.now();
+  Grid& grid = g->second;
+  const Grid before = grid;
+  Change change;
+  for (auto [old_id, new_id, is_backup] : {std::tuple{before.owner, owner, false}, {before.backup, backup, true}}) {
+    if (old_id == new_id) continue;
+    if (!old_id.empty()) change.post_terms_closed.push_back({grid_code, old_id, is_backup, 0, now});
+    if (!new_id.empty()) change.post_terms_opened.push_back({grid_code, new_id, is_backup, now, std::nullopt});
+  }
+  grid.owner = owner;
+  grid.backup = backup;
+  change.grids.push_back(grid);
+  // Hand the grid's open cases held by outgoing post holders (or waiting unassigned) to
+  // whoever the assignment rule now picks.
+  std::vector<CaseNotice> notices;
+  for (auto& [id, c] : open_) {
+    if (c.grid != grid_code || c.state == CaseState::reported) continue;
+    const bool held_by_outgoing = (!c.assignee.empty() && ((c.assignee == before.owner && before.owner != owner) ||
+                                                           (c.assignee == before.backup && before.backup != backup)));
+    if (!held_by_outgoing && !c.assignee.empty()) continue;
+    auto a = choose_assignee(grid, workers_, [this](const WorkerId& w) {
+      auto l = load_.find(w);
+      return l == load_.end() ? 0 : l->second;
+    });
+    if (a.worker == c.assignee) continue;
+    const CaseState from = c.state;
+    set_assignee_locked(c, a.worker);
+    if (c.state == CaseState::accepted) c.accepted_at.reset();
+    c.state = CaseState::dispatched;
+    if (auto cat = categories_.find(c.category); cat != categories_.end())
+      c.accept_by = due_times(cat->second, c.urgency, now).accept_by;
+    c.version += 1;
+    c.updated_at = now;
+    auto e = event_for(c, "handover", actor, from, {}, "grid " + grid_code + " posts changed: " + a.reason);
+    change.cases.push_back(c);
+    change.events.push_back(e);
+    notices.push_back({"case.updated", c, {e}});
+  }
+  submit_locked(std::move(change), std::move(notices), [grid, done = std::move(done)](Status status) {
+    if (status) return done(std::move(*status));
+    done(grid);
+  });
+}
+
+void Center::set_worker_status(const WorkerId& worker, DutyStatus status, const Actor& actor,
+                               std::function<void(Result<Worker>)> done) {
+  std::lock_guard lock(mutex_);
+  auto w = workers_.find(worker);
+  if (w == workers_.end()) return done(make_error(ErrorCode::not_found, "no worker " + worker));
+  const bool self = actor.role == Role::worker && actor.worker_id == worker;
+  const bool manager = (actor.role == Role::admin || actor.role == Role::operator_ || actor.role == Role::system ||
+                        actor.role == Role::supervisor) &&
+                       in_scope_locked(actor.scope, w->second.community);
+  if (!self && !manager) {
+    if (actor.role == Role::worker) return done(make_error(ErrorCode::forbidden, "a worker may set only its own status"));
+    return done(make_error(ErrorCode::not_found, "no worker " + worker));
+  }
+  w->second.status = status;
+  Change change;
+  change.workers.push_back(w->second);
+  submit_locked(std::move(change), {}, [updated = w->second, done = std::move(done)](Status s) {
+    if (s) return done(std::move(*s));
+    done(updated);
+  });
+}
+
+Result<Case> Center::intake_and_wait(const IntakeRequest& request, const Actor& actor) {
+  return wait_for<Case>([&](auto cb) { intake(request, actor, std::move(cb)); });
+}
+Result<Case> Center::transition_and_wait(CaseId id, const TransitionRequest& request, const Actor& actor) {
+  return wait_for<Case>([&](auto cb) { transition(id, request, actor, std::move(cb)); });
+}
+Result<Grid> Center::reassign_grid_and_wait(const std::string& grid, const WorkerId& owner, const WorkerId& backup,
+                                            const Actor& actor) {
+  return wait_for<Grid>([&](auto cb) { reassign_grid(grid, owner, backup, actor, std::move(cb)); });
+}
+Result<Worker> Center::set_worker_status_and_wait(const WorkerId& worker, DutyStatus status, const Actor& actor) {
+  return wait_for<Worker>([&](auto cb) { set_worker_status(worker, status, actor, std::move(cb)); });
+}
+
+Result<Case> Center::get_case(CaseId id, const Actor& actor) const {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = open_.find(id); it != open_.end()) {
+      if (!case_visible_locked(it->second, actor)) return make_error(ErrorCode::not_found, "no case " + std::to_string(id));
+      return it->second;
+    }
+  }
+  auto stored = ledger_.find_case(id);
+  if (!stored || !case_visible(*stored, actor)) return make_error(ErrorCode::not_found, "no case " + std::to_string(id));
+  return *stored;
+}
+
+std::vector<CaseEvent> Center::case_events(CaseId id) const { return ledger_.case_events(id); }
+
+std::vector<Case> Center::find_cases(CaseQuery query, const Actor& actor) const {
+  query.limit = std::clamp(query.limit, 1, 500);
+  if (actor.role == Role::worker) {
+    if (actor.worker_id.empty()) return {};
+    query.assignee = actor.worker_id;
+  } else if (!actor.scope.empty()) {
+    if (query.scope.empty()) query.scope = actor.scope;
+    else if (!in_scope(actor.scope, query.scope)) return {};
+  }
+  return ledger_.find_cases(query);
+}
+
+std::vector<Grid> Center::grids(const Actor& actor) const {
+  std::lock_guard lock(mutex_);
+  std::vector<Grid> out;
+  for (const auto& [code, g] : grids_) {
+    if (actor.role == Role::worker) {
+      if (g.owner != actor.worker_id && g.backup != actor.worker_id) continue;
+    } else if (!in_scope_locked(actor.scope, code)) {
+      continue;
+    }
+    out.push_back(g);
+  }
+  return out;
+}
+
+std::vector<Worker> Center::workers(const Actor& actor) const {
+  std::lock_guard lock(mutex_);
+  std::vector<Worker> out;
+  for (const auto& [id, w] : workers_) {
+    if (actor.role == Role::worker ? id != actor.worker_id : !in_scope_locked(actor.scope, w.community)) continue;
+    out.push_back(w);
+  }
+  return out;
+}
+
+std::vector<Category> Center::categories() const {
+  std::lock_guard lock(mutex_);
+  std::vector<Category> out;
+  for (const auto& [id, c] : categories_) out.push_back(c);
+  return out;
+}
+
+std::optional<Jurisdiction> Center::jurisdiction(const std::string& code) const {
+  std::lock_guard lock(mutex_);
+  auto it = jurisdictions_.find(code);
+  if (it == jurisdictions_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::size_t Center::open_case_count() const {
+  std::lock_guard lock(mutex_);
+  return open_.size();
+}
+
+int Center::open_cases_of(const WorkerId& worker) const {
+  std::lock_guard lock(mutex_);
+  auto it = load_.find(worker);
+  return it == load_.end() ? 0 : it->second;
+}
+
+}  // namespace gridkeeper::dispatch

@@ -1,0 +1,144 @@
+#pragma once
+// Center: the command-center service. Intake (route, assign, set deadlines, persist,
+// publish), transitions, grid post reassignment and duty status. It keeps the open cases
+// and the organisation in memory, reaches storage through the Ledger port, and publishes
+// every stored change to its subscribers in commit order.
+#include <atomic>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "dispatch/clock.hpp"
+#include "dispatch/errors.hpp"
+#include "dispatch/ledger.hpp"
+#include "dispatch/model.hpp"
+#include "geo/crs.hpp"
+#include "geo/grid_index.hpp"
+
+namespace gridkeeper::dispatch {
+
+struct IntakeRequest {
+  double lon = 0, lat = 0;
+  geo::Crs crs = geo::Crs::wgs84;
+  std::string category;
+  Urgency urgency = Urgency::yellow;
+  std::string title, description, address;
+  std::string source = "operator";
+  Reporter reporter;
+};
+
+struct TransitionRequest {
+  Action action = Action::accept;
+  std::int64_t version = 0;
+  std::string note;
+  std::optional<WorkerId> assignee;  // reassign / register: the chosen worker
+};
+
+// Where a location belongs.
+struct RouteAnswer {
+  std::string grid, community, street, district;
+  WorkerId owner;
+  bool snapped = false;
+  double distance_m = 0;
+};
+
+// Published once a change is durable.
+struct CaseNotice {
+  std::string type;  // case.created | case.updated
+  Case current;
+  std::vector<CaseEvent> events;  // the events this change appended
+};
+
+class Center {
+ public:
+  struct Options {
+    geo::GridIndex::Options index;
+    std::size_t max_in_flight = 50'000;  // changes queued for storage before intake is refused
+  };
+  using CaseCallback = std::function<void(Result<Case>)>;
+  using Subscriber = std::function<void(const CaseNotice&)>;
+
+  Center(Ledger& ledger, const Clock& clock, Options options);
+  Center(Ledger& ledger, const Clock& clock) : Center(ledger, clock, Options{}) {}
+  ~Center();
+
+  // Reads the organisation and open cases from the ledger and builds the grid index.
+  void start();
+
+  // `done` runs once the change is durable (on the ledger's thread) or at once on error.
+  void intake(const IntakeRequest& request, const Actor& actor, CaseCallback done);
+  void transition(CaseId id, const TransitionRequest& request, const Actor& actor, CaseCallback done);
+  void reassign_grid(const std::string& grid, const WorkerId& owner, const WorkerId& backup, const Actor& actor,
+                     std::function<void(Result<Grid>)> done);
+  void set_worker_status(const WorkerId& worker, DutyStatus status, const Actor& actor,
+                         std::function<void(Result<Worker>)> done);
+
+  // Blocking conveniences for tools, tests and benchmarks.
+  Result<Case> intake_and_wait(const IntakeRequest& request, const Actor& actor);
+  Result<Case> transition_and_wait(CaseId id, const TransitionRequest& request, const Actor& actor);
+  Result<Grid> reassign_grid_and_wait(const std::string& grid, const WorkerId& owner, const WorkerId& backup,
+                                      const Actor& actor);
+  Result<Worker> set_worker_status_and_wait(const WorkerId& worker, DutyStatus status, const Actor& actor);
+
+  Result<RouteAnswer> route(geo::Point p, geo::Crs crs = geo::Crs::wgs84) const;
+
+  // Reads (scoped to the actor; cases outside the scope are not found).
+  Result<Case> get_case(CaseId id, const Actor& actor) const;
+  std::vector<CaseEvent> case_events(CaseId id) const;
+  std::vector<Case> find_cases(CaseQuery query, const Actor& actor) const;
+  std::vector<Grid> grids(const Actor& actor) const;
+  std::vector<Worker> workers(const Actor& actor) const;
+  std::vector<Category> categories() const;
+  std::optional<Jurisdiction> jurisdiction(const std::string& code) const;
+  std::shared_ptr<const geo::GridIndex> grid_index() const { return index_.current(); }
+  std::size_t open_case_count() const;
+  int open_cases_of(const WorkerId& worker) const;
+
+  // Whether `code` lies in the subtree of `scope` (empty scope: everything).
+  bool in_scope(const std::string& scope, const std::string& code) const;
+  bool case_visible(const Case& c, const Actor& actor) const;
+
+  // Subscribers run on the ledger's thread, in commit order; they must not block.
+  int subscribe(Subscriber subscriber);
+  void unsubscribe(int id);
+
+ private:
+  struct Location {
+    std::string community, street, district;
+  };
+  Location locate(const std::string& grid) const;  // needs mutex_
+  bool in_scope_locked(const std::string& scope, const std::string& code) const;
+  bool case_visible_locked(const Case& c, const Actor& actor) const;
+  void set_assignee_locked(Case& c, const WorkerId& worker);
+  void submit_locked(Change change, std::vector<CaseNotice> notices, std::function<void(Status)> done);
+  void publish(const std::vector<CaseNotice>& notices);
+  CaseEvent event_for(const Case& c, std::string type, const Actor& actor, CaseState from, std::string note,
+                      std::string reason) const;
+
+  Ledger& ledger_;
+  const Clock& clock_;
+  Options options_;
+  geo::GridIndexHolder index_;
+
+  mutable std::mutex mutex_;
+  std::map<std::string, Jurisdiction> jurisdictions_;
+  std::map<std::string, Grid> grids_;
+  std::map<WorkerId, Worker> workers_;
+  std::map<std::string, Category> categories_;
+  std::unordered_map<CaseId, Case> open_;
+  std::map<WorkerId, int> load_;
+  CaseId next_id_ = 1;
+
+  std::atomic<std::size_t> in_flight_{0};
+  mutable std::mutex subscribers_mutex_;
+  std::map<int, Subscriber> subscribers_;
+  int next_subscriber_ = 1;
+};
+
+}  // namespace gridkeeper::dispatch

@@ -1,0 +1,47 @@
+#include "dispatch/policy.hpp"
+
+namespace gridkeeper::dispatch {
+
+namespace {
+bool on_duty(const std::map<WorkerId, Worker>& workers, const WorkerId& id) {
+  if (id.empty()) return false;
+  auto it = workers.find(id);
+  return it != workers.end() && it->second.status == DutyStatus::on_duty;
+}
+std::string status_of(const std::map<WorkerId, Worker>& workers, const WorkerId& id) {
+  auto it = workers.find(id);
+  return it == workers.end() ? "unknown" : std::string(to_string(it->second.status));
+}
+}  // namespace
+
+Assignment choose_assignee(const Grid& grid, const std::map<WorkerId, Worker>& workers,
+                           const std::function<int(const WorkerId&)>& open_cases) {
+  if (on_duty(workers, grid.owner)) return {grid.owner, "owner (A post) of grid " + grid.code};
+  const std::string owner_note =
+      grid.owner.empty() ? "grid " + grid.code + " has no owner"
+                         : "owner " + grid.owner + " is " + status_of(workers, grid.owner);
+  if (on_duty(workers, grid.backup)) return {grid.backup, "backup (B post) of grid " + grid.code + ": " + owner_note};
+  const std::string backup_note =
+      grid.backup.empty() ? "no backup" : "backup " + grid.backup + " is " + status_of(workers, grid.backup);
+  const Worker* best = nullptr;
+  int best_load = 0;
+  for (const auto& [id, w] : workers) {
+    if (w.community != grid.community || w.status != DutyStatus::on_duty) continue;
+    const int load = open_cases(id);
+    if (!best || load < best_load) {
+      best = &w;
+      best_load = load;
+    }
+  }
+  if (best)
+    return {best->id, "least-loaded on-duty worker of community " + grid.community + " (" + std::to_string(best_load) +
+                          " open cases): " + owner_note + ", " + backup_note};
+  return {{}, "unassigned queue of community " + grid.community + ": no worker on duty"};
+}
+
+DueTimes due_times(const Category& category, Urgency urgency, Millis from) {
+  const auto& d = category.deadlines(urgency);
+  return {from + d.accept_s * 1000, from + d.resolve_s * 1000};
+}
+
+}  // namespace gridkeeper::dispatch

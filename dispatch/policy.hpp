@@ -1,0 +1,29 @@
+#pragma once
+// Assignment and deadlines: who gets a case and by when it must be accepted and resolved.
+#include <functional>
+#include <map>
+#include <string>
+
+#include "dispatch/model.hpp"
+
+namespace gridkeeper::dispatch {
+
+struct Assignment {
+  WorkerId worker;  // empty: the community's unassigned queue
+  std::string reason;
+};
+
+// The grid's owner (A post) when on duty; else its backup (B post) when on duty; else the
+// least-loaded on-duty worker of the grid's community (ties: smallest id); else the
+// community's unassigned queue. `open_cases` gives a worker's current load.
+Assignment choose_assignee(const Grid& grid, const std::map<WorkerId, Worker>& workers,
+                           const std::function<int(const WorkerId&)>& open_cases);
+
+// Accept and resolve deadlines counted from `from` for the category and urgency.
+struct DueTimes {
+  Millis accept_by = 0;
+  Millis resolve_by = 0;
+};
+DueTimes due_times(const Category& category, Urgency urgency, Millis from);
+
+}  // namespace gridkeeper::dispatch
