@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "dispatch/escalation.hpp"
 #include "dispatch/lifecycle.hpp"
 #include "dispatch/policy.hpp"
 
@@ -40,6 +41,7 @@ void Center::start() {
   for (auto& c : state.categories) categories_[c.id] = std::move(c);
   for (auto& c : state.open_cases) {
     if (!c.assignee.empty()) ++load_[c.assignee];
+    schedule_locked(c);
     open_[c.id] = std::move(c);
   }
   next_id_ = state.max_case_id + 1;
@@ -235,11 +237,10 @@ void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback d
   });
   set_assignee_locked(c, assignment.worker);
   c.state = CaseState::dispatched;
-  const auto due = due_times(category->second, c.urgency, now);
-  c.accept_by = due.accept_by;
-  c.resolve_by = due.resolve_by;
+  start_clocks(c, category->second, now);
   change.events.push_back(event_for(c, "register", actor, CaseState::reported, {}, assignment.reason));
   open_[c.id] = c;
+  schedule_locked(c);
   change.cases.push_back(c);
   notice.current = c;
   notice.events = change.events;
@@ -313,7 +314,7 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
                                                         (assignee.empty() ? "the unassigned queue" : assignee),
                                "assignee_id"));
       c.return_reason.clear();
-      if (category != categories_.end()) c.accept_by = due_times(category->second, c.urgency, now).accept_by;
+      if (category != categories_.end()) start_clocks(c, category->second, now, Clocks::accept_only);
       c.accepted_at.reset();
       break;
     }
@@ -321,6 +322,7 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
       if (c.assignee != actor.worker_id)
         return done(make_error(ErrorCode::forbidden, "case " + std::to_string(id) + " is not yours"));
       c.accepted_at = now;
+      c.warned = false;  // the resolution clock applies from now on
       break;
     case Action::resolve:
       if (c.assignee != actor.worker_id)
@@ -337,11 +339,7 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
     case Action::close: c.closed_at = now; break;
     case Action::reopen:
       ++c.rework_count;
-      if (category != categories_.end()) {
-        const auto due = due_times(category->second, c.urgency, now);
-        c.accept_by = due.accept_by;
-        c.resolve_by = due.resolve_by;
-      }
+      if (category != categories_.end()) start_clocks(c, category->second, now);
       c.accepted_at.reset();
       c.resolved_at.reset();
       reason = "rework " + std::to_string(c.rework_count);
@@ -360,6 +358,8 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
   if (!c.open()) {
     set_assignee_locked(c, {});
     open_.erase(it);
+  } else {
+    schedule_locked(c);
   }
   submit_locked(std::move(change), {std::move(notice)}, [this, before, after, done = std::move(done)](Status status) {
     if (status) {
@@ -373,6 +373,7 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
         restored.assignee.clear();
         auto& slot = open_[before.id] = restored;
         set_assignee_locked(slot, who);
+        schedule_locked(slot);
       }
       return done(std::move(*status));
     }
@@ -424,9 +425,10 @@ void Center::reassign_grid(const std::string& grid_code, const WorkerId& owner, 
     if (c.state == CaseState::accepted) c.accepted_at.reset();
     c.state = CaseState::dispatched;
     if (auto cat = categories_.find(c.category); cat != categories_.end())
-      c.accept_by = due_times(cat->second, c.urgency, now).accept_by;
+      start_clocks(c, cat->second, now, Clocks::accept_only);
     c.version += 1;
     c.updated_at = now;
+    schedule_locked(c);
     auto e = event_for(c, "handover", actor, from, {}, "grid " + grid_code + " posts changed: " + a.reason);
     change.cases.push_back(c);
     change.events.push_back(e);
@@ -458,6 +460,55 @@ void Center::set_worker_status(const WorkerId& worker, DutyStatus status, const 
     if (s) return done(std::move(*s));
     done(updated);
   });
+}
+
+void Center::schedule_locked(const Case& c) {
+  if (auto m = next_due(c)) due_.push({m->at, c.id, c.version});
+}
+
+std::optional<Millis> Center::next_due_at() const {
+  std::lock_guard lock(mutex_);
+  if (due_.empty()) return std::nullopt;
+  return due_.top().at;
+}
+
+std::size_t Center::tick(std::size_t max_steps) {
+  std::lock_guard lock(mutex_);
+  const Millis now = clock_.now();
+  const Actor system{};
+  Change change;
+  std::vector<CaseNotice> notices;
+  std::size_t steps = 0;
+  while (!due_.empty() && due_.top().at <= now && steps < max_steps) {
+    const DueEntry entry = due_.top();
+    due_.pop();
+    auto it = open_.find(entry.id);
+    if (it == open_.end() || it->second.version != entry.version) continue;  // superseded
+    Case& c = it->second;
+    const auto m = next_due(c);
+    if (!m) continue;
+    if (m->at > now) {
+      schedule_locked(c);
+      continue;
+    }
+    const auto category = categories_.find(c.category);
+    if (category == categories_.end()) continue;
+    const CaseState state = c.state;
+    const auto step = apply_due(c, *m, category->second);
+    c.version += 1;
+    c.updated_at = now;
+    CaseEvent e = event_for(c, step.type, system, state, {}, step.reason);
+    e.at = m->at;  // the true due time, also when the server was down then
+    change.cases.push_back(c);
+    change.events.push_back(e);
+    notices.push_back({step.type == "warned" ? "case.warned" : "case.escalated", c, {std::move(e)}});
+    schedule_locked(c);
+    ++steps;
+  }
+  // Memory keeps an escalation even if storing it fails: a restart escalates again from
+  // the stored state, with the same true due times.
+  if (!change.empty()) submit_locked(std::move(change), std::move(notices), [](Status) {});
+  return steps;
 }
 
 Result<Case> Center::intake_and_wait(const IntakeRequest& request, const Actor& actor) {

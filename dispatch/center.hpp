@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <queue>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -86,6 +87,12 @@ class Center {
                                       const Actor& actor);
   Result<Worker> set_worker_status_and_wait(const WorkerId& worker, DutyStatus status, const Actor& actor);
 
+  // Escalation: the earliest moment a warning or deadline falls due, and the engine's
+  // step, which acts on every moment due by the clock's now, in due order (at most
+  // `max_steps`; call again while it returns that many). Returns the steps taken.
+  std::optional<Millis> next_due_at() const;
+  std::size_t tick(std::size_t max_steps = 10'000);
+
   Result<RouteAnswer> route(geo::Point p, geo::Crs crs = geo::Crs::wgs84) const;
 
   // Reads (scoped to the actor; cases outside the scope are not found).
@@ -116,6 +123,7 @@ class Center {
   bool in_scope_locked(const std::string& scope, const std::string& code) const;
   bool case_visible_locked(const Case& c, const Actor& actor) const;
   void set_assignee_locked(Case& c, const WorkerId& worker);
+  void schedule_locked(const Case& c);
   void submit_locked(Change change, std::vector<CaseNotice> notices, std::function<void(Status)> done);
   void publish(const std::vector<CaseNotice>& notices);
   CaseEvent event_for(const Case& c, std::string type, const Actor& actor, CaseState from, std::string note,
@@ -134,6 +142,15 @@ class Center {
   std::unordered_map<CaseId, Case> open_;
   std::map<WorkerId, int> load_;
   CaseId next_id_ = 1;
+  // One queue of due moments for all open cases; entries of superseded versions are
+  // skipped when they surface.
+  struct DueEntry {
+    Millis at;
+    CaseId id;
+    std::int64_t version;
+    bool operator>(const DueEntry& o) const { return at != o.at ? at > o.at : id > o.id; }
+  };
+  std::priority_queue<DueEntry, std::vector<DueEntry>, std::greater<>> due_;
 
   std::atomic<std::size_t> in_flight_{0};
   mutable std::mutex subscribers_mutex_;

@@ -122,6 +122,10 @@ struct Case {
   Millis updated_at = 0;
   std::optional<Millis> accept_by;
   std::optional<Millis> resolve_by;
+  // Warnings fall at 75 % of each deadline; kept with the case so a working calendar or
+  // emergency factor that shaped the deadline shapes the warning too.
+  std::optional<Millis> accept_warn_at;
+  std::optional<Millis> resolve_warn_at;
   std::optional<Millis> accepted_at, resolved_at, closed_at;
   bool warned = false;
   bool overdue = false;

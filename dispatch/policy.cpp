@@ -41,7 +41,18 @@ Assignment choose_assignee(const Grid& grid, const std::map<WorkerId, Worker>& w
 
 DueTimes due_times(const Category& category, Urgency urgency, Millis from) {
   const auto& d = category.deadlines(urgency);
-  return {from + d.accept_s * 1000, from + d.resolve_s * 1000};
+  return {from + d.accept_s * 1000, from + d.resolve_s * 1000, from + d.accept_s * 750, from + d.resolve_s * 750};
+}
+
+void start_clocks(Case& c, const Category& category, Millis from, Clocks which) {
+  const auto due = due_times(category, c.urgency, from);
+  c.accept_by = due.accept_by;
+  c.accept_warn_at = due.accept_warn_at;
+  if (which == Clocks::both) {
+    c.resolve_by = due.resolve_by;
+    c.resolve_warn_at = due.resolve_warn_at;
+  }
+  c.warned = false;
 }
 
 }  // namespace gridkeeper::dispatch

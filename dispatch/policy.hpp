@@ -19,11 +19,18 @@ struct Assignment {
 Assignment choose_assignee(const Grid& grid, const std::map<WorkerId, Worker>& workers,
                            const std::function<int(const WorkerId&)>& open_cases);
 
-// Accept and resolve deadlines counted from `from` for the category and urgency.
+// Accept and resolve deadlines counted from `from` for the category and urgency, with
+// their warning moments at 75 %.
 struct DueTimes {
   Millis accept_by = 0;
   Millis resolve_by = 0;
+  Millis accept_warn_at = 0;
+  Millis resolve_warn_at = 0;
 };
 DueTimes due_times(const Category& category, Urgency urgency, Millis from);
+
+// Starts new deadlines for `c` at `from`: both clocks, or only the acceptance clock.
+enum class Clocks { both, accept_only };
+void start_clocks(Case& c, const Category& category, Millis from, Clocks which = Clocks::both);
 
 }  // namespace gridkeeper::dispatch

@@ -27,7 +27,16 @@ class MemoryLedger final : public dispatch::Ledger {
   dispatch::LedgerState initial;
   int fail_next = 0;
 
-  dispatch::LedgerState load() override { return initial; }
+  // The initial organisation plus whatever was stored since, as a restart would see it.
+  dispatch::LedgerState load() override {
+    std::lock_guard lock(mutex_);
+    auto state = initial;
+    for (const auto& [id, c] : cases_) {
+      if (c.open()) state.open_cases.push_back(c);
+      state.max_case_id = std::max(state.max_case_id, id);
+    }
+    return state;
+  }
 
   void write(dispatch::Change change, std::function<void(dispatch::Status)> done) override {
     std::lock_guard lock(mutex_);

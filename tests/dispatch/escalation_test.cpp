@@ -1,0 +1,208 @@
+#include <catch2/catch.hpp>
+
+#include <mutex>
+
+#include "dispatch/center.hpp"
+#include "dispatch/escalation.hpp"
+#include "dispatch/policy.hpp"
+#include "memory_ledger.hpp"
+
+using namespace gridkeeper;
+using namespace gridkeeper::dispatch;
+
+namespace {
+constexpr Millis kHour = 3'600'000;
+constexpr Millis kMinute = 60'000;
+
+const Actor kOperator{1, "op", Role::operator_, {}, {}};
+Actor worker(std::string id) { return {10, "w", Role::worker, {}, std::move(id)}; }
+
+IntakeRequest in_g00(Urgency u) {
+  IntakeRequest r;
+  r.lon = 118.305;
+  r.lat = 24.605;
+  r.category = "environment";
+  r.urgency = u;
+  r.title = "占道经营";
+  return r;
+}
+
+struct Fixture {
+  testing::MemoryLedger ledger;
+  ManualClock clock;
+  std::unique_ptr<Center> center;
+  std::mutex m;
+  std::vector<CaseNotice> notices;
+  Fixture() {
+    ledger.initial = testing::small_city();
+    restart();
+  }
+  void restart() {
+    ledger.drain();
+    center = std::make_unique<Center>(ledger, clock);
+    center->start();
+    center->subscribe([this](const CaseNotice& n) {
+      std::lock_guard lock(m);
+      notices.push_back(n);
+    });
+  }
+  std::size_t tick() {
+    const auto n = center->tick();
+    ledger.drain();
+    return n;
+  }
+  std::vector<CaseEvent> events_of(CaseId id, const std::string& type) {
+    std::vector<CaseEvent> out;
+    for (auto& e : ledger.case_events(id))
+      if (e.type == type) out.push_back(e);
+    return out;
+  }
+};
+}  // namespace
+
+TEST_CASE("next due moment and one escalation step, as pure functions", "[escalation]") {
+  const Category env{"environment", "环境卫生", default_sla()};
+  Case c;
+  c.state = CaseState::dispatched;
+  start_clocks(c, env, 0);
+  auto m = next_due(c);
+  REQUIRE(m);
+  CHECK(m->kind == DueKind::accept_warning);
+  CHECK(m->at == 18 * kHour);
+  auto step = apply_due(c, *m, env);
+  CHECK(step.type == "warned");
+  CHECK(c.warned);
+  CHECK(c.urgency == Urgency::yellow);
+  m = next_due(c);
+  REQUIRE(m);
+  CHECK(m->kind == DueKind::accept_deadline);
+  CHECK(m->at == 24 * kHour);
+  step = apply_due(c, *m, env);
+  CHECK(step.type == "escalated");
+  CHECK(step.reason.find("yellow -> orange") != std::string::npos);
+  CHECK(c.urgency == Urgency::orange);
+  CHECK(c.tier == Tier::community);
+  CHECK(c.overdue);
+  CHECK_FALSE(c.warned);
+  CHECK(*c.accept_by == 26 * kHour);  // orange: 2 h from the missed deadline
+  CHECK(*c.accept_warn_at == 24 * kHour + 90 * kMinute);
+  CHECK(*c.resolve_by == 48 * kHour);
+  // Accepted: the resolution clock applies; resolved: no clock.
+  c.state = CaseState::accepted;
+  CHECK(next_due(c)->kind == DueKind::resolve_warning);
+  c.state = CaseState::resolved;
+  CHECK_FALSE(next_due(c));
+  c.state = CaseState::reported;
+  CHECK_FALSE(next_due(c));
+}
+
+TEST_CASE("the ladder: yellow -> orange -> red, worker -> community -> street -> district", "[escalation]") {
+  Fixture f;
+  const Millis t0 = f.clock.now();
+  auto c = f.center->intake_and_wait(in_g00(Urgency::yellow), kOperator);
+  REQUIRE(c.ok());
+  CHECK(f.tick() == 0);
+  f.clock.set(t0 + 18 * kHour - 1);
+  CHECK(f.tick() == 0);
+  f.clock.set(t0 + 18 * kHour);
+  CHECK(f.tick() == 1);
+  auto now = f.center->get_case(c->id, kOperator);
+  CHECK(now->warned);
+  CHECK(now->urgency == Urgency::yellow);
+
+  f.clock.set(t0 + 24 * kHour + 5 * kMinute);  // the timer fired a little late
+  CHECK(f.tick() == 1);
+  now = f.center->get_case(c->id, kOperator);
+  CHECK(now->urgency == Urgency::orange);
+  CHECK(now->tier == Tier::community);
+  CHECK(now->overdue);
+  auto escalations = f.events_of(c->id, "escalated");
+  REQUIRE(escalations.size() == 1);
+  CHECK(escalations[0].at == t0 + 24 * kHour);  // the true due time
+  CHECK(escalations[0].actor == "system");
+
+  // Orange: warned at 1.5 h, overdue at 2 h -> red, street.
+  f.clock.set(t0 + 26 * kHour);
+  CHECK(f.tick() == 2);
+  now = f.center->get_case(c->id, kOperator);
+  CHECK(now->urgency == Urgency::red);
+  CHECK(now->tier == Tier::street);
+  // Red: 30 min -> red stays red, district.
+  f.clock.set(t0 + 26 * kHour + 30 * kMinute);
+  CHECK(f.tick() == 2);
+  now = f.center->get_case(c->id, kOperator);
+  CHECK(now->urgency == Urgency::red);
+  CHECK(now->tier == Tier::district);
+  CHECK(f.events_of(c->id, "escalated").size() == 3);
+  CHECK(f.events_of(c->id, "warned").size() == 3);
+
+  std::lock_guard lock(f.m);
+  std::vector<std::string> types;
+  for (const auto& n : f.notices) types.push_back(n.type);
+  CHECK(types == std::vector<std::string>{"case.created", "case.warned", "case.escalated", "case.warned",
+                                          "case.escalated", "case.warned", "case.escalated"});
+}
+
+TEST_CASE("accepting and resolving in time stop the clock that applied", "[escalation]") {
+  Fixture f;
+  const Millis t0 = f.clock.now();
+  auto c = f.center->intake_and_wait(in_g00(Urgency::red), kOperator);
+  REQUIRE(c.ok());
+  f.clock.set(t0 + 20 * kMinute);
+  REQUIRE(f.center->transition_and_wait(c->id, {Action::accept, 1, "", {}}, worker("W1")).ok());
+  f.clock.set(t0 + 31 * kMinute);  // past the acceptance deadline: no longer applies
+  CHECK(f.tick() == 0);
+  f.clock.set(t0 + 3 * kHour);  // 75 % of 4 h
+  CHECK(f.tick() == 1);
+  CHECK(f.center->get_case(c->id, kOperator)->warned);
+  f.clock.set(t0 + 3 * kHour + 30 * kMinute);
+  REQUIRE(f.center->transition_and_wait(c->id, {Action::resolve, 3, "", {}}, worker("W1")).ok());
+  f.clock.set(t0 + 10 * kHour);
+  CHECK(f.tick() == 0);
+  const auto now = f.center->get_case(c->id, kOperator);
+  CHECK_FALSE(now->overdue);
+  CHECK(now->urgency == Urgency::red);
+  CHECK(now->tier == Tier::worker);
+}
+
+TEST_CASE("after a restart, cases that fell due while down escalate once, in order, at their true times",
+          "[escalation]") {
+  Fixture f;
+  const Millis t0 = f.clock.now();
+  auto yellow = f.center->intake_and_wait(in_g00(Urgency::yellow), kOperator);
+  f.clock.advance(10 * kMinute);
+  auto red = f.center->intake_and_wait(in_g00(Urgency::red), kOperator);
+  REQUIRE((yellow.ok() && red.ok()));
+  f.center.reset();  // the server stops (or crashes) here
+
+  f.clock.set(t0 + 25 * kHour);  // a day later
+  f.restart();
+  REQUIRE(f.center->next_due_at());
+  CHECK(*f.center->next_due_at() == t0 + 10 * kMinute + 22 * kMinute + 30 * 1000);  // red warning at 75 % of 30 min
+  const auto steps = f.tick();
+  CHECK(steps > 0);
+  CHECK(f.tick() == 0);  // once
+
+  const auto y = f.center->get_case(yellow->id, kOperator);
+  CHECK(y->urgency == Urgency::orange);  // overdue at 24 h; orange due at 26 h, still ahead
+  CHECK(y->tier == Tier::community);
+  const auto y_escalations = f.events_of(yellow->id, "escalated");
+  REQUIRE(y_escalations.size() == 1);
+  CHECK(y_escalations[0].at == t0 + 24 * kHour);
+
+  // The red case: due at 30 min, then every red period from there, each at its true time.
+  const auto r_escalations = f.events_of(red->id, "escalated");
+  REQUIRE(r_escalations.size() >= 3);
+  Millis expected = t0 + 10 * kMinute + 30 * kMinute;
+  for (const auto& e : r_escalations) {
+    CHECK(e.at == expected);
+    expected += 30 * kMinute;
+  }
+  CHECK(f.center->get_case(red->id, kOperator)->tier == Tier::district);
+  // All events of the restart were stored in due order.
+  Millis last = 0;
+  for (const auto& e : f.ledger.case_events(red->id)) {
+    CHECK(e.at >= last);
+    last = e.at;
+  }
+}
