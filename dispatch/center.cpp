@@ -231,13 +231,17 @@ void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback d
   change.events.push_back(event_for(c, "created", actor, CaseState::reported, {}, "taken in from " + c.source));
 
   // Registered and dispatched at once: the case has a location and so a grid.
-  const auto assignment = choose_assignee(grids_.at(c.grid), workers_, [this](const WorkerId& w) {
-    auto it = load_.find(w);
-    return it == load_.end() ? 0 : it->second;
-  });
+  // Emergency mode raises new cases to at least orange.
+  std::string raised_note;
+  if (emergency_locked(c) && c.urgency == Urgency::yellow) {
+    c.urgency = Urgency::orange;
+    raised_note = "emergency mode: raised to orange";
+  }
+  const auto assignment = assign_locked(c, grids_.at(c.grid));
   set_assignee_locked(c, assignment.worker);
   c.state = CaseState::dispatched;
-  start_clocks(c, category->second, now);
+  start_clocks(c, category->second, now, Clocks::both, rules_locked(c));
+  if (!raised_note.empty()) change.events.back().note = raised_note;
   change.events.push_back(event_for(c, "register", actor, CaseState::reported, {}, assignment.reason));
   open_[c.id] = c;
   schedule_locked(c);
@@ -302,10 +306,7 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
         auto g = grids_.find(c.grid);
         if (g == grids_.end())
           return done(make_error(ErrorCode::invalid_value, "the case has no grid; name a worker", "assignee_id"));
-        auto a = choose_assignee(g->second, workers_, [this](const WorkerId& w) {
-          auto l = load_.find(w);
-          return l == load_.end() ? 0 : l->second;
-        });
+        auto a = assign_locked(c, g->second);
         assignee = a.worker;
         reason = a.reason;
       }
@@ -314,7 +315,7 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
                                                         (assignee.empty() ? "the unassigned queue" : assignee),
                                "assignee_id"));
       c.return_reason.clear();
-      if (category != categories_.end()) start_clocks(c, category->second, now, Clocks::accept_only);
+      if (category != categories_.end()) start_clocks(c, category->second, now, Clocks::accept_only, rules_locked(c));
       c.accepted_at.reset();
       break;
     }
@@ -339,12 +340,36 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
     case Action::close: c.closed_at = now; break;
     case Action::reopen:
       ++c.rework_count;
-      if (category != categories_.end()) start_clocks(c, category->second, now);
+      if (category != categories_.end()) start_clocks(c, category->second, now, Clocks::both, rules_locked(c));
       c.accepted_at.reset();
       c.resolved_at.reset();
       reason = "rework " + std::to_string(c.rework_count);
       break;
     case Action::cancel: c.closed_at = now; break;
+    case Action::request_deferral:
+      if (c.assignee != actor.worker_id)
+        return done(make_error(ErrorCode::forbidden, "case " + std::to_string(id) + " is not yours"));
+      if (req.note.empty())
+        return done(make_error(ErrorCode::invalid_value, "a deferral request needs a reason in note", "note"));
+      reason = req.note;
+      break;
+    case Action::defer:
+      if (c.paused_at) return done(make_error(ErrorCode::conflict, "case " + std::to_string(id) + " is already deferred"));
+      if (req.note.empty()) return done(make_error(ErrorCode::invalid_value, "a deferral needs a reason in note", "note"));
+      c.paused_at = now;
+      c.deferred = true;
+      reason = req.note;
+      break;
+    case Action::resume: {
+      if (!c.paused_at) return done(make_error(ErrorCode::conflict, "case " + std::to_string(id) + " is not deferred"));
+      // Every deadline moves by the time the clock stood still.
+      const Millis paused = now - *c.paused_at;
+      for (auto* t : {&c.accept_by, &c.resolve_by, &c.accept_warn_at, &c.resolve_warn_at})
+        if (*t) **t += paused;
+      c.paused_at.reset();
+      reason = "paused for " + std::to_string(paused / 60'000) + " min";
+      break;
+    }
   }
   set_assignee_locked(c, assignee);
   c.state = next.value();
@@ -407,6 +432,8 @@ void Center::reassign_grid(const std::string& grid_code, const WorkerId& owner, 
   grid.owner = owner;
   grid.backup = backup;
   change.grids.push_back(grid);
+  change.audit.push_back({now, actor.label(), "grid_posts", grid_code,
+                          "owner " + before.owner + " -> " + owner + ", backup " + before.backup + " -> " + backup});
   // Hand the grid's open cases held by outgoing post holders (or waiting unassigned) to
   // whoever the assignment rule now picks.
   std::vector<CaseNotice> notices;
@@ -415,17 +442,14 @@ void Center::reassign_grid(const std::string& grid_code, const WorkerId& owner, 
     const bool held_by_outgoing = (!c.assignee.empty() && ((c.assignee == before.owner && before.owner != owner) ||
                                                            (c.assignee == before.backup && before.backup != backup)));
     if (!held_by_outgoing && !c.assignee.empty()) continue;
-    auto a = choose_assignee(grid, workers_, [this](const WorkerId& w) {
-      auto l = load_.find(w);
-      return l == load_.end() ? 0 : l->second;
-    });
+    auto a = assign_locked(c, grid);
     if (a.worker == c.assignee) continue;
     const CaseState from = c.state;
     set_assignee_locked(c, a.worker);
     if (c.state == CaseState::accepted) c.accepted_at.reset();
     c.state = CaseState::dispatched;
     if (auto cat = categories_.find(c.category); cat != categories_.end())
-      start_clocks(c, cat->second, now, Clocks::accept_only);
+      start_clocks(c, cat->second, now, Clocks::accept_only, rules_locked(c));
     c.version += 1;
     c.updated_at = now;
     schedule_locked(c);
@@ -456,9 +480,95 @@ void Center::set_worker_status(const WorkerId& worker, DutyStatus status, const 
   w->second.status = status;
   Change change;
   change.workers.push_back(w->second);
+  change.audit.push_back({clock_.now(), actor.label(), "worker_status", worker, std::string(to_string(status))});
   submit_locked(std::move(change), {}, [updated = w->second, done = std::move(done)](Status s) {
     if (s) return done(std::move(*s));
     done(updated);
+  });
+}
+
+bool Center::emergency_locked(const Case& c) const {
+  for (const auto* code : {&c.street, &c.district}) {
+    auto j = jurisdictions_.find(*code);
+    if (j != jurisdictions_.end() && j->second.emergency) return true;
+  }
+  return false;
+}
+
+DeadlineRules Center::rules_locked(const Case& c) const {
+  return {options_.calendar.get(), emergency_locked(c) ? options_.emergency_factor : 1.0};
+}
+
+std::vector<std::string> Center::street_communities_locked(const std::string& street) const {
+  std::vector<std::string> out;
+  for (const auto& [code, j] : jurisdictions_)
+    if (j.level == Level::community && j.parent == street) out.push_back(code);
+  return out;
+}
+
+int Center::load_of_locked(const WorkerId& w) const {
+  auto it = load_.find(w);
+  return it == load_.end() ? 0 : it->second;
+}
+
+Assignment Center::assign_locked(const Case& c, const Grid& grid) const {
+  return choose_assignee(grid, workers_, [this](const WorkerId& w) { return load_of_locked(w); },
+                         emergency_locked(c) ? street_communities_locked(c.street) : std::vector<std::string>{});
+}
+
+void Center::set_mode(const std::string& code, bool emergency, const Actor& actor,
+                      std::function<void(Result<Jurisdiction>)> done) {
+  if (actor.role != Role::admin && actor.role != Role::supervisor && actor.role != Role::system)
+    return done(make_error(ErrorCode::forbidden, "only a supervisor or admin switches emergency mode"));
+  std::lock_guard lock(mutex_);
+  auto j = jurisdictions_.find(code);
+  if (j == jurisdictions_.end() || !in_scope_locked(actor.scope, code))
+    return done(make_error(ErrorCode::not_found, "no jurisdiction " + code));
+  if (j->second.level != Level::street && j->second.level != Level::district)
+    return done(make_error(ErrorCode::invalid_value, "emergency mode applies to a street or a district", "code"));
+  Change change;
+  if (j->second.emergency != emergency) {
+    j->second.emergency = emergency;
+    change.jurisdictions.push_back(j->second);
+    change.audit.push_back({clock_.now(), actor.label(), "mode", code, emergency ? "emergency" : "normal"});
+  }
+  if (change.empty()) return done(j->second);
+  submit_locked(std::move(change), {}, [updated = j->second, done = std::move(done)](Status s) {
+    if (s) return done(std::move(*s));
+    done(updated);
+  });
+}
+
+void Center::update_category(Category category, const Actor& actor, std::function<void(Result<Category>)> done) {
+  if (actor.role != Role::admin && actor.role != Role::system)
+    return done(make_error(ErrorCode::forbidden, "only an admin changes categories"));
+  if (category.id.empty() || category.id.size() > 64)
+    return done(make_error(ErrorCode::invalid_value, "a category needs an id of at most 64 bytes", "id"));
+  if (category.name.empty() || category.name.size() > 200)
+    return done(make_error(ErrorCode::invalid_value, "a category needs a name of at most 200 bytes", "name"));
+  constexpr std::int64_t kYear = 366LL * 24 * 3600;
+  for (auto u : kUrgencies) {
+    const auto& d = category.deadlines(u);
+    const std::string field = "sla." + std::string(to_string(u));
+    if (d.accept_s < 60 || d.resolve_s < 60 || d.accept_s > kYear || d.resolve_s > kYear)
+      return done(make_error(ErrorCode::invalid_value, "deadlines must lie between a minute and a year", field));
+    if (d.accept_s > d.resolve_s)
+      return done(make_error(ErrorCode::invalid_value, "acceptance cannot take longer than resolution", field));
+  }
+  std::lock_guard lock(mutex_);
+  const auto before = categories_.find(category.id);
+  std::string detail = before == categories_.end() ? "created" : "updated";
+  for (auto u : kUrgencies)
+    detail += " " + std::string(to_string(u)) + "=" + std::to_string(category.deadlines(u).accept_s) + "/" +
+              std::to_string(category.deadlines(u).resolve_s) + "s";
+  if (category.working_time) detail += " working time";
+  categories_[category.id] = category;
+  Change change;
+  change.categories.push_back(category);
+  change.audit.push_back({clock_.now(), actor.label(), "category", category.id, detail});
+  submit_locked(std::move(change), {}, [category, done = std::move(done)](Status s) {
+    if (s) return done(std::move(*s));
+    done(category);
   });
 }
 
@@ -494,7 +604,7 @@ std::size_t Center::tick(std::size_t max_steps) {
     const auto category = categories_.find(c.category);
     if (category == categories_.end()) continue;
     const CaseState state = c.state;
-    const auto step = apply_due(c, *m, category->second);
+    const auto step = apply_due(c, *m, category->second, rules_locked(c));
     c.version += 1;
     c.updated_at = now;
     CaseEvent e = event_for(c, step.type, system, state, {}, step.reason);
@@ -520,6 +630,12 @@ Result<Case> Center::transition_and_wait(CaseId id, const TransitionRequest& req
 Result<Grid> Center::reassign_grid_and_wait(const std::string& grid, const WorkerId& owner, const WorkerId& backup,
                                             const Actor& actor) {
   return wait_for<Grid>([&](auto cb) { reassign_grid(grid, owner, backup, actor, std::move(cb)); });
+}
+Result<Jurisdiction> Center::set_mode_and_wait(const std::string& jurisdiction, bool emergency, const Actor& actor) {
+  return wait_for<Jurisdiction>([&](auto cb) { set_mode(jurisdiction, emergency, actor, std::move(cb)); });
+}
+Result<Category> Center::update_category_and_wait(Category category, const Actor& actor) {
+  return wait_for<Category>([&](auto cb) { update_category(std::move(category), actor, std::move(cb)); });
 }
 Result<Worker> Center::set_worker_status_and_wait(const WorkerId& worker, DutyStatus status, const Actor& actor) {
   return wait_for<Worker>([&](auto cb) { set_worker_status(worker, status, actor, std::move(cb)); });
@@ -593,6 +709,12 @@ std::optional<Jurisdiction> Center::jurisdiction(const std::string& code) const 
 std::size_t Center::open_case_count() const {
   std::lock_guard lock(mutex_);
   return open_.size();
+}
+
+void Center::for_each_open_case(const Actor& actor, const std::function<void(const Case&)>& visit) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, c] : open_)
+    if (case_visible_locked(c, actor)) visit(c);
 }
 
 int Center::open_cases_of(const WorkerId& worker) const {

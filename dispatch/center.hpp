@@ -15,7 +15,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "dispatch/calendar.hpp"
 #include "dispatch/clock.hpp"
+#include "dispatch/policy.hpp"
 #include "dispatch/errors.hpp"
 #include "dispatch/ledger.hpp"
 #include "dispatch/model.hpp"
@@ -61,6 +63,8 @@ class Center {
   struct Options {
     geo::GridIndex::Options index;
     std::size_t max_in_flight = 50'000;  // changes queued for storage before intake is refused
+    std::shared_ptr<const WorkingCalendar> calendar;  // for categories that count working time
+    double emergency_factor = 0.5;                     // deadlines shrink by this in emergency mode
   };
   using CaseCallback = std::function<void(Result<Case>)>;
   using Subscriber = std::function<void(const CaseNotice&)>;
@@ -79,6 +83,11 @@ class Center {
                      std::function<void(Result<Grid>)> done);
   void set_worker_status(const WorkerId& worker, DutyStatus status, const Actor& actor,
                          std::function<void(Result<Worker>)> done);
+  // 平战切换 for a street or district (supervisor in scope, or admin).
+  void set_mode(const std::string& jurisdiction, bool emergency, const Actor& actor,
+                std::function<void(Result<Jurisdiction>)> done);
+  // Category name, deadlines and working-time flag (admin); applies to new cases.
+  void update_category(Category category, const Actor& actor, std::function<void(Result<Category>)> done);
 
   // Blocking conveniences for tools, tests and benchmarks.
   Result<Case> intake_and_wait(const IntakeRequest& request, const Actor& actor);
@@ -86,6 +95,8 @@ class Center {
   Result<Grid> reassign_grid_and_wait(const std::string& grid, const WorkerId& owner, const WorkerId& backup,
                                       const Actor& actor);
   Result<Worker> set_worker_status_and_wait(const WorkerId& worker, DutyStatus status, const Actor& actor);
+  Result<Jurisdiction> set_mode_and_wait(const std::string& jurisdiction, bool emergency, const Actor& actor);
+  Result<Category> update_category_and_wait(Category category, const Actor& actor);
 
   // Escalation: the earliest moment a warning or deadline falls due, and the engine's
   // step, which acts on every moment due by the clock's now, in due order (at most
@@ -105,6 +116,8 @@ class Center {
   std::optional<Jurisdiction> jurisdiction(const std::string& code) const;
   std::shared_ptr<const geo::GridIndex> grid_index() const { return index_.current(); }
   std::size_t open_case_count() const;
+  // Visits every open case the actor may see, under the center's lock: `visit` must be quick.
+  void for_each_open_case(const Actor& actor, const std::function<void(const Case&)>& visit) const;
   int open_cases_of(const WorkerId& worker) const;
 
   // Whether `code` lies in the subtree of `scope` (empty scope: everything).
@@ -124,6 +137,11 @@ class Center {
   bool case_visible_locked(const Case& c, const Actor& actor) const;
   void set_assignee_locked(Case& c, const WorkerId& worker);
   void schedule_locked(const Case& c);
+  bool emergency_locked(const Case& c) const;
+  DeadlineRules rules_locked(const Case& c) const;
+  std::vector<std::string> street_communities_locked(const std::string& street) const;
+  int load_of_locked(const WorkerId& w) const;
+  Assignment assign_locked(const Case& c, const Grid& grid) const;
   void submit_locked(Change change, std::vector<CaseNotice> notices, std::function<void(Status)> done);
   void publish(const std::vector<CaseNotice>& notices);
   CaseEvent event_for(const Case& c, std::string type, const Actor& actor, CaseState from, std::string note,

@@ -15,6 +15,7 @@ Tier raised(Tier t) {
 }
 
 std::optional<DueMoment> next_due(const Case& c) {
+  if (c.paused_at) return std::nullopt;
   if (c.state == CaseState::dispatched && c.accept_by) {
     if (!c.warned && c.accept_warn_at && *c.accept_warn_at < *c.accept_by)
       return DueMoment{*c.accept_warn_at, DueKind::accept_warning};
@@ -28,7 +29,7 @@ std::optional<DueMoment> next_due(const Case& c) {
   return std::nullopt;
 }
 
-EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category) {
+EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category, const DeadlineRules& rules) {
   switch (m.kind) {
     case DueKind::accept_warning:
       c.warned = true;
@@ -44,7 +45,7 @@ EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category) 
   c.overdue = true;
   c.urgency = raised(c.urgency);
   c.tier = raised(c.tier);
-  start_clocks(c, category, m.at);
+  start_clocks(c, category, m.at, Clocks::both, rules);
   const std::string missed = m.kind == DueKind::accept_deadline ? "not accepted in time" : "not resolved in time";
   return {"escalated", missed + ": " + std::string(to_string(from_colour)) + " -> " + std::string(to_string(c.urgency)) +
                            ", " + std::string(to_string(from_tier)) + " -> " + std::string(to_string(c.tier))};

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "dispatch/model.hpp"
+#include "dispatch/policy.hpp"
 
 namespace gridkeeper::dispatch {
 
@@ -17,7 +18,7 @@ struct DueMoment {
   DueKind kind = DueKind::accept_deadline;
 };
 
-// The next moment at which the engine must act on `c`, if any.
+// The next moment at which the engine must act on `c`, if any (none while paused).
 std::optional<DueMoment> next_due(const Case& c);
 
 struct EscalationStep {
@@ -27,7 +28,7 @@ struct EscalationStep {
 
 // Applies a due moment at its true time: a warning sets `warned`; a missed deadline marks
 // the case overdue, raises colour and tier and restarts its clocks from `m.at`.
-EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category);
+EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category, const DeadlineRules& rules = {});
 
 Urgency raised(Urgency u);
 Tier raised(Tier t);

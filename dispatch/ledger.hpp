@@ -32,9 +32,12 @@ struct Change {
   std::vector<PostTerm> post_terms_opened;
   std::vector<Worker> workers;  // status updates
   std::vector<Category> categories;
+  std::vector<Jurisdiction> jurisdictions;  // mode updates
+  std::vector<AuditEntry> audit;            // appended
   bool empty() const {
     return cases.empty() && events.empty() && grids.empty() && post_terms_closed.empty() &&
-           post_terms_opened.empty() && workers.empty() && categories.empty();
+           post_terms_opened.empty() && workers.empty() && categories.empty() && jurisdictions.empty() &&
+           audit.empty();
   }
 };
 

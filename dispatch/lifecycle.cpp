@@ -32,6 +32,22 @@ constexpr TransitionRule kTable[] = {
     {S::accepted, A::cancel, R::operator_, S::cancelled},
     {S::accepted, A::cancel, R::admin, S::cancelled},
 
+    // Deferral keeps the state; it pauses and resumes the clock.
+    {S::dispatched, A::request_deferral, R::worker, S::dispatched},
+    {S::accepted, A::request_deferral, R::worker, S::accepted},
+    {S::dispatched, A::defer, R::operator_, S::dispatched},
+    {S::dispatched, A::defer, R::supervisor, S::dispatched},
+    {S::dispatched, A::defer, R::admin, S::dispatched},
+    {S::accepted, A::defer, R::operator_, S::accepted},
+    {S::accepted, A::defer, R::supervisor, S::accepted},
+    {S::accepted, A::defer, R::admin, S::accepted},
+    {S::dispatched, A::resume, R::operator_, S::dispatched},
+    {S::dispatched, A::resume, R::supervisor, S::dispatched},
+    {S::dispatched, A::resume, R::admin, S::dispatched},
+    {S::accepted, A::resume, R::operator_, S::accepted},
+    {S::accepted, A::resume, R::supervisor, S::accepted},
+    {S::accepted, A::resume, R::admin, S::accepted},
+
     {S::resolved, A::close, R::operator_, S::closed},
     {S::resolved, A::close, R::admin, S::closed},
     {S::resolved, A::reopen, R::operator_, S::dispatched},

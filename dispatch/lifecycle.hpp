@@ -6,6 +6,7 @@
 //   dispatched/accepted --return--> reported (back to the operator, with a reason)
 //   reported/dispatched/accepted --cancel--> cancelled
 //   reported/dispatched/accepted --reassign--> dispatched (re-dispatch to another worker)
+//   dispatched/accepted --request_deferral | defer | resume--> same state (the clock pauses)
 #include <optional>
 #include <span>
 

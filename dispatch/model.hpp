@@ -19,7 +19,12 @@ using UserId = std::int64_t;
 enum class Level { district, street, community, grid };
 enum class Urgency { yellow, orange, red };
 enum class CaseState { reported, dispatched, accepted, resolved, closed, cancelled };
-enum class Action { register_case, accept, resolve, close, reopen, return_case, cancel, reassign };
+enum class Action {
+  register_case, accept, resolve, close, reopen, return_case, cancel, reassign,
+  request_deferral,  // a worker asks for more time (缓办/延期申请)
+  defer,             // an operator or supervisor approves: the case's clock pauses
+  resume,            // the clock runs again, deadlines moved by the pause
+};
 enum class Role { admin, operator_, supervisor, worker, system };
 // The tier that answers for a case now; rises one step each time a deadline passes.
 enum class Tier { worker, community, street, district };
@@ -28,8 +33,10 @@ enum class DutyStatus { on_duty, off_duty, leave };
 inline constexpr std::array kUrgencies{Urgency::yellow, Urgency::orange, Urgency::red};
 inline constexpr std::array kCaseStates{CaseState::reported, CaseState::dispatched, CaseState::accepted,
                                         CaseState::resolved,  CaseState::closed,     CaseState::cancelled};
-inline constexpr std::array kActions{Action::register_case, Action::accept,      Action::resolve, Action::close,
-                                     Action::reopen,        Action::return_case, Action::cancel,  Action::reassign};
+inline constexpr std::array kActions{Action::register_case, Action::accept,           Action::resolve,
+                                     Action::close,         Action::reopen,           Action::return_case,
+                                     Action::cancel,        Action::reassign,         Action::request_deferral,
+                                     Action::defer,         Action::resume};
 inline constexpr std::array kRoles{Role::admin, Role::operator_, Role::supervisor, Role::worker};
 
 std::string_view to_string(Level);
@@ -53,6 +60,17 @@ struct Jurisdiction {
   std::string name;
   Level level = Level::grid;
   std::string parent;  // empty at the top
+  bool emergency = false;  // 平战切换: streets and districts may switch to emergency mode
+};
+
+// A recorded change outside the cases: emergency mode switches, category deadlines,
+// duty status, grid posts.
+struct AuditEntry {
+  Millis at = 0;
+  std::string actor;
+  std::string kind;     // mode | category | worker_status | grid_posts
+  std::string subject;  // the jurisdiction, category, worker or grid
+  std::string detail;
 };
 
 struct Grid {
@@ -91,6 +109,7 @@ struct Category {
   std::string id;
   std::string name;
   std::array<Deadlines, 3> sla;  // by urgency
+  bool working_time = false;     // deadlines count working hours (red always counts clock time)
   const Deadlines& deadlines(Urgency u) const { return sla[static_cast<std::size_t>(u)]; }
 };
 
@@ -131,6 +150,8 @@ struct Case {
   bool overdue = false;
   int rework_count = 0;
   std::string return_reason;
+  bool deferred = false;            // a deferral was approved at some point (assessment leaves it out)
+  std::optional<Millis> paused_at;  // the clock is paused by an approved deferral since then
 
   bool open() const { return state != CaseState::closed && state != CaseState::cancelled; }
 };

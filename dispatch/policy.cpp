@@ -1,5 +1,7 @@
 #include "dispatch/policy.hpp"
 
+#include <algorithm>
+
 namespace gridkeeper::dispatch {
 
 namespace {
@@ -15,7 +17,8 @@ std::string status_of(const std::map<WorkerId, Worker>& workers, const WorkerId&
 }  // namespace
 
 Assignment choose_assignee(const Grid& grid, const std::map<WorkerId, Worker>& workers,
-                           const std::function<int(const WorkerId&)>& open_cases) {
+                           const std::function<int(const WorkerId&)>& open_cases,
+                           const std::vector<std::string>& street_communities) {
   if (on_duty(workers, grid.owner)) return {grid.owner, "owner (A post) of grid " + grid.code};
   const std::string owner_note =
       grid.owner.empty() ? "grid " + grid.code + " has no owner"
@@ -36,16 +39,35 @@ Assignment choose_assignee(const Grid& grid, const std::map<WorkerId, Worker>& w
   if (best)
     return {best->id, "least-loaded on-duty worker of community " + grid.community + " (" + std::to_string(best_load) +
                           " open cases): " + owner_note + ", " + backup_note};
+  for (const auto& [id, w] : workers) {
+    if (w.status != DutyStatus::on_duty ||
+        std::find(street_communities.begin(), street_communities.end(), w.community) == street_communities.end())
+      continue;
+    const int load = open_cases(id);
+    if (!best || load < best_load) {
+      best = &w;
+      best_load = load;
+    }
+  }
+  if (best)
+    return {best->id, "emergency pool of the street: least-loaded on-duty worker (" + std::to_string(best_load) +
+                          " open cases), nobody on duty in community " + grid.community};
   return {{}, "unassigned queue of community " + grid.community + ": no worker on duty"};
 }
 
-DueTimes due_times(const Category& category, Urgency urgency, Millis from) {
+DueTimes due_times(const Category& category, Urgency urgency, Millis from, const DeadlineRules& rules) {
   const auto& d = category.deadlines(urgency);
-  return {from + d.accept_s * 1000, from + d.resolve_s * 1000, from + d.accept_s * 750, from + d.resolve_s * 750};
+  const double f = rules.factor > 0 && rules.factor <= 1 ? rules.factor : 1.0;
+  const bool working = rules.calendar && category.working_time && urgency != Urgency::red;
+  auto after = [&](std::int64_t seconds, double share) {
+    const auto span = static_cast<Millis>(static_cast<double>(seconds) * 1000.0 * share * f);
+    return working ? rules.calendar->add(from, span) : from + span;
+  };
+  return {after(d.accept_s, 1.0), after(d.resolve_s, 1.0), after(d.accept_s, 0.75), after(d.resolve_s, 0.75)};
 }
 
-void start_clocks(Case& c, const Category& category, Millis from, Clocks which) {
-  const auto due = due_times(category, c.urgency, from);
+void start_clocks(Case& c, const Category& category, Millis from, Clocks which, const DeadlineRules& rules) {
+  const auto due = due_times(category, c.urgency, from, rules);
   c.accept_by = due.accept_by;
   c.accept_warn_at = due.accept_warn_at;
   if (which == Clocks::both) {

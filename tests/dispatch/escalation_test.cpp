@@ -206,3 +206,117 @@ TEST_CASE("after a restart, cases that fell due while down escalate once, in ord
     last = e.at;
   }
 }
+
+TEST_CASE("deferral pauses the clock and resuming moves the deadlines", "[escalation]") {
+  Fixture f;
+  const Millis t0 = f.clock.now();
+  auto c = f.center->intake_and_wait(in_g00(Urgency::orange), kOperator);
+  REQUIRE(c.ok());
+  const Millis accept_by = *c->accept_by;
+  // The worker asks; only the operator's approval pauses the clock.
+  CHECK(f.center->transition_and_wait(c->id, {Action::request_deferral, 1, "", {}}, worker("W1")).error().code ==
+        ErrorCode::invalid_value);
+  auto asked = f.center->transition_and_wait(c->id, {Action::request_deferral, 1, "等待物业配合", {}}, worker("W1"));
+  REQUIRE(asked.ok());
+  CHECK_FALSE(asked->paused_at);
+  CHECK(f.center->transition_and_wait(c->id, {Action::defer, 2, "同意缓办", {}}, worker("W1")).error().code ==
+        ErrorCode::forbidden);
+  f.clock.set(t0 + 30 * kMinute);
+  auto deferred = f.center->transition_and_wait(c->id, {Action::defer, 2, "同意缓办", {}}, kOperator);
+  REQUIRE(deferred.ok());
+  CHECK(deferred->deferred);
+  CHECK(*deferred->paused_at == t0 + 30 * kMinute);
+  CHECK(f.center->transition_and_wait(c->id, {Action::defer, 3, "again", {}}, kOperator).error().code ==
+        ErrorCode::conflict);
+  // Long past the deadline, nothing happens while paused.
+  f.clock.set(t0 + 10 * kHour);
+  CHECK(f.tick() == 0);
+  auto resumed = f.center->transition_and_wait(c->id, {Action::resume, 3, "", {}}, kOperator);
+  REQUIRE(resumed.ok());
+  CHECK_FALSE(resumed->paused_at);
+  CHECK(resumed->deferred);  // remembered for assessment
+  CHECK(*resumed->accept_by == accept_by + 10 * kHour - 30 * kMinute);
+  CHECK(f.tick() == 0);
+  f.clock.set(*resumed->accept_by);
+  CHECK(f.tick() == 2);  // the warning, then the deadline
+  CHECK(f.center->get_case(c->id, kOperator)->urgency == Urgency::red);
+  CHECK(f.events_of(c->id, "defer").size() == 1);
+  CHECK(f.events_of(c->id, "resume").size() == 1);
+}
+
+TEST_CASE("deadlines of working-time categories follow the calendar; red counts clock time", "[escalation]") {
+  testing::MemoryLedger ledger;
+  ledger.initial = testing::small_city();
+  ledger.initial.categories[0].working_time = true;  // environment
+  ManualClock clock(WorkingCalendar::day_of(2026, 3, 6) * 86'400'000 + 8 * kHour);  // Friday 16:00 local
+  Center::Options options;
+  options.calendar = std::make_shared<WorkingCalendar>(WorkingCalendar::standard());
+  Center center(ledger, clock, options);
+  center.start();
+  auto orange = center.intake_and_wait(in_g00(Urgency::orange), kOperator);
+  REQUIRE(orange.ok());
+  // 2 h of working time from Friday 16:00: 1.5 h on Friday, 30 min on Monday from 08:30.
+  const Millis monday = WorkingCalendar::day_of(2026, 3, 9) * 86'400'000 - 8 * kHour;
+  CHECK(*orange->accept_by == monday + 9 * kHour);
+  auto red = center.intake_and_wait(in_g00(Urgency::red), kOperator);
+  REQUIRE(red.ok());
+  CHECK(*red->accept_by == clock.now() + 30 * kMinute);
+}
+
+TEST_CASE("emergency mode: at least orange, shorter deadlines, the street's pool, switching back recorded",
+          "[escalation]") {
+  Fixture f;
+  const Actor street_supervisor{2, "sup", Role::supervisor, "S", {}};
+  const Actor admin{99, "admin", Role::admin, {}, {}};
+  CHECK(f.center->set_mode_and_wait("C1", true, street_supervisor).error().code == ErrorCode::invalid_value);
+  CHECK(f.center->set_mode_and_wait("S", true, kOperator).error().code == ErrorCode::forbidden);
+  CHECK(f.center->set_mode_and_wait("S2", true, street_supervisor).error().code == ErrorCode::not_found);
+  auto on = f.center->set_mode_and_wait("S", true, street_supervisor);
+  REQUIRE(on.ok());
+  CHECK(on->emergency);
+
+  const Millis t0 = f.clock.now();
+  auto c = f.center->intake_and_wait(in_g00(Urgency::yellow), kOperator);
+  REQUIRE(c.ok());
+  CHECK(c->urgency == Urgency::orange);
+  CHECK(*c->accept_by == t0 + kHour);  // orange 2 h, halved
+
+  // Everyone of community C1 unreachable: the street's on-duty workers take the case.
+  for (auto id : {"W1", "W2", "W3", "W7"}) REQUIRE(f.center->set_worker_status_and_wait(id, DutyStatus::leave, admin).ok());
+  auto pooled = f.center->intake_and_wait(in_g00(Urgency::red), kOperator);
+  REQUIRE(pooled.ok());
+  CHECK((pooled->assignee == "W4" || pooled->assignee == "W5" || pooled->assignee == "W6"));
+  CHECK(f.center->case_events(pooled->id).back().reason.find("emergency pool of the street") != std::string::npos);
+
+  auto off = f.center->set_mode_and_wait("S", false, street_supervisor);
+  REQUIRE(off.ok());
+  CHECK_FALSE(off->emergency);
+  auto normal = f.center->intake_and_wait(in_g00(Urgency::yellow), kOperator);
+  REQUIRE(normal.ok());
+  CHECK(normal->urgency == Urgency::yellow);
+  CHECK(normal->assignee.empty());  // back to the community's unassigned queue
+}
+
+TEST_CASE("category deadlines are configurable by an admin and apply to new cases", "[escalation]") {
+  Fixture f;
+  const Actor admin{99, "admin", Role::admin, {}, {}};
+  auto before = f.center->intake_and_wait(in_g00(Urgency::yellow), kOperator);
+  Category env{"environment", "环境卫生", default_sla()};
+  env.sla[0] = {3600, 7200};
+  CHECK(f.center->update_category_and_wait(env, kOperator).error().code == ErrorCode::forbidden);
+  Category bad = env;
+  bad.sla[1] = {7200, 3600};
+  CHECK(f.center->update_category_and_wait(bad, admin).error().field == "sla.orange");
+  bad = env;
+  bad.sla[2] = {0, 3600};
+  CHECK(f.center->update_category_and_wait(bad, admin).error().code == ErrorCode::invalid_value);
+  REQUIRE(f.center->update_category_and_wait(env, admin).ok());
+  auto after = f.center->intake_and_wait(in_g00(Urgency::yellow), kOperator);
+  REQUIRE((before.ok() && after.ok()));
+  CHECK(*after->accept_by - after->created_at == 3600 * 1000);
+  CHECK(*f.center->get_case(before->id, kOperator)->accept_by - before->created_at == 24 * kHour);
+  bool found = false;
+  for (const auto& c : f.center->categories())
+    if (c.id == "environment") found = c.deadlines(Urgency::yellow).accept_s == 3600;
+  CHECK(found);
+}

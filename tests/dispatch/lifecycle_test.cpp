@@ -34,6 +34,12 @@ std::map<std::pair<CaseState, Action>, Expected> expected_lifecycle() {
       {{S::accepted, A::cancel}, {desk, S::cancelled}},
       {{S::resolved, A::close}, {desk, S::closed}},
       {{S::resolved, A::reopen}, {desk, S::dispatched}},
+      {{S::dispatched, A::request_deferral}, {field, S::dispatched}},
+      {{S::accepted, A::request_deferral}, {field, S::accepted}},
+      {{S::dispatched, A::defer}, {redispatch, S::dispatched}},
+      {{S::accepted, A::defer}, {redispatch, S::accepted}},
+      {{S::dispatched, A::resume}, {redispatch, S::dispatched}},
+      {{S::accepted, A::resume}, {redispatch, S::accepted}},
   };
 }
 bool role_ever_allowed(Action a, Role r) {
@@ -77,7 +83,7 @@ TEST_CASE("every state x action x role gives the lifecycle's answer", "[lifecycl
         }
         ++checked;
       }
-  CHECK(checked == 6 * 8 * 4);
+  CHECK(checked == 6 * 11 * 4);
 }
 
 TEST_CASE("closed and cancelled cases accept no action", "[lifecycle]") {
