@@ -10,12 +10,15 @@ namespace gridkeeper::geo::geos {
 namespace {
 void ignore_message(const char*, void*) {}
 
+thread_local std::string t_last_error;
+void keep_error(const char* message, void*) { t_last_error = message ? message : ""; }
+
 struct ThreadContext {
   GEOSContextHandle_t handle = GEOS_init_r();
   ThreadContext() {
     // Messages are turned into values by the callers; GEOS must never print.
     GEOSContext_setNoticeMessageHandler_r(handle, ignore_message, nullptr);
-    GEOSContext_setErrorMessageHandler_r(handle, ignore_message, nullptr);
+    GEOSContext_setErrorMessageHandler_r(handle, keep_error, nullptr);
   }
   ~ThreadContext() { GEOS_finish_r(handle); }
 };
@@ -75,6 +78,11 @@ GEOSContextHandle_t context() {
   return ctx.handle;
 }
 
+const std::string& last_error() { return t_last_error; }
+
+void TreeDeleter::operator()(GEOSSTRtree* t) const noexcept {
+  if (t) GEOSSTRtree_destroy_r(context(), t);
+}
 void GeometryDeleter::operator()(GEOSGeometry* g) const noexcept { GEOSGeom_destroy_r(context(), g); }
 void PreparedDeleter::operator()(const GEOSPreparedGeometry* g) const noexcept {
   GEOSPreparedGeom_destroy_r(context(), g);

@@ -20,8 +20,17 @@ struct GeometryDeleter {
 struct PreparedDeleter {
   void operator()(const GEOSPreparedGeometry* g) const noexcept;
 };
+struct TreeDeleter {
+  void operator()(GEOSSTRtree* t) const noexcept;
+};
 using Geometry = std::unique_ptr<GEOSGeometry, GeometryDeleter>;
 using Prepared = std::unique_ptr<const GEOSPreparedGeometry, PreparedDeleter>;
+// An STRtree does not own the geometries inserted into it; they must outlive it.
+using Tree = std::unique_ptr<GEOSSTRtree, TreeDeleter>;
+
+// The last error GEOS reported on this thread (GEOS never prints; callers that get a null
+// result or an exception code may quote this).
+const std::string& last_error();
 
 // Builds a GEOS Polygon (one part) or MultiPolygon. Null when GEOS refuses the rings.
 Geometry to_geos(const MultiPolygon& shape);
