@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -334,6 +335,63 @@ ReadResult read_geojson_file(const std::string& path, const ReadOptions& options
   std::string text(size, '\0');
   in.read(text.data(), static_cast<std::streamsize>(size));
   return read_geojson(text, options);
+}
+
+std::optional<MultiPolygon> read_geometry(std::string_view text) {
+  ReadOptions options;
+  json::parse_options po;
+  po.max_depth = options.max_depth;
+  json::monotonic_resource arena;
+  std::error_code ec;
+  json::value doc = json::parse(text, ec, &arena, po);
+  if (ec) return std::nullopt;
+  ReadResult result;
+  FeatureReader reader{options, result, 0, {}, 0, false};
+  Area area;
+  reader.geometry(&doc, area);
+  if (reader.failed || area.shape.empty()) return std::nullopt;
+  return std::move(area.shape);
+}
+
+std::string write_geometry(const MultiPolygon& shape) {
+  std::string out;
+  out.reserve(64 + vertex_count(shape) * 40);
+  char buf[32];
+  auto number = [&](double v) {
+    // Shortest text that reads back as the same double.
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
+  };
+  auto polygon = [&](const Polygon& poly) {
+    out += '[';
+    for (std::size_t r = 0; r < poly.rings.size(); ++r) {
+      if (r) out += ',';
+      out += '[';
+      for (std::size_t i = 0; i < poly.rings[r].size(); ++i) {
+        if (i) out += ',';
+        out += '[';
+        number(poly.rings[r][i].lon);
+        out += ',';
+        number(poly.rings[r][i].lat);
+        out += ']';
+      }
+      out += ']';
+    }
+    out += ']';
+  };
+  if (shape.size() == 1) {
+    out += R"({"type":"Polygon","coordinates":)";
+    polygon(shape.front());
+  } else {
+    out += R"({"type":"MultiPolygon","coordinates":[)";
+    for (std::size_t p = 0; p < shape.size(); ++p) {
+      if (p) out += ',';
+      polygon(shape[p]);
+    }
+    out += ']';
+  }
+  out += '}';
+  return out;
 }
 
 }  // namespace gridkeeper::geo

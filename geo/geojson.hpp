@@ -70,4 +70,12 @@ ReadResult read_geojson_file(const std::string& path, const ReadOptions& options
 
 std::string format_problem(const Problem& p);
 
+// One RFC 7946 Polygon or MultiPolygon geometry object, as stored with a grid. The same
+// checks as a feature's geometry; nullopt when it is not a valid polygonal geometry.
+std::optional<MultiPolygon> read_geometry(std::string_view json);
+// The shape as a geometry object (Polygon when it has one part, else MultiPolygon), with
+// the shortest digits that identify each double. read_geometry gives them back to within
+// the JSON parser's rounding (an ulp, ~1e-14 degree); equal coordinates stay equal.
+std::string write_geometry(const MultiPolygon& shape);
+
 }  // namespace gridkeeper::geo

@@ -3,7 +3,8 @@
 // of threads without locks. Two structures over the same grids:
 //  - the routing structure: a uniform cell raster over fixed-point (1e-7 degree) vertices;
 //    a cell that lies wholly inside one grid answers at once, other cells list the grids
-//    whose edges cross them and are resolved by an exact crossing-number test;
+//    whose edges cross them and are resolved by an exact crossing-number test over the
+//    grid's edges that reach the cell's row (its slab);
 //  - the reference: GEOS polygons, prepared polygons and an STRtree over them, warmed at
 //    build time, used by checks and by the tests that hold the raster to GEOS.
 //
@@ -38,7 +39,9 @@ class GridIndex {
  public:
   struct Options {
     double snap_distance_m = 50;
-    double cells_per_grid = 16;  // raster density; more cells, more cells answered at once
+    // Raster density: more cells, more points answered at once and fewer edges per slab.
+    // 64 routes 1.3-1.6x faster than 16 for 1.7x the raster memory (bench_route).
+    double cells_per_grid = 64;
   };
 
   static std::shared_ptr<const GridIndex> build(std::vector<GridShape> grids, const Options& options);
@@ -69,6 +72,7 @@ class GridIndex {
   struct Stats {
     std::size_t cells = 0, full_cells = 0, cell_items = 0, vertices = 0;
     std::size_t raster_bytes = 0;
+    double raster_build_s = 0, reference_build_s = 0;  // wall time of the two build parts
   };
   Stats stats() const;
 
@@ -78,18 +82,29 @@ class GridIndex {
 
  private:
   GridIndex() = default;
-  struct Fixed {
+  struct Fixed {  // 1e-7 degree units
     std::int32_t x, y;
   };
+  // A grid's edges that reach one raster row, as runs of consecutive ring edges: edge k
+  // joins vertices_[k] and vertices_[k + 1] for k in [begin, end).
+  struct Slab {
+    std::uint32_t grid, first_run;  // runs [first_run, next slab's first_run)
+  };
+  struct Run {
+    std::uint32_t begin, end;
+  };
   static constexpr std::uint32_t kFull = 0x80000000u;
+  static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
 
   bool inside(std::uint32_t grid, Fixed q) const;
+  bool inside_slab(std::uint32_t slab, Fixed q) const;
   double distance_fixed_m(std::uint32_t grid, Point p) const;
   Route snap(Point p) const;
   void build_raster();
   void build_reference(std::vector<GridShape>& grids);
 
   Options options_;
+  double raster_build_s_ = 0, reference_build_s_ = 0;
   std::vector<std::string> codes_;
   std::vector<BBox> bboxes_;
   BBox extent_;
@@ -100,8 +115,14 @@ class GridIndex {
   std::vector<std::uint32_t> grid_ring_start_;
   double cell_x0_ = 0, cell_y0_ = 0, cell_size_ = 1, inv_cell_size_ = 1;  // fixed units
   std::int64_t nx_ = 0, ny_ = 0;
-  std::vector<std::uint32_t> cell_start_;
-  std::vector<std::uint32_t> cell_items_;  // grid index, kFull when the cell lies inside it
+  // One word per cell: kEmpty (no grid), kFull | grid (the cell lies wholly inside that
+  // grid and no other grid comes near it), or the offset of the cell's items in
+  // cell_items_, closed by kEmpty: kFull | grid when the cell lies inside the grid, else
+  // the slab of a grid whose edges cross the cell.
+  std::vector<std::uint32_t> cells_;
+  std::vector<std::uint32_t> cell_items_;
+  std::vector<Slab> slabs_;  // one per grid and row of its box, then an end marker
+  std::vector<Run> runs_;
 
   // Reference structure (owning vectors, non-owning tree).
   std::vector<geos::Geometry> geometries_;

@@ -195,3 +195,42 @@ TEST_CASE("concurrent routing while the snapshot is swapped", "[grid_index]") {
   CHECK(wrong.load() == 0);
   CHECK(routed_total.load() >= 20000);
 }
+
+TEST_CASE("the raster answers as the raster-free predicate at every density", "[grid_index]") {
+  // Rows of the raster hold each grid's edges by slab; coarse and fine rasters put slab
+  // and cell borders in different places, the answer must not move.
+  TessellationOptions t;
+  t.columns = 9;
+  t.rows = 7;
+  t.seed = 11;
+  auto cells = tessellate(t);
+  // A grid with a hole next to the city, and one far away, so that cells hold holes,
+  // several grids and nothing.
+  cells.push_back(grid("HOLE", {square(118.41, 24.50, 118.45, 24.54), square(118.42, 24.51, 118.43, 24.52)}));
+  cells.push_back(grid("FAR", {square(118.60, 24.90, 118.61, 24.91)}));
+  std::vector<Point> probes;
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> lon(118.09, 118.62), lat(24.49, 24.92);
+  for (int i = 0; i < 20000; ++i) probes.push_back({lon(rng), lat(rng)});
+  for (const auto& c : cells)
+    for (const auto& p : c.shape[0].rings[0]) probes.push_back(p);
+  for (double density : {0.5, 2.0, 16.0, 100.0, 400.0}) {
+    GridIndex::Options options;
+    options.cells_per_grid = density;
+    options.snap_distance_m = 0;  // no snapping: route must equal the predicate exactly
+    auto index = GridIndex::build(cells, options);
+    for (const Point p : probes) {
+      const auto owners = index->containing(p);
+      REQUIRE(owners.size() <= 1);
+      const auto r = index->route(p);
+      INFO("density " << density << " at " << p.lon << "," << p.lat);
+      REQUIRE(r.found() == !owners.empty());
+      if (r.found()) REQUIRE(static_cast<std::uint32_t>(r.grid) == owners[0]);
+    }
+  }
+}
+
+TEST_CASE("vertices outside lon/lat range are refused at build", "[grid_index]") {
+  CHECK_THROWS_AS(GridIndex::build({grid("BAD", {square(179.5, 10, 180.5, 11)})}), std::invalid_argument);
+  CHECK_THROWS_AS(GridIndex::build({grid("NAN", {square(118, std::nan(""), 118.1, 24.1)})}), std::invalid_argument);
+}
