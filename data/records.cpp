@@ -1,0 +1,187 @@
+#include "data/records.hpp"
+
+namespace gridkeeper::data::records {
+
+using namespace dispatch;
+
+const std::string_view kCaseColumns =
+    "id, state, urgency, category, title, description, address, source, reporter_name, reporter_phone, lon, lat, "
+    "grid, community, street, district, assignee, tier, version, created_at, updated_at, accept_by, resolve_by, "
+    "accept_warn_at, resolve_warn_at, accepted_at, resolved_at, closed_at, warned, overdue, rework_count, "
+    "return_reason, deferred, paused_at";
+
+const std::string_view kUpsertCase =
+    "INSERT INTO cases (id, state, urgency, category, title, description, address, source, reporter_name, "
+    "reporter_phone, lon, lat, grid, community, street, district, assignee, tier, version, created_at, updated_at, "
+    "accept_by, resolve_by, accept_warn_at, resolve_warn_at, accepted_at, resolved_at, closed_at, warned, overdue, "
+    "rework_count, return_reason, deferred, paused_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+    "?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34) "
+    "ON CONFLICT (id) DO UPDATE SET state = excluded.state, urgency = excluded.urgency, "
+    "category = excluded.category, title = excluded.title, description = excluded.description, "
+    "address = excluded.address, source = excluded.source, reporter_name = excluded.reporter_name, "
+    "reporter_phone = excluded.reporter_phone, lon = excluded.lon, lat = excluded.lat, grid = excluded.grid, "
+    "community = excluded.community, street = excluded.street, district = excluded.district, "
+    "assignee = excluded.assignee, tier = excluded.tier, version = excluded.version, "
+    "created_at = excluded.created_at, updated_at = excluded.updated_at, accept_by = excluded.accept_by, "
+    "resolve_by = excluded.resolve_by, accept_warn_at = excluded.accept_warn_at, "
+    "resolve_warn_at = excluded.resolve_warn_at, accepted_at = excluded.accepted_at, "
+    "resolved_at = excluded.resolved_at, closed_at = excluded.closed_at, warned = excluded.warned, "
+    "overdue = excluded.overdue, rework_count = excluded.rework_count, return_reason = excluded.return_reason, "
+    "deferred = excluded.deferred, paused_at = excluded.paused_at";
+
+void bind_case(Query& q, const Case& c) {
+  // The case outlives the statement's use: its text is bound without copies.
+  q.bind(1, c.id)
+      .bind_borrowed(2, to_string(c.state))
+      .bind_borrowed(3, to_string(c.urgency))
+      .bind_borrowed(4, c.category)
+      .bind_borrowed(5, c.title)
+      .bind_borrowed(6, c.description)
+      .bind_borrowed(7, c.address)
+      .bind_borrowed(8, c.source)
+      .bind_borrowed(9, c.reporter.name)
+      .bind_borrowed(10, c.reporter.phone)
+      .bind(11, c.lon)
+      .bind(12, c.lat)
+      .bind_borrowed_code(13, c.grid)
+      .bind_borrowed_code(14, c.community)
+      .bind_borrowed_code(15, c.street)
+      .bind_borrowed_code(16, c.district)
+      .bind_borrowed_code(17, c.assignee)
+      .bind_borrowed(18, to_string(c.tier))
+      .bind(19, c.version)
+      .bind(20, c.created_at)
+      .bind(21, c.updated_at)
+      .bind(22, c.accept_by)
+      .bind(23, c.resolve_by)
+      .bind(24, c.accept_warn_at)
+      .bind(25, c.resolve_warn_at)
+      .bind(26, c.accepted_at)
+      .bind(27, c.resolved_at)
+      .bind(28, c.closed_at)
+      .bind(29, c.warned)
+      .bind(30, c.overdue)
+      .bind(31, c.rework_count)
+      .bind_borrowed(32, c.return_reason)
+      .bind(33, c.deferred)
+      .bind(34, c.paused_at);
+}
+
+Case read_case(const Query& q, int f) {
+  // The schema's CHECK constraints keep the enumerations valid.
+  Case c;
+  c.id = q.int64(f + 0);
+  c.state = case_state_from(q.text(f + 1)).value_or(CaseState::reported);
+  c.urgency = urgency_from(q.text(f + 2)).value_or(Urgency::yellow);
+  c.category = q.text(f + 3);
+  c.title = q.text(f + 4);
+  c.description = q.text(f + 5);
+  c.address = q.text(f + 6);
+  c.source = q.text(f + 7);
+  c.reporter.name = q.text(f + 8);
+  c.reporter.phone = q.text(f + 9);
+  c.lon = q.real(f + 10);
+  c.lat = q.real(f + 11);
+  c.grid = q.text(f + 12);
+  c.community = q.text(f + 13);
+  c.street = q.text(f + 14);
+  c.district = q.text(f + 15);
+  c.assignee = q.text(f + 16);
+  c.tier = tier_from(q.text(f + 17)).value_or(Tier::worker);
+  c.version = q.int64(f + 18);
+  c.created_at = q.int64(f + 19);
+  c.updated_at = q.int64(f + 20);
+  c.accept_by = q.optional_int64(f + 21);
+  c.resolve_by = q.optional_int64(f + 22);
+  c.accept_warn_at = q.optional_int64(f + 23);
+  c.resolve_warn_at = q.optional_int64(f + 24);
+  c.accepted_at = q.optional_int64(f + 25);
+  c.resolved_at = q.optional_int64(f + 26);
+  c.closed_at = q.optional_int64(f + 27);
+  c.warned = q.int64(f + 28) != 0;
+  c.overdue = q.int64(f + 29) != 0;
+  c.rework_count = static_cast<int>(q.int64(f + 30));
+  c.return_reason = q.text(f + 31);
+  c.deferred = q.int64(f + 32) != 0;
+  c.paused_at = q.optional_int64(f + 33);
+  return c;
+}
+
+const std::string_view kEventColumns = "seq, case_id, at, type, actor, from_state, to_state, assignee, note, reason";
+
+const std::string_view kInsertEvent =
+    "INSERT INTO case_events (case_id, at, type, actor, from_state, to_state, assignee, note, reason) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+void bind_event(Query& q, const CaseEvent& e) {
+  q.bind(1, e.case_id)
+      .bind(2, e.at)
+      .bind_borrowed(3, e.type)
+      .bind_borrowed(4, e.actor)
+      .bind_borrowed(5, to_string(e.from_state))
+      .bind_borrowed(6, to_string(e.to_state))
+      .bind_borrowed_code(7, e.assignee)
+      .bind_borrowed(8, e.note)
+      .bind_borrowed(9, e.reason);
+}
+
+CaseEvent read_event(const Query& q, int f) {
+  CaseEvent e;
+  e.seq = q.int64(f + 0);
+  e.case_id = q.int64(f + 1);
+  e.at = q.int64(f + 2);
+  e.type = q.text(f + 3);
+  e.actor = q.text(f + 4);
+  e.from_state = case_state_from(q.text(f + 5)).value_or(CaseState::reported);
+  e.to_state = case_state_from(q.text(f + 6)).value_or(CaseState::reported);
+  e.assignee = q.text(f + 7);
+  e.note = q.text(f + 8);
+  e.reason = q.text(f + 9);
+  return e;
+}
+
+const std::string_view kUpsertJurisdiction =
+    "INSERT INTO jurisdictions (code, name, level, parent) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, parent = excluded.parent";
+
+const std::string_view kInsertAudit =
+    "INSERT INTO audit (at, actor, kind, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)";
+
+const std::string_view kUpsertWorker =
+    "INSERT INTO workers (id, name, phone, community, status) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, community = excluded.community, "
+    "status = excluded.status";
+
+const std::string_view kCategoryColumns =
+    "id, name, yellow_accept_s, yellow_resolve_s, orange_accept_s, orange_resolve_s, red_accept_s, red_resolve_s, "
+    "working_time";
+
+const std::string_view kUpsertCategory =
+    "INSERT INTO categories (id, name, yellow_accept_s, yellow_resolve_s, orange_accept_s, orange_resolve_s, "
+    "red_accept_s, red_resolve_s, working_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+    "ON CONFLICT (id) DO UPDATE SET name = excluded.name, yellow_accept_s = excluded.yellow_accept_s, "
+    "yellow_resolve_s = excluded.yellow_resolve_s, orange_accept_s = excluded.orange_accept_s, "
+    "orange_resolve_s = excluded.orange_resolve_s, red_accept_s = excluded.red_accept_s, "
+    "red_resolve_s = excluded.red_resolve_s, working_time = excluded.working_time";
+
+void bind_category(Query& q, const Category& c) {
+  q.bind(1, c.id).bind(2, c.name);
+  for (int u = 0; u < 3; ++u) {
+    const auto& d = c.sla[static_cast<std::size_t>(u)];
+    q.bind(3 + 2 * u, d.accept_s).bind(4 + 2 * u, d.resolve_s);
+  }
+  q.bind(9, c.working_time);
+}
+
+Category read_category(const Query& q, int f) {
+  Category c;
+  c.id = q.text(f);
+  c.name = q.text(f + 1);
+  for (int u = 0; u < 3; ++u)
+    c.sla[static_cast<std::size_t>(u)] = {q.int64(f + 2 + 2 * u), q.int64(f + 3 + 2 * u)};
+  c.working_time = q.int64(f + 8) != 0;
+  return c;
+}
+
+}  // namespace gridkeeper::data::records

@@ -1,0 +1,266 @@
+#include "data/schema.hpp"
+
+#include "data/records.hpp"
+
+namespace gridkeeper::data {
+
+namespace {
+
+// Step 1: the organisation, categories, cases and their events.
+constexpr std::string_view kOrganisationAndCases = R"sql(
+CREATE TABLE jurisdictions (
+  code   TEXT PRIMARY KEY,
+  name   TEXT NOT NULL,
+  level  TEXT NOT NULL CHECK (level IN ('district', 'street', 'community', 'grid')),
+  parent TEXT REFERENCES jurisdictions(code) DEFERRABLE INITIALLY DEFERRED,
+  emergency INTEGER NOT NULL DEFAULT 0 CHECK (emergency IN (0, 1))
+);
+CREATE INDEX jurisdictions_parent ON jurisdictions(parent);
+
+CREATE TABLE workers (
+  id        TEXT PRIMARY KEY,
+  name      TEXT NOT NULL,
+  phone     TEXT NOT NULL DEFAULT '',
+  community TEXT REFERENCES jurisdictions(code) DEFERRABLE INITIALLY DEFERRED,
+  status    TEXT NOT NULL DEFAULT 'on_duty' CHECK (status IN ('on_duty', 'off_duty', 'leave'))
+);
+CREATE INDEX workers_community ON workers(community);
+
+-- geometry: an RFC 7946 Polygon or MultiPolygon object; the grid index is rebuilt from it.
+CREATE TABLE grids (
+  code       TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  community  TEXT NOT NULL REFERENCES jurisdictions(code) DEFERRABLE INITIALLY DEFERRED,
+  population INTEGER NOT NULL DEFAULT 0,
+  owner      TEXT REFERENCES workers(id) DEFERRABLE INITIALLY DEFERRED,
+  backup     TEXT REFERENCES workers(id) DEFERRABLE INITIALLY DEFERRED,
+  geometry   TEXT NOT NULL
+);
+CREATE INDEX grids_community ON grids(community);
+
+-- Who held a grid's A post (backup = 0) or B post (backup = 1), and when.
+CREATE TABLE post_terms (
+  id      INTEGER PRIMARY KEY,
+  grid    TEXT NOT NULL REFERENCES grids(code) DEFERRABLE INITIALLY DEFERRED,
+  worker  TEXT NOT NULL REFERENCES workers(id) DEFERRABLE INITIALLY DEFERRED,
+  backup  INTEGER NOT NULL CHECK (backup IN (0, 1)),
+  from_at INTEGER NOT NULL,
+  to_at   INTEGER
+);
+CREATE INDEX post_terms_grid ON post_terms(grid, from_at);
+-- A post has at most one holder at a time.
+CREATE UNIQUE INDEX post_terms_open ON post_terms(grid, backup) WHERE to_at IS NULL;
+
+-- Deadlines in seconds per urgency.
+CREATE TABLE categories (
+  id               TEXT PRIMARY KEY,
+  name             TEXT NOT NULL,
+  yellow_accept_s  INTEGER NOT NULL,
+  yellow_resolve_s INTEGER NOT NULL,
+  orange_accept_s  INTEGER NOT NULL,
+  orange_resolve_s INTEGER NOT NULL,
+  red_accept_s     INTEGER NOT NULL,
+  red_resolve_s    INTEGER NOT NULL,
+  working_time     INTEGER NOT NULL DEFAULT 0 CHECK (working_time IN (0, 1))
+);
+
+CREATE TABLE cases (
+  id              INTEGER PRIMARY KEY,
+  state           TEXT NOT NULL
+                  CHECK (state IN ('reported', 'dispatched', 'accepted', 'resolved', 'closed', 'cancelled')),
+  urgency         TEXT NOT NULL CHECK (urgency IN ('yellow', 'orange', 'red')),
+  category        TEXT NOT NULL REFERENCES categories(id),
+  title           TEXT NOT NULL,
+  description     TEXT NOT NULL DEFAULT '',
+  address         TEXT NOT NULL DEFAULT '',
+  source          TEXT NOT NULL DEFAULT '',
+  reporter_name   TEXT NOT NULL DEFAULT '',
+  reporter_phone  TEXT NOT NULL DEFAULT '',
+  lon             REAL NOT NULL,
+  lat             REAL NOT NULL,
+  grid            TEXT REFERENCES grids(code),
+  community       TEXT,
+  street          TEXT,
+  district        TEXT,
+  assignee        TEXT REFERENCES workers(id),
+  tier            TEXT NOT NULL CHECK (tier IN ('worker', 'community', 'street', 'district')),
+  version         INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  accept_by       INTEGER,
+  resolve_by      INTEGER,
+  accept_warn_at  INTEGER,
+  resolve_warn_at INTEGER,
+  accepted_at     INTEGER,
+  resolved_at     INTEGER,
+  closed_at       INTEGER,
+  warned          INTEGER NOT NULL DEFAULT 0,
+  overdue         INTEGER NOT NULL DEFAULT 0,
+  rework_count    INTEGER NOT NULL DEFAULT 0,
+  return_reason   TEXT NOT NULL DEFAULT '',
+  deferred        INTEGER NOT NULL DEFAULT 0,
+  paused_at       INTEGER
+);
+-- The lists are newest first: each index ends in the rowid (the case id), so a scan of
+-- one value backwards is already in order.
+CREATE INDEX cases_grid      ON cases(grid);
+CREATE INDEX cases_community ON cases(community);
+CREATE INDEX cases_street    ON cases(street);
+CREATE INDEX cases_district  ON cases(district);
+CREATE INDEX cases_assignee  ON cases(assignee);
+CREATE INDEX cases_state     ON cases(state);
+
+-- The history of every case and the audit trail: appended, never changed.
+CREATE TABLE case_events (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  case_id    INTEGER NOT NULL REFERENCES cases(id),
+  at         INTEGER NOT NULL,
+  type       TEXT NOT NULL,
+  actor      TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state   TEXT NOT NULL,
+  assignee   TEXT,
+  note       TEXT NOT NULL DEFAULT '',
+  reason     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX case_events_case ON case_events(case_id);
+CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case events are append-only'); END;
+CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case events are append-only'); END;
+
+-- Changes outside the cases (emergency mode, category deadlines, duty status, grid posts):
+-- appended, never changed.
+CREATE TABLE audit (
+  seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+  at      INTEGER NOT NULL,
+  actor   TEXT NOT NULL,
+  kind    TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  detail  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_subject ON audit(subject, seq);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+)sql";
+
+// Step 2: users with roles and scopes, login tokens (only a hash of each) and case photos.
+constexpr std::string_view kUsersTokensPhotos = R"sql(
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  username      TEXT NOT NULL UNIQUE,
+  role          TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'supervisor', 'worker')),
+  scope         TEXT NOT NULL DEFAULT '',
+  worker_id     TEXT NOT NULL DEFAULT '',
+  password_hash TEXT NOT NULL,
+  active        INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX tokens_expiry ON tokens(expires_at);
+
+CREATE TABLE photos (
+  id           INTEGER PRIMARY KEY,
+  case_id      INTEGER NOT NULL REFERENCES cases(id),
+  content_type TEXT NOT NULL CHECK (content_type IN ('image/jpeg', 'image/png')),
+  data         BLOB NOT NULL,
+  size         INTEGER NOT NULL,
+  at           INTEGER NOT NULL,
+  actor        TEXT NOT NULL
+);
+CREATE INDEX photos_case ON photos(case_id);
+)sql";
+
+Status set_pragmas(Connection& db) {
+  // WAL: readers see the last commit while the writer writes. FULL: the WAL is synced at
+  // every COMMIT, so an acknowledged case survives a crash or a power cut.
+  auto mode = db.query("PRAGMA journal_mode = WAL");
+  if (!mode) return mode.error();
+  std::string journal = mode->next() ? mode->text(0) : std::string();
+  if (auto e = mode->status()) return e;
+  if (journal != "wal") return storage_error("cannot switch " + db.path() + " to WAL (journal mode " + journal + ")");
+  return db.exec(
+      "PRAGMA synchronous = FULL;"
+      "PRAGMA foreign_keys = ON;"
+      "PRAGMA temp_store = MEMORY;"
+      "PRAGMA cache_size = -65536;");
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& migrations() {
+  static const std::vector<std::string_view> steps{kOrganisationAndCases, kUsersTokensPhotos};
+  return steps;
+}
+
+int latest_schema_version() { return static_cast<int>(migrations().size()); }
+
+Status migrate(Connection& db) {
+  const auto& steps = migrations();
+  while (true) {
+    // Read the version inside the write lock: another process may be migrating too.
+    auto tx = Transaction::begin(db, Transaction::Kind::immediate);
+    if (!tx) return tx.error();
+    auto version = db.scalar("PRAGMA user_version");
+    if (!version) return version.error();
+    if (*version > latest_schema_version())
+      return storage_error(db.path() + " has schema version " + std::to_string(*version) +
+                           ", newer than this gridkeeper knows (" + std::to_string(latest_schema_version()) + ")");
+    if (*version == latest_schema_version()) return std::nullopt;
+    const auto next = static_cast<std::size_t>(*version);
+    if (auto e = db.exec(steps[next]))
+      return storage_error("schema step " + std::to_string(next + 1) + " failed: " + e->message);
+    if (auto e = db.exec("PRAGMA user_version = " + std::to_string(next + 1))) return e;
+    if (auto e = tx->commit()) return e;
+  }
+}
+
+std::vector<dispatch::Category> default_categories() {
+  const auto sla = dispatch::default_sla();
+  return {
+      {"environment", "环境卫生", sla},          {"illegal_construction", "违法建设", sla},
+      {"dispute", "矛盾纠纷", sla},              {"safety_hazard", "安全隐患", sla},
+      {"public_service", "民生服务", sla},       {"petition", "信访诉求", sla},
+      {"epidemic", "疫情防控", sla},             {"other", "其他", sla},
+  };
+}
+
+Status insert_default_categories(Connection& db) {
+  auto tx = Transaction::begin(db);
+  if (!tx) return tx.error();
+  auto count = db.scalar("SELECT count(*) FROM categories");
+  if (!count) return count.error();
+  if (*count > 0) return std::nullopt;
+  for (const auto& c : default_categories()) {
+    auto q = db.query(records::kUpsertCategory);
+    if (!q) return q.error();
+    records::bind_category(*q, c);
+    if (auto e = q->run()) return e;
+  }
+  return tx->commit();
+}
+
+Result<std::unique_ptr<Connection>> open_for_writing(const std::string& path, int busy_timeout_ms) {
+  auto db = Connection::open(path, OpenMode::create, busy_timeout_ms);
+  if (!db) return db.error();
+  if (auto e = set_pragmas(**db)) return *e;
+  if (auto e = migrate(**db)) return *e;
+  if (auto e = insert_default_categories(**db)) return *e;
+  return std::move(*db);
+}
+
+Result<std::unique_ptr<Connection>> open_for_reading(const std::string& path, int busy_timeout_ms) {
+  auto db = Connection::open(path, OpenMode::read_only, busy_timeout_ms);
+  if (!db) return db.error();
+  if (auto e = (*db)->exec("PRAGMA cache_size = -16384")) return *e;
+  return std::move(*db);
+}
+
+}  // namespace gridkeeper::data

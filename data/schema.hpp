@@ -1,0 +1,34 @@
+#pragma once
+// The database schema as a list of migration steps. `PRAGMA user_version` counts the
+// steps applied; opening a database applies the missing ones in order, one transaction
+// each. Later features append steps; a released step is never edited.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "data/sqlite.hpp"
+#include "dispatch/model.hpp"
+
+namespace gridkeeper::data {
+
+const std::vector<std::string_view>& migrations();
+int latest_schema_version();
+
+// Applies the steps above the database's user_version. Refuses a database written by a
+// newer gridkeeper.
+Status migrate(Connection& db);
+
+// The grid-work categories a new database starts with, with the default deadlines.
+std::vector<dispatch::Category> default_categories();
+// Inserts default_categories() when the categories table is empty.
+Status insert_default_categories(Connection& db);
+
+// Opens (creating when absent) a database for writing: WAL, synchronous=FULL so that a
+// COMMIT is durable, foreign keys on, migrated, default categories present.
+Result<std::unique_ptr<Connection>> open_for_writing(const std::string& path, int busy_timeout_ms = 5000);
+
+// Opens an existing database for reading only.
+Result<std::unique_ptr<Connection>> open_for_reading(const std::string& path, int busy_timeout_ms = 5000);
+
+}  // namespace gridkeeper::data

@@ -1,0 +1,179 @@
+#include "data/sqlite_accounts.hpp"
+
+#include <sqlite3.h>
+
+#include "data/schema.hpp"
+
+namespace gridkeeper::data {
+
+using namespace dispatch;
+
+namespace {
+constexpr std::string_view kUserColumns = "id, username, role, scope, worker_id, password_hash, active";
+
+User read_user(const Query& q) {
+  User u;
+  u.id = q.int64(0);
+  u.username = q.text(1);
+  u.role = role_from(q.text(2)).value_or(Role::worker);
+  u.scope = q.text(3);
+  u.worker_id = q.text(4);
+  u.password_hash = q.text(5);
+  u.active = q.int64(6) != 0;
+  return u;
+}
+
+// A statement with a BLOB column, which the Query layer does not bind: prepared per call.
+struct BlobStatement {
+  BlobStatement(sqlite3* db, std::string_view sql) : db(db) {
+    rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  }
+  ~BlobStatement() { sqlite3_finalize(stmt); }
+  BlobStatement(const BlobStatement&) = delete;
+  BlobStatement& operator=(const BlobStatement&) = delete;
+  Error error() const { return storage_error(sqlite3_errmsg(db)); }
+  sqlite3* db;
+  sqlite3_stmt* stmt = nullptr;
+  int rc = SQLITE_OK;
+};
+
+std::string column_text(sqlite3_stmt* s, int column) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, column));
+  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, column))) : std::string{};
+}
+}  // namespace
+
+Result<std::unique_ptr<SqliteAccounts>> SqliteAccounts::open(const std::string& path, int busy_timeout_ms) {
+  auto db = open_for_writing(path, busy_timeout_ms);
+  if (!db) return db.error();
+  // The ledger's own checkpointer copies the WAL back; a second writer must not do it
+  // inside its commits.
+  if (auto e = (*db)->exec("PRAGMA wal_autocheckpoint = 0")) return *e;
+  return std::unique_ptr<SqliteAccounts>(new SqliteAccounts(std::move(*db)));
+}
+
+Result<User> SqliteAccounts::add_user(User user) {
+  std::lock_guard lock(mutex_);
+  auto q = db_->query(
+      "INSERT INTO users (username, role, scope, worker_id, password_hash, active) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+      "ON CONFLICT (username) DO NOTHING");
+  if (!q) return q.error();
+  q->bind(1, user.username)
+      .bind(2, to_string(user.role))
+      .bind(3, user.scope)
+      .bind(4, user.worker_id)
+      .bind(5, user.password_hash)
+      .bind(6, user.active);
+  if (auto e = q->run()) return *e;
+  if (db_->changes() == 0) return make_error(ErrorCode::conflict, "user " + user.username + " exists", "username");
+  user.id = sqlite3_last_insert_rowid(db_->handle());
+  return user;
+}
+
+std::optional<User> SqliteAccounts::user_where(std::string_view where, const std::function<void(Query&)>& bind) {
+  std::lock_guard lock(mutex_);
+  auto q = db_->query("SELECT " + std::string(kUserColumns) + " FROM users WHERE " + std::string(where));
+  if (!q) throw StorageError(q.error().message);
+  bind(*q);
+  std::optional<User> found;
+  if (q->next()) found = read_user(*q);
+  if (auto e = q->status()) throw StorageError(e->message);
+  return found;
+}
+
+std::optional<User> SqliteAccounts::find_user(std::string_view username) {
+  return user_where("username = ?1", [&](Query& q) { q.bind(1, username); });
+}
+
+std::optional<User> SqliteAccounts::user_by_id(UserId id) {
+  return user_where("id = ?1", [&](Query& q) { q.bind(1, id); });
+}
+
+Status SqliteAccounts::store_token(const TokenRecord& token) {
+  std::lock_guard lock(mutex_);
+  auto q = db_->query("INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)");
+  if (!q) return q.error();
+  q->bind(1, token.token_hash).bind(2, token.user_id).bind(3, token.created_at).bind(4, token.expires_at);
+  return q->run();
+}
+
+std::optional<TokenRecord> SqliteAccounts::find_token(std::string_view token_hash) {
+  std::lock_guard lock(mutex_);
+  auto q = db_->query("SELECT token_hash, user_id, created_at, expires_at FROM tokens WHERE token_hash = ?1");
+  if (!q) throw StorageError(q.error().message);
+  q->bind(1, token_hash);
+  std::optional<TokenRecord> found;
+  if (q->next()) found = TokenRecord{q->text(0), q->int64(1), q->int64(2), q->int64(3)};
+  if (auto e = q->status()) throw StorageError(e->message);
+  return found;
+}
+
+void SqliteAccounts::delete_token(std::string_view token_hash) {
+  std::lock_guard lock(mutex_);
+  auto q = db_->query("DELETE FROM tokens WHERE token_hash = ?1");
+  if (!q) throw StorageError(q.error().message);
+  q->bind(1, token_hash);
+  if (auto e = q->run()) throw StorageError(e->message);
+}
+
+void SqliteAccounts::delete_expired_tokens(Millis now) {
+  std::lock_guard lock(mutex_);
+  auto q = db_->query("DELETE FROM tokens WHERE expires_at <= ?1");
+  if (!q) throw StorageError(q.error().message);
+  q->bind(1, now);
+  if (auto e = q->run()) throw StorageError(e->message);
+}
+
+Result<Photo> SqliteAccounts::add_photo(Photo photo) {
+  std::lock_guard lock(mutex_);
+  BlobStatement s(db_->handle(),
+                  "INSERT INTO photos (case_id, content_type, data, size, at, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (s.rc != SQLITE_OK) return s.error();
+  sqlite3_bind_int64(s.stmt, 1, photo.case_id);
+  sqlite3_bind_text(s.stmt, 2, photo.content_type.data(), static_cast<int>(photo.content_type.size()), SQLITE_STATIC);
+  sqlite3_bind_blob64(s.stmt, 3, photo.data.data(), photo.data.size(), SQLITE_STATIC);
+  sqlite3_bind_int64(s.stmt, 4, static_cast<sqlite3_int64>(photo.data.size()));
+  sqlite3_bind_int64(s.stmt, 5, photo.at);
+  sqlite3_bind_text(s.stmt, 6, photo.actor.data(), static_cast<int>(photo.actor.size()), SQLITE_STATIC);
+  if (sqlite3_step(s.stmt) != SQLITE_DONE) return s.error();
+  photo.id = sqlite3_last_insert_rowid(db_->handle());
+  return photo;
+}
+
+std::vector<Photo> SqliteAccounts::photos_where(std::string_view where, std::int64_t key, bool with_data) {
+  std::lock_guard lock(mutex_);
+  const std::string sql = std::string("SELECT id, case_id, content_type, at, actor, ") + (with_data ? "data" : "NULL") +
+                          " FROM photos WHERE " + std::string(where) + " ORDER BY id";
+  BlobStatement s(db_->handle(), sql);
+  if (s.rc != SQLITE_OK) throw StorageError(s.error().message);
+  sqlite3_bind_int64(s.stmt, 1, key);
+  std::vector<Photo> out;
+  int rc;
+  while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
+    Photo p;
+    p.id = sqlite3_column_int64(s.stmt, 0);
+    p.case_id = sqlite3_column_int64(s.stmt, 1);
+    p.content_type = column_text(s.stmt, 2);
+    p.at = sqlite3_column_int64(s.stmt, 3);
+    p.actor = column_text(s.stmt, 4);
+    if (with_data) {
+      const auto* bytes = static_cast<const char*>(sqlite3_column_blob(s.stmt, 5));
+      p.data.assign(bytes ? bytes : "", static_cast<std::size_t>(sqlite3_column_bytes(s.stmt, 5)));
+    }
+    out.push_back(std::move(p));
+  }
+  if (rc != SQLITE_DONE) throw StorageError(s.error().message);
+  return out;
+}
+
+std::vector<Photo> SqliteAccounts::photos(CaseId id, bool with_data) {
+  return photos_where("case_id = ?1", id, with_data);
+}
+
+std::optional<Photo> SqliteAccounts::photo(std::int64_t id) {
+  auto found = photos_where("id = ?1", id, true);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+}  // namespace gridkeeper::data

@@ -1,0 +1,43 @@
+#pragma once
+// SqliteAccounts: users, login tokens (hashes only) and case photos in the same database
+// as the ledger. One connection of its own, used by one caller at a time; every call
+// may block, so the server calls it from its blocking pool. A photo is durable before
+// add_photo returns.
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "data/sqlite.hpp"
+#include "dispatch/accounts.hpp"
+
+namespace gridkeeper::data {
+
+class SqliteAccounts final : public dispatch::Accounts {
+ public:
+  // Creates or migrates the database at `path`.
+  static Result<std::unique_ptr<SqliteAccounts>> open(const std::string& path, int busy_timeout_ms = 5000);
+
+  // Failures of the database come back as errors where the port has a channel for them;
+  // reads throw StorageError.
+  Result<dispatch::User> add_user(dispatch::User user) override;
+  std::optional<dispatch::User> find_user(std::string_view username) override;
+  std::optional<dispatch::User> user_by_id(dispatch::UserId id) override;
+  Status store_token(const dispatch::TokenRecord& token) override;
+  std::optional<dispatch::TokenRecord> find_token(std::string_view token_hash) override;
+  void delete_token(std::string_view token_hash) override;
+  void delete_expired_tokens(dispatch::Millis now) override;
+  Result<dispatch::Photo> add_photo(dispatch::Photo photo) override;
+  std::vector<dispatch::Photo> photos(dispatch::CaseId id, bool with_data) override;
+  std::optional<dispatch::Photo> photo(std::int64_t id) override;
+
+ private:
+  explicit SqliteAccounts(std::unique_ptr<Connection> db) : db_(std::move(db)) {}
+  std::optional<dispatch::User> user_where(std::string_view where, const std::function<void(Query&)>& bind);
+  std::vector<dispatch::Photo> photos_where(std::string_view where, std::int64_t key, bool with_data);
+
+  std::mutex mutex_;
+  std::unique_ptr<Connection> db_;
+};
+
+}  // namespace gridkeeper::data

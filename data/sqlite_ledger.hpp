@@ -1,0 +1,141 @@
+#pragma once
+// SqliteLedger: the command center's storage port on SQLite.
+//
+// Writes: one writer thread owns the only write connection. It takes every queued Change
+// (up to max_group), stores them in one BEGIN IMMEDIATE ... COMMIT (synchronous=FULL, so
+// one fsync makes the whole group durable) and hands the group to the acknowledgement
+// thread, which calls each `done` in submission order while the writer stores the next
+// group. When the group's transaction fails, each change is retried alone, so a bad
+// change fails only itself.
+//
+// Reads: a small pool of read-only connections; WAL lets them read while the writer
+// writes. Reads block, so callers keep them off network threads.
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "data/sqlite.hpp"
+#include "dispatch/ledger.hpp"
+
+namespace gridkeeper::data {
+
+class SqliteLedger final : public dispatch::Ledger {
+ public:
+  struct Options {
+    std::size_t max_group = 512;    // changes per transaction at most
+    std::size_t readers = 4;        // read connections at most
+    int busy_timeout_ms = 5000;     // waiting for another process's lock (an import)
+    // Checkpoints: a helper thread copies the WAL back into the database in the
+    // background once it holds checkpoint_pages. It cannot finish while the writer keeps
+    // appending, so once the WAL holds restart_pages the writer checkpoints the little
+    // that is left itself, between two groups, and the WAL starts over from its head.
+    std::int64_t checkpoint_pages = 2048;
+    std::int64_t restart_pages = 8192;
+  };
+
+  // Creates or migrates the database at `path` and starts the writer.
+  static Result<std::unique_ptr<SqliteLedger>> open(const std::string& path, const Options& options);
+  static Result<std::unique_ptr<SqliteLedger>> open(const std::string& path) { return open(path, Options{}); }
+
+  // Stores everything queued, acknowledges it, then stops.
+  ~SqliteLedger() override;
+  // Stores everything queued and stops writing; writes submitted afterwards fail (their
+  // `done` still runs on the ledger's thread). Idempotent.
+  void close();
+
+  // The port. Reads throw StorageError when the database fails.
+  dispatch::LedgerState load() override;
+  void write(dispatch::Change change, std::function<void(dispatch::Status)> done) override;
+  std::optional<dispatch::Case> find_case(dispatch::CaseId id) override;
+  std::vector<dispatch::CaseEvent> case_events(dispatch::CaseId id) override;
+  std::vector<dispatch::Case> find_cases(const dispatch::CaseQuery& query) override;
+  std::vector<dispatch::PostTerm> post_history(const std::string& grid) override;
+
+  // The same reads with errors as values.
+  Result<dispatch::LedgerState> read_state();
+  Result<std::optional<dispatch::Case>> read_case(dispatch::CaseId id);
+  Result<std::vector<dispatch::CaseEvent>> read_events(dispatch::CaseId id);
+  Result<std::vector<dispatch::Case>> read_cases(const dispatch::CaseQuery& query);
+  Result<std::vector<dispatch::PostTerm>> read_post_history(const std::string& grid);
+
+  struct Stats {
+    std::uint64_t groups = 0;      // transactions committed
+    std::uint64_t changes = 0;     // changes stored
+    std::uint64_t failed = 0;      // changes refused
+    std::uint64_t retried_groups = 0;
+    std::uint64_t checkpoints = 0;          // background, passive
+    std::uint64_t writer_checkpoints = 0;   // by the writer, to restart the WAL
+    double writer_checkpoint_s = 0;         // time the writer spent on them
+    std::uint64_t pages_written = 0;  // database pages written to the WAL
+    double writer_cpu_s = 0;          // CPU time the writer spent storing groups
+    std::size_t largest_group = 0;
+  };
+  Stats stats() const;
+  const std::string& path() const { return path_; }
+
+  SqliteLedger(const SqliteLedger&) = delete;
+  SqliteLedger& operator=(const SqliteLedger&) = delete;
+
+ private:
+  struct Pending {
+    dispatch::Change change;
+    std::function<void(dispatch::Status)> done;
+  };
+  struct Stored {
+    std::vector<Pending> group;
+    std::vector<dispatch::Status> results;
+  };
+  class Readers;
+
+  // The writer's statements, prepared once.
+  struct Writes {
+    Prepared upsert_category, upsert_worker, set_mode, set_posts, close_term, end_post, open_term, upsert_case,
+        insert_event, insert_audit;
+  };
+  static Result<Writes> prepare_writes(Connection& db);
+
+  SqliteLedger(std::string path, Options options, std::unique_ptr<Connection> writer, Writes writes);
+  void run_writer();
+  void run_acknowledgements();
+  void run_checkpointer();
+  std::vector<dispatch::Status> store_group(std::vector<Pending>& group);
+  Status apply(const dispatch::Change& change);
+  void wal_grew(std::int64_t pages);
+  void restart_wal();
+
+  std::string path_;
+  Options options_;
+  std::unique_ptr<Connection> writer_;
+  Writes writes_;
+  std::unique_ptr<Readers> readers_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool closing_ = false;
+  Stats stats_;
+
+  std::mutex ack_mutex_;
+  std::condition_variable ack_wake_;
+  std::deque<Stored> acks_;
+  bool ack_stop_ = false;
+
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wake_;
+  bool checkpoint_due_ = false;
+  bool checkpoint_stop_ = false;
+  std::int64_t wal_pages_ = 0;  // after the last commit; the writer's thread only
+  std::int64_t next_checkpoint_ = 0;  // WAL size that asks for a background checkpoint
+  std::int64_t restart_at_ = 0;       // WAL size at which the writer checkpoints itself
+
+  std::thread writer_thread_;
+  std::thread ack_thread_;
+  std::thread checkpoint_thread_;
+};
+
+}  // namespace gridkeeper::data

@@ -1,0 +1,129 @@
+#include <catch2/catch.hpp>
+
+#include "data/schema.hpp"
+#include "support.hpp"
+
+using namespace gridkeeper;
+using namespace gridkeeper::data;
+
+namespace {
+std::int64_t scalar(Connection& db, const std::string& sql) {
+  auto v = db.scalar(sql);
+  REQUIRE(v.ok());
+  return *v;
+}
+std::string text(Connection& db, const std::string& sql) {
+  auto q = db.query(sql);
+  REQUIRE(q.ok());
+  std::string out = q->next() ? q->text(0) : std::string();
+  REQUIRE(!q->status());
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a new database is created at the latest schema, in WAL, with the default categories", "[schema]") {
+  testing::TempDir dir;
+  const auto path = dir.file("city.db");
+  {
+    auto db = open_for_writing(path);
+    REQUIRE(db.ok());
+    CHECK(scalar(**db, "PRAGMA user_version") == latest_schema_version());
+    CHECK(latest_schema_version() >= 1);
+    CHECK(text(**db, "PRAGMA journal_mode") == "wal");
+    CHECK(scalar(**db, "PRAGMA foreign_keys") == 1);
+    CHECK(scalar(**db, "PRAGMA synchronous") == 2);  // FULL
+    for (const char* table : {"jurisdictions", "grids", "workers", "post_terms", "categories", "cases", "case_events"})
+      CHECK(scalar(**db, std::string("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '") + table +
+                             "'") == 1);
+    CHECK(scalar(**db, "SELECT count(*) FROM categories") == 8);
+    CHECK(text(**db, "SELECT name FROM categories WHERE id = 'illegal_construction'") == "违法建设");
+    CHECK(scalar(**db, "SELECT red_accept_s FROM categories WHERE id = 'safety_hazard'") ==
+          dispatch::default_sla()[2].accept_s);
+  }
+  SECTION("opening again changes nothing") {
+    REQUIRE(open_for_writing(path).ok());
+    auto db = open_for_writing(path);
+    REQUIRE(db.ok());
+    CHECK(scalar(**db, "PRAGMA user_version") == latest_schema_version());
+    CHECK(scalar(**db, "SELECT count(*) FROM categories") == 8);
+  }
+  SECTION("a changed category list is kept: defaults only fill an empty table") {
+    {
+      auto db = open_for_writing(path);
+      REQUIRE(db.ok());
+      REQUIRE(!(*db)->exec("UPDATE categories SET name = '市容环境' WHERE id = 'environment'"));
+    }
+    auto db = open_for_writing(path);
+    REQUIRE(db.ok());
+    CHECK(text(**db, "SELECT name FROM categories WHERE id = 'environment'") == "市容环境");
+  }
+  SECTION("a database from a newer gridkeeper is refused") {
+    {
+      auto db = open_for_writing(path);
+      REQUIRE(db.ok());
+      REQUIRE(!(*db)->exec("PRAGMA user_version = 999"));
+    }
+    auto db = open_for_writing(path);
+    REQUIRE(!db.ok());
+    CHECK(db.error().message.find("newer") != std::string::npos);
+  }
+}
+
+TEST_CASE("migration steps are applied in order from an empty file", "[schema]") {
+  testing::TempDir dir;
+  const auto path = dir.file("empty.db");
+  testing::write_text(path, "");
+  auto db = open_for_writing(path);
+  REQUIRE(db.ok());
+  CHECK(scalar(**db, "PRAGMA user_version") == static_cast<std::int64_t>(migrations().size()));
+  CHECK(scalar(**db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name LIKE 'cases_%'") >= 6);
+}
+
+TEST_CASE("case events are append-only", "[schema]") {
+  testing::TempDir dir;
+  const auto path = dir.file("city.db");
+  REQUIRE(testing::import_city(path, testing::small_city_options()).ok);
+  auto db = open_for_writing(path);
+  REQUIRE(db.ok());
+  REQUIRE(!(*db)->exec(
+      "INSERT INTO cases (id, state, urgency, category, title, lon, lat, tier, version, created_at, updated_at) "
+      "VALUES (1, 'reported', 'yellow', 'environment', 't', 118.31, 24.61, 'worker', 1, 0, 0);"
+      "INSERT INTO case_events (case_id, at, type, actor, from_state, to_state) "
+      "VALUES (1, 0, 'created', 'system', 'reported', 'reported');"));
+  auto update = (*db)->exec("UPDATE case_events SET note = 'changed'");
+  REQUIRE(update);
+  CHECK(update->message.find("append-only") != std::string::npos);
+  auto remove = (*db)->exec("DELETE FROM case_events");
+  REQUIRE(remove);
+  CHECK(remove->message.find("append-only") != std::string::npos);
+  CHECK(scalar(**db, "SELECT count(*) FROM case_events WHERE note = ''") == 1);
+  // An event must belong to a case.
+  CHECK((*db)->exec("INSERT INTO case_events (case_id, at, type, actor, from_state, to_state) "
+                    "VALUES (42, 0, 'created', 'system', 'reported', 'reported')"));
+}
+
+TEST_CASE("stored geometry reads back as the same coordinates", "[schema][geometry]") {
+  const auto city = data::synthetic_city(testing::small_city_options());
+  for (const auto& a : city.areas) {
+    if (a.level != geo::Level::grid) continue;
+    const auto text = geo::write_geometry(a.shape);
+    const auto back = geo::read_geometry(text);
+    REQUIRE(back);
+    REQUIRE(back->size() == a.shape.size());
+    const auto& want = a.shape.front().rings;
+    const auto& got = back->front().rings;
+    REQUIRE(got.size() == want.size());
+    REQUIRE(got[0].size() == want[0].size());
+    double worst = 0;
+    for (std::size_t i = 0; i < want[0].size(); ++i)
+      worst = std::max({worst, std::abs(got[0][i].lon - want[0][i].lon), std::abs(got[0][i].lat - want[0][i].lat)});
+    CHECK(worst < 1e-12);  // the JSON parser may round the last bit
+    CHECK(got[0].front() == got[0].back());  // still closed
+  }
+  geo::MultiPolygon two{geo::Polygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}}, geo::Polygon{{{{2, 2}, {3, 2}, {3, 3}, {2, 2}}}}};
+  auto back = geo::read_geometry(geo::write_geometry(two));
+  REQUIRE(back);
+  CHECK(back->size() == 2);
+  CHECK_FALSE(geo::read_geometry(R"({"type":"Point","coordinates":[1,2]})"));
+  CHECK_FALSE(geo::read_geometry("not json"));
+}
