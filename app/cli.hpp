@@ -30,5 +30,9 @@ class Args {
 
 int run_route(int argc, char** argv);
 int run_check_grids(int argc, char** argv);
+int run_import(int argc, char** argv);
+int run_backup(int argc, char** argv);
+int run_serve(int argc, char** argv);
+int run_user(int argc, char** argv);
 
 }  // namespace gridkeeper::app

@@ -10,7 +10,12 @@ namespace {
 const char* kUsage =
     "usage:\n"
     "  gridkeeper check-grids FILE.geojson\n"
-    "  gridkeeper route --grids FILE.geojson [--id-property NAME] [--crs wgs84|gcj02|bd09]\n";
+    "  gridkeeper route --grids FILE.geojson [--id-property NAME] [--crs wgs84|gcj02|bd09]\n"
+    "  gridkeeper import --db PATH --grids FILE.geojson [--workers FILE.csv]\n"
+    "  gridkeeper backup --db PATH OUT.db\n"
+    "  gridkeeper serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--ui DIR]\n"
+    "  gridkeeper user add --db PATH --username U --role admin|operator|supervisor|worker\n"
+    "                      [--scope CODE] [--worker ID]   (password read from stdin)\n";
 }
 
 int main(int argc, char** argv) {
@@ -23,6 +28,10 @@ int main(int argc, char** argv) {
   try {
     if (command == "route") return run_route(argc, argv);
     if (command == "check-grids") return run_check_grids(argc, argv);
+    if (command == "import") return run_import(argc, argv);
+    if (command == "backup") return run_backup(argc, argv);
+    if (command == "serve") return run_serve(argc, argv);
+    if (command == "user") return run_user(argc, argv);
     std::cerr << "gridkeeper: unknown command " << command << "\n" << kUsage;
     return 2;
   } catch (const UsageError& e) {

@@ -1,0 +1,150 @@
+// gridkeeper serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--ui DIR]
+#include <charconv>
+#include <condition_variable>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "app/cli.hpp"
+#include "data/sqlite_accounts.hpp"
+#include "data/sqlite_ledger.hpp"
+#include "dispatch/center.hpp"
+#include "web/server.hpp"
+
+namespace gridkeeper::app {
+
+namespace {
+
+struct Listen {
+  std::string address;
+  unsigned short port = 0;
+};
+
+Listen parse_listen(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 == text.size())
+    throw UsageError("--listen must be ADDRESS:PORT, e.g. 127.0.0.1:8080");
+  Listen l;
+  l.address = text.substr(0, colon);
+  if (l.address.size() >= 2 && l.address.front() == '[' && l.address.back() == ']')
+    l.address = l.address.substr(1, l.address.size() - 2);  // [::1]:8080
+  if (l.address.empty() || l.address == "localhost") l.address = "127.0.0.1";
+  const auto port = text.substr(colon + 1);
+  unsigned value = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || ptr != port.data() + port.size() || value > 65535)
+    throw UsageError("--listen has a bad port: " + port);
+  l.port = static_cast<unsigned short>(value);
+  return l;
+}
+
+// Acts on warnings and deadlines as they fall due: sleeps until the next due moment (or a
+// second, so that cases taken in meanwhile are seen) and lets the center step.
+class EscalationClock {
+ public:
+  EscalationClock(dispatch::Center& center, const dispatch::Clock& clock)
+      : center_(center), clock_(clock), thread_([this] { run(); }) {}
+  ~EscalationClock() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void run() {
+    constexpr std::size_t kBatch = 10'000;
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      while (center_.tick(kBatch) == kBatch) {
+      }
+      dispatch::Millis wait = 1000;
+      if (auto next = center_.next_due_at()) wait = std::clamp<dispatch::Millis>(*next - clock_.now(), 10, 1000);
+      lock.lock();
+      wake_.wait_for(lock, std::chrono::milliseconds(wait), [&] { return stopping_; });
+    }
+  }
+
+  dispatch::Center& center_;
+  const dispatch::Clock& clock_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+std::string storage_metrics(const data::SqliteLedger& ledger) {
+  const auto s = ledger.stats();
+  auto line = [](const char* name, const char* help, const char* type, unsigned long long v) {
+    return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
+           std::to_string(v) + "\n";
+  };
+  return line("gridkeeper_commit_groups_total", "Transactions committed by the storage writer.", "counter", s.groups) +
+         line("gridkeeper_commit_changes_total", "Changes stored; divided by the groups, the mean commit batch size.",
+              "counter", s.changes) +
+         line("gridkeeper_commit_largest_group", "The largest number of changes committed in one transaction.", "gauge",
+              s.largest_group) +
+         line("gridkeeper_commit_failures_total", "Changes the database refused.", "counter", s.failed);
+}
+
+}  // namespace
+
+int run_serve(int argc, char** argv) {
+  Args args(argc, argv, 2, {"--db", "--listen", "--threads", "--ui"});
+  if (!args.positionals().empty()) throw UsageError("serve takes no positional arguments");
+  const std::string db = args.required("--db");
+  const auto listen = parse_listen(args.get("--listen").value_or("127.0.0.1:8080"));
+  web::ServerOptions options;
+  options.address = listen.address;
+  options.port = listen.port;
+  if (auto threads = args.get("--threads")) {
+    unsigned n = 0;
+    auto [ptr, ec] = std::from_chars(threads->data(), threads->data() + threads->size(), n);
+    if (ec != std::errc() || ptr != threads->data() + threads->size() || n < 1 || n > 256)
+      throw UsageError("--threads must be between 1 and 256");
+    options.threads = n;
+  }
+  if (auto ui = args.get("--ui")) {
+    if (!std::filesystem::is_directory(*ui)) throw UsageError("--ui " + *ui + " is not a directory");
+    options.api.ui_dir = *ui;
+  }
+  if (!std::filesystem::exists(db)) {
+    std::cerr << "gridkeeper serve: no database at " << db << "; create it with gridkeeper import\n";
+    return 1;
+  }
+
+  auto ledger = data::SqliteLedger::open(db);
+  if (!ledger) {
+    std::cerr << "gridkeeper serve: " << ledger.error().message << "\n";
+    return 1;
+  }
+  auto accounts = data::SqliteAccounts::open(db);
+  if (!accounts) {
+    std::cerr << "gridkeeper serve: " << accounts.error().message << "\n";
+    return 1;
+  }
+  dispatch::SystemClock clock;
+  dispatch::Center center(**ledger, clock);
+  center.start();
+  options.api.extra_metrics = [&ledger = **ledger] { return storage_metrics(ledger); };
+
+  {
+    web::Server server(center, **accounts, clock, options);
+    server.start();
+    EscalationClock escalation(center, clock);
+    const auto index = center.grid_index();
+    std::cout << "gridkeeper: serving " << db << " on http://" << listen.address << ":" << server.port() << " ("
+              << (index ? index->size() : 0) << " grids, " << center.open_case_count() << " open cases)" << std::endl;
+    server.run();
+  }
+  // Everything queued is stored before the database closes.
+  (*ledger)->close();
+  std::cout << "gridkeeper: stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace gridkeeper::app

@@ -1,0 +1,85 @@
+// gridkeeper user add --db PATH --username U --role admin|operator|supervisor|worker
+//                    [--scope CODE] [--worker ID]        (password read from stdin)
+#include <iostream>
+#include <string>
+
+#include "app/cli.hpp"
+#include "data/schema.hpp"
+#include "data/sqlite_accounts.hpp"
+#include "web/auth.hpp"
+
+namespace gridkeeper::app {
+
+namespace {
+// Whether `sql` (one ?1 parameter) finds a row for `code`.
+bool known(data::Connection& db, const char* sql, const std::string& code) {
+  auto q = db.query(sql);
+  if (!q) throw std::runtime_error(q.error().message);
+  q->bind(1, code);
+  const bool found = q->next();
+  if (auto e = q->status()) throw std::runtime_error(e->message);
+  return found;
+}
+}  // namespace
+
+int run_user(int argc, char** argv) {
+  if (argc < 3 || std::string(argv[2]) != "add") throw UsageError("user takes the subcommand add");
+  Args args(argc, argv, 3, {"--db", "--username", "--role", "--scope", "--worker"});
+  if (!args.positionals().empty()) throw UsageError("user add takes no positional arguments");
+  const std::string db = args.required("--db");
+  dispatch::User user;
+  user.username = args.required("--username");
+  if (user.username.empty() || user.username.size() > 64) throw UsageError("--username must have 1 to 64 bytes");
+  const auto role = dispatch::role_from(args.required("--role"));
+  if (!role) throw UsageError("--role must be admin, operator, supervisor or worker");
+  user.role = *role;
+  user.scope = args.get("--scope").value_or("");
+  user.worker_id = args.get("--worker").value_or("");
+  if (user.role == dispatch::Role::worker && user.worker_id.empty())
+    throw UsageError("a worker needs --worker ID (its id in the workers file)");
+  if (user.role != dispatch::Role::worker && !user.worker_id.empty())
+    throw UsageError("--worker applies to the worker role only");
+
+  auto accounts = data::SqliteAccounts::open(db);
+  if (!accounts) {
+    std::cerr << "gridkeeper user: " << accounts.error().message << "\n";
+    return 1;
+  }
+  {
+    auto check = data::open_for_reading(db);
+    if (!check) {
+      std::cerr << "gridkeeper user: " << check.error().message << "\n";
+      return 1;
+    }
+    if (!user.scope.empty() && !known(**check, "SELECT 1 FROM jurisdictions WHERE code = ?1", user.scope) &&
+        !known(**check, "SELECT 1 FROM grids WHERE code = ?1", user.scope)) {
+      std::cerr << "gridkeeper user: no jurisdiction or grid " << user.scope << " in " << db << "\n";
+      return 1;
+    }
+    if (!user.worker_id.empty() && !known(**check, "SELECT 1 FROM workers WHERE id = ?1", user.worker_id)) {
+      std::cerr << "gridkeeper user: no worker " << user.worker_id << " in " << db << "\n";
+      return 1;
+    }
+  }
+
+  std::string password;
+  std::getline(std::cin, password);
+  while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) password.pop_back();
+  if (password.empty()) {
+    std::cerr << "gridkeeper user: give the password on standard input\n";
+    return 1;
+  }
+  if (password.size() < 8) std::cerr << "gridkeeper user: warning: a password of fewer than 8 characters is weak\n";
+  user.password_hash = web::hash_password(password);
+  auto added = (*accounts)->add_user(user);
+  if (!added) {
+    std::cerr << "gridkeeper user: " << added.error().message << "\n";
+    return 1;
+  }
+  std::cout << "added " << dispatch::to_string(user.role) << " " << user.username << " (id " << added->id << ")"
+            << (user.scope.empty() ? std::string() : ", scope " + user.scope)
+            << (user.worker_id.empty() ? std::string() : ", worker " + user.worker_id) << "\n";
+  return 0;
+}
+
+}  // namespace gridkeeper::app

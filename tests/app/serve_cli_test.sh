@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# gridkeeper user add and serve, end to end: users are added (password on stdin), the
+# server answers over loopback, and SIGTERM or SIGINT stop it cleanly (exit 0) with what
+# was acknowledged stored.
+# usage: serve_cli_test.sh GRIDKEEPER SAMPLE_GRIDS.geojson
+set -uo pipefail
+
+gridkeeper=$1
+sample=$2
+work=$(mktemp -d)
+server_pid=
+trap '[[ -n $server_pid ]] && kill -9 $server_pid 2>/dev/null; rm -rf "$work"' EXIT
+failures=0
+
+ok() { echo "ok   $1"; }
+fail() {
+  echo "FAIL $1"
+  failures=$((failures + 1))
+}
+
+# http METHOD PATH [BODY [TOKEN]]: one request over bash's /dev/tcp; prints the response.
+http() {
+  local body=${3:-} auth= LC_ALL=C  # C locale: ${#body} counts bytes
+  [[ -n ${4:-} ]] && auth="Authorization: Bearer $4"$'\r\n'
+  exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+  printf '%s %s HTTP/1.1\r\nHost: test\r\nConnection: close\r\n%sContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+    "$1" "$2" "$auth" "${#body}" "$body" >&3
+  timeout 5 cat <&3
+  exec 3<&-
+}
+
+start_server() {
+  "$gridkeeper" serve --db "$work/city.db" --listen 127.0.0.1:0 --threads 2 >"$work/serve.log" 2>&1 &
+  server_pid=$!
+  port=
+  for _ in $(seq 50); do
+    port=$(grep -o '127.0.0.1:[0-9]*' "$work/serve.log" | head -1 | cut -d: -f2)
+    [[ -n $port ]] && break
+    sleep 0.1
+  done
+  [[ -n $port ]] && ok "serve listens (port $port)" || { fail "serve did not start"; cat "$work/serve.log"; }
+}
+
+# stop_server SIGNAL: the server exits 0 within 10 s.
+stop_server() {
+  kill -"$1" "$server_pid"
+  local rc=
+  for _ in $(seq 100); do
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      wait "$server_pid"
+      rc=$?
+      break
+    fi
+    sleep 0.1
+  done
+  [[ $rc == 0 ]] && ok "SIG$1 stops the server with exit 0" || { fail "SIG$1: exit '${rc:-still running}'"; cat "$work/serve.log"; }
+  server_pid=
+}
+
+"$gridkeeper" import --db "$work/city.db" --grids "$sample" >/dev/null || fail "import"
+
+echo 'operator-password' | "$gridkeeper" user add --db "$work/city.db" --username op --role operator --scope 350213001 >"$work/out" 2>&1
+[[ $? -eq 0 ]] && ok "user add" || { fail "user add"; cat "$work/out"; }
+echo 'again' | "$gridkeeper" user add --db "$work/city.db" --username op --role operator >"$work/out" 2>&1
+[[ $? -eq 1 ]] && ok "a second op is refused" || fail "a second op was not refused"
+echo 'x' | "$gridkeeper" user add --db "$work/city.db" --username boss --role king >"$work/out" 2>&1
+[[ $? -eq 2 ]] && ok "an unknown role is a usage error" || fail "an unknown role was not a usage error"
+echo 'x' | "$gridkeeper" user add --db "$work/city.db" --username far --role supervisor --scope 999 >"$work/out" 2>&1
+[[ $? -eq 1 ]] && ok "an unknown scope is refused" || fail "an unknown scope was not refused"
+echo 'x' | "$gridkeeper" user add --db "$work/city.db" --username w --role worker --worker W404 >"$work/out" 2>&1
+[[ $? -eq 1 ]] && ok "an unknown worker is refused" || fail "an unknown worker was not refused"
+
+start_server
+login=$(http POST /api/v1/auth/login '{"username":"op","password":"operator-password"}')
+token=$(grep -o '"token":"[0-9a-f]*"' <<<"$login" | cut -d'"' -f4)
+[[ ${#token} -eq 64 ]] && ok "login gives a token" || { fail "login"; echo "$login"; }
+wrong=$(http POST /api/v1/auth/login '{"username":"op","password":"nope"}')
+grep -q '^HTTP/1.1 401' <<<"$wrong" && ok "a wrong password is 401" || fail "a wrong password: $wrong"
+created=$(http POST /api/v1/cases '{"lon":118.305,"lat":24.603,"category":"environment","title":"路灯不亮","urgency":"red"}' "$token")
+grep -q '^HTTP/1.1 201' <<<"$created" && ok "a case is taken in (201)" || { fail "intake"; echo "$created"; }
+grep -q '"lon":118.305' <<<"$created" && ok "coordinates read as written" || fail "coordinates: $created"
+health=$(http GET /healthz)
+grep -q '"open_cases":1' <<<"$health" && ok "healthz counts the open case" || fail "healthz: $health"
+metrics=$(http GET /metrics)
+grep -q '^gridkeeper_commit_groups_total [1-9]' <<<"$metrics" && ok "metrics show commits" || fail "metrics"
+stop_server TERM
+
+# The acknowledged case was stored: a new server finds it.
+start_server
+token=$(http POST /api/v1/auth/login '{"username":"op","password":"operator-password"}' | grep -o '"token":"[0-9a-f]*"' | cut -d'"' -f4)
+again=$(http GET /api/v1/cases/1 "" "$token")
+grep -q '"title":"路灯不亮"' <<<"$again" && ok "the case survived the restart" || { fail "after restart"; echo "$again"; }
+stop_server INT
+
+"$gridkeeper" serve --db "$work/none.db" >"$work/out" 2>&1
+[[ $? -eq 1 ]] && ok "a missing database exits 1" || fail "a missing database"
+"$gridkeeper" serve --db "$work/city.db" --listen nowhere >"$work/out" 2>&1
+[[ $? -eq 2 ]] && ok "a bad --listen is a usage error" || fail "a bad --listen"
+
+exit $((failures > 0))

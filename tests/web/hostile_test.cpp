@@ -1,0 +1,383 @@
+// Hostile input: every row gets its JSON error (or its connection dropped) while a
+// well-behaved client keeps being served.
+#include <catch2/catch.hpp>
+
+#include "fixture.hpp"
+
+using namespace gridkeeper;
+using namespace gridkeeper::testing;
+using namespace std::chrono_literals;
+
+namespace {
+web::ServerOptions impatient() {
+  auto o = test_options();
+  o.header_timeout = 600ms;
+  o.body_timeout = 1000ms;
+  o.write_timeout = 2000ms;
+  return o;
+}
+
+// The well-behaved client is answered, and quickly.
+void still_served(HttpClient& good) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto a = good.get("/api/v1/categories");
+  CHECK(a.status == 200);
+  CHECK(std::chrono::steady_clock::now() - t0 < 1000ms);
+}
+
+std::string with(std::string body, const std::string& from, const std::string& to) {
+  const auto at = body.find(from);
+  REQUIRE(at != std::string::npos);
+  return body.replace(at, from.size(), to);
+}
+
+struct Row {
+  std::string name, body;
+  int status;
+  std::string code, field;
+};
+}  // namespace
+
+TEST_CASE("hostile JSON bodies get the right error, never a 500", "[web][hostile]") {
+  ServerFixture f(impatient());
+  auto op = f.client("op");
+  auto good = f.client("w1");
+  const auto ok = case_body(0, 0);
+  const std::vector<Row> cases = {
+      {"malformed", R"({"lon":)", 400, "bad_request", ""},
+      {"truncated", ok.substr(0, ok.size() / 2), 400, "bad_request", ""},
+      {"not an object", "[1,2,3]", 400, "bad_request", ""},
+      {"not JSON", "hello", 400, "bad_request", ""},
+      {"empty", "", 400, "bad_request", ""},
+      {"NaN", with(ok, "118.305000", "NaN"), 400, "bad_request", ""},
+      {"Infinity", with(ok, "118.305000", "Infinity"), 400, "bad_request", ""},
+      {"beyond double", with(ok, "118.305000", "1e999"), 400, "bad_request", ""},
+      {"huge", with(ok, "118.305000", "1e308"), 422, "invalid_value", "lon"},
+      {"huge integer", with(ok, "118.305000", "123456789012345678901234567890"), 422, "invalid_value", "lon"},
+      {"latitude out of range", with(ok, "24.605000", "95"), 422, "invalid_value", "lat"},
+      {"lon as text", with(ok, "118.305000", "\"118.3\""), 400, "bad_request", "lon"},
+      {"title as number", with(ok, R"("垃圾堆放")", "5"), 400, "bad_request", "title"},
+      {"reporter as text", with(ok, R"({"name":"张三","phone":"13900000000"})", "\"张三\""), 400, "bad_request",
+       "reporter"},
+      {"unknown field", with(ok, R"("source")", R"("priority":1,"source")"), 400, "bad_request", "priority"},
+      {"unknown nested field", with(ok, R"("phone")", R"("email":"a@b","phone")"), 400, "bad_request",
+       "reporter.email"},
+      {"unknown urgency", with(ok, R"("yellow")", R"("purple")"), 422, "invalid_value", "urgency"},
+      {"unknown crs", with(ok, R"("category")", R"("crs":"mars","category")"), 422, "invalid_value", "crs"},
+      {"unknown category", with(ok, R"("environment")", R"("weather")"), 422, "invalid_value", "category"},
+      {"no title", with(ok, R"("title":"垃圾堆放",)", ""), 400, "bad_request", "title"},
+      {"null location", with(ok, "118.305000", "null"), 400, "bad_request", "lon"},
+      {"deep nesting", std::string(5000, '[') + std::string(5000, ']'), 400, "bad_request", ""},
+      {"invalid UTF-8", with(ok, "垃圾堆放", "\xff\xfe"), 400, "bad_request", ""},
+      {"title too long", with(ok, "垃圾堆放", std::string(5000, 'x')), 422, "invalid_value", "title"},
+      {"outside every grid", with(with(ok, "118.305000", "100.0"), "24.605000", "30.0"), 422, "invalid_value", "lon"},
+  };
+  for (const auto& row : cases) {
+    INFO(row.name);
+    auto a = op->post("/api/v1/cases", row.body);
+    CHECK(a.status == row.status);
+    CHECK(a.error_code() == row.code);
+    if (!row.field.empty()) CHECK(a.error_field() == row.field);
+    CHECK(a.headers["content-type"] == "application/json");
+    still_served(*good);
+  }
+
+  auto c = op->post("/api/v1/cases", ok);
+  REQUIRE(c.status == 201);
+  const auto id = std::to_string(c.json().at("id").as_int64());
+  const std::vector<Row> transitions = {
+      {"version as text", R"({"action":"accept","version":"1"})", 400, "bad_request", "version"},
+      {"fractional version", R"({"action":"accept","version":1.5})", 400, "bad_request", "version"},
+      {"version beyond 64 bits", R"({"action":"accept","version":99999999999999999999})", 400, "bad_request",
+       "version"},
+      {"version of 2^63", R"({"action":"accept","version":9223372036854775808})", 422, "invalid_value", "version"},
+      {"negative version", R"({"action":"accept","version":-1})", 422, "invalid_value", "version"},
+      {"no version", R"({"action":"accept"})", 400, "bad_request", "version"},
+      {"unknown action", R"({"action":"fly","version":1})", 422, "invalid_value", "action"},
+      {"unknown field", R"({"action":"accept","version":1,"force":true})", 400, "bad_request", "force"},
+      {"assignee as number", R"({"action":"reassign","version":1,"assignee_id":7})", 400, "bad_request", "assignee_id"},
+  };
+  for (const auto& row : transitions) {
+    INFO(row.name);
+    auto a = op->post("/api/v1/cases/" + id + "/transitions", row.body);
+    CHECK(a.status == row.status);
+    CHECK(a.error_code() == row.code);
+    CHECK(a.error_field() == row.field);
+    still_served(*good);
+  }
+
+  // Unknown ids and paths.
+  for (const auto& target : {"/api/v1/cases/999999", "/api/v1/cases/abc", "/api/v1/cases/-1",
+                             "/api/v1/cases/99999999999999999999999", "/api/v1/nothing", "/api/v1/cases/1/photos/77"}) {
+    INFO(target);
+    auto a = op->get(target);
+    CHECK(a.status == 404);
+    CHECK(a.error_code() == "not_found");
+  }
+  CHECK(op->post("/api/v1/cases/999999/transitions", R"({"action":"close","version":1})").status == 404);
+  CHECK(op->put("/api/v1/workers/W404/status", R"({"status":"on_duty"})").status == 404);
+  CHECK(op->put("/api/v1/workers/W1/status", R"({"status":"asleep"})").status == 422);
+  CHECK(op->put("/api/v1/grids/G9-9/owners", R"({"owner_id":"W1"})").status == 404);
+  CHECK(op->put("/api/v1/grids/G0-0/owners", R"({"owner_id":"W404"})").status == 422);
+  CHECK(op->get("/api/v1/route?lon=abc&lat=1").status == 400);
+  CHECK(op->get("/api/v1/route?lon=nan&lat=1").status == 422);
+  CHECK(op->get("/api/v1/route?lat=1").status == 400);
+  CHECK(op->get("/api/v1/cases?limit=100000").status == 422);
+  CHECK(op->get("/api/v1/cases?state=lost").status == 422);
+  CHECK(op->get("/api/v1/cases?overdue=maybe").status == 422);
+  CHECK(op->request("DELETE", "/api/v1/cases").status == 404);
+
+  // Photos: type and content checked.
+  const auto photos = "/api/v1/cases/" + id + "/photos";
+  auto gif = op->request("POST", photos, "GIF89a....", "image/gif");
+  CHECK(gif.status == 422);
+  CHECK(gif.error_field() == "content_type");
+  auto fake = op->request("POST", photos, "<html>not a picture</html>", "image/jpeg");
+  CHECK(fake.status == 422);
+  CHECK(op->request("POST", photos, "", "image/png").status == 400);
+  still_served(*good);
+}
+
+TEST_CASE("oversized input, header floods and malformed requests", "[web][hostile]") {
+  ServerFixture f(impatient());
+  auto op = f.client("op");
+  auto good = f.client("w1");
+
+  // A 10 MB JSON body is refused from its Content-Length.
+  auto big = op->post("/api/v1/cases", std::string(10u << 20, ' '));
+  CHECK(big.status == 413);
+  CHECK(big.error_code() == "too_large");
+  still_served(*good);
+
+  // The same, chunked: the limit holds while reading.
+  {
+    RawConnection raw(f.port);
+    std::string chunk(1u << 20, 'x');
+    char size_line[32];
+    std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk.size());
+    raw.send("POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + op->token +
+             "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for (int i = 0; i < 3; ++i)
+      if (!raw.send(size_line + chunk + "\r\n")) break;
+    const auto answer = raw.read_until_closed(3s);
+    CHECK(answer.rfind("HTTP/1.1 413", 0) == 0);
+    CHECK(answer.find("\"too_large\"") != std::string::npos);
+  }
+  still_served(*good);
+
+  // Photos may be larger than JSON, up to 10 MiB.
+  auto c = op->post("/api/v1/cases", case_body(0, 0));
+  REQUIRE(c.status == 201);
+  const auto photos = "/api/v1/cases/" + std::to_string(c.json().at("id").as_int64()) + "/photos";
+  const std::string jpeg_head("\xFF\xD8\xFF\xE0", 4);
+  CHECK(op->request("POST", photos, jpeg_head + std::string(9u << 20, 'p'), "image/jpeg").status == 201);
+  auto huge = op->request("POST", photos, jpeg_head + std::string(11u << 20, 'p'), "image/jpeg");
+  CHECK(huge.status == 413);
+  still_served(*good);
+
+  // Header floods.
+  {
+    RawConnection raw(f.port);
+    std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+    for (int i = 0; i < 300; ++i) request += "X-Flood-" + std::to_string(i) + ": " + std::string(200, 'f') + "\r\n";
+    raw.send(request + "\r\n");
+    const auto answer = raw.read_until_closed(3s);
+    CHECK(answer.rfind("HTTP/1.1 413", 0) == 0);
+    CHECK(answer.find("\"too_large\"") != std::string::npos);
+  }
+  {
+    RawConnection raw(f.port);
+    raw.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Long: " + std::string(64u << 10, 'h') + "\r\n\r\n");
+    CHECK(raw.read_until_closed(3s).rfind("HTTP/1.1 413", 0) == 0);
+  }
+  still_served(*good);
+
+  // Requests that are not HTTP.
+  for (const std::string& garbage : std::vector<std::string>{
+           "GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "GET /healthz HTTP/1.1\r\nBad Header\r\n\r\n",
+           "POST /api/v1/cases HTTP/1.1\r\nContent-Length: abc\r\n\r\n"}) {
+    INFO(garbage);
+    RawConnection raw(f.port);
+    raw.send(garbage);
+    bool closed = false;
+    const auto answer = raw.read_until_closed(3s, &closed);
+    CHECK(closed);
+    CHECK(answer.rfind("HTTP/1.1 400", 0) == 0);
+    CHECK(answer.find("\"bad_request\"") != std::string::npos);
+  }
+  {
+    HttpClient raw_target(f.port);
+    raw_target.token = op->token;
+    auto a = raw_target.get("/api/v1/cases?state=%zz");
+    CHECK(a.status == 400);
+  }
+  still_served(*good);
+
+  // Pipelined requests are answered in order.
+  {
+    RawConnection raw(f.port);
+    std::string three;
+    for (const char* path : {"/healthz", "/api/v1/nothing", "/healthz"})
+      three += std::string("GET ") + path + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    raw.send(three);
+    std::string answers;
+    auto count = [&] {
+      std::size_t n = 0;
+      for (auto at = answers.find("HTTP/1.1 "); at != std::string::npos; at = answers.find("HTTP/1.1 ", at + 1)) ++n;
+      return n;
+    };
+    for (int i = 0; i < 20 && count() < 3; ++i) answers += raw.read_some(500ms);
+    const auto first = answers.find("HTTP/1.1 200"), second = answers.find("HTTP/1.1 404"),
+               third = answers.find("HTTP/1.1 200", second);
+    CHECK(first < second);
+    CHECK(second != std::string::npos);
+    CHECK(third != std::string::npos);
+  }
+}
+
+TEST_CASE("slow and idle clients are dropped without slowing anyone else", "[web][hostile]") {
+  ServerFixture f(impatient());
+  auto good = f.client("w1");
+
+  // Headers dripped a byte at a time.
+  RawConnection drip(f.port);
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nUser-Agent: drip\r\n\r\n";
+  const auto t0 = std::chrono::steady_clock::now();
+  std::size_t sent = 0;
+  for (char ch : request) {
+    if (!drip.send(std::string(1, ch))) break;
+    drip.read_some(1ms);  // notices the server closing
+    ++sent;
+    still_served(*good);
+    std::this_thread::sleep_for(40ms);
+  }
+  CHECK(sent < request.size());
+  CHECK(std::chrono::steady_clock::now() - t0 < 2000ms);
+
+  // A connection that never sends anything.
+  RawConnection idle(f.port);
+  bool closed = false;
+  idle.read_until_closed(2s, &closed);
+  CHECK(closed);
+
+  // A body that stops halfway.
+  RawConnection stall(f.port);
+  stall.send(
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+      "100\r\n\r\n{\"user");
+  stall.read_until_closed(3s, &closed);
+  CHECK(closed);
+  still_served(*good);
+
+  auto metrics = good->get("/metrics");
+  CHECK(metrics.body.find("gridkeeper_client_timeouts_total 0") == std::string::npos);
+}
+
+TEST_CASE("bad, expired and ended tokens; repeated failed logins slow down", "[web][hostile]") {
+  ServerFixture f(impatient());
+  auto good = f.client("w1");
+  HttpClient c(f.port);
+  for (const std::string& header :
+       std::vector<std::string>{"Bearer nope", "Basic dXNlcjpwYXNz", "Bearer " + std::string(2000, 'a'), "Bearer",
+                                "bearer " + std::string(64, '0')}) {
+    INFO(header);
+    auto a = c.request("GET", "/api/v1/cases", {}, "application/json", {{"Authorization", header}});
+    CHECK(a.status == 401);
+    CHECK(a.error_code() == "unauthenticated");
+  }
+  CHECK(c.get("/api/v1/cases").status == 401);
+
+  // Tokens expire (12 h by default).
+  HttpClient late(f.port);
+  late.token = f.login("sup_c1");
+  CHECK(late.get("/api/v1/cases").status == 200);
+  f.clock.advance(13LL * 3600 * 1000);
+  CHECK(late.get("/api/v1/cases").status == 401);
+  CHECK(good->get("/api/v1/categories").status == 401);  // w1's token, older, has expired too
+  good->token = f.login("w1");
+  still_served(*good);
+}
+
+TEST_CASE("failed logins are slowed down per user and per address", "[web][hostile]") {
+  ServerFixture f(impatient());
+  HttpClient c(f.port);
+  auto attempt = [&](const std::string& user, const std::string& password) {
+    return c.post("/api/v1/auth/login", R"({"username":")" + user + R"(","password":")" + password + R"("})");
+  };
+  for (int i = 0; i < 5; ++i) CHECK(attempt("op", "wrong").status == 401);
+  auto locked = attempt("op", "op-secret");
+  CHECK(locked.status == 429);
+  CHECK(locked.error_code() == "too_many_requests");
+  CHECK(locked.headers["retry-after"] == "1");
+  CHECK(attempt("admin", "admin-secret").status == 200);  // another user is not held up
+  f.clock.advance(1100);
+  CHECK(attempt("op", "wrong").status == 401);
+  CHECK(attempt("op", "op-secret").status == 429);  // the wait doubled
+  f.clock.advance(2100);
+  CHECK(attempt("op", "op-secret").status == 200);
+  CHECK(attempt("op", "op-secret").status == 200);  // success forgets the user's failures
+
+  // Many names from one address.
+  for (int i = 0; i < 20; ++i) attempt("nobody" + std::to_string(i), "x");
+  CHECK(attempt("sup_c2", "sup_c2-secret").status == 429);
+  CHECK(attempt("bad json", "x").status == 429);
+  CHECK(c.post("/api/v1/auth/login", R"({"username":5})").status == 400);
+}
+
+TEST_CASE("connection cap, per-connection request cap", "[web][hostile]") {
+  auto options = impatient();
+  options.max_connections = 3;
+  options.max_requests_per_connection = 3;
+  ServerFixture f(options);
+  {
+    HttpClient c(f.port);
+    CHECK(c.get("/healthz").headers["connection"] != "close");
+    CHECK(c.get("/healthz").headers["connection"] != "close");
+    auto third = c.get("/healthz");
+    CHECK(third.status == 200);
+    CHECK(third.headers["connection"] == "close");
+  }
+  std::this_thread::sleep_for(200ms);
+  std::vector<std::unique_ptr<RawConnection>> held;
+  for (int i = 0; i < 3; ++i) held.push_back(std::make_unique<RawConnection>(f.port));
+  std::this_thread::sleep_for(100ms);
+  RawConnection extra(f.port);
+  bool closed = false;
+  const auto refused = extra.read_until_closed(2s, &closed);
+  CHECK(closed);
+  CHECK(refused.rfind("HTTP/1.1 503", 0) == 0);
+  CHECK(refused.find("\"overloaded\"") != std::string::npos);
+  held.pop_back();
+  std::this_thread::sleep_for(1200ms);  // the server lets the closed one go
+  HttpClient after(f.port);
+  CHECK(after.get("/healthz").status == 200);
+}
+
+TEST_CASE("a full blocking pool answers 503 at once instead of queueing without end", "[web][hostile]") {
+  auto options = impatient();
+  options.api.blocking_threads = 1;
+  options.api.blocking_queue = 2;
+  ServerFixture f(options, Slowness{0ms, 300ms});  // each list read takes 300 ms
+  const auto token = f.login("op");
+  constexpr int kClients = 6;
+  std::vector<Answer> answers(kClients);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kClients; ++i)
+    threads.emplace_back([&, i] {
+      HttpClient c(f.port);
+      c.token = token;
+      answers[i] = c.get("/api/v1/cases");
+    });
+  for (auto& t : threads) t.join();
+  int served = 0, refused = 0;
+  for (const auto& a : answers) {
+    if (a.status == 200) ++served;
+    if (a.status == 503 && a.error_code() == "overloaded") ++refused;
+  }
+  CHECK(served >= 1);
+  CHECK(refused >= 1);
+  CHECK(served + refused == kClients);
+  HttpClient later(f.port);
+  later.token = token;
+  CHECK(later.get("/api/v1/cases").status == 200);
+}

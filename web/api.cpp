@@ -1,0 +1,804 @@
+#include "web/api.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/url/parse.hpp>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "web/blocking_pool.hpp"
+#include "web/json_codec.hpp"
+#include "web/live_feed.hpp"
+#include "web/map_layers.hpp"
+#include "web/metrics.hpp"
+
+namespace gridkeeper::web {
+
+namespace json = boost::json;
+using dispatch::Actor;
+using dispatch::ErrorCode;
+using dispatch::make_error;
+using dispatch::Role;
+
+namespace {
+constexpr std::size_t kMaxStaticFile = 10u << 20;
+
+// One request on its way through the API.
+struct Call {
+  Request request;
+  Reply reply;
+  Resume resume;
+  std::vector<std::string> path;  // decoded segments
+  std::vector<std::pair<std::string, std::string>> query;
+  std::optional<dispatch::User> user;
+  std::string token_hash;
+  std::size_t route = 0;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::atomic<bool> answered{false};
+
+  const std::string* param(std::string_view name) const {
+    const std::string* found = nullptr;
+    for (const auto& [k, v] : query)
+      if (k == name) found = &v;
+    return found;
+  }
+  Actor actor() const { return user->actor(); }
+};
+using CallPtr = std::shared_ptr<Call>;
+
+std::optional<std::int64_t> parse_id(std::string_view s) {
+  std::int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+dispatch::Result<double> parse_number(const std::string* s, const char* name) {
+  if (!s || s->empty()) return make_error(ErrorCode::bad_request, std::string(name) + " is required", name);
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+  if (ec == std::errc::result_out_of_range)
+    return make_error(ErrorCode::invalid_value, std::string(name) + " is out of range", name);
+  if (ec != std::errc() || ptr != s->data() + s->size())
+    return make_error(ErrorCode::bad_request, std::string(name) + " must be a number", name);
+  if (!std::isfinite(v))
+    return make_error(ErrorCode::invalid_value, std::string(name) + " must be a finite number", name);
+  return v;
+}
+
+std::optional<bool> parse_flag(const std::string& s) {
+  if (s == "true" || s == "1") return true;
+  if (s == "false" || s == "0") return false;
+  return std::nullopt;
+}
+
+std::string bearer_token(std::string_view header) {
+  constexpr std::string_view kScheme = "Bearer ";
+  if (header.size() <= kScheme.size()) return {};
+  for (std::size_t i = 0; i < kScheme.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(header[i])) != std::tolower(static_cast<unsigned char>(kScheme[i])))
+      return {};
+  header.remove_prefix(kScheme.size());
+  while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
+  while (!header.empty() && header.back() == ' ') header.remove_suffix(1);
+  return std::string(header);
+}
+
+std::string media_type(std::string_view content_type) {
+  std::string t(content_type.substr(0, content_type.find(';')));
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+  return t;
+}
+
+bool looks_like(std::string_view type, std::string_view bytes) {
+  if (type == "image/jpeg") return bytes.size() >= 3 && bytes.substr(0, 3) == "\xFF\xD8\xFF";
+  if (type == "image/png") return bytes.size() >= 8 && bytes.substr(0, 8) == "\x89PNG\r\n\x1A\n";
+  return false;
+}
+
+std::string_view static_type(std::string_view path) {
+  const auto dot = path.rfind('.');
+  const auto ext = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
+  static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {{"html", "text/html; charset=utf-8"},
+                                                                             {"js", "text/javascript; charset=utf-8"},
+                                                                             {"mjs", "text/javascript; charset=utf-8"},
+                                                                             {"css", "text/css; charset=utf-8"},
+                                                                             {"json", "application/json"},
+                                                                             {"geojson", "application/geo+json"},
+                                                                             {"svg", "image/svg+xml"},
+                                                                             {"png", "image/png"},
+                                                                             {"jpg", "image/jpeg"},
+                                                                             {"ico", "image/x-icon"},
+                                                                             {"woff2", "font/woff2"},
+                                                                             {"txt", "text/plain; charset=utf-8"}};
+  for (auto [e, t] : kTypes)
+    if (e == ext) return t;
+  return "application/octet-stream";
+}
+
+struct Tally {
+  std::array<std::array<std::int64_t, 3>, 3> by_urgency{};  // [urgency][open, warned, overdue]
+  void add(const dispatch::Case& c) {
+    auto& row = by_urgency[static_cast<std::size_t>(c.urgency)];
+    ++row[0];
+    row[1] += c.warned;
+    row[2] += c.overdue;
+  }
+  json::object properties() const {
+    std::array<std::int64_t, 3> total{};
+    json::object by;
+    json::value worst = nullptr;
+    for (auto u : dispatch::kUrgencies) {
+      const auto& row = by_urgency[static_cast<std::size_t>(u)];
+      for (int k = 0; k < 3; ++k) total[k] += row[k];
+      by[to_string(u)] = json::object{{"open", row[0]}, {"warned", row[1]}, {"overdue", row[2]}};
+      if (row[0]) worst = to_string(u);
+    }
+    return json::object{{"open", total[0]},
+                        {"warned", total[1]},
+                        {"overdue", total[2]},
+                        {"worst", worst},
+                        {"by_urgency", std::move(by)}};
+  }
+};
+}  // namespace
+
+struct Api::Impl {
+  using Handler = void (Impl::*)(const CallPtr&);
+  struct Route {
+    Method method;
+    std::vector<std::string_view> pattern;  // "*" matches one segment
+    std::string_view name;
+    bool needs_user;
+    Handler handler;
+  };
+
+  Impl(dispatch::Center& c, dispatch::Accounts& a, const dispatch::Clock& clk, Metrics& m, LiveFeed& f, ApiOptions o)
+      : center(c),
+        accounts(a),
+        clock(clk),
+        metrics(m),
+        feed(f),
+        options(std::move(o)),
+        auth(a, clk, options.auth),
+        pool(options.blocking_threads, options.blocking_queue),
+        layers(c) {}
+
+  dispatch::Center& center;
+  dispatch::Accounts& accounts;
+  const dispatch::Clock& clock;
+  Metrics& metrics;
+  LiveFeed& feed;
+  ApiOptions options;
+  Auth auth;
+  BlockingPool pool;
+  MapLayers layers;
+
+  static const std::vector<Route>& routes() {
+    static const std::vector<Route> table = {
+        {Method::get, {"healthz"}, "GET /healthz", false, &Impl::healthz},
+        {Method::get, {"metrics"}, "GET /metrics", false, &Impl::metrics_text},
+        {Method::post, {"api", "v1", "auth", "login"}, "POST /api/v1/auth/login", false, &Impl::login},
+        {Method::post, {"api", "v1", "auth", "logout"}, "POST /api/v1/auth/logout", true, &Impl::logout},
+        {Method::get, {"api", "v1", "auth", "me"}, "GET /api/v1/auth/me", true, &Impl::me},
+        {Method::get, {"api", "v1", "route"}, "GET /api/v1/route", true, &Impl::route},
+        {Method::post, {"api", "v1", "cases"}, "POST /api/v1/cases", true, &Impl::create_case},
+        {Method::get, {"api", "v1", "cases"}, "GET /api/v1/cases", true, &Impl::list_cases},
+        {Method::get, {"api", "v1", "cases", "*"}, "GET /api/v1/cases/{id}", true, &Impl::get_case},
+        {Method::post,
+         {"api", "v1", "cases", "*", "transitions"},
+         "POST /api/v1/cases/{id}/transitions",
+         true,
+         &Impl::transition},
+        {Method::post, {"api", "v1", "cases", "*", "photos"}, "POST /api/v1/cases/{id}/photos", true, &Impl::add_photo},
+        {Method::get,
+         {"api", "v1", "cases", "*", "photos", "*"},
+         "GET /api/v1/cases/{id}/photos/{photo}",
+         true,
+         &Impl::get_photo},
+        {Method::get, {"api", "v1", "grids"}, "GET /api/v1/grids", true, &Impl::grids},
+        {Method::put, {"api", "v1", "grids", "*", "owners"}, "PUT /api/v1/grids/{id}/owners", true, &Impl::grid_owners},
+        {Method::get, {"api", "v1", "overdue-map"}, "GET /api/v1/overdue-map", true, &Impl::overdue_map},
+        {Method::get, {"api", "v1", "workers"}, "GET /api/v1/workers", true, &Impl::workers},
+        {Method::put,
+         {"api", "v1", "workers", "*", "status"},
+         "PUT /api/v1/workers/{id}/status",
+         true,
+         &Impl::worker_status},
+        {Method::get, {"api", "v1", "categories"}, "GET /api/v1/categories", true, &Impl::categories},
+        {Method::put, {"api", "v1", "categories", "*"}, "PUT /api/v1/categories/{id}", true, &Impl::put_category},
+        {Method::get, {"api", "v1", "ws"}, "GET /api/v1/ws", false, &Impl::feed_needs_upgrade},
+        {Method::get, {"ws"}, "GET /ws", false, &Impl::feed_needs_upgrade},
+    };
+    return table;
+  }
+
+  // ---- answering, in one place ----
+
+  void respond(const CallPtr& call, Response r) {
+    if (call->answered.exchange(true)) return;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - call->started).count();
+    metrics.record(call->route, r.status, seconds);
+    call->reply(std::move(r));
+  }
+  void fail(const CallPtr& call, const dispatch::Error& e) { respond(call, error_response(e)); }
+  void fail(const CallPtr& call, ErrorCode code, std::string message, std::string field = {}) {
+    respond(call, error_response(code, std::move(message), std::move(field)));
+  }
+  void ok(const CallPtr& call, int status, const json::value& body) { respond(call, json_response(status, body)); }
+
+  // The one place that catches: whatever escapes a handler becomes a JSON error.
+  template <class F>
+  void guarded(const CallPtr& call, F&& f) noexcept {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      std::cerr << "gridkeeper serve: internal error on " << call->request.target << ": " << e.what() << "\n";
+      fail(call, ErrorCode::storage_failed, "internal error; the request was not completed");
+    } catch (...) {
+      fail(call, ErrorCode::storage_failed, "internal error; the request was not completed");
+    }
+  }
+
+  // Work that may block goes to the pool; a full pool answers 503.
+  template <class F>
+  void offload(const CallPtr& call, F f) {
+    if (!pool.try_post([this, call, f = std::move(f)]() mutable { guarded(call, f); }))
+      fail(call, ErrorCode::overloaded, "the server is busy; try again shortly");
+  }
+  // Leaves the storage writer's thread for the connection's strand.
+  template <class F>
+  void on_strand(const CallPtr& call, F f) {
+    call->resume([this, call, f = std::move(f)]() mutable { guarded(call, f); });
+  }
+  template <class T>
+  std::function<void(dispatch::Result<T>)> answer_later(const CallPtr& call, int status,
+                                                        json::object (*to_json)(const T&)) {
+    return [this, call, status, to_json](dispatch::Result<T> r) {
+      on_strand(call, [this, call, status, to_json, r = std::move(r)] {
+        if (!r) return fail(call, r.error());
+        ok(call, status, to_json(*r));
+      });
+    };
+  }
+
+  dispatch::Result<json::object> body_object(const CallPtr& call) { return parse_object(call->request.body); }
+
+  // ---- routing ----
+
+  void dispatch_call(const CallPtr& call) {
+    auto target = boost::urls::parse_origin_form(call->request.target);
+    if (!target) return fail(call, ErrorCode::bad_request, "malformed request target");
+    for (auto segment : target->segments()) call->path.push_back(segment);
+    if (!call->path.empty() && call->path.back().empty()) call->path.pop_back();
+    for (auto p : target->params()) call->query.emplace_back(p.key, p.value);
+
+    bool path_known = false;
+    for (std::size_t i = 0; i < routes().size(); ++i) {
+      const auto& r = routes()[i];
+      if (r.pattern.size() != call->path.size()) continue;
+      bool match = true;
+      for (std::size_t k = 0; k < r.pattern.size() && match; ++k)
+        match = r.pattern[k] == "*" || r.pattern[k] == call->path[k];
+      if (!match) continue;
+      path_known = true;
+      if (r.method != call->request.method) continue;
+      call->route = i;
+      if (r.needs_user) return with_user(call, r.handler);
+      return (this->*r.handler)(call);
+    }
+    call->route = routes().size();  // "other"
+    if (path_known) return fail(call, ErrorCode::not_found, "this method is not available on " + target->path());
+    if (call->request.method == Method::get && !options.ui_dir.empty() &&
+        (call->path.empty() || call->path[0] != "api"))
+      return static_file(call);
+    fail(call, ErrorCode::not_found, "no endpoint " + std::string(target->path()));
+  }
+
+  void with_user(const CallPtr& call, Handler handler) {
+    const auto token = bearer_token(call->request.authorization);
+    if (token.empty() || token.size() > 256)
+      return fail(call, ErrorCode::unauthenticated, "log in and send Authorization: Bearer TOKEN");
+    call->token_hash = token_hash(token);
+    if (auto user = auth.cached(call->token_hash)) {
+      call->user = std::move(*user);
+      return (this->*handler)(call);
+    }
+    offload(call, [this, call, handler] {
+      auto user = auth.authenticate(call->token_hash);
+      if (!user) return fail(call, user.error());
+      call->user = std::move(*user);
+      (this->*handler)(call);
+    });
+  }
+
+  // ---- operational ----
+
+  void healthz(const CallPtr& call) {
+    ok(call, 200,
+       json::object{{"status", "ok"}, {"open_cases", center.open_case_count()}, {"feed_clients", feed.size()}});
+  }
+
+  void metrics_text(const CallPtr& call) {
+    std::string out = metrics.render();
+    std::array<std::array<std::int64_t, 3>, 3> counts{};  // [urgency][open, warned, overdue]
+    center.for_each_open_case(Actor{}, [&](const dispatch::Case& c) {
+      auto& row = counts[static_cast<std::size_t>(c.urgency)];
+      ++row[0];
+      row[1] += c.warned;
+      row[2] += c.overdue;
+    });
+    out += "# HELP gridkeeper_open_cases Open cases by urgency.\n# TYPE gridkeeper_open_cases gauge\n";
+    for (auto u : dispatch::kUrgencies)
+      out += "gridkeeper_open_cases{urgency=\"" + std::string(to_string(u)) + "\"} " +
+             std::to_string(counts[static_cast<std::size_t>(u)][0]) + "\n";
+    out +=
+        "# HELP gridkeeper_warned_cases Open cases past 75 % of a deadline, by urgency.\n"
+        "# TYPE gridkeeper_warned_cases gauge\n";
+    for (auto u : dispatch::kUrgencies)
+      out += "gridkeeper_warned_cases{urgency=\"" + std::string(to_string(u)) + "\"} " +
+             std::to_string(counts[static_cast<std::size_t>(u)][1]) + "\n";
+    out +=
+        "# HELP gridkeeper_overdue_cases Open cases past a deadline, by urgency.\n"
+        "# TYPE gridkeeper_overdue_cases gauge\n";
+    for (auto u : dispatch::kUrgencies)
+      out += "gridkeeper_overdue_cases{urgency=\"" + std::string(to_string(u)) + "\"} " +
+             std::to_string(counts[static_cast<std::size_t>(u)][2]) + "\n";
+    out +=
+        "# HELP gridkeeper_blocking_jobs Jobs queued or running on the blocking pool.\n"
+        "# TYPE gridkeeper_blocking_jobs gauge\ngridkeeper_blocking_jobs " +
+        std::to_string(pool.pending()) + "\n";
+    if (options.extra_metrics) out += options.extra_metrics();
+    Response r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = std::move(out);
+    respond(call, std::move(r));
+  }
+
+  void feed_needs_upgrade(const CallPtr& call) {
+    fail(call, ErrorCode::bad_request, "the live feed needs a WebSocket upgrade");
+  }
+
+  // ---- who is asking ----
+
+  void login(const CallPtr& call) {
+    auto body = body_object(call);
+    if (!body) return fail(call, body.error());
+    auto creds = credentials_from(*body);
+    if (!creds) return fail(call, creds.error());
+    dispatch::Millis wait = 0;
+    if (auto e = auth.throttled(creds->username, call->request.peer, &wait)) {
+      auto r = error_response(*e);
+      r.headers.emplace_back("Retry-After", std::to_string((wait + 999) / 1000));
+      return respond(call, std::move(r));
+    }
+    offload(call, [this, call, creds = std::move(*creds)] {
+      auto session = auth.login(creds.username, creds.password, call->request.peer);
+      if (!session) return fail(call, session.error());
+      ok(call, 200,
+         json::object{{"token", session->token},
+                      {"expires_at", iso8601(session->expires_at)},
+                      {"user", user_json(session->user)}});
+    });
+  }
+
+  void logout(const CallPtr& call) {
+    offload(call, [this, call] {
+      auth.logout(call->token_hash);
+      Response r;
+      r.status = 204;
+      r.content_type.clear();
+      respond(call, std::move(r));
+    });
+  }
+
+  void me(const CallPtr& call) { ok(call, 200, json::object{{"user", user_json(*call->user)}}); }
+
+  // Geography is open to every user; who holds a post only to those who may see the grid.
+  bool grid_in_view(const Actor& actor, const std::string& grid, const dispatch::WorkerId& owner) const {
+    if (actor.role == Role::worker) return !actor.worker_id.empty() && owner == actor.worker_id;
+    return center.in_scope(actor.scope, grid);
+  }
+
+  // ---- cases ----
+
+  void route(const CallPtr& call) {
+    auto lon = parse_number(call->param("lon"), "lon");
+    if (!lon) return fail(call, lon.error());
+    auto lat = parse_number(call->param("lat"), "lat");
+    if (!lat) return fail(call, lat.error());
+    geo::Crs crs = geo::Crs::wgs84;
+    if (const auto* c = call->param("crs")) {
+      auto parsed = geo::crs_from_string(*c);
+      if (!parsed) return fail(call, ErrorCode::invalid_value, "crs must be wgs84, gcj02 or bd09", "crs");
+      crs = *parsed;
+    }
+    auto answer = center.route({*lon, *lat}, crs);
+    if (!answer) return fail(call, answer.error());
+    const auto& a = *answer;
+    ok(call, 200,
+       json::object{
+           {"grid_id", a.grid},
+           {"community", a.community},
+           {"street", a.street},
+           {"district", a.district},
+           {"owner_id", grid_in_view(call->actor(), a.grid, a.owner) && !a.owner.empty() ? json::value(a.owner)
+                                                                                         : json::value(nullptr)},
+           {"snapped", a.snapped},
+           {"distance_m", a.distance_m}});
+  }
+
+  void create_case(const CallPtr& call) {
+    auto body = body_object(call);
+    if (!body) return fail(call, body.error());
+    auto intake = intake_from(*body);
+    if (!intake) return fail(call, intake.error());
+    center.intake(*intake, call->actor(), [this, call](dispatch::Result<dispatch::Case> r) {
+      on_strand(call, [this, call, r = std::move(r)] {
+        if (!r) return fail(call, r.error());
+        auto response = json_response(201, case_json(*r));
+        response.headers.emplace_back("Location", "/api/v1/cases/" + std::to_string(r->id));
+        respond(call, std::move(response));
+      });
+    });
+  }
+
+  void list_cases(const CallPtr& call) {
+    dispatch::CaseQuery q;
+    if (const auto* s = call->param("state")) {
+      q.state = dispatch::case_state_from(*s);
+      if (!q.state) return fail(call, ErrorCode::invalid_value, "unknown state " + *s, "state");
+    }
+    if (const auto* u = call->param("urgency")) {
+      q.urgency = dispatch::urgency_from(*u);
+      if (!q.urgency) return fail(call, ErrorCode::invalid_value, "urgency must be yellow, orange or red", "urgency");
+    }
+    for (auto [name, slot] : {std::pair{"overdue", &q.overdue}, {"open", &q.open}})
+      if (const auto* v = call->param(name)) {
+        *slot = parse_flag(*v);
+        if (!*slot) return fail(call, ErrorCode::invalid_value, std::string(name) + " must be true or false", name);
+      }
+    if (const auto* g = call->param("grid")) q.grid = *g;
+    if (const auto* a = call->param("assignee")) q.assignee = *a;
+    if (const auto* s = call->param("scope")) q.scope = *s;
+    if (const auto* l = call->param("limit")) {
+      auto n = parse_id(*l);
+      if (!n || *n > 500) return fail(call, ErrorCode::invalid_value, "limit must be between 1 and 500", "limit");
+      q.limit = static_cast<int>(*n);
+    }
+    if (const auto* a = call->param("after")) {
+      q.after = parse_id(*a);
+      if (!q.after) return fail(call, ErrorCode::invalid_value, "after must be a case id", "after");
+    }
+    offload(call, [this, call, q] {
+      const auto cases = center.find_cases(q, call->actor());
+      json::array list;
+      list.reserve(cases.size());
+      for (const auto& c : cases) list.push_back(case_json(c));
+      json::value next = nullptr;
+      if (!cases.empty() && static_cast<int>(cases.size()) >= std::clamp(q.limit, 1, 500)) next = cases.back().id;
+      ok(call, 200, json::object{{"cases", std::move(list)}, {"next_after", next}});
+    });
+  }
+
+  std::optional<dispatch::CaseId> case_id(const CallPtr& call) {
+    auto id = parse_id(call->path[3]);
+    if (!id) fail(call, ErrorCode::not_found, "no case " + call->path[3]);
+    return id;
+  }
+
+  void get_case(const CallPtr& call) {
+    auto id = case_id(call);
+    if (!id) return;
+    offload(call, [this, call, id = *id] {
+      auto c = center.get_case(id, call->actor());
+      if (!c) return fail(call, c.error());
+      auto body = case_json(*c);
+      json::array events, photos;
+      for (const auto& e : center.case_events(id)) events.push_back(event_json(e));
+      for (const auto& p : accounts.photos(id, false)) photos.push_back(photo_json(p));
+      body["events"] = std::move(events);
+      body["photos"] = std::move(photos);
+      ok(call, 200, body);
+    });
+  }
+
+  void transition(const CallPtr& call) {
+    auto id = case_id(call);
+    if (!id) return;
+    auto body = body_object(call);
+    if (!body) return fail(call, body.error());
+    auto req = transition_from(*body);
+    if (!req) return fail(call, req.error());
+    // A case no longer open is looked up in storage: start on the pool.
+    offload(call, [this, call, id = *id, req = std::move(*req)] {
+      center.transition(id, req, call->actor(), answer_later<dispatch::Case>(call, 200, &case_json));
+    });
+  }
+
+  void add_photo(const CallPtr& call) {
+    auto id = case_id(call);
+    if (!id) return;
+    const Actor actor = call->actor();
+    if (actor.role == Role::supervisor) return fail(call, ErrorCode::forbidden, "a supervisor may not add photos");
+    const auto type = media_type(call->request.content_type);
+    if (type != "image/jpeg" && type != "image/png")
+      return fail(call, ErrorCode::invalid_value, "a photo must be image/jpeg or image/png", "content_type");
+    if (call->request.body.empty()) return fail(call, ErrorCode::bad_request, "the photo is empty");
+    if (!looks_like(type, call->request.body))
+      return fail(call, ErrorCode::invalid_value, "the body is not a " + type + " image", "content_type");
+    offload(call, [this, call, id = *id, type, actor] {
+      auto c = center.get_case(id, actor);
+      if (!c) return fail(call, c.error());
+      dispatch::Photo photo;
+      photo.case_id = id;
+      photo.content_type = type;
+      photo.data = std::move(call->request.body);
+      photo.at = clock.now();
+      photo.actor = actor.label();
+      const auto size = photo.data.size();
+      auto stored = accounts.add_photo(std::move(photo));
+      if (!stored) return fail(call, stored.error());
+      auto body = photo_json(*stored);
+      body["size"] = size;
+      ok(call, 201, body);
+    });
+  }
+
+  void get_photo(const CallPtr& call) {
+    auto id = case_id(call);
+    if (!id) return;
+    auto photo_id = parse_id(call->path[5]);
+    if (!photo_id) return fail(call, ErrorCode::not_found, "no photo " + call->path[5]);
+    offload(call, [this, call, id = *id, photo_id = *photo_id] {
+      auto c = center.get_case(id, call->actor());
+      if (!c) return fail(call, c.error());
+      auto p = accounts.photo(photo_id);
+      if (!p || p->case_id != id) return fail(call, ErrorCode::not_found, "no photo " + std::to_string(photo_id));
+      Response r;
+      r.content_type = p->content_type;
+      r.body = std::move(p->data);
+      r.headers.emplace_back("Cache-Control", "private, max-age=86400");
+      r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+      respond(call, std::move(r));
+    });
+  }
+
+  // ---- grids, map, workers, categories ----
+
+  void grids(const CallPtr& call) {
+    std::optional<geo::BBox> bbox;
+    if (const auto* b = call->param("bbox")) {
+      std::array<double, 4> v{};
+      std::string_view rest = *b;
+      for (int k = 0; k < 4; ++k) {
+        const auto comma = rest.find(',');
+        const std::string part(rest.substr(0, comma));
+        auto n = parse_number(&part, "bbox");
+        if (!n || (k < 3) == (comma == std::string_view::npos))
+          return fail(call, ErrorCode::invalid_value, "bbox must be minlon,minlat,maxlon,maxlat", "bbox");
+        v[k] = *n;
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      }
+      if (v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 || v[0] > v[2] || v[1] > v[3])
+        return fail(call, ErrorCode::invalid_value, "bbox must be minlon,minlat,maxlon,maxlat within the globe",
+                    "bbox");
+      bbox = geo::BBox{v[0], v[1], v[2], v[3]};
+    }
+    offload(call, [this, call, bbox] {
+      const auto shapes = layers.shapes();
+      std::string out = R"({"type":"FeatureCollection","features":[)";
+      bool first = true;
+      for (const auto& g : center.grids(call->actor())) {
+        auto box = shapes->grid_bbox.find(g.code);
+        if (bbox && (box == shapes->grid_bbox.end() || !bbox->intersects(box->second))) continue;
+        auto geometry = shapes->grid.find(g.code);
+        out += first ? "" : ",";
+        first = false;
+        out += R"({"type":"Feature","id":)" + to_json_text(json::value(g.code)) + R"(,"properties":)" +
+               to_json_text(grid_properties(g)) + R"(,"geometry":)" +
+               (geometry == shapes->grid.end() ? std::string("null") : geometry->second) + "}";
+      }
+      out += "]}";
+      Response r;
+      r.content_type = "application/geo+json";
+      r.body = std::move(out);
+      respond(call, std::move(r));
+    });
+  }
+
+  void grid_owners(const CallPtr& call) {
+    auto body = body_object(call);
+    if (!body) return fail(call, body.error());
+    auto owners = grid_owners_from(*body);
+    if (!owners) return fail(call, owners.error());
+    center.reassign_grid(call->path[3], owners->owner, owners->backup, call->actor(),
+                         answer_later<dispatch::Grid>(call, 200, &grid_properties));
+  }
+
+  void overdue_map(const CallPtr& call) {
+    std::string level = "grid";
+    if (const auto* l = call->param("level")) level = *l;
+    if (level != "grid" && level != "community" && level != "street")
+      return fail(call, ErrorCode::invalid_value, "level must be grid, community or street", "level");
+    offload(call, [this, call, level] {
+      const Actor actor = call->actor();
+      const auto shapes = layers.shapes();
+      std::map<std::string, Tally> tallies;
+      auto key_of = [&](const std::string& grid, const std::string& community, const std::string& street) {
+        return level == "grid" ? grid : level == "community" ? community : street;
+      };
+      // Areas in view with no open case still appear, with zero counts.
+      for (const auto& g : center.grids(actor)) {
+        std::string street;
+        if (auto j = center.jurisdiction(g.community)) street = j->parent;
+        tallies[key_of(g.code, g.community, street)];
+      }
+      center.for_each_open_case(actor, [&](const dispatch::Case& c) {
+        const auto key = key_of(c.grid, c.community, c.street);
+        if (!key.empty()) tallies[key].add(c);
+      });
+      const auto& geometries = level == "grid" ? shapes->grid : std::unordered_map<std::string, std::string>{};
+      std::string out = R"({"type":"FeatureCollection","features":[)";
+      bool first = true;
+      for (const auto& [code, tally] : tallies) {
+        if (code.empty()) continue;
+        auto props = tally.properties();
+        props["id"] = code;
+        props["level"] = level;
+        std::string name;
+        std::string geometry = "null";
+        if (level == "grid") {
+          if (auto g = geometries.find(code); g != geometries.end()) geometry = g->second;
+        } else {
+          const auto& unions = level == "community" ? shapes->community : shapes->street;
+          if (auto g = unions.find(code); g != unions.end() && !g->second.empty()) geometry = g->second;
+          if (auto j = center.jurisdiction(code)) name = j->name;
+        }
+        if (!name.empty()) props["name"] = name;
+        out += first ? "" : ",";
+        first = false;
+        out += R"({"type":"Feature","id":)" + to_json_text(json::value(code)) + R"(,"properties":)" +
+               to_json_text(props) + R"(,"geometry":)" + geometry + "}";
+      }
+      out += "]}";
+      Response r;
+      r.content_type = "application/geo+json";
+      r.body = std::move(out);
+      respond(call, std::move(r));
+    });
+  }
+
+  void workers(const CallPtr& call) {
+    json::array list;
+    for (const auto& w : center.workers(call->actor())) {
+      auto o = worker_json(w);
+      o["open_cases"] = center.open_cases_of(w.id);
+      list.push_back(std::move(o));
+    }
+    ok(call, 200, json::object{{"workers", std::move(list)}});
+  }
+
+  void worker_status(const CallPtr& call) {
+    auto body = body_object(call);
+    if (!body) return fail(call, body.error());
+    auto status = duty_status_from_body(*body);
+    if (!status) return fail(call, status.error());
+    center.set_worker_status(call->path[3], *status, call->actor(),
+                             answer_later<dispatch::Worker>(call, 200, &worker_json));
+  }
+
+  void categories(const CallPtr& call) {
+    json::array list;
+    for (const auto& c : center.categories()) list.push_back(category_json(c));
+    ok(call, 200, json::object{{"categories", std::move(list)}});
+  }
+
+  void put_category(const CallPtr& call) {
+    if (call->actor().role != Role::admin) return fail(call, ErrorCode::forbidden, "only an admin changes categories");
+    auto body = body_object(call);
+    if (!body) return fail(call, body.error());
+    dispatch::Category base{call->path[3], {}, dispatch::default_sla()};
+    for (const auto& c : center.categories())
+      if (c.id == base.id) base = c;
+    auto category = category_from(std::move(base), *body);
+    if (!category) return fail(call, category.error());
+    center.update_category(std::move(*category), call->actor(),
+                           answer_later<dispatch::Category>(call, 200, &category_json));
+  }
+
+  // ---- the browser UI ----
+
+  void static_file(const CallPtr& call) {
+    std::string relative;
+    for (const auto& segment : call->path) {
+      if (segment.empty() || segment.front() == '.' || segment.find_first_of("/\\") != std::string::npos ||
+          segment.find('\0') != std::string::npos)
+        return fail(call, ErrorCode::not_found, "no such file");
+      relative += "/" + segment;
+    }
+    if (relative.empty()) relative = "/index.html";
+    offload(call, [this, call, relative] {
+      std::ifstream in(options.ui_dir + relative, std::ios::binary);
+      if (!in) return fail(call, ErrorCode::not_found, "no such file");
+      in.seekg(0, std::ios::end);
+      const auto size = in.tellg();
+      if (size < 0 || static_cast<std::size_t>(size) > kMaxStaticFile)
+        return fail(call, ErrorCode::not_found, "no such file");
+      Response r;
+      r.body.resize(static_cast<std::size_t>(size));
+      in.seekg(0);
+      in.read(r.body.data(), size);
+      r.content_type = std::string(static_type(relative));
+      r.headers.emplace_back("Cache-Control", "no-cache");
+      respond(call, std::move(r));
+    });
+  }
+};
+
+Api::Api(dispatch::Center& center, dispatch::Accounts& accounts, const dispatch::Clock& clock, Metrics& metrics,
+         LiveFeed& feed, ApiOptions options)
+    : impl_(std::make_unique<Impl>(center, accounts, clock, metrics, feed, std::move(options))) {}
+
+Api::~Api() = default;
+
+void Api::handle(Request request, Reply reply, Resume resume) {
+  auto call = std::make_shared<Call>();
+  call->request = std::move(request);
+  call->reply = std::move(reply);
+  call->resume = std::move(resume);
+  call->route = Impl::routes().size();
+  impl_->guarded(call, [&] { impl_->dispatch_call(call); });
+}
+
+bool Api::is_feed(std::string_view target) {
+  const auto path = target.substr(0, target.find('?'));
+  return path == "/ws" || path == "/api/v1/ws";
+}
+
+void Api::authenticate_feed(const Request& request, std::function<void(dispatch::Result<dispatch::User>)> done) {
+  std::string token = bearer_token(request.authorization);
+  if (token.empty())
+    if (auto target = boost::urls::parse_origin_form(request.target)) {
+      auto params = target->params();
+      if (auto it = params.find("token"); it != params.end()) token = (*it).value;
+    }
+  if (token.empty() || token.size() > 256)
+    return done(make_error(ErrorCode::unauthenticated, "log in and pass the token to open the live feed"));
+  const auto hash = token_hash(token);
+  if (auto user = impl_->auth.cached(hash)) return done(std::move(*user));
+  auto job = [this, hash, done] {
+    try {
+      done(impl_->auth.authenticate(hash));
+    } catch (const std::exception&) {
+      done(make_error(ErrorCode::storage_failed, "internal error; try again"));
+    }
+  };
+  if (!impl_->pool.try_post(job)) done(make_error(ErrorCode::overloaded, "the server is busy; try again shortly"));
+}
+
+bool Api::is_photo_upload(Method method, std::string_view target) {
+  if (method != Method::post) return false;
+  const auto path = target.substr(0, target.find('?'));
+  constexpr std::string_view kPrefix = "/api/v1/cases/", kSuffix = "/photos";
+  return path.size() > kPrefix.size() + kSuffix.size() && path.substr(0, kPrefix.size()) == kPrefix &&
+         path.substr(path.size() - kSuffix.size()) == kSuffix;
+}
+
+void Api::drain() { impl_->pool.join(); }
+
+std::vector<std::string> Api::route_names() {
+  std::vector<std::string> names;
+  for (const auto& r : Impl::routes()) names.emplace_back(r.name);
+  return names;
+}
+
+}  // namespace gridkeeper::web

@@ -1,0 +1,64 @@
+#pragma once
+// The HTTP API between the transport and the command center: a router over the
+// contract's endpoints, authentication and authorisation, and handlers that turn
+// requests into Center calls and answers into JSON. Plain values in, plain values out;
+// no sockets here. Work that may block runs on a bounded pool; asynchronous center
+// calls finish on the connection's strand through `Resume`. One place catches.
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "dispatch/accounts.hpp"
+#include "dispatch/center.hpp"
+#include "dispatch/clock.hpp"
+#include "web/auth.hpp"
+#include "web/message.hpp"
+
+namespace gridkeeper::web {
+
+class Metrics;
+class LiveFeed;
+
+struct ApiOptions {
+  std::string ui_dir;                 // static files of the browser UI; empty: none
+  std::size_t blocking_threads = 4;   // SQLite reads, Argon2id, photos, files
+  std::size_t blocking_queue = 1024;  // beyond this, 503 overloaded
+  AuthOptions auth;
+  std::function<std::string()> extra_metrics;  // more Prometheus text (storage figures)
+};
+
+// Runs a function on the connection's own strand, leaving e.g. the storage writer's thread.
+using Resume = std::function<void(std::function<void()>)>;
+
+class Api {
+ public:
+  Api(dispatch::Center& center, dispatch::Accounts& accounts, const dispatch::Clock& clock, Metrics& metrics,
+      LiveFeed& feed, ApiOptions options);
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  // Answers one request; `reply` runs exactly once.
+  void handle(Request request, Reply reply, Resume resume);
+
+  // The WebSocket paths, and the user behind an upgrade request's token (Authorization
+  // header or `token` query parameter, since browsers cannot set headers on WebSockets).
+  static bool is_feed(std::string_view target);
+  void authenticate_feed(const Request& request, std::function<void(dispatch::Result<dispatch::User>)> done);
+
+  // Photo uploads may be larger than JSON bodies.
+  static bool is_photo_upload(Method method, std::string_view target);
+
+  // Waits for the blocking jobs already accepted; later ones are refused.
+  void drain();
+
+  // The route labels used by the metrics, in order.
+  static std::vector<std::string> route_names();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gridkeeper::web

@@ -1,0 +1,183 @@
+#include "web/auth.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <mutex>
+#include <new>
+#include <stdexcept>
+
+namespace gridkeeper::web {
+
+using dispatch::ErrorCode;
+using dispatch::make_error;
+using dispatch::Millis;
+
+namespace {
+constexpr std::size_t kMaxTracked = 100'000;  // throttle entries and cached tokens
+
+void init_sodium() {
+  static const int ready = sodium_init();
+  if (ready < 0) throw std::runtime_error("libsodium could not be initialised");
+}
+
+std::string to_hex(const unsigned char* bytes, std::size_t n) {
+  std::string out(n * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes, n);
+  out.pop_back();
+  return out;
+}
+}  // namespace
+
+std::string hash_password(std::string_view password, const AuthOptions& options) {
+  init_sodium();
+  char out[crypto_pwhash_STRBYTES];
+  const auto ops = options.ops_limit ? options.ops_limit : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+  const auto mem = options.mem_limit ? options.mem_limit : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+  if (crypto_pwhash_str(out, password.data(), password.size(), ops, mem) != 0) throw std::bad_alloc();
+  return out;
+}
+
+bool verify_password(const std::string& hash, std::string_view password) {
+  init_sodium();
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+std::string new_token() {
+  init_sodium();
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  return to_hex(bytes, sizeof bytes);
+}
+
+std::string token_hash(std::string_view token) {
+  init_sodium();
+  unsigned char digest[crypto_generichash_BYTES];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr,
+                     0);
+  return to_hex(digest, sizeof digest);
+}
+
+Millis LoginThrottle::wait_for(const std::unordered_map<std::string, Entry>& map, const std::string& key, int free,
+                               Millis now) const {
+  auto it = map.find(key);
+  if (it == map.end() || it->second.failures < free) return 0;
+  if (now - it->second.last > options_.failure_window_ms) return 0;
+  const int extra = std::min(it->second.failures - free, 30);
+  const Millis delay = std::min<Millis>(options_.max_delay_ms, Millis{1000} << extra);
+  return std::max<Millis>(0, it->second.last + delay - now);
+}
+
+Millis LoginThrottle::wait_ms(const std::string& username, const std::string& address, Millis now) {
+  std::lock_guard lock(mutex_);
+  return std::max(wait_for(users_, username, options_.free_failures_per_user, now),
+                  wait_for(addresses_, address, options_.free_failures_per_address, now));
+}
+
+void LoginThrottle::record(std::unordered_map<std::string, Entry>& map, const std::string& key, Millis now) {
+  if (map.size() >= kMaxTracked) {
+    // Forget stale entries first; if an attack still fills the table, start afresh rather than grow.
+    std::erase_if(map, [&](const auto& kv) { return now - kv.second.last > options_.failure_window_ms; });
+    if (map.size() >= kMaxTracked) map.clear();
+  }
+  auto& e = map[key];
+  if (now - e.last > options_.failure_window_ms) e.failures = 0;
+  ++e.failures;
+  e.last = now;
+}
+
+void LoginThrottle::failed(const std::string& username, const std::string& address, Millis now) {
+  std::lock_guard lock(mutex_);
+  record(users_, username, now);
+  record(addresses_, address, now);
+}
+
+void LoginThrottle::succeeded(const std::string& username) {
+  std::lock_guard lock(mutex_);
+  users_.erase(username);
+}
+
+Auth::Auth(dispatch::Accounts& accounts, const dispatch::Clock& clock, AuthOptions options)
+    : accounts_(accounts), clock_(clock), options_(options), throttle_(options_) {
+  init_sodium();
+  dummy_hash_ = hash_password(new_token(), options_);
+}
+
+std::optional<dispatch::User> Auth::cached(const std::string& hash) const {
+  std::shared_lock lock(cache_mutex_);
+  auto it = cache_.find(hash);
+  if (it == cache_.end()) return std::nullopt;
+  const Millis now = clock_.now();
+  if (now >= it->second.trusted_until || now >= it->second.expires_at) return std::nullopt;
+  return it->second.user;
+}
+
+void Auth::remember(const std::string& hash, const dispatch::User& user, Millis expires_at) {
+  const Millis now = clock_.now();
+  std::unique_lock lock(cache_mutex_);
+  if (cache_.size() >= kMaxTracked) {
+    std::erase_if(cache_, [&](const auto& kv) { return now >= kv.second.trusted_until; });
+    if (cache_.size() >= kMaxTracked) cache_.clear();
+  }
+  cache_[hash] = Cached{user, expires_at, now + options_.token_cache_ms};
+}
+
+dispatch::Result<dispatch::User> Auth::authenticate(const std::string& hash) {
+  if (auto user = cached(hash)) return *user;
+  const auto refused = make_error(ErrorCode::unauthenticated, "the token is unknown or has expired; log in again");
+  auto token = accounts_.find_token(hash);
+  if (!token || token->expires_at <= clock_.now()) return refused;
+  auto user = accounts_.user_by_id(token->user_id);
+  if (!user || !user->active) return refused;
+  user->password_hash.clear();
+  remember(hash, *user, token->expires_at);
+  return *user;
+}
+
+dispatch::Status Auth::throttled(const std::string& username, const std::string& address, Millis* wait_ms) {
+  const Millis wait = throttle_.wait_ms(username, address, clock_.now());
+  if (wait_ms) *wait_ms = wait;
+  if (wait <= 0) return std::nullopt;
+  return make_error(ErrorCode::too_many_requests,
+                    "too many failed logins; try again in " + std::to_string((wait + 999) / 1000) + " s");
+}
+
+dispatch::Result<LoginSession> Auth::login(const std::string& username, const std::string& password,
+                                           const std::string& address) {
+  auto user = accounts_.find_user(username);
+  const bool ok = user && user->active ? verify_password(user->password_hash, password)
+                                       : (verify_password(dummy_hash_, password), false);
+  const Millis now = clock_.now();
+  if (!ok) {
+    throttle_.failed(username, address, now);
+    return make_error(ErrorCode::unauthenticated, "wrong username or password");
+  }
+  throttle_.succeeded(username);
+  {
+    // Expired tokens are swept now and then, on a thread that may block.
+    std::lock_guard lock(sweep_mutex_);
+    if (now - last_sweep_ > 3600 * 1000) {
+      last_sweep_ = now;
+      accounts_.delete_expired_tokens(now);
+    }
+  }
+  LoginSession s;
+  s.token = new_token();
+  s.expires_at = now + options_.token_ttl_ms;
+  const std::string hash = token_hash(s.token);
+  if (auto e = accounts_.store_token({hash, user->id, now, s.expires_at})) return *e;
+  user->password_hash.clear();
+  s.user = *user;
+  remember(hash, s.user, s.expires_at);
+  return s;
+}
+
+void Auth::logout(const std::string& hash) {
+  {
+    std::unique_lock lock(cache_mutex_);
+    cache_.erase(hash);
+  }
+  accounts_.delete_token(hash);
+}
+
+}  // namespace gridkeeper::web

@@ -1,0 +1,102 @@
+#pragma once
+// Who is asking: passwords (Argon2id), login tokens (256 random bits, stored only as a
+// BLAKE2b hash, expiring, ended by logout) and the slow-down of repeated failed logins
+// per user and per address. Calls marked blocking reach the accounts store.
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "dispatch/accounts.hpp"
+#include "dispatch/clock.hpp"
+#include "dispatch/errors.hpp"
+
+namespace gridkeeper::web {
+
+struct AuthOptions {
+  dispatch::Millis token_ttl_ms = 12LL * 3600 * 1000;
+  // Argon2id cost; 0 takes libsodium's interactive defaults. Tests lower it.
+  unsigned long long ops_limit = 0;
+  std::size_t mem_limit = 0;
+  int free_failures_per_user = 5;  // failed logins allowed before each attempt must wait
+  int free_failures_per_address = 20;
+  dispatch::Millis failure_window_ms = 15 * 60 * 1000;  // failures older than this are forgotten
+  dispatch::Millis max_delay_ms = 15 * 60 * 1000;
+  dispatch::Millis token_cache_ms = 60 * 1000;  // how long a checked token is trusted without storage
+};
+
+// Argon2id string (libsodium crypto_pwhash_str); throws only when memory runs out.
+std::string hash_password(std::string_view password, const AuthOptions& options = {});
+bool verify_password(const std::string& hash, std::string_view password);
+std::string new_token();                         // 64 hex digits
+std::string token_hash(std::string_view token);  // hex of BLAKE2b-256
+
+// Failed logins double the wait after the free ones, per username and per address.
+class LoginThrottle {
+ public:
+  explicit LoginThrottle(const AuthOptions& options) : options_(options) {}
+  // How long the caller must wait before trying again (0: go ahead).
+  dispatch::Millis wait_ms(const std::string& username, const std::string& address, dispatch::Millis now);
+  void failed(const std::string& username, const std::string& address, dispatch::Millis now);
+  void succeeded(const std::string& username);
+
+ private:
+  struct Entry {
+    int failures = 0;
+    dispatch::Millis last = 0;
+  };
+  dispatch::Millis wait_for(const std::unordered_map<std::string, Entry>& map, const std::string& key, int free,
+                            dispatch::Millis now) const;
+  void record(std::unordered_map<std::string, Entry>& map, const std::string& key, dispatch::Millis now);
+
+  const AuthOptions& options_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> users_, addresses_;
+};
+
+struct LoginSession {
+  std::string token;  // given to the client once, never stored
+  dispatch::User user;
+  dispatch::Millis expires_at = 0;
+};
+
+class Auth {
+ public:
+  Auth(dispatch::Accounts& accounts, const dispatch::Clock& clock, AuthOptions options);
+
+  // Non-blocking: the user behind a recently checked token; nullopt when storage must be asked.
+  std::optional<dispatch::User> cached(const std::string& hash) const;
+  // Blocking: the user behind the token, or unauthenticated.
+  dispatch::Result<dispatch::User> authenticate(const std::string& hash);
+  // Non-blocking: too_many_requests while the username or address must wait (the wait in
+  // `wait_ms`), else nothing.
+  dispatch::Status throttled(const std::string& username, const std::string& address, dispatch::Millis* wait_ms);
+  // Blocking (Argon2id and storage).
+  dispatch::Result<LoginSession> login(const std::string& username, const std::string& password,
+                                       const std::string& address);
+  void logout(const std::string& hash);
+
+  const AuthOptions& options() const { return options_; }
+
+ private:
+  struct Cached {
+    dispatch::User user;
+    dispatch::Millis expires_at, trusted_until;
+  };
+  void remember(const std::string& hash, const dispatch::User& user, dispatch::Millis expires_at);
+
+  dispatch::Accounts& accounts_;
+  const dispatch::Clock& clock_;
+  AuthOptions options_;
+  LoginThrottle throttle_;
+  std::string dummy_hash_;  // verified against when the user is unknown, so timing tells nothing
+  mutable std::shared_mutex cache_mutex_;
+  std::unordered_map<std::string, Cached> cache_;
+  std::mutex sweep_mutex_;
+  dispatch::Millis last_sweep_ = 0;
+};
+
+}  // namespace gridkeeper::web

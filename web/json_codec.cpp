@@ -1,0 +1,457 @@
+#include "web/json_codec.hpp"
+
+#include <boost/json/parse.hpp>
+#include <charconv>
+#include <cmath>
+#include <ctime>
+#include <initializer_list>
+#include <limits>
+
+namespace gridkeeper::web {
+
+namespace json = boost::json;
+using dispatch::ErrorCode;
+using dispatch::make_error;
+
+namespace {
+void write_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += ch;  // UTF-8 passes through: it was checked when parsed or built
+        }
+    }
+  }
+  out += '"';
+}
+
+template <class N>
+void write_number(std::string& out, N n) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, r.ptr);
+}
+
+void write_value(std::string& out, const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::null: out += "null"; break;
+    case json::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
+    case json::kind::int64: write_number(out, v.get_int64()); break;
+    case json::kind::uint64: write_number(out, v.get_uint64()); break;
+    case json::kind::double_:
+      if (std::isfinite(v.get_double()))
+        write_number(out, v.get_double());
+      else
+        out += "null";
+      break;
+    case json::kind::string: write_string(out, v.get_string()); break;
+    case json::kind::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& x : v.get_array()) {
+        if (!first) out += ',';
+        first = false;
+        write_value(out, x);
+      }
+      out += ']';
+      break;
+    }
+    case json::kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& kv : v.get_object()) {
+        if (!first) out += ',';
+        first = false;
+        write_string(out, kv.key());
+        out += ':';
+        write_value(out, kv.value());
+      }
+      out += '}';
+      break;
+    }
+  }
+}
+}  // namespace
+
+std::string to_json_text(const json::value& v) {
+  std::string out;
+  out.reserve(512);
+  write_value(out, v);
+  return out;
+}
+
+std::string iso8601(dispatch::Millis t) {
+  std::int64_t secs = t / 1000, ms = t % 1000;
+  if (ms < 0) ms += 1000, secs -= 1;
+  const std::time_t tt = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+namespace {
+json::value time_or_null(const std::optional<dispatch::Millis>& t) {
+  if (!t) return nullptr;
+  return json::value(iso8601(*t));
+}
+json::value text_or_null(const std::string& s) {
+  if (s.empty()) return nullptr;
+  return json::value(s);
+}
+}  // namespace
+
+json::object case_json(const dispatch::Case& c) {
+  json::object o;
+  o.reserve(32);
+  o["id"] = c.id;
+  o["state"] = to_string(c.state);
+  o["urgency"] = to_string(c.urgency);
+  o["category"] = c.category;
+  o["title"] = c.title;
+  o["lon"] = c.lon;
+  o["lat"] = c.lat;
+  o["grid_id"] = text_or_null(c.grid);
+  o["assignee_id"] = text_or_null(c.assignee);
+  o["tier"] = to_string(c.tier);
+  o["version"] = c.version;
+  o["created_at"] = iso8601(c.created_at);
+  o["updated_at"] = iso8601(c.updated_at);
+  o["accept_by"] = time_or_null(c.accept_by);
+  o["resolve_by"] = time_or_null(c.resolve_by);
+  o["warned"] = c.warned;
+  o["overdue"] = c.overdue;
+  o["description"] = c.description;
+  o["address"] = c.address;
+  o["source"] = c.source;
+  o["reporter"] = json::object{{"name", c.reporter.name}, {"phone", c.reporter.phone}};
+  o["community"] = text_or_null(c.community);
+  o["street"] = text_or_null(c.street);
+  o["district"] = text_or_null(c.district);
+  o["rework_count"] = c.rework_count;
+  o["return_reason"] = text_or_null(c.return_reason);
+  o["accepted_at"] = time_or_null(c.accepted_at);
+  o["resolved_at"] = time_or_null(c.resolved_at);
+  o["closed_at"] = time_or_null(c.closed_at);
+  return o;
+}
+
+json::object event_json(const dispatch::CaseEvent& e) {
+  return json::object{{"seq", e.seq},
+                      {"at", iso8601(e.at)},
+                      {"type", e.type},
+                      {"actor", e.actor},
+                      {"from_state", to_string(e.from_state)},
+                      {"to_state", to_string(e.to_state)},
+                      {"assignee_id", text_or_null(e.assignee)},
+                      {"note", e.note},
+                      {"reason", e.reason}};
+}
+
+json::object photo_json(const dispatch::Photo& p) {
+  return json::object{{"id", p.id},
+                      {"case_id", p.case_id},
+                      {"content_type", p.content_type},
+                      {"at", iso8601(p.at)},
+                      {"actor", p.actor},
+                      {"url", "/api/v1/cases/" + std::to_string(p.case_id) + "/photos/" + std::to_string(p.id)}};
+}
+
+json::object grid_properties(const dispatch::Grid& g) {
+  return json::object{{"id", g.code},
+                      {"name", g.name},
+                      {"community", g.community},
+                      {"population", g.population},
+                      {"owner_id", text_or_null(g.owner)},
+                      {"backup_id", text_or_null(g.backup)}};
+}
+
+json::object worker_json(const dispatch::Worker& w) {
+  return json::object{
+      {"id", w.id}, {"name", w.name}, {"phone", w.phone}, {"community", w.community}, {"status", to_string(w.status)}};
+}
+
+json::object category_json(const dispatch::Category& c) {
+  json::object sla;
+  for (auto u : dispatch::kUrgencies) {
+    const auto& d = c.deadlines(u);
+    sla[to_string(u)] = json::object{{"accept_s", d.accept_s}, {"resolve_s", d.resolve_s}};
+  }
+  return json::object{{"id", c.id}, {"name", c.name}, {"sla", std::move(sla)}, {"working_time", c.working_time}};
+}
+
+json::object user_json(const dispatch::User& u) {
+  return json::object{{"id", u.id},
+                      {"username", u.username},
+                      {"role", to_string(u.role)},
+                      {"scope", text_or_null(u.scope)},
+                      {"worker_id", text_or_null(u.worker_id)}};
+}
+
+Response json_response(int status, const json::value& body) {
+  Response r;
+  r.status = status;
+  r.body = to_json_text(body);
+  return r;
+}
+
+Response error_response(const dispatch::Error& e) {
+  json::object err{{"code", dispatch::code_name(e.code)}, {"message", e.message}, {"field", text_or_null(e.field)}};
+  return json_response(dispatch::http_status(e.code), json::object{{"error", std::move(err)}});
+}
+
+Response error_response(ErrorCode code, std::string message, std::string field) {
+  return error_response(make_error(code, std::move(message), std::move(field)));
+}
+
+namespace {
+// The parser reads 1e999 as infinity; JSON has no such number, so it is refused.
+bool finite_numbers(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::double_: return std::isfinite(v.get_double());
+    case json::kind::array:
+      for (const auto& x : v.get_array())
+        if (!finite_numbers(x)) return false;
+      return true;
+    case json::kind::object:
+      for (const auto& kv : v.get_object())
+        if (!finite_numbers(kv.value())) return false;
+      return true;
+    default: return true;
+  }
+}
+}  // namespace
+
+dispatch::Result<json::object> parse_object(std::string_view body) {
+  if (body.empty()) return make_error(ErrorCode::bad_request, "the request needs a JSON body");
+  json::parse_options options;
+  options.max_depth = 32;
+  std::error_code ec;
+  json::value v = json::parse(body, ec, {}, options);
+  if (ec) return make_error(ErrorCode::bad_request, "malformed JSON: " + ec.message());
+  if (!v.is_object()) return make_error(ErrorCode::bad_request, "the body must be a JSON object");
+  if (!finite_numbers(v)) return make_error(ErrorCode::bad_request, "malformed JSON: a number is out of range");
+  return std::move(v.as_object());
+}
+
+namespace {
+// Reads typed fields of one JSON object; keeps the first error, naming the field with
+// its path (reporter.name).
+class Reader {
+ public:
+  Reader(const json::object& o, std::string prefix = {}) : o_(o), prefix_(std::move(prefix)) {}
+
+  std::optional<dispatch::Error> error;
+
+  void only(std::initializer_list<std::string_view> allowed) {
+    if (error) return;
+    for (const auto& kv : o_) {
+      bool known = false;
+      for (auto a : allowed) known |= kv.key() == a;
+      if (!known) {
+        const std::string name = path(kv.key());
+        error = make_error(ErrorCode::bad_request, "unknown field " + name, name);
+        return;
+      }
+    }
+  }
+
+  const json::value* get(std::string_view key, bool required) {
+    if (error) return nullptr;
+    const auto* v = o_.if_contains(key);
+    if (v && v->is_null()) v = nullptr;
+    if (!v && required) fail(ErrorCode::bad_request, key, " is required");
+    return v;
+  }
+
+  std::optional<std::string> text(std::string_view key, bool required = false) {
+    const auto* v = get(key, required);
+    if (!v) return std::nullopt;
+    if (!v->is_string()) return fail(ErrorCode::bad_request, key, " must be a string"), std::nullopt;
+    return std::string(v->as_string());
+  }
+
+  std::optional<double> number(std::string_view key, bool required = false) {
+    const auto* v = get(key, required);
+    if (!v) return std::nullopt;
+    double d;
+    if (v->is_double())
+      d = v->as_double();
+    else if (v->is_int64())
+      d = static_cast<double>(v->as_int64());
+    else if (v->is_uint64())
+      d = static_cast<double>(v->as_uint64());
+    else
+      return fail(ErrorCode::bad_request, key, " must be a number"), std::nullopt;
+    if (!std::isfinite(d)) return fail(ErrorCode::invalid_value, key, " must be a finite number"), std::nullopt;
+    return d;
+  }
+
+  std::optional<std::int64_t> integer(std::string_view key, bool required = false) {
+    const auto* v = get(key, required);
+    if (!v) return std::nullopt;
+    if (v->is_int64()) return v->as_int64();
+    if (v->is_uint64()) return fail(ErrorCode::invalid_value, key, " is out of range"), std::nullopt;
+    return fail(ErrorCode::bad_request, key, " must be an integer"), std::nullopt;
+  }
+
+  std::optional<bool> boolean(std::string_view key, bool required = false) {
+    const auto* v = get(key, required);
+    if (!v) return std::nullopt;
+    if (!v->is_bool()) return fail(ErrorCode::bad_request, key, " must be true or false"), std::nullopt;
+    return v->as_bool();
+  }
+
+  const json::object* object(std::string_view key, bool required = false) {
+    const auto* v = get(key, required);
+    if (!v) return nullptr;
+    if (!v->is_object()) return fail(ErrorCode::bad_request, key, " must be an object"), nullptr;
+    return &v->as_object();
+  }
+
+  std::string path(std::string_view key) const {
+    return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
+  }
+
+  void fail(ErrorCode code, std::string_view key, std::string_view what) {
+    if (error) return;
+    const std::string name = path(key);
+    error = make_error(code, name + std::string(what), name);
+  }
+  void invalid(std::string_view key, std::string message) {
+    if (!error) error = make_error(ErrorCode::invalid_value, std::move(message), path(key));
+  }
+
+ private:
+  const json::object& o_;
+  std::string prefix_;
+};
+}  // namespace
+
+dispatch::Result<dispatch::IntakeRequest> intake_from(const json::object& body) {
+  Reader r(body);
+  r.only({"lon", "lat", "crs", "category", "urgency", "title", "description", "address", "source", "reporter"});
+  dispatch::IntakeRequest req;
+  if (auto lon = r.number("lon", true)) req.lon = *lon;
+  if (auto lat = r.number("lat", true)) req.lat = *lat;
+  if (auto crs = r.text("crs")) {
+    if (auto c = geo::crs_from_string(*crs))
+      req.crs = *c;
+    else
+      r.invalid("crs", "crs must be wgs84, gcj02 or bd09");
+  }
+  if (auto category = r.text("category", true)) req.category = *category;
+  if (auto urgency = r.text("urgency")) {
+    if (auto u = dispatch::urgency_from(*urgency))
+      req.urgency = *u;
+    else
+      r.invalid("urgency", "urgency must be yellow, orange or red");
+  }
+  if (auto title = r.text("title", true)) req.title = *title;
+  if (auto v = r.text("description")) req.description = *v;
+  if (auto v = r.text("address")) req.address = *v;
+  if (auto v = r.text("source")) req.source = *v;
+  if (const auto* reporter = r.object("reporter")) {
+    Reader rr(*reporter, "reporter");
+    rr.only({"name", "phone"});
+    if (auto v = rr.text("name")) req.reporter.name = *v;
+    if (auto v = rr.text("phone")) req.reporter.phone = *v;
+    if (rr.error && !r.error) r.error = rr.error;
+  }
+  if (r.error) return *r.error;
+  return req;
+}
+
+dispatch::Result<dispatch::TransitionRequest> transition_from(const json::object& body) {
+  Reader r(body);
+  r.only({"action", "version", "note", "assignee_id"});
+  dispatch::TransitionRequest req;
+  if (auto action = r.text("action", true)) {
+    if (auto a = dispatch::action_from(*action))
+      req.action = *a;
+    else
+      r.invalid("action", "unknown action " + *action);
+  }
+  if (auto version = r.integer("version", true)) {
+    if (*version < 1) r.invalid("version", "version must be a positive integer");
+    req.version = *version;
+  }
+  if (auto note = r.text("note")) req.note = *note;
+  if (auto assignee = r.text("assignee_id")) req.assignee = *assignee;
+  if (r.error) return *r.error;
+  return req;
+}
+
+dispatch::Result<dispatch::Category> category_from(dispatch::Category base, const json::object& body) {
+  Reader r(body);
+  r.only({"id", "name", "sla", "working_time"});
+  if (auto body_id = r.text("id"); body_id && *body_id != base.id) r.invalid("id", "id must match the path");
+  if (auto name = r.text("name", true)) base.name = *name;
+  if (auto working_time = r.boolean("working_time")) base.working_time = *working_time;
+  // Ranges are the center's to judge; here only the shape.
+  if (const auto* sla = r.object("sla")) {
+    Reader rs(*sla, "sla");
+    rs.only({"yellow", "orange", "red"});
+    for (auto u : dispatch::kUrgencies) {
+      const auto* d = rs.object(to_string(u));
+      if (!d) continue;
+      Reader rd(*d, "sla." + std::string(to_string(u)));
+      rd.only({"accept_s", "resolve_s"});
+      auto& slot = base.sla[static_cast<std::size_t>(u)];
+      if (auto a = rd.integer("accept_s", true)) slot.accept_s = *a;
+      if (auto s = rd.integer("resolve_s", true)) slot.resolve_s = *s;
+      if (rd.error && !rs.error) rs.error = rd.error;
+    }
+    if (rs.error && !r.error) r.error = rs.error;
+  }
+  if (r.error) return *r.error;
+  return base;
+}
+
+dispatch::Result<Credentials> credentials_from(const json::object& body) {
+  Reader r(body);
+  r.only({"username", "password"});
+  Credentials c;
+  if (auto u = r.text("username", true)) c.username = *u;
+  if (auto p = r.text("password", true)) c.password = *p;
+  if (!r.error && (c.username.empty() || c.username.size() > 64))
+    r.invalid("username", "username must have 1 to 64 bytes");
+  if (!r.error && c.password.size() > 1024) r.invalid("password", "password is longer than 1024 bytes");
+  if (r.error) return *r.error;
+  return c;
+}
+
+dispatch::Result<GridOwners> grid_owners_from(const json::object& body) {
+  Reader r(body);
+  r.only({"owner_id", "backup_id"});
+  GridOwners g;
+  if (auto o = r.text("owner_id", true)) g.owner = *o;
+  if (auto b = r.text("backup_id")) g.backup = *b;
+  if (r.error) return *r.error;
+  return g;
+}
+
+dispatch::Result<dispatch::DutyStatus> duty_status_from_body(const json::object& body) {
+  Reader r(body);
+  r.only({"status"});
+  auto s = r.text("status", true);
+  if (r.error) return *r.error;
+  if (auto d = dispatch::duty_status_from(*s)) return *d;
+  return make_error(ErrorCode::invalid_value, "status must be on_duty, off_duty or leave", "status");
+}
+
+}  // namespace gridkeeper::web

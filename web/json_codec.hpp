@@ -1,0 +1,59 @@
+#pragma once
+// JSON in and out of the API: the contract's shapes for cases, events, grids, workers,
+// categories and users, the error body, and strict readers for request bodies (unknown
+// fields, wrong types and out-of-range numbers become errors that name the field).
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "dispatch/accounts.hpp"
+#include "dispatch/center.hpp"
+#include "dispatch/errors.hpp"
+#include "dispatch/model.hpp"
+#include "web/message.hpp"
+
+namespace gridkeeper::web {
+
+// JSON text with numbers as people write them (118.305, not 1.18305E2).
+std::string to_json_text(const boost::json::value& v);
+
+// ISO 8601 UTC with milliseconds, e.g. 2026-01-01T00:00:00.000Z.
+std::string iso8601(dispatch::Millis t);
+
+boost::json::object case_json(const dispatch::Case& c);
+boost::json::object event_json(const dispatch::CaseEvent& e);
+boost::json::object photo_json(const dispatch::Photo& p);
+boost::json::object grid_properties(const dispatch::Grid& g);
+boost::json::object worker_json(const dispatch::Worker& w);
+boost::json::object category_json(const dispatch::Category& c);
+boost::json::object user_json(const dispatch::User& u);
+
+// Responses.
+Response json_response(int status, const boost::json::value& body);
+Response error_response(const dispatch::Error& e);
+Response error_response(dispatch::ErrorCode code, std::string message, std::string field = {});
+
+// Parses a request body that must be one JSON object (depth and size bounded by the
+// caller's body limit; NaN, Infinity and numbers beyond double range are malformed).
+dispatch::Result<boost::json::object> parse_object(std::string_view body);
+
+dispatch::Result<dispatch::IntakeRequest> intake_from(const boost::json::object& body);
+dispatch::Result<dispatch::TransitionRequest> transition_from(const boost::json::object& body);
+// `base`: the category as it is (or a new one with default deadlines); the body replaces
+// what it names.
+dispatch::Result<dispatch::Category> category_from(dispatch::Category base, const boost::json::object& body);
+
+struct Credentials {
+  std::string username, password;
+};
+dispatch::Result<Credentials> credentials_from(const boost::json::object& body);
+
+struct GridOwners {
+  dispatch::WorkerId owner, backup;
+};
+dispatch::Result<GridOwners> grid_owners_from(const boost::json::object& body);
+dispatch::Result<dispatch::DutyStatus> duty_status_from_body(const boost::json::object& body);
+
+}  // namespace gridkeeper::web

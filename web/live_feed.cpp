@@ -1,0 +1,83 @@
+#include "web/live_feed.hpp"
+
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "web/json_codec.hpp"
+
+namespace gridkeeper::web {
+
+struct LiveFeed::State {
+  struct Member {
+    std::weak_ptr<FeedClient> client;
+    dispatch::Actor actor;
+  };
+  using Members = std::vector<std::shared_ptr<const Member>>;
+
+  explicit State(dispatch::Center& c) : center(c), snapshot(std::make_shared<Members>()) {}
+
+  dispatch::Center& center;
+  std::mutex mutex;
+  std::map<std::uint64_t, std::shared_ptr<const Member>> members;
+  std::shared_ptr<const Members> snapshot;  // copied on join and leave, read on every publish
+  std::uint64_t next_id = 1;
+
+  void rebuild_locked() {
+    auto next = std::make_shared<Members>();
+    next->reserve(members.size());
+    for (const auto& [id, m] : members) next->push_back(m);
+    snapshot = std::move(next);
+  }
+
+  void publish(const dispatch::CaseNotice& notice) {
+    std::shared_ptr<const Members> current;
+    {
+      std::lock_guard lock(mutex);
+      current = snapshot;
+    }
+    std::shared_ptr<const std::string> text;  // serialised once, for the first client that may see it
+    for (const auto& m : *current) {
+      if (!center.case_visible(notice.current, m->actor)) continue;
+      auto client = m->client.lock();
+      if (!client) continue;
+      if (!text) text = std::make_shared<const std::string>(message(notice));
+      client->deliver(text);
+    }
+  }
+};
+
+LiveFeed::LiveFeed(dispatch::Center& center) : state_(std::make_shared<State>(center)) {
+  subscription_ = center.subscribe([state = state_](const dispatch::CaseNotice& n) { state->publish(n); });
+}
+
+LiveFeed::~LiveFeed() {
+  state_->center.unsubscribe(subscription_);
+  std::lock_guard lock(state_->mutex);
+  state_->members.clear();
+  state_->rebuild_locked();
+}
+
+std::uint64_t LiveFeed::join(std::weak_ptr<FeedClient> client, dispatch::Actor actor) {
+  std::lock_guard lock(state_->mutex);
+  const auto id = state_->next_id++;
+  state_->members[id] = std::make_shared<const State::Member>(State::Member{std::move(client), std::move(actor)});
+  state_->rebuild_locked();
+  return id;
+}
+
+void LiveFeed::leave(std::uint64_t id) {
+  std::lock_guard lock(state_->mutex);
+  if (state_->members.erase(id)) state_->rebuild_locked();
+}
+
+std::size_t LiveFeed::size() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->members.size();
+}
+
+std::string LiveFeed::message(const dispatch::CaseNotice& notice) {
+  return to_json_text(boost::json::object{{"type", notice.type}, {"case", case_json(notice.current)}});
+}
+
+}  // namespace gridkeeper::web

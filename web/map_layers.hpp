@@ -1,0 +1,34 @@
+#pragma once
+// Shapes for the map endpoints as GeoJSON geometry text: each grid's polygon, and the
+// union of the grids of each community and street. Built once per grid index snapshot,
+// on first use (on a thread that may block), then shared by every request.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "dispatch/center.hpp"
+#include "geo/geometry.hpp"
+
+namespace gridkeeper::web {
+
+class MapLayers {
+ public:
+  struct Shapes {
+    std::shared_ptr<const geo::GridIndex> index;
+    std::unordered_map<std::string, std::string> grid;  // code -> geometry JSON
+    std::unordered_map<std::string, geo::BBox> grid_bbox;
+    std::map<std::string, std::string> community, street;  // code -> geometry JSON (union)
+  };
+
+  explicit MapLayers(const dispatch::Center& center) : center_(center) {}
+  std::shared_ptr<const Shapes> shapes();
+
+ private:
+  const dispatch::Center& center_;
+  std::mutex mutex_;
+  std::shared_ptr<const Shapes> current_;
+};
+
+}  // namespace gridkeeper::web

@@ -1,0 +1,32 @@
+#pragma once
+// Plain request and response values passed between the transport (Beast sessions) and the
+// API handlers, so that the handlers never see a socket and the transport never sees JSON.
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gridkeeper::web {
+
+enum class Method { get, head, post, put, delete_, options, other };
+
+struct Request {
+  Method method = Method::get;
+  std::string target;  // origin form: path and query, as received
+  std::string content_type;
+  std::string authorization;  // the Authorization header, if any
+  std::string body;
+  std::string peer;  // remote address, for per-address login throttling
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Retry-After, ...)
+};
+
+// Runs exactly once per request, on any thread; the transport moves back to its strand.
+using Reply = std::function<void(Response)>;
+
+}  // namespace gridkeeper::web
