@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "data/import.hpp"
@@ -47,6 +48,15 @@ struct Args {
   std::string dir;
   std::uint64_t seed = 1;
 };
+
+// CPU time of every thread of the process: producers, center, writer, acknowledgements,
+// checkpoints. Per case, it says how many cores a given rate needs, whatever else runs.
+double process_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
 
 Args parse(int argc, char** argv) {
   Args a;
@@ -138,8 +148,8 @@ int main(int argc, char** argv) {
   std::printf("start-up (load + grid index): %.2f s\n", seconds_since(t0));
   std::printf("in flight per producer: %d, group cap: %zu, run: %.1f s each, synchronous=FULL\n\n", args.in_flight,
               args.max_group, args.seconds);
-  std::printf("%9s %10s %10s %9s %9s %9s %10s %8s %10s %14s\n", "producers", "cases", "cases/s", "p50 ms", "p99 ms",
-              "max ms", "commits/s", "per txn", "pages/case", "writer us/case");
+  std::printf("%9s %10s %10s %9s %9s %9s %10s %8s %10s %14s %12s\n", "producers", "cases", "cases/s", "p50 ms",
+              "p99 ms", "max ms", "commits/s", "per txn", "pages/case", "writer us/case", "cpu us/case");
 
   const Actor op{1, "bench", Role::operator_, {}, {}};
   const auto extent = city_options.area;
@@ -147,6 +157,7 @@ int main(int argc, char** argv) {
     std::vector<std::unique_ptr<Producer>> producers;
     for (int p = 0; p < n; ++p) producers.push_back(std::make_unique<Producer>());
     const auto before = (*ledger)->stats();
+    const double cpu_before = process_cpu_seconds();
     const auto start = Steady::now();
     const auto deadline = start + std::chrono::duration<double>(args.seconds);
     std::vector<std::thread> threads;
@@ -191,6 +202,7 @@ int main(int argc, char** argv) {
       });
     for (auto& t : threads) t.join();
     const double elapsed = seconds_since(start);
+    const double cpu = process_cpu_seconds() - cpu_before;
     const auto after = (*ledger)->stats();
     std::vector<double> latencies;
     std::size_t failed = 0;
@@ -203,11 +215,12 @@ int main(int argc, char** argv) {
     const double p50 = percentile(latencies, 0.50), p99 = percentile(latencies, 0.99);
     const auto commits = after.groups - before.groups;
     const auto stored = static_cast<double>(after.changes - before.changes);
-    std::printf("%9d %10zu %10.0f %9.2f %9.2f %9.1f %10.0f %8.1f %10.2f %14.1f\n", n, count,
+    std::printf("%9d %10zu %10.0f %9.2f %9.2f %9.1f %10.0f %8.1f %10.2f %14.1f %12.1f\n", n, count,
                 static_cast<double>(count) / elapsed, p50, p99, max_ms, static_cast<double>(commits) / elapsed,
                 commits ? stored / static_cast<double>(commits) : 0.0,
                 stored > 0 ? static_cast<double>(after.pages_written - before.pages_written) / stored : 0.0,
-                stored > 0 ? (after.writer_cpu_s - before.writer_cpu_s) / stored * 1e6 : 0.0);
+                stored > 0 ? (after.writer_cpu_s - before.writer_cpu_s) / stored * 1e6 : 0.0,
+                count ? cpu / static_cast<double>(count) * 1e6 : 0.0);
     if (failed) std::printf("          %zu intakes failed\n", failed);
   }
   const auto stats = (*ledger)->stats();

@@ -7,11 +7,14 @@ namespace gridkeeper::data {
 namespace {
 
 // Step 1: the organisation, categories, cases and their events.
+//
+// Value checks are chains of OR, not IN lists: SQLite evaluates a constant IN list of three
+// or more through a temporary b-tree, built anew for every row written.
 constexpr std::string_view kOrganisationAndCases = R"sql(
 CREATE TABLE jurisdictions (
   code   TEXT PRIMARY KEY,
   name   TEXT NOT NULL,
-  level  TEXT NOT NULL CHECK (level IN ('district', 'street', 'community', 'grid')),
+  level  TEXT NOT NULL CHECK (level = 'district' OR level = 'street' OR level = 'community' OR level = 'grid'),
   parent TEXT REFERENCES jurisdictions(code) DEFERRABLE INITIALLY DEFERRED,
   emergency INTEGER NOT NULL DEFAULT 0 CHECK (emergency IN (0, 1))
 );
@@ -22,7 +25,7 @@ CREATE TABLE workers (
   name      TEXT NOT NULL,
   phone     TEXT NOT NULL DEFAULT '',
   community TEXT REFERENCES jurisdictions(code) DEFERRABLE INITIALLY DEFERRED,
-  status    TEXT NOT NULL DEFAULT 'on_duty' CHECK (status IN ('on_duty', 'off_duty', 'leave'))
+  status    TEXT NOT NULL DEFAULT 'on_duty' CHECK (status = 'on_duty' OR status = 'off_duty' OR status = 'leave')
 );
 CREATE INDEX workers_community ON workers(community);
 
@@ -67,8 +70,9 @@ CREATE TABLE categories (
 CREATE TABLE cases (
   id              INTEGER PRIMARY KEY,
   state           TEXT NOT NULL
-                  CHECK (state IN ('reported', 'dispatched', 'accepted', 'resolved', 'closed', 'cancelled')),
-  urgency         TEXT NOT NULL CHECK (urgency IN ('yellow', 'orange', 'red')),
+                  CHECK (state = 'reported' OR state = 'dispatched' OR state = 'accepted' OR
+                         state = 'resolved' OR state = 'closed' OR state = 'cancelled'),
+  urgency         TEXT NOT NULL CHECK (urgency = 'yellow' OR urgency = 'orange' OR urgency = 'red'),
   category        TEXT NOT NULL REFERENCES categories(id),
   title           TEXT NOT NULL,
   description     TEXT NOT NULL DEFAULT '',
@@ -83,7 +87,7 @@ CREATE TABLE cases (
   street          TEXT,
   district        TEXT,
   assignee        TEXT REFERENCES workers(id),
-  tier            TEXT NOT NULL CHECK (tier IN ('worker', 'community', 'street', 'district')),
+  tier            TEXT NOT NULL CHECK (tier = 'worker' OR tier = 'community' OR tier = 'street' OR tier = 'district'),
   version         INTEGER NOT NULL,
   created_at      INTEGER NOT NULL,
   updated_at      INTEGER NOT NULL,
@@ -101,18 +105,26 @@ CREATE TABLE cases (
   deferred        INTEGER NOT NULL DEFAULT 0,
   paused_at       INTEGER
 );
--- The lists are newest first: each index ends in the rowid (the case id), so a scan of
--- one value backwards is already in order.
-CREATE INDEX cases_grid      ON cases(grid);
-CREATE INDEX cases_community ON cases(community);
-CREATE INDEX cases_street    ON cases(street);
-CREATE INDEX cases_district  ON cases(district);
-CREATE INDEX cases_assignee  ON cases(assignee);
-CREATE INDEX cases_state     ON cases(state);
+-- Lists of open cases are answered from the command center's memory; storage answers
+-- for the history. So the list indexes hold closed and cancelled cases only: a case
+-- enters them once, when it closes, and an intake touches none of them. Each index ends
+-- in the rowid (the case id), so a scan of one value backwards is newest first.
+-- Queries name the exact terms "state IN ('closed', 'cancelled')" and "state NOT IN
+-- ('closed', 'cancelled')" so that these apply.
+CREATE INDEX cases_closed_grid      ON cases(grid)      WHERE state IN ('closed', 'cancelled');
+CREATE INDEX cases_closed_community ON cases(community) WHERE state IN ('closed', 'cancelled');
+CREATE INDEX cases_closed_street    ON cases(street)    WHERE state IN ('closed', 'cancelled');
+CREATE INDEX cases_closed_district  ON cases(district)  WHERE state IN ('closed', 'cancelled');
+CREATE INDEX cases_closed_assignee  ON cases(assignee)  WHERE state IN ('closed', 'cancelled');
+-- The open cases the center loads at start-up. New ids are the largest, so an intake
+-- appends at the index's right edge.
+CREATE INDEX cases_open ON cases(id) WHERE state NOT IN ('closed', 'cancelled');
 
 -- The history of every case and the audit trail: appended, never changed.
+-- Rows are never deleted (the trigger below), so the rowid alone grows monotonically:
+-- AUTOINCREMENT would only add a write to sqlite_sequence per event.
 CREATE TABLE case_events (
-  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq        INTEGER PRIMARY KEY,
   case_id    INTEGER NOT NULL REFERENCES cases(id),
   at         INTEGER NOT NULL,
   type       TEXT NOT NULL,
@@ -151,7 +163,7 @@ constexpr std::string_view kUsersTokensPhotos = R"sql(
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
   username      TEXT NOT NULL UNIQUE,
-  role          TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'supervisor', 'worker')),
+  role          TEXT NOT NULL CHECK (role = 'admin' OR role = 'operator' OR role = 'supervisor' OR role = 'worker'),
   scope         TEXT NOT NULL DEFAULT '',
   worker_id     TEXT NOT NULL DEFAULT '',
   password_hash TEXT NOT NULL,

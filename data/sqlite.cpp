@@ -101,6 +101,13 @@ std::optional<std::int64_t> Query::optional_int64(int column) const {
 }
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, OpenMode mode, int busy_timeout_ms) {
+  // Memory statistics take a global mutex on every allocation, shared by all connections;
+  // nothing here reads them. Only possible before SQLite initialises; else it stays as is.
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   // Each connection is used by one thread at a time, so SQLite's own mutexes are not needed.
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {

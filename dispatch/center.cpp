@@ -1,5 +1,6 @@
 #include "dispatch/center.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "dispatch/escalation.hpp"
@@ -503,6 +504,7 @@ std::vector<std::string> Center::street_communities_locked(const std::string& st
   std::vector<std::string> out;
   for (const auto& [code, j] : jurisdictions_)
     if (j.level == Level::community && j.parent == street) out.push_back(code);
+  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -656,6 +658,19 @@ Result<Case> Center::get_case(CaseId id, const Actor& actor) const {
 
 std::vector<CaseEvent> Center::case_events(CaseId id) const { return ledger_.case_events(id); }
 
+bool Center::matches_locked(const Case& c, const CaseQuery& q) const {
+  if (q.after && c.id >= *q.after) return false;
+  if (q.state && c.state != *q.state) return false;
+  if (q.urgency && c.urgency != *q.urgency) return false;
+  if (q.overdue && c.overdue != *q.overdue) return false;
+  if (!q.grid.empty() && c.grid != q.grid) return false;
+  if (!q.assignee.empty() && c.assignee != q.assignee) return false;
+  if (!q.scope.empty() && c.grid != q.scope && c.community != q.scope && c.street != q.scope &&
+      c.district != q.scope && !in_scope_locked(q.scope, c.grid))
+    return false;
+  return true;
+}
+
 std::vector<Case> Center::find_cases(CaseQuery query, const Actor& actor) const {
   query.limit = std::clamp(query.limit, 1, 500);
   if (actor.role == Role::worker) {
@@ -665,7 +680,37 @@ std::vector<Case> Center::find_cases(CaseQuery query, const Actor& actor) const 
     if (query.scope.empty()) query.scope = actor.scope;
     else if (!in_scope(actor.scope, query.scope)) return {};
   }
-  return ledger_.find_cases(query);
+  // Open cases come from memory, the history from storage; both newest first, merged.
+  const bool state_open = query.state && *query.state != CaseState::closed && *query.state != CaseState::cancelled;
+  const bool want_open = query.open.value_or(true) && (!query.state || state_open);
+  const bool want_closed = !query.open.value_or(false) && (!query.state || !state_open);
+  const auto limit = static_cast<std::size_t>(query.limit);
+  std::vector<Case> open;
+  if (want_open) {
+    std::lock_guard lock(mutex_);
+    auto it = query.after ? open_.lower_bound(*query.after) : open_.end();
+    while (it != open_.begin() && open.size() < limit) {
+      --it;
+      if (matches_locked(it->second, query) && case_visible_locked(it->second, actor)) open.push_back(it->second);
+    }
+  }
+  if (!want_closed) return open;
+  CaseQuery history = query;
+  history.open = false;
+  auto closed = ledger_.find_cases(history);
+  if (open.empty()) return closed;
+  std::vector<Case> out;
+  out.reserve(std::min(limit, open.size() + closed.size()));
+  auto a = open.begin(), b = closed.begin();
+  while (out.size() < limit && (a != open.end() || b != closed.end())) {
+    if (b == closed.end() || (a != open.end() && a->id > b->id)) {
+      out.push_back(std::move(*a++));
+    } else {
+      if (a != open.end() && a->id == b->id) ++a;  // closing just now: storage has the newer state
+      out.push_back(std::move(*b++));
+    }
+  }
+  return out;
 }
 
 std::vector<Grid> Center::grids(const Actor& actor) const {
@@ -679,6 +724,7 @@ std::vector<Grid> Center::grids(const Actor& actor) const {
     }
     out.push_back(g);
   }
+  std::sort(out.begin(), out.end(), [](const Grid& a, const Grid& b) { return a.code < b.code; });
   return out;
 }
 

@@ -135,6 +135,7 @@ class Center {
   Location locate(const std::string& grid) const;  // needs mutex_
   bool in_scope_locked(const std::string& scope, const std::string& code) const;
   bool case_visible_locked(const Case& c, const Actor& actor) const;
+  bool matches_locked(const Case& c, const CaseQuery& query) const;
   void set_assignee_locked(Case& c, const WorkerId& worker);
   void schedule_locked(const Case& c);
   bool emergency_locked(const Case& c) const;
@@ -153,12 +154,13 @@ class Center {
   geo::GridIndexHolder index_;
 
   mutable std::mutex mutex_;
-  std::map<std::string, Jurisdiction> jurisdictions_;
-  std::map<std::string, Grid> grids_;
+  // Hashed: every intake looks up its grid, the grid's ancestors and its workers' loads.
+  std::unordered_map<std::string, Jurisdiction> jurisdictions_;
+  std::unordered_map<std::string, Grid> grids_;
   std::map<WorkerId, Worker> workers_;
   std::map<std::string, Category> categories_;
-  std::unordered_map<CaseId, Case> open_;
-  std::map<WorkerId, int> load_;
+  std::map<CaseId, Case> open_;  // by id, so lists of open cases come newest first from memory
+  std::unordered_map<WorkerId, int> load_;
   CaseId next_id_ = 1;
   // One queue of due moments for all open cases; entries of superseded versions are
   // skipped when they surface.

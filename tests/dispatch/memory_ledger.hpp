@@ -67,6 +67,10 @@ class MemoryLedger final : public dispatch::Ledger {
         continue;
       if (!q.assignee.empty() && c.assignee != q.assignee) continue;
       if (q.state && c.state != *q.state) continue;
+      if (q.open && c.open() != *q.open) continue;
+      if (!q.grid.empty() && c.grid != q.grid) continue;
+      if (q.urgency && c.urgency != *q.urgency) continue;
+      if (q.overdue && c.overdue != *q.overdue) continue;
       out.push_back(c);
     }
     return out;
