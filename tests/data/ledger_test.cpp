@@ -453,3 +453,75 @@ TEST_CASE("reads run while the writer writes", "[ledger]") {
   all.limit = 1000;
   CHECK(run.ledger->find_cases(all).size() == 100);
 }
+
+TEST_CASE("the center lists open cases from memory and the history from storage, merged newest first", "[ledger]") {
+  City city;
+  Running run(city.path);
+  std::vector<Case> made;
+  for (int i = 0; i < 12; ++i) {
+    auto c = run.center->intake_and_wait(at_grid(i % 2, i % 3), operator_actor());
+    REQUIRE(c.ok());
+    made.push_back(*c);
+  }
+  // Close every third case, cancel one, accept another: open and closed cases interleave.
+  for (int i : {0, 3, 6, 9}) {
+    Case c = made[i];
+    for (auto [action, actor] : {std::pair{Action::accept, worker_actor(c.assignee)},
+                                 {Action::resolve, worker_actor(c.assignee)}, {Action::close, operator_actor()}}) {
+      auto next = run.center->transition_and_wait(c.id, step(action, c.version), actor);
+      REQUIRE(next.ok());
+      c = *next;
+    }
+  }
+  REQUIRE(run.center->transition_and_wait(made[4].id, step(Action::cancel, made[4].version, "重复"), operator_actor()).ok());
+  REQUIRE(run.center->transition_and_wait(made[5].id, step(Action::accept, made[5].version), worker_actor(made[5].assignee)).ok());
+  REQUIRE(run.center->open_case_count() == 7);
+
+  auto ids = [](const std::vector<Case>& cases) {
+    std::vector<CaseId> out;
+    for (const auto& c : cases) out.push_back(c.id);
+    return out;
+  };
+  // Everything is durable by now, so storage alone answers every query too: the oracle.
+  std::vector<CaseQuery> queries(1);
+  for (const auto& scope : {kCommunity, kStreet, kDistrict, std::string("G1-1")}) queries.emplace_back().scope = scope;
+  queries.emplace_back().grid = "G0-0";
+  queries.emplace_back().assignee = made[0].assignee;
+  for (auto s : kCaseStates) queries.emplace_back().state = s;
+  queries.emplace_back().open = true;
+  queries.emplace_back().open = false;
+  queries.emplace_back().urgency = Urgency::yellow;
+  queries.emplace_back().overdue = false;
+  {
+    auto& q = queries.emplace_back();
+    q.open = false;
+    q.state = CaseState::accepted;  // contradictory: nothing
+  }
+  for (auto q : queries) {
+    for (int limit : {3, 100}) {
+      q.limit = limit;
+      q.after.reset();
+      INFO("scope " << q.scope << " grid " << q.grid << " assignee " << q.assignee << " limit " << limit);
+      // Page through both ways: the same ids, newest first.
+      std::vector<CaseId> center_ids, ledger_ids;
+      for (int pages = 0; pages < 20; ++pages) {
+        auto got = run.center->find_cases(q, Actor{});
+        auto expected = run.ledger->find_cases(q);
+        CHECK(ids(got) == ids(expected));
+        for (const auto& c : got) center_ids.push_back(c.id);
+        for (const auto& c : expected) ledger_ids.push_back(c.id);
+        if (got.size() < static_cast<std::size_t>(limit)) break;
+        q.after = got.back().id;
+      }
+      CHECK(center_ids == ledger_ids);
+      CHECK(std::is_sorted(center_ids.begin(), center_ids.end(), std::greater<>()));
+    }
+  }
+  CaseQuery all;
+  all.limit = 100;
+  CHECK(run.center->find_cases(all, Actor{}).size() == 12);
+  // A worker sees its own cases, open or closed, and no one else's.
+  const auto mine = run.center->find_cases(all, worker_actor(made[0].assignee));
+  REQUIRE(!mine.empty());
+  for (const auto& c : mine) CHECK(c.assignee == made[0].assignee);
+}

@@ -127,3 +127,41 @@ TEST_CASE("stored geometry reads back as the same coordinates", "[schema][geomet
   CHECK_FALSE(geo::read_geometry(R"({"type":"Point","coordinates":[1,2]})"));
   CHECK_FALSE(geo::read_geometry("not json"));
 }
+
+TEST_CASE("storing a case builds no temporary tables and lists of the history use their indexes", "[schema]") {
+  testing::TempDir dir;
+  auto db = open_for_writing(dir.file("city.db"));
+  REQUIRE(db.ok());
+  // A constant IN list of three or more in a check or a partial index's condition makes
+  // SQLite build a temporary b-tree for every row written.
+  for (const char* table : {"cases", "case_events", "jurisdictions", "workers", "grids", "post_terms", "audit"}) {
+    auto columns = (*db)->query(std::string("SELECT count(*) FROM pragma_table_info('") + table + "')");
+    REQUIRE(columns.ok());
+    REQUIRE(columns->next());
+    const auto n = columns->int64(0);
+    std::string sql = std::string("EXPLAIN INSERT INTO ") + table + " VALUES (";
+    for (std::int64_t i = 0; i < n; ++i) sql += i ? ", NULL" : "NULL";
+    sql += ")";
+    auto q = (*db)->query(sql);
+    REQUIRE(q.ok());
+    int ephemeral = 0;
+    while (q->next()) ephemeral += q->text(1) == "OpenEphemeral";
+    INFO(table);
+    CHECK(ephemeral == 0);
+  }
+  auto plan = [&](const std::string& sql) {
+    auto q = (*db)->query("EXPLAIN QUERY PLAN " + sql);
+    REQUIRE(q.ok());
+    std::string out;
+    while (q->next()) out += q->text(3) + "\n";
+    return out;
+  };
+  for (const char* column : {"grid", "community", "street", "district", "assignee"}) {
+    const auto p = plan(std::string("SELECT id FROM cases WHERE ") + column +
+                        " = 'x' AND state IN ('closed', 'cancelled') ORDER BY id DESC LIMIT 50");
+    INFO(p);
+    CHECK(p.find(std::string("cases_closed_") + column) != std::string::npos);
+  }
+  CHECK(plan("SELECT id FROM cases WHERE state NOT IN ('closed', 'cancelled') ORDER BY id").find("cases_open") !=
+        std::string::npos);
+}
