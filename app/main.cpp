@@ -13,7 +13,7 @@ const char* kUsage =
     "  gridkeeper route --grids FILE.geojson [--id-property NAME] [--crs wgs84|gcj02|bd09]\n"
     "  gridkeeper import --db PATH --grids FILE.geojson [--workers FILE.csv]\n"
     "  gridkeeper backup --db PATH OUT.db\n"
-    "  gridkeeper serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--ui DIR]\n"
+    "  gridkeeper serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--ui DIR] [--calendars DIR]\n"
     "  gridkeeper user add --db PATH --username U --role admin|operator|supervisor|worker\n"
     "                      [--scope CODE] [--worker ID]   (password read from stdin)\n";
 }

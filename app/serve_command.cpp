@@ -1,8 +1,11 @@
-// gridkeeper serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--ui DIR]
+// gridkeeper serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--ui DIR] [--calendars DIR]
+#include <algorithm>
 #include <charconv>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
@@ -77,6 +80,24 @@ class EscalationClock {
   std::thread thread_;
 };
 
+// The working calendar for categories that count working time: the standard week plus
+// every year file (holidays and 调休 working days) in `dir`.
+std::shared_ptr<const dispatch::WorkingCalendar> load_calendars(const std::filesystem::path& dir) {
+  auto calendar = std::make_shared<dispatch::WorkingCalendar>(dispatch::WorkingCalendar::standard());
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    constexpr std::uintmax_t kMaxFile = 1u << 20;
+    if (std::filesystem::file_size(file) > kMaxFile) throw UsageError("calendar " + file.string() + " is too large");
+    std::ifstream in(file, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (auto e = calendar->load_year(text)) throw UsageError("calendar " + file.string() + ": " + e->message);
+  }
+  return calendar;
+}
+
 std::string storage_metrics(const data::SqliteLedger& ledger) {
   const auto s = ledger.stats();
   auto line = [](const char* name, const char* help, const char* type, unsigned long long v) {
@@ -94,7 +115,7 @@ std::string storage_metrics(const data::SqliteLedger& ledger) {
 }  // namespace
 
 int run_serve(int argc, char** argv) {
-  Args args(argc, argv, 2, {"--db", "--listen", "--threads", "--ui"});
+  Args args(argc, argv, 2, {"--db", "--listen", "--threads", "--ui", "--calendars"});
   if (!args.positionals().empty()) throw UsageError("serve takes no positional arguments");
   const std::string db = args.required("--db");
   const auto listen = parse_listen(args.get("--listen").value_or("127.0.0.1:8080"));
@@ -127,8 +148,16 @@ int run_serve(int argc, char** argv) {
     std::cerr << "gridkeeper serve: " << accounts.error().message << "\n";
     return 1;
   }
+  dispatch::Center::Options center_options;
+  {
+    const auto given = args.get("--calendars");
+    const std::filesystem::path dir =
+        given ? std::filesystem::path(*given) : std::filesystem::path(GRIDKEEPER_DATA_DIR) / "calendars";
+    if (given && !std::filesystem::is_directory(dir)) throw UsageError("--calendars " + *given + " is not a directory");
+    if (std::filesystem::is_directory(dir)) center_options.calendar = load_calendars(dir);
+  }
   dispatch::SystemClock clock;
-  dispatch::Center center(**ledger, clock);
+  dispatch::Center center(**ledger, clock, center_options);
   center.start();
   options.api.extra_metrics = [&ledger = **ledger] { return storage_metrics(ledger); };
 

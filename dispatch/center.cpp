@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "dispatch/escalation.hpp"
 #include "dispatch/lifecycle.hpp"
@@ -750,6 +751,35 @@ std::optional<Jurisdiction> Center::jurisdiction(const std::string& code) const 
   auto it = jurisdictions_.find(code);
   if (it == jurisdictions_.end()) return std::nullopt;
   return it->second;
+}
+
+std::vector<Jurisdiction> Center::jurisdictions(const Actor& actor) const {
+  std::lock_guard lock(mutex_);
+  std::set<std::string> chain_tops;  // codes whose ancestors are shown too
+  if (actor.role == Role::worker) {
+    if (auto w = workers_.find(actor.worker_id); w != workers_.end()) chain_tops.insert(w->second.community);
+    for (const auto& [code, g] : grids_)
+      if (!actor.worker_id.empty() && (g.owner == actor.worker_id || g.backup == actor.worker_id))
+        chain_tops.insert(g.community);
+  } else if (!actor.scope.empty()) {
+    chain_tops.insert(actor.scope);
+  }
+  std::set<std::string> shown;
+  for (const auto& top : chain_tops) {
+    std::string at = top;
+    if (auto g = grids_.find(at); g != grids_.end()) at = g->second.community;
+    for (int depth = 0; depth < 8 && !at.empty(); ++depth) {
+      auto j = jurisdictions_.find(at);
+      if (j == jurisdictions_.end()) break;
+      shown.insert(at);
+      at = j->second.parent;
+    }
+  }
+  std::vector<Jurisdiction> out;
+  for (const auto& [code, j] : jurisdictions_)
+    if (shown.count(code) || (actor.role != Role::worker && in_scope_locked(actor.scope, code))) out.push_back(j);
+  std::sort(out.begin(), out.end(), [](const Jurisdiction& a, const Jurisdiction& b) { return a.code < b.code; });
+  return out;
 }
 
 std::size_t Center::open_case_count() const {

@@ -114,6 +114,9 @@ class Center {
   std::vector<Worker> workers(const Actor& actor) const;
   std::vector<Category> categories() const;
   std::optional<Jurisdiction> jurisdiction(const std::string& code) const;
+  // What the actor may see of the hierarchy: its scope's subtree and the chain above it
+  // (workers: the chains of their community and of the grids they hold), by code.
+  std::vector<Jurisdiction> jurisdictions(const Actor& actor) const;
   std::shared_ptr<const geo::GridIndex> grid_index() const { return index_.current(); }
   std::size_t open_case_count() const;
   // Visits every open case the actor may see, under the center's lock: `visit` must be quick.

@@ -213,6 +213,12 @@ struct Api::Impl {
          "PUT /api/v1/workers/{id}/status",
          true,
          &Impl::worker_status},
+        {Method::get, {"api", "v1", "jurisdictions"}, "GET /api/v1/jurisdictions", true, &Impl::jurisdictions},
+        {Method::put,
+         {"api", "v1", "jurisdictions", "*", "mode"},
+         "PUT /api/v1/jurisdictions/{code}/mode",
+         true,
+         &Impl::set_mode},
         {Method::get, {"api", "v1", "categories"}, "GET /api/v1/categories", true, &Impl::categories},
         {Method::put, {"api", "v1", "categories", "*"}, "PUT /api/v1/categories/{id}", true, &Impl::put_category},
         {Method::get, {"api", "v1", "ws"}, "GET /api/v1/ws", false, &Impl::feed_needs_upgrade},
@@ -694,6 +700,21 @@ struct Api::Impl {
     if (!status) return fail(call, status.error());
     center.set_worker_status(call->path[3], *status, call->actor(),
                              answer_later<dispatch::Worker>(call, 200, &worker_json));
+  }
+
+  void jurisdictions(const CallPtr& call) {
+    json::array list;
+    for (const auto& j : center.jurisdictions(call->actor())) list.push_back(jurisdiction_json(j));
+    ok(call, 200, json::object{{"jurisdictions", std::move(list)}});
+  }
+
+  void set_mode(const CallPtr& call) {
+    auto body = body_object(call);
+    if (!body) return fail(call, body.error());
+    auto emergency = emergency_mode_from(*body);
+    if (!emergency) return fail(call, emergency.error());
+    center.set_mode(call->path[3], *emergency, call->actor(),
+                    answer_later<dispatch::Jurisdiction>(call, 200, &jurisdiction_json));
   }
 
   void categories(const CallPtr& call) {

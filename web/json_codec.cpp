@@ -202,6 +202,14 @@ json::object user_json(const dispatch::User& u) {
                       {"worker_id", text_or_null(u.worker_id)}};
 }
 
+json::object jurisdiction_json(const dispatch::Jurisdiction& j) {
+  return json::object{{"code", j.code},
+                      {"name", j.name},
+                      {"level", to_string(j.level)},
+                      {"parent", text_or_null(j.parent)},
+                      {"mode", j.emergency ? "emergency" : "normal"}};
+}
+
 Response json_response(int status, const json::value& body) {
   Response r;
   r.status = status;
@@ -452,6 +460,16 @@ dispatch::Result<dispatch::DutyStatus> duty_status_from_body(const json::object&
   if (r.error) return *r.error;
   if (auto d = dispatch::duty_status_from(*s)) return *d;
   return make_error(ErrorCode::invalid_value, "status must be on_duty, off_duty or leave", "status");
+}
+
+dispatch::Result<bool> emergency_mode_from(const json::object& body) {
+  Reader r(body);
+  r.only({"mode"});
+  auto m = r.text("mode", true);
+  if (r.error) return *r.error;
+  if (*m == "emergency") return true;
+  if (*m == "normal") return false;
+  return make_error(ErrorCode::invalid_value, "mode must be normal or emergency", "mode");
 }
 
 }  // namespace gridkeeper::web

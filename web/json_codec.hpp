@@ -29,6 +29,7 @@ boost::json::object grid_properties(const dispatch::Grid& g);
 boost::json::object worker_json(const dispatch::Worker& w);
 boost::json::object category_json(const dispatch::Category& c);
 boost::json::object user_json(const dispatch::User& u);
+boost::json::object jurisdiction_json(const dispatch::Jurisdiction& j);
 
 // Responses.
 Response json_response(int status, const boost::json::value& body);
@@ -55,5 +56,7 @@ struct GridOwners {
 };
 dispatch::Result<GridOwners> grid_owners_from(const boost::json::object& body);
 dispatch::Result<dispatch::DutyStatus> duty_status_from_body(const boost::json::object& body);
+// {mode: normal|emergency}: true for emergency.
+dispatch::Result<bool> emergency_mode_from(const boost::json::object& body);
 
 }  // namespace gridkeeper::web

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "web/json_codec.hpp"
@@ -12,6 +13,9 @@ struct LiveFeed::State {
   struct Member {
     std::weak_ptr<FeedClient> client;
     dispatch::Actor actor;
+    // The tier an operator or supervisor answers for: its scope's level. When a case rises
+    // to that tier, this client is the one told (attention).
+    std::optional<dispatch::Tier> tier;
   };
   using Members = std::vector<std::shared_ptr<const Member>>;
 
@@ -36,13 +40,17 @@ struct LiveFeed::State {
       std::lock_guard lock(mutex);
       current = snapshot;
     }
-    std::shared_ptr<const std::string> text;  // serialised once, for the first client that may see it
+    // Serialised at most twice, for the first client that may see it: told or not.
+    std::shared_ptr<const std::string> text[2];
+    const bool escalated = notice.type == "case.escalated";
     for (const auto& m : *current) {
       if (!center.case_visible(notice.current, m->actor)) continue;
       auto client = m->client.lock();
       if (!client) continue;
-      if (!text) text = std::make_shared<const std::string>(message(notice));
-      client->deliver(text);
+      const bool attention = escalated && m->tier == notice.current.tier;
+      auto& t = text[attention];
+      if (!t) t = std::make_shared<const std::string>(message(notice, attention));
+      client->deliver(t);
     }
   }
 };
@@ -58,10 +66,26 @@ LiveFeed::~LiveFeed() {
   state_->rebuild_locked();
 }
 
+std::optional<dispatch::Tier> LiveFeed::tier_of(const dispatch::Actor& actor) const {
+  if (actor.role != dispatch::Role::operator_ && actor.role != dispatch::Role::supervisor) return std::nullopt;
+  if (actor.scope.empty()) return dispatch::Tier::district;
+  const auto j = state_->center.jurisdiction(actor.scope);
+  if (!j) return std::nullopt;
+  switch (j->level) {
+    case dispatch::Level::district: return dispatch::Tier::district;
+    case dispatch::Level::street: return dispatch::Tier::street;
+    case dispatch::Level::community: return dispatch::Tier::community;
+    case dispatch::Level::grid: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 std::uint64_t LiveFeed::join(std::weak_ptr<FeedClient> client, dispatch::Actor actor) {
+  auto tier = tier_of(actor);
   std::lock_guard lock(state_->mutex);
   const auto id = state_->next_id++;
-  state_->members[id] = std::make_shared<const State::Member>(State::Member{std::move(client), std::move(actor)});
+  state_->members[id] =
+      std::make_shared<const State::Member>(State::Member{std::move(client), std::move(actor), tier});
   state_->rebuild_locked();
   return id;
 }
@@ -76,8 +100,10 @@ std::size_t LiveFeed::size() const {
   return state_->members.size();
 }
 
-std::string LiveFeed::message(const dispatch::CaseNotice& notice) {
-  return to_json_text(boost::json::object{{"type", notice.type}, {"case", case_json(notice.current)}});
+std::string LiveFeed::message(const dispatch::CaseNotice& notice, bool attention) {
+  boost::json::object o{{"type", notice.type}, {"case", case_json(notice.current)}};
+  if (notice.type == "case.escalated") o["attention"] = attention;
+  return to_json_text(o);
 }
 
 }  // namespace gridkeeper::web

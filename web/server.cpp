@@ -205,8 +205,10 @@ class WebsocketSession : public Closable, public FeedClient, public std::enable_
     if (ec) return;
     accepted_ = true;
     member_ = server_.feed.join(weak_from_this(), user_.actor());
-    enqueue(std::make_shared<const std::string>(
-        to_json_text(boost::json::object{{"type", "feed.ready"}, {"user", user_json(user_)}})));
+    boost::json::object ready{{"type", "feed.ready"}, {"user", user_json(user_)}};
+    const auto tier = server_.feed.tier_of(user_.actor());
+    ready["tier"] = tier ? boost::json::value(to_string(*tier)) : boost::json::value(nullptr);
+    enqueue(std::make_shared<const std::string>(to_json_text(ready)));
     if (server_.stopping) return close_gracefully();
     read();
   }
