@@ -9,6 +9,7 @@
 #include "app/cli.hpp"
 #include "data/sqlite_accounts.hpp"
 #include "data/sqlite_ledger.hpp"
+#include "data/sqlite_reports.hpp"
 #include "dispatch/center.hpp"
 #include "web/server.hpp"
 
@@ -127,6 +128,12 @@ int run_serve(int argc, char** argv) {
     std::cerr << "gridkeeper serve: " << accounts.error().message << "\n";
     return 1;
   }
+  auto reports = data::SqliteReports::open(db);
+  if (!reports) {
+    std::cerr << "gridkeeper serve: " << reports.error().message << "\n";
+    return 1;
+  }
+  options.api.reports = reports->get();
   dispatch::SystemClock clock;
   dispatch::Center center(**ledger, clock);
   center.start();

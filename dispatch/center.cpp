@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "dispatch/assessment.hpp"
 #include "dispatch/escalation.hpp"
 #include "dispatch/lifecycle.hpp"
 #include "dispatch/policy.hpp"
@@ -621,6 +622,48 @@ std::size_t Center::tick(std::size_t max_steps) {
   return steps;
 }
 
+void Center::rate(CaseId id, int score, std::string note, const Actor& actor,
+                  std::function<void(Result<CaseEvent>)> done) {
+  if (actor.role != Role::operator_ && actor.role != Role::admin && actor.role != Role::system)
+    return done(make_error(ErrorCode::forbidden, "only an operator or admin records follow-up ratings"));
+  if (score < 1 || score > 5) return done(make_error(ErrorCode::invalid_value, "score must be 1 to 5", "score"));
+  if (auto e = check_text(note, kMaxText, "note")) return done(std::move(*e));
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = open_.find(id); it != open_.end()) {
+      if (!case_visible_locked(it->second, actor)) return done(make_error(ErrorCode::not_found, "no case " + std::to_string(id)));
+      return done(make_error(ErrorCode::illegal_transition, "only a closed case is rated; case " + std::to_string(id) +
+                                                                " is " + std::string(to_string(it->second.state))));
+    }
+  }
+  auto stored = ledger_.find_case(id);
+  if (!stored || !case_visible(*stored, actor)) return done(make_error(ErrorCode::not_found, "no case " + std::to_string(id)));
+  if (stored->state != CaseState::closed)
+    return done(make_error(ErrorCode::illegal_transition, "only a closed case is rated; case " + std::to_string(id) +
+                                                              " is " + std::string(to_string(stored->state))));
+  // The case itself stays as it was closed: the rating is one more event of its history.
+  CaseEvent e;
+  e.case_id = id;
+  e.at = clock_.now();
+  e.type = std::string(kRatedEvent);
+  e.actor = actor.label();
+  e.from_state = e.to_state = CaseState::closed;
+  e.assignee = stored->assignee;
+  e.note = std::move(note);
+  e.reason = rating_reason(score);
+  Change change;
+  change.events.push_back(e);
+  std::lock_guard lock(mutex_);
+  submit_locked(std::move(change), {}, [e, done = std::move(done)](Status s) {
+    if (s) return done(std::move(*s));
+    done(e);
+  });
+}
+
+Result<CaseEvent> Center::rate_and_wait(CaseId id, int score, std::string note, const Actor& actor) {
+  return wait_for<CaseEvent>([&](auto cb) { rate(id, score, std::move(note), actor, std::move(cb)); });
+}
+
 Result<Case> Center::intake_and_wait(const IntakeRequest& request, const Actor& actor) {
   return wait_for<Case>([&](auto cb) { intake(request, actor, std::move(cb)); });
 }
@@ -704,6 +747,15 @@ std::optional<Jurisdiction> Center::jurisdiction(const std::string& code) const 
   auto it = jurisdictions_.find(code);
   if (it == jurisdictions_.end()) return std::nullopt;
   return it->second;
+}
+
+std::vector<Jurisdiction> Center::jurisdictions(const Actor& actor) const {
+  std::vector<Jurisdiction> out;
+  if (actor.role == Role::worker) return out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [code, j] : jurisdictions_)
+    if (in_scope_locked(actor.scope, code)) out.push_back(j);
+  return out;
 }
 
 std::size_t Center::open_case_count() const {

@@ -12,6 +12,7 @@
 #include "dispatch/accounts.hpp"
 #include "dispatch/center.hpp"
 #include "dispatch/clock.hpp"
+#include "dispatch/reports.hpp"
 #include "web/auth.hpp"
 #include "web/message.hpp"
 
@@ -26,6 +27,8 @@ struct ApiOptions {
   std::size_t blocking_queue = 1024;  // beyond this, 503 overloaded
   AuthOptions auth;
   std::function<std::string()> extra_metrics;  // more Prometheus text (storage figures)
+  // Assessment, trends and Open311 read through this; without it they answer 503.
+  dispatch::Reports* reports = nullptr;
 };
 
 // Runs a function on the connection's own strand, leaving e.g. the storage writer's thread.
