@@ -975,6 +975,11 @@ bool Api::is_photo_upload(Method method, std::string_view target) {
          path.substr(path.size() - kSuffix.size()) == kSuffix;
 }
 
+Response Api::transport_error(std::string_view target, dispatch::ErrorCode code, std::string message) {
+  if (target.substr(0, 9) == "/open311/") return open311::error(make_error(code, std::move(message)));
+  return error_response(code, std::move(message));
+}
+
 void Api::drain() { impl_->pool.join(); }
 
 std::vector<std::string> Api::route_names() {

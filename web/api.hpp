@@ -53,6 +53,10 @@ class Api {
   // Photo uploads may be larger than JSON bodies.
   static bool is_photo_upload(Method method, std::string_view target);
 
+  // The answer to a request the transport refuses (too large, malformed) before the API
+  // sees it, in the error format of the endpoint it was meant for.
+  static Response transport_error(std::string_view target, dispatch::ErrorCode code, std::string message);
+
   // Waits for the blocking jobs already accepted; later ones are refused.
   void drain();
 
