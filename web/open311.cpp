@@ -203,8 +203,9 @@ dispatch::Result<dispatch::RequestQuery> requests_query(const dispatch::Center& 
   return q;
 }
 
-json::object request_json(const dispatch::Center& center, const dispatch::Case& c) {
-  const auto categories = center.categories();
+namespace {
+json::object request_json(const dispatch::Center& center, const std::vector<dispatch::Category>& categories,
+                          const dispatch::Case& c) {
   const auto* service = category_name(categories, c.category);
   std::string notes = std::string(to_string(c.state));
   if (c.paused_at) notes += "; deferred";
@@ -236,12 +237,18 @@ json::object request_json(const dispatch::Center& center, const dispatch::Case& 
                       {"long", c.lon},
                       {"media_url", nullptr}};
 }
+}  // namespace
+
+json::object request_json(const dispatch::Center& center, const dispatch::Case& c) {
+  return request_json(center, center.categories(), c);
+}
 
 Response requests(const dispatch::Center& center, dispatch::Reports& reports, const dispatch::RequestQuery& query) {
   auto found = reports.requests(query);
   if (!found) return error(found.error());
+  const auto categories = center.categories();
   json::array out;
-  for (const auto& c : *found) out.push_back(request_json(center, c));
+  for (const auto& c : *found) out.push_back(request_json(center, categories, c));
   return json_array_response(200, std::move(out));
 }
 
