@@ -12,6 +12,7 @@
 #include "app/cli.hpp"
 #include "data/sqlite_accounts.hpp"
 #include "data/sqlite_ledger.hpp"
+#include "data/sqlite_reports.hpp"
 #include "dispatch/center.hpp"
 #include "web/server.hpp"
 
@@ -156,6 +157,12 @@ int run_serve(int argc, char** argv) {
     if (given && !std::filesystem::is_directory(dir)) throw UsageError("--calendars " + *given + " is not a directory");
     if (std::filesystem::is_directory(dir)) center_options.calendar = load_calendars(dir);
   }
+  auto reports = data::SqliteReports::open(db);
+  if (!reports) {
+    std::cerr << "gridkeeper serve: " << reports.error().message << "\n";
+    return 1;
+  }
+  options.api.reports = reports->get();
   dispatch::SystemClock clock;
   dispatch::Center center(**ledger, clock, center_options);
   center.start();

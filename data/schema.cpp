@@ -190,6 +190,31 @@ CREATE TABLE photos (
 CREATE INDEX photos_case ON photos(case_id);
 )sql";
 
+// Step 3: assessment settings, Open311 client keys (only a hash of each key), and the
+// index behind reading the cases taken in during a period.
+constexpr std::string_view kReports = R"sql(
+CREATE TABLE settings (
+  key        TEXT PRIMARY KEY,
+  value      TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  updated_by TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- A revoked key keeps its row, so that the cases it brought in still name it.
+CREATE TABLE open311_keys (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  scope      TEXT NOT NULL DEFAULT '',
+  key_hash   TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  revoked_at INTEGER
+);
+CREATE UNIQUE INDEX open311_keys_active_name ON open311_keys(name) WHERE revoked_at IS NULL;
+
+CREATE INDEX cases_created ON cases(created_at);
+)sql";
+
 Status set_pragmas(Connection& db) {
   // WAL: readers see the last commit while the writer writes. FULL: the WAL is synced at
   // every COMMIT, so an acknowledged case survives a crash or a power cut.
@@ -208,7 +233,7 @@ Status set_pragmas(Connection& db) {
 }  // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> steps{kOrganisationAndCases, kUsersTokensPhotos};
+  static const std::vector<std::string_view> steps{kOrganisationAndCases, kUsersTokensPhotos, kReports};
   return steps;
 }
 

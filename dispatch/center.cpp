@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "dispatch/assessment.hpp"
 #include "dispatch/escalation.hpp"
 #include "dispatch/lifecycle.hpp"
 #include "dispatch/policy.hpp"
@@ -622,6 +623,48 @@ std::size_t Center::tick(std::size_t max_steps) {
   // the stored state, with the same true due times.
   if (!change.empty()) submit_locked(std::move(change), std::move(notices), [](Status) {});
   return steps;
+}
+
+void Center::rate(CaseId id, int score, std::string note, const Actor& actor,
+                  std::function<void(Result<CaseEvent>)> done) {
+  if (actor.role != Role::operator_ && actor.role != Role::admin && actor.role != Role::system)
+    return done(make_error(ErrorCode::forbidden, "only an operator or admin records follow-up ratings"));
+  if (score < 1 || score > 5) return done(make_error(ErrorCode::invalid_value, "score must be 1 to 5", "score"));
+  if (auto e = check_text(note, kMaxText, "note")) return done(std::move(*e));
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = open_.find(id); it != open_.end()) {
+      if (!case_visible_locked(it->second, actor)) return done(make_error(ErrorCode::not_found, "no case " + std::to_string(id)));
+      return done(make_error(ErrorCode::illegal_transition, "only a closed case is rated; case " + std::to_string(id) +
+                                                                " is " + std::string(to_string(it->second.state))));
+    }
+  }
+  auto stored = ledger_.find_case(id);
+  if (!stored || !case_visible(*stored, actor)) return done(make_error(ErrorCode::not_found, "no case " + std::to_string(id)));
+  if (stored->state != CaseState::closed)
+    return done(make_error(ErrorCode::illegal_transition, "only a closed case is rated; case " + std::to_string(id) +
+                                                              " is " + std::string(to_string(stored->state))));
+  // The case itself stays as it was closed: the rating is one more event of its history.
+  CaseEvent e;
+  e.case_id = id;
+  e.at = clock_.now();
+  e.type = std::string(kRatedEvent);
+  e.actor = actor.label();
+  e.from_state = e.to_state = CaseState::closed;
+  e.assignee = stored->assignee;
+  e.note = std::move(note);
+  e.reason = rating_reason(score);
+  Change change;
+  change.events.push_back(e);
+  std::lock_guard lock(mutex_);
+  submit_locked(std::move(change), {}, [e, done = std::move(done)](Status s) {
+    if (s) return done(std::move(*s));
+    done(e);
+  });
+}
+
+Result<CaseEvent> Center::rate_and_wait(CaseId id, int score, std::string note, const Actor& actor) {
+  return wait_for<CaseEvent>([&](auto cb) { rate(id, score, std::move(note), actor, std::move(cb)); });
 }
 
 Result<Case> Center::intake_and_wait(const IntakeRequest& request, const Actor& actor) {

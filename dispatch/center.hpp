@@ -89,6 +89,11 @@ class Center {
   // Category name, deadlines and working-time flag (admin); applies to new cases.
   void update_category(Category category, const Actor& actor, std::function<void(Result<Category>)> done);
 
+  // 回访: an operator or admin records the resident's satisfaction (1-5) with a closed
+  // case, as a "rated" event of its history; a new rating replaces the last. Blocking: a
+  // closed case is read from storage.
+  void rate(CaseId id, int score, std::string note, const Actor& actor, std::function<void(Result<CaseEvent>)> done);
+
   // Blocking conveniences for tools, tests and benchmarks.
   Result<Case> intake_and_wait(const IntakeRequest& request, const Actor& actor);
   Result<Case> transition_and_wait(CaseId id, const TransitionRequest& request, const Actor& actor);
@@ -97,6 +102,7 @@ class Center {
   Result<Worker> set_worker_status_and_wait(const WorkerId& worker, DutyStatus status, const Actor& actor);
   Result<Jurisdiction> set_mode_and_wait(const std::string& jurisdiction, bool emergency, const Actor& actor);
   Result<Category> update_category_and_wait(Category category, const Actor& actor);
+  Result<CaseEvent> rate_and_wait(CaseId id, int score, std::string note, const Actor& actor);
 
   // Escalation: the earliest moment a warning or deadline falls due, and the engine's
   // step, which acts on every moment due by the clock's now, in due order (at most

@@ -14,10 +14,13 @@
 #include <set>
 
 #include "web/blocking_pool.hpp"
+#include "web/csv.hpp"
 #include "web/json_codec.hpp"
 #include "web/live_feed.hpp"
 #include "web/map_layers.hpp"
 #include "web/metrics.hpp"
+#include "web/open311.hpp"
+#include "web/stats.hpp"
 
 namespace gridkeeper::web {
 
@@ -221,6 +224,23 @@ struct Api::Impl {
          &Impl::set_mode},
         {Method::get, {"api", "v1", "categories"}, "GET /api/v1/categories", true, &Impl::categories},
         {Method::put, {"api", "v1", "categories", "*"}, "PUT /api/v1/categories/{id}", true, &Impl::put_category},
+        {Method::post, {"api", "v1", "cases", "*", "rating"}, "POST /api/v1/cases/{id}/rating", true, &Impl::rate_case},
+        {Method::get, {"api", "v1", "stats", "assessment"}, "GET /api/v1/stats/assessment", true, &Impl::assessment},
+        {Method::get, {"api", "v1", "stats", "trends"}, "GET /api/v1/stats/trends", true, &Impl::trends},
+        {Method::get, {"api", "v1", "settings", "assessment"}, "GET /api/v1/settings/assessment", true, &Impl::get_rules},
+        {Method::put, {"api", "v1", "settings", "assessment"}, "PUT /api/v1/settings/assessment", true, &Impl::put_rules},
+        {Method::get, {"api", "v1", "open311-keys"}, "GET /api/v1/open311-keys", true, &Impl::list_client_keys},
+        {Method::post, {"api", "v1", "open311-keys"}, "POST /api/v1/open311-keys", true, &Impl::add_client_key},
+        {Method::delete_,
+         {"api", "v1", "open311-keys", "*"},
+         "DELETE /api/v1/open311-keys/{id}",
+         true,
+         &Impl::revoke_client_key},
+        {Method::get, {"open311", "v2", "services.json"}, "GET /open311/v2/services.json", false, &Impl::open311_services},
+        {Method::get, {"open311", "v2", "services", "*"}, "GET /open311/v2/services/{code}.json", false, &Impl::open311_service},
+        {Method::get, {"open311", "v2", "requests.json"}, "GET /open311/v2/requests.json", false, &Impl::open311_requests},
+        {Method::post, {"open311", "v2", "requests.json"}, "POST /open311/v2/requests.json", false, &Impl::open311_post},
+        {Method::get, {"open311", "v2", "requests", "*"}, "GET /open311/v2/requests/{id}.json", false, &Impl::open311_request},
         {Method::get, {"api", "v1", "ws"}, "GET /api/v1/ws", false, &Impl::feed_needs_upgrade},
         {Method::get, {"ws"}, "GET /ws", false, &Impl::feed_needs_upgrade},
     };
@@ -235,9 +255,13 @@ struct Api::Impl {
     metrics.record(call->route, r.status, seconds);
     call->reply(std::move(r));
   }
-  void fail(const CallPtr& call, const dispatch::Error& e) { respond(call, error_response(e)); }
+  // Open311 clients get the spec's error array; everyone else the contract's error object.
+  void fail(const CallPtr& call, const dispatch::Error& e) {
+    const bool open311 = !call->path.empty() && call->path[0] == "open311";
+    respond(call, open311 ? open311::error(e) : error_response(e));
+  }
   void fail(const CallPtr& call, ErrorCode code, std::string message, std::string field = {}) {
-    respond(call, error_response(code, std::move(message), std::move(field)));
+    fail(call, make_error(code, std::move(message), std::move(field)));
   }
   void ok(const CallPtr& call, int status, const json::value& body) { respond(call, json_response(status, body)); }
 
@@ -484,8 +508,14 @@ struct Api::Impl {
       q.after = parse_id(*a);
       if (!q.after) return fail(call, ErrorCode::invalid_value, "after must be a case id", "after");
     }
-    offload(call, [this, call, q] {
+    bool csv = false;
+    if (const auto* f = call->param("format")) {
+      if (*f != "json" && *f != "csv") return fail(call, ErrorCode::invalid_value, "format must be json or csv", "format");
+      csv = *f == "csv";
+    }
+    offload(call, [this, call, q, csv] {
       const auto cases = center.find_cases(q, call->actor());
+      if (csv) return respond(call, csv_response(cases_csv(cases), "cases.csv"));
       json::array list;
       list.reserve(cases.size());
       for (const auto& c : cases) list.push_back(case_json(c));
@@ -736,6 +766,158 @@ struct Api::Impl {
                            answer_later<dispatch::Category>(call, 200, &category_json));
   }
 
+  // ---- assessment and reports ----
+
+  bool reports_ready(const CallPtr& call) {
+    if (options.reports) return true;
+    fail(call, ErrorCode::overloaded, "reports are not available on this server");
+    return false;
+  }
+
+  using Report = Response (*)(const dispatch::Center&, dispatch::Reports&, const Actor&, const StatsRequest&,
+                              dispatch::Millis);
+  void report(const CallPtr& call, Report make) {
+    if (!reports_ready(call)) return;
+    auto q = stats_request(call->query, clock.now());
+    if (!q) return fail(call, q.error());
+    offload(call, [this, call, make, q = std::move(*q)] {
+      respond(call, make(center, *options.reports, call->actor(), q, clock.now()));
+    });
+  }
+  void assessment(const CallPtr& call) { report(call, &assessment_response); }
+  void trends(const CallPtr& call) { report(call, &trends_response); }
+
+  void rate_case(const CallPtr& call) {
+    auto id = case_id(call);
+    if (!id) return;
+    auto body = body_object(call);
+    if (!body) return fail(call, body.error());
+    auto rating = rating_from(*body);
+    if (!rating) return fail(call, rating.error());
+    // A closed case is read from storage: start on the pool.
+    offload(call, [this, call, id = *id, rating = std::move(*rating)] {
+      center.rate(id, rating.score, rating.note, call->actor(),
+                  answer_later<dispatch::CaseEvent>(call, 201, &rating_json));
+    });
+  }
+
+  void get_rules(const CallPtr& call) {
+    if (!reports_ready(call)) return;
+    offload(call, [this, call] {
+      auto rules = stored_rules(*options.reports);
+      if (!rules) return fail(call, rules.error());
+      ok(call, 200, rules_json(*rules));
+    });
+  }
+
+  void put_rules(const CallPtr& call) {
+    if (!reports_ready(call)) return;
+    if (call->actor().role != Role::admin)
+      return fail(call, ErrorCode::forbidden, "only an admin changes the assessment settings");
+    auto body = body_object(call);
+    if (!body) return fail(call, body.error());
+    offload(call, [this, call, body = std::move(*body)] {
+      auto current = stored_rules(*options.reports);
+      if (!current) return fail(call, current.error());
+      auto rules = rules_from(*current, body);
+      if (!rules) return fail(call, rules.error());
+      const auto value = rules_json(*rules);
+      if (auto e = options.reports->put_setting(std::string(kAssessmentSetting), to_json_text(value), clock.now(),
+                                                call->actor().label()))
+        return fail(call, *e);
+      ok(call, 200, value);
+    });
+  }
+
+  bool admin_only(const CallPtr& call) {
+    if (!reports_ready(call)) return false;
+    if (call->actor().role == Role::admin) return true;
+    fail(call, ErrorCode::forbidden, "only an admin manages Open311 keys");
+    return false;
+  }
+
+  void list_client_keys(const CallPtr& call) {
+    if (!admin_only(call)) return;
+    offload(call, [this, call] {
+      auto keys = options.reports->client_keys();
+      if (!keys) return fail(call, keys.error());
+      json::array list;
+      for (const auto& k : *keys) list.push_back(client_key_json(k));
+      ok(call, 200, json::object{{"keys", std::move(list)}});
+    });
+  }
+
+  void add_client_key(const CallPtr& call) {
+    if (!admin_only(call)) return;
+    auto body = body_object(call);
+    if (!body) return fail(call, body.error());
+    auto wanted = client_key_from(*body);
+    if (!wanted) return fail(call, wanted.error());
+    if (!wanted->scope.empty() && !center.jurisdiction(wanted->scope))
+      return fail(call, ErrorCode::invalid_value, "no jurisdiction " + wanted->scope, "scope");
+    offload(call, [this, call, wanted = std::move(*wanted)] {
+      const std::string key = new_token();
+      dispatch::ClientKey k;
+      k.name = wanted.name;
+      k.scope = wanted.scope;
+      k.key_hash = token_hash(key);
+      k.created_at = clock.now();
+      k.created_by = call->actor().label();
+      auto stored = options.reports->add_client_key(std::move(k));
+      if (!stored) return fail(call, stored.error());
+      auto out = client_key_json(*stored);
+      out["api_key"] = key;  // shown this once; only its hash is kept
+      ok(call, 201, out);
+    });
+  }
+
+  void revoke_client_key(const CallPtr& call) {
+    if (!admin_only(call)) return;
+    auto id = parse_id(call->path[3]);
+    if (!id) return fail(call, ErrorCode::not_found, "no Open311 key " + call->path[3]);
+    offload(call, [this, call, id = *id] {
+      if (auto e = options.reports->revoke_client_key(id, clock.now(), call->actor().label())) return fail(call, *e);
+      Response r;
+      r.status = 204;
+      r.content_type.clear();
+      respond(call, std::move(r));
+    });
+  }
+
+  // ---- Open311 GeoReport v2 ----
+
+  void open311_services(const CallPtr& call) { respond(call, open311::services(center)); }
+  void open311_service(const CallPtr& call) { respond(call, open311::service_definition(center, call->path[3])); }
+
+  void open311_requests(const CallPtr& call) {
+    if (!reports_ready(call)) return;
+    auto q = open311::requests_query(center, call->query, clock.now());
+    if (!q) return fail(call, q.error());
+    offload(call, [this, call, q = std::move(*q)] { respond(call, open311::requests(center, *options.reports, q)); });
+  }
+
+  void open311_request(const CallPtr& call) {
+    if (!reports_ready(call)) return;
+    offload(call, [this, call] { respond(call, open311::request(center, *options.reports, call->path[3])); });
+  }
+
+  void open311_post(const CallPtr& call) {
+    if (!reports_ready(call)) return;
+    auto submission = open311::submission_from(center, call->request);
+    if (!submission) return fail(call, submission.error());
+    offload(call, [this, call, submission = std::move(*submission)] {
+      auto key = options.reports->find_client_key(token_hash(submission.api_key));
+      if (!key) return fail(call, key.error());
+      if (!*key) return fail(call, ErrorCode::forbidden, "api_key is invalid", "api_key");
+      center.intake(submission.intake, open311::client_actor(**key), [this, call](dispatch::Result<dispatch::Case> r) {
+        on_strand(call, [this, call, r = std::move(r)] {
+          if (!r) return fail(call, r.error());
+          respond(call, open311::created(*r));
+        });
+      });
+    });
+  }
+
   // ---- the browser UI ----
 
   void static_file(const CallPtr& call) {
@@ -812,6 +994,11 @@ bool Api::is_photo_upload(Method method, std::string_view target) {
   constexpr std::string_view kPrefix = "/api/v1/cases/", kSuffix = "/photos";
   return path.size() > kPrefix.size() + kSuffix.size() && path.substr(0, kPrefix.size()) == kPrefix &&
          path.substr(path.size() - kSuffix.size()) == kSuffix;
+}
+
+Response Api::transport_error(std::string_view target, dispatch::ErrorCode code, std::string message) {
+  if (target.substr(0, 9) == "/open311/") return open311::error(make_error(code, std::move(message)));
+  return error_response(code, std::move(message));
 }
 
 void Api::drain() { impl_->pool.join(); }

@@ -12,6 +12,7 @@
 #include "dispatch/accounts.hpp"
 #include "dispatch/center.hpp"
 #include "dispatch/clock.hpp"
+#include "dispatch/reports.hpp"
 #include "web/auth.hpp"
 #include "web/message.hpp"
 
@@ -26,6 +27,8 @@ struct ApiOptions {
   std::size_t blocking_queue = 1024;  // beyond this, 503 overloaded
   AuthOptions auth;
   std::function<std::string()> extra_metrics;  // more Prometheus text (storage figures)
+  // Assessment, trends and Open311 read through this; without it they answer 503.
+  dispatch::Reports* reports = nullptr;
 };
 
 // Runs a function on the connection's own strand, leaving e.g. the storage writer's thread.
@@ -49,6 +52,10 @@ class Api {
 
   // Photo uploads may be larger than JSON bodies.
   static bool is_photo_upload(Method method, std::string_view target);
+
+  // The answer to a request the transport refuses (too large, malformed) before the API
+  // sees it, in the error format of the endpoint it was meant for.
+  static Response transport_error(std::string_view target, dispatch::ErrorCode code, std::string message);
 
   // Waits for the blocking jobs already accepted; later ones are refused.
   void drain();

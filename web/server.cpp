@@ -422,7 +422,9 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
 
   void answer_and_close(dispatch::ErrorCode code, std::string message) {
     busy_ = true;
-    send(error_response(code, std::move(message)), true);
+    // The target is known once the headers are read; the error's format follows it.
+    const std::string target = parser_ ? std::string(parser_->get().target()) : std::string();
+    send(Api::transport_error(target, code, std::move(message)), true);
   }
 
   void send(Response r, bool close_after = false) {

@@ -12,6 +12,7 @@
 #include "client.hpp"
 #include "data/sqlite_accounts.hpp"
 #include "data/sqlite_ledger.hpp"
+#include "data/sqlite_reports.hpp"
 #include "dispatch/center.hpp"
 #include "web/auth.hpp"
 #include "web/server.hpp"
@@ -108,6 +109,7 @@ struct ServerFixture {
   TempDir dir;
   std::unique_ptr<data::SqliteLedger> ledger;
   std::unique_ptr<data::SqliteAccounts> accounts;
+  std::unique_ptr<data::SqliteReports> reports;
   std::unique_ptr<DelayedLedger> slow_ledger;
   dispatch::ManualClock clock;  // 2026-01-01T00:00:00Z until a test moves it
   std::unique_ptr<dispatch::Center> center;
@@ -120,6 +122,8 @@ struct ServerFixture {
     import_small_city(db);
     ledger = open_or_throw(data::SqliteLedger::open(db));
     accounts = open_or_throw(data::SqliteAccounts::open(db));
+    reports = open_or_throw(data::SqliteReports::open(db));
+    if (!options.api.reports) options.api.reports = reports.get();
     if (slowness.commit.count() > 0 || slowness.read.count() > 0)
       slow_ledger = std::make_unique<DelayedLedger>(*ledger, slowness);
     center =

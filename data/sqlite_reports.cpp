@@ -1,0 +1,299 @@
+#include "data/sqlite_reports.hpp"
+
+#include <sqlite3.h>
+
+#include <map>
+
+#include "data/records.hpp"
+#include "data/schema.hpp"
+
+namespace gridkeeper::data {
+
+using namespace dispatch;
+
+namespace {
+// Every statement's text is fixed (the connection keeps each one prepared): optional
+// filters are parameters that may be NULL, lists are JSON arrays read by json_each.
+const std::string kPeriodCases =
+    "FROM cases WHERE created_at >= ?1 AND created_at < ?2 "
+    "AND (?3 IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
+    "AND (?4 IS NULL OR assignee = ?4)";
+
+std::string json_array(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (const auto& s : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char ch : s) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      if (static_cast<unsigned char>(ch) < 0x20) continue;  // codes never hold control characters
+      out += ch;
+    }
+    out += '"';
+  }
+  return out + "]";
+}
+
+std::string json_array(const std::vector<CaseId>& ids) {
+  std::string out = "[";
+  for (auto id : ids) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(id);
+  }
+  return out + "]";
+}
+
+ClientKey read_key(const Query& q) {
+  return ClientKey{q.int64(0), q.text(1), q.text(2), q.text(3), q.int64(4), q.text(5)};
+}
+constexpr std::string_view kKeyColumns = "id, name, scope, key_hash, created_at, created_by";
+
+Status audit(Connection& db, Millis at, const std::string& actor, std::string_view kind, const std::string& subject,
+             const std::string& detail) {
+  auto q = db.query(records::kInsertAudit);
+  if (!q) return q.error();
+  q->bind(1, at).bind(2, actor).bind(3, kind).bind(4, subject).bind(5, detail);
+  return q->run();
+}
+}  // namespace
+
+class SqliteReports::Lease {
+ public:
+  Lease(SqliteReports* owner, std::unique_ptr<Connection> db) : owner_(owner), db_(std::move(db)) {}
+  Lease(Lease&&) noexcept = default;
+  ~Lease() {
+    if (!db_) return;
+    std::lock_guard lock(owner_->readers_mutex_);
+    owner_->idle_.push_back(std::move(db_));
+  }
+  Connection& operator*() const { return *db_; }
+  Connection* operator->() const { return db_.get(); }
+
+ private:
+  SqliteReports* owner_;
+  std::unique_ptr<Connection> db_;
+};
+
+Result<std::unique_ptr<SqliteReports>> SqliteReports::open(const std::string& path, int busy_timeout_ms) {
+  auto db = open_for_writing(path, busy_timeout_ms);
+  if (!db) return db.error();
+  // The ledger's checkpointer copies the WAL back; this second writer must not do it in its commits.
+  if (auto e = (*db)->exec("PRAGMA wal_autocheckpoint = 0")) return *e;
+  return std::unique_ptr<SqliteReports>(new SqliteReports(path, busy_timeout_ms, std::move(*db)));
+}
+
+Result<SqliteReports::Lease> SqliteReports::reader() {
+  {
+    std::lock_guard lock(readers_mutex_);
+    if (!idle_.empty()) {
+      auto db = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(db));
+    }
+  }
+  // The server's blocking pool bounds how many read at once.
+  auto db = open_for_reading(path_, busy_timeout_ms_);
+  if (!db) return db.error();
+  return Lease(this, std::move(*db));
+}
+
+Result<std::vector<CaseHistory>> SqliteReports::history(const HistoryQuery& query) {
+  auto lease = reader();
+  if (!lease) return lease.error();
+  Connection& db = **lease;
+  // One snapshot for the cases and their events.
+  auto tx = Transaction::begin(db, Transaction::Kind::deferred);
+  if (!tx) return tx.error();
+  auto bind = [&](Query& q) {
+    q.bind(1, query.from).bind(2, query.to).bind_code(3, query.scope).bind_code(4, query.assignee);
+  };
+  {
+    static const std::string sql = "SELECT count(*) " + kPeriodCases;
+    auto q = db.query(sql);
+    if (!q) return q.error();
+    bind(*q);
+    std::int64_t count = 0;
+    if (q->next()) count = q->int64(0);
+    if (auto e = q->status()) return *e;
+    if (static_cast<std::size_t>(count) > query.limit)
+      return make_error(ErrorCode::too_large, "the period holds " + std::to_string(count) +
+                                                  " cases, more than one report reads (" +
+                                                  std::to_string(query.limit) + "); choose a shorter period or a smaller scope");
+  }
+  std::vector<CaseHistory> out;
+  std::map<CaseId, std::size_t> at;
+  {
+    static const std::string sql = "SELECT " + std::string(records::kCaseColumns) + " " + kPeriodCases + " ORDER BY id";
+    auto q = db.query(sql);
+    if (!q) return q.error();
+    bind(*q);
+    while (q->next()) {
+      CaseHistory h;
+      h.c = records::read_case(*q, 0);
+      at.emplace(h.c.id, out.size());
+      out.push_back(std::move(h));
+    }
+    if (auto e = q->status()) return *e;
+  }
+  {
+    static const std::string sql = "SELECT " + std::string(records::kEventColumns) +
+                                   " FROM case_events WHERE case_id IN (SELECT id " + kPeriodCases +
+                                   ") ORDER BY case_id, seq";
+    auto q = db.query(sql);
+    if (!q) return q.error();
+    bind(*q);
+    while (q->next()) {
+      auto e = records::read_event(*q, 0);
+      if (auto it = at.find(e.case_id); it != at.end()) out[it->second].events.push_back(std::move(e));
+    }
+    if (auto e = q->status()) return *e;
+  }
+  return out;
+}
+
+Result<std::vector<Case>> SqliteReports::requests(const RequestQuery& query) {
+  auto lease = reader();
+  if (!lease) return lease.error();
+  Connection& db = **lease;
+  static const std::string columns = "SELECT " + std::string(records::kCaseColumns) + " FROM cases ";
+  std::vector<Case> out;
+  if (!query.ids.empty()) {
+    static const std::string sql = columns + "WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id DESC";
+    auto q = db.query(sql);
+    if (!q) return q.error();
+    q->bind(1, json_array(query.ids));
+    while (q->next()) out.push_back(records::read_case(*q, 0));
+    if (auto e = q->status()) return *e;
+    return out;
+  }
+  static const std::string sql =
+      columns +
+      "WHERE created_at >= ?1 AND created_at < ?2 "
+      "AND (?3 IS NULL OR category IN (SELECT value FROM json_each(?3))) "
+      "AND (?4 IS NULL OR (?4 = 1) = (state NOT IN ('closed', 'cancelled'))) "
+      "AND (?5 IS NULL OR (lon >= ?5 AND lat >= ?6 AND lon <= ?7 AND lat <= ?8)) "
+      "ORDER BY id DESC LIMIT ?9 OFFSET ?10";
+  auto q = db.query(sql);
+  if (!q) return q.error();
+  q->bind(1, query.from).bind(2, query.to);
+  if (query.categories.empty())
+    q->bind_null(3);
+  else
+    q->bind(3, json_array(query.categories));
+  if (query.open)
+    q->bind(4, *query.open);
+  else
+    q->bind_null(4);
+  if (query.bbox) {
+    for (int k = 0; k < 4; ++k) q->bind(5 + k, (*query.bbox)[static_cast<std::size_t>(k)]);
+  } else {
+    for (int k = 0; k < 4; ++k) q->bind_null(5 + k);
+  }
+  q->bind(9, static_cast<std::int64_t>(query.limit)).bind(10, query.offset);
+  while (q->next()) out.push_back(records::read_case(*q, 0));
+  if (auto e = q->status()) return *e;
+  return out;
+}
+
+Result<std::optional<std::string>> SqliteReports::setting(const std::string& key) {
+  auto lease = reader();
+  if (!lease) return lease.error();
+  auto q = (*lease)->query("SELECT value FROM settings WHERE key = ?1");
+  if (!q) return q.error();
+  q->bind(1, key);
+  std::optional<std::string> found;
+  if (q->next()) found = q->text(0);
+  if (auto e = q->status()) return *e;
+  return found;
+}
+
+Status SqliteReports::put_setting(const std::string& key, const std::string& value, Millis at,
+                                  const std::string& actor) {
+  std::lock_guard lock(writer_mutex_);
+  auto tx = Transaction::begin(*writer_);
+  if (!tx) return tx.error();
+  auto q = writer_->query(
+      "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
+      "updated_by = excluded.updated_by");
+  if (!q) return q.error();
+  q->bind(1, key).bind(2, value).bind(3, at).bind(4, actor);
+  if (auto e = q->run()) return e;
+  if (auto e = audit(*writer_, at, actor, "setting", key, value)) return e;
+  return tx->commit();
+}
+
+Result<ClientKey> SqliteReports::add_client_key(ClientKey key) {
+  std::lock_guard lock(writer_mutex_);
+  auto tx = Transaction::begin(*writer_);
+  if (!tx) return tx.error();
+  {
+    auto q = writer_->query("SELECT 1 FROM open311_keys WHERE name = ?1 AND revoked_at IS NULL");
+    if (!q) return q.error();
+    q->bind(1, key.name);
+    const bool exists = q->next();
+    if (auto e = q->status()) return *e;
+    if (exists) return make_error(ErrorCode::conflict, "an active key named " + key.name + " exists", "name");
+  }
+  auto q = writer_->query(
+      "INSERT INTO open311_keys (name, scope, key_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!q) return q.error();
+  q->bind(1, key.name).bind(2, key.scope).bind(3, key.key_hash).bind(4, key.created_at).bind(5, key.created_by);
+  if (auto e = q->run()) return *e;
+  key.id = sqlite3_last_insert_rowid(writer_->handle());
+  if (auto e = audit(*writer_, key.created_at, key.created_by, "open311_key", key.name,
+                     "created key " + std::to_string(key.id) + (key.scope.empty() ? "" : " for " + key.scope)))
+    return *e;
+  if (auto e = tx->commit()) return *e;
+  return key;
+}
+
+Result<std::vector<ClientKey>> SqliteReports::client_keys() {
+  auto lease = reader();
+  if (!lease) return lease.error();
+  static const std::string sql =
+      "SELECT " + std::string(kKeyColumns) + " FROM open311_keys WHERE revoked_at IS NULL ORDER BY id";
+  auto q = (*lease)->query(sql);
+  if (!q) return q.error();
+  std::vector<ClientKey> out;
+  while (q->next()) out.push_back(read_key(*q));
+  if (auto e = q->status()) return *e;
+  return out;
+}
+
+Result<std::optional<ClientKey>> SqliteReports::find_client_key(const std::string& key_hash) {
+  auto lease = reader();
+  if (!lease) return lease.error();
+  static const std::string sql =
+      "SELECT " + std::string(kKeyColumns) + " FROM open311_keys WHERE key_hash = ?1 AND revoked_at IS NULL";
+  auto q = (*lease)->query(sql);
+  if (!q) return q.error();
+  q->bind(1, key_hash);
+  std::optional<ClientKey> found;
+  if (q->next()) found = read_key(*q);
+  if (auto e = q->status()) return *e;
+  return found;
+}
+
+Status SqliteReports::revoke_client_key(std::int64_t id, Millis at, const std::string& actor) {
+  std::lock_guard lock(writer_mutex_);
+  auto tx = Transaction::begin(*writer_);
+  if (!tx) return tx.error();
+  std::string name;
+  {
+    auto q = writer_->query("SELECT name FROM open311_keys WHERE id = ?1 AND revoked_at IS NULL");
+    if (!q) return q.error();
+    q->bind(1, id);
+    if (q->next()) name = q->text(0);
+    if (auto e = q->status()) return e;
+  }
+  if (name.empty()) return make_error(ErrorCode::not_found, "no active Open311 key " + std::to_string(id));
+  auto q = writer_->query("UPDATE open311_keys SET revoked_at = ?2 WHERE id = ?1");
+  if (!q) return q.error();
+  q->bind(1, id).bind(2, at);
+  if (auto e = q->run()) return e;
+  if (auto e = audit(*writer_, at, actor, "open311_key", name, "revoked key " + std::to_string(id))) return e;
+  return tx->commit();
+}
+
+}  // namespace gridkeeper::data

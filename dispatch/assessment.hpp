@@ -1,0 +1,176 @@
+#pragma once
+// 履职考评: the figures behind quarterly and yearly reviews, computed from the case
+// history rather than typed in. Pure: cases with their events in, tables out; the moment
+// the figures are taken (`as_of`) is passed in. docs/API.md ("Assessment") defines every
+// figure in words; the definitions here are the same, in code.
+//
+// A period holds the cases taken in during [from, to). Each case is judged on its history
+// up to `as_of`. Cancelled cases count nowhere but in `cancelled`. Deferred cases (a
+// deferral was approved at some point) count only in `cases`, `deferred` and the deferral
+// rate: every other figure leaves them out, as local assessment rules do.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dispatch/model.hpp"
+
+namespace gridkeeper::dispatch {
+
+struct Period {
+  Millis from = 0, to = 0;  // [from, to)
+};
+
+// A case as stored, with its events in the order they happened.
+struct CaseHistory {
+  Case c;
+  std::vector<CaseEvent> events;
+};
+
+// What one case contributes to the figures, read from its history.
+struct CaseFacts {
+  CaseId id = 0;
+  std::string category;
+  WorkerId worker;  // responsible: the case's assignee (kept on closed cases); empty when none
+  std::string grid, community, street;
+  Millis taken_in_at = 0;
+  bool cancelled = false;
+  bool deferred = false;  // a deferral was approved
+  bool handled = false;   // resolved at least once
+  bool closed = false;
+  bool reworked = false;  // reopened at least once (返工)
+  bool overdue = false;   // a deadline passed at least once (an "escalated" event)
+  std::optional<Urgency> overdue_colour;  // the colour whose deadline it missed first
+  std::optional<Millis> overdue_at;       // when it first went overdue
+  int escalations = 0;
+  bool due = false;  // due for closure: closed, overdue, or its resolution deadline has passed
+  bool closed_on_time = false;
+  bool acceptance_due = false;  // accepted, or its acceptance deadline passed
+  bool accepted_on_time = false;
+  std::optional<Millis> time_to_accept;   // first dispatch to first acceptance
+  std::optional<Millis> time_to_resolve;  // first dispatch to the last resolution
+  std::optional<Millis> closed_at;        // closed or cancelled
+  std::optional<int> rating;              // the latest follow-up rating (回访), 1-5
+};
+
+CaseFacts facts_of(const CaseHistory& h, Millis as_of);
+
+// The colour a case had when it missed the deadline an "escalated" event records.
+std::optional<Urgency> missed_colour(const CaseEvent& escalated);
+
+// A follow-up rating is a "rated" event whose reason reads "score N".
+inline constexpr std::string_view kRatedEvent = "rated";
+std::string rating_reason(int score);
+std::optional<int> rating_of(const CaseEvent& e);
+
+struct Durations {
+  std::int64_t count = 0;
+  std::optional<double> mean_s;  // seconds
+  std::optional<double> p90_s;   // nearest rank: the smallest value at least 90 % of the values do not exceed
+};
+
+struct Figures {
+  std::int64_t cases = 0;      // taken in during the period, not cancelled
+  std::int64_t cancelled = 0;  // taken in during the period and cancelled
+  std::int64_t deferred = 0;
+  std::int64_t assessed = 0;  // cases - deferred: the base of every other figure
+  std::int64_t handled = 0;
+  std::int64_t closed = 0;
+  std::int64_t due = 0;
+  std::int64_t closed_on_time = 0;
+  std::int64_t acceptance_due = 0;
+  std::int64_t accepted_on_time = 0;
+  std::int64_t reworked = 0;
+  std::int64_t overdue = 0;
+  std::array<std::int64_t, 3> overdue_by_colour{};  // by Urgency
+  std::int64_t escalations = 0;
+  std::optional<double> closure_rate;             // 结案率 closed / assessed
+  std::optional<double> on_time_closure_rate;     // 按期结案率 closed_on_time / due
+  std::optional<double> on_time_acceptance_rate;  // 按时签收率 accepted_on_time / acceptance_due
+  std::optional<double> rework_rate;              // 返工率 reworked / handled
+  std::optional<double> deferral_rate;            // 延期率 deferred / cases
+  Durations time_to_accept, time_to_resolve;
+  std::int64_t rated = 0;
+  std::array<std::int64_t, 5> ratings{};  // how many cases got 1..5
+  std::optional<double> satisfaction;     // mean rating, 1-5
+  std::optional<double> satisfied_rate;   // 满意率: ratings of 4 or 5 / rated
+};
+
+Figures figures_of(const std::vector<const CaseFacts*>& cases);
+
+// How figures become a score of 0-100 points and 1-5 stars. A figure that is missing
+// (no denominator) drops out and the weights of the others are scaled up to fill.
+struct AssessmentRules {
+  struct Weights {
+    double closure_rate = 20;
+    double on_time_closure_rate = 30;
+    double on_time_acceptance_rate = 15;
+    double rework = 10;        // counts 1 - rework rate
+    double deferral = 0;       // counts 1 - deferral rate
+    double satisfaction = 25;  // counts (mean - 1) / 4
+  } weights;
+  std::array<double, 4> star_thresholds{60, 70, 80, 90};  // points for 2, 3, 4 and 5 stars
+  std::int64_t min_cases = 1;        // fewer assessed cases: no score, no stars, no rank
+  int bottom_min_communities = 3;    // 末位告诫 only in streets with at least this many ranked communities
+};
+
+std::optional<double> score_of(const Figures& f, const AssessmentRules& rules);  // points, rounded to 0.01
+int stars_of(double score, const AssessmentRules& rules);
+
+struct AssessmentRow {
+  std::string code, name;
+  std::string parent;  // worker and grid: community; community: street; street: district
+  Figures figures;
+  std::optional<double> score;
+  std::optional<int> stars;
+  std::optional<int> rank;      // communities: within their street (1 best; equal scores share a rank)
+  int ranked = 0;               // communities: how many are ranked in the street
+  bool bottom_warning = false;  // 末位告诫: last in a street of at least bottom_min_communities
+};
+
+// The organisation in view: the rows of the tables. Cases of codes not listed still count
+// in the totals (and a worker met in the cases gets a row, named from `other_workers`).
+struct Organisation {
+  std::vector<Jurisdiction> jurisdictions;  // streets and communities (other levels are ignored)
+  std::vector<Grid> grids;
+  std::vector<Worker> workers;
+  std::vector<Worker> other_workers;  // names only
+};
+
+struct Assessment {
+  Period period;
+  Millis as_of = 0;
+  Figures total;
+  std::vector<AssessmentRow> workers, grids, communities, streets;
+  std::vector<CaseFacts> cases;  // taken in during the period, newest first
+};
+
+Assessment assess(const std::vector<CaseHistory>& history, const Organisation& org, const AssessmentRules& rules,
+                  Period period, Millis as_of);
+
+// Trends for charts: per day or week (local days at `utc_offset_minutes`, weeks from Monday).
+enum class Bucket { day, week };
+struct TrendPoint {
+  Millis start = 0, end = 0;  // [start, end)
+  std::int64_t taken_in = 0;  // not cancelled
+  std::vector<std::int64_t> by_category;  // in the order of Trends::categories
+  std::int64_t closed = 0, closed_on_time = 0;  // closures in the bucket, of the period's cases
+  std::int64_t became_overdue = 0;
+  std::array<std::int64_t, 3> became_overdue_by_colour{};
+  std::int64_t escalations = 0;
+  std::optional<std::int64_t> overdue_open;  // overdue and still open at the end of the bucket (or as_of); none ahead of as_of
+};
+struct Trends {
+  Period period;
+  Bucket bucket = Bucket::day;
+  std::vector<std::string> categories;  // sorted
+  std::vector<TrendPoint> points;
+};
+inline constexpr int kChinaUtcOffsetMinutes = 8 * 60;
+// The start of the local day or week that holds `t`.
+Millis bucket_start(Millis t, Bucket bucket, int utc_offset_minutes = kChinaUtcOffsetMinutes);
+Trends trends(const std::vector<CaseHistory>& history, Period period, Bucket bucket, Millis as_of,
+              int utc_offset_minutes = kChinaUtcOffsetMinutes);
+
+}  // namespace gridkeeper::dispatch

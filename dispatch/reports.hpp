@@ -1,0 +1,63 @@
+#pragma once
+// The reports port: what assessment, trends and Open311 read from storage, and the small
+// records they keep of their own (assessment settings, Open311 client keys). dispatch
+// defines it; data implements it. Every call may block: keep it off network threads.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dispatch/assessment.hpp"
+#include "dispatch/errors.hpp"
+#include "dispatch/model.hpp"
+
+namespace gridkeeper::dispatch {
+
+// Cases taken in during [from, to), with their events.
+struct HistoryQuery {
+  std::string scope;  // jurisdiction or grid code; empty: everything
+  WorkerId assignee;  // only this worker's cases; empty: anyone's
+  Millis from = 0, to = 0;
+  std::size_t limit = 200'000;  // more cases than this: too_large
+};
+
+// Service requests for Open311: newest first, paged.
+struct RequestQuery {
+  std::vector<CaseId> ids;  // when given, every other filter is ignored
+  std::vector<std::string> categories;
+  std::optional<bool> open;
+  Millis from = 0, to = 0;  // taken in during [from, to)
+  std::optional<std::array<double, 4>> bbox;  // min lon, min lat, max lon, max lat
+  int limit = 50;
+  std::int64_t offset = 0;
+};
+
+// An Open311 client's API key. Only a hash of the key is stored; the key is shown once.
+struct ClientKey {
+  std::int64_t id = 0;
+  std::string name;
+  std::string scope;  // jurisdiction whose subtree its requests may lie in; empty: anywhere
+  std::string key_hash;
+  Millis created_at = 0;
+  std::string created_by;
+};
+
+class Reports {
+ public:
+  virtual ~Reports() = default;
+
+  virtual Result<std::vector<CaseHistory>> history(const HistoryQuery& query) = 0;
+  virtual Result<std::vector<Case>> requests(const RequestQuery& query) = 0;
+
+  // Settings are JSON text by key; a change is recorded in the audit trail.
+  virtual Result<std::optional<std::string>> setting(const std::string& key) = 0;
+  virtual Status put_setting(const std::string& key, const std::string& value, Millis at, const std::string& actor) = 0;
+
+  virtual Result<ClientKey> add_client_key(ClientKey key) = 0;  // conflict when the name exists
+  virtual Result<std::vector<ClientKey>> client_keys() = 0;
+  virtual Result<std::optional<ClientKey>> find_client_key(const std::string& key_hash) = 0;
+  virtual Status revoke_client_key(std::int64_t id, Millis at, const std::string& actor) = 0;  // not_found
+};
+
+}  // namespace gridkeeper::dispatch

@@ -1,0 +1,144 @@
+#include <catch2/catch.hpp>
+
+#include "data/schema.hpp"
+#include "data/sqlite_ledger.hpp"
+#include "data/sqlite_reports.hpp"
+#include "dispatch/center.hpp"
+#include "support.hpp"
+
+using namespace gridkeeper;
+using namespace gridkeeper::dispatch;
+
+namespace {
+constexpr Millis kHour = 3'600'000;
+const std::string kCommunity = "350213001001";
+
+IntakeRequest at_grid(int row, int column, std::string category = "environment") {
+  IntakeRequest r;
+  r.lon = 118.305 + 0.01 * column;
+  r.lat = 24.605 + 0.01 * row;
+  r.category = std::move(category);
+  r.title = "垃圾堆放";
+  return r;
+}
+
+TransitionRequest step(Action a, std::int64_t version) {
+  TransitionRequest t;
+  t.action = a;
+  t.version = version;
+  return t;
+}
+
+std::int64_t count(const std::string& path, const std::string& sql) {
+  auto db = data::open_for_reading(path);
+  REQUIRE(db.ok());
+  auto n = (*db)->scalar(sql);
+  REQUIRE(n.ok());
+  return *n;
+}
+}  // namespace
+
+TEST_CASE("reports read a period's cases with their events, settings and Open311 keys", "[reports]") {
+  testing::TempDir dir;
+  const auto path = dir.file("city.db");
+  REQUIRE(testing::import_city(path, testing::small_city_options()).ok);
+  auto ledger = data::SqliteLedger::open(path);
+  REQUIRE(ledger.ok());
+  ManualClock clock;
+  Center center(**ledger, clock);
+  center.start();
+  const Actor op{1, "op", Role::operator_, {}, {}};
+  const Millis t0 = clock.now();
+
+  auto a = center.intake_and_wait(at_grid(0, 0), op);  // G0-0
+  REQUIRE(a.ok());
+  REQUIRE(center.transition_and_wait(a->id, step(Action::accept, 1), Actor{10, "w", Role::worker, {}, a->assignee}).ok());
+  clock.advance(kHour);
+  auto b = center.intake_and_wait(at_grid(1, 2, "safety_hazard"), op);  // G1-2
+  REQUIRE(b.ok());
+  REQUIRE(center.transition_and_wait(b->id, step(Action::cancel, 1), op).ok());
+  clock.advance(kHour);
+  auto c = center.intake_and_wait(at_grid(0, 1), op);  // G0-1
+  REQUIRE(c.ok());
+
+  auto reports = data::SqliteReports::open(path);
+  REQUIRE(reports.ok());
+  auto& r = **reports;
+
+  SECTION("history: the period's cases, each with its events in order") {
+    auto all = r.history({{}, {}, t0, t0 + 3 * kHour});
+    REQUIRE(all.ok());
+    REQUIRE(all->size() == 3);
+    CHECK((*all)[0].c.id == a->id);
+    std::vector<std::string> types;
+    for (const auto& e : (*all)[0].events) types.push_back(e.type);
+    CHECK(types == std::vector<std::string>{"created", "register", "accept"});
+    CHECK((*all)[1].events.back().type == "cancel");
+
+    auto later = r.history({{}, {}, t0 + kHour, t0 + 3 * kHour});
+    REQUIRE(later->size() == 2);
+    CHECK(later->front().c.id == b->id);
+    CHECK(r.history({"G0-1", {}, t0, t0 + 3 * kHour})->size() == 1);
+    CHECK(r.history({kCommunity, {}, t0, t0 + 3 * kHour})->size() == 3);
+    CHECK(r.history({{}, a->assignee, t0, t0 + 3 * kHour})->size() == 1);
+    CHECK(r.history({"NOWHERE", {}, t0, t0 + 3 * kHour})->empty());
+    HistoryQuery small{{}, {}, t0, t0 + 3 * kHour, 2};
+    auto refused = r.history(small);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == ErrorCode::too_large);
+  }
+  SECTION("requests: filters, newest first, pages") {
+    RequestQuery q;
+    q.from = t0;
+    q.to = t0 + 3 * kHour;
+    auto all = r.requests(q);
+    REQUIRE(all->size() == 3);
+    CHECK(all->front().id == c->id);
+    q.open = false;
+    CHECK(r.requests(q)->size() == 1);
+    q.open = true;
+    CHECK(r.requests(q)->size() == 2);
+    q.open.reset();
+    q.categories = {"safety_hazard"};
+    CHECK(r.requests(q)->front().id == b->id);
+    q.categories = {"safety_hazard", "environment"};
+    CHECK(r.requests(q)->size() == 3);
+    q.categories.clear();
+    q.bbox = std::array<double, 4>{118.30, 24.60, 118.31, 24.61};
+    CHECK(r.requests(q)->size() == 1);
+    q.bbox.reset();
+    q.limit = 2;
+    q.offset = 2;
+    REQUIRE(r.requests(q)->size() == 1);
+    CHECK(r.requests(q)->front().id == a->id);
+    RequestQuery ids;
+    ids.ids = {a->id, c->id, 999};
+    CHECK(r.requests(ids)->size() == 2);
+  }
+  SECTION("settings are kept with an audit entry") {
+    CHECK_FALSE(*r.setting("assessment"));
+    REQUIRE_FALSE(r.put_setting("assessment", R"({"min_cases":2})", t0, "user:1:admin"));
+    REQUIRE_FALSE(r.put_setting("assessment", R"({"min_cases":3})", t0, "user:1:admin"));
+    CHECK(**r.setting("assessment") == R"({"min_cases":3})");
+    CHECK(count(path, "SELECT count(*) FROM audit WHERE kind = 'setting'") == 2);
+  }
+  SECTION("Open311 keys: found by hash, names unique among active keys, revoked for good") {
+    ClientKey k{0, "hotline", "350213001", "hash-1", t0, "user:1:admin"};
+    auto added = r.add_client_key(k);
+    REQUIRE(added.ok());
+    CHECK(added->id > 0);
+    k.key_hash = "hash-2";
+    CHECK(r.add_client_key(k).error().code == ErrorCode::conflict);
+    auto found = r.find_client_key("hash-1");
+    REQUIRE(found.ok());
+    REQUIRE(*found);
+    CHECK((*found)->scope == "350213001");
+    CHECK_FALSE(*r.find_client_key("hash-2"));
+    REQUIRE_FALSE(r.revoke_client_key(added->id, t0, "user:1:admin"));
+    CHECK(r.revoke_client_key(added->id, t0, "user:1:admin")->code == ErrorCode::not_found);
+    CHECK_FALSE(*r.find_client_key("hash-1"));
+    CHECK(r.client_keys()->empty());
+    CHECK(r.add_client_key(k).ok());  // the name is free again
+    CHECK(count(path, "SELECT count(*) FROM audit WHERE kind = 'open311_key'") == 3);
+  }
+}

@@ -1,0 +1,62 @@
+#pragma once
+// The assessment and trend reports over HTTP: their query parameters, the JSON and CSV
+// they answer with, the assessment settings, follow-up ratings and Open311 client keys as
+// JSON. docs/API.md describes the shapes. Functions marked blocking read storage.
+#include <boost/json/object.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dispatch/assessment.hpp"
+#include "dispatch/center.hpp"
+#include "dispatch/reports.hpp"
+#include "web/message.hpp"
+
+namespace gridkeeper::web {
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+struct StatsRequest {
+  std::string scope;  // empty: the actor's own scope
+  dispatch::Period period;
+  bool csv = false;
+  std::string table = "communities";  // CSV of the assessment: workers, grids, communities, streets or cases
+  dispatch::Bucket bucket = dispatch::Bucket::day;
+};
+
+inline constexpr std::int64_t kMaxReportDays = 400;
+
+// scope, from, to (or period), format, table, bucket; `now` gives the defaults (from the
+// start of the current quarter up to now).
+dispatch::Result<StatsRequest> stats_request(const QueryParams& params, dispatch::Millis now);
+
+// Blocking. The figures of what the actor may see.
+Response assessment_response(const dispatch::Center& center, dispatch::Reports& reports, const dispatch::Actor& actor,
+                             const StatsRequest& request, dispatch::Millis now);
+Response trends_response(const dispatch::Center& center, dispatch::Reports& reports, const dispatch::Actor& actor,
+                         const StatsRequest& request, dispatch::Millis now);
+
+// The assessment settings: stored under this key as JSON; defaults when none are stored.
+inline constexpr std::string_view kAssessmentSetting = "assessment";
+boost::json::object rules_json(const dispatch::AssessmentRules& rules);
+// `base` with what `body` names replaced; every value checked.
+dispatch::Result<dispatch::AssessmentRules> rules_from(dispatch::AssessmentRules base, const boost::json::object& body);
+dispatch::Result<dispatch::AssessmentRules> stored_rules(dispatch::Reports& reports);  // blocking
+
+struct RatingRequest {
+  int score = 0;
+  std::string note;
+};
+dispatch::Result<RatingRequest> rating_from(const boost::json::object& body);
+boost::json::object rating_json(const dispatch::CaseEvent& rated);
+
+struct NewClientKey {
+  std::string name, scope;
+};
+dispatch::Result<NewClientKey> client_key_from(const boost::json::object& body);
+boost::json::object client_key_json(const dispatch::ClientKey& key);
+
+// A page of the case list as CSV (no reporter details).
+std::string cases_csv(const std::vector<dispatch::Case>& cases);
+
+}  // namespace gridkeeper::web
