@@ -353,6 +353,11 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
         return done(make_error(ErrorCode::invalid_value, "a deferral request needs a reason in note", "note"));
       reason = req.note;
       break;
+    case Action::note:
+      if (c.assignee != actor.worker_id)
+        return done(make_error(ErrorCode::forbidden, "case " + std::to_string(id) + " is not yours"));
+      if (req.note.empty()) return done(make_error(ErrorCode::invalid_value, "a progress note needs a text", "note"));
+      break;
     case Action::defer:
       if (c.paused_at) return done(make_error(ErrorCode::conflict, "case " + std::to_string(id) + " is already deferred"));
       if (req.note.empty()) return done(make_error(ErrorCode::invalid_value, "a deferral needs a reason in note", "note"));
