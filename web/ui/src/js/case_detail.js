@@ -124,13 +124,17 @@ export class CaseDetail {
   async act(c, action) {
     const body = { action, version: c.version };
     if (action === 'reassign' || action === 'register') {
-      const workers = [...this.refs.workers.values()].filter((w) => !c.community || w.community === c.community || this.user.role === 'admin');
+      // The case's community first; then the others in view, since a street may lend
+      // workers across communities (灵活调配).
+      const all = [...this.refs.workers.values()];
+      const workers = all.filter((w) => w.community === c.community)
+        .concat(all.filter((w) => w.community !== c.community)).slice(0, 300);
       const v = await dialog({
         title: t(`action.${action}`),
         message: t('dialog.reassign_hint'),
         fields: [{ name: 'assignee_id', label: t('case.assignee'), type: 'select', value: '',
           options: [{ value: '', label: t('dialog.auto_assign') }].concat(workers.map((w) => ({
-            value: w.id, label: `${w.name} (${w.id}) · ${t(`duty.${w.status}`)} · ${t('dialog.load', { n: w.open_cases ?? 0 })}` }))) },
+            value: w.id, label: `${w.name} (${w.id}) · ${this.refs.areaName(w.community)} · ${t(`duty.${w.status}`)} · ${t('dialog.load', { n: w.open_cases ?? 0 })}` }))) },
         { name: 'note', label: t('dialog.note_optional'), type: 'textarea' }],
         confirm: t(`action.${action}`),
       });

@@ -421,7 +421,7 @@ class Console {
     h('td', {}, urgencyBadge(c.urgency)),
     h('td', {}, `#${c.id}`),
     h('td', { class: 'title' }, c.title, h('div', { class: 'muted small' }, fmtTime(c.created_at))),
-    h('td', {}, grid?.name || c.grid_id || '—'),
+    h('td', {}, grid?.name || c.grid_id || '—', c.community ? h('div', { class: 'muted small' }, this.refs.areaName(c.community)) : null),
     h('td', {}, this.refs.workerName(c.assignee_id) || h('span', { class: 'muted' }, t('case.unassigned'))),
     h('td', {}, h('span', { class: `chip state-${c.state}` }, stateName(c.state))),
     h('td', {}, tierName(c.tier)),

@@ -10,6 +10,8 @@ export function unlockAudio() {
   } catch { ctx = null; }
 }
 
+export const audioReady = () => Boolean(ctx && ctx.state === 'running');
+
 export function beep() {
   beeps += 1;
   document.body.dataset.beeps = String(beeps);  // lets a test hear it

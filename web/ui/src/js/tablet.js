@@ -7,7 +7,7 @@ import { api, photoUrl } from './api.js';
 import { createMap, AreaLayer, labelBox, L } from './map.js';
 import { loadRefs } from './refs.js';
 import { Outbox, shrinkPhoto } from './offline.js';
-import { beep } from './sound.js';
+import { beep, audioReady, unlockAudio } from './sound.js';
 import { actorName } from './case_detail.js';
 import {
   URGENCY_COLOURS, OPEN_STATES, fmtTime, timeLeft, timeLeftMs, urgencyBadge, stateName, tierName, eventName,
@@ -43,6 +43,7 @@ class Tablet {
     fill(this.main, this.banner, h('div', { class: 'tablet-layout' },
       h('section', { class: 'my' },
         h('div', { class: 'my-head' }, h('h2', {}, t('tablet.mine'), this.count),
+          this.soundButton = h('button', { class: 'secondary', hidden: audioReady(), onclick: () => { unlockAudio(); this.soundButton.hidden = true; } }, t('tablet.sound_on')),
           h('span', { class: 'muted small' }, t('tablet.sorted'))),
         this.list),
       h('div', { class: 'right' }, mapEl, this.work)));
