@@ -231,6 +231,13 @@ try {
   await test('a case typed by coordinates; a queued accept gone stale is refused, shown and refreshed', async () => {
     const p = op.page;
     await p.click('[data-tab=intake]');
+    // With case markers on the map, a click beside them still picks a location.
+    const box = await p.locator('#console-map').boundingBox();
+    await p.mouse.click(box.x + box.width / 2 + 40, box.y + box.height / 2 + 30);
+    await p.waitForSelector(`.route-preview[data-state=found][data-grid="${centre.code}"]`);
+    await p.fill('#intake input[name=lon]', String(west.centre[0]));
+    await p.fill('#intake input[name=lat]', String(west.centre[1]));
+    await p.waitForSelector(`.route-preview[data-state=found][data-grid="${west.code}"]`);
     await p.fill('#intake input[name=lon]', String(centre.centre[0]));
     await p.fill('#intake input[name=lat]', String(centre.centre[1]));
     await p.waitForSelector(`.route-preview[data-state=found][data-grid="${centre.code}"]`);

@@ -421,10 +421,10 @@ class Console {
     h('td', {}, urgencyBadge(c.urgency)),
     h('td', {}, `#${c.id}`),
     h('td', { class: 'title' }, c.title, h('div', { class: 'muted small' }, fmtTime(c.created_at))),
-    h('td', {}, grid?.name || c.grid_id || '—', c.community ? h('div', { class: 'muted small' }, this.refs.areaName(c.community)) : null),
-    h('td', {}, this.refs.workerName(c.assignee_id) || h('span', { class: 'muted' }, t('case.unassigned'))),
+    h('td', { class: 'nowrap' }, grid?.name || c.grid_id || '—', c.community ? h('div', { class: 'muted small' }, this.refs.areaName(c.community)) : null),
+    h('td', { class: 'nowrap' }, this.refs.workerName(c.assignee_id) || h('span', { class: 'muted' }, t('case.unassigned'))),
     h('td', {}, h('span', { class: `chip state-${c.state}` }, stateName(c.state))),
-    h('td', {}, tierName(c.tier)),
+    h('td', { class: 'nowrap' }, tierName(c.tier), c.overdue ? h('div', {}, h('span', { class: 'chip chip-over' }, t('case.overdue'))) : null),
     h('td', { class: `time-left ${left.cls}` }, left.text));
     tr.case = c;
     return tr;
@@ -444,6 +444,7 @@ class Console {
     for (const c of this.cases) {
       if (!OPEN_STATES.includes(c.state) || !Number.isFinite(c.lat)) continue;
       const m = L.circleMarker([c.lat, c.lon], {
+        renderer: this.map.casesRenderer, pane: 'cases',
         radius: c.id === this.detail.id ? 10 : 7, color: '#fff', weight: 2,
         fillColor: URGENCY_COLOURS[c.urgency], fillOpacity: 1, bubblingMouseEvents: false,
       });

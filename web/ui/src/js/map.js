@@ -21,6 +21,9 @@ export function createMap(el, config = {}) {
     }).addTo(map);
   }
   map.setView([config.center_lat ?? 24.6, config.center_lon ?? 118.3], config.zoom ?? 12);
+  // Case markers go above the area labels, on a canvas of their own.
+  map.createPane('cases').style.zIndex = 650;
+  map.casesRenderer = L.canvas({ pane: 'cases', padding: 0.3 });
   // The container may be laid out after the map is made.
   const resize = new ResizeObserver(() => map.invalidateSize({ pan: false }));
   resize.observe(el);

@@ -170,6 +170,7 @@ class Tablet {
     for (const c of this.cases.values()) {
       if (!Number.isFinite(c.lat)) continue;
       const m = L.circleMarker([c.lat, c.lon], {
+        renderer: this.map.casesRenderer, pane: 'cases',
         radius: c.id === this.selected ? 13 : 9, color: '#fff', weight: 3,
         fillColor: URGENCY_COLOURS[c.urgency], fillOpacity: 1,
       });
