@@ -319,13 +319,41 @@ try {
     check(await p.locator('.emergency-banner:visible').count() === 0, 'the banner is gone');
   });
 
+  await test('the operator re-dispatches a case to another worker, then cancels it', async () => {
+    const p = op.page;
+    const pool = city.workers.find((w) => w.community === centre.com.code && !w.owner_of.length);
+    await p.click('[data-tab=cases]');
+    await p.click(`#case-list tr[data-case-id="${second}"]`);
+    await p.waitForSelector(`.case-detail .detail-head[data-case-id="${second}"]`);
+    await p.click('.case-detail [data-action=reassign]');
+    await p.selectOption('.dialog select[name=assignee_id]', pool.id);
+    await p.fill('.dialog textarea[name=note]', '原网格员外出，改派社区统筹');
+    await p.click('.dialog button[type=submit]');
+    await p.waitForSelector(`#case-list tr[data-case-id="${second}"][data-state=dispatched]`);
+    check((await api('op', 'GET', `/api/v1/cases/${second}`)).assignee_id === pool.id, 'the case went to the chosen worker');
+    // The feed tells workers about their own cases only: the former holder learns it when
+    // the tablet looks again (a tap, a reconnection, or its periodic refresh).
+    await wk.page.tap(`.card[data-case-id="${second}"]`);
+    await wk.page.waitForSelector(`.card[data-case-id="${second}"]`, { state: 'detached' });
+    await p.waitForSelector(`.case-detail .detail-head[data-case-id="${second}"] ~ .actions [data-action=cancel]`);
+    await p.click('.case-detail [data-action=cancel]');
+    await p.fill('.dialog textarea[name=note]', '重复上报');
+    await p.click('.dialog button[type=submit]');
+    await p.waitForSelector('.case-detail .detail-head[data-state=cancelled]');
+    check((await api('op', 'GET', `/api/v1/cases/${second}`)).state === 'cancelled', 'the case is cancelled');
+    await p.click('.case-detail .close');
+    await p.waitForSelector(`#case-list tr[data-case-id="${second}"]`, { state: 'detached' });
+    await wk.page.waitForSelector('#my-cases [data-state=empty]');
+    await shot(wk.page, '12-tablet-after');
+  });
+
   await test('English on the switch, Beijing time, and a 401 back to the login page', async () => {
     const p = op.page;
     await p.click('.topbar button.lang');
     await p.waitForSelector('.topbar nav a[data-nav=console]:text("Command center")');
     await p.click('[data-tab=cases]');
     await p.waitForSelector('#case-list th:text("Time left")');
-    await shot(p, '12-console-en');
+    await shot(p, '13-console-en');
     // Times are shown in Asia/Shanghai whatever the browser's zone is.
     const c = await api('op', 'GET', `/api/v1/cases/${red}`);
     const shown = await p.evaluate(async (iso) => (await import('/js/format.js')).fmtTime(iso, 'time'), c.created_at);
@@ -376,7 +404,7 @@ await test('550 grids: the screens load in seconds and stay responsive under liv
     check(await page.locator('#case-list tbody tr').count() === 50, 'the list shows one page of 50');
     await page.click('.tab-panel button.secondary:text("加载更多")');
     await waitFor(async () => (await page.locator('#case-list tbody tr').count()) === 100, 'a second page');
-    await shot(page, '13-big-console');
+    await shot(page, '14-big-console');
     t0 = Date.now();
     await page.goto(`${s.url}/#/overdue`);
     await page.waitForSelector('#overdue-map[data-ready=true]');
@@ -396,12 +424,12 @@ await test('550 grids: the screens load in seconds and stay responsive under liv
     const frameMs = Date.now() - p0;
     await page.waitForTimeout(1500);
     const longest = await page.evaluate(() => window.__longest);
-    await shot(page, '14-big-overdue', (img) => {
+    await shot(page, '15-big-overdue', (img) => {
       check(share(img, { x: 0, y: 52, width: 1000, height: 848 }, isRed) > 0.02, 'red overdue grids show');
     });
     log(`550 grids: console ${consoleMs} ms, overdue map ${overdueMs} ms, a frame during updates ${frameMs} ms, longest task ${Math.round(longest)} ms`);
-    check(consoleMs < 8000, `the console loads in under 8 s (${consoleMs} ms)`);
-    check(overdueMs < 8000, `the overdue map loads in under 8 s (${overdueMs} ms)`);
+    check(consoleMs < 10000, `the console loads in under 10 s (${consoleMs} ms)`);
+    check(overdueMs < 10000, `the overdue map loads in under 10 s (${overdueMs} ms)`);
     check(longest < 1000, `no task blocks the page for a second (${Math.round(longest)} ms)`);
     await context.close();
   } finally {

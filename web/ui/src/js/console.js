@@ -37,7 +37,11 @@ class Console {
     this.detail = new CaseDetail({
       refs: this.refs, user: this.user,
       onChange: (c) => this.upsert(c),
-      onClose: () => this.markSelected(null),
+      onClose: () => {
+        // A case kept in view while it was open leaves once it no longer fits the filters.
+        this.cases = this.cases.filter((c) => this.matches(c));
+        this.renderList();
+      },
     });
     this.detail.el.hidden = true;
     this.tabs = {};

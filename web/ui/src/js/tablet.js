@@ -73,6 +73,9 @@ class Tablet {
     this.outbox.addEventListener('sent', (e) => this.sent(e.detail));
     this.outbox.addEventListener('refused', (e) => this.refused(e.detail));
     this.timers.push(setInterval(() => this.renderList(), 30000));
+    // The feed tells a worker about its own cases only, so a case moved to someone else is
+    // not announced to its former holder: the list is fetched again now and then.
+    this.timers.push(setInterval(() => { if (this.feed.online && !this.outbox.size) this.load(); }, 60000));
     this.renderBanner();
     await this.load();
     this.outbox.flush();
@@ -239,6 +242,7 @@ class Tablet {
       if (this.selected === id) this.renderWork(this.cases.get(id) || full, full);
     } catch (e) {
       if (e.status === 404) {
+        toast(t('tablet.case_gone', { id }), 'info', 6000);
         this.cases.delete(id);
         this.selected = null;
         this.renderList();
