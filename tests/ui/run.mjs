@@ -179,6 +179,13 @@ try {
     await p.tap('#case-work [data-action=accept]');
     await p.waitForSelector(`#case-work .work-head[data-state=accepted]`);
     await waitFor(async () => (await api('worker', 'GET', `/api/v1/cases/${first}`)).state === 'accepted', 'the server has it accepted');
+    // A red case (30 min to accept) goes above the accepted one (a day to resolve), and
+    // leaves the tablet live when it is cancelled.
+    const urgent = await api('op', 'POST', '/api/v1/cases', { lon: centre.centre[0], lat: centre.centre[1], category: 'safety_hazard', urgency: 'red', title: '井盖缺失' });
+    await p.waitForSelector(`.card[data-case-id="${urgent.id}"]`);
+    check(Number(await p.locator('#my-cases .card').first().getAttribute('data-case-id')) === urgent.id, 'the most pressing case comes first');
+    await api('op', 'POST', `/api/v1/cases/${urgent.id}/transitions`, { action: 'cancel', version: urgent.version, note: '重复上报' });
+    await p.waitForSelector(`.card[data-case-id="${urgent.id}"]`, { state: 'detached' });
     await p.setInputFiles('#case-work input[data-input=photo]', { name: 'site.png', mimeType: 'image/png', buffer: makePng() });
     await p.waitForSelector('#work-photos img[src^="blob:"]');
     await p.tap('#case-work [data-action=note]');
@@ -282,6 +289,10 @@ try {
     await p.waitForSelector('#overdue-map[data-ready=true]');
     check(p.url().endsWith('#/overdue'), 'a supervisor lands on the overdue map');
     check(await p.locator('#overdue-map').getAttribute('data-level') === 'street', 'zoomed out, streets are shown');
+    await p.click('.leaflet-control-zoom-in');
+    await p.waitForSelector('#overdue-map[data-level=community]');
+    await p.click('.leaflet-control-zoom-out');
+    await p.waitForSelector('#overdue-map[data-level=street]');
     await p.click('.level-switch [data-level=grid]');
     const label = p.locator(`.area-label[data-area="${west.code}"] .label-box`);
     await label.waitFor();
