@@ -73,6 +73,10 @@ async function newPage(browser, label, viewport, extra = {}) {
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
   page.on('pageerror', (e) => pageProblems.push(`${label}: ${e.message}`));
+  // Everything comes from the server itself: no CDN, no tiles, nothing from outside.
+  page.on('request', (r) => {
+    if (!/^(http:\/\/127\.0\.0\.1:|ws:\/\/127\.0\.0\.1:|blob:|data:)/.test(r.url())) pageProblems.push(`${label}: asked for ${r.url()}`);
+  });
   page.on('console', (m) => {
     if (m.type() === 'error' && !/Failed to load resource|ERR_INTERNET_DISCONNECTED|WebSocket/.test(m.text())) pageProblems.push(`${label}: ${m.text()}`);
     if (m.text().startsWith('i18n:')) pageProblems.push(`${label}: ${m.text()}`);
@@ -448,7 +452,7 @@ await test('550 grids: the screens load in seconds and stay responsive under liv
   }
 });
 
-await test('no script errors and no missing words on any page', async () => {
+await test('no script errors, no missing words and nothing fetched from outside', async () => {
   check(pageProblems.length === 0, `page problems:\n  ${pageProblems.join('\n  ')}`);
 });
 
