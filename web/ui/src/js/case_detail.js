@@ -1,6 +1,6 @@
 // One case for the command center and supervisors: what it is, its deadlines, its
 // history and photos, and the actions the user's role may take in its state.
-import { h, clear, stateBlock, dialog, toast, fill } from './dom.js';
+import { h, stateBlock, dialog, toast, fill } from './dom.js';
 import { t } from './i18n.js';
 import { api, photoUrl } from './api.js';
 import { fmtTime, timeLeft, urgencyBadge, stateName, tierName, eventName, eventDetail, categoryName } from './format.js';

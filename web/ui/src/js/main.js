@@ -1,6 +1,6 @@
 // The shell: configuration, the session, the top bar, and the screen for the user's role
 // (operator → console, worker → tablet, supervisor → overdue map, admin → everything).
-import { h, clear, stateBlock, fill } from './dom.js';
+import { h, stateBlock, fill } from './dom.js';
 import { t, lang, setLang } from './i18n.js';
 import { getSession, onSessionEnd, logout, api } from './api.js';
 import { Feed } from './feed.js';
