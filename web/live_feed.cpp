@@ -38,7 +38,10 @@ struct LiveFeed::State {
     }
     std::shared_ptr<const std::string> text;  // serialised once, for the first client that may see it
     for (const auto& m : *current) {
-      if (!center.case_visible(notice.current, m->actor)) continue;
+      // A worker also hears of the change that took its case away, so that its tablet drops it.
+      const bool taken_from = m->actor.role == dispatch::Role::worker && !notice.previous_assignee.empty() &&
+                              m->actor.worker_id == notice.previous_assignee;
+      if (!taken_from && !center.case_visible(notice.current, m->actor)) continue;
       auto client = m->client.lock();
       if (!client) continue;
       if (!text) text = std::make_shared<const std::string>(message(notice));

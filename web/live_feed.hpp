@@ -1,9 +1,10 @@
 #pragma once
 // The live feed: every stored change the center publishes goes, as
 // {"type": "case.created|case.updated|case.escalated|case.warned", "case": {...}}, to each
-// connected client allowed to see the case (worker: its own cases; operator and
-// supervisor: their jurisdiction's subtree). Publishing runs on the storage writer's
-// thread and never blocks: clients are copied under a lock and told after it.
+// connected client allowed to see the case (worker: its own cases, and the change that
+// took one away from it; operator and supervisor: their jurisdiction's subtree).
+// Publishing runs on the storage writer's thread and never blocks: clients are copied
+// under a lock and told after it.
 #include <cstdint>
 #include <memory>
 #include <string>

@@ -346,10 +346,9 @@ try {
     await p.click('.dialog button[type=submit]');
     await p.waitForSelector(`#case-list tr[data-case-id="${second}"][data-state=dispatched]`);
     check((await api('op', 'GET', `/api/v1/cases/${second}`)).assignee_id === pool.id, 'the case went to the chosen worker');
-    // The feed tells workers about their own cases only: the former holder learns it when
-    // the tablet looks again (a tap, a reconnection, or its periodic refresh).
-    await wk.page.tap(`.card[data-case-id="${second}"]`);
+    // Off the former holder's tablet, live.
     await wk.page.waitForSelector(`.card[data-case-id="${second}"]`, { state: 'detached' });
+    await wk.page.waitForSelector(`.toast:text("案件 #${second} 已改派或结束")`);
     await p.waitForSelector(`.case-detail .detail-head[data-case-id="${second}"] ~ .actions [data-action=cancel]`);
     await p.click('.case-detail [data-action=cancel]');
     await p.fill('.dialog textarea[name=note]', '重复上报');

@@ -140,3 +140,33 @@ TEST_CASE("the test clock: 404 unless enabled, admins only, and it makes cases o
   }
   CHECK(listed == 1);
 }
+
+TEST_CASE("a worker hears of the change that takes its case away, and nothing after", "[web][ui][feed]") {
+  ServerFixture f;
+  auto op = f.client("op");
+  FeedListener w1(f.port, f.login("w1")), w9(f.port, f.login("w9"));
+  auto ready = [](const json::value& m) { return m.at("type").as_string() == "feed.ready"; };
+  REQUIRE(w1.wait_for(ready));
+  REQUIRE(w9.wait_for(ready));
+  auto created = op->post("/api/v1/cases", case_body(0, 0));  // G0-0: W1
+  REQUIRE(created.status == 201);
+  const auto id = created.json().at("id").as_int64();
+  auto moved = op->post("/api/v1/cases/" + std::to_string(id) + "/transitions",
+                        R"({"action":"reassign","version":1,"assignee_id":"W2"})");
+  REQUIRE(moved.status == 200);
+  auto taken = w1.wait_for([&](const json::value& m) {
+    return m.at("type").as_string() == "case.updated" && m.at("case").at("id").as_int64() == id;
+  });
+  REQUIRE(taken);
+  CHECK(taken->at("case").at("assignee_id").as_string() == "W2");
+  // Later changes are the new holder's only.
+  auto again = op->post("/api/v1/cases/" + std::to_string(id) + "/transitions",
+                        R"({"action":"cancel","version":2,"note":"重复上报"})");
+  REQUIRE(again.status == 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::size_t about = 0;
+  for (const auto& m : w1.messages())
+    if (m.as_object().contains("case") && m.at("case").at("id").as_int64() == id) ++about;
+  CHECK(about == 2);  // created, taken away; not the cancel
+  for (const auto& m : w9.messages()) CHECK_FALSE(m.as_object().contains("case"));
+}

@@ -73,8 +73,7 @@ class Tablet {
     this.outbox.addEventListener('sent', (e) => this.sent(e.detail));
     this.outbox.addEventListener('refused', (e) => this.refused(e.detail));
     this.timers.push(setInterval(() => this.renderList(), 30000));
-    // The feed tells a worker about its own cases only, so a case moved to someone else is
-    // not announced to its former holder: the list is fetched again now and then.
+    // Should a change slip by (a feed that dropped), the list is fetched again now and then.
     this.timers.push(setInterval(() => { if (this.feed.online && !this.outbox.size) this.load(); }, 60000));
     this.renderBanner();
     await this.load();
@@ -202,8 +201,10 @@ class Tablet {
     if (!mine) {
       if (had) {
         this.cases.delete(c.id);
+        this.fresh.delete(c.id);
+        // Closed after the worker's own resolve is the expected end; anything else is news.
+        if (c.state !== 'closed') toast(t('tablet.case_gone', { id: c.id }), 'info', 6000);
         if (this.selected === c.id) {
-          toast(t('tablet.case_gone', { id: c.id }), 'info', 6000);
           this.selected = null;
           this.renderWork();
         }
