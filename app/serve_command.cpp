@@ -1,4 +1,5 @@
 // gridkeeper serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--ui DIR] [--calendars DIR]
+//                  [--manual-clock]
 #include <algorithm>
 #include <charconv>
 #include <condition_variable>
@@ -16,9 +17,15 @@
 #include "dispatch/center.hpp"
 #include "web/server.hpp"
 
+#ifndef GRIDKEEPER_DEFAULT_UI_DIR
+#define GRIDKEEPER_DEFAULT_UI_DIR ""
+#endif
+
 namespace gridkeeper::app {
 
 namespace {
+// Where the build puts the browser UI; used when --ui is not given and it exists.
+constexpr const char* kDefaultUiDir = GRIDKEEPER_DEFAULT_UI_DIR;
 
 struct Listen {
   std::string address;
@@ -49,6 +56,14 @@ class EscalationClock {
  public:
   EscalationClock(dispatch::Center& center, const dispatch::Clock& clock)
       : center_(center), clock_(clock), thread_([this] { run(); }) {}
+  // The clock jumped (the test clock): look at the deadlines again now.
+  void wake() {
+    {
+      std::lock_guard lock(mutex_);
+      woken_ = true;
+    }
+    wake_.notify_all();
+  }
   ~EscalationClock() {
     {
       std::lock_guard lock(mutex_);
@@ -69,7 +84,8 @@ class EscalationClock {
       dispatch::Millis wait = 1000;
       if (auto next = center_.next_due_at()) wait = std::clamp<dispatch::Millis>(*next - clock_.now(), 10, 1000);
       lock.lock();
-      wake_.wait_for(lock, std::chrono::milliseconds(wait), [&] { return stopping_; });
+      wake_.wait_for(lock, std::chrono::milliseconds(wait), [&] { return stopping_ || woken_; });
+      woken_ = false;
     }
   }
 
@@ -78,6 +94,7 @@ class EscalationClock {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool woken_ = false;
   std::thread thread_;
 };
 
@@ -116,7 +133,7 @@ std::string storage_metrics(const data::SqliteLedger& ledger) {
 }  // namespace
 
 int run_serve(int argc, char** argv) {
-  Args args(argc, argv, 2, {"--db", "--listen", "--threads", "--ui", "--calendars"});
+  Args args(argc, argv, 2, {"--db", "--listen", "--threads", "--ui", "--calendars"}, {"--manual-clock"});
   if (!args.positionals().empty()) throw UsageError("serve takes no positional arguments");
   const std::string db = args.required("--db");
   const auto listen = parse_listen(args.get("--listen").value_or("127.0.0.1:8080"));
@@ -133,6 +150,8 @@ int run_serve(int argc, char** argv) {
   if (auto ui = args.get("--ui")) {
     if (!std::filesystem::is_directory(*ui)) throw UsageError("--ui " + *ui + " is not a directory");
     options.api.ui_dir = *ui;
+  } else if (std::filesystem::is_regular_file(std::filesystem::path(kDefaultUiDir) / "index.html")) {
+    options.api.ui_dir = kDefaultUiDir;  // the UI built with this binary
   }
   if (!std::filesystem::exists(db)) {
     std::cerr << "gridkeeper serve: no database at " << db << "; create it with gridkeeper import\n";
@@ -163,19 +182,41 @@ int run_serve(int argc, char** argv) {
     return 1;
   }
   options.api.reports = reports->get();
-  dispatch::SystemClock clock;
+  // --manual-clock (tests only): time stands still from the start until an admin moves it
+  // with POST /api/v1/test/clock.
+  const bool manual = args.has("--manual-clock");
+  dispatch::SystemClock system_clock;
+  dispatch::ManualClock manual_clock(system_clock.now());
+  const dispatch::Clock& clock = manual ? static_cast<const dispatch::Clock&>(manual_clock) : system_clock;
   dispatch::Center center(**ledger, clock, center_options);
   center.start();
   options.api.extra_metrics = [&ledger = **ledger] { return storage_metrics(ledger); };
 
+  std::mutex escalation_mutex;
+  EscalationClock* escalation_loop = nullptr;  // set while it runs
+  if (manual) {
+    options.api.manual_clock = &manual_clock;
+    options.api.clock_moved = [&] {
+      std::lock_guard lock(escalation_mutex);
+      if (escalation_loop) escalation_loop->wake();
+    };
+  }
   {
     web::Server server(center, **accounts, clock, options);
     server.start();
     EscalationClock escalation(center, clock);
+    {
+      std::lock_guard lock(escalation_mutex);
+      escalation_loop = &escalation;
+    }
     const auto index = center.grid_index();
     std::cout << "gridkeeper: serving " << db << " on http://" << listen.address << ":" << server.port() << " ("
-              << (index ? index->size() : 0) << " grids, " << center.open_case_count() << " open cases)" << std::endl;
+              << (index ? index->size() : 0) << " grids, " << center.open_case_count() << " open cases"
+              << (options.api.ui_dir.empty() ? ", no browser UI" : ", browser UI from " + options.api.ui_dir)
+              << (manual ? ", manual test clock" : "") << ")" << std::endl;
     server.run();
+    std::lock_guard lock(escalation_mutex);
+    escalation_loop = nullptr;
   }
   // Everything queued is stored before the database closes.
   (*ledger)->close();

@@ -230,7 +230,7 @@ void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback d
   c.district = where->district;
   c.created_at = c.updated_at = now;
   Change change;
-  CaseNotice notice{"case.created", {}, {}};
+  CaseNotice notice{"case.created", {}, {}, {}};
   change.events.push_back(event_for(c, "created", actor, CaseState::reported, {}, "taken in from " + c.source));
 
   // Registered and dispatched at once: the case has a location and so a grid.
@@ -356,6 +356,11 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
         return done(make_error(ErrorCode::invalid_value, "a deferral request needs a reason in note", "note"));
       reason = req.note;
       break;
+    case Action::note:
+      if (c.assignee != actor.worker_id)
+        return done(make_error(ErrorCode::forbidden, "case " + std::to_string(id) + " is not yours"));
+      if (req.note.empty()) return done(make_error(ErrorCode::invalid_value, "a progress note needs a text", "note"));
+      break;
     case Action::defer:
       if (c.paused_at) return done(make_error(ErrorCode::conflict, "case " + std::to_string(id) + " is already deferred"));
       if (req.note.empty()) return done(make_error(ErrorCode::invalid_value, "a deferral needs a reason in note", "note"));
@@ -381,7 +386,8 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
   Change change;
   change.events.push_back(event_for(c, std::string(to_string(req.action)), actor, before.state, req.note, reason));
   change.cases.push_back(c);
-  CaseNotice notice{"case.updated", c, change.events};
+  CaseNotice notice{"case.updated", c, change.events, {}};
+  if (before.assignee != c.assignee) notice.previous_assignee = before.assignee;
   const Case after = c;
   if (!c.open()) {
     set_assignee_locked(c, {});
@@ -448,6 +454,7 @@ void Center::reassign_grid(const std::string& grid_code, const WorkerId& owner, 
     auto a = assign_locked(c, grid);
     if (a.worker == c.assignee) continue;
     const CaseState from = c.state;
+    const WorkerId outgoing = c.assignee;
     set_assignee_locked(c, a.worker);
     if (c.state == CaseState::accepted) c.accepted_at.reset();
     c.state = CaseState::dispatched;
@@ -459,7 +466,7 @@ void Center::reassign_grid(const std::string& grid_code, const WorkerId& owner, 
     auto e = event_for(c, "handover", actor, from, {}, "grid " + grid_code + " posts changed: " + a.reason);
     change.cases.push_back(c);
     change.events.push_back(e);
-    notices.push_back({"case.updated", c, {e}});
+    notices.push_back({"case.updated", c, {e}, outgoing});
   }
   submit_locked(std::move(change), std::move(notices), [grid, done = std::move(done)](Status status) {
     if (status) return done(std::move(*status));
@@ -615,7 +622,7 @@ std::size_t Center::tick(std::size_t max_steps) {
     e.at = m->at;  // the true due time, also when the server was down then
     change.cases.push_back(c);
     change.events.push_back(e);
-    notices.push_back({step.type == "warned" ? "case.warned" : "case.escalated", c, {std::move(e)}});
+    notices.push_back({step.type == "warned" ? "case.warned" : "case.escalated", c, {std::move(e)}, {}});
     schedule_locked(c);
     ++steps;
   }

@@ -56,6 +56,7 @@ struct CaseNotice {
   std::string type;  // case.created | case.updated
   Case current;
   std::vector<CaseEvent> events;  // the events this change appended
+  WorkerId previous_assignee;     // set when the change took the case from this worker
 };
 
 class Center {

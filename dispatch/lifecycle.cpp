@@ -48,6 +48,10 @@ constexpr TransitionRule kTable[] = {
     {S::accepted, A::resume, R::supervisor, S::accepted},
     {S::accepted, A::resume, R::admin, S::accepted},
 
+    // A progress note keeps the state too.
+    {S::dispatched, A::note, R::worker, S::dispatched},
+    {S::accepted, A::note, R::worker, S::accepted},
+
     {S::resolved, A::close, R::operator_, S::closed},
     {S::resolved, A::close, R::admin, S::closed},
     {S::resolved, A::reopen, R::operator_, S::dispatched},

@@ -27,7 +27,7 @@ constexpr std::pair<Action, std::string_view> kActionNames[] = {
     {Action::register_case, "register"}, {Action::accept, "accept"},      {Action::resolve, "resolve"},
     {Action::close, "close"},            {Action::reopen, "reopen"},      {Action::return_case, "return"},
     {Action::cancel, "cancel"},          {Action::reassign, "reassign"},  {Action::request_deferral, "request_deferral"},
-    {Action::defer, "defer"},            {Action::resume, "resume"}};
+    {Action::defer, "defer"},            {Action::resume, "resume"},      {Action::note, "note"}};
 constexpr std::pair<Role, std::string_view> kRoleNames[] = {{Role::admin, "admin"},
                                                             {Role::operator_, "operator"},
                                                             {Role::supervisor, "supervisor"},

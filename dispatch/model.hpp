@@ -24,6 +24,7 @@ enum class Action {
   request_deferral,  // a worker asks for more time (缓办/延期申请)
   defer,             // an operator or supervisor approves: the case's clock pauses
   resume,            // the clock runs again, deadlines moved by the pause
+  note,              // a worker's progress note (进展): the state stays
 };
 enum class Role { admin, operator_, supervisor, worker, system };
 // The tier that answers for a case now; rises one step each time a deadline passes.
@@ -36,7 +37,7 @@ inline constexpr std::array kCaseStates{CaseState::reported, CaseState::dispatch
 inline constexpr std::array kActions{Action::register_case, Action::accept,           Action::resolve,
                                      Action::close,         Action::reopen,           Action::return_case,
                                      Action::cancel,        Action::reassign,         Action::request_deferral,
-                                     Action::defer,         Action::resume};
+                                     Action::defer,         Action::resume,           Action::note};
 inline constexpr std::array kRoles{Role::admin, Role::operator_, Role::supervisor, Role::worker};
 
 std::string_view to_string(Level);

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "web/blocking_pool.hpp"
 #include "web/csv.hpp"
@@ -241,6 +242,7 @@ struct Api::Impl {
         {Method::get, {"open311", "v2", "requests.json"}, "GET /open311/v2/requests.json", false, &Impl::open311_requests},
         {Method::post, {"open311", "v2", "requests.json"}, "POST /open311/v2/requests.json", false, &Impl::open311_post},
         {Method::get, {"open311", "v2", "requests", "*"}, "GET /open311/v2/requests/{id}.json", false, &Impl::open311_request},
+        {Method::post, {"api", "v1", "test", "clock"}, "POST /api/v1/test/clock", true, &Impl::test_clock},
         {Method::get, {"api", "v1", "ws"}, "GET /api/v1/ws", false, &Impl::feed_needs_upgrade},
         {Method::get, {"ws"}, "GET /ws", false, &Impl::feed_needs_upgrade},
     };
@@ -253,6 +255,8 @@ struct Api::Impl {
     if (call->answered.exchange(true)) return;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - call->started).count();
     metrics.record(call->route, r.status, seconds);
+    // The browser counts deadlines down against the server's clock, not its own.
+    r.headers.emplace_back("X-Server-Time", std::to_string(clock.now()));
     call->reply(std::move(r));
   }
   // Open311 clients get the spec's error array; everyone else the contract's error object.
@@ -665,7 +669,14 @@ struct Api::Impl {
     if (const auto* l = call->param("level")) level = *l;
     if (level != "grid" && level != "community" && level != "street")
       return fail(call, ErrorCode::invalid_value, "level must be grid, community or street", "level");
-    offload(call, [this, call, level] {
+    // geometry=false: the counts alone, for a map that has the shapes and follows changes.
+    bool with_geometry = true;
+    if (const auto* g = call->param("geometry")) {
+      auto flag = parse_flag(*g);
+      if (!flag) return fail(call, ErrorCode::invalid_value, "geometry must be true or false", "geometry");
+      with_geometry = *flag;
+    }
+    offload(call, [this, call, level, with_geometry] {
       const Actor actor = call->actor();
       const auto shapes = layers.shapes();
       std::map<std::string, Tally> tallies;
@@ -673,16 +684,18 @@ struct Api::Impl {
         return level == "grid" ? grid : level == "community" ? community : street;
       };
       // Areas in view with no open case still appear, with zero counts.
+      std::unordered_map<std::string, std::pair<std::string, std::string>> grid_names;  // code -> name, community
       for (const auto& g : center.grids(actor)) {
         std::string street;
         if (auto j = center.jurisdiction(g.community)) street = j->parent;
         tallies[key_of(g.code, g.community, street)];
+        if (level == "grid") grid_names[g.code] = {g.name, g.community};
       }
       center.for_each_open_case(actor, [&](const dispatch::Case& c) {
         const auto key = key_of(c.grid, c.community, c.street);
         if (!key.empty()) tallies[key].add(c);
       });
-      const auto& geometries = level == "grid" ? shapes->grid : std::unordered_map<std::string, std::string>{};
+      const auto& geometries = shapes->grid;  // a reference: no copy of every polygon per request
       std::string out = R"({"type":"FeatureCollection","features":[)";
       bool first = true;
       for (const auto& [code, tally] : tallies) {
@@ -693,10 +706,15 @@ struct Api::Impl {
         std::string name;
         std::string geometry = "null";
         if (level == "grid") {
-          if (auto g = geometries.find(code); g != geometries.end()) geometry = g->second;
+          if (auto g = geometries.find(code); with_geometry && g != geometries.end()) geometry = g->second;
+          if (auto n = grid_names.find(code); n != grid_names.end()) {
+            name = n->second.first;
+            props["community"] = n->second.second;
+          }
         } else {
           const auto& unions = level == "community" ? shapes->community : shapes->street;
-          if (auto g = unions.find(code); g != unions.end() && !g->second.empty()) geometry = g->second;
+          if (auto g = unions.find(code); with_geometry && g != unions.end() && !g->second.empty())
+            geometry = g->second;
           if (auto j = center.jurisdiction(code)) name = j->name;
         }
         if (!name.empty()) props["name"] = name;
@@ -915,6 +933,34 @@ struct Api::Impl {
           respond(call, open311::created(*r));
         });
       });
+    });
+  }
+
+  // ---- test only: the manual clock (serve --manual-clock) ----
+
+  void test_clock(const CallPtr& call) {
+    if (!options.manual_clock) return fail(call, ErrorCode::not_found, "no endpoint /api/v1/test/clock");
+    if (call->actor().role != Role::admin) return fail(call, ErrorCode::forbidden, "only an admin moves the clock");
+    auto body = body_object(call);
+    if (!body) return fail(call, body.error());
+    const auto* advance = body->if_contains("advance_s");
+    if (body->size() != 1 || !advance || !advance->is_int64())
+      return fail(call, ErrorCode::bad_request, "the body must be {\"advance_s\": SECONDS}", "advance_s");
+    const auto seconds = advance->as_int64();
+    if (seconds < 1 || seconds > 366LL * 24 * 3600)
+      return fail(call, ErrorCode::invalid_value, "advance_s must be between 1 and a year", "advance_s");
+    options.manual_clock->advance(seconds * 1000);
+    // Everything now due is acted on before the answer, so a test sees its effect.
+    offload(call, [this, call] {
+      constexpr std::size_t kBatch = 10'000;
+      std::size_t steps = 0, n = 0;
+      while ((n = center.tick(kBatch)) > 0) {
+        steps += n;
+        if (n < kBatch) break;
+      }
+      if (options.clock_moved) options.clock_moved();
+      ok(call, 200,
+         json::object{{"now", iso8601(options.manual_clock->now())}, {"steps", static_cast<std::int64_t>(steps)}});
     });
   }
 

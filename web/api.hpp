@@ -29,6 +29,11 @@ struct ApiOptions {
   std::function<std::string()> extra_metrics;  // more Prometheus text (storage figures)
   // Assessment, trends and Open311 read through this; without it they answer 503.
   dispatch::Reports* reports = nullptr;
+  // Test only (serve --manual-clock): the clock the center runs on, moved forward by
+  // POST /api/v1/test/clock; null, and the endpoint answers 404. `clock_moved` runs after
+  // each move, so that a loop waiting for the next deadline looks again.
+  dispatch::ManualClock* manual_clock = nullptr;
+  std::function<void()> clock_moved;
 };
 
 // Runs a function on the connection's own strand, leaving e.g. the storage writer's thread.

@@ -44,7 +44,10 @@ struct LiveFeed::State {
     std::shared_ptr<const std::string> text[2];
     const bool escalated = notice.type == "case.escalated";
     for (const auto& m : *current) {
-      if (!center.case_visible(notice.current, m->actor)) continue;
+      // A worker also hears of the change that took its case away, so that its tablet drops it.
+      const bool taken_from = m->actor.role == dispatch::Role::worker && !notice.previous_assignee.empty() &&
+                              m->actor.worker_id == notice.previous_assignee;
+      if (!taken_from && !center.case_visible(notice.current, m->actor)) continue;
       auto client = m->client.lock();
       if (!client) continue;
       const bool attention = escalated && m->tier == notice.current.tier;

@@ -2,9 +2,10 @@
 // The live feed: every stored change the center publishes goes, as
 // {"type": "case.created|case.updated|case.escalated|case.warned", "case": {...}} (escalations
 // also carry "attention", true for those who answer for the case's new tier), to each
-// connected client allowed to see the case (worker: its own cases; operator and
-// supervisor: their jurisdiction's subtree). Publishing runs on the storage writer's
-// thread and never blocks: clients are copied under a lock and told after it.
+// connected client allowed to see the case (worker: its own cases, and the change that
+// took one away from it; operator and supervisor: their jurisdiction's subtree).
+// Publishing runs on the storage writer's thread and never blocks: clients are copied
+// under a lock and told after it.
 #include <cstdint>
 #include <memory>
 #include <optional>

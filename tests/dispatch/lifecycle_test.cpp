@@ -40,6 +40,8 @@ std::map<std::pair<CaseState, Action>, Expected> expected_lifecycle() {
       {{S::accepted, A::defer}, {redispatch, S::accepted}},
       {{S::dispatched, A::resume}, {redispatch, S::dispatched}},
       {{S::accepted, A::resume}, {redispatch, S::accepted}},
+      {{S::dispatched, A::note}, {field, S::dispatched}},
+      {{S::accepted, A::note}, {field, S::accepted}},
   };
 }
 bool role_ever_allowed(Action a, Role r) {
@@ -83,7 +85,7 @@ TEST_CASE("every state x action x role gives the lifecycle's answer", "[lifecycl
         }
         ++checked;
       }
-  CHECK(checked == 6 * 11 * 4);
+  CHECK(checked == 6 * 12 * 4);
 }
 
 TEST_CASE("closed and cancelled cases accept no action", "[lifecycle]") {

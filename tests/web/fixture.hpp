@@ -117,7 +117,9 @@ struct ServerFixture {
   std::thread thread;
   unsigned short port = 0;
 
-  explicit ServerFixture(web::ServerOptions options = test_options(), Slowness slowness = {}) {
+  // test_clock: the server offers POST /api/v1/test/clock on the fixture's manual clock.
+  explicit ServerFixture(web::ServerOptions options = test_options(), Slowness slowness = {},
+                         bool test_clock = false) {
     const auto db = dir.file("city.db");
     import_small_city(db);
     ledger = open_or_throw(data::SqliteLedger::open(db));
@@ -140,6 +142,7 @@ struct ServerFixture {
     add_user("w1", dispatch::Role::worker, "", "W1");
     add_user("w2", dispatch::Role::worker, "", "W2");
     add_user("w9", dispatch::Role::worker, "", "W9");
+    if (test_clock) options.api.manual_clock = &clock;
     server = std::make_unique<web::Server>(*center, *accounts, clock, options);
     server->start();
     port = server->port();

@@ -1,0 +1,118 @@
+// The shell: configuration, the session, the top bar, and the screen for the user's role
+// (operator → console, worker → tablet, supervisor → overdue map, admin → everything).
+import { h, stateBlock, fill } from './dom.js';
+import { t, lang, setLang } from './i18n.js';
+import { getSession, onSessionEnd, logout, api } from './api.js';
+import { Feed } from './feed.js';
+import { unlockAudio } from './sound.js';
+
+const SCREENS = {
+  console: { load: () => import('./console.js'), roles: ['operator', 'admin'], label: 'nav.console' },
+  tablet: { load: () => import('./tablet.js'), roles: ['worker'], label: 'nav.tablet' },
+  overdue: { load: () => import('./overdue.js'), roles: ['supervisor', 'operator', 'admin'], label: 'nav.overdue' },
+};
+const HOME = { operator: 'console', admin: 'console', worker: 'tablet', supervisor: 'overdue' };
+
+const root = document.getElementById('app');
+let config = {};
+let current = null;  // {name, screen}
+let feed = null;
+let barCleanup = () => {};
+
+async function loadConfig() {
+  try {
+    const r = await fetch('config.json', { cache: 'no-store' });
+    if (r.ok) config = await r.json();
+  } catch { /* defaults: no tiles */ }
+}
+
+function route() {
+  const session = getSession();
+  const wanted = location.hash.replace(/^#\/?/, '');
+  if (!session) return showLogin();
+  const role = session.user.role;
+  const name = SCREENS[wanted]?.roles.includes(role) ? wanted : HOME[role];
+  if (!name) return showLogin(t('login.no_screen'));
+  if (location.hash !== `#/${name}`) history.replaceState(null, '', `#/${name}`);
+  show(name);
+}
+
+function stopCurrent() {
+  barCleanup();
+  barCleanup = () => {};
+  if (current?.screen?.destroy) current.screen.destroy();
+  current = null;
+}
+
+async function showLogin(message) {
+  stopCurrent();
+  if (feed) { feed.stop(); feed = null; }
+  document.body.dataset.screen = 'login';
+  const { renderLogin } = await import('./login.js');
+  fill(root, renderLogin({ message, onDone: () => { unlockAudio(); route(); } }));
+}
+
+async function show(name) {
+  stopCurrent();
+  const session = getSession();
+  if (!feed) feed = new Feed().start();
+  document.body.dataset.screen = name;
+  const main = h('main', { class: `screen screen-${name}`, id: 'screen' }, stateBlock('loading', t('common.loading')));
+  fill(root, topBar(name, session.user), main);
+  current = { name };
+  try {
+    const module = await SCREENS[name].load();
+    if (current?.name !== name) return;
+    current.screen = await module.mount(main, { config, feed, user: session.user });
+  } catch (e) {
+    console.error(e);
+    fill(main, stateBlock('error', e.message || t('err.unknown'), () => show(name)));
+  }
+}
+
+function topBar(active, user) {
+  const status = h('span', { class: 'conn', dataset: { online: String(feed?.online ?? false) } });
+  const setStatus = (online) => {
+    status.dataset.online = String(online);
+    status.textContent = online ? t('conn.online') : t('conn.offline');
+    status.title = online ? t('conn.online_hint') : t('conn.offline_hint');
+  };
+  setStatus(feed?.online ?? false);
+  const onStatus = (e) => setStatus(e.detail.online);
+  feed?.addEventListener('status', onStatus);
+  barCleanup = () => feed?.removeEventListener('status', onStatus);
+  const nav = Object.entries(SCREENS)
+    .filter(([, s]) => s.roles.includes(user.role))
+    .map(([name, s]) => h('a', { href: `#/${name}`, class: name === active ? 'active' : null, dataset: { nav: name } },
+      t(s.label)));
+  return h('header', { class: 'topbar' },
+    h('div', { class: 'brand' }, h('span', { class: 'logo' }, '▦'), t('app.name')),
+    nav.length > 1 ? h('nav', {}, nav) : h('span', { class: 'screen-title' }, t(SCREENS[active].label)),
+    h('div', { class: 'spacer' }),
+    status,
+    h('button', { class: 'lang', onclick: switchLang, title: t('lang.switch') }, lang() === 'zh' ? 'EN' : '中文'),
+    h('span', { class: 'who' }, `${user.username} · ${t(`role.${user.role}`)}`),
+    h('button', { class: 'secondary', onclick: () => logout() }, t('login.logout')));
+}
+
+function switchLang() {
+  setLang(lang() === 'zh' ? 'en' : 'zh');
+  document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
+  route();
+}
+
+onSessionEnd(() => showLogin(t('login.ended')));
+window.addEventListener('hashchange', route);
+document.addEventListener('pointerdown', unlockAudio, { once: true });
+document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
+
+await loadConfig();
+// A stored token may have expired: ask once before showing a screen.
+if (getSession()) {
+  try {
+    await api('/api/v1/auth/me');
+  } catch (e) {
+    if (e.status !== 401 && e.status !== 0) console.warn(e);
+  }
+}
+route();

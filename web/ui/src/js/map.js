@@ -1,0 +1,144 @@
+// Leaflet maps without internet tiles: a plain background with the polygons and labels,
+// drawn on one canvas so that hundreds of grids stay smooth. A site with its own tile
+// server names it in config.json (tile_url).
+import * as L from '../vendor/leaflet/leaflet-src.esm.js';
+import { h } from './dom.js';
+
+export { L };
+
+export function createMap(el, config = {}) {
+  const map = L.map(el, {
+    preferCanvas: true,
+    renderer: L.canvas({ padding: 0.3, tolerance: 3 }),
+    zoomSnap: 0.25,
+    attributionControl: Boolean(config.tile_url),
+    boxZoom: false,
+  });
+  if (config.tile_url) {
+    L.tileLayer(config.tile_url, {
+      attribution: config.tile_attribution || '',
+      maxZoom: config.max_zoom || 19,
+    }).addTo(map);
+  }
+  map.setView([config.center_lat ?? 24.6, config.center_lon ?? 118.3], config.zoom ?? 12);
+  // Case markers go above the area labels, on a canvas of their own.
+  map.createPane('cases').style.zIndex = 650;
+  map.casesRenderer = L.canvas({ pane: 'cases', padding: 0.3 });
+  // The container may be laid out after the map is made.
+  const resize = new ResizeObserver(() => map.invalidateSize({ pan: false }));
+  resize.observe(el);
+  map.on('unload', () => resize.disconnect());
+  return map;
+}
+
+// Areas (grids, communities or streets) as one GeoJSON layer; each feature's style comes
+// from `style(feature)` and is recomputed for one area or all without rebuilding anything.
+export class AreaLayer {
+  constructor(map, { style, onClick, label, labelMinPx = 60, maxLabels = 150 }) {
+    this.map = map;
+    this.styleOf = style;
+    this.labelOf = label;
+    this.labelMinPx = labelMinPx;
+    this.maxLabels = maxLabels;
+    this.byId = new Map();
+    this.layer = L.geoJSON(null, {
+      style: (f) => this.styleOf(f),
+      onEachFeature: (f, layer) => {
+        this.byId.set(String(f.id ?? f.properties.id), layer);
+        if (onClick) layer.on('click', (e) => onClick(f, e));
+      },
+    }).addTo(map);
+    this.labels = L.layerGroup().addTo(map);
+    this.updateLabels = () => this.drawLabels();
+    map.on('moveend zoomend', this.updateLabels);
+  }
+
+  setData(geojson) {
+    this.layer.clearLayers();
+    this.byId.clear();
+    const features = (geojson.features || []).filter((f) => f.geometry);
+    this.layer.addData({ type: 'FeatureCollection', features });
+    this.drawLabels();
+  }
+
+  feature(id) {
+    return this.byId.get(String(id))?.feature;
+  }
+
+  bounds() {
+    return this.layer.getBounds();
+  }
+
+  restyle(id) {
+    const layer = this.byId.get(String(id));
+    if (layer) layer.setStyle(this.styleOf(layer.feature));
+  }
+
+  restyleAll() {
+    for (const layer of this.byId.values()) layer.setStyle(this.styleOf(layer.feature));
+    this.drawLabels();
+  }
+
+  // Labels only for areas in view and big enough on screen, so that a zoomed-out map of
+  // a whole district is not buried in text.
+  drawLabels() {
+    this.labels.clearLayers();
+    if (!this.labelOf) return;
+    const view = this.map.getBounds();
+    let shown = 0;
+    for (const [id, layer] of this.byId) {
+      const b = layer.getBounds();
+      if (!view.intersects(b)) continue;
+      const ne = this.map.latLngToContainerPoint(b.getNorthEast());
+      const sw = this.map.latLngToContainerPoint(b.getSouthWest());
+      if (Math.abs(ne.x - sw.x) < this.labelMinPx) continue;
+      const content = this.labelOf(layer.feature);
+      if (!content) continue;
+      if (++shown > this.maxLabels) break;
+      const icon = L.divIcon({ className: 'area-label', html: '', iconSize: null });
+      const marker = L.marker(labelPoint(layer), { icon, interactive: false, keyboard: false });
+      marker.on('add', () => {
+        const el = marker.getElement();
+        el.dataset.area = id;
+        el.replaceChildren(content);
+      });
+      this.labels.addLayer(marker);
+    }
+  }
+
+  destroy() {
+    this.map.off('moveend zoomend', this.updateLabels);
+    this.layer.remove();
+    this.labels.remove();
+  }
+}
+
+// A point inside the polygon for its label: the bounds' centre when inside, else the
+// centroid of the largest ring's vertices.
+function labelPoint(layer) {
+  const c = layer.getBounds().getCenter();
+  const rings = layer.getLatLngs().flat(Infinity);
+  if (inside(c, layer.getLatLngs())) return c;
+  let lat = 0, lng = 0;
+  for (const p of rings) { lat += p.lat; lng += p.lng; }
+  return L.latLng(lat / rings.length, lng / rings.length);
+}
+
+function inside(p, latlngs) {
+  // latlngs: Polygon [[ring...]] or MultiPolygon [[[ring]]]; even-odd over all rings.
+  let odd = false;
+  const visit = (ring) => {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const a = ring[i], b = ring[j];
+      if ((a.lat > p.lat) !== (b.lat > p.lat) && p.lng < ((b.lng - a.lng) * (p.lat - a.lat)) / (b.lat - a.lat) + a.lng)
+        odd = !odd;
+    }
+  };
+  const walk = (x) => (x.length && x[0].lat !== undefined ? visit(x) : x.forEach(walk));
+  walk(latlngs);
+  return odd;
+}
+
+export function labelBox(title, sub) {
+  return h('div', { class: 'label-box' }, h('b', {}, title), sub ? h('small', {}, sub) : null);
+}

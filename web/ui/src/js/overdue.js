@@ -1,0 +1,336 @@
+// 督办 — the supervisor's overdue map: grids, communities or streets (by zoom or by the
+// switch) coloured by their worst overdue case, counts of warned and overdue cases by
+// colour, an area's cases and workers on a click, live as cases escalate and close, and
+// the emergency mode switch (平战切换) for the supervisor's jurisdiction.
+import { h, clear, stateBlock, toast, dialog, debounce, fill } from './dom.js';
+import { t } from './i18n.js';
+import { api, query } from './api.js';
+import { createMap, AreaLayer, labelBox } from './map.js';
+import { loadRefs } from './refs.js';
+import { CaseDetail } from './case_detail.js';
+import { URGENCIES, URGENCY_COLOURS, fmtTime, timeLeft, urgencyBadge, stateName, tierName } from './format.js';
+
+const LEVELS = ['street', 'community', 'grid'];
+const AREA_PAGE = 20;
+
+export async function mount(main, ctx) {
+  const refs = await loadRefs({ grids: true });
+  const s = new OverdueMap(main, { ...ctx, refs });
+  await s.start();
+  return s;
+}
+
+// The worst colour among an area's cases that are `kind` (overdue or warned).
+export function worst(p, kind) {
+  if (!p?.by_urgency) return null;
+  for (const u of [...URGENCIES].reverse()) if (p.by_urgency[u]?.[kind] > 0) return u;
+  return null;
+}
+
+class OverdueMap {
+  constructor(main, { config, feed, user, refs }) {
+    Object.assign(this, { main, config, feed, user, refs });
+    this.mode = 'auto';  // or a fixed level
+    this.level = null;
+    this.geo = {};  // level → FeatureCollection (shapes), fetched once
+    this.counts = new Map();  // area → properties of the current level
+    this.area = null;  // the area opened in the side panel
+  }
+
+  async start() {
+    const mapEl = h('div', { class: 'map', id: 'overdue-map', dataset: { ready: 'false' } });
+    this.detail = new CaseDetail({ refs: this.refs, user: this.user, onChange: () => this.refresh() });
+    this.detail.el.hidden = true;
+    this.levelSwitch = h('div', { class: 'level-switch', role: 'radiogroup', 'aria-label': t('overdue.level') },
+      ['auto', ...LEVELS].map((m) => h('button', {
+        role: 'radio', dataset: { level: m }, 'aria-checked': String(m === this.mode),
+        onclick: () => this.setMode(m),
+      }, t(`overdue.level_${m}`))));
+    this.summary = h('div', { class: 'summary', id: 'overdue-summary' });
+    this.areaPanel = h('div', { class: 'area-panel', id: 'area-panel' }, stateBlock('empty', t('overdue.pick_area')));
+    this.modeBox = h('div', { class: 'mode-box', id: 'mode-box' });
+    this.emergencyBanner = h('div', { class: 'emergency-banner', hidden: true, role: 'status' });
+    const panels = {
+      overdue: h('div', { class: 'tab-panel' }, this.modeBox, this.summary, this.areaPanel),
+      assessment: h('div', { class: 'tab-panel', id: 'assessment-panel', hidden: true },
+        stateBlock('empty', t('assessment.soon'))),
+    };
+    const tabs = Object.keys(panels).map((name) => h('button', {
+      role: 'tab', class: 'tab', dataset: { tab: name }, 'aria-selected': String(name === 'overdue'),
+      onclick: () => {
+        for (const [k, p] of Object.entries(panels)) p.hidden = k !== name;
+        for (const b of tabs) b.setAttribute('aria-selected', String(b.dataset.tab === name));
+      },
+    }, t(`overdue.tab_${name}`)));
+    fill(this.main, this.emergencyBanner, h('div', { class: 'overdue-layout' },
+      h('div', { class: 'map-wrap' }, mapEl, this.levelSwitch, this.legend(), this.detail.el),
+      h('section', { class: 'side' }, h('div', { class: 'tabs', role: 'tablist' }, tabs), ...Object.values(panels))));
+
+    this.map = createMap(mapEl, this.config);
+    this.layer = new AreaLayer(this.map, {
+      style: (f) => this.style(f),
+      label: (f) => this.label(f),
+      onClick: (f) => this.openArea(String(f.id ?? f.properties.id)),
+      labelMinPx: 64,
+    });
+    // The levels worth showing: a street level only with more than one street, and so on.
+    const streets = this.refs.streets().length, communities = this.refs.communities().length;
+    this.autoLevels = LEVELS.filter((l) => l === 'grid' || (l === 'street' ? streets > 1 : communities > 1));
+    await this.showLevel(this.autoLevels[0], true);
+    mapEl.dataset.ready = 'true';
+    this.map.on('zoomend', () => { if (this.mode === 'auto') this.showLevel(this.autoLevel()); });
+
+    this.refresh = debounce(() => this.loadCounts(), 400);
+    this.refreshArea = debounce(() => this.area && this.loadAreaCases(true), 600);
+    this.onCase = (e) => this.live(e.detail);
+    this.onReady = () => { if (this.synced) { this.loadCounts(); this.loadModes(); } this.synced = true; };
+    this.feed.addEventListener('case', this.onCase);
+    this.feed.addEventListener('ready', this.onReady);
+    this.synced = this.feed.online;
+    this.renderModes();
+  }
+
+  destroy() {
+    this.feed.removeEventListener('case', this.onCase);
+    this.feed.removeEventListener('ready', this.onReady);
+    this.map?.remove();
+  }
+
+  legend() {
+    return h('div', { class: 'legend' },
+      h('b', {}, t('overdue.legend')),
+      URGENCIES.map((u) => h('span', { class: 'legend-item' }, h('i', { style: { background: URGENCY_COLOURS[u] } }),
+        t('overdue.legend_over', { u: t(`urgency.${u}`) }))),
+      h('span', { class: 'legend-item' }, h('i', { class: 'warned' }), t('overdue.legend_warned')),
+      h('span', { class: 'legend-item' }, h('i', { class: 'calm' }), t('overdue.legend_none')));
+  }
+
+  autoLevel() {
+    const z = this.map.getZoom() - (this.baseZoom ?? this.map.getZoom());
+    return this.autoLevels[Math.max(0, Math.min(this.autoLevels.length - 1, Math.floor(z + 0.01)))];
+  }
+
+  setMode(m) {
+    this.mode = m;
+    for (const b of this.levelSwitch.children) b.setAttribute('aria-checked', String(b.dataset.level === m));
+    this.showLevel(m === 'auto' ? this.autoLevel() : m);
+  }
+
+  async showLevel(level, first = false) {
+    if (level === this.level && !first) return;
+    this.level = level;
+    try {
+      if (!this.geo[level]) this.geo[level] = await api(`/api/v1/overdue-map${query({ level })}`);
+      if (this.level !== level) return;
+      this.counts = new Map(this.geo[level].features.map((f) => [String(f.id), f.properties]));
+      this.layer.setData(this.geo[level]);
+      this.main.querySelector('#overdue-map').dataset.level = level;
+      if (first) {
+        if (this.layer.byId.size) this.map.fitBounds(this.layer.bounds(), { padding: [16, 16], animate: false });
+        this.baseZoom = this.map.getZoom();
+      }
+      this.renderSummary();
+      // The shapes may be minutes old; the counts are fetched fresh.
+      if (!first) this.loadCounts();
+    } catch (e) {
+      fill(this.summary, stateBlock('error', e.message, () => this.showLevel(level, first)));
+    }
+  }
+
+  async loadCounts() {
+    const level = this.level;
+    try {
+      const m = await api(`/api/v1/overdue-map${query({ level, geometry: 'false' })}`);
+      if (level !== this.level) return;
+      this.counts = new Map(m.features.map((f) => [String(f.id), f.properties]));
+      for (const f of this.geo[level]?.features || []) if (this.counts.has(String(f.id))) f.properties = this.counts.get(String(f.id));
+      this.layer.restyleAll();
+      this.renderSummary();
+      if (this.area) this.renderAreaHead();
+    } catch (e) {
+      if (!e.offline) console.warn(e);
+    }
+  }
+
+  style(f) {
+    const p = this.counts.get(String(f.id)) || f.properties;
+    const over = worst(p, 'overdue'), warned = worst(p, 'warned');
+    const selected = this.area?.id === String(f.id);
+    if (over) return { color: selected ? '#0d47a1' : '#37474f', weight: selected ? 4 : 1.5, fillColor: URGENCY_COLOURS[over], fillOpacity: 0.78 };
+    if (warned) return { color: selected ? '#0d47a1' : URGENCY_COLOURS[warned], weight: selected ? 4 : 2.5, dashArray: '6 4', fillColor: URGENCY_COLOURS[warned], fillOpacity: 0.18 };
+    return { color: selected ? '#0d47a1' : '#78909c', weight: selected ? 4 : 1, fillColor: p?.open ? '#cfd8dc' : '#ffffff', fillOpacity: 0.55 };
+  }
+
+  label(f) {
+    const id = String(f.id);
+    const p = this.counts.get(id) || f.properties;
+    const name = p.name || this.refs.areaName(id);
+    const sub = p.overdue || p.warned ? t('overdue.label_counts', { o: p.overdue, w: p.warned }) : null;
+    const box = labelBox(name, sub);
+    box.dataset.worstOverdue = worst(p, 'overdue') || 'none';
+    box.dataset.overdue = p.overdue || 0;
+    return box;
+  }
+
+  renderSummary() {
+    const total = { open: 0, warned: 0, overdue: 0 };
+    const by = Object.fromEntries(URGENCIES.map((u) => [u, { open: 0, warned: 0, overdue: 0 }]));
+    for (const p of this.counts.values()) {
+      for (const k of Object.keys(total)) total[k] += p[k] || 0;
+      for (const u of URGENCIES) for (const k of Object.keys(total)) by[u][k] += p.by_urgency?.[u]?.[k] || 0;
+    }
+    fill(this.summary, 
+      h('h3', {}, t('overdue.summary')),
+      h('table', { class: 'counts' },
+        h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, t('overdue.warned')), h('th', {}, t('overdue.overdue')), h('th', {}, t('overdue.open')))),
+        h('tbody', {}, URGENCIES.map((u) => h('tr', { dataset: { urgency: u } },
+          h('td', {}, urgencyBadge(u)),
+          h('td', { dataset: { count: 'warned' } }, by[u].warned),
+          h('td', { class: by[u].overdue ? 'hot' : '', dataset: { count: 'overdue' } }, by[u].overdue),
+          h('td', { dataset: { count: 'open' } }, by[u].open))),
+        h('tr', { class: 'total' }, h('td', {}, t('overdue.total')), h('td', {}, total.warned), h('td', {}, total.overdue), h('td', {}, total.open)))),
+      total.open === 0 ? stateBlock('empty', t('overdue.none_open')) : null);
+  }
+
+  // ---- live ----
+
+  live(m) {
+    this.refresh();
+    const c = m.case;
+    if (this.area && [c.grid_id, c.community, c.street].includes(this.area.id)) this.refreshArea();
+    this.detail.refreshIf(c);
+    if (m.type === 'case.escalated' && c.overdue) {
+      const where = this.refs.areaName(c.grid_id) || c.grid_id;
+      toast(t('overdue.escalated', { id: c.id, where, tier: tierName(c.tier) }), 'warn', 6000);
+    }
+  }
+
+  // ---- one area ----
+
+  openArea(id) {
+    const before = this.area?.id;
+    this.area = { id, level: this.level, cases: [], nextAfter: null, overdueOnly: false };
+    if (before) this.layer.restyle(before);
+    this.layer.restyle(id);
+    this.areaHead = h('div', { class: 'area-head' });
+    this.areaCases = h('ul', { class: 'area-cases', id: 'area-cases' });
+    this.areaMore = h('button', { class: 'secondary', hidden: true, onclick: () => this.loadAreaCases(false) }, t('list.more'));
+    const only = h('input', { type: 'checkbox', onchange: (e) => { this.area.overdueOnly = e.target.checked; this.loadAreaCases(true); } });
+    fill(this.areaPanel, this.areaHead,
+      h('div', { class: 'area-section' }, h('h4', {}, t('overdue.cases')), h('label', { class: 'check' }, only, t('filter.overdue_only'))),
+      this.areaCases, this.areaMore,
+      h('h4', {}, t('overdue.workers')), this.workersOf(id, this.level));
+    this.renderAreaHead();
+    this.loadAreaCases(true);
+  }
+
+  renderAreaHead() {
+    const id = this.area.id;
+    const p = this.counts.get(id) || {};
+    fill(this.areaHead, 
+      h('h3', { dataset: { area: id } }, p.name || this.refs.areaName(id), ' ', h('span', { class: 'muted small' }, t(`overdue.level_${this.area.level}`))),
+      h('div', { class: 'chips' },
+        h('span', { class: 'chip' }, t('overdue.open_n', { n: p.open || 0 })),
+        h('span', { class: 'chip chip-warn' }, t('overdue.warned_n', { n: p.warned || 0 })),
+        h('span', { class: 'chip chip-over' }, t('overdue.overdue_n', { n: p.overdue || 0 }))));
+  }
+
+  async loadAreaCases(reset) {
+    const a = this.area;
+    if (!a) return;
+    const scopeParam = a.level === 'grid' ? { grid: a.id } : { scope: a.id };
+    if (reset) { a.cases = []; a.nextAfter = null; }
+    const token = (a.token = (a.token || 0) + 1);
+    if (reset) fill(this.areaCases, h('li', {}, stateBlock('loading', t('list.loading'))));
+    try {
+      const r = await api(`/api/v1/cases${query({ ...scopeParam, open: 'true', overdue: a.overdueOnly ? 'true' : '', limit: AREA_PAGE, after: reset ? null : a.nextAfter })}`);
+      if (this.area !== a || token !== a.token) return;
+      a.cases.push(...r.cases);
+      a.nextAfter = r.next_after;
+      clear(this.areaCases);
+      if (!a.cases.length) this.areaCases.append(h('li', {}, stateBlock('empty', t('overdue.area_empty'))));
+      for (const c of a.cases) {
+        const left = timeLeft(c);
+        this.areaCases.append(h('li', {
+          class: 'area-case', dataset: { caseId: c.id, urgency: c.urgency }, tabindex: 0,
+          onclick: () => this.detail.open(c.id),
+        }, urgencyBadge(c.urgency), h('span', { class: 'title' }, `#${c.id} ${c.title}`),
+        h('span', { class: 'chip' }, stateName(c.state)), h('span', { class: 'chip' }, tierName(c.tier)),
+        h('span', { class: `time-left ${left.cls}` }, left.text),
+        h('div', { class: 'muted small' }, `${this.refs.workerName(c.assignee_id) || t('case.unassigned')} · ${fmtTime(c.created_at)}`)));
+      }
+      this.areaMore.hidden = !a.nextAfter;
+    } catch (e) {
+      if (this.area === a) fill(this.areaCases, h('li', {}, stateBlock('error', e.message, () => this.loadAreaCases(reset))));
+    }
+  }
+
+  workersOf(id, level) {
+    const refs = this.refs;
+    let ids = [];
+    if (level === 'grid') {
+      const g = refs.grids.get(id);
+      ids = [g?.owner_id, g?.backup_id].filter(Boolean);
+    } else {
+      const communities = level === 'community' ? new Set([id]) : new Set(refs.communities(id).map((j) => j.code));
+      ids = [...refs.workers.values()].filter((w) => communities.has(w.community)).map((w) => w.id);
+    }
+    if (!ids.length) return stateBlock('empty', t('overdue.no_workers'));
+    const g = level === 'grid' ? refs.grids.get(id) : null;
+    return h('ul', { class: 'workers', id: 'area-workers' }, ids.slice(0, 200).map((wid) => {
+      const w = refs.workers.get(wid);
+      const post = g ? (g.owner_id === wid ? t('intake.owner') : t('intake.backup')) : null;
+      return h('li', { dataset: { worker: wid } }, h('b', {}, w?.name || wid), post ? ` · ${post}` : '',
+        w ? h('span', { class: `chip duty-${w.status}` }, t(`duty.${w.status}`)) : null,
+        w ? h('span', { class: 'muted small' }, t('dialog.load', { n: w.open_cases ?? 0 })) : null,
+        w?.phone ? h('a', { href: `tel:${w.phone}`, class: 'small' }, w.phone) : null);
+    }));
+  }
+
+  // ---- emergency mode ----
+
+  switchable() {
+    const js = [...this.refs.jurisdictions.values()];
+    if (this.user.scope) return js.filter((j) => j.code === this.user.scope && (j.level === 'street' || j.level === 'district'));
+    if (this.user.role === 'admin') return js.filter((j) => j.level === 'district');
+    return [];
+  }
+
+  async loadModes() {
+    try {
+      const r = await api('/api/v1/jurisdictions');
+      for (const j of r.jurisdictions) this.refs.jurisdictions.set(j.code, j);
+      this.renderModes();
+    } catch { /* shown as it was */ }
+  }
+
+  renderModes() {
+    const list = this.switchable();
+    const on = [...this.refs.jurisdictions.values()].filter((j) => j.mode === 'emergency');
+    this.emergencyBanner.hidden = !on.length;
+    this.emergencyBanner.textContent = on.length ? t('mode.banner', { names: on.map((j) => j.name).join('、') }) : '';
+    clear(this.modeBox);
+    if (!list.length || (this.user.role !== 'supervisor' && this.user.role !== 'admin')) return;
+    for (const j of list) {
+      this.modeBox.append(h('div', { class: `mode ${j.mode === 'emergency' ? 'mode-on' : ''}`, dataset: { mode: j.mode === 'emergency' ? 'emergency' : 'normal', code: j.code } },
+        h('div', {}, h('b', {}, j.name), ' ', h('span', { class: 'muted small' }, t(`level.${j.level}`))),
+        h('div', { class: 'muted small' }, j.mode === 'emergency' ? t('mode.is_emergency') : t('mode.is_normal')),
+        h('button', { class: j.mode === 'emergency' ? 'secondary' : 'danger', dataset: { action: 'mode' }, onclick: () => this.toggleMode(j) },
+          j.mode === 'emergency' ? t('mode.to_normal') : t('mode.to_emergency'))));
+    }
+  }
+
+  async toggleMode(j) {
+    const to = j.mode === 'emergency' ? 'normal' : 'emergency';
+    const ok = await dialog({ title: t(`mode.to_${to}`), message: t(`mode.confirm_${to}`, { name: j.name }), danger: to === 'emergency', confirm: t(`mode.to_${to}`) });
+    if (!ok) return;
+    try {
+      const r = await api(`/api/v1/jurisdictions/${encodeURIComponent(j.code)}/mode`, { method: 'PUT', body: { mode: to } });
+      this.refs.jurisdictions.set(r.code, r);
+      toast(t(`mode.done_${to}`, { name: r.name }), to === 'emergency' ? 'warn' : 'ok');
+      this.renderModes();
+    } catch (e) {
+      toast(e.message, 'error', 6000);
+    }
+  }
+}

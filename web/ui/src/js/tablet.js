@@ -1,0 +1,404 @@
+// 网格员 — the worker's tablet: my cases sorted by time left, big buttons to accept, note,
+// photograph, resolve or return, my grid on the map, and new cases arriving with a sound.
+// Every action goes through the outbox, so a brief network loss loses nothing.
+import { h, clear, stateBlock, toast, dialog, fill, add } from './dom.js';
+import { t } from './i18n.js';
+import { api, photoUrl } from './api.js';
+import { createMap, AreaLayer, labelBox, L } from './map.js';
+import { loadRefs } from './refs.js';
+import { Outbox, shrinkPhoto } from './offline.js';
+import { beep, audioReady, unlockAudio } from './sound.js';
+import { actorName } from './case_detail.js';
+import {
+  URGENCY_COLOURS, OPEN_STATES, fmtTime, timeLeft, timeLeftMs, urgencyBadge, stateName, tierName, eventName,
+  categoryName,
+} from './format.js';
+
+const SHOWN = 30;  // cards shown before "show more"
+
+export async function mount(main, ctx) {
+  const refs = await loadRefs();
+  const s = new Tablet(main, { ...ctx, refs });
+  await s.start();
+  return s;
+}
+
+class Tablet {
+  constructor(main, { config, feed, user, refs }) {
+    Object.assign(this, { main, config, feed, user, refs });
+    this.cases = new Map();
+    this.selected = null;
+    this.limit = SHOWN;
+    this.fresh = new Set();  // cases that arrived live and were not opened yet
+    this.outbox = new Outbox(`gk.outbox.${user.worker_id || user.id}`);
+    this.timers = [];
+  }
+
+  async start() {
+    this.banner = h('div', { class: 'net-banner', hidden: true, role: 'status', id: 'net-banner' });
+    this.list = h('div', { class: 'cards', id: 'my-cases' });
+    this.count = h('span', { class: 'count' });
+    this.work = h('section', { class: 'work', id: 'case-work' });
+    const mapEl = h('div', { class: 'map', id: 'tablet-map' });
+    fill(this.main, this.banner, h('div', { class: 'tablet-layout' },
+      h('section', { class: 'my' },
+        h('div', { class: 'my-head' }, h('h2', {}, t('tablet.mine'), this.count),
+          this.soundButton = h('button', { class: 'secondary', hidden: audioReady(), onclick: () => { unlockAudio(); this.soundButton.hidden = true; } }, t('tablet.sound_on')),
+          h('span', { class: 'muted small' }, t('tablet.sorted'))),
+        this.list),
+      h('div', { class: 'right' }, mapEl, this.work)));
+
+    this.map = createMap(mapEl, this.config);
+    this.grids = new AreaLayer(this.map, {
+      style: () => ({ color: '#1565c0', weight: 2, fillColor: '#90caf9', fillOpacity: 0.25 }),
+      label: (f) => labelBox(f.properties.name, f.properties.owner_id === this.user.worker_id ? t('tablet.my_grid') : t('tablet.backup_grid')),
+      labelMinPx: 50,
+    });
+    this.grids.setData(this.refs.gridsGeo);
+    if (this.grids.byId.size) this.map.fitBounds(this.grids.bounds(), { padding: [20, 20], maxZoom: 16, animate: false });
+    this.markers = L.layerGroup().addTo(this.map);
+    this.renderWork();
+
+    this.onCase = (e) => this.live(e.detail);
+    this.onReady = () => { this.outbox.flush(); if (this.synced) this.load(); this.synced = true; };
+    this.onStatus = () => this.renderBanner();
+    this.feed.addEventListener('case', this.onCase);
+    this.feed.addEventListener('ready', this.onReady);
+    this.feed.addEventListener('status', this.onStatus);
+    this.synced = this.feed.online;
+    this.onNet = () => this.renderBanner();
+    window.addEventListener('online', this.onNet);
+    window.addEventListener('offline', this.onNet);
+    this.outbox.addEventListener('change', () => { this.renderBanner(); this.renderList(); });
+    this.outbox.addEventListener('sent', (e) => this.sent(e.detail));
+    this.outbox.addEventListener('refused', (e) => this.refused(e.detail));
+    this.timers.push(setInterval(() => this.renderList(), 30000));
+    // Should a change slip by (a feed that dropped), the list is fetched again now and then.
+    this.timers.push(setInterval(() => { if (this.feed.online && !this.outbox.size) this.load(); }, 60000));
+    this.renderBanner();
+    await this.load();
+    this.outbox.flush();
+  }
+
+  destroy() {
+    this.feed.removeEventListener('case', this.onCase);
+    this.feed.removeEventListener('ready', this.onReady);
+    this.feed.removeEventListener('status', this.onStatus);
+    window.removeEventListener('online', this.onNet);
+    window.removeEventListener('offline', this.onNet);
+    this.outbox.destroy();
+    this.timers.forEach(clearInterval);
+    this.map?.remove();
+  }
+
+  async load() {
+    if (!this.cases.size) fill(this.list, stateBlock('loading', t('tablet.loading')));
+    try {
+      const all = [];
+      let after = null;
+      // A worker holds few open cases; pages of 100 until done (bounded).
+      for (let page = 0; page < 10; page++) {
+        const r = await api(`/api/v1/cases?open=true&limit=100${after ? `&after=${after}` : ''}`);
+        all.push(...r.cases);
+        after = r.next_after;
+        if (!after) break;
+      }
+      this.cases = new Map(all.map((c) => [c.id, this.withPending(c)]));
+      this.renderList();
+      if (this.selected && this.cases.has(this.selected)) this.openCase(this.selected, false);
+      else if (this.selected) { this.selected = null; this.renderWork(); }
+    } catch (e) {
+      if (!this.cases.size) fill(this.list, stateBlock('error', e.offline ? t('tablet.offline_empty') : e.message, () => this.load()));
+    }
+  }
+
+  // The case as it will be once the queued actions are sent.
+  withPending(c) {
+    let x = { ...c };
+    // An item based on an older version than the server's has been applied already.
+    for (const item of this.outbox.pendingFor(c.id))
+      if (item.kind === 'transition' && item.version >= x.version) x = applyLocally(x, item);
+    return x;
+  }
+
+  sorted() {
+    return [...this.cases.values()].sort((a, b) => {
+      const la = timeLeftMs(a), lb = timeLeftMs(b);
+      if (la === null && lb === null) return b.id - a.id;
+      if (la === null) return 1;
+      if (lb === null) return -1;
+      return la - lb;
+    });
+  }
+
+  renderList() {
+    const all = this.sorted();
+    this.count.textContent = all.length ? ` ${all.length}` : '';
+    clear(this.list);
+    if (!all.length) {
+      this.list.append(stateBlock('empty', t('tablet.empty')));
+    } else {
+      for (const c of all.slice(0, this.limit)) this.list.append(this.card(c));
+      if (all.length > this.limit)
+        this.list.append(h('button', { class: 'secondary big', onclick: () => { this.limit += SHOWN; this.renderList(); } },
+          t('tablet.more', { n: all.length - this.limit })));
+    }
+    this.drawMarkers();
+  }
+
+  card(c) {
+    const left = timeLeft(c);
+    const pending = this.outbox.pendingFor(c.id).length;
+    const grid = this.refs.grids.get(c.grid_id);
+    return h('button', {
+      class: ['card', `urgency-edge-${c.urgency}`, this.fresh.has(c.id) ? 'new' : '', c.id === this.selected ? 'selected' : ''].join(' '),
+      dataset: { caseId: c.id, state: c.state, urgency: c.urgency },
+      onclick: () => this.openCase(c.id),
+    },
+    h('div', { class: 'card-top' }, urgencyBadge(c.urgency, true),
+      this.fresh.has(c.id) ? h('span', { class: 'chip chip-new' }, t('tablet.new')) : null,
+      h('span', { class: `time-left big ${left.cls}` }, left.text)),
+    h('div', { class: 'card-title' }, `#${c.id} ${c.title}`),
+    h('div', { class: 'muted' }, [c.address, grid?.name].filter(Boolean).join(' · ') || '—'),
+    h('div', { class: 'chips' },
+      h('span', { class: `chip state-${c.state}` }, stateName(c.state)),
+      c.tier !== 'worker' ? h('span', { class: 'chip chip-over' }, tierName(c.tier)) : null,
+      c.overdue ? h('span', { class: 'chip chip-over' }, t('case.overdue')) : c.warned ? h('span', { class: 'chip chip-warn' }, t('case.warned')) : null,
+      pending ? h('span', { class: 'chip chip-pending', dataset: { pending } }, t('tablet.pending', { n: pending })) : null));
+  }
+
+  drawMarkers() {
+    this.markers.clearLayers();
+    for (const c of this.cases.values()) {
+      if (!Number.isFinite(c.lat)) continue;
+      const m = L.circleMarker([c.lat, c.lon], {
+        renderer: this.map.casesRenderer, pane: 'cases',
+        radius: c.id === this.selected ? 13 : 9, color: '#fff', weight: 3,
+        fillColor: URGENCY_COLOURS[c.urgency], fillOpacity: 1,
+      });
+      m.on('click', () => this.openCase(c.id));
+      this.markers.addLayer(m);
+    }
+  }
+
+  renderBanner() {
+    const offline = navigator.onLine === false || !this.feed.online;
+    const n = this.outbox.size;
+    this.banner.hidden = !offline && !n;
+    this.banner.dataset.offline = String(offline);
+    this.banner.dataset.pending = String(n);
+    this.banner.textContent = offline
+      ? (n ? t('tablet.offline_pending', { n }) : t('tablet.offline'))
+      : t('tablet.sending', { n });
+  }
+
+  // ---- live ----
+
+  live(m) {
+    const c = m.case;
+    const mine = c.assignee_id === this.user.worker_id && OPEN_STATES.includes(c.state);
+    const had = this.cases.has(c.id);
+    if (!mine) {
+      if (had) {
+        this.cases.delete(c.id);
+        this.fresh.delete(c.id);
+        // Closed after the worker's own resolve is the expected end; anything else is news.
+        if (c.state !== 'closed') toast(t('tablet.case_gone', { id: c.id }), 'info', 6000);
+        if (this.selected === c.id) {
+          this.selected = null;
+          this.renderWork();
+        }
+      }
+      return this.renderList();
+    }
+    const before = this.cases.get(c.id);
+    if (before && before.version > c.version && !this.outbox.pendingFor(c.id).length) return;
+    this.cases.set(c.id, this.withPending(c));
+    if (!had) this.arrived(c);
+    else if (m.type === 'case.escalated' || m.type === 'case.warned') toast(t(`tablet.${m.type === 'case.warned' ? 'warned' : 'escalated'}`, { id: c.id }), 'warn', 6000);
+    this.renderList();
+    if (this.selected === c.id) this.openCase(c.id, false);
+  }
+
+  arrived(c) {
+    this.fresh.add(c.id);
+    beep();
+    toast(t('tablet.arrived', { id: c.id, title: c.title }), 'new', 8000);
+    if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+  }
+
+  // ---- one case ----
+
+  async openCase(id, fetchFull = true) {
+    this.selected = id;
+    this.fresh.delete(id);
+    this.renderList();
+    const c = this.cases.get(id);
+    if (!c) return this.renderWork();
+    this.renderWork(c, this.full?.id === id ? this.full : null);
+    if (!fetchFull) return;
+    try {
+      const full = await api(`/api/v1/cases/${id}`);
+      this.full = full;
+      if (this.selected === id) this.renderWork(this.cases.get(id) || full, full);
+    } catch (e) {
+      if (e.status === 404) {
+        toast(t('tablet.case_gone', { id }), 'info', 6000);
+        this.cases.delete(id);
+        this.selected = null;
+        this.renderList();
+        this.renderWork();
+      }
+    }
+  }
+
+  renderWork(c, full) {
+    clear(this.work);
+    if (!c) {
+      this.work.append(stateBlock('empty', t('tablet.pick')));
+      return;
+    }
+    const pending = this.outbox.pendingFor(c.id);
+    const left = timeLeft(c);
+    const can = (a) => ({ accept: c.state === 'dispatched', resolve: c.state === 'accepted',
+      note: c.state === 'dispatched' || c.state === 'accepted', photo: c.state === 'dispatched' || c.state === 'accepted',
+      return: c.state === 'dispatched' || c.state === 'accepted' })[a];
+    const big = (action, cls) => h('button', {
+      class: `big ${cls}`, dataset: { action }, disabled: !can(action), onclick: () => this.act(c, action),
+    }, t(`tablet.${action}`));
+    const camera = h('input', { type: 'file', accept: 'image/*', capture: 'environment', hidden: true, dataset: { input: 'photo' },
+      onchange: (e) => { const file = e.target.files?.[0]; e.target.value = ''; if (file) this.photo(c, file); } });
+    const photoButton = h('label', { class: `big secondary button${can('photo') ? '' : ' disabled'}`, dataset: { action: 'photo' } },
+      t('tablet.photo'), can('photo') ? camera : null);
+    const photos = full?.photos || [];
+    add(this.work,
+      h('div', { class: 'work-head', dataset: { caseId: c.id, state: c.state } }, urgencyBadge(c.urgency, true),
+        h('h2', {}, `#${c.id} ${c.title}`), h('span', { class: `time-left big ${left.cls}` }, left.text)),
+      h('div', { class: 'chips' },
+        h('span', { class: `chip state-${c.state}`, dataset: { field: 'state' } }, stateName(c.state)),
+        h('span', { class: 'chip' }, categoryName(this.refs.categories, c.category)),
+        pending.length ? h('span', { class: 'chip chip-pending' }, t('tablet.pending', { n: pending.length })) : null),
+      h('div', { class: 'buttons' }, big('accept', 'primary'), big('resolve', 'primary'), big('note', 'secondary'), photoButton,
+        big('return', 'danger')),
+      h('dl', { class: 'kvs' },
+        kv(t('case.address'), c.address),
+        kv(t('case.description'), c.description),
+        kv(t('case.reporter'), c.reporter?.phone
+          ? h('span', {}, c.reporter.name || '', ' ', h('a', { href: `tel:${c.reporter.phone}` }, c.reporter.phone))
+          : c.reporter?.name),
+        kv(t('case.accept_by'), c.state === 'dispatched' ? fmtTime(c.accept_by) : null),
+        kv(t('case.resolve_by'), fmtTime(c.resolve_by)),
+        kv(t('case.return_reason'), c.return_reason)),
+      photos.length ? h('div', { class: 'photos', id: 'work-photos' }, photos.map((p) => {
+        const img = h('img', { alt: t('case.photo_alt', { time: fmtTime(p.at) }) });
+        photoUrl(p.url).then((u) => { img.src = u; }).catch(() => {});
+        return img;
+      })) : null,
+      full?.events ? h('ol', { class: 'history' }, full.events.slice().reverse().map((e) => h('li', {},
+        h('time', {}, fmtTime(e.at)), h('b', {}, eventName(e.type)), ' ', h('span', { class: 'muted small' }, actorName(e.actor)),
+        e.note ? h('div', { class: 'note' }, e.note) : null))) : null);
+  }
+
+  async act(c, action) {
+    let note = '';
+    if (action === 'note') {
+      const v = await dialog({ title: t('tablet.note'), fields: [{ name: 'note', label: t('tablet.note_label'), type: 'textarea', required: true }], confirm: t('common.save') });
+      if (!v) return;
+      note = v.note;
+    } else if (action === 'return') {
+      const v = await dialog({
+        title: t('tablet.return'), message: t('tablet.return_hint'), danger: true, confirm: t('tablet.return'),
+        fields: [
+          { name: 'why', label: t('tablet.return_why'), type: 'select', value: 'not_my_grid',
+            options: ['not_my_grid', 'wrong_kind', 'other'].map((x) => ({ value: x, label: t(`return.${x}`) })) },
+          { name: 'note', label: t('tablet.return_more'), type: 'textarea' }],
+      });
+      if (!v) return;
+      note = [t(`return.${v.why}`), v.note].filter(Boolean).join('：');
+    } else if (action === 'resolve') {
+      const v = await dialog({ title: t('tablet.resolve'), message: t('tablet.resolve_hint'), confirm: t('tablet.resolve'),
+        fields: [{ name: 'note', label: t('tablet.resolve_note'), type: 'textarea' }] });
+      if (!v) return;
+      note = v.note;
+    }
+    const local = this.cases.get(c.id) || c;
+    const item = { caseId: c.id, kind: 'transition', action, version: local.version, note };
+    try {
+      this.outbox.add(item);
+    } catch {
+      return toast(t('tablet.outbox_full'), 'error', 8000);
+    }
+    const next = applyLocally(local, item);
+    if (action === 'return') {
+      this.cases.delete(c.id);
+      this.selected = null;
+    } else {
+      this.cases.set(c.id, next);
+    }
+    if (navigator.onLine === false || !this.feed.online) toast(t('tablet.queued'), 'warn');
+    this.renderList();
+    this.selected ? this.renderWork(next, this.full?.id === c.id ? this.full : null) : this.renderWork();
+  }
+
+  async photo(c, file) {
+    let data;
+    try {
+      data = await shrinkPhoto(file);
+    } catch {
+      return toast(t('tablet.photo_bad'), 'error', 6000);
+    }
+    try {
+      this.outbox.add({ caseId: c.id, kind: 'photo', type: 'image/jpeg', data });
+    } catch {
+      return toast(t('tablet.outbox_full'), 'error', 8000);
+    }
+    toast(navigator.onLine === false ? t('tablet.queued') : t('tablet.photo_sending'), 'info');
+  }
+
+  sent({ item, result }) {
+    if (item.kind === 'photo') {
+      toast(t('tablet.photo_done', { id: item.caseId }), 'ok');
+    } else {
+      toast(t('toast.done', { action: t(`tablet.${item.action}`), id: item.caseId }), 'ok');
+      if (result && result.assignee_id === this.user.worker_id && OPEN_STATES.includes(result.state))
+        this.cases.set(result.id, this.withPending(result));
+      else if (result) this.cases.delete(result.id);
+    }
+    this.renderList();
+    if (this.selected === item.caseId) this.openCase(item.caseId);
+  }
+
+  async refused({ item, error, dropped }) {
+    const what = dropped.map((i) => (i.kind === 'photo' ? t('tablet.photo') : t(`tablet.${i.action}`))).join('、');
+    const why = error.code === 'stale_version' ? t('tablet.stale', { id: item.caseId }) : error.message;
+    toast(`${why} ${t('tablet.not_sent', { what })}`, 'error', 12000);
+    const box = h('div', { class: 'state state-error', role: 'alert', dataset: { state: 'refused', caseId: item.caseId, code: error.code } },
+      `${why} ${t('tablet.not_sent', { what })}`);
+    this.banner.after(box);
+    setTimeout(() => box.remove(), 15000);
+    // Show the case as it really is now.
+    try {
+      const c = await api(`/api/v1/cases/${item.caseId}`);
+      if (c.assignee_id === this.user.worker_id && OPEN_STATES.includes(c.state)) this.cases.set(c.id, this.withPending(c));
+      else this.cases.delete(c.id);
+    } catch (e) {
+      if (e.status === 404) this.cases.delete(item.caseId);
+    }
+    this.renderList();
+    if (this.selected === item.caseId) this.openCase(item.caseId);
+  }
+}
+
+function kv(label, value) {
+  if (value === null || value === undefined || value === '' || value === '—') return null;
+  return h('div', { class: 'kv' }, h('dt', {}, label), h('dd', {}, value));
+}
+
+// What an action does to the case, as the server will do it.
+function applyLocally(c, item) {
+  const next = { ...c, version: c.version + 1 };
+  if (item.action === 'accept') next.state = 'accepted';
+  if (item.action === 'resolve') next.state = 'resolved';
+  if (item.action === 'return') next.state = 'reported';
+  return next;
+}
