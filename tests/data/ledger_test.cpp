@@ -525,3 +525,64 @@ TEST_CASE("the center lists open cases from memory and the history from storage,
   REQUIRE(!mine.empty());
   for (const auto& c : mine) CHECK(c.assignee == made[0].assignee);
 }
+
+TEST_CASE("escalations due while the server was down are made at start-up, once, with their true times",
+          "[ledger][escalation]") {
+  City city;
+  constexpr Millis kMinute = 60'000, kHour = 60 * kMinute;
+  Millis t0 = 0;
+  CaseId yellow = 0, red = 0;
+  {
+    Running run(city.path);
+    t0 = run.clock.now();
+    auto y = run.center->intake_and_wait(at_grid(0, 0), operator_actor());
+    auto r_req = at_grid(1, 1);
+    r_req.urgency = Urgency::red;
+    run.clock.advance(10 * kMinute);
+    auto r = run.center->intake_and_wait(r_req, operator_actor());
+    REQUIRE((y.ok() && r.ok()));
+    yellow = y->id;
+    red = r->id;
+  }  // stopped: the ledger closes with everything stored
+
+  auto restart_at = [&](Millis now) {
+    auto run = std::make_unique<Running>(city.path);
+    run->clock.set(now);
+    std::size_t steps = 0, n = 0;
+    while ((n = run->center->tick()) > 0) steps += n;
+    return std::pair{std::move(run), steps};
+  };
+  {
+    auto [run, steps] = restart_at(t0 + 25 * kHour);
+    CHECK(steps > 0);
+    const auto y = run->center->get_case(yellow, operator_actor());
+    REQUIRE(y.ok());
+    CHECK(y->urgency == Urgency::orange);
+    CHECK(y->tier == Tier::community);
+    CHECK(y->overdue);
+  }  // the escalations are stored before the ledger closes
+  {
+    Running again(city.path);
+    again.clock.set(t0 + 25 * kHour);
+    CHECK(again.center->tick() == 0);  // once: nothing is escalated twice
+    std::vector<Millis> yellow_times, red_times;
+    for (const auto& e : again.ledger->case_events(yellow))
+      if (e.type == "escalated") yellow_times.push_back(e.at);
+    for (const auto& e : again.ledger->case_events(red))
+      if (e.type == "escalated") red_times.push_back(e.at);
+    CHECK(yellow_times == std::vector<Millis>{t0 + 24 * kHour});
+    // Red: due 30 min after intake, then each 30 min red period at its true time, up to the top tier.
+    REQUIRE(red_times.size() >= 3);
+    for (std::size_t i = 0; i < red_times.size(); ++i)
+      CHECK(red_times[i] == t0 + 10 * kMinute + static_cast<Millis>(i + 1) * 30 * kMinute);
+    const auto r = again.ledger->find_case(red);
+    REQUIRE(r);
+    CHECK(r->tier == Tier::district);
+    // The stored history is in due order.
+    Millis last = 0;
+    for (const auto& e : again.ledger->case_events(red)) {
+      CHECK(e.at >= last);
+      last = e.at;
+    }
+  }
+}
