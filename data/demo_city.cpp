@@ -62,7 +62,6 @@ constexpr Centre kCentres[] = {
 
 struct Density {
   std::vector<Centre> centres;
-  double upper_bound = 0;
 
   double at(Point p) const {
     // The rural base: 700 south of 24.70, 300 north of 24.76 (hills), linear between.
@@ -86,8 +85,6 @@ Density make_density(const geo::BBox& extent, Random& random) {
     d.centres.push_back({{random.uniform(extent.min_lon, extent.max_lon), random.uniform(extent.min_lat, extent.max_lat)},
                          random.uniform(1500, 3500),
                          random.uniform(0.35, 0.6)});
-  d.upper_bound = 700;
-  for (const auto& c : d.centres) d.upper_bound += c.peak;
   return d;
 }
 
@@ -417,15 +414,35 @@ dispatch::Result<DemoCity> demo_city(const DemoCityOptions& o) {
   const geo::geos::LocalFrame frame((extent.min_lon + extent.max_lon) / 2, (extent.min_lat + extent.max_lat) / 2);
   const Density density = make_density(extent, random);
 
-  // Sites in proportion to the density, so that every grid gets about as many faces.
+  // Sites in proportion to the density, so that every grid gets about as many faces:
+  // drawn under a piecewise constant envelope of the density (the largest value seen in
+  // each block of a 60 x 60 lattice, with a margin), then accepted by the density itself.
   std::vector<Point> sites;
   {
+    constexpr int kBlocks = 60, kProbe = 5;
+    const double bw = (extent.max_lon - extent.min_lon) / kBlocks, bh = (extent.max_lat - extent.min_lat) / kBlocks;
+    std::vector<double> envelope(kBlocks * kBlocks);
+    for (int j = 0; j < kBlocks; ++j)
+      for (int i = 0; i < kBlocks; ++i) {
+        double top = 0;
+        for (int a = 0; a <= kProbe; ++a)
+          for (int b = 0; b <= kProbe; ++b)
+            top = std::max(top, density.at({extent.min_lon + (i + a / double(kProbe)) * bw,
+                                            extent.min_lat + (j + b / double(kProbe)) * bh}));
+        envelope[static_cast<std::size_t>(j * kBlocks + i)] = top * 1.3;
+      }
+    std::vector<double> cumulative(envelope.size());
+    std::partial_sum(envelope.begin(), envelope.end(), cumulative.begin());
     auto* ctx = geo::geos::context();
     auto shape = geo::geos::to_geos(*outline);
     auto prepared = geo::geos::prepare(shape.get());
     while (sites.size() < o.faces) {
-      const Point p{random.uniform(extent.min_lon, extent.max_lon), random.uniform(extent.min_lat, extent.max_lat)};
-      if (random.uniform() * density.upper_bound > density.at(p)) continue;
+      const auto block = static_cast<std::size_t>(
+          std::upper_bound(cumulative.begin(), cumulative.end(), random.uniform() * cumulative.back()) - cumulative.begin());
+      if (block >= envelope.size()) continue;
+      const double i = static_cast<double>(block % kBlocks), j = static_cast<double>(block / kBlocks);
+      const Point p{extent.min_lon + (i + random.uniform()) * bw, extent.min_lat + (j + random.uniform()) * bh};
+      if (random.uniform() * envelope[block] > density.at(p)) continue;
       auto point = geo::geos::make_point(p.lon, p.lat);
       if (GEOSPreparedContains_r(ctx, prepared.get(), point.get()) == 1) sites.push_back(p);
     }

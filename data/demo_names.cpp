@@ -4,9 +4,6 @@
 
 namespace gridkeeper::data::demo {
 
-namespace {
-
-// Splits a string of space-separated UTF-8 words.
 std::vector<std::string> words(std::string_view text) {
   std::vector<std::string> out;
   std::size_t at = 0;
@@ -19,6 +16,8 @@ std::vector<std::string> words(std::string_view text) {
   }
   return out;
 }
+
+namespace {
 
 struct Surname {
   const char* name;

@@ -36,5 +36,7 @@ std::string person_name(Random& random);
 std::string place_name(Random& random, bool village, std::set<std::string>& taken);
 // A road of the district, for case addresses.
 std::string road_name(Random& random);
+// The space-separated words of `text`.
+std::vector<std::string> words(std::string_view text);
 
 }  // namespace gridkeeper::data::demo
