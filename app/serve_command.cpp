@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app/cli.hpp"
+#include "app/serve.hpp"
 #include "data/sqlite_accounts.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "dispatch/center.hpp"
@@ -93,10 +94,7 @@ std::string storage_metrics(const data::SqliteLedger& ledger) {
 
 }  // namespace
 
-int run_serve(int argc, char** argv) {
-  Args args(argc, argv, 2, {"--db", "--listen", "--threads", "--ui"});
-  if (!args.positionals().empty()) throw UsageError("serve takes no positional arguments");
-  const std::string db = args.required("--db");
+web::ServerOptions server_options(const Args& args) {
   const auto listen = parse_listen(args.get("--listen").value_or("127.0.0.1:8080"));
   web::ServerOptions options;
   options.address = listen.address;
@@ -112,19 +110,31 @@ int run_serve(int argc, char** argv) {
     if (!std::filesystem::is_directory(*ui)) throw UsageError("--ui " + *ui + " is not a directory");
     options.api.ui_dir = *ui;
   }
+  return options;
+}
+
+int run_serve(int argc, char** argv) {
+  Args args(argc, argv, 2, {"--db", "--listen", "--threads", "--ui"});
+  if (!args.positionals().empty()) throw UsageError("serve takes no positional arguments");
+  const std::string db = args.required("--db");
+  auto options = server_options(args);
   if (!std::filesystem::exists(db)) {
     std::cerr << "gridkeeper serve: no database at " << db << "; create it with gridkeeper import\n";
     return 1;
   }
+  return serve_database("serve", db, std::move(options));
+}
 
+int serve_database(const std::string& command, const std::string& db, web::ServerOptions options,
+                   const ServeHooks& hooks) {
   auto ledger = data::SqliteLedger::open(db);
   if (!ledger) {
-    std::cerr << "gridkeeper serve: " << ledger.error().message << "\n";
+    std::cerr << "gridkeeper " << command << ": " << ledger.error().message << "\n";
     return 1;
   }
   auto accounts = data::SqliteAccounts::open(db);
   if (!accounts) {
-    std::cerr << "gridkeeper serve: " << accounts.error().message << "\n";
+    std::cerr << "gridkeeper " << command << ": " << accounts.error().message << "\n";
     return 1;
   }
   dispatch::SystemClock clock;
@@ -137,9 +147,11 @@ int run_serve(int argc, char** argv) {
     server.start();
     EscalationClock escalation(center, clock);
     const auto index = center.grid_index();
-    std::cout << "gridkeeper: serving " << db << " on http://" << listen.address << ":" << server.port() << " ("
+    std::cout << "gridkeeper: serving " << db << " on http://" << options.address << ":" << server.port() << " ("
               << (index ? index->size() : 0) << " grids, " << center.open_case_count() << " open cases)" << std::endl;
+    if (hooks.started) hooks.started(server.port());
     server.run();
+    if (hooks.stopping) hooks.stopping();
   }
   // Everything queued is stored before the database closes.
   (*ledger)->close();
