@@ -59,6 +59,9 @@ Result<DemoSummary> build_demo_database(const std::string& path, const DemoOptio
   if (std::filesystem::exists(path, ec))
     return make_error(ErrorCode::conflict, path + " exists; the demo is built only where there is no database");
   if (!o.hash_password) return make_error(ErrorCode::invalid_value, "the demo needs a password hasher");
+  const auto folder = std::filesystem::path(path).parent_path();
+  if (!folder.empty() && !std::filesystem::is_directory(folder, ec))
+    return make_error(ErrorCode::invalid_value, "cannot build the demo at " + path + ": there is no directory " + folder.string());
   if (o.history_days < 1 || o.history_days > 30)
     return make_error(ErrorCode::invalid_value, "the history must last between 1 and 30 days");
 
