@@ -244,8 +244,9 @@ class Simulation {
   }
   double uniform(double lo, double hi) { return lo + (hi - lo) * static_cast<double>(random_() >> 11) * 0x1.0p-53; }
   bool chance(double p) { return uniform(0, 1) < p; }
+  // A reaction time of the simulated people, at the chosen speed.
   Steady::duration seconds(double lo, double hi) {
-    return std::chrono::milliseconds(static_cast<Millis>(uniform(lo, hi) * 1000));
+    return std::chrono::milliseconds(static_cast<Millis>(uniform(lo, hi) * 1000 / std::max(o_.speed, 1e-3)));
   }
   // Poisson arrivals at the asked rate.
   Steady::duration gap() {

@@ -26,6 +26,8 @@ struct SimulatorOptions {
   // What a new case says, at a point of the city.
   std::function<dispatch::IntakeRequest(double lon, double lat)> write_case;
   double late_share = 0.2;  // cases a worker lets run past a deadline
+  // How much faster than in life the simulated people react (deadlines keep their time).
+  double speed = 1;
   // Polled several times a second; true ends the run.
   std::function<bool()> stop_requested;
   std::function<void(const std::string& line)> log;  // what happens, one line each
