@@ -359,10 +359,14 @@ std::vector<std::int64_t> fit(const std::vector<double>& raw, const std::vector<
     out[i] = std::clamp(static_cast<std::int64_t>(std::llround(raw[i] * b)), lo[i], hi[i]);
     sum += out[i];
   }
-  // Rounding leaves a few residents over or short; hand them out one by one.
-  for (std::size_t i = 0; sum != total && n > 0; i = (i + 1) % n) {
-    if (sum < total && out[i] < hi[i]) ++out[i], ++sum;
-    else if (sum > total && out[i] > lo[i]) --out[i], --sum;
+  // Rounding leaves a few residents over or short; hand them out one by one (while any
+  // area has room: when the bounds cannot hold `total`, the nearest sum is kept).
+  for (bool moved = true; sum != total && moved;) {
+    moved = false;
+    for (std::size_t i = 0; i < n && sum != total; ++i) {
+      if (sum < total && out[i] < hi[i]) ++out[i], ++sum, moved = true;
+      else if (sum > total && out[i] > lo[i]) --out[i], --sum, moved = true;
+    }
   }
   return out;
 }
