@@ -34,5 +34,7 @@ int run_import(int argc, char** argv);
 int run_backup(int argc, char** argv);
 int run_serve(int argc, char** argv);
 int run_user(int argc, char** argv);
+int run_demo(int argc, char** argv);
+int run_simulate(int argc, char** argv);
 
 }  // namespace gridkeeper::app

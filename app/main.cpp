@@ -14,6 +14,9 @@ const char* kUsage =
     "  gridkeeper import --db PATH --grids FILE.geojson [--workers FILE.csv]\n"
     "  gridkeeper backup --db PATH OUT.db\n"
     "  gridkeeper serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--ui DIR] [--calendars DIR]\n"
+    "  gridkeeper demo [--db gridkeeper-demo.db] [--listen 127.0.0.1:8080] [--ui DIR] [--simulate RATE]\n"
+    "                  [--seed N] [--export DIR]   (builds the demo city when PATH is absent, then serves)\n"
+    "  gridkeeper simulate --url http://127.0.0.1:8080 --rate N [--seconds S]   (N cases a minute)\n"
     "  gridkeeper user add --db PATH --username U --role admin|operator|supervisor|worker\n"
     "                      [--scope CODE] [--worker ID]   (password read from stdin)\n";
 }
@@ -32,6 +35,8 @@ int main(int argc, char** argv) {
     if (command == "backup") return run_backup(argc, argv);
     if (command == "serve") return run_serve(argc, argv);
     if (command == "user") return run_user(argc, argv);
+    if (command == "demo") return run_demo(argc, argv);
+    if (command == "simulate") return run_simulate(argc, argv);
     std::cerr << "gridkeeper: unknown command " << command << "\n" << kUsage;
     return 2;
   } catch (const UsageError& e) {

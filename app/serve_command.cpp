@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/cli.hpp"
+#include "app/serve.hpp"
 #include "data/sqlite_accounts.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "data/sqlite_reports.hpp"
@@ -132,69 +133,83 @@ std::string storage_metrics(const data::SqliteLedger& ledger) {
 
 }  // namespace
 
-int run_serve(int argc, char** argv) {
-  Args args(argc, argv, 2, {"--db", "--listen", "--threads", "--ui", "--calendars"}, {"--manual-clock"});
-  if (!args.positionals().empty()) throw UsageError("serve takes no positional arguments");
-  const std::string db = args.required("--db");
+ServeOptions serve_options(const Args& args) {
   const auto listen = parse_listen(args.get("--listen").value_or("127.0.0.1:8080"));
-  web::ServerOptions options;
-  options.address = listen.address;
-  options.port = listen.port;
+  ServeOptions o;
+  o.server.address = listen.address;
+  o.server.port = listen.port;
   if (auto threads = args.get("--threads")) {
     unsigned n = 0;
     auto [ptr, ec] = std::from_chars(threads->data(), threads->data() + threads->size(), n);
     if (ec != std::errc() || ptr != threads->data() + threads->size() || n < 1 || n > 256)
       throw UsageError("--threads must be between 1 and 256");
-    options.threads = n;
+    o.server.threads = n;
   }
   if (auto ui = args.get("--ui")) {
     if (!std::filesystem::is_directory(*ui)) throw UsageError("--ui " + *ui + " is not a directory");
-    options.api.ui_dir = *ui;
+    o.server.api.ui_dir = *ui;
   } else if (std::filesystem::is_regular_file(std::filesystem::path(kDefaultUiDir) / "index.html")) {
-    options.api.ui_dir = kDefaultUiDir;  // the UI built with this binary
+    o.server.api.ui_dir = kDefaultUiDir;  // the UI built with this binary
   }
+  if (auto dir = args.get("--calendars")) {
+    if (!std::filesystem::is_directory(*dir)) throw UsageError("--calendars " + *dir + " is not a directory");
+    o.calendars = *dir;
+  }
+  o.manual_clock = args.has("--manual-clock");
+  return o;
+}
+
+int run_serve(int argc, char** argv) {
+  std::vector<std::string> flags{"--db"};
+  flags.insert(flags.end(), kServeFlags.begin(), kServeFlags.end());
+  Args args(argc, argv, 2, flags, kServeSwitches);
+  if (!args.positionals().empty()) throw UsageError("serve takes no positional arguments");
+  const std::string db = args.required("--db");
+  auto options = serve_options(args);
   if (!std::filesystem::exists(db)) {
     std::cerr << "gridkeeper serve: no database at " << db << "; create it with gridkeeper import\n";
     return 1;
   }
+  return serve_database("serve", db, std::move(options));
+}
 
+int serve_database(const std::string& command, const std::string& db, ServeOptions serve,
+                   const ServeHooks& hooks) {
+  auto& options = serve.server;
   auto ledger = data::SqliteLedger::open(db);
   if (!ledger) {
-    std::cerr << "gridkeeper serve: " << ledger.error().message << "\n";
+    std::cerr << "gridkeeper " << command << ": " << ledger.error().message << "\n";
     return 1;
   }
   auto accounts = data::SqliteAccounts::open(db);
   if (!accounts) {
-    std::cerr << "gridkeeper serve: " << accounts.error().message << "\n";
+    std::cerr << "gridkeeper " << command << ": " << accounts.error().message << "\n";
     return 1;
-  }
-  dispatch::Center::Options center_options;
-  {
-    const auto given = args.get("--calendars");
-    const std::filesystem::path dir =
-        given ? std::filesystem::path(*given) : std::filesystem::path(GRIDKEEPER_DATA_DIR) / "calendars";
-    if (given && !std::filesystem::is_directory(dir)) throw UsageError("--calendars " + *given + " is not a directory");
-    if (std::filesystem::is_directory(dir)) center_options.calendar = load_calendars(dir);
   }
   auto reports = data::SqliteReports::open(db);
   if (!reports) {
-    std::cerr << "gridkeeper serve: " << reports.error().message << "\n";
+    std::cerr << "gridkeeper " << command << ": " << reports.error().message << "\n";
     return 1;
   }
   options.api.reports = reports->get();
+  dispatch::Center::Options center_options;
+  {
+    const std::filesystem::path dir =
+        serve.calendars ? std::filesystem::path(*serve.calendars) : std::filesystem::path(GRIDKEEPER_DATA_DIR) / "calendars";
+    if (std::filesystem::is_directory(dir)) center_options.calendar = load_calendars(dir);
+  }
   // --manual-clock (tests only): time stands still from the start until an admin moves it
   // with POST /api/v1/test/clock.
-  const bool manual = args.has("--manual-clock");
   dispatch::SystemClock system_clock;
   dispatch::ManualClock manual_clock(system_clock.now());
-  const dispatch::Clock& clock = manual ? static_cast<const dispatch::Clock&>(manual_clock) : system_clock;
+  const dispatch::Clock& clock = serve.manual_clock ? static_cast<const dispatch::Clock&>(manual_clock) : system_clock;
   dispatch::Center center(**ledger, clock, center_options);
   center.start();
   options.api.extra_metrics = [&ledger = **ledger] { return storage_metrics(ledger); };
 
   std::mutex escalation_mutex;
   EscalationClock* escalation_loop = nullptr;  // set while it runs
-  if (manual) {
+  if (serve.manual_clock) {
     options.api.manual_clock = &manual_clock;
     options.api.clock_moved = [&] {
       std::lock_guard lock(escalation_mutex);
@@ -210,11 +225,13 @@ int run_serve(int argc, char** argv) {
       escalation_loop = &escalation;
     }
     const auto index = center.grid_index();
-    std::cout << "gridkeeper: serving " << db << " on http://" << listen.address << ":" << server.port() << " ("
+    std::cout << "gridkeeper: serving " << db << " on http://" << options.address << ":" << server.port() << " ("
               << (index ? index->size() : 0) << " grids, " << center.open_case_count() << " open cases"
               << (options.api.ui_dir.empty() ? ", no browser UI" : ", browser UI from " + options.api.ui_dir)
-              << (manual ? ", manual test clock" : "") << ")" << std::endl;
+              << (serve.manual_clock ? ", manual test clock" : "") << ")" << std::endl;
+    if (hooks.started) hooks.started(server.port());
     server.run();
+    if (hooks.stopping) hooks.stopping();
     std::lock_guard lock(escalation_mutex);
     escalation_loop = nullptr;
   }

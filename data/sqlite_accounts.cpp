@@ -52,11 +52,13 @@ Result<std::unique_ptr<SqliteAccounts>> SqliteAccounts::open(const std::string& 
   return std::unique_ptr<SqliteAccounts>(new SqliteAccounts(std::move(*db)));
 }
 
-Result<User> SqliteAccounts::add_user(User user) {
-  std::lock_guard lock(mutex_);
-  auto q = db_->query(
-      "INSERT INTO users (username, role, scope, worker_id, password_hash, active) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-      "ON CONFLICT (username) DO NOTHING");
+namespace {
+constexpr std::string_view kInsertUser =
+    "INSERT INTO users (username, role, scope, worker_id, password_hash, active) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+    "ON CONFLICT (username) DO NOTHING";
+
+Result<User> insert_user(Connection& db, User user) {
+  auto q = db.query(kInsertUser);
   if (!q) return q.error();
   q->bind(1, user.username)
       .bind(2, to_string(user.role))
@@ -65,9 +67,28 @@ Result<User> SqliteAccounts::add_user(User user) {
       .bind(5, user.password_hash)
       .bind(6, user.active);
   if (auto e = q->run()) return *e;
-  if (db_->changes() == 0) return make_error(ErrorCode::conflict, "user " + user.username + " exists", "username");
-  user.id = sqlite3_last_insert_rowid(db_->handle());
+  if (db.changes() == 0) return make_error(ErrorCode::conflict, "user " + user.username + " exists", "username");
+  user.id = sqlite3_last_insert_rowid(db.handle());
   return user;
+}
+}  // namespace
+
+Result<User> SqliteAccounts::add_user(User user) {
+  std::lock_guard lock(mutex_);
+  return insert_user(*db_, std::move(user));
+}
+
+Result<std::vector<User>> SqliteAccounts::add_users(std::vector<User> users) {
+  std::lock_guard lock(mutex_);
+  auto tx = Transaction::begin(*db_);
+  if (!tx) return tx.error();
+  for (auto& u : users) {
+    auto added = insert_user(*db_, std::move(u));
+    if (!added) return added.error();  // the transaction rolls back
+    u = std::move(*added);
+  }
+  if (auto e = tx->commit()) return *e;
+  return users;
 }
 
 std::optional<User> SqliteAccounts::user_where(std::string_view where, const std::function<void(Query&)>& bind) {

@@ -21,6 +21,9 @@ class SqliteAccounts final : public dispatch::Accounts {
   // Failures of the database come back as errors where the port has a channel for them;
   // reads throw StorageError.
   Result<dispatch::User> add_user(dispatch::User user) override;
+  // Many users in one transaction (one commit instead of one each): all of them, or none
+  // when any username exists.
+  Result<std::vector<dispatch::User>> add_users(std::vector<dispatch::User> users);
   std::optional<dispatch::User> find_user(std::string_view username) override;
   std::optional<dispatch::User> user_by_id(dispatch::UserId id) override;
   Status store_token(const dispatch::TokenRecord& token) override;

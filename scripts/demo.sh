@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and shows gridkeeper on its sample grid file:
-# the validation report and a few routed points. (The server and the demo city follow.)
+# Installs what is missing, builds, and starts the demo city: 翔安区 with its streets,
+# communities, grids, workers and a few days of cases. The database is built on the first
+# start (gridkeeper-demo.db here) and reused after; arguments go to `gridkeeper demo`,
+# e.g. scripts/demo.sh --simulate 6 (new cases a minute, worked on by simulated workers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 cmake --preset release
-cmake --build --preset release
+cmake --build --preset release --target gridkeeper ui   # the command and its browser UI
 
-bin=build/release/app/gridkeeper
-grids=data/samples/sample-grids.geojson
-"$bin" check-grids "$grids"
-echo "routing sample points (lon,lat -> grid code):"
-printf '118.301,24.601\n118.318,24.605\n118.329,24.607\n0,0\n' | tee /dev/stderr | "$bin" route --grids "$grids"
+exec build/release/app/gridkeeper demo "$@"

@@ -1,0 +1,150 @@
+// gridkeeper demo [--db PATH] [--listen 127.0.0.1:8080] [--threads N] [--ui DIR]
+//                 [--simulate RATE] [--seed N] [--export DIR]
+// Builds the demo city (翔安区) at PATH when there is no database there, then serves it
+// like `serve`; --simulate feeds it RATE cases a minute. --export writes the city as a
+// grid file and a workers file instead.
+#include <atomic>
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "app/cli.hpp"
+#include "app/serve.hpp"
+#include "app/simulate.hpp"
+#include "data/demo_database.hpp"
+#include "dispatch/clock.hpp"
+#include "web/auth.hpp"
+
+namespace gridkeeper::app {
+
+namespace {
+
+std::string seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", s);
+  return buf;
+}
+
+std::string padded(const std::string& s, std::size_t width) {
+  return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
+}
+
+int export_city(const data::DemoCityOptions& options, const std::string& dir) {
+  auto city = data::demo_city(options);
+  if (!city) {
+    std::cerr << "gridkeeper demo: " << city.error().message << "\n";
+    return 1;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const auto grids = (std::filesystem::path(dir) / "xiangan-grids.geojson").string();
+  const auto workers = (std::filesystem::path(dir) / "xiangan-workers.csv").string();
+  for (auto [path, text] : {std::pair{grids, data::demo_grids_geojson(*city)}, {workers, data::demo_workers_csv(*city)}}) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out.flush()) {
+      std::cerr << "gridkeeper demo: cannot write " << path << "\n";
+      return 1;
+    }
+  }
+  std::cout << "wrote " << grids << " (" << city->areas.size() << " features) and " << workers << " ("
+            << city->workers.size() << " workers)\n";
+  return 0;
+}
+
+void print_built(const std::string& db, const data::DemoSummary& s) {
+  std::cout << "gridkeeper demo: built " << db << " in " << seconds(s.total_seconds) << " (city "
+            << seconds(s.city_seconds) << ", history " << seconds(s.history_seconds) << ")\n"
+            << "  翔安区: " << s.streets << " streets and " << s.towns << " towns, " << s.communities
+            << " communities and " << s.villages << " villages, " << s.grids << " grids, " << s.population
+            << " residents, " << s.workers << " workers\n"
+            << "  history: " << s.cases << " cases, " << s.open_cases << " open (" << s.warned << " warned, "
+            << s.overdue << " overdue)";
+  for (const auto& [state, n] : s.cases_by_state) std::cout << ", " << n << " " << state;
+  std::cout << "\n";
+  if (s.refused) std::cout << "  (" << s.refused << " simulated actions were refused: " << s.first_refusal << ")\n";
+}
+
+void print_logins(const std::string& url, const data::DemoLogins& l) {
+  std::cout << "\ngridkeeper demo: open " << url << "\n"
+            << "demo logins, all with the password " << data::kDemoPassword << ":\n";
+  for (const auto& login : l.logins) {
+    std::string where = login.scope.empty() ? "the whole system" : login.scope_name + " (" + login.scope + ")";
+    if (login.role == dispatch::Role::worker) where = login.worker_id + " " + login.note;
+    std::cout << "  " << padded(login.username, 22) << padded(std::string(dispatch::to_string(login.role)), 11)
+              << where << "\n";
+  }
+  if (l.worker_logins)
+    std::cout << "  … every worker logs in as its id in lower case (w0001 … ), " << l.worker_logins
+              << " worker logins\n";
+  std::cout << "for example:\n  curl -s -X POST " << url
+            << "/api/v1/auth/login -d '{\"username\":\"operator\",\"password\":\"" << data::kDemoPassword << "\"}'\n"
+            << std::endl;
+}
+
+}  // namespace
+
+int run_demo(int argc, char** argv) {
+  std::vector<std::string> flags{"--db", "--simulate", "--seed", "--export"};
+  flags.insert(flags.end(), kServeFlags.begin(), kServeFlags.end());
+  Args args(argc, argv, 2, flags, kServeSwitches);
+  if (!args.positionals().empty()) throw UsageError("demo takes no positional arguments");
+  auto options = serve_options(args);
+  data::DemoOptions demo;
+  if (auto seed = args.get("--seed")) {
+    auto [ptr, ec] = std::from_chars(seed->data(), seed->data() + seed->size(), demo.city.seed);
+    if (ec != std::errc() || ptr != seed->data() + seed->size()) throw UsageError("--seed must be a whole number");
+  }
+  if (auto dir = args.get("--export")) return export_city(demo.city, *dir);
+  const double rate = args.get("--simulate") ? parse_rate("--simulate", *args.get("--simulate")) : 0;
+  const std::string db = args.get("--db").value_or("gridkeeper-demo.db");
+
+  std::error_code ec;
+  if (!std::filesystem::exists(db, ec)) {
+    std::cout << "gridkeeper demo: building the demo city 翔安区 in " << db << " …" << std::endl;
+    demo.now = dispatch::SystemClock().now();
+    demo.hash_password = [](std::string_view password) { return web::hash_password(password); };
+    auto built = data::build_demo_database(db, demo);
+    if (!built) {
+      std::cerr << "gridkeeper demo: " << built.error().message << "\n";
+      return 1;
+    }
+    print_built(db, *built);
+  } else {
+    std::cout << "gridkeeper demo: using " << db << " (remove it to build a fresh demo)" << std::endl;
+  }
+  auto logins = data::demo_logins(db);
+  if (!logins) {
+    std::cerr << "gridkeeper demo: " << db << " is not a gridkeeper database: " << logins.error().message << "\n";
+    return 1;
+  }
+
+  std::atomic<bool> stop{false};
+  std::thread simulator;
+  ServeHooks hooks;
+  const std::string address = options.server.address;
+  hooks.started = [&](unsigned short port) {
+    const bool any = address == "0.0.0.0" || address == "::";
+    const std::string host = any                                     ? "127.0.0.1"
+                             : address.find(':') != std::string::npos ? "[" + address + "]"
+                                                                      : address;
+    const std::string url = "http://" + host + ":" + std::to_string(port);
+    print_logins(url, *logins);
+    if (rate > 0)
+      simulator = std::thread([url, rate, &stop] {
+        auto o = demo_simulation(url, rate, static_cast<std::uint64_t>(std::time(nullptr)), [&stop] { return stop.load(); });
+        auto report = web::run_simulator(o);
+        if (!report) std::cerr << "gridkeeper demo: the simulation stopped: " << report.error().message << "\n";
+      });
+  };
+  hooks.stopping = [&] {
+    stop = true;
+    if (simulator.joinable()) simulator.join();
+  };
+  return serve_database("demo", db, std::move(options), hooks);
+}
+
+}  // namespace gridkeeper::app
