@@ -3,8 +3,10 @@
 // second browser context, a 10-inch touch screen) sees it arrive live, accepts, attaches a
 // photo, notes progress and resolves (through a network loss); the operator verifies and
 // closes it; a stale queued action is refused and shown; a supervisor watches a grid turn
-// red when the (manual) clock runs out, opens it and switches emergency mode; English, a
-// 401 and a 550-grid city. Screenshots go to test-artifacts/ui/ and are checked.
+// red when the (manual) clock runs out, opens it and switches emergency mode; a deferral
+// asked, approved and resumed; a follow-up rating; escalations calling the supervisor of
+// the tier they reach; the assessment (figures, charts, tables, CSV); Open311 keys;
+// English, a 401 and a 550-grid city. Screenshots go to test-artifacts/ui/ and are checked.
 //   node tests/ui/run.mjs --bin build/release/app/gridkeeper --ui build/release/ui [--artifacts DIR] [--only NAME]
 import fs from 'node:fs';
 import path from 'node:path';
@@ -622,6 +624,12 @@ try {
     const shown = await p.evaluate(async (iso) => (await import('/js/format.js')).fmtTime(iso, 'time'), c.created_at);
     const expected = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(c.created_at));
     check(shown === expected, `Beijing time (${shown} = ${expected})`);
+    // The assessment in English too.
+    await p.click('.topbar nav a[data-nav=assessment]');
+    await p.waitForSelector('#assessment[data-state=ready]');
+    await p.waitForSelector('[data-chart=ontime] figcaption:has-text("On-time closure rate by community")');
+    await shot(p, '26-assessment-en');
+    await p.click('.topbar nav a[data-nav=console]');
     await p.click('.topbar button.lang');
     await p.waitForSelector('.topbar nav a[data-nav=console]:text("指挥中心")');
     await p.waitForSelector('#console-map[data-ready=true]');

@@ -308,7 +308,8 @@ export class AssessmentView {
     }));
     // Best first; areas without a due case at the end.
     rows.sort((a, b) => (a.value === null) - (b.value === null) || (b.value ?? 0) - (a.value ?? 0) || a.label.localeCompare(b.label, 'zh'));
-    const none = !rows.length ? t('asm.no_communities') : rows.every((r) => r.value === null) ? t('asm.no_due') : null;
+    const none = !rows.length ? t('asm.no_communities') : !this.data.total.cases ? t('asm.no_cases_trend')
+      : rows.every((r) => r.value === null) ? t('asm.no_due') : null;
     const total = this.data.total.on_time_closure_rate;
     return this.chartCard('ontime', t('asm.chart_ontime'), none, (width) => h('div', {},
       h('div', { class: 'chart-scroll' }, hbars({

@@ -9,9 +9,11 @@ import { fmtTime, urgencyBadge, tierName, OPEN_STATES } from './format.js';
 const KEEP = 20;
 
 export class AttentionList {
-  constructor({ refs, onOpen }) {
+  // tier(): the tier this user answers for, as the live feed said.
+  constructor({ refs, onOpen, tier = () => null }) {
     this.refs = refs;
     this.onOpen = onOpen;
+    this.tier = tier;
     this.items = new Map();  // case id → {case, at}
     this.el = h('div', { class: 'needs-you', id: 'needs-you', hidden: true, role: 'region', 'aria-label': t('attention.title') });
   }
@@ -55,7 +57,9 @@ export class AttentionList {
     const list = [...this.items.values()].reverse();
     fill(this.el,
       h('div', { class: 'needs-you-head' }, h('span', { class: 'bell', 'aria-hidden': 'true' }, '!'),
-        h('b', {}, t('attention.title')), h('span', { class: 'count' }, String(list.length))),
+        h('b', {}, t('attention.title')),
+        this.tier() ? h('span', { class: 'small' }, t('attention.as', { tier: tierName(this.tier()) })) : null,
+        h('span', { class: 'count' }, String(list.length))),
       h('ul', {}, list.map(({ case: c, times }) => h('li', { dataset: { caseId: c.id, urgency: c.urgency } },
         h('button', { class: 'needs-you-case', onclick: () => this.onOpen(c.id) },
           urgencyBadge(c.urgency), h('span', { class: 'title' }, `#${c.id} ${c.title}`),

@@ -75,7 +75,7 @@ export function hbars({ rows, width = 640, reference, fmt = (v) => `${Math.round
 // opts: {labels: ['05-01', …], series: [{id, name, colour, values: [n…]}], line: {name,
 // colour, values: [n|null…]}, width, height, label}
 export function timeBars({ labels, series, line, width = 640, height = 240, label, yLabel }) {
-  const left = 44, right = 12, top = 14, bottom = 40;
+  const left = 44, right = 12, top = 24, bottom = 40;
   const plotW = Math.max(100, width - left - right), plotH = height - top - bottom;
   const n = labels.length;
   const totals = labels.map((_, i) => series.reduce((a, x) => a + (x.values[i] || 0), 0));
@@ -91,7 +91,7 @@ export function timeBars({ labels, series, line, width = 640, height = 240, labe
     svg.append(s('line', { x1: left, x2: left + plotW, y1: y(v), y2: y(v), stroke: v === 0 ? AXIS : GRID }),
       s('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick', fill: MUTED, text: String(v) }));
   }
-  if (yLabel) svg.append(s('text', { x: 4, y: top - 2, class: 'tick', fill: MUTED, text: yLabel }));
+  if (yLabel) svg.append(s('text', { x: 4, y: 11, class: 'tick', fill: MUTED, text: yLabel }));
   // As many dates as fit without touching: every k-th.
   const every = Math.max(1, Math.ceil(n / Math.max(1, Math.floor(plotW / 46))));
   labels.forEach((l, i) => {

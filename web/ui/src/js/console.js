@@ -45,7 +45,7 @@ class Console {
       },
     });
     this.detail.el.hidden = true;
-    this.attention = new AttentionList({ refs: this.refs, onOpen: (id) => this.openCase(id) });
+    this.attention = new AttentionList({ refs: this.refs, tier: () => this.feed.tier, onOpen: (id) => this.openCase(id) });
     this.tabs = {};
     const tabButton = (name) => h('button', {
       role: 'tab', class: 'tab', dataset: { tab: name }, onclick: () => this.showTab(name),

@@ -52,7 +52,7 @@ class OverdueMap {
     this.areaPanel = h('div', { class: 'area-panel', id: 'area-panel' }, stateBlock('empty', t('overdue.pick_area')));
     this.modeBox = h('div', { class: 'mode-box', id: 'mode-box' });
     this.emergencyBanner = h('div', { class: 'emergency-banner', hidden: true, role: 'status' });
-    this.attention = new AttentionList({ refs: this.refs, onOpen: (id) => { this.showTab('overdue'); this.detail.open(id); } });
+    this.attention = new AttentionList({ refs: this.refs, tier: () => this.feed.tier, onOpen: (id) => { this.showTab('overdue'); this.detail.open(id); } });
     const panels = (this.panels = {
       overdue: h('div', { class: 'tab-panel' }, this.modeBox, this.summary, this.areaPanel),
       assessment: h('div', { class: 'tab-panel', id: 'assessment-panel', hidden: true }),
