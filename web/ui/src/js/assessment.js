@@ -303,7 +303,7 @@ export class AssessmentView {
     const rows = list.map((c) => ({
       id: c.id, label: c.name, value: c.on_time_closure_rate, flag: c.bottom_warning,
       colour: c.bottom_warning ? URGENCY_COLOURS.red : c.stars >= 4 ? '#2e7d32' : '#1565c0',
-      title: `${c.name}：${t('asm.col_on_time_closure_rate')} ${pct(c.on_time_closure_rate)}（${c.closed_on_time}/${c.due}）`
+      title: `${t('common.label', { label: c.name, value: `${t('asm.col_on_time_closure_rate')} ${pct(c.on_time_closure_rate)}` })} ${t('common.paren', { a: '', b: `${c.closed_on_time}/${c.due}` })}`
         + `${c.stars ? ` · ${stars(c.stars)}` : ''}${c.bottom_warning ? ` · ${t('asm.bottom_warning')}` : ''}`,
     }));
     // Best first; areas without a due case at the end.
@@ -399,7 +399,7 @@ export class AssessmentView {
     if (!flagged.length) return null;
     return h('div', { class: 'bottom-note', role: 'note', id: 'asm-bottom' },
       h('span', { class: 'badge badge-warning' }, t('asm.bottom_warning')), ' ',
-      t('asm.bottom_list', { names: flagged.map((c) => `${c.name}（${this.refs.areaName(c.street)}）`).join('、') }));
+      t('asm.bottom_list', { names: flagged.map((c) => t('common.paren', { a: c.name, b: this.refs.areaName(c.street) })).join(t('common.list_sep')) }));
   }
 
   tableOf(name) {
@@ -483,7 +483,7 @@ export class AssessmentView {
       h('dl', {}, keys.map((k) => h('div', { class: 'def' }, h('dt', {}, t(`asm.col_${k}`)), h('dd', {}, t(`asm.def.${k}`))))),
       h('p', {}, t('asm.def_score', {
         w: ['closure_rate', 'on_time_closure_rate', 'on_time_acceptance_rate', 'rework', 'deferral', 'satisfaction']
-          .map((k) => `${t(`asm.weight_${k}`)} ${w[k] ?? 0}`).join('、'),
+          .map((k) => `${t(`asm.weight_${k}`)} ${w[k] ?? 0}`).join(t('common.list_sep')),
       })),
       h('p', {}, t('asm.def_stars', { th: (rules?.star_thresholds || []).join(' / ') })),
       h('p', {}, t('asm.def_bottom', { n: rules?.bottom_min_communities ?? 3 })),

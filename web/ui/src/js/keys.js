@@ -25,7 +25,7 @@ class KeysScreen {
     this.fresh = h('div', { id: 'key-fresh' });
     const name = h('input', { name: 'name', required: true, maxlength: 100, placeholder: t('keys.name_ph') });
     const scope = h('select', { name: 'scope' }, h('option', { value: '' }, t('keys.anywhere')),
-      [...this.refs.jurisdictions.values()].map((j) => h('option', { value: j.code }, `${j.name}（${t(`level.${j.level}`)}）`)));
+      [...this.refs.jurisdictions.values()].map((j) => h('option', { value: j.code }, t('common.paren', { a: j.name, b: t(`level.${j.level}`) }))));
     const submit = h('button', { type: 'submit', class: 'primary' }, t('keys.create'));
     const form = h('form', { class: 'keys-form', id: 'key-form' },
       h('label', { class: 'field' }, h('span', {}, t('keys.name')), name),
