@@ -147,6 +147,9 @@ json::object case_json(const dispatch::Case& c) {
   o["accepted_at"] = time_or_null(c.accepted_at);
   o["resolved_at"] = time_or_null(c.resolved_at);
   o["closed_at"] = time_or_null(c.closed_at);
+  // A deferred case's clock stands still: screens show the pause instead of a countdown.
+  o["deferred"] = c.deferred;
+  o["paused_at"] = time_or_null(c.paused_at);
   return o;
 }
 

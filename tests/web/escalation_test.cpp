@@ -170,6 +170,9 @@ TEST_CASE("deferral through the API pauses the clock; category deadlines apply t
   CHECK(w1->post(path, transition(3, "defer", "同意")).status == 403);  // a worker cannot approve
   auto deferred = op->post(path, transition(3, "defer", "同意延期"));
   REQUIRE(deferred.status == 200);
+  // The case says it is paused, and since when, so that screens stop its countdown.
+  CHECK(deferred.json().at("deferred").as_bool());
+  CHECK(millis(deferred.json().at("paused_at")) == millis(deferred.json().at("updated_at")));
   CHECK(op->post(path, transition(4, "defer", "again")).status == 409);
 
   f.clock.advance(10 * kDay);  // far past every deadline: nothing happens while paused
@@ -179,6 +182,8 @@ TEST_CASE("deferral through the API pauses the clock; category deadlines apply t
   auto resumed = op->post(path, transition(4, "resume"));
   REQUIRE(resumed.status == 200);
   CHECK(!resumed.json().at("overdue").as_bool());
+  CHECK(resumed.json().at("paused_at").is_null());
+  CHECK(resumed.json().at("deferred").as_bool());  // it was deferred once: left out of the assessment
   CHECK(millis(resumed.json().at("resolve_by")) == resolve_by + 10 * kDay);
   auto events = op->get("/api/v1/cases/" + std::to_string(id)).json().at("events").as_array();
   std::vector<std::string> types;

@@ -111,3 +111,21 @@ export async function photoUrl(url) {
   }
   return photoUrls.get(url);
 }
+
+// A file the server makes (CSV): a plain link cannot carry the token, so it is fetched with
+// it and saved from a Blob under the server's file name.
+export async function download(path, fallbackName = 'export.csv') {
+  const res = await api(path, { raw: true });
+  const disposition = res.headers.get('Content-Disposition') || '';
+  const name = /filename="([^"]+)"/.exec(disposition)?.[1] || fallbackName;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  return name;
+}

@@ -5,17 +5,38 @@ import { t } from './i18n.js';
 import { api, photoUrl } from './api.js';
 import { fmtTime, timeLeft, urgencyBadge, stateName, tierName, eventName, eventDetail, categoryName } from './format.js';
 
-// Which buttons a role gets, by state (the server decides in the end).
+// Which buttons a role gets, by state (the server decides in the end). `defer` turns into
+// `resume` while the case is paused; `rate` (回访) is not a transition but a rating.
 const ACTIONS = {
   operator: {
     reported: ['register', 'reassign', 'cancel'],
-    dispatched: ['reassign', 'cancel'],
-    accepted: ['reassign', 'cancel'],
+    dispatched: ['reassign', 'defer', 'cancel'],
+    accepted: ['reassign', 'defer', 'cancel'],
     resolved: ['close', 'reopen'],
+    closed: ['rate'],
   },
-  supervisor: { dispatched: ['reassign'], accepted: ['reassign'] },
+  supervisor: { dispatched: ['reassign', 'defer'], accepted: ['reassign', 'defer'] },
 };
 ACTIONS.admin = ACTIONS.operator;
+
+// The worker's deferral request still waiting for an answer, if any: the latest
+// request_deferral with no approval, resumption or change of hands after it.
+export function pendingDeferral(c) {
+  if (c.paused_at || !['dispatched', 'accepted'].includes(c.state)) return null;
+  let asked = null;
+  for (const e of c.events || []) {
+    if (e.type === 'request_deferral') asked = e;
+    else if (['defer', 'resume', 'reassign', 'return', 'resolve', 'reopen', 'handover'].includes(e.type)) asked = null;
+  }
+  return asked;
+}
+
+// The latest follow-up rating (回访) of a case: {score, note, at, actor} or null.
+export function latestRating(c) {
+  const e = (c.events || []).filter((x) => x.type === 'rated').pop();
+  const score = Number(/score (\d)/.exec(e?.reason || '')?.[1]);
+  return e && score ? { score, note: e.note, at: e.at, actor: e.actor } : null;
+}
 
 export class CaseDetail {
   // onChange(case) runs after a successful action, onClose when the panel is closed.
@@ -61,6 +82,7 @@ export class CaseDetail {
     const row = (label, value) => (value === null || value === undefined || value === '' ? null :
       h('div', { class: 'kv' }, h('dt', {}, label), h('dd', {}, value)));
     const grid = refs.grids.get(c.grid_id);
+    const rating = latestRating(c);
     fill(this.el, 
       this.closeButton(),
       h('div', { class: 'detail-head', dataset: { caseId: c.id, state: c.state } },
@@ -72,6 +94,9 @@ export class CaseDetail {
         c.overdue ? h('span', { class: 'chip chip-over' }, t('case.overdue')) : null,
         c.warned && !c.overdue ? h('span', { class: 'chip chip-warn' }, t('case.warned')) : null,
         c.rework_count ? h('span', { class: 'chip' }, t('case.rework', { n: c.rework_count })) : null,
+        c.paused_at ? h('span', { class: 'chip chip-paused', dataset: { paused: 'true' } }, t('case.paused')) : null,
+        c.deferred && !c.paused_at ? h('span', { class: 'chip', title: t('case.deferred_hint') }, t('case.deferred')) : null,
+        rating ? h('span', { class: 'chip chip-rated', dataset: { rating: rating.score } }, t('case.rated', { n: rating.score })) : null,
         h('span', { class: `time-left ${left.cls}` }, left.text)),
       h('dl', { class: 'kvs' },
         row(t('case.category'), categoryName(refs.categories, c.category)),
@@ -89,11 +114,13 @@ export class CaseDetail {
         row(t('case.resolve_by'), c.resolve_by ? fmtTime(c.resolve_by) : null),
         row(t('case.resolved_at'), c.resolved_at ? fmtTime(c.resolved_at) : null),
         row(t('case.closed_at'), c.closed_at ? fmtTime(c.closed_at) : null),
-        row(t('case.return_reason'), c.return_reason)),
+        row(t('case.return_reason'), c.return_reason),
+        row(t('case.paused_since'), c.paused_at ? fmtTime(c.paused_at) : null)),
+      this.deferralBox(c),
       this.actions(c),
       this.photos(c),
       h('h3', {}, t('case.history')),
-      h('ol', { class: 'history' }, (c.events || []).slice().reverse().map((e) => h('li', {},
+      h('ol', { class: 'history' }, (c.events || []).slice().reverse().map((e) => h('li', { dataset: { event: e.type } },
         h('time', {}, fmtTime(e.at)),
         h('b', {}, eventName(e.type)),
         e.from_state !== e.to_state ? h('span', { class: 'muted' }, ` ${stateName(e.from_state)} → ${stateName(e.to_state)}`) : null,
@@ -112,16 +139,44 @@ export class CaseDetail {
       })));
   }
 
+  // A deferral the worker asked for, waiting for the operator's or supervisor's answer; or
+  // the pause an approved one holds.
+  deferralBox(c) {
+    const asked = pendingDeferral(c);
+    if (asked) {
+      return h('div', { class: 'deferral-box', id: 'pending-deferral', dataset: { pendingDeferral: 'true' }, role: 'status' },
+        h('b', {}, t('deferral.pending')),
+        h('div', {}, t('deferral.asked_by', { who: this.refs.workerName(asked.assignee_id) || actorName(asked.actor), at: fmtTime(asked.at) })),
+        asked.note ? h('div', { class: 'note' }, asked.note) : null,
+        this.canDefer() ? h('div', { class: 'actions' },
+          h('button', { class: 'primary', dataset: { action: 'approve' }, onclick: () => this.act(c, 'defer', asked) }, t('deferral.approve'))) : null);
+    }
+    if (c.paused_at) {
+      return h('div', { class: 'deferral-box paused', dataset: { paused: 'true' }, role: 'status' },
+        h('b', {}, t('deferral.paused')), h('div', {}, t('deferral.paused_since', { at: fmtTime(c.paused_at) })));
+    }
+    return null;
+  }
+
+  canDefer() {
+    return ['operator', 'admin', 'supervisor'].includes(this.user.role);
+  }
+
   actions(c) {
-    let list = ACTIONS[this.user.role]?.[c.state] || [];
-    if (this.user.role === 'supervisor' && c.tier === 'worker') list = [];  // only escalated cases
+    let list = (ACTIONS[this.user.role]?.[c.state] || []).slice();
+    // A supervisor re-dispatches only escalated cases.
+    if (this.user.role === 'supervisor' && c.tier === 'worker') list = list.filter((a) => a !== 'reassign');
+    // While paused, the clock can only be resumed; a pending request has its own button.
+    if (c.paused_at) list = list.map((a) => (a === 'defer' ? 'resume' : a));
+    else if (pendingDeferral(c)) list = list.filter((a) => a !== 'defer');
     if (!list.length) return null;
     return h('div', { class: 'actions' }, list.map((a) =>
-      h('button', { class: a === 'cancel' ? 'danger' : a === 'close' ? 'primary' : 'secondary', dataset: { action: a },
+      h('button', { class: a === 'cancel' ? 'danger' : a === 'close' || a === 'rate' ? 'primary' : 'secondary', dataset: { action: a },
         onclick: () => this.act(c, a) }, t(`action.${a}`))));
   }
 
-  async act(c, action) {
+  async act(c, action, asked) {
+    if (action === 'rate') return this.rate(c);
     const body = { action, version: c.version };
     if (action === 'reassign' || action === 'register') {
       // The case's community first; then the others in view, since a street may lend
@@ -149,6 +204,22 @@ export class CaseDetail {
       });
       if (!v) return;
       body.note = v.note;
+    } else if (action === 'defer') {
+      const v = await dialog({
+        title: t('deferral.approve_title'), message: t('deferral.approve_hint'),
+        fields: [{ name: 'note', label: t('dialog.reason'), type: 'textarea', required: true,
+          value: asked?.note ? t('deferral.approve_note', { why: asked.note }) : '' }],
+        confirm: t('action.defer'),
+      });
+      if (!v) return;
+      body.note = v.note;
+    } else if (action === 'resume') {
+      const v = await dialog({
+        title: t('action.resume'), message: t('deferral.resume_hint'),
+        fields: [{ name: 'note', label: t('dialog.note_optional'), type: 'textarea' }], confirm: t('action.resume'),
+      });
+      if (!v) return;
+      if (v.note) body.note = v.note;
     } else if (action === 'close') {
       const v = await dialog({
         title: t('action.close'), message: t('dialog.close_hint'),
@@ -168,6 +239,30 @@ export class CaseDetail {
       this.busy = false;
       toast(e.message, 'error', 6000);
       if (e.code === 'stale_version' || e.code === 'illegal_transition') this.open(c.id);
+    }
+  }
+
+  // 回访: the resident's satisfaction with a closed case, 1–5, recorded by an operator.
+  async rate(c) {
+    const before = latestRating(c);
+    const v = await dialog({
+      title: t('rating.title', { id: c.id }), message: before ? t('rating.again', { n: before.score }) : t('rating.hint'),
+      fields: [
+        { name: 'score', label: t('rating.score_label'), type: 'select', value: '5',
+          options: [5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: `${'★'.repeat(n)}${'☆'.repeat(5 - n)} ${t(`rating.level_${n}`)}` })) },
+        { name: 'note', label: t('rating.note'), type: 'textarea' }],
+      confirm: t('rating.save'),
+    });
+    if (!v) return;
+    this.busy = true;
+    try {
+      await api(`/api/v1/cases/${c.id}/rating`, { method: 'POST', body: { score: Number(v.score), note: v.note } });
+      toast(t('rating.done', { id: c.id, n: v.score }), 'ok');
+      this.busy = false;
+      await this.open(c.id);
+    } catch (e) {
+      this.busy = false;
+      toast(e.message, 'error', 6000);
     }
   }
 }

@@ -7,6 +7,7 @@ import { api, query } from './api.js';
 import { createMap, AreaLayer, labelBox, L } from './map.js';
 import { loadRefs } from './refs.js';
 import { CaseDetail } from './case_detail.js';
+import { AttentionList } from './attention.js';
 import {
   URGENCIES, URGENCY_COLOURS, OPEN_STATES, STATES, fmtTime, fmtDuration, timeLeft, urgencyBadge, stateName, tierName,
   categoryName,
@@ -44,6 +45,7 @@ class Console {
       },
     });
     this.detail.el.hidden = true;
+    this.attention = new AttentionList({ refs: this.refs, tier: () => this.feed.tier, onOpen: (id) => this.openCase(id) });
     this.tabs = {};
     const tabButton = (name) => h('button', {
       role: 'tab', class: 'tab', dataset: { tab: name }, onclick: () => this.showTab(name),
@@ -56,7 +58,7 @@ class Console {
     this.tabs.intake = this.intakeForm();
     this.tabs.cases = this.caseList();
     fill(this.main, h('div', { class: 'console-layout' },
-      h('div', { class: 'map-wrap' }, mapEl, this.legend(), this.detail.el),
+      h('div', { class: 'map-wrap' }, mapEl, this.legend(), this.attention.el, this.detail.el),
       h('section', { class: 'side' }, h('div', { class: 'tabs', role: 'tablist' }, intakeTab, casesTab),
         this.tabs.intake, this.tabs.cases)));
     this.showTab('intake');
@@ -400,6 +402,7 @@ class Console {
     this.upsert(m.case, m.type === 'case.created');
     this.detail.refreshIf(m.case);
     this.refreshCounts();
+    this.attention.note(m);
   }
 
   renderList() {

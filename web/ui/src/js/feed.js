@@ -1,5 +1,7 @@
 // The live feed over WebSocket, reconnecting with backoff. Emits 'case' events with the
-// message ({type, case}) and 'status' events ({online}) as the connection comes and goes.
+// message ({type, case, attention?}) and 'status' events ({online}) as the connection
+// comes and goes. An escalation carries `attention: true` for the clients that answer for
+// the case's new tier.
 import { getSession } from './api.js';
 
 export class Feed extends EventTarget {
@@ -71,6 +73,7 @@ export class Feed extends EventTarget {
       }
       if (m.type === 'feed.ready') {
         this.delay = 1000;
+        this.tier = m.tier ?? null;  // the tier this user answers for, when escalations rise to it
         this.setStatus(true);
         this.dispatchEvent(new CustomEvent('ready', { detail: m }));
       } else if (m.case) {

@@ -15,18 +15,22 @@ const parts = new Intl.DateTimeFormat('en-GB', {
   hour: '2-digit', minute: '2-digit', second: '2-digit',
 });
 
-// "11-05 14:30" (short), "14:30" (time), "2026-11-05 14:30:05" (full), in Beijing time.
+// "11-05 14:30" (short), "14:30" (time), "2026-11-05" (date), "2026-11-05 14:30:05" (full),
+// in Beijing time.
 export function fmtTime(iso, kind = 'short') {
   if (!iso) return '—';
   const p = Object.fromEntries(parts.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
   const hour = p.hour === '24' ? '00' : p.hour;
   if (kind === 'time') return `${hour}:${p.minute}`;
+  if (kind === 'date') return `${p.year}-${p.month}-${p.day}`;
   if (kind === 'full') return `${p.year}-${p.month}-${p.day} ${hour}:${p.minute}:${p.second}`;
   return `${p.month}-${p.day} ${hour}:${p.minute}`;
 }
 
-// The deadline that matters now: acceptance until accepted, then resolution.
+// The deadline that matters now: acceptance until accepted, then resolution; none while a
+// deferral holds the clock (the deadlines move when it resumes).
 export function deadlineOf(c) {
+  if (c.paused_at) return null;
   if (c.state === 'reported' || c.state === 'dispatched') return c.accept_by;
   if (c.state === 'accepted') return c.resolve_by;
   return null;
@@ -52,6 +56,7 @@ export function fmtDuration(ms) {
 export function timeLeft(c) {
   const ms = timeLeftMs(c);
   if (ms === null) {
+    if (c.paused_at) return { text: t('left.paused'), cls: 'left-paused' };
     if (c.state === 'resolved') return { text: t('left.verify'), cls: 'left-none' };
     return { text: '—', cls: 'left-none' };
   }
@@ -80,6 +85,14 @@ export function urgencyBadge(u, big = false) {
 export function eventDetail(e) {
   const r = e.reason || '';
   if (e.type === 'warned') return r.includes('acceptance') ? t('why.accept_75') : t('why.resolve_75');
+  if (e.type === 'rated') {
+    const n = Number(/score (\d)/.exec(r)?.[1]);
+    return n ? `${'★'.repeat(n)}${'☆'.repeat(5 - n)} ${t('rating.score', { n })}` : null;
+  }
+  if (e.type === 'resume') {
+    const m = Number(/paused for (\d+) min/.exec(r)?.[1]);
+    return Number.isFinite(m) && /paused/.test(r) ? t('why.paused_for', { d: fmtDuration(m * 60000) }) : null;
+  }
   if (e.type === 'escalated') {
     const m = r.match(/(\w+) -> (\w+), (\w+) -> (\w+)/);
     const why = r.startsWith('not accepted') ? t('why.accept_late') : t('why.resolve_late');

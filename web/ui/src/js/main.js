@@ -1,5 +1,6 @@
 // The shell: configuration, the session, the top bar, and the screen for the user's role
-// (operator → console, worker → tablet, supervisor → overdue map, admin → everything).
+// (operator → console, worker → tablet, supervisor → overdue map, admin → everything;
+// operators and admins also reach the assessment, admins the Open311 keys).
 import { h, stateBlock, fill } from './dom.js';
 import { t, lang, setLang } from './i18n.js';
 import { getSession, onSessionEnd, logout, api } from './api.js';
@@ -10,6 +11,9 @@ const SCREENS = {
   console: { load: () => import('./console.js'), roles: ['operator', 'admin'], label: 'nav.console' },
   tablet: { load: () => import('./tablet.js'), roles: ['worker'], label: 'nav.tablet' },
   overdue: { load: () => import('./overdue.js'), roles: ['supervisor', 'operator', 'admin'], label: 'nav.overdue' },
+  // Supervisors have the same view in their map's 考评 tab.
+  assessment: { load: () => import('./assessment.js'), roles: ['operator', 'admin'], label: 'nav.assessment' },
+  keys: { load: () => import('./keys.js'), roles: ['admin'], label: 'nav.keys' },
 };
 const HOME = { operator: 'console', admin: 'console', worker: 'tablet', supervisor: 'overdue' };
 

@@ -8,6 +8,8 @@ import { api, query } from './api.js';
 import { createMap, AreaLayer, labelBox } from './map.js';
 import { loadRefs } from './refs.js';
 import { CaseDetail } from './case_detail.js';
+import { AttentionList } from './attention.js';
+import { AssessmentView } from './assessment.js';
 import { URGENCIES, URGENCY_COLOURS, fmtTime, timeLeft, urgencyBadge, stateName, tierName } from './format.js';
 
 const LEVELS = ['street', 'community', 'grid'];
@@ -50,21 +52,19 @@ class OverdueMap {
     this.areaPanel = h('div', { class: 'area-panel', id: 'area-panel' }, stateBlock('empty', t('overdue.pick_area')));
     this.modeBox = h('div', { class: 'mode-box', id: 'mode-box' });
     this.emergencyBanner = h('div', { class: 'emergency-banner', hidden: true, role: 'status' });
-    const panels = {
+    this.attention = new AttentionList({ refs: this.refs, tier: () => this.feed.tier, onOpen: (id) => { this.showTab('overdue'); this.detail.open(id); } });
+    const panels = (this.panels = {
       overdue: h('div', { class: 'tab-panel' }, this.modeBox, this.summary, this.areaPanel),
-      assessment: h('div', { class: 'tab-panel', id: 'assessment-panel', hidden: true },
-        stateBlock('empty', t('assessment.soon'))),
-    };
-    const tabs = Object.keys(panels).map((name) => h('button', {
+      assessment: h('div', { class: 'tab-panel', id: 'assessment-panel', hidden: true }),
+    });
+    this.tabButtons = Object.keys(panels).map((name) => h('button', {
       role: 'tab', class: 'tab', dataset: { tab: name }, 'aria-selected': String(name === 'overdue'),
-      onclick: () => {
-        for (const [k, p] of Object.entries(panels)) p.hidden = k !== name;
-        for (const b of tabs) b.setAttribute('aria-selected', String(b.dataset.tab === name));
-      },
+      onclick: () => this.showTab(name),
     }, t(`overdue.tab_${name}`)));
-    fill(this.main, this.emergencyBanner, h('div', { class: 'overdue-layout' },
-      h('div', { class: 'map-wrap' }, mapEl, this.levelSwitch, this.legend(), this.detail.el),
-      h('section', { class: 'side' }, h('div', { class: 'tabs', role: 'tablist' }, tabs), ...Object.values(panels))));
+    this.layout = h('div', { class: 'overdue-layout', dataset: { tab: 'overdue' } },
+      h('div', { class: 'map-wrap' }, mapEl, this.levelSwitch, this.legend(), this.attention.el, this.detail.el),
+      h('section', { class: 'side' }, h('div', { class: 'tabs', role: 'tablist' }, this.tabButtons), ...Object.values(panels)));
+    fill(this.main, this.emergencyBanner, this.layout);
 
     this.map = createMap(mapEl, this.config);
     this.layer = new AreaLayer(this.map, {
@@ -93,7 +93,22 @@ class OverdueMap {
   destroy() {
     this.feed.removeEventListener('case', this.onCase);
     this.feed.removeEventListener('ready', this.onReady);
+    this.assessment?.destroy();
     this.map?.remove();
+  }
+
+  // The assessment needs the width: its tab gives it the whole screen, the map waits.
+  showTab(name) {
+    for (const [k, p] of Object.entries(this.panels)) p.hidden = k !== name;
+    for (const b of this.tabButtons) b.setAttribute('aria-selected', String(b.dataset.tab === name));
+    this.layout.dataset.tab = name;
+    if (name === 'assessment') {
+      if (!this.assessment) {
+        this.assessment = new AssessmentView({ refs: this.refs, user: this.user });
+        this.panels.assessment.append(this.assessment.el);
+      }
+      this.assessment.show();
+    }
   }
 
   legend() {
@@ -199,10 +214,8 @@ class OverdueMap {
     const c = m.case;
     if (this.area && [c.grid_id, c.community, c.street].includes(this.area.id)) this.refreshArea();
     this.detail.refreshIf(c);
-    if (m.type === 'case.escalated' && c.overdue) {
-      const where = this.refs.areaName(c.grid_id) || c.grid_id;
-      toast(t('overdue.escalated', { id: c.id, where, tier: tierName(c.tier) }), 'warn', 6000);
-    }
+    // Escalations to this user's own tier ask for attention; the others only colour the map.
+    this.attention.note(m);
   }
 
   // ---- one area ----

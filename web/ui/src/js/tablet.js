@@ -8,7 +8,7 @@ import { createMap, AreaLayer, labelBox, L } from './map.js';
 import { loadRefs } from './refs.js';
 import { Outbox, shrinkPhoto } from './offline.js';
 import { beep, audioReady, unlockAudio } from './sound.js';
-import { actorName } from './case_detail.js';
+import { actorName, pendingDeferral } from './case_detail.js';
 import {
   URGENCY_COLOURS, OPEN_STATES, fmtTime, timeLeft, timeLeftMs, urgencyBadge, stateName, tierName, eventName,
   categoryName,
@@ -164,6 +164,7 @@ class Tablet {
       h('span', { class: `chip state-${c.state}` }, stateName(c.state)),
       c.tier !== 'worker' ? h('span', { class: 'chip chip-over' }, tierName(c.tier)) : null,
       c.overdue ? h('span', { class: 'chip chip-over' }, t('case.overdue')) : c.warned ? h('span', { class: 'chip chip-warn' }, t('case.warned')) : null,
+      c.paused_at ? h('span', { class: 'chip chip-paused', dataset: { paused: 'true' } }, t('case.paused')) : null,
       pending ? h('span', { class: 'chip chip-pending', dataset: { pending } }, t('tablet.pending', { n: pending })) : null));
   }
 
@@ -217,7 +218,8 @@ class Tablet {
     if (!had) this.arrived(c);
     else if (m.type === 'case.escalated' || m.type === 'case.warned') toast(t(`tablet.${m.type === 'case.warned' ? 'warned' : 'escalated'}`, { id: c.id }), 'warn', 6000);
     this.renderList();
-    if (this.selected === c.id) this.openCase(c.id, false);
+    // The history too: it tells whether a deferral asked for is still waiting.
+    if (this.selected === c.id) this.openCase(c.id);
   }
 
   arrived(c) {
@@ -260,9 +262,13 @@ class Tablet {
     }
     const pending = this.outbox.pendingFor(c.id);
     const left = timeLeft(c);
+    const working = c.state === 'dispatched' || c.state === 'accepted';
+    // A deferral asked for and not yet answered: from the history, or still in the outbox.
+    const asked = (full?.id === c.id && full.version === c.version ? pendingDeferral(full) : null)
+      || pending.find((i) => i.action === 'request_deferral') || (c.deferralAsked ? { note: c.deferralAsked } : null);
     const can = (a) => ({ accept: c.state === 'dispatched', resolve: c.state === 'accepted',
-      note: c.state === 'dispatched' || c.state === 'accepted', photo: c.state === 'dispatched' || c.state === 'accepted',
-      return: c.state === 'dispatched' || c.state === 'accepted' })[a];
+      note: working, photo: working, return: working,
+      request_deferral: working && !c.paused_at && !asked })[a];
     const big = (action, cls) => h('button', {
       class: `big ${cls}`, dataset: { action }, disabled: !can(action), onclick: () => this.act(c, action),
     }, t(`tablet.${action}`));
@@ -278,16 +284,21 @@ class Tablet {
         h('span', { class: `chip state-${c.state}`, dataset: { field: 'state' } }, stateName(c.state)),
         h('span', { class: 'chip' }, categoryName(this.refs.categories, c.category)),
         pending.length ? h('span', { class: 'chip chip-pending' }, t('tablet.pending', { n: pending.length })) : null),
+      c.paused_at ? h('div', { class: 'deferral-box paused', dataset: { paused: 'true' }, role: 'status' },
+        h('b', {}, t('tablet.paused')), h('div', {}, t('deferral.paused_since', { at: fmtTime(c.paused_at) }))) : null,
+      asked && !c.paused_at ? h('div', { class: 'deferral-box', dataset: { deferralAsked: 'true' }, role: 'status' },
+        h('b', {}, t('tablet.deferral_asked')), asked.note ? h('div', { class: 'note' }, asked.note) : null) : null,
       h('div', { class: 'buttons' }, big('accept', 'primary'), big('resolve', 'primary'), big('note', 'secondary'), photoButton,
-        big('return', 'danger')),
+        big('request_deferral', 'secondary'), big('return', 'danger')),
       h('dl', { class: 'kvs' },
         kv(t('case.address'), c.address),
         kv(t('case.description'), c.description),
         kv(t('case.reporter'), c.reporter?.phone
           ? h('span', {}, c.reporter.name || '', ' ', h('a', { href: `tel:${c.reporter.phone}` }, c.reporter.phone))
           : c.reporter?.name),
-        kv(t('case.accept_by'), c.state === 'dispatched' ? fmtTime(c.accept_by) : null),
-        kv(t('case.resolve_by'), fmtTime(c.resolve_by)),
+        // While paused the deadlines do not hold: they move by the pause when it ends.
+        kv(t('case.accept_by'), c.state === 'dispatched' && !c.paused_at ? fmtTime(c.accept_by) : null),
+        kv(t('case.resolve_by'), c.paused_at ? null : fmtTime(c.resolve_by)),
         kv(t('case.return_reason'), c.return_reason)),
       photos.length ? h('div', { class: 'photos', id: 'work-photos' }, photos.map((p) => {
         const img = h('img', { alt: t('case.photo_alt', { time: fmtTime(p.at) }) });
@@ -315,6 +326,11 @@ class Tablet {
       });
       if (!v) return;
       note = [t(`return.${v.why}`), v.note].filter(Boolean).join('：');
+    } else if (action === 'request_deferral') {
+      const v = await dialog({ title: t('tablet.request_deferral'), message: t('tablet.deferral_hint'), confirm: t('tablet.deferral_send'),
+        fields: [{ name: 'note', label: t('tablet.deferral_why'), type: 'textarea', required: true }] });
+      if (!v) return;
+      note = v.note;
     } else if (action === 'resolve') {
       const v = await dialog({ title: t('tablet.resolve'), message: t('tablet.resolve_hint'), confirm: t('tablet.resolve'),
         fields: [{ name: 'note', label: t('tablet.resolve_note'), type: 'textarea' }] });
@@ -400,5 +416,7 @@ function applyLocally(c, item) {
   if (item.action === 'accept') next.state = 'accepted';
   if (item.action === 'resolve') next.state = 'resolved';
   if (item.action === 'return') next.state = 'reported';
+  // Until the history says so, the tablet remembers that it asked.
+  if (item.action === 'request_deferral') next.deferralAsked = item.note || true;
   return next;
 }
