@@ -26,17 +26,6 @@ constexpr Millis kLocalOffset = 8 * kHour;  // Asia/Shanghai
 constexpr double kHourly[24] = {0.15, 0.1, 0.08, 0.08, 0.1, 0.2, 0.45, 0.8, 1.2, 1.5, 1.5, 1.3,
                                 0.9,  1.0, 1.4,  1.5,  1.4, 1.2, 1.0,  0.9, 0.7, 0.5, 0.35, 0.25};
 
-bool inside(const geo::MultiPolygon& shape, geo::Point p) {
-  bool in = false;
-  for (const auto& poly : shape)
-    for (const auto& ring : poly.rings)
-      for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++)
-        if ((ring[i].lat > p.lat) != (ring[j].lat > p.lat) &&
-            p.lon < (ring[j].lon - ring[i].lon) * (p.lat - ring[i].lat) / (ring[j].lat - ring[i].lat) + ring[i].lon)
-          in = !in;
-  return in;
-}
-
 // Changes in flight: each `done` is counted, refusals remembered.
 class InFlight {
  public:
@@ -189,7 +178,7 @@ class Player {
   geo::Point point_in(const GridInfo& g) {
     for (int attempt = 0; attempt < 200; ++attempt) {
       const geo::Point p{random_.uniform(g.box.min_lon, g.box.max_lon), random_.uniform(g.box.min_lat, g.box.max_lat)};
-      if (inside(g.area->shape, p)) return p;
+      if (geo::inside_rings(g.area->shape, p)) return p;
     }
     const auto& ring = g.area->shape.front().rings.front();
     return {(ring[0].lon + ring[ring.size() / 2].lon) / 2, (ring[0].lat + ring[ring.size() / 2].lat) / 2};

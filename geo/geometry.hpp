@@ -64,6 +64,19 @@ inline std::size_t vertex_count(const MultiPolygon& shape) {
   return n;
 }
 
+// Even-odd test of p against every ring (holes included); a point on a boundary may go
+// either way. For picking points inside a shape; routing goes through GridIndex.
+inline bool inside_rings(const MultiPolygon& shape, Point p) {
+  bool in = false;
+  for (const auto& poly : shape)
+    for (const auto& ring : poly.rings)
+      for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++)
+        if ((ring[i].lat > p.lat) != (ring[j].lat > p.lat) &&
+            p.lon < (ring[j].lon - ring[i].lon) * (p.lat - ring[i].lat) / (ring[j].lat - ring[i].lat) + ring[i].lon)
+          in = !in;
+  return in;
+}
+
 // Mean Earth radius (IUGG); distances and areas use a local equirectangular frame,
 // which is accurate to well under a percent at the scale of a district.
 inline constexpr double kEarthRadiusM = 6371008.8;

@@ -161,17 +161,6 @@ struct GridShape {
   geo::BBox box;
 };
 
-bool inside(const geo::MultiPolygon& shape, geo::Point p) {
-  bool in = false;
-  for (const auto& poly : shape)
-    for (const auto& ring : poly.rings)
-      for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++)
-        if ((ring[i].lat > p.lat) != (ring[j].lat > p.lat) &&
-            p.lon < (ring[j].lon - ring[i].lon) * (p.lat - ring[i].lat) / (ring[j].lat - ring[i].lat) + ring[i].lon)
-          in = !in;
-  return in;
-}
-
 // What the simulator knows of a case.
 struct Known {
   std::string state, assignee, urgency;
@@ -317,7 +306,7 @@ class Simulation {
     const auto& g = grids_[std::min(k, grids_.size() - 1)];
     for (int attempt = 0; attempt < 200; ++attempt) {
       const geo::Point p{uniform(g.box.min_lon, g.box.max_lon), uniform(g.box.min_lat, g.box.max_lat)};
-      if (inside(g.shape, p)) return geo::Point{std::round(p.lon * 1e6) / 1e6, std::round(p.lat * 1e6) / 1e6};
+      if (geo::inside_rings(g.shape, p)) return geo::Point{std::round(p.lon * 1e6) / 1e6, std::round(p.lat * 1e6) / 1e6};
     }
     return std::nullopt;
   }

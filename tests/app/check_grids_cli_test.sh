@@ -7,15 +7,8 @@ set -uo pipefail
 gridkeeper=$1
 sample=$2
 broken=$3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
+source "$(dirname "$0")/cli_support.sh"
 
-ok() { echo "ok   $1"; }
-fail() {
-  echo "FAIL $1"
-  failures=$((failures + 1))
-}
 # expect_line NAME FIXED_TEXT: the last report holds a line with that text.
 expect_line() { grep -qF -- "$2" "$work/out" && ok "$1" || { fail "$1: no line with '$2'"; cat "$work/out"; }; }
 

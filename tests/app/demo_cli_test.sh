@@ -6,27 +6,7 @@
 set -uo pipefail
 
 gridkeeper=$1
-work=$(mktemp -d)
-server_pid=
-trap '[[ -n $server_pid ]] && kill -9 $server_pid 2>/dev/null; rm -rf "$work"' EXIT
-failures=0
-
-ok() { echo "ok   $1"; }
-fail() {
-  echo "FAIL $1"
-  failures=$((failures + 1))
-}
-
-# http METHOD PATH [BODY [TOKEN]]: one request over bash's /dev/tcp; prints the response.
-http() {
-  local body=${3:-} auth= LC_ALL=C  # C locale: ${#body} counts bytes
-  [[ -n ${4:-} ]] && auth="Authorization: Bearer $4"$'\r\n'
-  exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
-  printf '%s %s HTTP/1.1\r\nHost: test\r\nConnection: close\r\n%sContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
-    "$1" "$2" "$auth" "${#body}" "$body" >&3
-  timeout 10 cat <&3
-  exec 3<&-
-}
+source "$(dirname "$0")/cli_support.sh"
 
 # start_demo LOG: runs gridkeeper demo on an ephemeral port and waits for it to serve.
 start_demo() {

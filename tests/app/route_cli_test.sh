@@ -6,9 +6,7 @@ set -euo pipefail
 gridkeeper=$1
 sample=$2
 bowtie=$3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
+source "$(dirname "$0")/cli_support.sh"
 
 # expect NAME EXPECTED_FILE ACTUAL_FILE
 expect() {

@@ -7,27 +7,7 @@ set -uo pipefail
 
 gridkeeper=$1
 sample=$2
-work=$(mktemp -d)
-server_pid=
-trap '[[ -n $server_pid ]] && kill -9 $server_pid 2>/dev/null; rm -rf "$work"' EXIT
-failures=0
-
-ok() { echo "ok   $1"; }
-fail() {
-  echo "FAIL $1"
-  failures=$((failures + 1))
-}
-
-# http METHOD PATH [BODY [TOKEN]]: one request over bash's /dev/tcp; prints the response.
-http() {
-  local body=${3:-} auth= LC_ALL=C  # C locale: ${#body} counts bytes
-  [[ -n ${4:-} ]] && auth="Authorization: Bearer $4"$'\r\n'
-  exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
-  printf '%s %s HTTP/1.1\r\nHost: test\r\nConnection: close\r\n%sContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
-    "$1" "$2" "$auth" "${#body}" "$body" >&3
-  timeout 5 cat <&3
-  exec 3<&-
-}
+source "$(dirname "$0")/cli_support.sh"
 
 start_server() {
   "$gridkeeper" serve --db "$work/city.db" --listen 127.0.0.1:0 --threads 2 >"$work/serve.log" 2>&1 &

@@ -81,6 +81,12 @@ void check_same(const Case& a, const Case& b) {
   CHECK(a.paused_at == b.paused_at);
 }
 
+std::vector<CaseId> ids(const std::vector<Case>& cases) {
+  std::vector<CaseId> out;
+  for (const auto& c : cases) out.push_back(c.id);
+  return out;
+}
+
 struct City {
   testing::TempDir dir;
   std::string path = dir.file("city.db");
@@ -182,11 +188,6 @@ TEST_CASE("find_cases: scope by any level, filters, newest first, pages", "[ledg
   auto accepted = run.center->transition_and_wait(first.id, step(Action::accept, first.version), worker_actor(first.assignee));
   REQUIRE(accepted.ok());
 
-  auto ids = [](const std::vector<Case>& cases) {
-    std::vector<CaseId> out;
-    for (const auto& c : cases) out.push_back(c.id);
-    return out;
-  };
   CaseQuery q;
   q.limit = 100;
   auto all = run.ledger->find_cases(q);
@@ -477,11 +478,6 @@ TEST_CASE("the center lists open cases from memory and the history from storage,
   REQUIRE(run.center->transition_and_wait(made[5].id, step(Action::accept, made[5].version), worker_actor(made[5].assignee)).ok());
   REQUIRE(run.center->open_case_count() == 7);
 
-  auto ids = [](const std::vector<Case>& cases) {
-    std::vector<CaseId> out;
-    for (const auto& c : cases) out.push_back(c.id);
-    return out;
-  };
   // Everything is durable by now, so storage alone answers every query too: the oracle.
   std::vector<CaseQuery> queries(1);
   for (const auto& scope : {kCommunity, kStreet, kDistrict, std::string("G1-1")}) queries.emplace_back().scope = scope;

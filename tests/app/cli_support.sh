@@ -1,0 +1,24 @@
+# Shared by the command-line tests (sourced): a scratch directory removed at exit (with a
+# server the test started, in $server_pid), the ok/fail tally, and one HTTP request over
+# bash's /dev/tcp to the server on $port.
+work=$(mktemp -d)
+server_pid=
+trap '[[ -n $server_pid ]] && kill -9 $server_pid 2>/dev/null; rm -rf "$work"' EXIT
+failures=0
+
+ok() { echo "ok   $1"; }
+fail() {
+  echo "FAIL $1"
+  failures=$((failures + 1))
+}
+
+# http METHOD PATH [BODY [TOKEN]]: prints the whole response (status line, headers, body).
+http() {
+  local body=${3:-} auth= LC_ALL=C  # C locale: ${#body} counts bytes
+  [[ -n ${4:-} ]] && auth="Authorization: Bearer $4"$'\r\n'
+  exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+  printf '%s %s HTTP/1.1\r\nHost: test\r\nConnection: close\r\n%sContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+    "$1" "$2" "$auth" "${#body}" "$body" >&3
+  timeout 10 cat <&3
+  exec 3<&-
+}
