@@ -140,6 +140,7 @@ try {
   });
 
   await test('demo: the worker accepts, attaches a photo and resolves', async () => {
+    check(intake?.id, 'the case taken in by the test before');
     const w = wk.page, id = intake.id;
     await w.tap(`.card[data-case-id="${id}"]`);
     await w.waitForSelector(`#case-work .work-head[data-case-id="${id}"]`);
@@ -161,6 +162,7 @@ try {
   });
 
   await test('demo: the operator opens the case, sees its history and photo, verifies and closes it', async () => {
+    check(intake?.id, 'the case taken in by the test before');
     const p = op.page, id = intake.id;
     await p.click('[data-tab=cases]');
     await p.waitForSelector(`#case-list tr[data-case-id="${id}"][data-state=resolved]`);
