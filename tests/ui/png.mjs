@@ -60,6 +60,11 @@ export function colourCount(img, step = 7) {
   return seen.size;
 }
 
+// A box of a screenshot, as an image of its own.
+export function crop(img, box) {
+  return { width: box.width, height: box.height, pixel: (x, y) => img.pixel(box.x + x, box.y + y) };
+}
+
 // The share of pixels in a box that `test` accepts.
 export function share(img, box, test) {
   let yes = 0, all = 0;

@@ -9,99 +9,17 @@
 // English, a 401 and a 550-grid city. Screenshots go to test-artifacts/ui/ and are checked.
 //   node tests/ui/run.mjs --bin build/release/app/gridkeeper --ui build/release/ui [--artifacts DIR] [--only NAME]
 import fs from 'node:fs';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startServer, PASSWORD } from './server.mjs';
 import { smallCity, bigCity } from './city.mjs';
-import { decodePng, colourCount, share, makePng } from './png.mjs';
+import { share, makePng } from './png.mjs';
+import { Run, options, check, waitFor, isRed, caseId, login as loginAs } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const bin = path.resolve(arg('--bin', path.join(root, 'build/release/app/gridkeeper')));
-const uiDir = path.resolve(arg('--ui', path.join(root, 'build/release/ui')));
-const artifacts = path.resolve(arg('--artifacts', path.join(root, 'test-artifacts/ui')));
-const only = arg('--only', null);
-const chromiumPath = process.env.GRIDKEEPER_CHROMIUM || '/usr/bin/chromium';
-const { chromium } = createRequire(path.join(root, 'web/ui/package.json'))('playwright-core');
-
-// Everything stops by itself: a hung browser or server cannot hold the test run.
-const HARD_LIMIT_MS = 300_000;
-const hard = setTimeout(() => {
-  console.error(`FAIL the browser tests took longer than ${HARD_LIMIT_MS / 1000} s; stopping`);
-  process.exit(1);
-}, HARD_LIMIT_MS);
-
-const started = Date.now();
-const results = [];
-const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
-function check(cond, what) {
-  if (!cond) throw new Error(`check failed: ${what}`);
-}
-
-async function test(name, fn) {
-  if (only && !name.includes(only)) return;
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push({ name, ok: true, ms: Date.now() - t0 });
-    log(`ok   ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    results.push({ name, ok: false, ms: Date.now() - t0, error: e });
-    log(`FAIL ${name} (${Date.now() - t0} ms)\n${e.stack || e}`);
-  }
-}
-
-fs.mkdirSync(artifacts, { recursive: true });
-for (const f of fs.readdirSync(artifacts)) if (f.endsWith('.png')) fs.rmSync(path.join(artifacts, f));
-
-// A screenshot saved and looked at: not blank, and what `checks` want of its pixels.
-async function shot(page, name, checks = () => {}) {
-  const file = path.join(artifacts, `${name}.png`);
-  const buf = await page.screenshot({ path: file });
-  const img = decodePng(buf);
-  check(colourCount(img) >= 8, `${name}.png is not blank`);
-  checks(img);
-  return img;
-}
-
-const pageProblems = [];
-async function newPage(browser, label, viewport, extra = {}) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...extra });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15000);
-  page.on('pageerror', (e) => pageProblems.push(`${label}: ${e.message}`));
-  // Everything comes from the server itself: no CDN, no tiles, nothing from outside.
-  page.on('request', (r) => {
-    if (!/^(http:\/\/127\.0\.0\.1:|ws:\/\/127\.0\.0\.1:|blob:|data:)/.test(r.url())) pageProblems.push(`${label}: asked for ${r.url()}`);
-  });
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource|ERR_INTERNET_DISCONNECTED|WebSocket/.test(m.text())) pageProblems.push(`${label}: ${m.text()}`);
-    if (m.text().startsWith('i18n:')) pageProblems.push(`${label}: ${m.text()}`);
-  });
-  return { context, page };
-}
-
-async function login(page, url, username) {
-  await page.goto(url);
-  await page.fill('#login input[name=username]', username);
-  await page.fill('#login input[name=password]', PASSWORD);
-  await page.click('#login button[type=submit]');
-}
-
-const isRed = ([r, g, b]) => r > 170 && g < 130 && b < 130;
-const caseId = async (locator) => Number(await locator.getAttribute('data-case-id'));
-
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  // A fresh profile per launch is playwright's own; these keep Chromium off the network.
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-});
+const { bin, uiDir, artifacts, only } = options();
+// The demo run's screenshots (demo-*) are its own.
+const run = new Run({ artifacts, only, hardLimitMs: 300_000, owns: (f) => !f.startsWith('demo-') });
+const { log, test, shot, newPage } = run;
+const login = (page, url, username) => loginAs(page, url, username, PASSWORD);
+await run.launch();
 
 const city = smallCity();
 const centre = city.cells.find((c) => c.c === 2 && c.r === 1);  // where the map's centre falls
@@ -119,9 +37,9 @@ let server;
 try {
   server = await startServer({ bin, uiDir, city, users, log });
   const api = server.request;
-  const op = await newPage(browser, 'operator', { width: 1600, height: 900 });
-  const wk = await newPage(browser, 'worker', { width: 1280, height: 800 }, { hasTouch: true });
-  const sup = await newPage(browser, 'supervisor', { width: 1600, height: 900 });
+  const op = await newPage('operator', { width: 1600, height: 900 });
+  const wk = await newPage('worker', { width: 1280, height: 800 }, { hasTouch: true });
+  const sup = await newPage('supervisor', { width: 1600, height: 900 });
   const extra = [];  // pages opened by single tests
   let first = 0, second = 0;
   // A test run alone (--only) logs its page in itself.
@@ -459,7 +377,7 @@ try {
 
   let called = 0;
   await test('an escalation calls the supervisor whose tier it reaches: sound, toast and the needs-you list', async () => {
-    const nc = await newPage(browser, 'north supervisor', { width: 1600, height: 900 });
+    const nc = await newPage('north supervisor', { width: 1600, height: 900 });
     extra.push(nc);
     await login(nc.page, server.url, 'sup_north');
     await nc.page.waitForSelector('#overdue-map[data-ready=true]');
@@ -581,7 +499,7 @@ try {
   });
 
   await test('an admin reaches the assessment from the top bar and manages Open311 keys', async () => {
-    const ad = await newPage(browser, 'admin', { width: 1600, height: 900 });
+    const ad = await newPage('admin', { width: 1600, height: 900 });
     extra.push(ad);
     const p = ad.page;
     await login(p, server.url, 'admin');
@@ -646,8 +564,7 @@ try {
   await sup.context.close();
   for (const x of extra) await x.context.close();
 } catch (e) {
-  results.push({ name: 'setup', ok: false, ms: 0, error: e });
-  log(`FAIL setup\n${e.stack || e}`);
+  run.fail('setup', e);
 } finally {
   if (server) log(`server stopped (${await server.stop()})`);
 }
@@ -678,7 +595,7 @@ await test('550 grids: the screens load in seconds and stay responsive under liv
       }
     }
     await s.request('admin', 'POST', '/api/v1/test/clock', { advance_s: 3 * 3600 });
-    const { context, page } = await newPage(browser, 'big', { width: 1600, height: 900 });
+    const { context, page } = await newPage('big', { width: 1600, height: 900 });
     let t0 = Date.now();
     await login(page, s.url, 'op');
     await page.waitForSelector('#console-map[data-ready=true]');
@@ -735,31 +652,5 @@ await test('550 grids: the screens load in seconds and stay responsive under liv
   }
 });
 
-await test('no script errors, no missing words and nothing fetched from outside', async () => {
-  check(pageProblems.length === 0, `page problems:\n  ${pageProblems.join('\n  ')}`);
-  // English falls back to Chinese word by word: a word missing in one is a missing translation.
-  globalThis.localStorage ??= { getItem: () => null, setItem: () => {} };  // the module reads the chosen language
-  const dictionaries = await import(pathToFileURL(path.join(uiDir, 'js/i18n.js')).href);
-  const zh = new Set(dictionaries.keys('zh')), en = new Set(dictionaries.keys('en'));
-  const missing = [...zh].filter((k) => !en.has(k)).concat([...en].filter((k) => !zh.has(k)));
-  check(missing.length === 0, `words in one language only: ${missing.join(', ')}`);
-});
-
-await browser.close();
-clearTimeout(hard);
-const passed = results.filter((r) => r.ok).length, failed = results.length - passed;
-console.log(`\nscreenshots in ${artifacts}`);
-console.log(`browser tests: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
-
-async function waitFor(fn, what, ms = 10000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      if (await fn()) return;
-    } catch { /* not yet */ }
-    if (Date.now() > end) throw new Error(`timed out waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+await run.noProblems(uiDir);
+await run.finish('browser tests');

@@ -1,7 +1,9 @@
-// One helper sets up what the browser tests run against: a temporary database holding a
-// test city (import of a generated grid file and workers file) with a user of every role,
-// and `gridkeeper serve` on a free loopback port with the built UI and the manual clock.
-// (When `gridkeeper demo` lands, this is the one place to switch to it.)
+// What the browser tests run against, on a temporary database and a free loopback port,
+// with the built UI and the manual clock:
+// - startServer: a generated test city (import of a grid file and a workers file) with the
+//   users a test asks for, served by `gridkeeper serve`;
+// - startDemo: `gridkeeper demo`, which builds the demo city 翔安区 with its history and
+//   its logins (all with DEMO_PASSWORD) when the database is absent.
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +11,7 @@ import path from 'node:path';
 import { writeCity } from './city.mjs';
 
 export const PASSWORD = 'grid-keeper-2026';
+export const DEMO_PASSWORD = 'gridkeeper-demo';
 
 // users: [{username, role, scope?, worker?}]
 export async function startServer({ bin, uiDir, city, users, log = () => {} }) {
@@ -23,16 +26,38 @@ export async function startServer({ bin, uiDir, city, users, log = () => {} }) {
     if (u.worker) args.push('--worker', u.worker);
     execFileSync(bin, args, { input: `${PASSWORD}\n`, stdio: ['pipe', 'ignore', 'inherit'] });
   }
-  const child = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--threads', '2', '--ui', uiDir, '--manual-clock'],
+  return serve({ bin, args: ['serve', '--db', db], uiDir, dir, db, password: PASSWORD, log });
+}
+
+// The demo prints its logins once it listens; `logins` holds them as printed:
+// [{username, role, where}].
+export async function startDemo({ bin, uiDir, log = () => {} }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridkeeper-ui-demo-'));
+  const db = path.join(dir, 'demo.db');
+  const s = await serve({
+    bin, args: ['demo', '--db', db], uiDir, dir, db, password: DEMO_PASSWORD, log,
+    // Building the city and its history takes a few seconds before it listens.
+    ready: /^for example:$/m, startMs: 60000,
+  });
+  const text = s.output.join('');
+  const block = text.slice(text.indexOf('demo logins'), text.indexOf('for example:'));
+  s.logins = [...block.matchAll(/^ {2}(\S+) +(admin|operator|supervisor|worker) +(.+)$/gm)]
+    .map(([, username, role, where]) => ({ username, role, where: where.trim() }));
+  return s;
+}
+
+async function serve({ bin, args, uiDir, dir, db, password, log, ready = /http:\/\/127\.0\.0\.1:\d+/, startMs = 15000 }) {
+  const child = spawn(bin, [...args, '--listen', '127.0.0.1:0', '--threads', '2', '--ui', uiDir, '--manual-clock'],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   const output = [];
   child.stderr.on('data', (d) => output.push(d.toString()));
   const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start: ${output.join('')}`)), 15000);
+    const timer = setTimeout(() => reject(new Error(`the server did not start: ${output.join('')}`)), startMs);
     child.stdout.on('data', (d) => {
       output.push(d.toString());
-      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(output.join(''));
-      if (m) {
+      const all = output.join('');
+      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(all);
+      if (m && ready.test(all)) {
         clearTimeout(timer);
         resolve(Number(m[1]));
       }
@@ -46,7 +71,7 @@ export async function startServer({ bin, uiDir, city, users, log = () => {} }) {
 
   const tokens = new Map();
   async function request(username, method, p, body) {
-    if (!tokens.has(username)) tokens.set(username, (await call(null, 'POST', '/api/v1/auth/login', { username, password: PASSWORD })).token);
+    if (!tokens.has(username)) tokens.set(username, (await call(null, 'POST', '/api/v1/auth/login', { username, password })).token);
     return call(tokens.get(username), method, p, body);
   }
   async function call(token, method, p, body) {
@@ -59,6 +84,12 @@ export async function startServer({ bin, uiDir, city, users, log = () => {} }) {
     const json = text ? JSON.parse(text) : null;
     if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
     return json;
+  }
+  // The server's clock (epoch ms): the manual clock stands still until a test moves it.
+  async function now() {
+    const res = await fetch(`${url}/healthz`);
+    await res.arrayBuffer();
+    return Number(res.headers.get('x-server-time'));
   }
 
   async function stop() {
@@ -73,5 +104,5 @@ export async function startServer({ bin, uiDir, city, users, log = () => {} }) {
     return code;
   }
 
-  return { url, port, db, dir, request, call, stop, output };
+  return { url, port, db, dir, request, call, now, stop, output };
 }
