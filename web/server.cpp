@@ -96,8 +96,8 @@ struct Server::Impl {
         feed(c),
         api(c, accounts, clock, metrics, feed, options.api),
         gate(std::make_shared<Gate>()),
-        contexts(make_contexts(thread_count())),
-        acceptor(net::make_strand(*contexts.front())),
+        ioc(static_cast<int>(thread_count())),
+        acceptor(net::make_strand(ioc)),
         drain_timer(acceptor.get_executor()),
         sweep_timer(acceptor.get_executor()) {
     const auto refusal =
@@ -113,19 +113,6 @@ struct Server::Impl {
     return std::max(1u, std::thread::hardware_concurrency());
   }
 
-  // One io_context per network thread, each run by that thread alone: a connection's
-  // reads, writes and completions stay on one thread, with no hand-offs between threads
-  // inside the reactor. The listener and the timers live on the first.
-  static std::vector<std::unique_ptr<net::io_context>> make_contexts(unsigned n) {
-    std::vector<std::unique_ptr<net::io_context>> out;
-    for (unsigned i = 0; i < n; ++i) out.push_back(std::make_unique<net::io_context>(1));
-    return out;
-  }
-  net::io_context& next_context() { return *contexts[next_context_index++ % contexts.size()]; }
-  void stop_contexts() {
-    for (auto& c : contexts) c->stop();
-  }
-
   ServerOptions options;
   Metrics metrics;
   LiveFeed feed;
@@ -134,8 +121,7 @@ struct Server::Impl {
   // Before the io_context: sessions its destructor frees withdraw from here.
   std::mutex sessions_mutex;
   std::unordered_map<Closable*, std::weak_ptr<Closable>> sessions;
-  std::vector<std::unique_ptr<net::io_context>> contexts;
-  std::size_t next_context_index = 0;  // the acceptor's strand only
+  net::io_context ioc;
   tcp::acceptor acceptor;
   net::steady_timer drain_timer;
   net::steady_timer sweep_timer;
@@ -528,8 +514,7 @@ void Server::Impl::start() {
 }
 
 void Server::Impl::accept() {
-  // Connections take turns over the network threads; each still gets a strand of its own.
-  acceptor.async_accept(net::make_strand(next_context()), beast::bind_front_handler(&Impl::on_accept, this));
+  acceptor.async_accept(net::make_strand(ioc), beast::bind_front_handler(&Impl::on_accept, this));
 }
 
 void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
@@ -603,7 +588,7 @@ void Server::Impl::watch_drain() {
   if (live_sessions() == 0 || std::chrono::steady_clock::now() >= drain_deadline) {
     if (signals) signals->cancel();
     sweep_timer.cancel();
-    stop_contexts();
+    ioc.stop();
     return;
   }
   drain_timer.expires_after(std::chrono::milliseconds(10));
@@ -637,14 +622,9 @@ void Server::run() {
       if (!ec) s.begin_shutdown();
     });
   }
-  // The other contexts may have nothing to do for a while: keep them running until the stop.
-  std::vector<net::executor_work_guard<net::io_context::executor_type>> keep;
-  for (std::size_t i = 1; i < s.contexts.size(); ++i) keep.push_back(net::make_work_guard(*s.contexts[i]));
   std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < s.contexts.size(); ++i) threads.emplace_back([&s, i] { s.contexts[i]->run(); });
-  s.contexts.front()->run();
-  // The first context returns once the drain is over (or it was stopped): the others stop too.
-  s.stop_contexts();
+  for (unsigned i = 1; i < s.thread_count(); ++i) threads.emplace_back([&s] { s.ioc.run(); });
+  s.ioc.run();
   for (auto& t : threads) t.join();
   // Blocking jobs accepted before the stop finish now; their answers have nowhere to go.
   s.gate->close();
