@@ -235,6 +235,73 @@ TEST_CASE("oversized input, header floods and malformed requests", "[web][hostil
   }
 }
 
+namespace {
+// Splits a raw answer into its head and what follows the blank line.
+std::pair<std::string, std::string> head_and_rest(const std::string& answer) {
+  const auto end = answer.find("\r\n\r\n");
+  if (end == std::string::npos) return {answer, {}};
+  return {answer.substr(0, end + 2), answer.substr(end + 4)};
+}
+std::string header_value(const std::string& head, const std::string& name) {
+  const auto at = head.find("\r\n" + name + ": ");
+  if (at == std::string::npos) return {};
+  const auto from = at + name.size() + 4;
+  return head.substr(from, head.find("\r\n", from) - from);
+}
+}  // namespace
+
+TEST_CASE("answers are framed by HTTP/1.1 and 1.0 rules", "[web][hostile]") {
+  ServerFixture f;
+  auto w1 = f.client("w1");
+
+  SECTION("HTTP/1.0 without keep-alive: the answer says close, and the server closes") {
+    RawConnection raw(f.port);
+    raw.send("GET /healthz HTTP/1.0\r\n\r\n");
+    bool closed = false;
+    const auto [head, rest] = head_and_rest(raw.read_until_closed(3s, &closed));
+    CHECK(head.rfind("HTTP/1.0 200 OK\r\n", 0) == 0);
+    CHECK(header_value(head, "Connection") == "close");
+    CHECK(header_value(head, "Content-Length") == std::to_string(rest.size()));
+    CHECK(boost::json::parse(rest).as_object().at("status") == "ok");
+    CHECK(closed);
+  }
+  SECTION("HTTP/1.0 with keep-alive stays open for the next request") {
+    RawConnection raw(f.port);
+    raw.send("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    std::string answer;
+    for (int i = 0; i < 20 && answer.find("\"status\"") == std::string::npos; ++i) answer += raw.read_some(200ms);
+    const auto [head, rest] = head_and_rest(answer);
+    CHECK(header_value(head, "Connection") == "keep-alive");
+    CHECK(header_value(head, "Content-Length") == std::to_string(rest.size()));
+    REQUIRE(raw.send("GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    CHECK(raw.read_until_closed(3s).rfind("HTTP/1.1 404 Not Found\r\n", 0) == 0);
+  }
+  SECTION("a HEAD answer has its length but no body; 204 has neither") {
+    RawConnection raw(f.port);
+    raw.send("HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const auto [head, rest] = head_and_rest(raw.read_until_closed(3s));
+    CHECK(head.rfind("HTTP/1.1 ", 0) == 0);
+    CHECK(std::stoul(header_value(head, "Content-Length")) > 0);
+    CHECK(rest.empty());
+
+    RawConnection logout(f.port);
+    logout.send("POST /api/v1/auth/logout HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + w1->token +
+                "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    const auto [head204, rest204] = head_and_rest(logout.read_until_closed(3s));
+    CHECK(head204.rfind("HTTP/1.1 204 No Content\r\n", 0) == 0);
+    CHECK(header_value(head204, "Content-Length").empty());
+    CHECK(rest204.empty());
+  }
+  SECTION("JSON answers carry their type, no-store and the server's clock") {
+    auto a = w1->get("/api/v1/categories");
+    CHECK(a.status == 200);
+    CHECK(a.headers["content-type"] == "application/json");
+    CHECK(a.headers["cache-control"] == "no-store");
+    CHECK(!a.headers["x-server-time"].empty());
+    CHECK(a.headers["server"] == "gridkeeper");
+  }
+}
+
 TEST_CASE("slow and idle clients are dropped without slowing anyone else", "[web][hostile]") {
   ServerFixture f(impatient());
   auto good = f.client("w1");
