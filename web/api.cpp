@@ -41,7 +41,7 @@ struct Call {
   Resume resume;
   std::vector<std::string> path;  // decoded segments
   std::vector<std::pair<std::string, std::string>> query;
-  std::optional<dispatch::User> user;
+  std::shared_ptr<const dispatch::User> user;
   std::string token_hash;
   std::size_t route = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -343,13 +343,13 @@ struct Api::Impl {
       return fail(call, ErrorCode::unauthenticated, "log in and send Authorization: Bearer TOKEN");
     call->token_hash = token_hash(token);
     if (auto user = auth.cached(call->token_hash)) {
-      call->user = std::move(*user);
+      call->user = std::move(user);
       return (this->*handler)(call);
     }
     offload(call, [this, call, handler] {
       auto user = auth.authenticate(call->token_hash);
       if (!user) return fail(call, user.error());
-      call->user = std::move(*user);
+      call->user = std::make_shared<const dispatch::User>(std::move(*user));
       (this->*handler)(call);
     });
   }
@@ -1023,7 +1023,7 @@ void Api::authenticate_feed(const Request& request, std::function<void(dispatch:
   if (token.empty() || token.size() > 256)
     return done(make_error(ErrorCode::unauthenticated, "log in and pass the token to open the live feed"));
   const auto hash = token_hash(token);
-  if (auto user = impl_->auth.cached(hash)) return done(std::move(*user));
+  if (auto user = impl_->auth.cached(hash)) return done(*user);
   auto job = [this, hash, done] {
     try {
       done(impl_->auth.authenticate(hash));

@@ -103,12 +103,12 @@ Auth::Auth(dispatch::Accounts& accounts, const dispatch::Clock& clock, AuthOptio
   dummy_hash_ = hash_password(new_token(), options_);
 }
 
-std::optional<dispatch::User> Auth::cached(const std::string& hash) const {
+std::shared_ptr<const dispatch::User> Auth::cached(const std::string& hash) const {
   std::shared_lock lock(cache_mutex_);
   auto it = cache_.find(hash);
-  if (it == cache_.end()) return std::nullopt;
+  if (it == cache_.end()) return nullptr;
   const Millis now = clock_.now();
-  if (now >= it->second.trusted_until || now >= it->second.expires_at) return std::nullopt;
+  if (now >= it->second.trusted_until || now >= it->second.expires_at) return nullptr;
   return it->second.user;
 }
 
@@ -119,7 +119,10 @@ void Auth::remember(const std::string& hash, const dispatch::User& user, Millis 
     std::erase_if(cache_, [&](const auto& kv) { return now >= kv.second.trusted_until; });
     if (cache_.size() >= kMaxTracked) cache_.clear();
   }
-  cache_[hash] = Cached{user, expires_at, now + options_.token_cache_ms};
+  // Shared, not copied, by the requests that use it; the password hash stays out of it.
+  auto kept = std::make_shared<dispatch::User>(user);
+  kept->password_hash.clear();
+  cache_[hash] = Cached{std::move(kept), expires_at, now + options_.token_cache_ms};
 }
 
 dispatch::Result<dispatch::User> Auth::authenticate(const std::string& hash) {

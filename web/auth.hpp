@@ -3,6 +3,7 @@
 // BLAKE2b hash, expiring, ended by logout) and the slow-down of repeated failed logins
 // per user and per address. Calls marked blocking reach the accounts store.
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -68,7 +69,7 @@ class Auth {
   Auth(dispatch::Accounts& accounts, const dispatch::Clock& clock, AuthOptions options);
 
   // Non-blocking: the user behind a recently checked token; nullopt when storage must be asked.
-  std::optional<dispatch::User> cached(const std::string& hash) const;
+  std::shared_ptr<const dispatch::User> cached(const std::string& hash) const;
   // Blocking: the user behind the token, or unauthenticated.
   dispatch::Result<dispatch::User> authenticate(const std::string& hash);
   // Non-blocking: too_many_requests while the username or address must wait (the wait in
@@ -83,7 +84,7 @@ class Auth {
 
  private:
   struct Cached {
-    dispatch::User user;
+    std::shared_ptr<const dispatch::User> user;
     dispatch::Millis expires_at, trusted_until;
   };
   void remember(const std::string& hash, const dispatch::User& user, dispatch::Millis expires_at);

@@ -395,12 +395,16 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     head_method_ = req.method() == http::verb::head;
     busy_ = true;
     ++served_;
+    // Only the session is captured, so that each callback fits std::function's own storage;
+    // the server's state, and its gate, outlive every session.
     auto self = shared_from_this();
-    auto gate = server_.gate;
-    Reply reply = [self, gate](Response r) {
-      gate->dispatch(self->socket_.get_executor(), [self, r = std::move(r)]() mutable { self->send(std::move(r)); });
+    Reply reply = [self](Response r) {
+      self->server_.gate->dispatch(self->socket_.get_executor(),
+                                   [self, r = std::move(r)]() mutable { self->send(std::move(r)); });
     };
-    Resume resume = [self, gate](std::function<void()> f) { gate->post(self->socket_.get_executor(), std::move(f)); };
+    Resume resume = [self](std::function<void()> f) {
+      self->server_.gate->post(self->socket_.get_executor(), std::move(f));
+    };
     server_.api.handle(plain_request(req), std::move(reply), std::move(resume));
   }
 
