@@ -475,7 +475,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
 
   void on_write(bool keep, beast::error_code ec) {
     busy_ = false;
-    if (body_.capacity() > 64 * 1024) std::string().swap(body_);  // keep no large photo between requests
+    std::string().swap(body_);  // the next answer brings its own; an idle connection holds none
     if (ec) {
       if (timed_out_) ++server_.metrics.timeouts;
       return close();

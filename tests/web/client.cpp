@@ -286,12 +286,11 @@ FeedListener::~FeedListener() {
     beast::error_code ec;
     beast::get_lowest_layer(impl->ws).socket().close(ec);
   });
-  if (impl->thread.joinable())
-    impl->thread.join();
-  else {
-    impl->ioc.restart();
-    impl->ioc.run_for(1s);
-  }
+  if (impl->thread.joinable()) impl->thread.join();
+  // When the reader had already ended (the server closed first), the close above is still
+  // queued and holds the client: run it, so that nothing is left to leak.
+  impl->ioc.restart();
+  impl->ioc.run_for(1s);
 }
 
 bool FeedListener::connected() const { return impl_->connected; }
