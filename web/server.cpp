@@ -39,6 +39,11 @@ using tcp = net::ip::tcp;
 
 namespace {
 
+// Each connection's socket names its strand's type, so that its operations skip the
+// type-erased executor on the hot path.
+using Strand = net::strand<net::io_context::executor_type>;
+using StrandSocket = tcp::socket::rebind_executor<Strand>::other;
+
 using Clock = std::chrono::steady_clock;
 
 // Whatever the server must close when it stops.
@@ -82,7 +87,7 @@ Method method_of(http::verb v) {
   }
 }
 
-std::string peer_of(const tcp::socket& socket) {
+std::string peer_of(const StrandSocket& socket) {
   beast::error_code ec;
   auto endpoint = socket.remote_endpoint(ec);
   return ec ? std::string("unknown") : endpoint.address().to_string();
@@ -147,8 +152,8 @@ struct Server::Impl {
 
   void start();
   void accept();
-  void on_accept(beast::error_code ec, tcp::socket socket);
-  void refuse(tcp::socket socket);
+  void on_accept(beast::error_code ec, StrandSocket socket);
+  void refuse(StrandSocket socket);
   void begin_shutdown();
   void watch_drain();
   void sweep();
@@ -160,7 +165,7 @@ using ServerImpl = Server::Impl;
 
 class WebsocketSession : public Closable, public FeedClient, public std::enable_shared_from_this<WebsocketSession> {
  public:
-  WebsocketSession(tcp::socket&& socket, ServerImpl& server, dispatch::User user)
+  WebsocketSession(StrandSocket&& socket, ServerImpl& server, dispatch::User user)
       : ws_(std::move(socket)), server_(server), user_(std::move(user)) {
     ++server_.metrics.connections;
     ++server_.metrics.websockets;
@@ -274,7 +279,7 @@ class WebsocketSession : public Closable, public FeedClient, public std::enable_
 // waiting for, and one sweeper per server closes the sessions whose deadline has passed.
 class HttpSession : public Closable, public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket&& socket, ServerImpl& server)
+  HttpSession(StrandSocket&& socket, ServerImpl& server)
       : socket_(std::move(socket)), server_(server), peer_(peer_of(socket_)) {
     ++server_.metrics.connections;
   }
@@ -499,7 +504,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     });
   }
 
-  tcp::socket socket_;
+  StrandSocket socket_;
   ServerImpl& server_;
   std::string peer_;
   beast::flat_buffer buffer_;
@@ -547,7 +552,7 @@ void Server::Impl::accept() {
   acceptor.async_accept(net::make_strand(ioc), beast::bind_front_handler(&Impl::on_accept, this));
 }
 
-void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
+void Server::Impl::on_accept(beast::error_code ec, StrandSocket socket) {
   if (stopping || !acceptor.is_open()) return;
   if (ec) {
     // Out of file descriptors or similar: pause briefly instead of spinning.
@@ -565,7 +570,7 @@ void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
   accept();
 }
 
-void Server::Impl::refuse(tcp::socket socket) {
+void Server::Impl::refuse(StrandSocket socket) {
   ++metrics.connections_refused;
   auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
   stream->expires_after(std::chrono::seconds(1));
