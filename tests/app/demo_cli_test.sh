@@ -12,29 +12,13 @@ source "$(dirname "$0")/cli_support.sh"
 start_demo() {
   "$gridkeeper" demo --db "$work/demo.db" --listen 127.0.0.1:0 --threads 2 >"$1" 2>&1 &
   server_pid=$!
-  port=
-  for _ in $(seq 600); do
-    port=$(grep -o 'serving .* on http://127.0.0.1:[0-9]*' "$1" | head -1 | sed 's/.*://')
-    [[ -n $port ]] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
+  wait_for_port "$1" 'serving .* on http://127.0.0.1:[0-9]*' 600
   [[ -n $port ]] && ok "demo serves (port $port)" || { fail "demo did not start"; cat "$1"; }
 }
 
 stop_demo() {
-  kill -TERM "$server_pid"
-  local rc=
-  for _ in $(seq 100); do
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-      wait "$server_pid"
-      rc=$?
-      break
-    fi
-    sleep 0.1
-  done
-  [[ $rc == 0 ]] && ok "SIGTERM stops the demo with exit 0" || fail "SIGTERM: exit '${rc:-still running}'"
-  server_pid=
+  stop_with TERM
+  [[ $server_rc == 0 ]] && ok "SIGTERM stops the demo with exit 0" || fail "SIGTERM: exit '${server_rc:-still running}'"
 }
 
 token_of() { grep -o '"token":"[0-9a-f]*"' | cut -d'"' -f4; }

@@ -12,29 +12,15 @@ source "$(dirname "$0")/cli_support.sh"
 start_server() {
   "$gridkeeper" serve --db "$work/city.db" --listen 127.0.0.1:0 --threads 2 >"$work/serve.log" 2>&1 &
   server_pid=$!
-  port=
-  for _ in $(seq 50); do
-    port=$(grep -o '127.0.0.1:[0-9]*' "$work/serve.log" | head -1 | cut -d: -f2)
-    [[ -n $port ]] && break
-    sleep 0.1
-  done
+  wait_for_port "$work/serve.log" '127.0.0.1:[0-9]*' 50
   [[ -n $port ]] && ok "serve listens (port $port)" || { fail "serve did not start"; cat "$work/serve.log"; }
 }
 
 # stop_server SIGNAL: the server exits 0 within 10 s.
 stop_server() {
-  kill -"$1" "$server_pid"
-  local rc=
-  for _ in $(seq 100); do
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-      wait "$server_pid"
-      rc=$?
-      break
-    fi
-    sleep 0.1
-  done
-  [[ $rc == 0 ]] && ok "SIG$1 stops the server with exit 0" || { fail "SIG$1: exit '${rc:-still running}'"; cat "$work/serve.log"; }
-  server_pid=
+  stop_with "$1"
+  [[ $server_rc == 0 ]] && ok "SIG$1 stops the server with exit 0" ||
+    { fail "SIG$1: exit '${server_rc:-still running}'"; cat "$work/serve.log"; }
 }
 
 "$gridkeeper" import --db "$work/city.db" --grids "$sample" >/dev/null || fail "import"
