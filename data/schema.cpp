@@ -215,6 +215,11 @@ CREATE UNIQUE INDEX open311_keys_active_name ON open311_keys(name) WHERE revoked
 CREATE INDEX cases_created ON cases(created_at);
 )sql";
 
+// Step 4: what each user uploaded lately, for the daily photo allowance.
+constexpr std::string_view kPhotoAllowance = R"sql(
+CREATE INDEX photos_actor ON photos(actor, at);
+)sql";
+
 Status set_pragmas(Connection& db) {
   // WAL: readers see the last commit while the writer writes. FULL: the WAL is synced at
   // every COMMIT, so an acknowledged case survives a crash or a power cut.
@@ -233,7 +238,8 @@ Status set_pragmas(Connection& db) {
 }  // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> steps{kOrganisationAndCases, kUsersTokensPhotos, kReports};
+  static const std::vector<std::string_view> steps{kOrganisationAndCases, kUsersTokensPhotos, kReports,
+                                                       kPhotoAllowance};
   return steps;
 }
 

@@ -197,4 +197,16 @@ std::optional<Photo> SqliteAccounts::photo(std::int64_t id) {
   return std::move(found.front());
 }
 
+std::int64_t SqliteAccounts::photo_bytes_since(std::string_view actor, Millis since) {
+  std::lock_guard lock(mutex_);
+  auto q = db_->query("SELECT coalesce(sum(size), 0) FROM photos WHERE actor = ?1 AND at >= ?2");
+  if (!q) throw StorageError(q.error().message);
+  const std::string who(actor);
+  q->bind(1, who);
+  q->bind(2, since);
+  const std::int64_t bytes = q->next() ? q->int64(0) : 0;
+  if (auto e = q->status()) throw StorageError(e->message);
+  return bytes;
+}
+
 }  // namespace gridkeeper::data

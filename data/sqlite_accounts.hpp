@@ -33,6 +33,7 @@ class SqliteAccounts final : public dispatch::Accounts {
   Result<dispatch::Photo> add_photo(dispatch::Photo photo) override;
   std::vector<dispatch::Photo> photos(dispatch::CaseId id, bool with_data) override;
   std::optional<dispatch::Photo> photo(std::int64_t id) override;
+  std::int64_t photo_bytes_since(std::string_view actor, dispatch::Millis since) override;
 
  private:
   explicit SqliteAccounts(std::unique_ptr<Connection> db) : db_(std::move(db)) {}

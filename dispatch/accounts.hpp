@@ -53,6 +53,8 @@ class Accounts {
   virtual Result<Photo> add_photo(Photo photo) = 0;  // durable before it returns
   virtual std::vector<Photo> photos(CaseId id, bool with_data) = 0;
   virtual std::optional<Photo> photo(std::int64_t id) = 0;
+  // Bytes of the photos `actor` (an Actor label) uploaded at `since` or later.
+  virtual std::int64_t photo_bytes_since(std::string_view actor, Millis since) = 0;
 };
 
 }  // namespace gridkeeper::dispatch

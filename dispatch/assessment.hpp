@@ -61,6 +61,7 @@ std::optional<Urgency> missed_colour(const CaseEvent& escalated);
 
 // A follow-up rating is a "rated" event whose reason reads "score N".
 inline constexpr std::string_view kRatedEvent = "rated";
+inline constexpr std::string_view kPhotoEvent = "photo";  // a photo attached to an open case
 std::string rating_reason(int score);
 std::optional<int> rating_of(const CaseEvent& e);
 

@@ -8,6 +8,7 @@
 #include "dispatch/escalation.hpp"
 #include "dispatch/lifecycle.hpp"
 #include "dispatch/policy.hpp"
+#include "dispatch/text_rules.hpp"
 
 namespace gridkeeper::dispatch {
 
@@ -22,12 +23,6 @@ Result<T> wait_for(const std::function<void(std::function<void(Result<T>)>)>& st
   return future.get();
 }
 
-Status check_text(const std::string& value, std::size_t limit, const char* field) {
-  if (value.size() > limit)
-    return make_error(ErrorCode::invalid_value, std::string(field) + " is longer than " + std::to_string(limit) + " bytes",
-                      field);
-  return std::nullopt;
-}
 }  // namespace
 
 Center::Center(Ledger& ledger, const Clock& clock, Options options)
@@ -190,11 +185,18 @@ void Center::unsubscribe(int id) {
 void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback done) {
   if (actor.role == Role::worker || actor.role == Role::supervisor)
     return done(make_error(ErrorCode::forbidden, "a " + std::string(to_string(actor.role)) + " may not take in cases"));
-  for (auto [value, limit, field] : {std::tuple{&req.title, kMaxTitle, "title"}, {&req.description, kMaxText, "description"},
-                                     {&req.address, kMaxShort, "address"}, {&req.source, kMaxShort, "source"},
-                                     {&req.reporter.name, kMaxShort, "reporter.name"},
-                                     {&req.reporter.phone, kMaxShort, "reporter.phone"}})
-    if (auto e = check_text(*value, limit, field)) return done(std::move(*e));
+  for (auto [value, limit, field, kind] :
+       {std::tuple{&req.title, kMaxTitle, "title", TextKind::line},
+        {&req.description, kMaxText, "description", TextKind::multiline},
+        {&req.address, kMaxShort, "address", TextKind::line}, {&req.source, kMaxShort, "source", TextKind::line},
+        {&req.reporter.name, kMaxShort, "reporter.name", TextKind::line},
+        {&req.reporter.phone, kMaxShort, "reporter.phone", TextKind::line}})
+    if (auto e = check_text(*value, limit, field, kind)) return done(std::move(*e));
+  // Only the Open311 endpoint takes in citizens' requests: their text is what Open311
+  // shows back, so no one else may mark a case as theirs.
+  const bool citizen = actor.channel == Channel::open311;
+  if (!citizen && req.source == kOpen311Source)
+    return done(make_error(ErrorCode::invalid_value, "source open311 is set only by the Open311 endpoint", "source"));
   if (req.title.empty()) return done(make_error(ErrorCode::invalid_value, "a case needs a title", "title"));
   auto where = route({req.lon, req.lat}, req.crs);
   if (!where) {
@@ -220,7 +222,7 @@ void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback d
   c.title = req.title;
   c.description = req.description;
   c.address = req.address;
-  c.source = req.source.empty() ? "operator" : req.source;
+  c.source = citizen ? std::string(kOpen311Source) : req.source.empty() ? "operator" : req.source;
   c.reporter = req.reporter;
   c.lon = wgs.lon;
   c.lat = wgs.lat;
@@ -265,7 +267,7 @@ void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback d
 }
 
 void Center::transition(CaseId id, const TransitionRequest& req, const Actor& actor, CaseCallback done) {
-  if (auto e = check_text(req.note, kMaxText, "note")) return done(std::move(*e));
+  if (auto e = check_text(req.note, kMaxText, "note", TextKind::multiline)) return done(std::move(*e));
   std::unique_lock lock(mutex_);
   auto it = open_.find(id);
   if (it == open_.end()) {
@@ -423,9 +425,15 @@ void Center::reassign_grid(const std::string& grid_code, const WorkerId& owner, 
   auto g = grids_.find(grid_code);
   if (g == grids_.end() || !in_scope_locked(actor.scope, grid_code))
     return done(make_error(ErrorCode::not_found, "no grid " + grid_code));
-  for (auto [id, field] : {std::pair{&owner, "owner_id"}, {&backup, "backup_id"}})
-    if (!id->empty() && !workers_.count(*id))
-      return done(make_error(ErrorCode::invalid_value, "unknown worker " + *id, field));
+  for (auto [id, field] : {std::pair{&owner, "owner_id"}, {&backup, "backup_id"}}) {
+    if (id->empty()) continue;
+    auto w = workers_.find(*id);
+    if (w == workers_.end()) return done(make_error(ErrorCode::invalid_value, "unknown worker " + *id, field));
+    // As for re-dispatch: a post goes only to a worker of the caller's own jurisdiction,
+    // or the worker would read cases and reporters outside it.
+    if (!actor.scope.empty() && !in_scope_locked(actor.scope, w->second.community))
+      return done(make_error(ErrorCode::forbidden, "worker " + *id + " is outside your jurisdiction", field));
+  }
   if (owner.empty()) return done(make_error(ErrorCode::invalid_value, "a grid needs an owner", "owner_id"));
   if (owner == backup)
     return done(make_error(ErrorCode::invalid_value, "owner and backup must be different workers", "backup_id"));
@@ -553,10 +561,11 @@ void Center::set_mode(const std::string& code, bool emergency, const Actor& acto
 void Center::update_category(Category category, const Actor& actor, std::function<void(Result<Category>)> done) {
   if (actor.role != Role::admin && actor.role != Role::system)
     return done(make_error(ErrorCode::forbidden, "only an admin changes categories"));
-  if (category.id.empty() || category.id.size() > 64)
-    return done(make_error(ErrorCode::invalid_value, "a category needs an id of at most 64 bytes", "id"));
-  if (category.name.empty() || category.name.size() > 200)
-    return done(make_error(ErrorCode::invalid_value, "a category needs a name of at most 200 bytes", "name"));
+  if (!valid_identifier(category.id))
+    return done(make_error(ErrorCode::invalid_value, "a category id is " + std::string(kIdentifierRule), "id"));
+  if (category.name.empty())
+    return done(make_error(ErrorCode::invalid_value, "a category needs a name", "name"));
+  if (auto e = check_text(category.name, kMaxShort, "name")) return done(std::move(*e));
   constexpr std::int64_t kYear = 366LL * 24 * 3600;
   for (auto u : kUrgencies) {
     const auto& d = category.deadlines(u);
@@ -637,7 +646,7 @@ void Center::rate(CaseId id, int score, std::string note, const Actor& actor,
   if (actor.role != Role::operator_ && actor.role != Role::admin && actor.role != Role::system)
     return done(make_error(ErrorCode::forbidden, "only an operator or admin records follow-up ratings"));
   if (score < 1 || score > 5) return done(make_error(ErrorCode::invalid_value, "score must be 1 to 5", "score"));
-  if (auto e = check_text(note, kMaxText, "note")) return done(std::move(*e));
+  if (auto e = check_text(note, kMaxText, "note", TextKind::multiline)) return done(std::move(*e));
   {
     std::lock_guard lock(mutex_);
     if (auto it = open_.find(id); it != open_.end()) {
@@ -664,6 +673,40 @@ void Center::rate(CaseId id, int score, std::string note, const Actor& actor,
   Change change;
   change.events.push_back(e);
   std::lock_guard lock(mutex_);
+  submit_locked(std::move(change), {}, [e, done = std::move(done)](Status s) {
+    if (s) return done(std::move(*s));
+    done(e);
+  });
+}
+
+Result<Case> Center::photo_allowed(CaseId id, const Actor& actor, std::size_t photos_held, std::int64_t bytes_today,
+                                   std::int64_t size) const {
+  if (actor.role == Role::supervisor) return make_error(ErrorCode::forbidden, "a supervisor may not add photos");
+  auto c = get_case(id, actor);
+  if (!c) return c.error();
+  if (!c->open())
+    return make_error(ErrorCode::illegal_transition, "photos are added only to open cases; case " + std::to_string(id) +
+                                                         " is " + std::string(to_string(c->state)));
+  if (photos_held >= static_cast<std::size_t>(options_.max_photos_per_case))
+    return make_error(ErrorCode::conflict,
+                      "case " + std::to_string(id) + " holds " + std::to_string(options_.max_photos_per_case) +
+                          " photos, the most a case may hold");
+  if (bytes_today + size > options_.photo_bytes_per_user_day)
+    return make_error(ErrorCode::too_many_requests, "you have uploaded your " +
+                                                        std::to_string(options_.photo_bytes_per_user_day >> 20) +
+                                                        " MB of photos for the last 24 hours; try again later");
+  return c;
+}
+
+void Center::record_photo(CaseId id, const Actor& actor, std::function<void(Result<CaseEvent>)> done) {
+  std::lock_guard lock(mutex_);
+  auto it = open_.find(id);
+  if (it == open_.end() || !case_visible_locked(it->second, actor))
+    return done(make_error(ErrorCode::illegal_transition, "photos are added only to open cases"));
+  CaseEvent e = event_for(it->second, std::string(kPhotoEvent), actor, it->second.state, {}, {});
+  e.at = clock_.now();
+  Change change;
+  change.events.push_back(e);
   submit_locked(std::move(change), {}, [e, done = std::move(done)](Status s) {
     if (s) return done(std::move(*s));
     done(e);

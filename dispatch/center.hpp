@@ -66,6 +66,8 @@ class Center {
     std::size_t max_in_flight = 50'000;  // changes queued for storage before intake is refused
     std::shared_ptr<const WorkingCalendar> calendar;  // for categories that count working time
     double emergency_factor = 0.5;                     // deadlines shrink by this in emergency mode
+    int max_photos_per_case = 20;
+    std::int64_t photo_bytes_per_user_day = 200LL << 20;  // what one user may upload in 24 hours
   };
   using CaseCallback = std::function<void(Result<Case>)>;
   using Subscriber = std::function<void(const CaseNotice&)>;
@@ -94,6 +96,16 @@ class Center {
   // case, as a "rated" event of its history; a new rating replaces the last. Blocking: a
   // closed case is read from storage.
   void rate(CaseId id, int score, std::string note, const Actor& actor, std::function<void(Result<CaseEvent>)> done);
+
+  // Photos: whether `actor` may attach one of `size` bytes to case `id` that already holds
+  // `photos_held`, when the actor uploaded `bytes_today` in the last 24 hours (an open case
+  // it may see and act on; not a supervisor; within the per-case and per-user caps). Then,
+  // once the photo is stored, a "photo" event in the case's history (the case's version
+  // stays, so a tablet's queued actions remain valid). Blocking: a closed case is read
+  // from storage.
+  Result<Case> photo_allowed(CaseId id, const Actor& actor, std::size_t photos_held, std::int64_t bytes_today,
+                             std::int64_t size) const;
+  void record_photo(CaseId id, const Actor& actor, std::function<void(Result<CaseEvent>)> done);
 
   // Blocking conveniences for tools, tests and benchmarks.
   Result<Case> intake_and_wait(const IntakeRequest& request, const Actor& actor);

@@ -172,12 +172,18 @@ struct CaseEvent {
 };
 
 // Who is acting: a logged-in user or the system itself.
+// How an actor reaches the center: staff through their accounts, residents' requests
+// through the Open311 endpoint (an operator-like actor of the client key's scope).
+enum class Channel { staff, open311 };
+inline constexpr std::string_view kOpen311Source = "open311";  // a case's source when a resident sent it
+
 struct Actor {
   UserId user_id = 0;
   std::string username;
   Role role = Role::system;
   std::string scope;   // jurisdiction code whose subtree the user may see; empty: everything
   WorkerId worker_id;  // for workers
+  Channel channel = Channel::staff;
   std::string label() const;
 };
 

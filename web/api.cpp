@@ -17,6 +17,7 @@
 #include "web/blocking_pool.hpp"
 #include "web/csv.hpp"
 #include "web/json_codec.hpp"
+#include "web/limits.hpp"
 #include "web/live_feed.hpp"
 #include "web/map_layers.hpp"
 #include "web/metrics.hpp"
@@ -174,6 +175,10 @@ struct Api::Impl {
         options(std::move(o)),
         auth(a, clk, options.auth),
         pool(options.blocking_threads, options.blocking_queue),
+        report_pool(options.report_threads, options.report_queue),
+        public_pool(options.public_threads, options.public_queue),
+        reports_per_user(options.reports_per_user),
+        anonymous_reads(options.anonymous_reads_per_minute, options.anonymous_read_burst),
         layers(c) {}
 
   dispatch::Center& center;
@@ -184,6 +189,10 @@ struct Api::Impl {
   ApiOptions options;
   Auth auth;
   BlockingPool pool;
+  BlockingPool report_pool;  // heavy reads of staff
+  BlockingPool public_pool;  // anonymous Open311 reads
+  ConcurrencyLimit reports_per_user;
+  RateLimiter anonymous_reads;
   MapLayers layers;
 
   static const std::vector<Route>& routes() {
@@ -287,6 +296,31 @@ struct Api::Impl {
   void offload(const CallPtr& call, F f) {
     if (!pool.try_post([this, call, f = std::move(f)]() mutable { guarded(call, f); }))
       fail(call, ErrorCode::overloaded, "the server is busy; try again shortly");
+  }
+  // A heavy read: a few at a time per user, on the report pool.
+  template <class F>
+  void offload_heavy(const CallPtr& call, F f) {
+    auto ticket = reports_per_user.enter(std::to_string(call->user->id));
+    if (!ticket)
+      return refuse_for(call, 1000, "your earlier reports are still being prepared; wait for them, then ask again");
+    if (!report_pool.try_post([this, call, ticket, f = std::move(f)]() mutable { guarded(call, f); }))
+      fail(call, ErrorCode::overloaded, "the server is busy preparing reports; try again shortly");
+  }
+  // An anonymous read: limited per address, on the public pool.
+  template <class F>
+  void offload_public(const CallPtr& call, F f) {
+    if (const auto wait = anonymous_reads.take(call->request.peer, clock.now()); wait > 0)
+      return refuse_for(call, wait, "too many requests from your address; slow down");
+    if (!public_pool.try_post([this, call, f = std::move(f)]() mutable { guarded(call, f); }))
+      fail(call, ErrorCode::overloaded, "the server is busy; try again shortly");
+  }
+  // 429 with the seconds to wait in Retry-After.
+  void refuse_for(const CallPtr& call, dispatch::Millis wait_ms, std::string message) {
+    const bool open311 = !call->path.empty() && call->path[0] == "open311";
+    const auto e = make_error(ErrorCode::too_many_requests, std::move(message));
+    auto r = open311 ? open311::error(e) : error_response(e);
+    r.headers.emplace_back("Retry-After", std::to_string(std::max<dispatch::Millis>(1, (wait_ms + 999) / 1000)));
+    respond(call, std::move(r));
   }
   // Leaves the storage writer's thread for the connection's strand.
   template <class F>
@@ -517,7 +551,7 @@ struct Api::Impl {
       if (*f != "json" && *f != "csv") return fail(call, ErrorCode::invalid_value, "format must be json or csv", "format");
       csv = *f == "csv";
     }
-    offload(call, [this, call, q, csv] {
+    auto work = [this, call, q, csv] {
       const auto cases = center.find_cases(q, call->actor());
       if (csv) return respond(call, csv_response(cases_csv(cases), "cases.csv"));
       json::array list;
@@ -526,7 +560,9 @@ struct Api::Impl {
       json::value next = nullptr;
       if (!cases.empty() && static_cast<int>(cases.size()) >= std::clamp(q.limit, 1, 500)) next = cases.back().id;
       ok(call, 200, json::object{{"cases", std::move(list)}, {"next_after", next}});
-    });
+    };
+    if (csv) return offload_heavy(call, std::move(work));
+    offload(call, std::move(work));
   }
 
   std::optional<dispatch::CaseId> case_id(const CallPtr& call) {
@@ -568,7 +604,6 @@ struct Api::Impl {
     auto id = case_id(call);
     if (!id) return;
     const Actor actor = call->actor();
-    if (actor.role == Role::supervisor) return fail(call, ErrorCode::forbidden, "a supervisor may not add photos");
     const auto type = media_type(call->request.content_type);
     if (type != "image/jpeg" && type != "image/png")
       return fail(call, ErrorCode::invalid_value, "a photo must be image/jpeg or image/png", "content_type");
@@ -576,20 +611,29 @@ struct Api::Impl {
     if (!looks_like(type, call->request.body))
       return fail(call, ErrorCode::invalid_value, "the body is not a " + type + " image", "content_type");
     offload(call, [this, call, id = *id, type, actor] {
-      auto c = center.get_case(id, actor);
-      if (!c) return fail(call, c.error());
+      const auto size = static_cast<std::int64_t>(call->request.body.size());
+      const auto now = clock.now();
+      constexpr dispatch::Millis kDay = 24LL * 3600 * 1000;
+      auto allowed = center.photo_allowed(id, actor, accounts.photos(id, false).size(),
+                                          accounts.photo_bytes_since(actor.label(), now - kDay), size);
+      if (!allowed) return fail(call, allowed.error());
       dispatch::Photo photo;
       photo.case_id = id;
       photo.content_type = type;
       photo.data = std::move(call->request.body);
-      photo.at = clock.now();
+      photo.at = now;
       photo.actor = actor.label();
-      const auto size = photo.data.size();
       auto stored = accounts.add_photo(std::move(photo));
       if (!stored) return fail(call, stored.error());
-      auto body = photo_json(*stored);
-      body["size"] = size;
-      ok(call, 201, body);
+      // Every photo is in the case's history; the answer waits for that event to be durable.
+      center.record_photo(id, actor, [this, call, stored = std::move(*stored), size](dispatch::Result<dispatch::CaseEvent> e) {
+        on_strand(call, [this, call, stored, size, e = std::move(e)] {
+          if (!e) return fail(call, e.error());
+          auto body = photo_json(stored);
+          body["size"] = size;
+          ok(call, 201, body);
+        });
+      });
     });
   }
 
@@ -798,7 +842,7 @@ struct Api::Impl {
     if (!reports_ready(call)) return;
     auto q = stats_request(call->query, clock.now());
     if (!q) return fail(call, q.error());
-    offload(call, [this, call, make, q = std::move(*q)] {
+    offload_heavy(call, [this, call, make, q = std::move(*q)] {
       respond(call, make(center, *options.reports, call->actor(), q, clock.now()));
     });
   }
@@ -904,19 +948,23 @@ struct Api::Impl {
 
   // ---- Open311 GeoReport v2 ----
 
-  void open311_services(const CallPtr& call) { respond(call, open311::services(center)); }
-  void open311_service(const CallPtr& call) { respond(call, open311::service_definition(center, call->path[3])); }
+  void open311_services(const CallPtr& call) {
+    offload_public(call, [this, call] { respond(call, open311::services(center)); });
+  }
+  void open311_service(const CallPtr& call) {
+    offload_public(call, [this, call] { respond(call, open311::service_definition(center, call->path[3])); });
+  }
 
   void open311_requests(const CallPtr& call) {
     if (!reports_ready(call)) return;
     auto q = open311::requests_query(center, call->query, clock.now());
     if (!q) return fail(call, q.error());
-    offload(call, [this, call, q = std::move(*q)] { respond(call, open311::requests(center, *options.reports, q)); });
+    offload_public(call, [this, call, q = std::move(*q)] { respond(call, open311::requests(center, *options.reports, q)); });
   }
 
   void open311_request(const CallPtr& call) {
     if (!reports_ready(call)) return;
-    offload(call, [this, call] { respond(call, open311::request(center, *options.reports, call->path[3])); });
+    offload_public(call, [this, call] { respond(call, open311::request(center, *options.reports, call->path[3])); });
   }
 
   void open311_post(const CallPtr& call) {
@@ -1047,7 +1095,11 @@ Response Api::transport_error(std::string_view target, dispatch::ErrorCode code,
   return error_response(code, std::move(message));
 }
 
-void Api::drain() { impl_->pool.join(); }
+void Api::drain() {
+  impl_->pool.join();
+  impl_->report_pool.join();
+  impl_->public_pool.join();
+}
 
 std::vector<std::string> Api::route_names() {
   std::vector<std::string> names;

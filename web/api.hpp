@@ -25,6 +25,17 @@ struct ApiOptions {
   std::string ui_dir;                 // static files of the browser UI; empty: none
   std::size_t blocking_threads = 4;   // SQLite reads, Argon2id, photos, files
   std::size_t blocking_queue = 1024;  // beyond this, 503 overloaded
+  // Heavy reads (assessment, trends, CSV) run on a pool of their own, at most a few per
+  // user at once (429 beyond), so that one user's reports never hold up anyone's reads.
+  std::size_t report_threads = 2;
+  std::size_t report_queue = 32;
+  int reports_per_user = 2;
+  // Anonymous Open311 reads: a rate per address (429 beyond) and a pool of their own, so
+  // that they cannot starve staff.
+  double anonymous_reads_per_minute = 120;
+  double anonymous_read_burst = 30;
+  std::size_t public_threads = 1;
+  std::size_t public_queue = 64;
   AuthOptions auth;
   std::function<std::string()> extra_metrics;  // more Prometheus text (storage figures)
   // Assessment, trends and Open311 read through this; without it they answer 503.

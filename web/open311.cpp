@@ -215,8 +215,12 @@ json::object request_json(const dispatch::Center& center, const std::vector<disp
   const std::string& agency = c.tier == dispatch::Tier::street     ? c.street
                               : c.tier == dispatch::Tier::district ? c.district
                                                                    : c.community;
-  // What operators typed in may name people; only what residents posted here is shown.
-  const std::string& description = c.source == "open311" ? c.description : c.title;
+  // Anyone may read these: only what residents posted here is shown in full. Of a case an
+  // operator took in, the title alone (descriptions and addresses may name people); and of
+  // every case a rough location, about a hundred metres (a reporter's door stays unknown).
+  const bool citizens_own = c.source == dispatch::kOpen311Source;
+  const std::string& description = citizens_own ? c.description : c.title;
+  const auto rough = [](double degrees) { return std::round(degrees * 1000.0) / 1000.0; };
   json::value expected = nullptr;
   if (c.open() && !c.paused_at && c.resolve_by) expected = w3c_datetime(*c.resolve_by);
   return json::object{{"service_request_id", std::to_string(c.id)},
@@ -230,11 +234,11 @@ json::object request_json(const dispatch::Center& center, const std::vector<disp
                       {"requested_datetime", w3c_datetime(c.created_at)},
                       {"updated_datetime", w3c_datetime(c.updated_at)},
                       {"expected_datetime", std::move(expected)},
-                      {"address", c.address},
+                      {"address", citizens_own ? json::value(c.address) : json::value(nullptr)},
                       {"address_id", nullptr},
                       {"zipcode", nullptr},
-                      {"lat", c.lat},
-                      {"long", c.lon},
+                      {"lat", rough(c.lat)},
+                      {"long", rough(c.lon)},
                       {"media_url", nullptr}};
 }
 }  // namespace
@@ -324,7 +328,6 @@ dispatch::Result<Submission> submission_from(const dispatch::Center& center, con
   if (!fields) return fields.error();
   Submission s;
   auto& in = s.intake;
-  in.source = "open311";
   std::optional<double> lat, lon;
   std::string first_name, last_name, service_code, media_url, jurisdiction;
   bool has_address_id = false;
@@ -399,6 +402,7 @@ dispatch::Actor client_actor(const dispatch::ClientKey& key) {
   a.username = "open311:" + key.name;
   a.role = dispatch::Role::operator_;
   a.scope = key.scope;
+  a.channel = dispatch::Channel::open311;
   return a;
 }
 

@@ -17,7 +17,7 @@
 
 namespace gridkeeper::web::open311 {
 
-inline constexpr int kMaxPageSize = 1000;
+inline constexpr int kMaxPageSize = 100;  // anonymous readers page through, never take all at once
 inline constexpr int kMaxIds = 100;
 inline constexpr dispatch::Millis kMaxSpan = 90LL * 86'400'000;  // the spec's search window
 
