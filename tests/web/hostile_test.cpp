@@ -71,6 +71,16 @@ TEST_CASE("hostile JSON bodies get the right error, never a 500", "[web][hostile
       {"invalid UTF-8", with(ok, "垃圾堆放", "\xff\xfe"), 400, "bad_request", ""},
       {"title too long", with(ok, "垃圾堆放", std::string(5000, 'x')), 422, "invalid_value", "title"},
       {"outside every grid", with(with(ok, "118.305000", "100.0"), "24.605000", "30.0"), 422, "invalid_value", "lon"},
+      {"NUL in the title", with(ok, "垃圾堆放", R"(垃圾\u0000堆放)"), 422, "invalid_value", "title"},
+      {"line break in the title", with(ok, "垃圾堆放", R"(垃圾\n堆放)"), 422, "invalid_value", "title"},
+      {"escape in the title", with(ok, "垃圾堆放", R"(\u001b[31m垃圾)"), 422, "invalid_value", "title"},
+      {"C1 control in the title", with(ok, "垃圾堆放", R"(垃圾\u0085堆放)"), 422, "invalid_value", "title"},
+      {"right-to-left override in the title", with(ok, "垃圾堆放", "垃圾\u202E堆放"), 422, "invalid_value", "title"},
+      {"bidi isolate in the address", with(ok, "新店路1号", "新店路\u20681号"), 422, "invalid_value", "address"},
+      {"bidi override in the reporter", with(ok, "张三", "\u202D张三"), 422, "invalid_value", "reporter.name"},
+      {"control in the description", with(ok, "小区门口垃圾无人清理", R"(小区\u0007门口)"), 422, "invalid_value",
+       "description"},
+      {"source claimed as open311", with(ok, R"("hotline")", R"("open311")"), 422, "invalid_value", "source"},
   };
   for (const auto& row : cases) {
     INFO(row.name);
@@ -96,6 +106,8 @@ TEST_CASE("hostile JSON bodies get the right error, never a 500", "[web][hostile
       {"unknown action", R"({"action":"fly","version":1})", 422, "invalid_value", "action"},
       {"unknown field", R"({"action":"accept","version":1,"force":true})", 400, "bad_request", "force"},
       {"assignee as number", R"({"action":"reassign","version":1,"assignee_id":7})", 400, "bad_request", "assignee_id"},
+      {"NUL in a note", R"({"action":"note","version":1,"note":"a\u0000b"})", 422, "invalid_value", "note"},
+      {"bidi override in a note", R"({"action":"note","version":1,"note":"a\u202Eb"})", 422, "invalid_value", "note"},
   };
   for (const auto& row : transitions) {
     INFO(row.name);

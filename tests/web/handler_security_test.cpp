@@ -1,0 +1,163 @@
+// What a curious insider or an anonymous client could do through the handlers: publish an
+// internal case through Open311, crowd staff out with anonymous or heavy reads, attach
+// photos without end or to closed cases.
+#include <catch2/catch.hpp>
+
+#include "fixture.hpp"
+#include "web/limits.hpp"
+
+using namespace gridkeeper;
+using namespace gridkeeper::testing;
+namespace json = boost::json;
+
+namespace {
+const std::string kForm = "application/x-www-form-urlencoded";
+const std::string kPng = std::string("\x89PNG\r\n\x1A\n", 8) + "pixels";
+
+std::string open311_key(HttpClient& admin) {
+  auto k = admin.post("/api/v1/open311-keys", R"({"name":"市民随手拍","scope":"S"})");
+  REQUIRE(k.status == 201);
+  return std::string(k.json().at("api_key").as_string());
+}
+
+std::string id_of(const Answer& a) { return std::to_string(a.json().at("id").as_int64()); }
+}  // namespace
+
+TEST_CASE("only the Open311 endpoint marks a case as a resident's, and Open311 shows only what residents posted",
+          "[web][security][open311]") {
+  ServerFixture f;
+  auto admin = f.client("admin");
+  auto op = f.client("op");
+  HttpClient anyone(f.port);
+
+  // An operator cannot publish an internal case by claiming it came from Open311.
+  auto body = case_body(0, 0, "yellow", "内部事项");
+  body.replace(body.find(R"("hotline")"), 9, R"("open311")");
+  auto claimed = op->post("/api/v1/cases", body);
+  CHECK(claimed.status == 422);
+  CHECK(claimed.error_field() == "source");
+
+  // An operator's case: Open311 shows its title and a rough location, never its
+  // description, address or reporter.
+  auto internal = op->post("/api/v1/cases", case_body(0, 0, "yellow", "占道经营"));
+  REQUIRE(internal.status == 201);
+  auto seen = anyone.get("/open311/v2/requests/" + id_of(internal) + ".json");
+  REQUIRE(seen.status == 200);
+  const auto r = seen.json().as_array()[0].as_object();
+  CHECK(r.at("description").as_string() == "占道经营");
+  CHECK(r.at("address").is_null());
+  CHECK(seen.body.find("小区门口垃圾无人清理") == std::string::npos);
+  CHECK(seen.body.find("张三") == std::string::npos);
+  CHECK(seen.body.find("13900000000") == std::string::npos);
+  const double lat = r.at("lat").to_number<double>();
+  CHECK(std::abs(lat * 1000 - std::round(lat * 1000)) < 1e-6);  // to about a hundred metres
+
+  // A resident's own request: its description and address are theirs to see; never the phone.
+  const auto key = open311_key(*admin);
+  auto posted = anyone.request("POST", "/open311/v2/requests.json",
+                               "api_key=" + key +
+                                   "&service_code=environment&lat=24.6051&long=118.3052&description=路灯坏了"
+                                   "&address_string=新店路2号&phone=13912345678",
+                               kForm);
+  REQUIRE(posted.status == 201);
+  const auto sid = std::string(posted.json().as_array()[0].at("service_request_id").as_string());
+  auto own = anyone.get("/open311/v2/requests/" + sid + ".json");
+  REQUIRE(own.status == 200);
+  CHECK(own.json().as_array()[0].at("description").as_string() == "路灯坏了");
+  CHECK(own.json().as_array()[0].at("address").as_string() == "新店路2号");
+  CHECK(own.body.find("13912345678") == std::string::npos);
+  // Staff see it as a resident's case.
+  auto staff = op->get("/api/v1/cases/" + sid);
+  REQUIRE(staff.status == 200);
+  CHECK(staff.json().at("source").as_string() == "open311");
+
+  // Text that hides what a reader sees is refused from residents too.
+  auto bidi = anyone.request("POST", "/open311/v2/requests.json",
+                             "api_key=" + key + "&service_code=environment&lat=24.605&long=118.305&description=%E2%80%AEabc",
+                             kForm);
+  CHECK(bidi.status == 422);
+}
+
+TEST_CASE("anonymous Open311 reads are paged and limited per address", "[web][security][open311]") {
+  auto options = test_options();
+  options.api.anonymous_read_burst = 5;
+  options.api.anonymous_reads_per_minute = 60;
+  ServerFixture f(options);  // the fixture's clock stands still: no token comes back
+  HttpClient anyone(f.port);
+  CHECK(anyone.get("/open311/v2/requests.json?page_size=1000").status == 400);
+  CHECK(anyone.get("/open311/v2/requests.json?page_size=100").status == 200);
+  for (int i = 0; i < 4; ++i) CHECK(anyone.get("/open311/v2/services.json").status == 200);
+  auto refused = anyone.get("/open311/v2/requests.json");
+  CHECK(refused.status == 429);
+  CHECK(refused.headers["retry-after"] == "1");
+  CHECK(refused.json().is_array());  // Open311's own error format
+  // Staff are not counted against the address.
+  auto op = f.client("op");
+  CHECK(op->get("/api/v1/cases").status == 200);
+  f.clock.advance(1000);  // one more read a second
+  CHECK(anyone.get("/open311/v2/services.json").status == 200);
+  CHECK(anyone.get("/open311/v2/services.json").status == 429);
+}
+
+TEST_CASE("rate and concurrency limits", "[web][security][limits]") {
+  web::RateLimiter rate(60, 2);  // one a second, bursts of two
+  CHECK(rate.take("a", 0) == 0);
+  CHECK(rate.take("a", 0) == 0);
+  CHECK(rate.take("a", 0) == 1000);
+  CHECK(rate.take("b", 0) == 0);  // each key on its own
+  CHECK(rate.take("a", 500) == 500);
+  CHECK(rate.take("a", 1000) == 0);
+
+  web::ConcurrencyLimit limit(2);
+  auto t1 = limit.enter("u1");
+  auto t2 = limit.enter("u1");
+  CHECK(t1);
+  CHECK(t2);
+  CHECK_FALSE(limit.enter("u1"));
+  CHECK(limit.enter("u2"));  // another user is not held up
+  t1.reset();
+  CHECK(limit.enter("u1"));
+}
+
+TEST_CASE("photos: only on open cases, each an event, at most 20 a case and a daily allowance per user",
+          "[web][security][photos]") {
+  dispatch::Center::Options center;
+  center.max_photos_per_case = 3;
+  center.photo_bytes_per_user_day = 60;
+  ServerFixture f(test_options(), {}, false, center);
+  auto op = f.client("op");
+  auto w1 = f.client("w1");
+  auto c = op->post("/api/v1/cases", case_body(0, 0));
+  REQUIRE(c.status == 201);
+  const auto id = id_of(c);
+  const auto photos = "/api/v1/cases/" + id + "/photos";
+  for (int i = 0; i < 3; ++i) REQUIRE(w1->request("POST", photos, kPng, "image/png").status == 201);
+  auto fourth = w1->request("POST", photos, kPng, "image/png");
+  CHECK(fourth.status == 409);
+  auto kase = op->get("/api/v1/cases/" + id);
+  int photo_events = 0;
+  for (const auto& e : kase.json().at("events").as_array()) photo_events += e.at("type").as_string() == "photo";
+  CHECK(photo_events == 3);
+  CHECK(kase.json().at("photos").as_array().size() == 3);
+  CHECK(kase.json().at("version").as_int64() == 1);  // a tablet's queued actions stay valid
+
+  // The allowance: 3 photos of 14 bytes used 42 of 60 bytes; the next 14 fit, then no more.
+  auto other = op->post("/api/v1/cases", case_body(0, 0));
+  REQUIRE(other.status == 201);
+  const auto more = "/api/v1/cases/" + id_of(other) + "/photos";
+  CHECK(w1->request("POST", more, kPng, "image/png").status == 201);
+  auto over = w1->request("POST", more, kPng, "image/png");
+  CHECK(over.status == 429);
+  CHECK(over.error_code() == "too_many_requests");
+  CHECK(op->request("POST", more, kPng, "image/png").status == 201);  // another user's allowance
+  f.clock.advance(24LL * 3600 * 1000 + 1);
+  CHECK(w1->request("POST", more, kPng, "image/png").status == 201);  // a new day
+
+  // A closed or cancelled case takes no photo.
+  auto cancel = op->post("/api/v1/cases/" + id_of(other) + "/transitions", R"({"action":"cancel","version":1})");
+  REQUIRE(cancel.status == 200);
+  auto late = op->request("POST", more, kPng, "image/png");
+  CHECK(late.status == 409);
+  auto after = op->get("/api/v1/cases/" + id_of(other));
+  CHECK(after.json().at("photos").as_array().size() == 3);
+}
