@@ -14,6 +14,7 @@ const char* kUsage =
     "  gridkeeper import --db PATH --grids FILE.geojson [--workers FILE.csv]\n"
     "  gridkeeper backup --db PATH OUT.db\n"
     "  gridkeeper serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--ui DIR] [--calendars DIR]\n"
+    "                   [--metrics-listen ADDRESS:PORT]\n"
     "  gridkeeper demo [--db gridkeeper-demo.db] [--listen 127.0.0.1:8080] [--ui DIR] [--simulate RATE]\n"
     "                  [--seed N] [--export DIR]   (builds the demo city when PATH is absent, then serves)\n"
     "  gridkeeper simulate --url http://127.0.0.1:8080 --rate N [--seconds S]   (N cases a minute)\n"

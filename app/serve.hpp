@@ -10,7 +10,8 @@
 namespace gridkeeper::app {
 
 // The flags every serving command takes.
-inline const std::vector<std::string> kServeFlags{"--listen", "--threads", "--ui", "--calendars"};
+inline const std::vector<std::string> kServeFlags{"--listen", "--threads", "--ui", "--calendars",
+                                                     "--metrics-listen"};
 inline const std::vector<std::string> kServeSwitches{"--manual-clock"};
 
 struct ServeOptions {
@@ -20,7 +21,7 @@ struct ServeOptions {
 };
 
 // --listen ADDRESS:PORT, --threads N, --ui DIR (default: the UI built with this binary),
-// --calendars DIR and --manual-clock (throws UsageError).
+// --calendars DIR, --metrics-listen ADDRESS:PORT and --manual-clock (throws UsageError).
 ServeOptions serve_options(const Args& args);
 
 struct ServeHooks {

@@ -1,5 +1,5 @@
 // gridkeeper serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--ui DIR] [--calendars DIR]
-//                  [--manual-clock]
+//                  [--metrics-listen ADDRESS:PORT] [--manual-clock]
 #include <algorithm>
 #include <charconv>
 #include <condition_variable>
@@ -33,10 +33,10 @@ struct Listen {
   unsigned short port = 0;
 };
 
-Listen parse_listen(const std::string& text) {
+Listen parse_listen(const std::string& text, const std::string& flag = "--listen") {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos || colon + 1 == text.size())
-    throw UsageError("--listen must be ADDRESS:PORT, e.g. 127.0.0.1:8080");
+    throw UsageError(flag + " must be ADDRESS:PORT, e.g. 127.0.0.1:8080");
   Listen l;
   l.address = text.substr(0, colon);
   if (l.address.size() >= 2 && l.address.front() == '[' && l.address.back() == ']')
@@ -46,7 +46,7 @@ Listen parse_listen(const std::string& text) {
   unsigned value = 0;
   auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (ec != std::errc() || ptr != port.data() + port.size() || value > 65535)
-    throw UsageError("--listen has a bad port: " + port);
+    throw UsageError(flag + " has a bad port: " + port);
   l.port = static_cast<unsigned short>(value);
   return l;
 }
@@ -138,6 +138,13 @@ ServeOptions serve_options(const Args& args) {
   ServeOptions o;
   o.server.address = listen.address;
   o.server.port = listen.port;
+  if (auto metrics = args.get("--metrics-listen")) {
+    // A listener of its own for /metrics (and /healthz); the main one then serves no /metrics.
+    const auto where = parse_listen(*metrics, "--metrics-listen");
+    o.server.metrics_listener = true;
+    o.server.metrics_address = where.address;
+    o.server.metrics_port = where.port;
+  }
   if (auto threads = args.get("--threads")) {
     unsigned n = 0;
     auto [ptr, ec] = std::from_chars(threads->data(), threads->data() + threads->size(), n);
@@ -229,6 +236,9 @@ int serve_database(const std::string& command, const std::string& db, ServeOptio
               << (index ? index->size() : 0) << " grids, " << center.open_case_count() << " open cases"
               << (options.api.ui_dir.empty() ? ", no browser UI" : ", browser UI from " + options.api.ui_dir)
               << (serve.manual_clock ? ", manual test clock" : "") << ")" << std::endl;
+    if (options.metrics_listener)
+      std::cout << "gridkeeper: metrics on http://" << options.metrics_address << ":" << server.metrics_port()
+                << "/metrics" << std::endl;
     if (hooks.started) hooks.started(server.port());
     server.run();
     if (hooks.stopping) hooks.stopping();

@@ -342,9 +342,15 @@ struct Api::Impl {
 
   // ---- routing ----
 
-  void dispatch_call(const CallPtr& call) {
+  // Parses the target into path and query and finds the route of the call's method and
+  // path (routes().size(): a static file). False, with the call answered, when the target
+  // is malformed or nothing answers it.
+  bool resolve(const CallPtr& call) {
     auto target = boost::urls::parse_origin_form(call->request.target);
-    if (!target) return fail(call, ErrorCode::bad_request, "malformed request target");
+    if (!target) {
+      fail(call, ErrorCode::bad_request, "malformed request target");
+      return false;
+    }
     for (auto segment : target->segments()) call->path.push_back(segment);
     if (!call->path.empty() && call->path.back().empty()) call->path.pop_back();
     for (auto p : target->params()) call->query.emplace_back(p.key, p.value);
@@ -360,31 +366,69 @@ struct Api::Impl {
       path_known = true;
       if (r.method != call->request.method) continue;
       call->route = i;
-      if (r.needs_user) return with_user(call, r.handler);
-      return (this->*r.handler)(call);
+      return true;
     }
     call->route = routes().size();  // "other"
-    if (path_known) return fail(call, ErrorCode::not_found, "this method is not available on " + target->path());
+    if (path_known) {
+      fail(call, ErrorCode::not_found, "this method is not available on " + target->path());
+      return false;
+    }
     if (call->request.method == Method::get && !options.ui_dir.empty() &&
         (call->path.empty() || call->path[0] != "api"))
-      return static_file(call);
+      return true;
     fail(call, ErrorCode::not_found, "no endpoint " + std::string(target->path()));
+    return false;
   }
 
-  void with_user(const CallPtr& call, Handler handler) {
+  // A request in one phase: routed, its user found when the route needs one, answered.
+  void dispatch_call(const CallPtr& call) {
+    if (!resolve(call)) return;
+    if (call->route == routes().size()) return static_file(call);
+    const auto& r = routes()[call->route];
+    if (!r.needs_user) return (this->*r.handler)(call);
+    with_user(call, [this, call, handler = r.handler] { (this->*handler)(call); });
+  }
+
+  // The first phase of a request with a body: its route and user, before the body is read.
+  void admit(const CallPtr& call, const std::function<void(Admission)>& done) {
+    if (!resolve(call)) return;
+    Admission a;
+    a.route = call->route;
+    if (call->route == routes().size() || !routes()[call->route].needs_user) return done(std::move(a));
+    a.body = routes()[call->route].handler == &Impl::add_photo ? Admission::Body::photo : Admission::Body::user;
+    with_user(call, [call, done, a = std::move(a)]() mutable {
+      a.user = call->user;
+      a.token_hash = call->token_hash;
+      done(std::move(a));
+    });
+  }
+
+  // The second phase: the body is in and the user was found by `admit`.
+  void dispatch_admitted(const CallPtr& call) {
+    const auto route = call->route;
+    if (!resolve(call)) return;
+    if (route != call->route) return fail(call, ErrorCode::bad_request, "the request changed while it was read");
+    if (route == routes().size()) return static_file(call);
+    (this->*routes()[route].handler)(call);
+  }
+
+  // Finds the user behind the call's token, then runs `next` (at once when the token cache
+  // knows it, else on the blocking pool); without a valid token the call is answered 401.
+  template <class F>
+  void with_user(const CallPtr& call, F next) {
     const auto token = bearer_token(call->request.authorization);
     if (token.empty() || token.size() > 256)
       return fail(call, ErrorCode::unauthenticated, "log in and send Authorization: Bearer TOKEN");
     call->token_hash = token_hash(token);
     if (auto user = auth.cached(call->token_hash)) {
       call->user = std::move(user);
-      return (this->*handler)(call);
+      return next();
     }
-    offload(call, [this, call, handler] {
+    offload(call, [this, call, next = std::move(next)]() mutable {
       auto user = auth.authenticate(call->token_hash);
       if (!user) return fail(call, user.error());
       call->user = std::make_shared<const dispatch::User>(std::move(*user));
-      (this->*handler)(call);
+      next();
     });
   }
 
@@ -461,6 +505,7 @@ struct Api::Impl {
   void logout(const CallPtr& call) {
     offload(call, [this, call] {
       auth.logout(call->token_hash);
+      feed.end_token(call->token_hash);  // the token's live feeds close now, not at expiry
       Response r;
       r.status = 204;
       r.content_type.clear();
@@ -1056,12 +1101,47 @@ void Api::handle(Request request, Reply reply, Resume resume) {
   impl_->guarded(call, [&] { impl_->dispatch_call(call); });
 }
 
+void Api::admit(const Request& head, std::function<void(Admission)> done) {
+  auto call = std::make_shared<Call>();
+  call->request = head;
+  call->reply = [done](Response r) {
+    Admission refused;
+    refused.refusal = std::move(r);
+    done(std::move(refused));
+  };
+  call->resume = [](std::function<void()> f) { f(); };
+  call->route = Impl::routes().size();
+  impl_->guarded(call, [&] { impl_->admit(call, done); });
+}
+
+void Api::handle(Request request, Admission admitted, Reply reply, Resume resume) {
+  auto call = std::make_shared<Call>();
+  call->request = std::move(request);
+  call->reply = std::move(reply);
+  call->resume = std::move(resume);
+  call->route = admitted.route;
+  call->user = std::move(admitted.user);
+  call->token_hash = std::move(admitted.token_hash);
+  impl_->guarded(call, [&] { impl_->dispatch_admitted(call); });
+}
+
+std::string Api::route_path(std::string_view target) {
+  auto parsed = boost::urls::parse_origin_form(target);
+  if (!parsed) return {};
+  std::vector<std::string> path;
+  for (auto segment : parsed->segments()) path.push_back(segment);
+  if (!path.empty() && path.back().empty()) path.pop_back();
+  std::string out;
+  for (const auto& segment : path) out += "/" + segment;
+  return out.empty() ? "/" : out;
+}
+
 bool Api::is_feed(std::string_view target) {
   const auto path = target.substr(0, target.find('?'));
   return path == "/ws" || path == "/api/v1/ws";
 }
 
-void Api::authenticate_feed(const Request& request, std::function<void(dispatch::Result<dispatch::User>)> done) {
+void Api::authenticate_feed(const Request& request, std::function<void(dispatch::Result<FeedIdentity>)> done) {
   std::string token = bearer_token(request.authorization);
   if (token.empty())
     if (auto target = boost::urls::parse_origin_form(request.target)) {
@@ -1070,11 +1150,21 @@ void Api::authenticate_feed(const Request& request, std::function<void(dispatch:
     }
   if (token.empty() || token.size() > 256)
     return done(make_error(ErrorCode::unauthenticated, "log in and pass the token to open the live feed"));
-  const auto hash = token_hash(token);
-  if (auto user = impl_->auth.cached(hash)) return done(*user);
+  auto hash = token_hash(token);
+  FeedIdentity identity;
+  if (auto user = impl_->auth.cached(hash, &identity.expires_at)) {
+    identity.user = *user;
+    identity.token_hash = std::move(hash);
+    return done(std::move(identity));
+  }
   auto job = [this, hash, done] {
     try {
-      done(impl_->auth.authenticate(hash));
+      FeedIdentity identity;
+      auto user = impl_->auth.authenticate(hash, &identity.expires_at);
+      if (!user) return done(user.error());
+      identity.user = std::move(*user);
+      identity.token_hash = hash;
+      done(std::move(identity));
     } catch (const std::exception&) {
       done(make_error(ErrorCode::storage_failed, "internal error; try again"));
     }

@@ -6,6 +6,7 @@
 // calls finish on the connection's strand through `Resume`. One place catches.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,25 @@ struct ApiOptions {
 // Runs a function on the connection's own strand, leaving e.g. the storage writer's thread.
 using Resume = std::function<void(std::function<void()>)>;
 
+// What the Api decides about a request once its header is in, before a byte of its body is
+// read: a refusal (unknown route, no or a bad token), or who is asking and which body
+// limit applies. The admitted request then goes to `handle` with it, so its token is
+// checked once.
+struct Admission {
+  std::optional<Response> refusal;  // set: answer it and close, without reading the body
+  enum class Body { anonymous, user, photo } body = Body::anonymous;
+  std::shared_ptr<const dispatch::User> user;  // null on routes that need no user
+  std::string token_hash;
+  std::size_t route = 0;
+};
+
+// The user behind a live feed's token, the token's hash and when it expires.
+struct FeedIdentity {
+  dispatch::User user;
+  std::string token_hash;
+  dispatch::Millis expires_at = 0;
+};
+
 class Api {
  public:
   Api(dispatch::Center& center, dispatch::Accounts& accounts, const dispatch::Clock& clock, Metrics& metrics,
@@ -61,10 +81,20 @@ class Api {
   // Answers one request; `reply` runs exactly once.
   void handle(Request request, Reply reply, Resume resume);
 
+  // The two phases of a request with a body. `admit` takes the request without its body
+  // and runs `done` once, on any thread (the token cache answers at once; otherwise storage
+  // is asked on the blocking pool). `handle` then answers the request with its body.
+  void admit(const Request& head, std::function<void(Admission)> done);
+  void handle(Request request, Admission admitted, Reply reply, Resume resume);
+
+  // The target's path with its segments decoded and without a trailing slash, as the
+  // router sees it ("/metrics"); empty when malformed.
+  static std::string route_path(std::string_view target);
+
   // The WebSocket paths, and the user behind an upgrade request's token (Authorization
   // header or `token` query parameter, since browsers cannot set headers on WebSockets).
   static bool is_feed(std::string_view target);
-  void authenticate_feed(const Request& request, std::function<void(dispatch::Result<dispatch::User>)> done);
+  void authenticate_feed(const Request& request, std::function<void(dispatch::Result<FeedIdentity>)> done);
 
   // Photo uploads may be larger than JSON bodies.
   static bool is_photo_upload(Method method, std::string_view target);

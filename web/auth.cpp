@@ -103,12 +103,13 @@ Auth::Auth(dispatch::Accounts& accounts, const dispatch::Clock& clock, AuthOptio
   dummy_hash_ = hash_password(new_token(), options_);
 }
 
-std::shared_ptr<const dispatch::User> Auth::cached(const std::string& hash) const {
+std::shared_ptr<const dispatch::User> Auth::cached(const std::string& hash, Millis* expires_at) const {
   std::shared_lock lock(cache_mutex_);
   auto it = cache_.find(hash);
   if (it == cache_.end()) return nullptr;
   const Millis now = clock_.now();
   if (now >= it->second.trusted_until || now >= it->second.expires_at) return nullptr;
+  if (expires_at) *expires_at = it->second.expires_at;
   return it->second.user;
 }
 
@@ -125,8 +126,8 @@ void Auth::remember(const std::string& hash, const dispatch::User& user, Millis 
   cache_[hash] = Cached{std::move(kept), expires_at, now + options_.token_cache_ms};
 }
 
-dispatch::Result<dispatch::User> Auth::authenticate(const std::string& hash) {
-  if (auto user = cached(hash)) return *user;
+dispatch::Result<dispatch::User> Auth::authenticate(const std::string& hash, Millis* expires_at) {
+  if (auto user = cached(hash, expires_at)) return *user;
   const auto refused = make_error(ErrorCode::unauthenticated, "the token is unknown or has expired; log in again");
   auto token = accounts_.find_token(hash);
   if (!token || token->expires_at <= clock_.now()) return refused;
@@ -134,6 +135,7 @@ dispatch::Result<dispatch::User> Auth::authenticate(const std::string& hash) {
   if (!user || !user->active) return refused;
   user->password_hash.clear();
   remember(hash, *user, token->expires_at);
+  if (expires_at) *expires_at = token->expires_at;
   return *user;
 }
 

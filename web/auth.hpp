@@ -69,9 +69,10 @@ class Auth {
   Auth(dispatch::Accounts& accounts, const dispatch::Clock& clock, AuthOptions options);
 
   // Non-blocking: the user behind a recently checked token; nullopt when storage must be asked.
-  std::shared_ptr<const dispatch::User> cached(const std::string& hash) const;
+  // `expires_at`, when given, receives the token's expiry (live feeds end at it).
+  std::shared_ptr<const dispatch::User> cached(const std::string& hash, dispatch::Millis* expires_at = nullptr) const;
   // Blocking: the user behind the token, or unauthenticated.
-  dispatch::Result<dispatch::User> authenticate(const std::string& hash);
+  dispatch::Result<dispatch::User> authenticate(const std::string& hash, dispatch::Millis* expires_at = nullptr);
   // Non-blocking: too_many_requests while the username or address must wait (the wait in
   // `wait_ms`), else nothing.
   dispatch::Status throttled(const std::string& username, const std::string& address, dispatch::Millis* wait_ms);

@@ -16,6 +16,8 @@ struct LiveFeed::State {
     // The tier an operator or supervisor answers for: its scope's level. When a case rises
     // to that tier, this client is the one told (attention).
     std::optional<dispatch::Tier> tier;
+    std::string token_hash;  // the token it connected with, and its expiry (0: none)
+    dispatch::Millis expires_at = 0;
   };
   using Members = std::vector<std::shared_ptr<const Member>>;
 
@@ -26,6 +28,27 @@ struct LiveFeed::State {
   std::map<std::uint64_t, std::shared_ptr<const Member>> members;
   std::shared_ptr<const Members> snapshot;  // copied on join and leave, read on every publish
   std::uint64_t next_id = 1;
+  std::map<dispatch::UserId, std::size_t> places;  // sockets per user, open or opening
+
+  // Removes the members `ends` picks and tells each to close, outside the lock.
+  template <class Pred>
+  std::size_t end_if(Pred ends) {
+    std::vector<std::shared_ptr<FeedClient>> ended;
+    {
+      std::lock_guard lock(mutex);
+      for (auto it = members.begin(); it != members.end();) {
+        if (!ends(*it->second)) {
+          ++it;
+          continue;
+        }
+        if (auto client = it->second->client.lock()) ended.push_back(std::move(client));
+        it = members.erase(it);
+      }
+      if (!ended.empty()) rebuild_locked();
+    }
+    for (auto& client : ended) client->end();
+    return ended.size();
+  }
 
   void rebuild_locked() {
     auto next = std::make_shared<Members>();
@@ -83,12 +106,13 @@ std::optional<dispatch::Tier> LiveFeed::tier_of(const dispatch::Actor& actor) co
   return std::nullopt;
 }
 
-std::uint64_t LiveFeed::join(std::weak_ptr<FeedClient> client, dispatch::Actor actor) {
+std::uint64_t LiveFeed::join(std::weak_ptr<FeedClient> client, dispatch::Actor actor, std::string token_hash,
+                             dispatch::Millis expires_at) {
   auto tier = tier_of(actor);
   std::lock_guard lock(state_->mutex);
   const auto id = state_->next_id++;
-  state_->members[id] =
-      std::make_shared<const State::Member>(State::Member{std::move(client), std::move(actor), tier});
+  state_->members[id] = std::make_shared<const State::Member>(
+      State::Member{std::move(client), std::move(actor), tier, std::move(token_hash), expires_at});
   state_->rebuild_locked();
   return id;
 }
@@ -96,6 +120,37 @@ std::uint64_t LiveFeed::join(std::weak_ptr<FeedClient> client, dispatch::Actor a
 void LiveFeed::leave(std::uint64_t id) {
   std::lock_guard lock(state_->mutex);
   if (state_->members.erase(id)) state_->rebuild_locked();
+}
+
+bool LiveFeed::reserve(dispatch::UserId user, std::size_t limit) {
+  std::lock_guard lock(state_->mutex);
+  auto& held = state_->places[user];
+  if (held >= limit) {
+    if (held == 0) state_->places.erase(user);
+    return false;
+  }
+  ++held;
+  return true;
+}
+
+void LiveFeed::release(dispatch::UserId user) {
+  std::lock_guard lock(state_->mutex);
+  auto it = state_->places.find(user);
+  if (it == state_->places.end()) return;
+  if (--it->second == 0) state_->places.erase(it);
+}
+
+std::size_t LiveFeed::end_token(const std::string& token_hash) {
+  if (token_hash.empty()) return 0;
+  return state_->end_if([&](const State::Member& m) { return m.token_hash == token_hash; });
+}
+
+std::size_t LiveFeed::end_user(dispatch::UserId user) {
+  return state_->end_if([&](const State::Member& m) { return m.actor.user_id == user; });
+}
+
+std::size_t LiveFeed::end_expired(dispatch::Millis now) {
+  return state_->end_if([&](const State::Member& m) { return m.expires_at != 0 && now >= m.expires_at; });
 }
 
 std::size_t LiveFeed::size() const {

@@ -20,6 +20,8 @@ class FeedClient {
  public:
   virtual ~FeedClient() = default;
   virtual void deliver(std::shared_ptr<const std::string> message) = 0;
+  // The token behind the client has ended (logout, expiry, a disabled user): close at once.
+  virtual void end() = 0;
 };
 
 class LiveFeed {
@@ -29,9 +31,24 @@ class LiveFeed {
   LiveFeed(const LiveFeed&) = delete;
   LiveFeed& operator=(const LiveFeed&) = delete;
 
-  std::uint64_t join(std::weak_ptr<FeedClient> client, dispatch::Actor actor);
+  // `token_hash` and `expires_at` name the token the client connected with, so that the
+  // client ends with it.
+  std::uint64_t join(std::weak_ptr<FeedClient> client, dispatch::Actor actor, std::string token_hash = {},
+                     dispatch::Millis expires_at = 0);
   void leave(std::uint64_t id);
   std::size_t size() const;
+
+  // Places per user: `reserve` takes one when the user holds fewer than `limit` (a socket
+  // being opened or open), `release` gives it back when the socket is gone.
+  bool reserve(dispatch::UserId user, std::size_t limit);
+  void release(dispatch::UserId user);
+
+  // End the clients of a token (logout), of a user (password change, disabled user) or
+  // whose token has expired by `now`; each leaves the feed and is told to close. Returns
+  // how many ended.
+  std::size_t end_token(const std::string& token_hash);
+  std::size_t end_user(dispatch::UserId user);
+  std::size_t end_expired(dispatch::Millis now);
 
   // `attention`: the receiver answers for the tier an escalated case has risen to (its
   // scope's level: community, street, district), so it is the one told.

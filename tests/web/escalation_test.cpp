@@ -46,7 +46,11 @@ std::vector<std::string> codes_of(const Answer& a) {
 }  // namespace
 
 TEST_CASE("each step of the ladder tells the tier it rises to", "[web][escalation]") {
-  ServerFixture f;
+  // The clock moves on by more than a day while the feeds stay open, and a feed ends with
+  // its token: the logins here last a month.
+  auto options = test_options();
+  options.api.auth.token_ttl_ms = 30LL * 24 * 3600 * 1000;
+  ServerFixture f(options);
   f.add_user("sup_s", dispatch::Role::supervisor, "S", "");
   f.add_user("sup_d", dispatch::Role::supervisor, "D", "");
   std::map<std::string, std::unique_ptr<FeedListener>> feeds;
