@@ -22,6 +22,7 @@
 #include "web/metrics.hpp"
 #include "web/open311.hpp"
 #include "web/stats.hpp"
+#include "web/ui_policy.hpp"
 
 namespace gridkeeper::web {
 
@@ -174,7 +175,10 @@ struct Api::Impl {
         options(std::move(o)),
         auth(a, clk, options.auth),
         pool(options.blocking_threads, options.blocking_queue),
-        layers(c) {}
+        layers(c),
+        ui_policy(load_ui_policy(options.ui_dir, &ui_policy_warning)) {
+    if (!ui_policy_warning.empty()) std::cerr << "gridkeeper serve: " << ui_policy_warning << "\n";
+  }
 
   dispatch::Center& center;
   dispatch::Accounts& accounts;
@@ -185,6 +189,8 @@ struct Api::Impl {
   Auth auth;
   BlockingPool pool;
   MapLayers layers;
+  std::string ui_policy_warning;
+  UiPolicy ui_policy;  // the headers of the UI's files, from its config.json at start
 
   static const std::vector<Route>& routes() {
     static const std::vector<Route> table = {
@@ -257,6 +263,7 @@ struct Api::Impl {
     metrics.record(call->route, r.status, seconds);
     // The browser counts deadlines down against the server's clock, not its own.
     r.headers.emplace_back("X-Server-Time", std::to_string(clock.now()));
+    add_common_headers(r);
     call->reply(std::move(r));
   }
   // Open311 clients get the spec's error array; everyone else the contract's error object.
@@ -988,6 +995,7 @@ struct Api::Impl {
       in.read(r.body.data(), size);
       r.content_type = std::string(static_type(relative));
       r.headers.emplace_back("Cache-Control", "no-cache");
+      add_ui_headers(r, ui_policy);
       respond(call, std::move(r));
     });
   }
