@@ -23,6 +23,7 @@
 #include "web/metrics.hpp"
 #include "web/open311.hpp"
 #include "web/stats.hpp"
+#include "web/ui_policy.hpp"
 
 namespace gridkeeper::web {
 
@@ -179,7 +180,10 @@ struct Api::Impl {
         public_pool(options.public_threads, options.public_queue),
         reports_per_user(options.reports_per_user),
         anonymous_reads(options.anonymous_reads_per_minute, options.anonymous_read_burst),
-        layers(c) {}
+        layers(c),
+        ui_policy(load_ui_policy(options.ui_dir, &ui_policy_warning)) {
+    if (!ui_policy_warning.empty()) std::cerr << "gridkeeper serve: " << ui_policy_warning << "\n";
+  }
 
   dispatch::Center& center;
   dispatch::Accounts& accounts;
@@ -194,6 +198,8 @@ struct Api::Impl {
   ConcurrencyLimit reports_per_user;
   RateLimiter anonymous_reads;
   MapLayers layers;
+  std::string ui_policy_warning;
+  UiPolicy ui_policy;  // the headers of the UI's files, from its config.json at start
 
   static const std::vector<Route>& routes() {
     static const std::vector<Route> table = {
@@ -266,6 +272,7 @@ struct Api::Impl {
     metrics.record(call->route, r.status, seconds);
     // The browser counts deadlines down against the server's clock, not its own.
     r.headers.emplace_back("X-Server-Time", std::to_string(clock.now()));
+    add_common_headers(r);
     call->reply(std::move(r));
   }
   // Open311 clients get the spec's error array; everyone else the contract's error object.
@@ -1081,6 +1088,7 @@ struct Api::Impl {
       in.read(r.body.data(), size);
       r.content_type = std::string(static_type(relative));
       r.headers.emplace_back("Cache-Control", "no-cache");
+      add_ui_headers(r, ui_policy);
       respond(call, std::move(r));
     });
   }
@@ -1181,8 +1189,10 @@ bool Api::is_photo_upload(Method method, std::string_view target) {
 }
 
 Response Api::transport_error(std::string_view target, dispatch::ErrorCode code, std::string message) {
-  if (target.substr(0, 9) == "/open311/") return open311::error(make_error(code, std::move(message)));
-  return error_response(code, std::move(message));
+  auto r = target.substr(0, 9) == "/open311/" ? open311::error(make_error(code, std::move(message)))
+                                              : error_response(code, std::move(message));
+  add_common_headers(r);
+  return r;
 }
 
 void Api::drain() {

@@ -17,7 +17,8 @@ function prng(seed) {
 }
 
 // options: cols, rows, origin [lon, lat], cell [dlon, dlat], jitter (share of a cell),
-// community(col, row) → key, street(communityKey) → key, names, seed.
+// community(col, row) → key, street(communityKey) → key, names (streetName(i),
+// communityName(i), gridName(n, community), workerName(k)), seed.
 export function buildCity(o) {
   const rnd = prng(o.seed ?? 7);
   const [lon0, lat0] = o.origin ?? [118.3, 24.6];
@@ -56,7 +57,7 @@ export function buildCity(o) {
     const n = (perCommunity.get(com.code) ?? 0) + 1;
     perCommunity.set(com.code, n);
     cell.code = `${com.code}${pad(n, 2)}`;
-    cell.name = `第${n}网格`;
+    cell.name = o.gridName?.(n, com) ?? `第${n}网格`;
     cell.com = com;
     cell.ring = [vertex[cell.c][cell.r], vertex[cell.c + 1][cell.r], vertex[cell.c + 1][cell.r + 1], vertex[cell.c][cell.r + 1], vertex[cell.c][cell.r]];
     cell.population = 1100 + Math.floor(rnd() * 800);
@@ -89,6 +90,7 @@ export function buildCity(o) {
     workers.push({ id: `W${pad(++w, 4)}`, name: nameOf(w - 1), community: com.code, owner_of: [], backup_of: [] });
   }
   function nameOf(k) {
+    if (o.workerName) return o.workerName(k);
     return `${SURNAMES[k % SURNAMES.length]}${GIVEN[Math.floor(k / SURNAMES.length) % GIVEN.length]}`;
   }
   return { district, streets, communities, cells, workers, geojson: { type: 'FeatureCollection', features } };
@@ -111,6 +113,21 @@ export function smallCity() {
     street: (k) => (k === 'west' ? 's1' : 's2'),
     streetName: (i) => ['新店街道', '马巷街道'][i],
     communityName: (i) => ['洪前社区', '桐梓社区', '琼头社区'][i],
+  });
+}
+
+// The small city's lattice with names that are markup (`payload(what)`, e.g. an <img>
+// with an onerror handler): each street, community, the grids of the centre column and
+// every worker. CSV needs no quoting as long as the payload holds no comma or quote.
+export function hostileCity(payload) {
+  return buildCity({
+    cols: 5, rows: 3, seed: 11,
+    community: (c, r) => (c < 2 ? 'west' : r < 2 ? 'east' : 'north'),
+    street: (k) => (k === 'west' ? 's1' : 's2'),
+    streetName: (i) => payload(`街道${i + 1}`),
+    communityName: (i) => payload(`社区${i + 1}`),
+    gridName: (n) => payload(`网格${n}`),
+    workerName: (k) => payload(`网格员${k + 1}`),
   });
 }
 

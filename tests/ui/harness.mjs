@@ -1,5 +1,6 @@
 // What the browser test runs share: the command line, Chromium kept off the network,
-// pages that record script errors, outside requests and missing words, screenshots that
+// pages that record script errors, outside requests, missing words and every breach of the
+// server's Content-Security-Policy (and pages served without one), screenshots that
 // are saved and looked at, named tests with their results, and a hard time limit.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -86,6 +87,7 @@ export class Run {
     this.started = Date.now();
     this.results = [];
     this.problems = [];
+    this.cspViolations = [];
     // Everything stops by itself: a hung browser or server cannot hold the test run.
     this.hard = setTimeout(() => {
       console.error(`FAIL the browser tests took longer than ${hardLimitMs / 1000} s; stopping`);
@@ -140,12 +142,24 @@ export class Run {
 
   async newPage(label, viewport, extra = {}) {
     const context = await this.browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...extra });
+    // The server's Content-Security-Policy holds on every page, and nothing breaks it: an
+    // inline script, style attribute or handler, or a load from elsewhere, fails the run.
+    await context.exposeBinding('__gkCspViolation', (_source, what) => this.cspViolations.push(`${label}: ${what}`));
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        window.__gkCspViolation(`${e.effectiveDirective} refused ${e.blockedURI || 'inline'} at ${e.sourceFile || '?'}:${e.lineNumber} ${e.sample || ''}`);
+      });
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(15000);
     page.on('pageerror', (e) => this.problems.push(`${label}: ${e.message}`));
     // Everything comes from the server itself: no CDN, no tiles, nothing from outside.
     page.on('request', (r) => {
       if (!/^(http:\/\/127\.0\.0\.1:|ws:\/\/127\.0\.0\.1:|blob:|data:)/.test(r.url())) this.problems.push(`${label}: asked for ${r.url()}`);
+    });
+    page.on('response', (r) => {
+      if (r.request().resourceType() === 'document' && !r.headers()['content-security-policy'])
+        this.problems.push(`${label}: ${r.url()} came without a Content-Security-Policy`);
     });
     page.on('console', (m) => {
       if (m.type() === 'error' && !/Failed to load resource|ERR_INTERNET_DISCONNECTED|WebSocket/.test(m.text())) this.problems.push(`${label}: ${m.text()}`);
@@ -154,8 +168,12 @@ export class Run {
     return { context, page };
   }
 
-  // The last test of a run: what the pages reported, and both dictionaries complete.
+  // The last tests of a run: no breach of the policy, what the pages reported, and both
+  // dictionaries complete.
   async noProblems(uiDir) {
+    await this.test('no Content-Security-Policy violations in the whole run', async () => {
+      check(this.cspViolations.length === 0, `violations:\n  ${this.cspViolations.join('\n  ')}`);
+    });
     await this.test('no script errors, no missing words and nothing fetched from outside', async () => {
       check(this.problems.length === 0, `page problems:\n  ${this.problems.join('\n  ')}`);
       // English falls back to Chinese word by word: a word missing in one is a missing translation.

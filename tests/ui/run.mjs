@@ -10,9 +10,10 @@
 //   node tests/ui/run.mjs --bin build/release/app/gridkeeper --ui build/release/ui [--artifacts DIR] [--only NAME]
 import fs from 'node:fs';
 import { startServer, PASSWORD } from './server.mjs';
-import { smallCity, bigCity } from './city.mjs';
+import { smallCity, bigCity, hostileCity } from './city.mjs';
+import { lintUi } from './lint.mjs';
 import { share, makePng } from './png.mjs';
-import { Run, options, check, waitFor, isRed, caseId, login as loginAs } from './harness.mjs';
+import { Run, options, check, waitFor, isRed, caseId, login as loginAs, screenPoint } from './harness.mjs';
 
 const { bin, uiDir, artifacts, only } = options();
 // The demo run's screenshots (demo-*) are its own.
@@ -20,6 +21,11 @@ const run = new Run({ artifacts, only, hardLimitMs: 300_000, owns: (f) => !f.sta
 const { log, test, shot, newPage } = run;
 const login = (page, url, username) => loginAs(page, url, username, PASSWORD);
 await run.launch();
+
+await test('the UI sources build no HTML from strings and have no inline script or style', async () => {
+  const problems = lintUi();
+  check(problems.length === 0, `lint of web/ui/src:\n  ${problems.join('\n  ')}`);
+});
 
 const city = smallCity();
 const centre = city.cells.find((c) => c.c === 2 && c.r === 1);  // where the map's centre falls
@@ -648,6 +654,168 @@ await test('550 grids: the screens load in seconds and stay responsive under liv
     check(longest < 1000, `no task blocks the page for a second (${Math.round(longest)} ms)`);
     await context.close();
   } finally {
+    await s.stop();
+  }
+});
+
+// Stored markup in every name from outside: a case title by Open311 and by the console, a
+// street, community and grid name (the grid file), a worker's name (the workers file) and an
+// Open311 key's name. Wherever they are shown (tooltips, labels, lists, panels, dialogs,
+// toasts, tables, charts) they are text: no script runs, no element is made from them.
+await test('markup in titles and names is shown as text everywhere, never run', async () => {
+  const payload = (what) => `<img src=x data-xss=1 onerror=window.__xss=1>${what}`;
+  const MARK = '<img src=x data-xss=1';
+  const hc = hostileCity(payload);
+  const mid = hc.cells.find((c) => c.c === 2 && c.r === 1);
+  const s = await startServer({ bin, uiDir, city: hc, users: [
+    { username: 'admin', role: 'admin' },
+    { username: 'op', role: 'operator', scope: hc.district.code },
+    { username: 'sup', role: 'supervisor', scope: hc.district.code },
+    { username: 'worker', role: 'worker', worker: mid.owner.id },
+  ], log });
+  const pages = [];
+  // Any element the payload makes, even for a moment (a tooltip), is recorded.
+  const open = async (label, viewport, extra) => {
+    const pg = await newPage(label, viewport, extra);
+    await pg.context.addInitScript(() => {
+      window.__injected = 0;
+      new MutationObserver((records) => {
+        for (const r of records) for (const n of r.addedNodes) {
+          if (n.nodeType === 1 && (n.matches('img[src="x"], [data-xss]') || n.querySelector('img[src="x"], [data-xss]'))) window.__injected += 1;
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    pages.push(pg);
+    return pg;
+  };
+  // No script ran, nothing was made from the markup, and the markup is there as text.
+  const clean = async (page, where, root = 'body', mustShow = true) => {
+    const r = await page.evaluate((sel) => ({
+      flag: window.__xss, injected: window.__injected,
+      now: document.querySelectorAll('img[src="x"], [data-xss]').length,
+      text: document.querySelector(sel)?.textContent || '',
+    }), root);
+    check(r.flag === undefined, `${where}: no script ran`);
+    check(r.injected === 0 && r.now === 0, `${where}: no element was made from the markup`);
+    if (mustShow) check(r.text.includes(MARK), `${where}: the markup shows as text`);
+  };
+  try {
+    const key = (await s.request('admin', 'POST', '/api/v1/open311-keys', { name: payload('热线'), scope: hc.district.code })).api_key;
+
+    // The worker's tablet is open when the Open311 case arrives: card, toast, map labels.
+    const wk = await open('xss worker', { width: 1280, height: 800 }, { hasTouch: true });
+    await login(wk.page, s.url, 'worker');
+    await wk.page.waitForSelector('#my-cases [data-state=empty]');
+    const res = await fetch(`${s.url}/open311/v2/requests.json`, {
+      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ api_key: key, service_code: 'environment', lat: String(mid.centre[1]), long: String(mid.centre[0]),
+        description: `${payload('市民上报')}\n第二行说明` }),
+    });
+    check(res.status === 201, `Open311 takes the request (${res.status})`);
+    const fromOpen311 = Number((await res.json())[0].service_request_id);
+    const card = wk.page.locator(`.card[data-case-id="${fromOpen311}"]`);
+    await card.waitFor();
+    check((await card.textContent()).includes(payload('市民上报')), 'the card shows the title as sent');
+    await wk.page.waitForSelector('.toast-new');
+    await clean(wk.page, 'tablet toast', '.toasts');
+    await card.tap();
+    await wk.page.waitForSelector(`#case-work .work-head[data-case-id="${fromOpen311}"]`);
+    await clean(wk.page, 'tablet case');
+    await wk.page.waitForSelector('.area-label .label-box');
+    await clean(wk.page, 'tablet map labels', '.leaflet-container');
+
+    // The operator: preview of the clicked grid, a case typed in, the list, markers' tooltips,
+    // the case panel and the re-dispatch picker.
+    const op = await open('xss operator', { width: 1600, height: 900 });
+    await loginAs(op.page, s.url, 'op', PASSWORD, { watch: true });
+    const p = op.page;
+    await p.waitForSelector('#console-map[data-ready=true]');
+    await p.waitForSelector('#console-map .area-label .label-box');
+    await clean(p, 'console grid labels', '#console-map');
+    // Beside the Open311 case's marker at the grid's centre.
+    const spot = await screenPoint(p, '#console-map', mid.centre[0] - 0.003, mid.centre[1] + 0.002);
+    await p.mouse.click(spot.x, spot.y);
+    await p.waitForSelector('.route-preview[data-state=found]');
+    await clean(p, 'intake preview', '.route-preview');
+    await p.selectOption('#intake select[name=category]', 'environment');
+    await p.click('#intake [data-urgency=orange]');
+    await p.fill('#intake input[name=title]', payload('操作员标题'));
+    await p.fill('#intake input[name=address]', payload('地址'));
+    await p.click('#intake button[type=submit]');
+    const created = p.locator('.intake-result [data-state=created]');
+    await created.waitFor();
+    const typed = await caseId(created);
+    await p.click('[data-tab=cases]');
+    for (const id of [fromOpen311, typed]) await p.waitForSelector(`#case-list tr[data-case-id="${id}"]`);
+    await clean(p, 'case list', '#case-list');
+    for (const id of [fromOpen311, typed]) {
+      const c = await s.request('op', 'GET', `/api/v1/cases/${id}`);
+      const at = await screenPoint(p, '#console-map', c.lon, c.lat);
+      // Both cases sit in one grid; each is hovered alone, the other one's tooltip gone.
+      await p.mouse.move(1, 1);
+      await p.waitForSelector('.leaflet-tooltip', { state: 'detached' });
+      await p.mouse.move(at.x, at.y);
+      const tip = p.locator('.leaflet-tooltip');
+      await tip.waitFor();
+      await clean(p, `tooltip of case ${id}`, '.leaflet-tooltip');
+    }
+    await p.mouse.move(1, 1);
+    await p.click(`#case-list tr[data-case-id="${fromOpen311}"]`);
+    await p.waitForSelector(`.case-detail .detail-head[data-case-id="${fromOpen311}"]`);
+    await clean(p, 'case panel', '.case-detail');
+    await p.click('.case-detail [data-action=reassign]');
+    await p.waitForSelector('.dialog select[name=assignee_id]');
+    await clean(p, 're-dispatch picker', '.dialog');
+    await p.click('.dialog button.secondary');
+    await shot(p, '30-xss-console');
+
+    // The supervisor's map at grid level: labels, and an area's cases and workers.
+    const sup = await open('xss supervisor', { width: 1600, height: 900 });
+    await login(sup.page, s.url, 'sup');
+    const q = sup.page;
+    await q.waitForSelector('#overdue-map[data-ready=true]');
+    await clean(q, 'supervisor street labels', '#overdue-map');
+    await q.click('.level-switch [data-level=grid]');
+    const label = q.locator(`.area-label[data-area="${mid.code}"] .label-box`);
+    await label.waitFor();
+    await clean(q, 'supervisor grid labels', '#overdue-map');
+    const lb = await label.boundingBox();
+    await q.mouse.click(lb.x + lb.width / 2, lb.y + lb.height + 12);
+    await q.waitForSelector(`#area-cases [data-case-id="${fromOpen311}"]`);
+    await q.waitForSelector('#area-workers li');
+    await clean(q, 'area panel', '#area-workers');
+    await clean(q, 'area panel cases', '#area-cases');
+    await shot(q, '31-xss-overdue');
+
+    // The admin: the assessment's charts and tables (a closed case gives them figures), and
+    // the Open311 keys.
+    for (const [who, action] of [['worker', 'accept'], ['worker', 'resolve'], ['op', 'close']]) {
+      const { version } = await s.request(who, 'GET', `/api/v1/cases/${typed}`);
+      await s.request(who, 'POST', `/api/v1/cases/${typed}/transitions`, { action, version });
+    }
+    const ad = await open('xss admin', { width: 1600, height: 900 });
+    await login(ad.page, s.url, 'admin');
+    const a = ad.page;
+    await a.waitForSelector('#console-map[data-ready=true]');
+    await a.click('.topbar nav a[data-nav=assessment]');
+    await a.waitForSelector('#assessment[data-state=ready]');
+    await a.waitForSelector('[data-chart=ontime][data-state=ready] svg .bar', { state: 'attached' });
+    await clean(a, 'on-time chart', '[data-chart=ontime]');
+    await clean(a, 'community table', '#asm-table-communities');
+    for (const table of ['workers', 'grids', 'streets']) {
+      const tab = a.locator(`.subtab[data-table=${table}]`);
+      if (await tab.count() === 0) continue;
+      await tab.click();
+      await a.waitForSelector(`#asm-table-${table} tbody tr`);
+      await clean(a, `${table} table`, `#asm-table-${table}`);
+    }
+    await shot(a, '32-xss-assessment');
+    await a.click('.topbar nav a[data-nav=keys]');
+    await a.waitForSelector('#keys-table tbody tr');
+    await clean(a, 'Open311 keys', '#keys-table');
+    for (const pg of pages) await clean(pg.page, 'the end', 'body', false);
+  } finally {
+    for (const pg of pages) await pg.context.close();
     await s.stop();
   }
 });

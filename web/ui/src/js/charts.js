@@ -1,7 +1,7 @@
 // Charts drawn as plain SVG (no library, nothing from outside): horizontal bars for a rate
 // per area, and stacked bars over time with an optional line. Sizes are in CSS pixels of
 // the width the chart is given, so the text stays readable at any width.
-import { h } from './dom.js';
+import { h, setSafeAttribute } from './dom.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const AXIS = '#90a4ae', GRID = '#e3e8ec', INK = '#1f2933', MUTED = '#607080';
@@ -13,7 +13,7 @@ export function s(tag, attrs = {}, ...children) {
     if (v === undefined || v === null || v === false) continue;
     if (k === 'dataset') for (const [dk, dv] of Object.entries(v)) el.dataset[dk] = dv;
     else if (k === 'text') el.textContent = v;
-    else el.setAttribute(k, v);
+    else setSafeAttribute(el, k, v);
   }
   for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
   return el;

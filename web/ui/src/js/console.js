@@ -456,7 +456,8 @@ class Console {
         fillColor: URGENCY_COLOURS[c.urgency], fillOpacity: 1, bubblingMouseEvents: false,
       });
       m.on('click', () => this.openCase(c.id));
-      m.bindTooltip(`#${c.id} ${c.title}`);
+      // A node, never a string: Leaflet writes string content as HTML.
+      m.bindTooltip(h('span', { class: 'case-tip' }, `#${c.id} `, c.title));
       this.markers.addLayer(m);
     }
   }

@@ -2,20 +2,51 @@
 import { t } from './i18n.js';
 
 // h('button', {class: 'big', onclick: fn, dataset: {id: 3}}, 'text', child, ...)
+// Children are text unless they are nodes: nothing here is ever parsed as HTML.
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === undefined || v === null || v === false) continue;
     if (k === 'class') el.className = v;
     else if (k === 'dataset') Object.assign(el.dataset, v);
-    else if (k === 'style' && typeof v === 'object') Object.assign(el.style, v);
-    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
     else if (k === 'text') el.textContent = v;
     else if (v === true) el.setAttribute(k, '');
-    else el.setAttribute(k, v);
+    else setSafeAttribute(el, k, v);
   }
   append(el, children);
   return el;
+}
+
+// URL schemes a link or source may have: a `javascript:` URL from data would run script.
+const SAFE_SCHEMES = ['http', 'https', 'tel', 'mailto', 'blob'];
+
+// The URL when it is relative or has a harmless scheme, else null.
+export function safeUrl(url) {
+  // Browsers skip tabs, new lines and control characters in a scheme.
+  const plain = String(url).replace(/[\u0000-\u0020\u007f]/g, '');
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(plain)?.[1].toLowerCase();
+  return scheme === undefined || SAFE_SCHEMES.includes(scheme) ? String(url) : null;
+}
+
+const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'poster']);
+
+// Event handlers only as functions (a handler string is script in markup, and the page's
+// Content-Security-Policy refuses it), styles only through the CSSOM, URLs only with a
+// harmless scheme. Shared by h() and the charts' s().
+export function setSafeAttribute(el, k, v) {
+  const name = k.toLowerCase();
+  if (name.startsWith('on')) {
+    if (typeof v !== 'function') throw new TypeError(`event handler ${k} must be a function`);
+    el.addEventListener(k.slice(2), v);
+  } else if (name === 'style') {
+    if (typeof v !== 'object') throw new TypeError('style must be an object (the page allows no style attributes)');
+    Object.assign(el.style, v);
+  } else if (name === 'srcdoc') {
+    throw new TypeError('srcdoc is HTML');
+  } else if (URL_ATTRIBUTES.has(name)) {
+    const url = safeUrl(v);
+    if (url !== null) el.setAttribute(k, url);
+  } else el.setAttribute(k, v);
 }
 
 // Appends children, skipping null, undefined and false (Element.append would print them).

@@ -95,13 +95,11 @@ export class AreaLayer {
       const content = this.labelOf(layer.feature);
       if (!content) continue;
       if (++shown > this.maxLabels) break;
-      const icon = L.divIcon({ className: 'area-label', html: '', iconSize: null });
+      // A node, never a string: Leaflet writes a string `html` with innerHTML.
+      if (!(content instanceof Node)) throw new TypeError('an area label must be a DOM node');
+      const icon = L.divIcon({ className: 'area-label', html: content, iconSize: null });
       const marker = L.marker(labelPoint(layer), { icon, interactive: false, keyboard: false });
-      marker.on('add', () => {
-        const el = marker.getElement();
-        el.dataset.area = id;
-        el.replaceChildren(content);
-      });
+      marker.on('add', () => { marker.getElement().dataset.area = id; });
       this.labels.addLayer(marker);
     }
   }
