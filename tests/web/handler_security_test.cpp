@@ -56,8 +56,9 @@ TEST_CASE("only the Open311 endpoint marks a case as a resident's, and Open311 s
   const auto key = open311_key(*admin);
   auto posted = anyone.request("POST", "/open311/v2/requests.json",
                                "api_key=" + key +
-                                   "&service_code=environment&lat=24.6051&long=118.3052&description=路灯坏了"
-                                   "&address_string=新店路2号&phone=13912345678",
+                                   "&service_code=environment&lat=24.6051&long=118.3052"
+                                   "&description=%E8%B7%AF%E7%81%AF%E5%9D%8F%E4%BA%86"  // 路灯坏了
+                                   "&address_string=%E6%96%B0%E5%BA%97%E8%B7%AF2%E5%8F%B7&phone=13912345678",  // 新店路2号
                                kForm);
   REQUIRE(posted.status == 201);
   const auto sid = std::string(posted.json().as_array()[0].at("service_request_id").as_string());
@@ -75,7 +76,8 @@ TEST_CASE("only the Open311 endpoint marks a case as a resident's, and Open311 s
   auto bidi = anyone.request("POST", "/open311/v2/requests.json",
                              "api_key=" + key + "&service_code=environment&lat=24.605&long=118.305&description=%E2%80%AEabc",
                              kForm);
-  CHECK(bidi.status == 422);
+  CHECK(bidi.status == 400);  // Open311 answers every invalid field with 400
+  CHECK(bidi.body.find("text-direction") != std::string::npos);
 }
 
 TEST_CASE("anonymous Open311 reads are paged and limited per address", "[web][security][open311]") {
@@ -134,12 +136,12 @@ TEST_CASE("photos: only on open cases, each an event, at most 20 a case and a da
   for (int i = 0; i < 3; ++i) REQUIRE(w1->request("POST", photos, kPng, "image/png").status == 201);
   auto fourth = w1->request("POST", photos, kPng, "image/png");
   CHECK(fourth.status == 409);
-  auto kase = op->get("/api/v1/cases/" + id);
+  const auto kase = op->get("/api/v1/cases/" + id).json();
   int photo_events = 0;
-  for (const auto& e : kase.json().at("events").as_array()) photo_events += e.at("type").as_string() == "photo";
+  for (const auto& e : kase.at("events").as_array()) photo_events += e.at("type").as_string() == "photo";
   CHECK(photo_events == 3);
-  CHECK(kase.json().at("photos").as_array().size() == 3);
-  CHECK(kase.json().at("version").as_int64() == 1);  // a tablet's queued actions stay valid
+  CHECK(kase.at("photos").as_array().size() == 3);
+  CHECK(kase.at("version").as_int64() == 1);  // a tablet's queued actions stay valid
 
   // The allowance: 3 photos of 14 bytes used 42 of 60 bytes; the next 14 fit, then no more.
   auto other = op->post("/api/v1/cases", case_body(0, 0));
@@ -151,6 +153,8 @@ TEST_CASE("photos: only on open cases, each an event, at most 20 a case and a da
   CHECK(over.error_code() == "too_many_requests");
   CHECK(op->request("POST", more, kPng, "image/png").status == 201);  // another user's allowance
   f.clock.advance(24LL * 3600 * 1000 + 1);
+  w1 = f.client("w1");  // the tokens of yesterday have expired
+  op = f.client("op");
   CHECK(w1->request("POST", more, kPng, "image/png").status == 201);  // a new day
 
   // A closed or cancelled case takes no photo.
