@@ -1,11 +1,13 @@
 // gridkeeper user add --db PATH --username U --role admin|operator|supervisor|worker
-//                    [--scope CODE] [--worker ID]        (password read from stdin)
+//                    [--scope CODE] [--worker ID]        (password read from stdin; the
+//                    password policy of dispatch/password_policy.hpp applies)
 #include <iostream>
 #include <string>
 
 #include "app/cli.hpp"
 #include "data/schema.hpp"
 #include "data/sqlite_accounts.hpp"
+#include "dispatch/password_policy.hpp"
 #include "web/auth.hpp"
 
 namespace gridkeeper::app {
@@ -69,7 +71,10 @@ int run_user(int argc, char** argv) {
     std::cerr << "gridkeeper user: give the password on standard input\n";
     return 1;
   }
-  if (password.size() < 8) std::cerr << "gridkeeper user: warning: a password of fewer than 8 characters is weak\n";
+  if (auto weak = dispatch::check_password(user.username, password)) {
+    std::cerr << "gridkeeper user: " << weak->message << "; the user was not added\n";
+    return 1;
+  }
   user.password_hash = web::hash_password(password);
   auto added = (*accounts)->add_user(user);
   if (!added) {

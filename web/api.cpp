@@ -176,6 +176,7 @@ struct Api::Impl {
         options(std::move(o)),
         auth(a, clk, options.auth),
         pool(options.blocking_threads, options.blocking_queue),
+        hashing(options.hashing_threads, options.hashing_queue),
         report_pool(options.report_threads, options.report_queue),
         public_pool(options.public_threads, options.public_queue),
         reports_per_user(options.reports_per_user),
@@ -193,6 +194,7 @@ struct Api::Impl {
   ApiOptions options;
   Auth auth;
   BlockingPool pool;
+  BlockingPool hashing;  // logins only
   BlockingPool report_pool;  // heavy reads of staff
   BlockingPool public_pool;  // anonymous Open311 reads
   ConcurrencyLimit reports_per_user;
@@ -474,7 +476,10 @@ struct Api::Impl {
     out +=
         "# HELP gridkeeper_blocking_jobs Jobs queued or running on the blocking pool.\n"
         "# TYPE gridkeeper_blocking_jobs gauge\ngridkeeper_blocking_jobs " +
-        std::to_string(pool.pending()) + "\n";
+        std::to_string(pool.pending()) + "\n"
+        "# HELP gridkeeper_hashing_jobs Logins queued or running on the password-hashing threads.\n"
+        "# TYPE gridkeeper_hashing_jobs gauge\ngridkeeper_hashing_jobs " +
+        std::to_string(hashing.pending()) + "\n";
     if (options.extra_metrics) out += options.extra_metrics();
     Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -493,20 +498,32 @@ struct Api::Impl {
     if (!body) return fail(call, body.error());
     auto creds = credentials_from(*body);
     if (!creds) return fail(call, creds.error());
+    // Counted as a failure before the password is checked, so that concurrent guesses
+    // cannot all pass the throttle; given back when it was right or never checked.
     dispatch::Millis wait = 0;
-    if (auto e = auth.throttled(creds->username, call->request.peer, &wait)) {
-      auto r = error_response(*e);
-      r.headers.emplace_back("Retry-After", std::to_string((wait + 999) / 1000));
-      return respond(call, std::move(r));
+    if (auto e = auth.begin_login(creds->username, call->request.peer, &wait)) return refuse_login(call, *e, wait);
+    auto job = [this, call, creds = *creds]() mutable {
+      guarded(call, [&] {
+        auto session = auth.login(creds.username, creds.password, call->request.peer);
+        if (!session) return fail(call, session.error());
+        ok(call, 200,
+           json::object{{"token", session->token},
+                        {"expires_at", iso8601(session->expires_at)},
+                        {"user", user_json(session->user)}});
+      });
+    };
+    if (!hashing.try_post(std::move(job))) {
+      auth.abandon_login(creds->username, call->request.peer);
+      refuse_login(call,
+                   make_error(ErrorCode::too_many_requests, "the server is busy checking passwords; try again in 1 s"),
+                   1000);
     }
-    offload(call, [this, call, creds = std::move(*creds)] {
-      auto session = auth.login(creds.username, creds.password, call->request.peer);
-      if (!session) return fail(call, session.error());
-      ok(call, 200,
-         json::object{{"token", session->token},
-                      {"expires_at", iso8601(session->expires_at)},
-                      {"user", user_json(session->user)}});
-    });
+  }
+
+  void refuse_login(const CallPtr& call, const dispatch::Error& e, dispatch::Millis wait) {
+    auto r = error_response(e);
+    r.headers.emplace_back("Retry-After", std::to_string(std::max<dispatch::Millis>(1, (wait + 999) / 1000)));
+    respond(call, std::move(r));
   }
 
   void logout(const CallPtr& call) {
@@ -1196,6 +1213,7 @@ Response Api::transport_error(std::string_view target, dispatch::ErrorCode code,
 }
 
 void Api::drain() {
+  impl_->hashing.join();
   impl_->pool.join();
   impl_->report_pool.join();
   impl_->public_pool.join();

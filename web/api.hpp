@@ -24,7 +24,7 @@ class LiveFeed;
 
 struct ApiOptions {
   std::string ui_dir;                 // static files of the browser UI; empty: none
-  std::size_t blocking_threads = 4;   // SQLite reads, Argon2id, photos, files
+  std::size_t blocking_threads = 4;   // SQLite reads, photos, files
   std::size_t blocking_queue = 1024;  // beyond this, 503 overloaded
   // Heavy reads (assessment, trends, CSV) run on a pool of their own, at most a few per
   // user at once (429 beyond), so that one user's reports never hold up anyone's reads.
@@ -37,6 +37,10 @@ struct ApiOptions {
   double anonymous_read_burst = 30;
   std::size_t public_threads = 1;
   std::size_t public_queue = 64;
+  // Logins (Argon2id) have threads and a queue of their own, so that a flood of them never
+  // delays reads and intakes; beyond the queue a login is 429 with Retry-After: 1.
+  std::size_t hashing_threads = 2;
+  std::size_t hashing_queue = 32;
   AuthOptions auth;
   std::function<std::string()> extra_metrics;  // more Prometheus text (storage figures)
   // Assessment, trends and Open311 read through this; without it they answer 503.

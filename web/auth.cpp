@@ -58,45 +58,6 @@ std::string token_hash(std::string_view token) {
   return to_hex(digest, sizeof digest);
 }
 
-Millis LoginThrottle::wait_for(const std::unordered_map<std::string, Entry>& map, const std::string& key, int free,
-                               Millis now) const {
-  auto it = map.find(key);
-  if (it == map.end() || it->second.failures < free) return 0;
-  if (now - it->second.last > options_.failure_window_ms) return 0;
-  const int extra = std::min(it->second.failures - free, 30);
-  const Millis delay = std::min<Millis>(options_.max_delay_ms, Millis{1000} << extra);
-  return std::max<Millis>(0, it->second.last + delay - now);
-}
-
-Millis LoginThrottle::wait_ms(const std::string& username, const std::string& address, Millis now) {
-  std::lock_guard lock(mutex_);
-  return std::max(wait_for(users_, username, options_.free_failures_per_user, now),
-                  wait_for(addresses_, address, options_.free_failures_per_address, now));
-}
-
-void LoginThrottle::record(std::unordered_map<std::string, Entry>& map, const std::string& key, Millis now) {
-  if (map.size() >= kMaxTracked) {
-    // Forget stale entries first; if an attack still fills the table, start afresh rather than grow.
-    std::erase_if(map, [&](const auto& kv) { return now - kv.second.last > options_.failure_window_ms; });
-    if (map.size() >= kMaxTracked) map.clear();
-  }
-  auto& e = map[key];
-  if (now - e.last > options_.failure_window_ms) e.failures = 0;
-  ++e.failures;
-  e.last = now;
-}
-
-void LoginThrottle::failed(const std::string& username, const std::string& address, Millis now) {
-  std::lock_guard lock(mutex_);
-  record(users_, username, now);
-  record(addresses_, address, now);
-}
-
-void LoginThrottle::succeeded(const std::string& username) {
-  std::lock_guard lock(mutex_);
-  users_.erase(username);
-}
-
 Auth::Auth(dispatch::Accounts& accounts, const dispatch::Clock& clock, AuthOptions options)
     : accounts_(accounts), clock_(clock), options_(options), throttle_(options_) {
   init_sodium();
@@ -139,25 +100,28 @@ dispatch::Result<dispatch::User> Auth::authenticate(const std::string& hash, Mil
   return *user;
 }
 
-dispatch::Status Auth::throttled(const std::string& username, const std::string& address, Millis* wait_ms) {
-  const Millis wait = throttle_.wait_ms(username, address, clock_.now());
+dispatch::Status Auth::begin_login(const std::string& username, const std::string& address, Millis* wait_ms) {
+  const Millis wait = throttle_.reserve(username, address, clock_.now());
   if (wait_ms) *wait_ms = wait;
   if (wait <= 0) return std::nullopt;
   return make_error(ErrorCode::too_many_requests,
                     "too many failed logins; try again in " + std::to_string((wait + 999) / 1000) + " s");
 }
 
+void Auth::abandon_login(const std::string& username, const std::string& address) {
+  throttle_.release(username, address);
+}
+
 dispatch::Result<LoginSession> Auth::login(const std::string& username, const std::string& password,
                                            const std::string& address) {
   auto user = accounts_.find_user(username);
+  if (options_.before_verify) options_.before_verify();
   const bool ok = user && user->active ? verify_password(user->password_hash, password)
                                        : (verify_password(dummy_hash_, password), false);
   const Millis now = clock_.now();
-  if (!ok) {
-    throttle_.failed(username, address, now);
-    return make_error(ErrorCode::unauthenticated, "wrong username or password");
-  }
-  throttle_.succeeded(username);
+  // A failure was counted when the attempt began.
+  if (!ok) return make_error(ErrorCode::unauthenticated, "wrong username or password");
+  throttle_.succeeded(username, address);
   {
     // Expired tokens are swept now and then, on a thread that may block.
     std::lock_guard lock(sweep_mutex_);

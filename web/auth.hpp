@@ -1,8 +1,9 @@
 #pragma once
 // Who is asking: passwords (Argon2id), login tokens (256 random bits, stored only as a
 // BLAKE2b hash, expiring, ended by logout) and the slow-down of repeated failed logins
-// per user and per address. Calls marked blocking reach the accounts store.
+// (web/login_throttle.hpp). Calls marked blocking reach the accounts store.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -14,6 +15,7 @@
 #include "dispatch/accounts.hpp"
 #include "dispatch/clock.hpp"
 #include "dispatch/errors.hpp"
+#include "web/login_throttle.hpp"
 
 namespace gridkeeper::web {
 
@@ -22,11 +24,18 @@ struct AuthOptions {
   // Argon2id cost; 0 takes libsodium's interactive defaults. Tests lower it.
   unsigned long long ops_limit = 0;
   std::size_t mem_limit = 0;
-  int free_failures_per_user = 5;  // failed logins allowed before each attempt must wait
+  // The slow-down of failed logins (web/login_throttle.hpp): free failures, then a wait
+  // doubling from 1 s, per (username, address) pair, per address and per username.
+  int free_failures_per_pair = 5;
   int free_failures_per_address = 20;
+  int free_failures_per_user = 10;
   dispatch::Millis failure_window_ms = 15 * 60 * 1000;  // failures older than this are forgotten
-  dispatch::Millis max_delay_ms = 15 * 60 * 1000;
+  dispatch::Millis max_delay_ms = 15 * 60 * 1000;       // the longest wait of a pair or an address
+  dispatch::Millis max_user_delay_ms = 60 * 1000;       // the longest wait of a username
+  std::size_t known_addresses_per_user = 8;             // addresses that logged in as the user lately
   dispatch::Millis token_cache_ms = 60 * 1000;  // how long a checked token is trusted without storage
+  // Test only: runs before every password check of a login (e.g. to make hashing slow).
+  std::function<void()> before_verify;
 };
 
 // Argon2id string (libsodium crypto_pwhash_str); throws only when memory runs out.
@@ -34,29 +43,6 @@ std::string hash_password(std::string_view password, const AuthOptions& options 
 bool verify_password(const std::string& hash, std::string_view password);
 std::string new_token();                         // 64 hex digits
 std::string token_hash(std::string_view token);  // hex of BLAKE2b-256
-
-// Failed logins double the wait after the free ones, per username and per address.
-class LoginThrottle {
- public:
-  explicit LoginThrottle(const AuthOptions& options) : options_(options) {}
-  // How long the caller must wait before trying again (0: go ahead).
-  dispatch::Millis wait_ms(const std::string& username, const std::string& address, dispatch::Millis now);
-  void failed(const std::string& username, const std::string& address, dispatch::Millis now);
-  void succeeded(const std::string& username);
-
- private:
-  struct Entry {
-    int failures = 0;
-    dispatch::Millis last = 0;
-  };
-  dispatch::Millis wait_for(const std::unordered_map<std::string, Entry>& map, const std::string& key, int free,
-                            dispatch::Millis now) const;
-  void record(std::unordered_map<std::string, Entry>& map, const std::string& key, dispatch::Millis now);
-
-  const AuthOptions& options_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, Entry> users_, addresses_;
-};
 
 struct LoginSession {
   std::string token;  // given to the client once, never stored
@@ -74,9 +60,12 @@ class Auth {
   // Blocking: the user behind the token, or unauthenticated.
   dispatch::Result<dispatch::User> authenticate(const std::string& hash, dispatch::Millis* expires_at = nullptr);
   // Non-blocking: too_many_requests while the username or address must wait (the wait in
-  // `wait_ms`), else nothing.
-  dispatch::Status throttled(const std::string& username, const std::string& address, dispatch::Millis* wait_ms);
-  // Blocking (Argon2id and storage).
+  // `wait_ms`); else nothing, and one failed attempt is counted up front, to be given back
+  // by a successful `login` or by `abandon_login`.
+  dispatch::Status begin_login(const std::string& username, const std::string& address, dispatch::Millis* wait_ms);
+  // The attempt begun was never made.
+  void abandon_login(const std::string& username, const std::string& address);
+  // Blocking (Argon2id and storage); after `begin_login` allowed it.
   dispatch::Result<LoginSession> login(const std::string& username, const std::string& password,
                                        const std::string& address);
   void logout(const std::string& hash);

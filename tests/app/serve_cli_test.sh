@@ -27,14 +27,23 @@ stop_server() {
 
 echo 'operator-password' | "$gridkeeper" user add --db "$work/city.db" --username op --role operator --scope 350213001 >"$work/out" 2>&1
 [[ $? -eq 0 ]] && ok "user add" || { fail "user add"; cat "$work/out"; }
-echo 'again' | "$gridkeeper" user add --db "$work/city.db" --username op --role operator >"$work/out" 2>&1
+echo 'another-long-one' | "$gridkeeper" user add --db "$work/city.db" --username op --role operator >"$work/out" 2>&1
 [[ $? -eq 1 ]] && ok "a second op is refused" || fail "a second op was not refused"
-echo 'x' | "$gridkeeper" user add --db "$work/city.db" --username boss --role king >"$work/out" 2>&1
+echo 'a long passphrase' | "$gridkeeper" user add --db "$work/city.db" --username boss --role king >"$work/out" 2>&1
 [[ $? -eq 2 ]] && ok "an unknown role is a usage error" || fail "an unknown role was not a usage error"
-echo 'x' | "$gridkeeper" user add --db "$work/city.db" --username far --role supervisor --scope 999 >"$work/out" 2>&1
+echo 'a long passphrase' | "$gridkeeper" user add --db "$work/city.db" --username far --role supervisor --scope 999 >"$work/out" 2>&1
 [[ $? -eq 1 ]] && ok "an unknown scope is refused" || fail "an unknown scope was not refused"
-echo 'x' | "$gridkeeper" user add --db "$work/city.db" --username w --role worker --worker W404 >"$work/out" 2>&1
+echo 'a long passphrase' | "$gridkeeper" user add --db "$work/city.db" --username w --role worker --worker W404 >"$work/out" 2>&1
 [[ $? -eq 1 ]] && ok "an unknown worker is refused" || fail "an unknown worker was not refused"
+# Weak passwords are refused with a reason, and the user is not added.
+for weak in a password short-9ch Password123 QWERTYUIOP SUP-CHANGE; do
+  echo "$weak" | "$gridkeeper" user add --db "$work/city.db" --username sup-change --role supervisor >"$work/out" 2>&1
+  rc=$?
+  [[ $rc -eq 1 ]] && grep -q 'password' "$work/out" && ok "the weak password '$weak' is refused" ||
+    { fail "the weak password '$weak' (exit $rc)"; cat "$work/out"; }
+done
+echo 'supervisor passphrase' | "$gridkeeper" user add --db "$work/city.db" --username sup-change --role supervisor >"$work/out" 2>&1
+[[ $? -eq 0 ]] && ok "the user is added once its password is strong" || { fail "strong password"; cat "$work/out"; }
 
 start_server
 login=$(http POST /api/v1/auth/login '{"username":"op","password":"operator-password"}')

@@ -64,9 +64,10 @@ std::string Answer::error_field() const {
 // ---- HttpClient ----
 
 struct HttpClient::Impl {
-  Impl(unsigned short p, std::chrono::milliseconds t) : port(p), timeout(t) {}
+  Impl(unsigned short p, std::chrono::milliseconds t, std::string s) : port(p), timeout(t), source(std::move(s)) {}
   unsigned short port;
   std::chrono::milliseconds timeout;
+  std::string source;
   net::io_context ioc;
   std::optional<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
@@ -77,6 +78,15 @@ struct HttpClient::Impl {
     buffer.clear();
     beast::error_code result = net::error::would_block;
     bool done = false;
+    if (!source.empty()) {
+      beast::error_code ec;
+      stream->socket().open(tcp::v4(), ec);
+      // The port is chosen at connect, as without a bind, so that closed connections
+      // waiting out TIME_WAIT do not use up the ports of the address.
+      if (!ec) stream->socket().set_option(net::detail::socket_option::boolean<IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT>(true), ec);
+      if (!ec) stream->socket().bind({net::ip::make_address(source), 0}, ec);
+      if (ec) return open = false;
+    }
     stream->expires_after(timeout);
     stream->async_connect(loopback(port), [&](beast::error_code ec) {
       result = ec;
@@ -88,8 +98,8 @@ struct HttpClient::Impl {
   }
 };
 
-HttpClient::HttpClient(unsigned short port, std::chrono::milliseconds timeout)
-    : impl_(std::make_unique<Impl>(port, timeout)) {
+HttpClient::HttpClient(unsigned short port, std::chrono::milliseconds timeout, std::string source)
+    : impl_(std::make_unique<Impl>(port, timeout, std::move(source))) {
   impl_->connect();
 }
 

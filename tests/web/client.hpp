@@ -26,7 +26,9 @@ struct Answer {
 
 class HttpClient {
  public:
-  explicit HttpClient(unsigned short port, std::chrono::milliseconds timeout = 10s);
+  // `source`: the local address to connect from (e.g. "127.0.0.2", another loopback
+  // address, for tests of per-address limits); empty: chosen by the system.
+  explicit HttpClient(unsigned short port, std::chrono::milliseconds timeout = 10s, std::string source = {});
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;

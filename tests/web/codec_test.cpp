@@ -73,20 +73,25 @@ TEST_CASE("passwords, tokens and the login throttle", "[web][auth]") {
   CHECK(token_hash(a) != a);
 
   AuthOptions o;
-  o.free_failures_per_user = 2;
+  o.free_failures_per_pair = 2;
   o.free_failures_per_address = 4;
+  o.free_failures_per_user = 6;
   LoginThrottle throttle(o);
   const dispatch::Millis t = 1'000'000;
-  CHECK(throttle.wait_ms("u", "1.2.3.4", t) == 0);
-  throttle.failed("u", "1.2.3.4", t);
-  throttle.failed("u", "1.2.3.4", t);
-  CHECK(throttle.wait_ms("u", "1.2.3.4", t) == 1000);
-  CHECK(throttle.wait_ms("v", "5.6.7.8", t) == 0);
-  throttle.failed("u", "1.2.3.4", t + 1000);
-  CHECK(throttle.wait_ms("u", "1.2.3.4", t + 1000) == 2000);
-  throttle.failed("v", "1.2.3.4", t + 1000);
-  CHECK(throttle.wait_ms("w", "1.2.3.4", t + 1000) == 1000);                         // the address has failed 4 times
-  CHECK(throttle.wait_ms("u", "9.9.9.9", t + 1000 + o.failure_window_ms + 1) == 0);  // forgotten
-  throttle.succeeded("u");
-  CHECK(throttle.wait_ms("u", "9.9.9.9", t + 1000) == 0);
+  // Each attempt is counted when it is reserved, before its password is checked.
+  CHECK(throttle.reserve("u", "1.2.3.4", t) == 0);
+  CHECK(throttle.reserve("u", "1.2.3.4", t) == 0);
+  CHECK(throttle.reserve("u", "1.2.3.4", t) == 1000);  // the pair has used its free attempts
+  CHECK(throttle.reserve("v", "5.6.7.8", t) == 0);
+  CHECK(throttle.reserve("u", "1.2.3.4", t + 1000) == 0);
+  CHECK(throttle.reserve("u", "1.2.3.4", t + 1000) == 2000);  // the wait doubled
+  CHECK(throttle.reserve("v", "1.2.3.4", t + 1000) == 0);
+  CHECK(throttle.reserve("w", "1.2.3.4", t + 1000) == 1000);  // the address has failed 4 times
+  CHECK(throttle.reserve("u", "9.9.9.9", t + 1000 + o.failure_window_ms + 1) == 0);  // forgotten
+  // An attempt never made is given back; a right password forgets the pair's failures.
+  throttle.release("v", "5.6.7.8");
+  CHECK(throttle.reserve("x", "7.7.7.7", t) == 0);
+  throttle.succeeded("x", "7.7.7.7");
+  CHECK(throttle.known_good("x", "7.7.7.7"));
+  CHECK_FALSE(throttle.known_good("x", "1.2.3.4"));
 }
