@@ -48,6 +48,7 @@ struct Call {
   std::size_t route = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<bool> answered{false};
+  std::shared_ptr<void> ticket;  // a place among the user's heavy requests, given back with the answer
 
   const std::string* param(std::string_view name) const {
     const std::string* found = nullptr;
@@ -270,6 +271,7 @@ struct Api::Impl {
 
   void respond(const CallPtr& call, Response r) {
     if (call->answered.exchange(true)) return;
+    call->ticket.reset();  // before the answer leaves, so that the user's next request finds its place
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - call->started).count();
     metrics.record(call->route, r.status, seconds);
     // The browser counts deadlines down against the server's clock, not its own.
@@ -309,10 +311,10 @@ struct Api::Impl {
   // A heavy read: a few at a time per user, on the report pool.
   template <class F>
   void offload_heavy(const CallPtr& call, F f) {
-    auto ticket = reports_per_user.enter(std::to_string(call->user->id));
-    if (!ticket)
+    call->ticket = reports_per_user.enter(std::to_string(call->user->id));
+    if (!call->ticket)
       return refuse_for(call, 1000, "your earlier reports are still being prepared; wait for them, then ask again");
-    if (!report_pool.try_post([this, call, ticket, f = std::move(f)]() mutable { guarded(call, f); }))
+    if (!report_pool.try_post([this, call, f = std::move(f)]() mutable { guarded(call, f); }))
       fail(call, ErrorCode::overloaded, "the server is busy preparing reports; try again shortly");
   }
   // An anonymous read: limited per address, on the public pool.
