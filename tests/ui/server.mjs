@@ -71,8 +71,14 @@ async function serve({ bin, args, uiDir, dir, db, password, log, ready = /http:\
 
   const tokens = new Map();
   async function request(username, method, p, body) {
-    if (!tokens.has(username)) tokens.set(username, (await call(null, 'POST', '/api/v1/auth/login', { username, password })).token);
-    return call(tokens.get(username), method, p, body);
+    // One login per user, shared by concurrent requests: a burst of logins would be held
+    // by the login throttle, which counts each attempt before its password is checked.
+    if (!tokens.has(username)) {
+      const login = call(null, 'POST', '/api/v1/auth/login', { username, password }).then((r) => r.token);
+      tokens.set(username, login);
+      login.catch(() => tokens.delete(username));
+    }
+    return call(await tokens.get(username), method, p, body);
   }
   async function call(token, method, p, body) {
     const res = await fetch(url + p, {

@@ -85,6 +85,11 @@ TEST_CASE("authorisation matrix: roles x endpoints x scope", "[web][authz]") {
 
     // Taking in a case in C1.
     expect(u, c.post("/api/v1/cases", case_body(0, 1, "yellow", "intake-" + u)), manager ? 201 : 403, "intake in C1");
+    // Only the Open311 endpoint marks a case as a resident's (its text is then public).
+    auto as_open311 = case_body(0, 1, "yellow", "claimed-" + u);
+    as_open311.replace(as_open311.find(R"("hotline")"), 9, R"("open311")");
+    expect(u, c.post("/api/v1/cases", as_open311), manager || u == "op_s2" ? 422 : 403,
+           "intake claiming to come from Open311");
 
     // Transitions on a fresh case in G0-0, assigned to W1.
     expect(u, c.post("/api/v1/cases/" + fresh_case() + "/transitions", R"({"action":"accept","version":1})"),

@@ -207,7 +207,14 @@ TEST_CASE("oversized input, header floods and malformed requests", "[web][hostil
   // Requests that are not HTTP.
   for (const std::string& garbage : std::vector<std::string>{
            "GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "GET /healthz HTTP/1.1\r\nBad Header\r\n\r\n",
-           "POST /api/v1/cases HTTP/1.1\r\nContent-Length: abc\r\n\r\n"}) {
+           "POST /api/v1/cases HTTP/1.1\r\nContent-Length: abc\r\n\r\n",
+           // Transfer codings other than a single final chunked: the body would be read as a
+           // second request (smuggling behind a proxy).
+           "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"
+           "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+           "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n",
+           "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+           "Content-Length: 5\r\n\r\n0\r\n\r\n"}) {
     INFO(garbage);
     RawConnection raw(f.port);
     raw.send(garbage);
@@ -216,6 +223,7 @@ TEST_CASE("oversized input, header floods and malformed requests", "[web][hostil
     CHECK(closed);
     CHECK(answer.rfind("HTTP/1.1 400", 0) == 0);
     CHECK(answer.find("\"bad_request\"") != std::string::npos);
+    CHECK(answer.find("HTTP/1.1", 1) == std::string::npos);  // one answer, never a second
   }
   {
     HttpClient raw_target(f.port);
