@@ -2,7 +2,11 @@
 // the center, start-up (loading and scheduling them), and the cost of ticks: one with
 // nothing due, and ticks acting on a batch of due warnings and deadlines.
 //
-//   bench_escalation [--cases 1000000] [--batch 10000] [--seed S]
+//   bench_escalation [--cases 1000000] [--batch 10000] [--seed S] [--days D]
+//
+// With --days, the open cases are then left alone for D days, the clock moving an hour at
+// a time: escalation stops at the top (red, district) and reminds once a day, so the
+// events per case stay bounded (about 7 to reach the top, then one a day).
 //
 // The organisation is a generated city of 550 grids imported into a temporary SQLite
 // database and read back through the real ledger; the open cases are made in memory, with
@@ -46,8 +50,9 @@ class NullLedger final : public Ledger {
  public:
   explicit NullLedger(LedgerState state) : state_(std::move(state)) {}
   LedgerState load() override { return std::move(state_); }
-  void write(Change, std::function<void(Status)> done) override {
+  void write(Change change, std::function<void(Status)> done) override {
     ++writes;
+    events += change.events.size();
     done(std::nullopt);
   }
   std::optional<Case> find_case(CaseId) override { return std::nullopt; }
@@ -55,6 +60,7 @@ class NullLedger final : public Ledger {
   std::vector<Case> find_cases(const CaseQuery&) override { return {}; }
   std::vector<PostTerm> post_history(const std::string&) override { return {}; }
   std::size_t writes = 0;
+  std::size_t events = 0;
 
  private:
   LedgerState state_;
@@ -65,13 +71,15 @@ class NullLedger final : public Ledger {
 int main(int argc, char** argv) {
   std::size_t cases = 1'000'000, batch = 10'000;
   std::uint64_t seed = 1;
+  int days = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
     if (a == "--cases") cases = std::stoull(v);
     else if (a == "--batch") batch = std::max<std::size_t>(1, std::stoull(v));
     else if (a == "--seed") seed = std::stoull(v);
+    else if (a == "--days") days = std::max(0, std::stoi(v));
     else {
-      std::cerr << "usage: bench_escalation [--cases N] [--batch N] [--seed S]\n";
+      std::cerr << "usage: bench_escalation [--cases N] [--batch N] [--seed S] [--days D]\n";
       return 2;
     }
   }
@@ -174,6 +182,24 @@ int main(int argc, char** argv) {
   std::printf("\nmean: %.2f us per escalation step (warning or deadline: colour, tier, new deadlines, event, "
               "rescheduling), %zu ledger writes\n",
               total_steps ? total_s / static_cast<double>(total_steps) * 1e6 : 0.0, ledger.writes);
+  if (days > 0) {
+    // Nobody acts: every case climbs to the top and is then only reminded, once a day.
+    const std::size_t events_before = ledger.events;
+    const Millis start = clock.now();
+    t0 = Steady::now();
+    std::size_t steps = 0;
+    for (Millis at = start; at < start + days * 86'400'000LL;) {
+      at += 3'600'000;
+      clock.set(at);
+      for (std::size_t n = center.tick(batch); n > 0; n = center.tick(batch)) steps += n;
+    }
+    const double s = seconds_since(t0);
+    std::printf("\nleft alone for %d days: %zu events, %.1f per open case (at most 7 to reach the top, then one a "
+                "day), %.2f s, %.2f us per step\n",
+                days, ledger.events - events_before,
+                static_cast<double>(ledger.events - events_before) / static_cast<double>(cases), s,
+                steps ? s / static_cast<double>(steps) * 1e6 : 0.0);
+  }
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   std::printf("peak resident memory %.0f MiB\n", static_cast<double>(u.ru_maxrss) / 1024);

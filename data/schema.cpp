@@ -220,6 +220,12 @@ constexpr std::string_view kPhotoAllowance = R"sql(
 CREATE INDEX photos_actor ON photos(actor, at);
 )sql";
 
+// Step 5: escalation stops at the top (red, district); the district's last reminder of a
+// case, so that it is reminded at most once a day, also across restarts.
+constexpr std::string_view kReminders = R"sql(
+ALTER TABLE cases ADD COLUMN reminded_at INTEGER;
+)sql";
+
 Status set_pragmas(Connection& db) {
   // WAL: readers see the last commit while the writer writes. FULL: the WAL is synced at
   // every COMMIT, so an acknowledged case survives a crash or a power cut.
@@ -239,7 +245,7 @@ Status set_pragmas(Connection& db) {
 
 const std::vector<std::string_view>& migrations() {
   static const std::vector<std::string_view> steps{kOrganisationAndCases, kUsersTokensPhotos, kReports,
-                                                       kPhotoAllowance};
+                                                       kPhotoAllowance, kReminders};
   return steps;
 }
 

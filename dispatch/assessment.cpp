@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "dispatch/escalation.hpp"
+
 namespace gridkeeper::dispatch {
 
 namespace {
@@ -65,6 +67,7 @@ CaseFacts facts_of(const CaseHistory& h, Millis as_of) {
   f.taken_in_at = c.created_at;
   std::optional<Millis> dispatched, first_accept, last_resolve;
   bool resolution_stands = false, acceptance_missed = false;
+  int steps = 0;  // escalations seen: beyond the top's, an old history's repeats add nothing
   for (const auto& e : h.events) {
     if (e.at > as_of) continue;
     const std::string& t = e.type;
@@ -82,6 +85,7 @@ CaseFacts facts_of(const CaseHistory& h, Millis as_of) {
     } else if (t == "defer") {
       f.deferred = true;
     } else if (t == "escalated") {
+      if (++steps > kEscalationsToTop) continue;
       ++f.escalations;
       if (!f.overdue) {
         f.overdue = true;
@@ -327,8 +331,9 @@ Trends trends(const std::vector<CaseHistory>& history, Period period, Bucket buc
         ++t.points[*i].became_overdue;
         if (f.overdue_colour) ++t.points[*i].became_overdue_by_colour[static_cast<std::size_t>(*f.overdue_colour)];
       }
+    int steps = 0;
     for (const auto& e : h->events)
-      if (e.type == "escalated" && e.at <= as_of)
+      if (e.type == "escalated" && e.at <= as_of && ++steps <= kEscalationsToTop)
         if (auto i = index(e.at)) ++t.points[*i].escalations;
   }
   for (auto& p : t.points) {

@@ -60,6 +60,18 @@ WorkingCalendar WorkingCalendar::standard() {
 
 bool WorkingCalendar::is_working_day(std::int64_t day) const { return !spans_of(day).empty(); }
 
+std::int64_t WorkingCalendar::local_day(Millis t) const {
+  return floor_div(t + static_cast<Millis>(utc_offset_min) * kMinute, kDay);
+}
+
+Millis WorkingCalendar::next_working_day_start(Millis t) const {
+  const std::int64_t today = local_day(t);
+  for (std::int64_t day = today + 1; day <= today + 400; ++day)
+    if (const auto& spans = spans_of(day); !spans.empty())
+      return day * kDay + spans.front().start_min * kMinute - static_cast<Millis>(utc_offset_min) * kMinute;
+  return t + kDay;
+}
+
 const std::vector<WorkingCalendar::Span>& WorkingCalendar::spans_of(std::int64_t day) const {
   if (holidays.count(day)) return kNone;
   if (workdays.count(day)) return week[0];  // a swapped working day keeps a normal weekday's hours

@@ -34,6 +34,11 @@ class WorkingCalendar {
   Millis between(Millis from, Millis to) const;
 
   bool is_working_day(std::int64_t local_day) const;
+  // The local day of an instant, and the start of the first working span of the first
+  // working day after the local day of `t` (a day later when the calendar has no working
+  // day within a year).
+  std::int64_t local_day(Millis t) const;
+  Millis next_working_day_start(Millis t) const;
   const std::vector<Span>& spans_of(std::int64_t local_day) const;
 
   std::array<std::vector<Span>, 7> week;  // 0 = Monday

@@ -592,8 +592,14 @@ void Center::update_category(Category category, const Actor& actor, std::functio
   });
 }
 
+Reminders Center::reminders_locked(const Case& c) const {
+  if (!at_top(c)) return {};
+  const auto category = categories_.find(c.category);
+  return category == categories_.end() ? Reminders{} : reminders_for(category->second, rules_locked(c));
+}
+
 void Center::schedule_locked(const Case& c) {
-  if (auto m = next_due(c)) due_.push({m->at, c.id, c.version});
+  if (auto m = next_due(c, reminders_locked(c))) due_.push({m->at, c.id, c.version});
 }
 
 std::optional<Millis> Center::next_due_at() const {
@@ -615,7 +621,7 @@ std::size_t Center::tick(std::size_t max_steps) {
     auto it = open_.find(entry.id);
     if (it == open_.end() || it->second.version != entry.version) continue;  // superseded
     Case& c = it->second;
-    const auto m = next_due(c);
+    const auto m = next_due(c, reminders_locked(c));
     if (!m) continue;
     if (m->at > now) {
       schedule_locked(c);
@@ -624,14 +630,15 @@ std::size_t Center::tick(std::size_t max_steps) {
     const auto category = categories_.find(c.category);
     if (category == categories_.end()) continue;
     const CaseState state = c.state;
-    const auto step = apply_due(c, *m, category->second, rules_locked(c));
+    const auto step = apply_due(c, *m, category->second, rules_locked(c), now);
     c.version += 1;
     c.updated_at = now;
     CaseEvent e = event_for(c, step.type, system, state, {}, step.reason);
-    e.at = m->at;  // the true due time, also when the server was down then
+    e.at = step.at;  // the true due time, also when the server was down then
     change.cases.push_back(c);
     change.events.push_back(e);
-    notices.push_back({step.type == "warned" ? "case.warned" : "case.escalated", c, {std::move(e)}, {}});
+    // case.warned, case.escalated or case.reminded
+    notices.push_back({"case." + step.type, c, {std::move(e)}, {}});
     schedule_locked(c);
     ++steps;
   }

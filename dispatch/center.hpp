@@ -19,6 +19,7 @@
 #include "dispatch/clock.hpp"
 #include "dispatch/policy.hpp"
 #include "dispatch/errors.hpp"
+#include "dispatch/escalation.hpp"
 #include "dispatch/ledger.hpp"
 #include "dispatch/model.hpp"
 #include "geo/crs.hpp"
@@ -53,7 +54,7 @@ struct RouteAnswer {
 
 // Published once a change is durable.
 struct CaseNotice {
-  std::string type;  // case.created | case.updated
+  std::string type;  // case.created | case.updated | case.warned | case.escalated | case.reminded
   Case current;
   std::vector<CaseEvent> events;  // the events this change appended
   WorkerId previous_assignee;     // set when the change took the case from this worker
@@ -160,6 +161,7 @@ class Center {
   bool matches_locked(const Case& c, const CaseQuery& query) const;
   void set_assignee_locked(Case& c, const WorkerId& worker);
   void schedule_locked(const Case& c);
+  Reminders reminders_locked(const Case& c) const;
   bool emergency_locked(const Case& c) const;
   DeadlineRules rules_locked(const Case& c) const;
   std::vector<std::string> street_communities_locked(const std::string& street) const;

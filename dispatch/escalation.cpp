@@ -1,8 +1,14 @@
 #include "dispatch/escalation.hpp"
 
+#include <algorithm>
+
 #include "dispatch/policy.hpp"
 
 namespace gridkeeper::dispatch {
+
+namespace {
+constexpr Millis kDay = 86'400'000;
+}
 
 Urgency raised(Urgency u) { return u == Urgency::yellow ? Urgency::orange : Urgency::red; }
 
@@ -14,29 +20,52 @@ Tier raised(Tier t) {
   }
 }
 
-std::optional<DueMoment> next_due(const Case& c) {
-  if (c.paused_at) return std::nullopt;
-  if (c.state == CaseState::dispatched && c.accept_by) {
-    if (!c.warned && c.accept_warn_at && *c.accept_warn_at < *c.accept_by)
-      return DueMoment{*c.accept_warn_at, DueKind::accept_warning};
-    return DueMoment{*c.accept_by, DueKind::accept_deadline};
-  }
-  if (c.state == CaseState::accepted && c.resolve_by) {
-    if (!c.warned && c.resolve_warn_at && *c.resolve_warn_at < *c.resolve_by)
-      return DueMoment{*c.resolve_warn_at, DueKind::resolve_warning};
-    return DueMoment{*c.resolve_by, DueKind::resolve_deadline};
-  }
-  return std::nullopt;
+bool at_top(const Case& c) { return c.urgency == Urgency::red && c.tier == Tier::district; }
+
+Millis Reminders::first_at_or_after(Millis t) const {
+  if (!calendar || calendar->is_working_day(calendar->local_day(t))) return t;
+  return calendar->next_working_day_start(t);
 }
 
-EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category, const DeadlineRules& rules) {
+Millis Reminders::next_after(Millis t) const { return calendar ? calendar->next_working_day_start(t) : t + kDay; }
+
+Reminders reminders_for(const Category& category, const DeadlineRules& rules) {
+  return {category.working_time ? rules.calendar : nullptr};
+}
+
+std::optional<DueMoment> next_due(const Case& c, const Reminders& reminders) {
+  if (c.paused_at) return std::nullopt;
+  const bool accepting = c.state == CaseState::dispatched && c.accept_by;
+  const bool resolving = c.state == CaseState::accepted && c.resolve_by;
+  if (!accepting && !resolving) return std::nullopt;
+  const Millis deadline = accepting ? *c.accept_by : *c.resolve_by;
+  const auto& warn_at = accepting ? c.accept_warn_at : c.resolve_warn_at;
+  if (!c.warned && warn_at && *warn_at < deadline)
+    return DueMoment{*warn_at, accepting ? DueKind::accept_warning : DueKind::resolve_warning};
+  if (!at_top(c)) return DueMoment{deadline, accepting ? DueKind::accept_deadline : DueKind::resolve_deadline};
+  // At the top the missed deadline brings a reminder, never more than one a day.
+  Millis at = reminders.first_at_or_after(deadline);
+  if (c.reminded_at) at = std::max(at, reminders.next_after(*c.reminded_at));
+  return DueMoment{at, DueKind::reminder};
+}
+
+EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category, const DeadlineRules& rules,
+                         std::optional<Millis> now) {
   switch (m.kind) {
     case DueKind::accept_warning:
       c.warned = true;
-      return {"warned", "75 % of the acceptance time has passed"};
+      return {"warned", m.at, "75 % of the acceptance time has passed"};
     case DueKind::resolve_warning:
       c.warned = true;
-      return {"warned", "75 % of the resolution time has passed"};
+      return {"warned", m.at, "75 % of the resolution time has passed"};
+    case DueKind::reminder: {
+      const auto reminders = reminders_for(category, rules);
+      Millis at = m.at;
+      for (Millis next = reminders.next_after(at); next <= now.value_or(m.at); next = reminders.next_after(at)) at = next;
+      c.overdue = true;
+      c.reminded_at = at;
+      return {"reminded", at, "still overdue at the top tier"};
+    }
     case DueKind::accept_deadline:
     case DueKind::resolve_deadline: break;
   }
@@ -47,8 +76,9 @@ EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category, 
   c.tier = raised(c.tier);
   start_clocks(c, category, m.at, Clocks::both, rules);
   const std::string missed = m.kind == DueKind::accept_deadline ? "not accepted in time" : "not resolved in time";
-  return {"escalated", missed + ": " + std::string(to_string(from_colour)) + " -> " + std::string(to_string(c.urgency)) +
-                           ", " + std::string(to_string(from_tier)) + " -> " + std::string(to_string(c.tier))};
+  return {"escalated", m.at,
+          missed + ": " + std::string(to_string(from_colour)) + " -> " + std::string(to_string(c.urgency)) + ", " +
+              std::string(to_string(from_tier)) + " -> " + std::string(to_string(c.tier))};
 }
 
 }  // namespace gridkeeper::dispatch

@@ -153,6 +153,8 @@ struct Case {
   std::string return_reason;
   bool deferred = false;            // a deferral was approved at some point (assessment leaves it out)
   std::optional<Millis> paused_at;  // the clock is paused by an approved deferral since then
+  // At the top (red, district) escalation stops: the district's last reminder of the case.
+  std::optional<Millis> reminded_at;
 
   bool open() const { return state != CaseState::closed && state != CaseState::cancelled; }
 };

@@ -9,6 +9,13 @@
 
 namespace gridkeeper::web {
 
+namespace {
+// An escalation, or a reminder of a case at the top: both call the tier the case is at.
+bool calls_tier(const dispatch::CaseNotice& notice) {
+  return notice.type == "case.escalated" || notice.type == "case.reminded";
+}
+}  // namespace
+
 struct LiveFeed::State {
   struct Member {
     std::weak_ptr<FeedClient> client;
@@ -65,7 +72,7 @@ struct LiveFeed::State {
     }
     // Serialised at most twice, for the first client that may see it: told or not.
     std::shared_ptr<const std::string> text[2];
-    const bool escalated = notice.type == "case.escalated";
+    const bool escalated = calls_tier(notice);
     for (const auto& m : *current) {
       // A worker also hears of the change that took its case away, so that its tablet drops it.
       const bool taken_from = m->actor.role == dispatch::Role::worker && !notice.previous_assignee.empty() &&
@@ -160,7 +167,7 @@ std::size_t LiveFeed::size() const {
 
 std::string LiveFeed::message(const dispatch::CaseNotice& notice, bool attention) {
   boost::json::object o{{"type", notice.type}, {"case", case_json(notice.current)}};
-  if (notice.type == "case.escalated") o["attention"] = attention;
+  if (calls_tier(notice)) o["attention"] = attention;
   return to_json_text(o);
 }
 

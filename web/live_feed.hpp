@@ -1,7 +1,8 @@
 #pragma once
 // The live feed: every stored change the center publishes goes, as
-// {"type": "case.created|case.updated|case.escalated|case.warned", "case": {...}} (escalations
-// also carry "attention", true for those who answer for the case's new tier), to each
+// {"type": "case.created|case.updated|case.escalated|case.warned|case.reminded", "case": {...}}
+// (escalations, and the daily reminders of a case at the top, also carry "attention", true
+// for those who answer for the case's tier), to each
 // connected client allowed to see the case (worker: its own cases, and the change that
 // took one away from it; operator and supervisor: their jurisdiction's subtree).
 // Publishing runs on the storage writer's thread and never blocks: clients are copied
@@ -50,8 +51,8 @@ class LiveFeed {
   std::size_t end_user(dispatch::UserId user);
   std::size_t end_expired(dispatch::Millis now);
 
-  // `attention`: the receiver answers for the tier an escalated case has risen to (its
-  // scope's level: community, street, district), so it is the one told.
+  // `attention`: the receiver answers for the tier an escalated case has risen to, or a
+  // reminded one is at (its scope's level: community, street, district), so it is the one told.
   static std::string message(const dispatch::CaseNotice& notice, bool attention = false);
   // The tier an operator or supervisor answers for, from its scope's level.
   std::optional<dispatch::Tier> tier_of(const dispatch::Actor& actor) const;

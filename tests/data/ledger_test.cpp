@@ -567,18 +567,41 @@ TEST_CASE("escalations due while the server was down are made at start-up, once,
     for (const auto& e : again.ledger->case_events(red))
       if (e.type == "escalated") red_times.push_back(e.at);
     CHECK(yellow_times == std::vector<Millis>{t0 + 24 * kHour});
-    // Red: due 30 min after intake, then each 30 min red period at its true time, up to the top tier.
-    REQUIRE(red_times.size() >= 3);
+    // Red: due 30 min after intake, then each 30 min red period at its true time, up to the
+    // top tier; there escalation stops and the day down leaves one reminder.
+    REQUIRE(red_times.size() == 3);
     for (std::size_t i = 0; i < red_times.size(); ++i)
       CHECK(red_times[i] == t0 + 10 * kMinute + static_cast<Millis>(i + 1) * 30 * kMinute);
     const auto r = again.ledger->find_case(red);
     REQUIRE(r);
     CHECK(r->tier == Tier::district);
-    // The stored history is in due order.
+    CHECK(r->reminded_at == t0 + 10 * kMinute + 2 * kHour);  // the district's 30 min ran out then
     Millis last = 0;
     for (const auto& e : again.ledger->case_events(red)) {
       CHECK(e.at >= last);
       last = e.at;
     }
+  }
+  auto reminders = [&](CaseId id) {
+    Running run(city.path);
+    std::vector<Millis> out;
+    for (const auto& e : run.ledger->case_events(id))
+      if (e.type == "reminded") out.push_back(e.at);
+    return out;
+  };
+  const Millis first = t0 + 10 * kMinute + 2 * kHour;
+  CHECK(reminders(red) == std::vector<Millis>{first});
+  {
+    // Down for three more days: one reminder, at the last moment one fell due, stored.
+    auto [run, steps] = restart_at(t0 + 25 * kHour + 3 * 24 * kHour);
+    CHECK(steps > 0);
+  }
+  CHECK(reminders(red) == std::vector<Millis>{first, first + 3 * 24 * kHour});
+  // The yellow case climbed to the top meanwhile (district at 26.5 h, its 30 min out at 27 h):
+  // one reminder too, at the last of its due moments.
+  CHECK(reminders(yellow) == std::vector<Millis>{t0 + 27 * kHour + 2 * 24 * kHour});
+  {
+    auto [run, steps] = restart_at(t0 + 25 * kHour + 3 * 24 * kHour);
+    CHECK(steps == 0);
   }
 }

@@ -165,3 +165,23 @@ TEST_CASE("storing a case builds no temporary tables and lists of the history us
   CHECK(plan("SELECT id FROM cases WHERE state NOT IN ('closed', 'cancelled') ORDER BY id").find("cases_open") !=
         std::string::npos);
 }
+
+TEST_CASE("a database of the previous schema gains the reminder column, its cases kept", "[schema]") {
+  testing::TempDir dir;
+  const auto path = dir.file("old.db");
+  {
+    auto db = open_for_writing(path);
+    REQUIRE(db.ok());
+    // As the previous gridkeeper left it: without cases.reminded_at, at schema version 4.
+    REQUIRE(!(*db)->exec("ALTER TABLE cases DROP COLUMN reminded_at"));
+    REQUIRE(!(*db)->exec("PRAGMA user_version = 4"));
+    REQUIRE(!(*db)->exec(
+        "INSERT INTO cases (id, state, urgency, category, title, lon, lat, tier, version, created_at, updated_at) "
+        "VALUES (1, 'dispatched', 'red', 'environment', 't', 118.3, 24.6, 'district', 9, 0, 0)"));
+  }
+  auto db = open_for_writing(path);
+  REQUIRE(db.ok());
+  CHECK(scalar(**db, "PRAGMA user_version") == latest_schema_version());
+  CHECK(scalar(**db, "SELECT count(*) FROM pragma_table_info('cases') WHERE name = 'reminded_at'") == 1);
+  CHECK(scalar(**db, "SELECT count(*) FROM cases WHERE id = 1 AND reminded_at IS NULL AND tier = 'district'") == 1);
+}

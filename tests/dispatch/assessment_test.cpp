@@ -507,3 +507,38 @@ TEST_CASE("the figures of histories the center wrote: rework, deferral, escalati
         ErrorCode::not_found);
   CHECK(center.rate_and_wait(9999, 5, "", op).error().code == ErrorCode::not_found);
 }
+
+TEST_CASE("an old history's repeated escalations at the top count as nothing new", "[assessment][ceiling]") {
+  // Written before escalation stopped at the top: red -> red, district -> district every
+  // 30 minutes for two days, then the case was accepted, resolved and closed.
+  Story s(7, "W1", "G0-0", "C1", T0, Urgency::red);
+  s.escalate(T0 + 30 * kMinute, "not accepted in time: red -> red, worker -> community")
+      .escalate(T0 + 60 * kMinute, "not accepted in time: red -> red, community -> street")
+      .escalate(T0 + 90 * kMinute, "not accepted in time: red -> red, street -> district");
+  Story plain = s;  // the same case as the engine now writes it: reminders only
+  for (Millis at = T0 + 120 * kMinute; at < T0 + 2 * kDay; at += 30 * kMinute)
+    s.escalate(at, "not accepted in time: red -> red, district -> district");
+  for (Millis at = T0 + 120 * kMinute; at < T0 + 2 * kDay; at += kDay)
+    plain.add(at, "reminded", CaseState::dispatched, CaseState::dispatched, "still overdue at the top tier");
+  for (auto* story : {&s, &plain}) story->accept(T0 + 2 * kDay).resolve(T0 + 2 * kDay + kHour).close(T0 + 2 * kDay + 2 * kHour);
+  REQUIRE(s.h.events.size() > 90);
+
+  const auto old_facts = facts_of(s.h, kAsOf);
+  const auto new_facts = facts_of(plain.h, kAsOf);
+  CHECK(old_facts.escalations == 3);
+  CHECK(new_facts.escalations == 3);
+  CHECK(*old_facts.overdue_at == T0 + 30 * kMinute);
+  CHECK(old_facts.overdue_colour == Urgency::red);
+  CHECK(old_facts.closed);
+  CHECK_FALSE(old_facts.closed_on_time);
+  CHECK_FALSE(old_facts.accepted_on_time);
+  CHECK(*old_facts.time_to_accept == 2 * kDay);
+
+  const auto old_trend = trends({s.h}, kQuarter, Bucket::day, kAsOf);
+  const auto new_trend = trends({plain.h}, kQuarter, Bucket::day, kAsOf);
+  std::int64_t old_total = 0, new_total = 0;
+  for (const auto& p : old_trend.points) old_total += p.escalations;
+  for (const auto& p : new_trend.points) new_total += p.escalations;
+  CHECK(old_total == 3);
+  CHECK(new_total == 3);
+}

@@ -190,9 +190,13 @@ TEST_CASE("after a restart, cases that fell due while down escalate once, in ord
   REQUIRE(y_escalations.size() == 1);
   CHECK(y_escalations[0].at == t0 + 24 * kHour);
 
-  // The red case: due at 30 min, then every red period from there, each at its true time.
+  // The red case: due at 30 min, then every red period from there up to the district,
+  // each at its true time; there escalation stops and a day's stop leaves one reminder.
   const auto r_escalations = f.events_of(red->id, "escalated");
-  REQUIRE(r_escalations.size() >= 3);
+  REQUIRE(r_escalations.size() == 3);
+  const auto r_reminders = f.events_of(red->id, "reminded");
+  REQUIRE(r_reminders.size() == 1);
+  CHECK(r_reminders[0].at == t0 + 10 * kMinute + 2 * kHour);  // the district's 30 min ran out then
   Millis expected = t0 + 10 * kMinute + 30 * kMinute;
   for (const auto& e : r_escalations) {
     CHECK(e.at == expected);

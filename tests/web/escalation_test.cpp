@@ -92,6 +92,27 @@ TEST_CASE("each step of the ladder tells the tier it rises to", "[web][escalatio
     }
     CHECK(feeds["w1"]->wait_for(escalated_to(id, step.tier)));  // the worker holding it sees it too
   }
+  // At the top escalation stops: the district's own 30 minutes end in a reminder, and the
+  // next comes a day later (this category counts clock time); each calls the district.
+  auto reminder = [id](int nth) {
+    return [id, nth, seen = 0](const json::value& m) mutable {
+      return type_of(m) == "case.reminded" && m.at("case").at("id").as_int64() == id && ++seen == nth;
+    };
+  };
+  int nth = 0;
+  for (const auto wait : {30 * kMinute, kDay}) {
+    f.clock.advance(wait);
+    while (f.center->tick() > 0) {
+    }
+    ++nth;
+    for (const std::string u : {"sup_s", "sup_d", "op"}) {
+      auto m = feeds[u]->wait_for(reminder(nth));
+      INFO(u << " reminder " << nth);
+      REQUIRE(m);
+      CHECK(m->at("case").at("tier").as_string() == "district");
+      CHECK(m->at("attention").as_bool() == (u != "sup_s"));
+    }
+  }
   // Another community's supervisor never hears of it.
   for (const auto& m : feeds["sup_c2"]->messages()) CHECK(type_of(m) == "feed.ready");
 
@@ -103,6 +124,9 @@ TEST_CASE("each step of the ladder tells the tier it rises to", "[web][escalatio
   for (const auto& e : body.at("events").as_array())
     if (e.at("type").as_string() == "escalated") tiers.emplace_back(e.at("reason").as_string());
   CHECK(tiers.size() == 3);
+  std::size_t reminders = 0;
+  for (const auto& e : body.at("events").as_array()) reminders += e.at("type").as_string() == "reminded";
+  CHECK(reminders == 2);
 }
 
 TEST_CASE("emergency mode through the API: who may switch, raised colour, shorter deadlines", "[web][escalation]") {

@@ -21,9 +21,9 @@ export class AttentionList {
   // A message from the feed: true when it asked for this user's attention.
   note(m) {
     const c = m.case;
-    if (m.type === 'case.escalated' && m.attention) {
-      // At the top tier a case keeps missing deadlines: each one sounds again, but the
-      // toast comes once per tier.
+    if ((m.type === 'case.escalated' || m.type === 'case.reminded') && m.attention) {
+      // At the top tier escalation stops and the district is reminded once a day: each
+      // reminder sounds again, but the toast comes once per tier.
       const known = this.items.get(c.id);
       this.items.delete(c.id);
       this.items.set(c.id, { case: c, times: (known?.case.tier === c.tier ? known.times : 0) + 1 });
