@@ -156,23 +156,20 @@ Route GridIndex::route(Point p) const {
   if (fx >= 0 && fy >= 0 && fx < static_cast<double>(nx_) && fy < static_cast<double>(ny_)) {
     const auto cell = static_cast<std::size_t>(static_cast<std::int64_t>(fy) * nx_ + static_cast<std::int64_t>(fx));
     const std::uint32_t word = cells_[cell];
-    std::uint32_t found = kEmpty;
+    // Without grids left to the tree (any tessellation) the raster's answer is final.
+    const bool whole = fallback_.empty();
     if (word & kFull) {
-      if (word != kEmpty) found = word & ~kFull;
+      if (word != kEmpty) return {whole ? static_cast<std::int32_t>(word & ~kFull) : lowest(word & ~kFull, q)};
     } else {
       for (const std::uint32_t* it = cell_items_.data() + word; *it != kEmpty; ++it) {
         const std::uint32_t item = *it;
-        if (item & kFull) {
-          found = item & ~kFull;
-          break;
-        }
-        if (inside_slab(item, q)) {
-          found = slabs_[item].grid;
-          break;
-        }
+        if (item & kFull) return {whole ? static_cast<std::int32_t>(item & ~kFull) : lowest(item & ~kFull, q)};
+        if (inside_slab(item, q))
+          return {whole ? static_cast<std::int32_t>(slabs_[item].grid) : lowest(slabs_[item].grid, q)};
       }
     }
-    if (const std::int32_t g = lowest(found, q); g >= 0) return {g};
+    if (!whole)
+      if (const std::int32_t g = lowest(kEmpty, q); g >= 0) return {g};
   }
   return snap(p);
 }
