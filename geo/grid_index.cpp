@@ -5,12 +5,12 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "geo/grid_index_fixed.hpp"
+
 namespace gridkeeper::geo {
 
 namespace {
-constexpr double kFixedPerDegree = 1e7;  // 1e-7 degree, about 1.1 cm
-constexpr double kMargin = 2.0;          // fixed units around each edge when rasterising
-constexpr std::int64_t kMaxCells = std::int64_t{1} << 26;
+constexpr double kFixedPerDegree = fixed::kPerDegree;
 
 bool valid_lon_lat(Point p) {
   return std::isfinite(p.lon) && std::isfinite(p.lat) && std::abs(p.lon) <= 180 && std::abs(p.lat) <= 90;
@@ -63,165 +63,6 @@ std::shared_ptr<const GridIndex> GridIndex::build(std::vector<GridShape> grids, 
   index->raster_build_s_ = std::chrono::duration<double>(t1 - t0).count();
   index->reference_build_s_ = std::chrono::duration<double>(t2 - t1).count();
   return index;
-}
-
-void GridIndex::build_raster() {
-  const std::size_t n = codes_.size();
-  cells_.clear();
-  cell_items_.clear();
-  if (n == 0 || extent_.empty()) return;
-  const double x0 = extent_.min_lon * kFixedPerDegree - 4 * kMargin;
-  const double y0 = extent_.min_lat * kFixedPerDegree - 4 * kMargin;
-  const double w = extent_.max_lon * kFixedPerDegree + 4 * kMargin - x0;
-  const double h = extent_.max_lat * kFixedPerDegree + 4 * kMargin - y0;
-  double target = std::max(1.0, options_.cells_per_grid * static_cast<double>(n));
-  target = std::min(target, static_cast<double>(kMaxCells) / 2);
-  double size = std::sqrt(w * h / target);
-  size = std::max(size, 16.0);
-  cell_x0_ = x0;
-  cell_y0_ = y0;
-  cell_size_ = size;
-  inv_cell_size_ = 1.0 / size;
-  nx_ = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(w / size)));
-  ny_ = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(h / size)));
-
-  // Per grid: mark the cells its edges touch (candidates, tested against the grid's slab
-  // of the cell's row), then test the centre of each untouched cell of its bounding box:
-  // inside means the whole cell is inside.
-  std::vector<std::uint32_t> count(static_cast<std::size_t>(nx_ * ny_) + 1, 0);
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> items;  // (cell, slab or grid | kFull)
-  std::vector<std::uint8_t> mark;
-  std::vector<std::vector<std::uint32_t>> row_edges;  // per row of the grid's box: its edges
-  slabs_.clear();
-  runs_.clear();
-  // Cells cover about cells_per_grid each grid, plus the edge cells grids share; untouched
-  // reserve costs no memory.
-  items.reserve(static_cast<std::size_t>(nx_ * ny_) * 3 / 2);
-  auto floor_int = [](double v) {  // std::floor is a library call on baseline x86-64
-    const auto i = static_cast<std::int64_t>(v);
-    return i - (v < static_cast<double>(i));
-  };
-  auto col = [&](double x) { return std::clamp<std::int64_t>(floor_int((x - x0) / size), 0, nx_ - 1); };
-  auto row = [&](double y) { return std::clamp<std::int64_t>(floor_int((y - y0) / size), 0, ny_ - 1); };
-  for (std::uint32_t g = 0; g < n; ++g) {
-    // The cell range comes from the rounded vertices of every ring, the very values the
-    // edges below are marked from, so no mark falls outside it.
-    const Fixed* vb = vertices_.data() + ring_start_[grid_ring_start_[g]];
-    const Fixed* ve = vertices_.data() + ring_start_[grid_ring_start_[g + 1]];
-    if (vb == ve) continue;
-    std::int32_t fx0 = vb->x, fx1 = vb->x, fy0 = vb->y, fy1 = vb->y;
-    for (const Fixed* v = vb; v < ve; ++v) {
-      fx0 = std::min(fx0, v->x);
-      fx1 = std::max(fx1, v->x);
-      fy0 = std::min(fy0, v->y);
-      fy1 = std::max(fy1, v->y);
-    }
-    const std::int64_t cx0 = col(fx0 - kMargin), cx1 = col(fx1 + kMargin);
-    const std::int64_t cy0 = row(fy0 - kMargin), cy1 = row(fy1 + kMargin);
-    const std::int64_t bw = cx1 - cx0 + 1, bh = cy1 - cy0 + 1;
-    mark.assign(static_cast<std::size_t>(bw * bh), 0);
-    if (row_edges.size() < static_cast<std::size_t>(bh)) row_edges.resize(static_cast<std::size_t>(bh));
-    for (std::int64_t j = 0; j < bh; ++j) row_edges[static_cast<std::size_t>(j)].clear();
-    for (std::uint32_t r = grid_ring_start_[g]; r < grid_ring_start_[g + 1]; ++r) {
-      for (std::uint32_t v = ring_start_[r]; v + 1 < ring_start_[r + 1]; ++v) {
-        const double ax = vertices_[v].x, ay = vertices_[v].y, bx = vertices_[v + 1].x, by = vertices_[v + 1].y;
-        const std::int64_t r0 = row(std::min(ay, by) - kMargin), r1 = row(std::max(ay, by) + kMargin);
-        for (std::int64_t j = r0; j <= r1; ++j) {
-          // Every row a point with y in the edge's y-range can fall in (the margin covers
-          // rounding in the row of a point) lists the edge.
-          row_edges[static_cast<std::size_t>(j - cy0)].push_back(v);
-          // x-range of the segment within this row's y-slab (widened by the margin).
-          const double sy0 = y0 + static_cast<double>(j) * size - kMargin;
-          const double sy1 = sy0 + size + 2 * kMargin;
-          double lo = std::min(ax, bx), hi = std::max(ax, bx);
-          if (ay != by) {
-            double t0 = (sy0 - ay) / (by - ay), t1 = (sy1 - ay) / (by - ay);
-            if (t0 > t1) std::swap(t0, t1);
-            t0 = std::max(t0, 0.0);
-            t1 = std::min(t1, 1.0);
-            if (t0 > t1) continue;
-            const double xa = ax + t0 * (bx - ax), xb = ax + t1 * (bx - ax);
-            lo = std::min(xa, xb);
-            hi = std::max(xa, xb);
-          }
-          const std::int64_t c0 = col(lo - kMargin), c1 = col(hi + kMargin);
-          for (std::int64_t i = c0; i <= c1; ++i) mark[static_cast<std::size_t>((j - cy0) * bw + (i - cx0))] = 1;
-        }
-      }
-    }
-    // One slab per row of the box: the grid's edges that reach the row, as runs of
-    // consecutive edges (a ring crosses a row in a few stretches).
-    const std::size_t first_slab = slabs_.size();
-    if (first_slab + static_cast<std::size_t>(bh) >= kFull) throw std::length_error("too many grids for one index");
-    for (std::int64_t j = 0; j < bh; ++j) {
-      slabs_.push_back({g, static_cast<std::uint32_t>(runs_.size())});
-      const auto& edges = row_edges[static_cast<std::size_t>(j)];
-      for (std::size_t k = 0; k < edges.size(); ++k) {
-        if (k > 0 && edges[k] == runs_.back().end) ++runs_.back().end;
-        else runs_.push_back({edges[k], edges[k] + 1});
-      }
-    }
-    slabs_.push_back({static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(runs_.size())});  // end, for now
-    for (std::int64_t j = cy0; j <= cy1; ++j) {
-      const auto slab = static_cast<std::uint32_t>(first_slab + static_cast<std::size_t>(j - cy0));
-      // Neighbouring untouched cells of a row are on the same side (no edge comes near
-      // either), so one centre test serves a whole run of them.
-      int side = -1;
-      for (std::int64_t i = cx0; i <= cx1; ++i) {
-        const auto cell = static_cast<std::uint32_t>(j * nx_ + i);
-        if (mark[static_cast<std::size_t>((j - cy0) * bw + (i - cx0))]) {
-          items.emplace_back(cell, slab);
-          ++count[cell];
-          side = -1;
-          continue;
-        }
-        if (side < 0) {
-          const Fixed centre{static_cast<std::int32_t>(std::llround(x0 + (static_cast<double>(i) + 0.5) * size)),
-                             static_cast<std::int32_t>(std::llround(y0 + (static_cast<double>(j) + 0.5) * size))};
-          side = inside_slab(slab, centre) ? 1 : 0;
-        }
-        if (side) {
-          items.emplace_back(cell, g | kFull);
-          ++count[cell];
-        }
-      }
-    }
-    slabs_.pop_back();
-  }
-  slabs_.push_back({static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(runs_.size())});  // end of the last slab
-  slabs_.shrink_to_fit();
-  runs_.shrink_to_fit();
-  // Bucket by cell (counting sort keeps grid order inside a cell), then lay out: a cell
-  // wholly inside one grid and touched by no other holds that grid itself, so most
-  // routes read one word; other cells point to their list of items.
-  std::vector<std::uint32_t> start(count.size(), 0);
-  std::uint32_t sum = 0;
-  for (std::size_t c = 0; c + 1 < count.size(); ++c) {
-    start[c] = sum;
-    sum += count[c];
-  }
-  start.back() = sum;
-  std::vector<std::uint32_t> sorted(sum);
-  {
-    std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
-    for (const auto& [cell, item] : items) sorted[fill[cell]++] = item;
-  }
-  std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(items);
-  cells_.assign(count.size() - 1, kEmpty);
-  cell_items_.clear();
-  for (std::size_t c = 0; c < cells_.size(); ++c) {
-    const std::uint32_t b = start[c], e = start[c + 1];
-    if (b == e) continue;
-    if (e - b == 1 && (sorted[b] & kFull)) {
-      cells_[c] = sorted[b];
-      continue;
-    }
-    if (cell_items_.size() >= kFull) throw std::length_error("raster too large for one index");
-    cells_[c] = static_cast<std::uint32_t>(cell_items_.size());
-    cell_items_.insert(cell_items_.end(), sorted.begin() + b, sorted.begin() + e);
-    cell_items_.push_back(kEmpty);
-  }
-  cell_items_.shrink_to_fit();
 }
 
 void GridIndex::build_reference(std::vector<GridShape>& grids) {
@@ -298,6 +139,16 @@ bool GridIndex::inside_slab(std::uint32_t slab, Fixed q) const {
   return in;
 }
 
+std::int32_t GridIndex::lowest(std::uint32_t found, Fixed q) const {
+  // found: the raster's answer (the lowest of its grids holding q) or kEmpty. A grid of the
+  // fallback tree numbered lower that holds q takes precedence.
+  if (!fallback_.empty())
+    fallback_.query({q.x, q.y, q.x, q.y}, [&](std::uint32_t g) {
+      if (g < found && inside(g, q)) found = g;
+    });
+  return found == kEmpty ? -1 : static_cast<std::int32_t>(found);
+}
+
 Route GridIndex::route(Point p) const {
   if (!valid_lon_lat(p)) return {};
   const Fixed q{to_fixed(p.lon), to_fixed(p.lat)};
@@ -305,15 +156,20 @@ Route GridIndex::route(Point p) const {
   if (fx >= 0 && fy >= 0 && fx < static_cast<double>(nx_) && fy < static_cast<double>(ny_)) {
     const auto cell = static_cast<std::size_t>(static_cast<std::int64_t>(fy) * nx_ + static_cast<std::int64_t>(fx));
     const std::uint32_t word = cells_[cell];
+    // Without grids left to the tree (any tessellation) the raster's answer is final.
+    const bool whole = fallback_.empty();
     if (word & kFull) {
-      if (word != kEmpty) return {static_cast<std::int32_t>(word & ~kFull)};
+      if (word != kEmpty) return {whole ? static_cast<std::int32_t>(word & ~kFull) : lowest(word & ~kFull, q)};
     } else {
       for (const std::uint32_t* it = cell_items_.data() + word; *it != kEmpty; ++it) {
         const std::uint32_t item = *it;
-        if (item & kFull) return {static_cast<std::int32_t>(item & ~kFull)};
-        if (inside_slab(item, q)) return {static_cast<std::int32_t>(slabs_[item].grid)};
+        if (item & kFull) return {whole ? static_cast<std::int32_t>(item & ~kFull) : lowest(item & ~kFull, q)};
+        if (inside_slab(item, q))
+          return {whole ? static_cast<std::int32_t>(slabs_[item].grid) : lowest(slabs_[item].grid, q)};
       }
     }
+    if (!whole)
+      if (const std::int32_t g = lowest(kEmpty, q); g >= 0) return {g};
   }
   return snap(p);
 }
@@ -384,6 +240,19 @@ Route GridIndex::snap(Point p) const {
         }
       }
     }
+  // Grids left out of the raster: those whose box comes within the window.
+  auto clamp32 = [](double v) {
+    return static_cast<std::int32_t>(std::clamp(v, -2147483648.0, 2147483647.0));
+  };
+  fallback_.query({clamp32(std::floor(px - dlon)), clamp32(std::floor(py - dlat)), clamp32(std::ceil(px + dlon)),
+                   clamp32(std::ceil(py + dlat))},
+                  [&](std::uint32_t g) {
+                    const double d = distance_fixed_m(g, p);
+                    if (d < best_d || (d == best_d && static_cast<std::int32_t>(g) < best.grid)) {
+                      best_d = d;
+                      best.grid = static_cast<std::int32_t>(g);
+                    }
+                  });
   if (best.grid < 0 || best_d > limit) return {};
   best.snapped = true;
   best.distance_m = best_d;
@@ -428,9 +297,14 @@ GridIndex::Stats GridIndex::stats() const {
   s.cell_items = s.full_cells + cell_items_.size() -
                  static_cast<std::size_t>(std::count(cell_items_.begin(), cell_items_.end(), kEmpty));
   s.vertices = vertices_.size();
+  s.slabs = slabs_.size();
+  s.runs = runs_.size();
+  s.budget = budget_;
+  s.fallback_grids = fallback_.size();
   s.raster_bytes = vertices_.size() * sizeof(Fixed) + slabs_.size() * sizeof(Slab) + runs_.size() * sizeof(Run) +
                    (ring_start_.size() + grid_ring_start_.size() + cells_.size() + cell_items_.size()) *
-                       sizeof(std::uint32_t);
+                       sizeof(std::uint32_t) +
+                   fallback_.bytes();
   s.raster_build_s = raster_build_s_;
   s.reference_build_s = reference_build_s_;
   return s;

@@ -5,12 +5,17 @@
 //    a cell that lies wholly inside one grid answers at once, other cells list the grids
 //    whose edges cross them and are resolved by an exact crossing-number test over the
 //    grid's edges that reach the cell's row (its slab);
+//    the raster holds at most a fixed multiple of its cells and the input's vertices in
+//    entries (see Stats::budget): grids that would overflow it (many grids piled on the same
+//    place, grids far longer than a cell) are left to a tree of their boxes and tested
+//    whole, with the same exact predicate, so answers do not change;
 //  - the reference: GEOS polygons, prepared polygons and an STRtree over them, warmed at
 //    build time, used by checks and by the tests that hold the raster to GEOS.
 //
 // Boundary rule: a point on the boundary between grids belongs to the grid that contains
 // the point moved an infinitesimal step east (and, on an east-west edge, north). Every
 // point of a gap-free, overlap-free tessellation therefore has exactly one grid.
+// Where grids overlap, a point belongs to the lowest-numbered grid that holds it.
 // Points outside every grid snap to the nearest grid within `snap_distance_m`.
 #include <atomic>
 #include <cstdint>
@@ -18,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "geo/box_tree.hpp"
 #include "geo/geometry.hpp"
 #include "geo/geos.hpp"
 
@@ -71,6 +77,10 @@ class GridIndex {
 
   struct Stats {
     std::size_t cells = 0, full_cells = 0, cell_items = 0, vertices = 0;
+    std::size_t slabs = 0, runs = 0;
+    // cell_items + slabs + runs <= budget = 4 cells + 32 (vertices + grids), and
+    // cells <= 3 cells_per_grid grids + 1; fallback_grids are those left out of the raster.
+    std::size_t budget = 0, fallback_grids = 0;
     std::size_t raster_bytes = 0;
     double raster_build_s = 0, reference_build_s = 0;  // wall time of the two build parts
   };
@@ -100,6 +110,7 @@ class GridIndex {
   bool inside_slab(std::uint32_t slab, Fixed q) const;
   double distance_fixed_m(std::uint32_t grid, Point p) const;
   Route snap(Point p) const;
+  std::int32_t lowest(std::uint32_t found, Fixed q) const;
   void build_raster();
   void build_reference(std::vector<GridShape>& grids);
 
@@ -123,6 +134,8 @@ class GridIndex {
   std::vector<std::uint32_t> cell_items_;
   std::vector<Slab> slabs_;  // one per grid and row of its box, then an end marker
   std::vector<Run> runs_;
+  BoxTree fallback_;  // the grids left out of the raster, by their fixed-point boxes
+  std::uint64_t budget_ = 0;
 
   // Reference structure (owning vectors, non-owning tree).
   std::vector<geos::Geometry> geometries_;

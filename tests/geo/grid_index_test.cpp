@@ -234,3 +234,121 @@ TEST_CASE("vertices outside lon/lat range are refused at build", "[grid_index]")
   CHECK_THROWS_AS(GridIndex::build({grid("BAD", {square(179.5, 10, 180.5, 11)})}), std::invalid_argument);
   CHECK_THROWS_AS(GridIndex::build({grid("NAN", {square(118, std::nan(""), 118.1, 24.1)})}), std::invalid_argument);
 }
+
+// Pathological inputs: the raster's entries stay within its budget, a fixed multiple of
+// the cells and the input's vertices, and every answer is the raster-free predicate's
+// (the lowest-numbered grid holding the point) and agrees with GEOS.
+namespace {
+void check_bounded_and_exact(const std::vector<GridShape>& grids, BBox probe_area, int points) {
+  GridIndex::Options options;
+  options.snap_distance_m = 0;  // route must equal the predicate exactly
+  auto index = GridIndex::build(grids, options);
+  const auto s = index->stats();
+  const std::size_t n = grids.size();
+  INFO(n << " grids, " << s.vertices << " vertices, " << s.cells << " cells, " << s.cell_items << " entries, "
+         << s.slabs << " slabs, " << s.runs << " runs, " << s.fallback_grids << " left to the tree");
+  CHECK(s.cells <= 3 * 64 * n + 1);
+  CHECK(s.budget == 4 * s.cells + 32 * (s.vertices + n));
+  CHECK(s.cell_items + s.slabs + s.runs <= s.budget);
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> lon(probe_area.min_lon, probe_area.max_lon),
+      lat(probe_area.min_lat, probe_area.max_lat);
+  for (int i = 0; i < points; ++i) {
+    const Point p{lon(rng), lat(rng)};
+    INFO("at " << p.lon << "," << p.lat);
+    const auto r = index->route(p);
+    const auto owners = index->containing(p);
+    REQUIRE(r.found() == !owners.empty());
+    if (!r.found()) continue;
+    REQUIRE(static_cast<std::uint32_t>(r.grid) == owners[0]);
+    // GEOS: the grid covers the point, and it is the lowest of those holding it strictly
+    // inside when no covering grid's boundary is within the rounding (1e-7 degree) of it.
+    const auto covering = index->covering_reference(p);
+    const auto clear = [&](std::uint32_t g) { return index->contains_reference(g, p) && index->distance_m(g, p) > 0.05; };
+    if (std::all_of(covering.begin(), covering.end(), clear)) {
+      REQUIRE_FALSE(covering.empty());
+      REQUIRE(static_cast<std::uint32_t>(r.grid) == covering.front());
+    }
+  }
+}
+std::vector<GridShape> thin_strips(int n, double lon0, double lon1, double lat0) {
+  std::vector<GridShape> out;
+  for (int i = 0; i < n; ++i)
+    out.push_back(grid("T" + std::to_string(i), {square(lon0, lat0 + i * 1e-4, lon1, lat0 + (i + 1) * 1e-4)}));
+  return out;
+}
+std::vector<GridShape> piled_squares(int n, double shift) {  // square i moved i * shift east
+  std::vector<GridShape> out;
+  for (int i = 0; i < n; ++i)
+    out.push_back(grid("S" + std::to_string(i), {square(118.0 + i * shift, 24.0, 118.01 + i * shift, 24.01)}));
+  return out;
+}
+}  // namespace
+
+TEST_CASE("long thin grids keep the raster within its budget", "[grid_index][budget]") {
+  for (int n : {95, 400}) {
+    check_bounded_and_exact(thin_strips(n, 118.0, 118.1, 24.0), {117.999, 23.999, 118.101, 24.0 + n * 1e-4 + 0.001}, 4000);
+    // Strips 10 degrees long: a flat extent gets no more than 3 x 64 cells a grid.
+    check_bounded_and_exact(thin_strips(n, 110.0, 120.0, 24.0), {109.9, 23.999, 120.1, 24.0 + n * 1e-4 + 0.001}, 2000);
+  }
+}
+
+TEST_CASE("grids piled on one place keep the raster within its budget", "[grid_index][budget]") {
+  for (int n : {1000, 2000}) {
+    auto identical = piled_squares(n, 0);
+    auto index = GridIndex::build(identical);
+    CHECK(index->stats().fallback_grids > 0);
+    // Inside, the lowest-numbered grid; just outside, snapped to it (all at the same distance).
+    CHECK(routed(*index, 118.005, 24.005) == "S0");
+    const auto near = index->route(118.005, 24.0 - 20 / kMetresPerDegree);
+    REQUIRE(near.found());
+    CHECK(near.snapped);
+    CHECK(near.grid == 0);
+    check_bounded_and_exact(identical, {117.999, 23.999, 118.011, 24.011}, 1000);
+  }
+  // Shifted squares: which grid holds a point depends on where it is, so the answer often
+  // comes from the grids left to the tree.
+  auto shifted = piled_squares(1000, 1e-5);
+  auto index = GridIndex::build(shifted);
+  REQUIRE(index->stats().fallback_grids > 900);
+  check_bounded_and_exact(shifted, {117.999, 23.999, 118.021, 24.011}, 3000);
+  // East of the last square only the last (left to the tree) is within the snap distance.
+  const auto east = index->route(118.01 + 999 * 1e-5 + 10 / (kMetresPerDegree * std::cos(24.005 * kPi / 180)), 24.005);
+  REQUIRE(east.found());
+  CHECK(east.snapped);
+  CHECK(east.grid == 999);
+  CHECK(east.distance_m == Approx(10).margin(0.2));
+}
+
+TEST_CASE("one huge grid with many tiny ones inside keeps the raster within its budget", "[grid_index][budget]") {
+  // The tiny ones come first, so inside them they win over the huge one around them.
+  std::vector<GridShape> grids;
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> lon(118.0, 119.0), lat(24.0, 25.0);
+  for (int i = 0; i < 2000; ++i) {
+    const double x = lon(rng), y = lat(rng);
+    grids.push_back(grid("t" + std::to_string(i), {square(x, y, x + 2e-4, y + 2e-4)}));
+  }
+  grids.push_back(grid("HUGE", {square(117.9, 23.9, 119.1, 25.1)}));
+  check_bounded_and_exact(grids, {117.8, 23.8, 119.2, 25.2}, 4000);
+  // Points inside tiny grids.
+  auto index = GridIndex::build(grids);
+  for (int i = 0; i < 50; ++i) {
+    const Point c = grids[static_cast<std::size_t>(i)].shape[0].rings[0][0];
+    CHECK(routed(*index, c.lon + 1e-4, c.lat + 1e-4) == "t" + std::to_string(i));
+  }
+  CHECK(routed(*index, 117.95, 23.95) == "HUGE");
+}
+
+TEST_CASE("a city with thin strips and piled squares over it keeps the raster within its budget", "[grid_index][budget]") {
+  TessellationOptions t;
+  t.columns = 20;
+  t.rows = 15;
+  t.seed = 9;
+  auto grids = tessellate(t);
+  for (auto& g : thin_strips(200, t.area.min_lon, t.area.max_lon, 24.6)) grids.push_back(std::move(g));
+  for (int i = 0; i < 500; ++i)
+    grids.push_back(grid("P" + std::to_string(i), {square(118.2 + i * 2e-5, 24.7, 118.25 + i * 2e-5, 24.75)}));
+  check_bounded_and_exact(grids, {t.area.min_lon - 0.01, t.area.min_lat - 0.01, t.area.max_lon + 0.01, t.area.max_lat + 0.01},
+                          6000);
+}
