@@ -6,6 +6,7 @@
 
 #include "data/records.hpp"
 #include "data/schema.hpp"
+#include "dispatch/text_rules.hpp"
 #include "geo/coverage.hpp"
 
 namespace gridkeeper::data {
@@ -97,6 +98,12 @@ ImportOutcome import_organisation(Connection& db, const std::vector<geo::Area>& 
       problems.push_back("feature " + std::to_string(a.index) + " (" + a.code + ") has no level");
       continue;
     }
+    // Codes travel in paths, CSV and logs; names are shown to everyone.
+    if (!dispatch::valid_identifier(a.code))
+      problems.push_back("feature " + std::to_string(a.index) + ": code " + a.code + " is not " +
+                         std::string(dispatch::kIdentifierRule));
+    if (auto e = dispatch::check_text(a.name, 200, "name"))
+      problems.push_back("feature " + std::to_string(a.index) + " (" + a.code + "): " + e->message);
     if (*a.level == geo::Level::grid) {
       auto parent = known_levels.find(a.parent);
       if (parent == known_levels.end() || parent->second != "community")

@@ -1,5 +1,7 @@
 #include "data/workers_csv.hpp"
 
+#include "dispatch/text_rules.hpp"
+
 #include <fstream>
 #include <map>
 #include <set>
@@ -173,7 +175,13 @@ WorkersFile parse_workers_csv(std::string_view text, const CsvLimits& limits) {
       ok = false;
     };
     if (row.worker.id.empty()) bad("missing worker_id");
+    else if (!dispatch::valid_identifier(row.worker.id))
+      bad("worker_id " + row.worker.id + " is not " + std::string(dispatch::kIdentifierRule));
     if (row.worker.name.empty()) bad("missing name");
+    // A quoted name may run over lines; other controls and bidi characters are refused.
+    else if (auto e = dispatch::check_text(row.worker.name, 200, "name", dispatch::TextKind::multiline))
+      bad(e->message);
+    if (auto e = dispatch::check_text(row.worker.phone, 200, "phone")) bad(e->message);
     if (row.worker.community.empty()) bad("missing community");
     if (row.owner_of.size() + row.backup_of.size() > limits.max_grids_per_worker)
       bad("more than " + std::to_string(limits.max_grids_per_worker) + " grids");

@@ -23,6 +23,7 @@
 #include "web/metrics.hpp"
 #include "web/open311.hpp"
 #include "web/stats.hpp"
+#include "web/text.hpp"
 #include "web/ui_policy.hpp"
 
 namespace gridkeeper::web {
@@ -365,6 +366,15 @@ struct Api::Impl {
     for (auto segment : target->segments()) call->path.push_back(segment);
     if (!call->path.empty() && call->path.back().empty()) call->path.pop_back();
     for (auto p : target->params()) call->query.emplace_back(p.key, p.value);
+    // The one place where the target is decoded: what a handler sees, stores or echoes is
+    // UTF-8 text without NUL.
+    const auto text = [](const std::string& s) { return valid_utf8(s); };
+    if (!std::all_of(call->path.begin(), call->path.end(), text) ||
+        !std::all_of(call->query.begin(), call->query.end(),
+                     [&](const auto& kv) { return text(kv.first) && text(kv.second); })) {
+      fail(call, ErrorCode::bad_request, "the request target is not UTF-8 text");
+      return false;
+    }
 
     bool path_known = false;
     for (std::size_t i = 0; i < routes().size(); ++i) {
@@ -407,10 +417,19 @@ struct Api::Impl {
     a.route = call->route;
     if (call->route == routes().size() || !routes()[call->route].needs_user) return done(std::move(a));
     a.body = routes()[call->route].handler == &Impl::add_photo ? Admission::Body::photo : Admission::Body::user;
-    with_user(call, [call, done, a = std::move(a)]() mutable {
+    with_user(call, [this, call, done, a = std::move(a)]() mutable {
       a.user = call->user;
       a.token_hash = call->token_hash;
-      done(std::move(a));
+      if (a.body != Admission::Body::photo) return done(std::move(a));
+      // Whether this user may attach a photo to this case is known before up to 10 MiB
+      // are read: a 403, 404 or 409 goes out without reading the body.
+      offload(call, [this, call, done, a = std::move(a)]() mutable {
+        auto id = parse_id(call->path[3]);
+        if (!id) return fail(call, ErrorCode::not_found, "no case " + call->path[3]);
+        auto allowed = center.photo_allowed(*id, call->actor(), 0, 0, 0);
+        if (!allowed) return fail(call, allowed.error());
+        done(std::move(a));
+      });
     });
   }
 

@@ -14,12 +14,44 @@ using dispatch::ErrorCode;
 using dispatch::make_error;
 
 namespace {
+// The length of the well-formed UTF-8 sequence that starts with the byte at s[i] >= 0x80,
+// or 0 when it is not one.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n;
+  unsigned cp;
+  if (c >= 0xC2 && c <= 0xDF) n = 1, cp = c & 0x1F;
+  else if (c >= 0xE0 && c <= 0xEF) n = 2, cp = c & 0x0F;
+  else if (c >= 0xF0 && c <= 0xF4) n = 3, cp = c & 0x07;
+  else return 0;
+  if (s.size() - i <= n) return 0;
+  for (std::size_t k = 1; k <= n; ++k) {
+    const auto d = static_cast<unsigned char>(s[i + k]);
+    if ((d & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (d & 0x3F);
+  }
+  if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n + 1;
+}
+
 void write_string(std::string& out, std::string_view s) {
   out += '"';
   std::size_t plain = 0;  // start of the run of characters copied as they are
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    // UTF-8 passes through: it was checked when parsed or built.
+    if (c >= 0x80) {
+      // Checked, not assumed: whatever slipped past the readers, the answer stays JSON
+      // text; a byte that begins no well-formed sequence becomes U+FFFD.
+      if (const auto n = utf8_sequence(s, i)) {
+        i += n - 1;
+        continue;
+      }
+      out.append(s.data() + plain, i - plain);
+      plain = i + 1;
+      out += "\xEF\xBF\xBD";
+      continue;
+    }
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + plain, i - plain);
     plain = i + 1;

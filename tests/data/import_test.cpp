@@ -231,6 +231,9 @@ TEST_CASE("bad workers files are refused whole, with the lines of their rows", "
       {"open quote", header + good_row + "W02,\"乙,2," + kC1 + ",,\n", ":3: a quoted field is not closed"},
       {"not UTF-8", header + "W02,\xB9\xFE,2," + kC1 + ",,\n", ":2: not UTF-8"},
       {"empty", "", "the file is empty"},
+      {"id with a space", header + good_row + "W 02,乙,2," + kC1 + ",,\n", ":3: worker_id W 02 is not 1 to 64"},
+      {"id with a slash", header + good_row + "../W02,乙,2," + kC1 + ",,\n", ":3: worker_id ../W02 is not"},
+      {"bidi override in a name", header + good_row + "W02,乙\xE2\x80\xAE,2," + kC1 + ",,\n", ":3: name holds a control"},
   };
   for (const auto& bad : cases) {
     DYNAMIC_SECTION(bad.name) {

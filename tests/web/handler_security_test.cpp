@@ -165,3 +165,34 @@ TEST_CASE("photos: only on open cases, each an event, at most 20 a case and a da
   auto after = op->get("/api/v1/cases/" + id_of(other));
   CHECK(after.json().at("photos").as_array().size() == 3);
 }
+
+TEST_CASE("who may attach a photo is decided before the photo is read", "[web][security][photos]") {
+  using namespace std::chrono_literals;
+  ServerFixture f;
+  auto op = f.client("op");
+  auto c = op->post("/api/v1/cases", case_body(0, 0));
+  REQUIRE(c.status == 201);
+  const auto id = id_of(c);
+  const auto head = [&](const std::string& user, const std::string& case_id) {
+    return "POST /api/v1/cases/" + case_id + "/photos HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n" +
+           "Authorization: Bearer " + f.login(user) + "\r\nContent-Length: " + std::to_string(9u << 20) + "\r\n\r\n";
+  };
+  // Not one byte of the 9 MiB body is sent: each answer comes from the head alone.
+  for (const auto& [user, case_id, status] : std::vector<std::tuple<std::string, std::string, int>>{
+           {"sup_c1", id, 403},  // a supervisor adds no photos
+           {"w9", id, 404},      // not a case this worker may see
+           {"w1", "999999", 404}}) {
+    INFO(user << " on case " << case_id);
+    RawConnection raw(f.port);
+    REQUIRE(raw.send(head(user, case_id)));
+    bool closed = false;
+    const auto answer = raw.read_until_closed(5s, &closed);
+    CHECK(answer.rfind("HTTP/1.1 " + std::to_string(status), 0) == 0);
+    CHECK(closed);
+  }
+  // A cancelled case: 409 before the body.
+  REQUIRE(op->post("/api/v1/cases/" + id + "/transitions", R"({"action":"cancel","version":1})").status == 200);
+  RawConnection raw(f.port);
+  REQUIRE(raw.send(head("op", id)));
+  CHECK(raw.read_until_closed(5s).rfind("HTTP/1.1 409", 0) == 0);
+}

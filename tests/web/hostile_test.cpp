@@ -7,6 +7,7 @@
 using namespace gridkeeper;
 using namespace gridkeeper::testing;
 using namespace std::chrono_literals;
+namespace json = boost::json;
 
 namespace {
 web::ServerOptions impatient() {
@@ -230,6 +231,27 @@ TEST_CASE("oversized input, header floods and malformed requests", "[web][hostil
     raw_target.token = op->token;
     auto a = raw_target.get("/api/v1/cases?state=%zz");
     CHECK(a.status == 400);
+    // Decoded text that is not UTF-8 is refused where it is decoded, never echoed or stored.
+    for (const std::string& target :
+         {"/api/v1/cases?state=%FF", "/api/v1/cases?grid=%C0%AF", "/api/v1/cases/%FF", "/api/v1/%FF",
+          "/api/v1/cases?state=a%00b", "/open311/v2/requests/%FE.json"}) {
+      INFO(target);
+      auto bad = raw_target.get(target);
+      CHECK(bad.status == 400);
+      CHECK_NOTHROW(json::parse(bad.body));
+    }
+    auto category = raw_target.put("/api/v1/categories/%FF", R"({"name":"x"})");
+    CHECK(category.status == 400);
+    HttpClient admin_client(f.port);
+    admin_client.token = f.login("admin");
+    CHECK(admin_client.put("/api/v1/categories/%FF", R"({"name":"x"})").status == 400);
+    auto spaced = admin_client.put("/api/v1/categories/a%20b", R"({"name":"x"})");
+    CHECK(spaced.status == 422);
+    CHECK(spaced.error_field() == "id");
+    auto listed = admin_client.get("/api/v1/categories");
+    REQUIRE(listed.status == 200);
+    CHECK_NOTHROW(json::parse(listed.body));
+    CHECK(listed.body.find("a b") == std::string::npos);
   }
   still_served(*good);
 
