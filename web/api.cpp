@@ -183,6 +183,7 @@ struct Api::Impl {
         public_pool(options.public_threads, options.public_queue),
         reports_per_user(options.reports_per_user),
         anonymous_reads(options.anonymous_reads_per_minute, options.anonymous_read_burst),
+        unknown_tokens(options.unknown_tokens_per_minute, options.unknown_token_burst),
         layers(c),
         ui_policy(load_ui_policy(options.ui_dir, &ui_policy_warning)) {
     if (!ui_policy_warning.empty()) std::cerr << "gridkeeper serve: " << ui_policy_warning << "\n";
@@ -201,6 +202,7 @@ struct Api::Impl {
   BlockingPool public_pool;  // anonymous Open311 reads
   ConcurrencyLimit reports_per_user;
   RateLimiter anonymous_reads;
+  RateLimiter unknown_tokens;  // per address
   MapLayers layers;
   std::string ui_policy_warning;
   UiPolicy ui_policy;  // the headers of the UI's files, from its config.json at start
@@ -454,9 +456,16 @@ struct Api::Impl {
       call->user = std::move(user);
       return next();
     }
+    // Unknown tokens cost a storage read each: an address that keeps sending them is held
+    // back before it can fill the pool.
+    if (const auto wait = unknown_tokens.wait(call->request.peer, clock.now()); wait > 0)
+      return refuse_for(call, wait, "too many requests with unknown tokens from your address; log in again");
     offload(call, [this, call, next = std::move(next)]() mutable {
       auto user = auth.authenticate(call->token_hash);
-      if (!user) return fail(call, user.error());
+      if (!user) {
+        unknown_tokens.take(call->request.peer, clock.now());
+        return fail(call, user.error());
+      }
       call->user = std::make_shared<const dispatch::User>(std::move(*user));
       next();
     });
@@ -1203,11 +1212,17 @@ void Api::authenticate_feed(const Request& request, std::function<void(dispatch:
     identity.token_hash = std::move(hash);
     return done(std::move(identity));
   }
-  auto job = [this, hash, done] {
+  const std::string peer = request.peer;
+  if (impl_->unknown_tokens.wait(peer, impl_->clock.now()) > 0)
+    return done(make_error(ErrorCode::too_many_requests, "too many requests with unknown tokens from your address"));
+  auto job = [this, hash, done, peer] {
     try {
       FeedIdentity identity;
       auto user = impl_->auth.authenticate(hash, &identity.expires_at);
-      if (!user) return done(user.error());
+      if (!user) {
+        impl_->unknown_tokens.take(peer, impl_->clock.now());
+        return done(user.error());
+      }
       identity.user = std::move(*user);
       identity.token_hash = hash;
       done(std::move(identity));

@@ -35,6 +35,9 @@ struct ApiOptions {
   // that they cannot starve staff.
   double anonymous_reads_per_minute = 120;
   double anonymous_read_burst = 30;
+  // Requests with unknown or expired tokens (a storage read each), per address.
+  double unknown_tokens_per_minute = 60;
+  double unknown_token_burst = 60;
   std::size_t public_threads = 1;
   std::size_t public_queue = 64;
   // Logins (Argon2id) have threads and a queue of their own, so that a flood of them never

@@ -19,12 +19,16 @@ class RateLimiter {
   RateLimiter(double per_minute, double burst) : rate_per_ms_(per_minute / 60'000.0), burst_(burst) {}
   // 0: go ahead (a token is taken); otherwise how long to wait, in milliseconds.
   dispatch::Millis take(const std::string& key, dispatch::Millis now);
+  // How long `key` would wait for a token now, without taking one.
+  dispatch::Millis wait(const std::string& key, dispatch::Millis now);
 
  private:
   struct Bucket {
     double tokens = 0;
     dispatch::Millis at = 0;
   };
+  Bucket& refill_locked(const std::string& key, dispatch::Millis now);
+  dispatch::Millis wait_locked(const Bucket& b) const;
   double rate_per_ms_, burst_;
   std::mutex mutex_;
   std::unordered_map<std::string, Bucket> buckets_;

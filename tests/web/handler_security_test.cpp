@@ -196,3 +196,22 @@ TEST_CASE("who may attach a photo is decided before the photo is read", "[web][s
   REQUIRE(raw.send(head("op", id)));
   CHECK(raw.read_until_closed(5s).rfind("HTTP/1.1 409", 0) == 0);
 }
+
+TEST_CASE("unknown tokens from one address are held back before they fill the pool", "[web][security]") {
+  auto options = test_options();
+  options.api.unknown_tokens_per_minute = 60;
+  options.api.unknown_token_burst = 3;
+  ServerFixture f(options);  // the fixture's clock stands still
+  HttpClient guesser(f.port);
+  guesser.token = std::string(64, 'a');
+  for (int i = 0; i < 3; ++i) CHECK(guesser.get("/api/v1/cases").status == 401);
+  auto held = guesser.get("/api/v1/cases");
+  CHECK(held.status == 429);
+  CHECK(held.headers["retry-after"] == "1");
+  // A valid token is still served from that address (the token cache does not ask storage).
+  auto op = f.client("op");
+  CHECK(op->get("/api/v1/cases").status == 200);
+  f.clock.advance(1000);
+  CHECK(guesser.get("/api/v1/cases").status == 401);
+  CHECK(guesser.get("/api/v1/cases").status == 429);
+}
