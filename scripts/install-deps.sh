@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what gridkeeper needs on Debian 12, skipping what is already there: the C++
 # toolchain and libraries, Node.js and npm (the browser UI's build and its tests), and
-# Debian's Chromium with CJK fonts for the browser tests (never a downloaded browser).
+# Debian's Chromium with CJK fonts for the browser tests (never a downloaded browser), and
+# clang with its sanitizer and libFuzzer runtimes (libclang-rt-14-dev, only recommended by
+# clang) for the fuzz targets.
 set -euo pipefail
 
 packages=(
@@ -9,6 +11,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libgeos-dev libsqlite3-dev catch2 libsodium-dev
   chromium fonts-noto-cjk
+  clang libclang-rt-14-dev
 )
 
 missing=()

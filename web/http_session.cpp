@@ -2,6 +2,7 @@
 // to the Api and writes the answer; an upgrade to the live feed becomes a WebSocket session.
 #include <array>
 
+#include "web/framing.hpp"
 #include "web/transport.hpp"
 
 namespace gridkeeper::web {
@@ -126,23 +127,6 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
       });
     }
     read_body();
-  }
-
-  // RFC 9112 §6.1 and §6.3: a request's only transfer coding may be a single, final
-  // chunked, never alongside Content-Length, and not in HTTP/1.0. Anything else would let
-  // the body be read as the next request (request smuggling behind a proxy).
-  static bool framing_ok(const http::request<http::string_body>& req) {
-    const auto codings = req.equal_range(http::field::transfer_encoding);
-    if (codings.first == codings.second) return true;
-    if (req.version() < 11 || req.count(http::field::content_length) > 0) return false;
-    int count = 0;
-    bool chunked = false;
-    for (auto it = codings.first; it != codings.second; ++it)
-      for (auto coding : http::token_list(it->value())) {
-        ++count;
-        chunked = beast::iequals(coding, "chunked");
-      }
-    return count == 1 && chunked;
   }
 
   // The metrics listener serves only /metrics and /healthz. The main one serves /metrics
