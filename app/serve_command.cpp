@@ -188,12 +188,13 @@ int serve_database(const std::string& command, const std::string& db, ServeOptio
     std::cerr << "gridkeeper " << command << ": " << ledger.error().message << "\n";
     return 1;
   }
-  auto accounts = data::SqliteAccounts::open(db);
+  // Accounts and reports write through the ledger's writer: one write connection a file.
+  auto accounts = data::SqliteAccounts::open(db, ledger->get());
   if (!accounts) {
     std::cerr << "gridkeeper " << command << ": " << accounts.error().message << "\n";
     return 1;
   }
-  auto reports = data::SqliteReports::open(db);
+  auto reports = data::SqliteReports::open(db, ledger->get());
   if (!reports) {
     std::cerr << "gridkeeper " << command << ": " << reports.error().message << "\n";
     return 1;
