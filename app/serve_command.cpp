@@ -128,7 +128,11 @@ std::string storage_metrics(const data::SqliteLedger& ledger) {
               "counter", s.changes) +
          line("gridkeeper_commit_largest_group", "The largest number of changes committed in one transaction.", "gauge",
               s.largest_group) +
-         line("gridkeeper_commit_failures_total", "Changes the database refused.", "counter", s.failed);
+         line("gridkeeper_commit_failures_total", "Changes the database refused.", "counter", s.failed) +
+         line("gridkeeper_commit_unavailable_total",
+              "Groups the device refused (disk full, I/O error); their callers got 503.", "counter",
+              s.unavailable_groups) +
+         line("gridkeeper_writer_queued", "Writes waiting for the storage writer.", "gauge", s.queued);
 }
 
 }  // namespace
@@ -188,12 +192,13 @@ int serve_database(const std::string& command, const std::string& db, ServeOptio
     std::cerr << "gridkeeper " << command << ": " << ledger.error().message << "\n";
     return 1;
   }
-  auto accounts = data::SqliteAccounts::open(db);
+  // Accounts and reports write through the ledger's writer: one write connection a file.
+  auto accounts = data::SqliteAccounts::open(db, ledger->get());
   if (!accounts) {
     std::cerr << "gridkeeper " << command << ": " << accounts.error().message << "\n";
     return 1;
   }
-  auto reports = data::SqliteReports::open(db);
+  auto reports = data::SqliteReports::open(db, ledger->get());
   if (!reports) {
     std::cerr << "gridkeeper " << command << ": " << reports.error().message << "\n";
     return 1;

@@ -8,6 +8,27 @@ Error storage_error(std::string message) {
   return dispatch::make_error(dispatch::ErrorCode::storage_failed, std::move(message));
 }
 
+bool unavailable(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_FULL:    // no space left on the device
+    case SQLITE_IOERR:   // the device failed to read or write
+    case SQLITE_BUSY:    // another process held the lock longer than the busy timeout
+    case SQLITE_LOCKED:
+    case SQLITE_NOMEM:
+    case SQLITE_CANTOPEN:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Error sqlite_error(int rc, std::string message) {
+  // What the device or another process refused passes; a statement the database refuses does not.
+  return dispatch::make_error(unavailable(rc) ? dispatch::ErrorCode::storage_unavailable
+                                              : dispatch::ErrorCode::storage_failed,
+                              std::move(message));
+}
+
 Query::Query(Query&& other) noexcept
     : stmt_(other.stmt_), db_(other.db_), rc_(other.rc_), message_(std::move(other.message_)) {
   other.stmt_ = nullptr;
@@ -82,7 +103,7 @@ Status Query::run() {
 
 Status Query::status() const {
   if (!rc_) return std::nullopt;
-  return storage_error(message_.empty() ? sqlite3_errstr(rc_) : message_);
+  return sqlite_error(rc_, message_.empty() ? sqlite3_errstr(rc_) : message_);
 }
 
 bool Query::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
@@ -135,10 +156,10 @@ Connection::~Connection() {
 Status Connection::exec(std::string_view sql) {
   std::string text(sql);
   char* message = nullptr;
-  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+  if (const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message); rc != SQLITE_OK) {
     std::string m = message ? message : sqlite3_errmsg(db_);
     sqlite3_free(message);
-    return storage_error(std::move(m));
+    return sqlite_error(rc, std::move(m));
   }
   return std::nullopt;
 }
@@ -174,7 +195,7 @@ bool Connection::in_transaction() const { return !sqlite3_get_autocommit(db_); }
 std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }
 
 Error Connection::error(std::string_view context) const {
-  return storage_error(std::string(context) + ": " + sqlite3_errmsg(db_));
+  return sqlite_error(sqlite3_extended_errcode(db_), std::string(context) + ": " + sqlite3_errmsg(db_));
 }
 
 Result<Transaction> Transaction::begin(Connection& db, Kind kind) {

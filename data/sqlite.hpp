@@ -21,13 +21,21 @@ using dispatch::Status;
 template <class T>
 using Result = dispatch::Result<T>;
 
-// Thrown only by the Ledger port's reads, whose signatures have no error channel: the
-// database failed (never for data that is merely absent).
-struct StorageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+// Thrown only by the ports' reads and deletes, whose signatures have no error channel: the
+// database failed (never for data that is merely absent). It carries the error's code.
+struct StorageError : dispatch::Failure {
+  explicit StorageError(const std::string& message)
+      : dispatch::Failure(dispatch::make_error(dispatch::ErrorCode::storage_failed, message)) {}
+  explicit StorageError(Error error) : dispatch::Failure(std::move(error)) {}
 };
 
 Error storage_error(std::string message);
+// An SQLite result code as an error: storage_unavailable when the device or another
+// process is at fault (a full disk, an I/O error, a lock held too long), storage_failed
+// otherwise.
+Error sqlite_error(int rc, std::string message);
+// True for the result codes sqlite_error maps to storage_unavailable.
+bool unavailable(int rc);
 
 // One use of a prepared statement: bind, step, read columns. Resets the statement and
 // clears its bindings when it goes out of scope, so the connection can reuse it.

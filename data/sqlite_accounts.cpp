@@ -31,7 +31,7 @@ struct BlobStatement {
   ~BlobStatement() { sqlite3_finalize(stmt); }
   BlobStatement(const BlobStatement&) = delete;
   BlobStatement& operator=(const BlobStatement&) = delete;
-  Error error() const { return storage_error(sqlite3_errmsg(db)); }
+  Error error() const { return sqlite_error(sqlite3_extended_errcode(db), sqlite3_errmsg(db)); }
   sqlite3* db;
   sqlite3_stmt* stmt = nullptr;
   int rc = SQLITE_OK;
@@ -43,13 +43,23 @@ std::string column_text(sqlite3_stmt* s, int column) {
 }
 }  // namespace
 
-Result<std::unique_ptr<SqliteAccounts>> SqliteAccounts::open(const std::string& path, int busy_timeout_ms) {
+Result<std::unique_ptr<SqliteAccounts>> SqliteAccounts::open(const std::string& path, WriteQueue* writer,
+                                                            int busy_timeout_ms) {
   auto db = open_for_writing(path, busy_timeout_ms);
   if (!db) return db.error();
   // The ledger's own checkpointer copies the WAL back; a second writer must not do it
   // inside its commits.
   if (auto e = (*db)->exec("PRAGMA wal_autocheckpoint = 0")) return *e;
-  return std::unique_ptr<SqliteAccounts>(new SqliteAccounts(std::move(*db)));
+  return std::unique_ptr<SqliteAccounts>(new SqliteAccounts(std::move(*db), writer));
+}
+
+Status SqliteAccounts::write(Work work) {
+  if (writer_) return write_and_wait(*writer_, std::move(work));
+  std::lock_guard lock(mutex_);
+  auto tx = Transaction::begin(*db_);
+  if (!tx) return tx.error();
+  if (auto e = work(*db_)) return e;
+  return tx->commit();
 }
 
 namespace {
@@ -74,21 +84,24 @@ Result<User> insert_user(Connection& db, User user) {
 }  // namespace
 
 Result<User> SqliteAccounts::add_user(User user) {
-  std::lock_guard lock(mutex_);
-  return insert_user(*db_, std::move(user));
+  auto added = add_users({std::move(user)});
+  if (!added) return added.error();
+  return std::move(added->front());
 }
 
 Result<std::vector<User>> SqliteAccounts::add_users(std::vector<User> users) {
-  std::lock_guard lock(mutex_);
-  auto tx = Transaction::begin(*db_);
-  if (!tx) return tx.error();
-  for (auto& u : users) {
-    auto added = insert_user(*db_, std::move(u));
-    if (!added) return added.error();  // the transaction rolls back
-    u = std::move(*added);
-  }
-  if (auto e = tx->commit()) return *e;
-  return users;
+  std::vector<User> stored;
+  auto e = write([&](Connection& db) -> Status {
+    stored.clear();  // the work may run twice
+    for (const auto& u : users) {
+      auto added = insert_user(db, u);
+      if (!added) return added.error();  // undone whole
+      stored.push_back(std::move(*added));
+    }
+    return std::nullopt;
+  });
+  if (e) return *e;
+  return stored;
 }
 
 std::optional<User> SqliteAccounts::user_where(std::string_view where, const std::function<void(Query&)>& bind) {
@@ -111,11 +124,12 @@ std::optional<User> SqliteAccounts::user_by_id(UserId id) {
 }
 
 Status SqliteAccounts::store_token(const TokenRecord& token) {
-  std::lock_guard lock(mutex_);
-  auto q = db_->query("INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)");
-  if (!q) return q.error();
-  q->bind(1, token.token_hash).bind(2, token.user_id).bind(3, token.created_at).bind(4, token.expires_at);
-  return q->run();
+  return write([token](Connection& db) -> Status {
+    auto q = db.query("INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)");
+    if (!q) return q.error();
+    q->bind(1, token.token_hash).bind(2, token.user_id).bind(3, token.created_at).bind(4, token.expires_at);
+    return q->run();
+  });
 }
 
 std::optional<TokenRecord> SqliteAccounts::find_token(std::string_view token_hash) {
@@ -130,34 +144,43 @@ std::optional<TokenRecord> SqliteAccounts::find_token(std::string_view token_has
 }
 
 void SqliteAccounts::delete_token(std::string_view token_hash) {
-  std::lock_guard lock(mutex_);
-  auto q = db_->query("DELETE FROM tokens WHERE token_hash = ?1");
-  if (!q) throw StorageError(q.error().message);
-  q->bind(1, token_hash);
-  if (auto e = q->run()) throw StorageError(e->message);
+  auto e = write([hash = std::string(token_hash)](Connection& db) -> Status {
+    auto q = db.query("DELETE FROM tokens WHERE token_hash = ?1");
+    if (!q) return q.error();
+    q->bind(1, hash);
+    return q->run();
+  });
+  if (e) throw StorageError(std::move(*e));
 }
 
 void SqliteAccounts::delete_expired_tokens(Millis now) {
-  std::lock_guard lock(mutex_);
-  auto q = db_->query("DELETE FROM tokens WHERE expires_at <= ?1");
-  if (!q) throw StorageError(q.error().message);
-  q->bind(1, now);
-  if (auto e = q->run()) throw StorageError(e->message);
+  auto e = write([now](Connection& db) -> Status {
+    auto q = db.query("DELETE FROM tokens WHERE expires_at <= ?1");
+    if (!q) return q.error();
+    q->bind(1, now);
+    return q->run();
+  });
+  if (e) throw StorageError(std::move(*e));
 }
 
 Result<Photo> SqliteAccounts::add_photo(Photo photo) {
-  std::lock_guard lock(mutex_);
-  BlobStatement s(db_->handle(),
-                  "INSERT INTO photos (case_id, content_type, data, size, at, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  if (s.rc != SQLITE_OK) return s.error();
-  sqlite3_bind_int64(s.stmt, 1, photo.case_id);
-  sqlite3_bind_text(s.stmt, 2, photo.content_type.data(), static_cast<int>(photo.content_type.size()), SQLITE_STATIC);
-  sqlite3_bind_blob64(s.stmt, 3, photo.data.data(), photo.data.size(), SQLITE_STATIC);
-  sqlite3_bind_int64(s.stmt, 4, static_cast<sqlite3_int64>(photo.data.size()));
-  sqlite3_bind_int64(s.stmt, 5, photo.at);
-  sqlite3_bind_text(s.stmt, 6, photo.actor.data(), static_cast<int>(photo.actor.size()), SQLITE_STATIC);
-  if (sqlite3_step(s.stmt) != SQLITE_DONE) return s.error();
-  photo.id = sqlite3_last_insert_rowid(db_->handle());
+  // The bytes are bound where they are, not copied: the caller waits for the write.
+  auto e = write([&photo](Connection& db) -> Status {
+    BlobStatement s(db.handle(),
+                    "INSERT INTO photos (case_id, content_type, data, size, at, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (s.rc != SQLITE_OK) return s.error();
+    sqlite3_bind_int64(s.stmt, 1, photo.case_id);
+    sqlite3_bind_text(s.stmt, 2, photo.content_type.data(), static_cast<int>(photo.content_type.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_blob64(s.stmt, 3, photo.data.data(), photo.data.size(), SQLITE_STATIC);
+    sqlite3_bind_int64(s.stmt, 4, static_cast<sqlite3_int64>(photo.data.size()));
+    sqlite3_bind_int64(s.stmt, 5, photo.at);
+    sqlite3_bind_text(s.stmt, 6, photo.actor.data(), static_cast<int>(photo.actor.size()), SQLITE_STATIC);
+    if (sqlite3_step(s.stmt) != SQLITE_DONE) return s.error();
+    photo.id = sqlite3_last_insert_rowid(db.handle());
+    return std::nullopt;
+  });
+  if (e) return *e;
   return photo;
 }
 

@@ -1,14 +1,17 @@
 #pragma once
 // SqliteAccounts: users, login tokens (hashes only) and case photos in the same database
-// as the ledger. One connection of its own, used by one caller at a time; every call
-// may block, so the server calls it from its blocking pool. A photo is durable before
-// add_photo returns.
+// as the ledger. Reads use one connection of its own (WAL: they never wait for the
+// writer), one caller at a time. Given a WriteQueue (the server passes its ledger), every
+// write goes through that one writer and its group commit; without one (a command while
+// no server runs, or besides one) it writes on its own connection. Every call may block,
+// so the server calls it from its blocking pool. A write is durable before it returns.
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include "data/sqlite.hpp"
+#include "data/write_queue.hpp"
 #include "dispatch/accounts.hpp"
 
 namespace gridkeeper::data {
@@ -16,10 +19,11 @@ namespace gridkeeper::data {
 class SqliteAccounts final : public dispatch::Accounts {
  public:
   // Creates or migrates the database at `path`.
-  static Result<std::unique_ptr<SqliteAccounts>> open(const std::string& path, int busy_timeout_ms = 5000);
+  static Result<std::unique_ptr<SqliteAccounts>> open(const std::string& path, WriteQueue* writer = nullptr,
+                                                      int busy_timeout_ms = 5000);
 
   // Failures of the database come back as errors where the port has a channel for them;
-  // reads throw StorageError.
+  // reads and deletes throw StorageError.
   Result<dispatch::User> add_user(dispatch::User user) override;
   // Many users in one transaction (one commit instead of one each): all of them, or none
   // when any username exists.
@@ -36,12 +40,15 @@ class SqliteAccounts final : public dispatch::Accounts {
   std::int64_t photo_bytes_since(std::string_view actor, dispatch::Millis since) override;
 
  private:
-  explicit SqliteAccounts(std::unique_ptr<Connection> db) : db_(std::move(db)) {}
+  SqliteAccounts(std::unique_ptr<Connection> db, WriteQueue* writer) : db_(std::move(db)), writer_(writer) {}
+  // Runs `work` through the writer, or on the own connection when there is none.
+  Status write(Work work);
   std::optional<dispatch::User> user_where(std::string_view where, const std::function<void(Query&)>& bind);
   std::vector<dispatch::Photo> photos_where(std::string_view where, std::int64_t key, bool with_data);
 
   std::mutex mutex_;
   std::unique_ptr<Connection> db_;
+  WriteQueue* writer_;
 };
 
 }  // namespace gridkeeper::data

@@ -170,20 +170,28 @@ void SqliteLedger::close() {
 }
 
 void SqliteLedger::write(Change change, std::function<void(Status)> done) {
+  enqueue({std::move(change), {}, std::move(done)});
+}
+
+void SqliteLedger::submit(Work work, std::function<void(Status)> done) {
+  enqueue({{}, std::move(work), std::move(done)});
+}
+
+void SqliteLedger::enqueue(Pending pending) {
   {
     std::lock_guard lock(mutex_);
     if (!closing_) {
-      queue_.push_back({std::move(change), std::move(done)});
+      queue_.push_back(std::move(pending));
       wake_.notify_one();
       return;
     }
   }
   // Refused, but still answered on the ledger's thread: the caller may hold its own locks.
   std::vector<Pending> refused;
-  refused.push_back({std::move(change), std::move(done)});
+  refused.push_back(std::move(pending));
   {
     std::lock_guard lock(ack_mutex_);
-    acks_.push_back({std::move(refused), {Status(storage_error("the ledger is closed"))}});
+    acks_.push_back({std::move(refused), {Status(make_error(ErrorCode::storage_unavailable, "the ledger is closed"))}});
   }
   ack_wake_.notify_one();
 }
@@ -258,14 +266,56 @@ void SqliteLedger::run_acknowledgements() {
   }
 }
 
+Result<Transaction> SqliteLedger::begin() {
+  // Only another process (a command) can hold the lock; it lets go within moments.
+  for (int attempt = 0;; ++attempt) {
+    auto tx = Transaction::begin(*writer_);
+    if (tx) return tx;
+    const bool busy = (sqlite3_extended_errcode(writer_->handle()) & 0xff) == SQLITE_BUSY;
+    if (!busy || attempt >= options_.busy_retries) return tx.error();
+  }
+}
+
+Status SqliteLedger::commit(Transaction& tx) {
+  if (options_.before_commit) {
+    if (const int rc = options_.before_commit(); rc != SQLITE_OK) {
+      tx.rollback();
+      return sqlite_error(rc, std::string("cannot commit: ") + sqlite3_errstr(rc));
+    }
+  }
+  return tx.commit();
+}
+
+Status SqliteLedger::apply(Pending& pending, Status& own) {
+  own.reset();
+  if (!pending.work) return apply(pending.change);
+  // The work's own failure undoes only the work, not the group.
+  if (auto e = writer_->exec("SAVEPOINT work")) return e;
+  Status status;
+  try {
+    status = pending.work(*writer_);
+  } catch (const std::exception& e) {
+    status = storage_error(std::string("a write failed: ") + e.what());
+  }
+  if (status) {
+    if (auto e = writer_->exec("ROLLBACK TO work; RELEASE work")) return e;
+    // Only its caller hears of it; the group goes on without it, unless the device
+    // refused (then the commit would fail too).
+    if (status->code == ErrorCode::storage_unavailable) return status;
+    own = std::move(status);
+    return std::nullopt;
+  }
+  return writer_->exec("RELEASE work");
+}
+
 std::vector<Status> SqliteLedger::store_group(std::vector<Pending>& group) {
   std::vector<Status> results(group.size());
   Status failure;
   {
-    auto tx = Transaction::begin(*writer_);
+    auto tx = begin();
     if (!tx) failure = tx.error();
-    for (std::size_t i = 0; i < group.size() && !failure; ++i) failure = apply(group[i].change);
-    if (!failure) failure = tx->commit();
+    for (std::size_t i = 0; i < group.size() && !failure; ++i) failure = apply(group[i], results[i]);
+    if (!failure) failure = commit(*tx);
     if (!failure) {
       int pages = 0, highwater = 0;
       sqlite3_db_status(writer_->handle(), SQLITE_DBSTATUS_CACHE_WRITE, &pages, &highwater, 1);
@@ -275,8 +325,14 @@ std::vector<Status> SqliteLedger::store_group(std::vector<Pending>& group) {
       return results;
     }
   }  // rolled back
-  if (group.size() == 1) {
-    results[0] = std::move(failure);
+  if (group.size() == 1 || failure->code == ErrorCode::storage_unavailable) {
+    // The device refused (or there is nothing to tell apart): nothing of the group is
+    // stored, every caller hears so, and the next group tries again.
+    if (failure->code == ErrorCode::storage_unavailable) {
+      std::lock_guard lock(mutex_);
+      ++stats_.unavailable_groups;
+    }
+    for (auto& r : results) r = failure;
     return results;
   }
   {
@@ -284,9 +340,11 @@ std::vector<Status> SqliteLedger::store_group(std::vector<Pending>& group) {
     ++stats_.retried_groups;
   }
   for (std::size_t i = 0; i < group.size(); ++i) {
-    auto tx = Transaction::begin(*writer_);
-    Status status = tx ? apply(group[i].change) : Status(tx.error());
-    if (!status) status = tx->commit();
+    auto tx = begin();
+    Status own;
+    Status status = tx ? apply(group[i], own) : Status(tx.error());
+    if (!status) status = commit(*tx);
+    if (!status) status = std::move(own);
     if (!status) {
       std::lock_guard lock(mutex_);
       ++stats_.groups;
@@ -422,7 +480,9 @@ void SqliteLedger::run_checkpointer() {
 
 SqliteLedger::Stats SqliteLedger::stats() const {
   std::lock_guard lock(mutex_);
-  return stats_;
+  auto s = stats_;
+  s.queued = queue_.size();
+  return s;
 }
 
 Result<LedgerState> SqliteLedger::read_state() {

@@ -6,7 +6,13 @@
 // one fsync makes the whole group durable) and hands the group to the acknowledgement
 // thread, which calls each `done` in submission order while the writer stores the next
 // group. When the group's transaction fails, each change is retried alone, so a bad
-// change fails only itself.
+// change fails only itself. Other stores of the same file (accounts, reports) write
+// through the same writer: submit() runs a Work inside the next group's transaction
+// (WriteQueue), so the file has one write connection and nobody waits for its lock.
+//
+// A commit the device refuses (a full disk, an I/O error) fails its whole group with
+// storage_unavailable and is not retried change by change; nothing of it is stored, and
+// the next group simply tries again, so the writer recovers by itself once space returns.
 //
 // Reads: a small pool of read-only connections; WAL lets them read while the writer
 // writes. Reads block, so callers keep them off network threads.
@@ -20,11 +26,12 @@
 #include <vector>
 
 #include "data/sqlite.hpp"
+#include "data/write_queue.hpp"
 #include "dispatch/ledger.hpp"
 
 namespace gridkeeper::data {
 
-class SqliteLedger final : public dispatch::Ledger {
+class SqliteLedger final : public dispatch::Ledger, public WriteQueue {
  public:
   struct Options {
     std::size_t max_group = 512;    // changes per transaction at most
@@ -36,6 +43,12 @@ class SqliteLedger final : public dispatch::Ledger {
     // that is left itself, between two groups, and the WAL starts over from its head.
     std::int64_t checkpoint_pages = 2048;
     std::int64_t restart_pages = 8192;
+    // When another process (a command adding users) holds the write lock past the busy
+    // timeout, the writer tries again this many times before failing the group.
+    int busy_retries = 6;
+    // For tests: runs on the writer's thread before each COMMIT; a nonzero SQLite result
+    // code (SQLITE_FULL, SQLITE_IOERR) fails that commit as if the device had refused it.
+    std::function<int()> before_commit;
   };
 
   // Creates or migrates the database at `path` and starts the writer.
@@ -51,6 +64,8 @@ class SqliteLedger final : public dispatch::Ledger {
   // The port. Reads throw StorageError when the database fails.
   dispatch::LedgerState load() override;
   void write(dispatch::Change change, std::function<void(dispatch::Status)> done) override;
+  // WriteQueue: `work` is stored in the next group, after everything queued before it.
+  void submit(Work work, std::function<void(dispatch::Status)> done) override;
   std::optional<dispatch::Case> find_case(dispatch::CaseId id) override;
   std::vector<dispatch::CaseEvent> case_events(dispatch::CaseId id) override;
   std::vector<dispatch::Case> find_cases(const dispatch::CaseQuery& query) override;
@@ -68,12 +83,14 @@ class SqliteLedger final : public dispatch::Ledger {
     std::uint64_t changes = 0;     // changes stored
     std::uint64_t failed = 0;      // changes refused
     std::uint64_t retried_groups = 0;
+    std::uint64_t unavailable_groups = 0;  // groups the device refused (full disk, I/O error)
     std::uint64_t checkpoints = 0;          // background, passive
     std::uint64_t writer_checkpoints = 0;   // by the writer, to restart the WAL
     double writer_checkpoint_s = 0;         // time the writer spent on them
     std::uint64_t pages_written = 0;  // database pages written to the WAL
     double writer_cpu_s = 0;          // CPU time the writer spent storing groups
     std::size_t largest_group = 0;
+    std::size_t queued = 0;  // writes waiting for the writer now
   };
   Stats stats() const;
   const std::string& path() const { return path_; }
@@ -84,6 +101,7 @@ class SqliteLedger final : public dispatch::Ledger {
  private:
   struct Pending {
     dispatch::Change change;
+    Work work;  // instead of a change
     std::function<void(dispatch::Status)> done;
   };
   struct Stored {
@@ -103,7 +121,11 @@ class SqliteLedger final : public dispatch::Ledger {
   void run_writer();
   void run_acknowledgements();
   void run_checkpointer();
+  void enqueue(Pending pending);
   std::vector<dispatch::Status> store_group(std::vector<Pending>& group);
+  Result<Transaction> begin();
+  Status commit(Transaction& tx);
+  Status apply(Pending& pending, Status& own);  // own: a work's own failure
   Status apply(const dispatch::Change& change);
   void wal_grew(std::int64_t pages);
   void restart_wal();

@@ -74,12 +74,23 @@ class SqliteReports::Lease {
   std::unique_ptr<Connection> db_;
 };
 
-Result<std::unique_ptr<SqliteReports>> SqliteReports::open(const std::string& path, int busy_timeout_ms) {
-  auto db = open_for_writing(path, busy_timeout_ms);
+Result<std::unique_ptr<SqliteReports>> SqliteReports::open(const std::string& path, WriteQueue* writer,
+                                                          int busy_timeout_ms) {
+  auto db = open_for_writing(path, busy_timeout_ms);  // creates or migrates the schema
   if (!db) return db.error();
+  if (writer) return std::unique_ptr<SqliteReports>(new SqliteReports(path, busy_timeout_ms, nullptr, writer));
   // The ledger's checkpointer copies the WAL back; this second writer must not do it in its commits.
   if (auto e = (*db)->exec("PRAGMA wal_autocheckpoint = 0")) return *e;
-  return std::unique_ptr<SqliteReports>(new SqliteReports(path, busy_timeout_ms, std::move(*db)));
+  return std::unique_ptr<SqliteReports>(new SqliteReports(path, busy_timeout_ms, std::move(*db), nullptr));
+}
+
+Status SqliteReports::write(Work work) {
+  if (queue_) return write_and_wait(*queue_, std::move(work));
+  std::lock_guard lock(writer_mutex_);
+  auto tx = Transaction::begin(*own_writer_);
+  if (!tx) return tx.error();
+  if (auto e = work(*own_writer_)) return e;
+  return tx->commit();
 }
 
 Result<SqliteReports::Lease> SqliteReports::reader() {
@@ -209,42 +220,38 @@ Result<std::optional<std::string>> SqliteReports::setting(const std::string& key
 
 Status SqliteReports::put_setting(const std::string& key, const std::string& value, Millis at,
                                   const std::string& actor) {
-  std::lock_guard lock(writer_mutex_);
-  auto tx = Transaction::begin(*writer_);
-  if (!tx) return tx.error();
-  auto q = writer_->query(
-      "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4) "
-      "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
-      "updated_by = excluded.updated_by");
-  if (!q) return q.error();
-  q->bind(1, key).bind(2, value).bind(3, at).bind(4, actor);
-  if (auto e = q->run()) return e;
-  if (auto e = audit(*writer_, at, actor, "setting", key, value)) return e;
-  return tx->commit();
+  return write([&](Connection& db) -> Status {
+    auto q = db.query(
+        "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
+        "updated_by = excluded.updated_by");
+    if (!q) return q.error();
+    q->bind(1, key).bind(2, value).bind(3, at).bind(4, actor);
+    if (auto e = q->run()) return e;
+    return audit(db, at, actor, "setting", key, value);
+  });
 }
 
 Result<ClientKey> SqliteReports::add_client_key(ClientKey key) {
-  std::lock_guard lock(writer_mutex_);
-  auto tx = Transaction::begin(*writer_);
-  if (!tx) return tx.error();
-  {
-    auto q = writer_->query("SELECT 1 FROM open311_keys WHERE name = ?1 AND revoked_at IS NULL");
+  auto failed = write([&](Connection& db) -> Status {
+    {
+      auto q = db.query("SELECT 1 FROM open311_keys WHERE name = ?1 AND revoked_at IS NULL");
+      if (!q) return q.error();
+      q->bind(1, key.name);
+      const bool exists = q->next();
+      if (auto e = q->status()) return e;
+      if (exists) return make_error(ErrorCode::conflict, "an active key named " + key.name + " exists", "name");
+    }
+    auto q = db.query(
+        "INSERT INTO open311_keys (name, scope, key_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)");
     if (!q) return q.error();
-    q->bind(1, key.name);
-    const bool exists = q->next();
-    if (auto e = q->status()) return *e;
-    if (exists) return make_error(ErrorCode::conflict, "an active key named " + key.name + " exists", "name");
-  }
-  auto q = writer_->query(
-      "INSERT INTO open311_keys (name, scope, key_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)");
-  if (!q) return q.error();
-  q->bind(1, key.name).bind(2, key.scope).bind(3, key.key_hash).bind(4, key.created_at).bind(5, key.created_by);
-  if (auto e = q->run()) return *e;
-  key.id = sqlite3_last_insert_rowid(writer_->handle());
-  if (auto e = audit(*writer_, key.created_at, key.created_by, "open311_key", key.name,
-                     "created key " + std::to_string(key.id) + (key.scope.empty() ? "" : " for " + key.scope)))
-    return *e;
-  if (auto e = tx->commit()) return *e;
+    q->bind(1, key.name).bind(2, key.scope).bind(3, key.key_hash).bind(4, key.created_at).bind(5, key.created_by);
+    if (auto e = q->run()) return e;
+    key.id = sqlite3_last_insert_rowid(db.handle());
+    return audit(db, key.created_at, key.created_by, "open311_key", key.name,
+                 "created key " + std::to_string(key.id) + (key.scope.empty() ? "" : " for " + key.scope));
+  });
+  if (failed) return *failed;
   return key;
 }
 
@@ -276,24 +283,22 @@ Result<std::optional<ClientKey>> SqliteReports::find_client_key(const std::strin
 }
 
 Status SqliteReports::revoke_client_key(std::int64_t id, Millis at, const std::string& actor) {
-  std::lock_guard lock(writer_mutex_);
-  auto tx = Transaction::begin(*writer_);
-  if (!tx) return tx.error();
-  std::string name;
-  {
-    auto q = writer_->query("SELECT name FROM open311_keys WHERE id = ?1 AND revoked_at IS NULL");
+  return write([&](Connection& db) -> Status {
+    std::string name;
+    {
+      auto q = db.query("SELECT name FROM open311_keys WHERE id = ?1 AND revoked_at IS NULL");
+      if (!q) return q.error();
+      q->bind(1, id);
+      if (q->next()) name = q->text(0);
+      if (auto e = q->status()) return e;
+    }
+    if (name.empty()) return make_error(ErrorCode::not_found, "no active Open311 key " + std::to_string(id));
+    auto q = db.query("UPDATE open311_keys SET revoked_at = ?2 WHERE id = ?1");
     if (!q) return q.error();
-    q->bind(1, id);
-    if (q->next()) name = q->text(0);
-    if (auto e = q->status()) return e;
-  }
-  if (name.empty()) return make_error(ErrorCode::not_found, "no active Open311 key " + std::to_string(id));
-  auto q = writer_->query("UPDATE open311_keys SET revoked_at = ?2 WHERE id = ?1");
-  if (!q) return q.error();
-  q->bind(1, id).bind(2, at);
-  if (auto e = q->run()) return e;
-  if (auto e = audit(*writer_, at, actor, "open311_key", name, "revoked key " + std::to_string(id))) return e;
-  return tx->commit();
+    q->bind(1, id).bind(2, at);
+    if (auto e = q->run()) return e;
+    return audit(db, at, actor, "open311_key", name, "revoked key " + std::to_string(id));
+  });
 }
 
 }  // namespace gridkeeper::data

@@ -23,6 +23,7 @@ constexpr Entry kCatalogue[] = {
     {ErrorCode::too_many_requests, "too_many_requests", 429},
     {ErrorCode::overloaded, "overloaded", 503},
     {ErrorCode::storage_failed, "storage_failed", 500},
+    {ErrorCode::storage_unavailable, "storage_unavailable", 503},
 };
 
 const Entry& entry(ErrorCode code) {
@@ -34,5 +35,18 @@ const Entry& entry(ErrorCode code) {
 
 std::string_view code_name(ErrorCode code) { return entry(code).name; }
 int http_status(ErrorCode code) { return entry(code).status; }
+
+Error for_client(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::storage_failed:
+      return make_error(e.code, "internal error; the request was not completed");
+    case ErrorCode::storage_unavailable:
+      return make_error(e.code,
+                        "the server cannot store anything at the moment (its disk may be full); nothing was changed, "
+                        "try again in a few minutes");
+    default:
+      return e;
+  }
+}
 
 }  // namespace gridkeeper::dispatch

@@ -2,6 +2,7 @@
 // Errors are values on every path that handles outside input. One catalogue gives each
 // code its name in the contract and its HTTP status.
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +24,7 @@ enum class ErrorCode {
   too_many_requests,   // 429
   overloaded,          // 503
   storage_failed,      // 500 the database refused a write
+  storage_unavailable, // 503 the database cannot store now (disk full, I/O error); nothing was changed
 };
 
 std::string_view code_name(ErrorCode code);
@@ -37,6 +39,18 @@ struct Error {
 inline Error make_error(ErrorCode code, std::string message, std::string field = {}) {
   return Error{code, std::move(message), std::move(field)};
 }
+
+// What a client may be told of an error. Storage errors carry the database's own words
+// (file names, "database is locked"): those are replaced by the catalogue's message for
+// the code; every other error is returned as it is.
+Error for_client(const Error& e);
+
+// An error thrown where a signature has no error channel (the ports' reads). The server's
+// one catch answers it as its error.
+struct Failure : std::runtime_error {
+  explicit Failure(Error e) : std::runtime_error(e.message), error(std::move(e)) {}
+  Error error;
+};
 
 // A value or an error.
 template <class T>

@@ -297,6 +297,8 @@ struct Api::Impl {
   void guarded(const CallPtr& call, F&& f) noexcept {
     try {
       f();
+    } catch (const dispatch::Failure& e) {
+      fail(call, e.error);
     } catch (const std::exception& e) {
       std::cerr << "gridkeeper serve: internal error on " << call->request.target << ": " << e.what() << "\n";
       fail(call, ErrorCode::storage_failed, "internal error; the request was not completed");

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <ctime>
 #include <initializer_list>
+#include <iostream>
 #include <limits>
 
 namespace gridkeeper::web {
@@ -255,9 +256,17 @@ Response json_response(int status, const json::value& body) {
   return r;
 }
 
-Response error_response(const dispatch::Error& e) {
+Response error_response(const dispatch::Error& error) {
+  const auto e = client_error(error);
   json::object err{{"code", dispatch::code_name(e.code)}, {"message", e.message}, {"field", text_or_null(e.field)}};
   return json_response(dispatch::http_status(e.code), json::object{{"error", std::move(err)}});
+}
+
+dispatch::Error client_error(const dispatch::Error& e) {
+  auto safe = dispatch::for_client(e);
+  // The detail stays in the server's log.
+  if (safe.message != e.message) std::cerr << "gridkeeper serve: " << dispatch::code_name(e.code) << ": " << e.message << "\n";
+  return safe;
 }
 
 Response error_response(ErrorCode code, std::string message, std::string field) {

@@ -33,6 +33,9 @@ boost::json::object jurisdiction_json(const dispatch::Jurisdiction& j);
 
 // Responses.
 Response json_response(int status, const boost::json::value& body);
+// The one place where errors are made fit for a client: storage errors lose the
+// database's words (logged to stderr instead); see dispatch::for_client.
+dispatch::Error client_error(const dispatch::Error& e);
 Response error_response(const dispatch::Error& e);
 Response error_response(dispatch::ErrorCode code, std::string message, std::string field = {});
 

@@ -94,7 +94,8 @@ Response error(int status, std::string description) {
   return json_array_response(status, json::array{json::object{{"code", status}, {"description", std::move(description)}}});
 }
 
-Response error(const dispatch::Error& e) {
+Response error(const dispatch::Error& error_in) {
+  const auto e = client_error(error_in);
   // Open311 clients know 400, 403 and 404; the finer codes of the JSON API fold into them.
   int status = dispatch::http_status(e.code);
   if (status == 401) status = 403;

@@ -41,7 +41,7 @@ struct DemoServer {
     if (!built) throw std::runtime_error(built.error().message);
     summary = *built;
     ledger = ServerFixture::open_or_throw(data::SqliteLedger::open(path));
-    accounts = ServerFixture::open_or_throw(data::SqliteAccounts::open(path));
+    accounts = ServerFixture::open_or_throw(data::SqliteAccounts::open(path, ledger.get()));
     center = std::make_unique<dispatch::Center>(*ledger, clock);
     center->start();
     server = std::make_unique<web::Server>(*center, *accounts, clock, test_options());

@@ -118,13 +118,16 @@ struct ServerFixture {
   unsigned short port = 0;
 
   // test_clock: the server offers POST /api/v1/test/clock on the fixture's manual clock.
+  // ledger_options: the storage writer's (tests set its before_commit hook).
   explicit ServerFixture(web::ServerOptions options = test_options(), Slowness slowness = {},
-                         bool test_clock = false, dispatch::Center::Options center_options = {}) {
+                         bool test_clock = false, dispatch::Center::Options center_options = {},
+                         data::SqliteLedger::Options ledger_options = {}) {
     const auto db = dir.file("city.db");
     import_small_city(db);
-    ledger = open_or_throw(data::SqliteLedger::open(db));
-    accounts = open_or_throw(data::SqliteAccounts::open(db));
-    reports = open_or_throw(data::SqliteReports::open(db));
+    ledger = open_or_throw(data::SqliteLedger::open(db, ledger_options));
+    // As the server wires them: every write goes through the ledger's one writer.
+    accounts = open_or_throw(data::SqliteAccounts::open(db, ledger.get()));
+    reports = open_or_throw(data::SqliteReports::open(db, ledger.get()));
     if (!options.api.reports) options.api.reports = reports.get();
     if (slowness.commit.count() > 0 || slowness.read.count() > 0)
       slow_ledger = std::make_unique<DelayedLedger>(*ledger, slowness);
