@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -208,7 +209,7 @@ struct Load::Impl {
                     R"({"lon":%.6f,"lat":%.6f,"category":"environment","urgency":"%s","title":"soak %d-%llu",)"
                     R"("description":"soak test case","source":"hotline"})",
                     p.lon, p.lat, urgencies[n % 3], k, static_cast<unsigned long long>(n));
-      auto a = co_await timed(h, intake, http::verb::post, "/api/v1/cases", o.operator_token, body);
+      auto a = co_await timed(h, Route::intake, http::verb::post, "/api/v1/cases", o.operator_token, body);
       if (a.status != 201) continue;
       Followup f;
       f.id = json_number(a.body, "id");
@@ -237,24 +238,23 @@ struct Load::Impl {
       };
       Answer a;
       if (f.worker.empty()) {
-        co_await timed(h, cancel, http::verb::post, base + "/transitions", o.operator_token, act("cancel"));
+        co_await timed(h, Route::cancel, http::verb::post, base + "/transitions", o.operator_token, act("cancel"));
         continue;
       }
       const auto& worker = o.worker_tokens.at(f.worker);
       switch (f.step) {
-        case 0: a = co_await timed(h, accept, http::verb::post, base + "/transitions", worker, act("accept")); break;
+        case 0: a = co_await timed(h, Route::accept, http::verb::post, base + "/transitions", worker, act("accept")); break;
         case 1: {
           const bool png = rng() % 2;
           const auto bytes = image(png, 1024 + rng() % 7168, rng);
-          a = co_await timed(h, photo, http::verb::post, base + "/photos", worker, bytes, png ? "image/png" : "image/jpeg");
+          a = co_await timed(h, Route::photo, http::verb::post, base + "/photos", worker, bytes, png ? "image/png" : "image/jpeg");
           break;
         }
-        case 2: a = co_await timed(h, resolve, http::verb::post, base + "/transitions", worker, act("resolve")); break;
-        default: a = co_await timed(h, close, http::verb::post, base + "/transitions", o.operator_token, act("close"));
+        case 2: a = co_await timed(h, Route::resolve, http::verb::post, base + "/transitions", worker, act("resolve")); break;
+        default: a = co_await timed(h, Route::close, http::verb::post, base + "/transitions", o.operator_token, act("close"));
       }
       if (a.status != 200 && a.status != 201) continue;  // counted; the case is left as it is
-      if (f.step != 1) f.version = json_number(a.body, "version");
-      else f.version += 1;  // the photo event moves the case's version on
+      if (f.step != 1) f.version = json_number(a.body, "version");  // a photo leaves the version as it is
       if (f.step == 3) continue;
       f.step = f.step == 0 && !f.with_photo ? 2 : f.step + 1;
       followups.push_back(std::move(f));
@@ -265,9 +265,9 @@ struct Load::Impl {
     Http h(ioc.get_executor(), at);
     for (std::size_t n = 0; !stopping; ++n) {
       const auto& [user, password] = o.logins[n % o.logins.size()];
-      auto a = co_await timed(h, login, http::verb::post, "/api/v1/auth/login", {},
+      auto a = co_await timed(h, Route::login, http::verb::post, "/api/v1/auth/login", {},
                               R"({"username":")" + user + R"(","password":")" + password + R"("})");
-      if (a.status == 200) co_await timed(h, logout, http::verb::post, "/api/v1/auth/logout", json_text(a.body, "token"));
+      if (a.status == 200) co_await timed(h, Route::logout, http::verb::post, "/api/v1/auth/logout", json_text(a.body, "token"));
       co_await pause(1.0 / o.logins_per_second);
     }
   }
@@ -281,13 +281,13 @@ struct Load::Impl {
       const auto window_q = "from=" + utc_iso(now - std::chrono::minutes(2)) + "&to=" + utc_iso(now + std::chrono::seconds(1));
       const auto scope = "&scope=" + o.report_scopes[n % o.report_scopes.size()];
       switch (n % 4) {
-        case 0: co_await timed(h, assessment, http::verb::get, "/api/v1/stats/assessment?" + window_q + scope, token); break;
-        case 1: co_await timed(h, trends, http::verb::get, "/api/v1/stats/trends?bucket=day&" + window_q + scope, token); break;
+        case 0: co_await timed(h, Route::assessment, http::verb::get, "/api/v1/stats/assessment?" + window_q + scope, token); break;
+        case 1: co_await timed(h, Route::trends, http::verb::get, "/api/v1/stats/trends?bucket=day&" + window_q + scope, token); break;
         case 2:
-          co_await timed(h, assessment_csv, http::verb::get,
+          co_await timed(h, Route::assessment_csv, http::verb::get,
                          "/api/v1/stats/assessment?format=csv&table=cases&" + window_q + scope, token);
           break;
-        default: co_await timed(h, cases_csv, http::verb::get, "/api/v1/cases?format=csv&limit=500" + scope, token);
+        default: co_await timed(h, Route::cases_csv, http::verb::get, "/api/v1/cases?format=csv&limit=500" + scope, token);
       }
       co_await pause(0.2);
     }
@@ -297,23 +297,23 @@ struct Load::Impl {
   awaitable<void> feeds(int k) {
     const auto& token = o.feed_tokens[k % o.feed_tokens.size()];
     while (!stopping) {
-      websocket::stream<beast::tcp_stream> ws(ioc);
+      auto ws = std::make_shared<websocket::stream<beast::tcp_stream>>(ioc);
       bool we_closed = false, ready = false;
       const auto t0 = Clock::now();
       int status = 0;
       try {
-        beast::get_lowest_layer(ws).expires_after(std::chrono::seconds(10));
-        co_await beast::get_lowest_layer(ws).async_connect(at, use_awaitable);
-        beast::get_lowest_layer(ws).expires_never();
-        ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+        beast::get_lowest_layer(*ws).expires_after(std::chrono::seconds(10));
+        co_await beast::get_lowest_layer(*ws).async_connect(at, use_awaitable);
+        beast::get_lowest_layer(*ws).expires_never();
+        ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
         websocket::response_type res;
         beast::error_code ec;
-        co_await ws.async_handshake(res, "soak", "/ws?token=" + token, net::redirect_error(use_awaitable, ec));
+        co_await ws->async_handshake(res, "soak", "/ws?token=" + token, net::redirect_error(use_awaitable, ec));
         status = ec ? (res.result_int() ? res.result_int() : 0) : 101;
         ready = !ec;
       } catch (const std::exception&) {
       }
-      window.record(feed, status, since(t0));
+      window.record(Route::feed, status, since(t0));
       if (ready) {
         net::steady_timer leave(ioc, std::chrono::milliseconds(5000 + rng() % 15000));
         bool done = false;
@@ -322,12 +322,12 @@ struct Load::Impl {
         leave.async_wait([&](beast::error_code ec) {
           if (done || (ec && !stopping)) return;
           we_closed = true;
-          ws.async_close(websocket::close_code::normal, [](beast::error_code) {});
+          ws->async_close(websocket::close_code::normal, [ws](beast::error_code) {});
         });
         beast::flat_buffer buffer;
         for (;;) {
           beast::error_code ec;
-          co_await ws.async_read(buffer, net::redirect_error(use_awaitable, ec));
+          co_await ws->async_read(buffer, net::redirect_error(use_awaitable, ec));
           if (ec) break;
           ++window.feed_messages;
           buffer.clear();
