@@ -12,6 +12,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <deque>
 #include <optional>
@@ -69,7 +70,9 @@ struct Answer {
 // A keep-alive HTTP connection, reconnecting when the server has closed it.
 class Http {
  public:
-  Http(net::any_io_executor ex, tcp::endpoint at) : ex_(ex), at_(at) {}
+  // `source`: the local address, one per connection (the server takes at most 64 connections
+  // from one address).
+  Http(net::any_io_executor ex, tcp::endpoint at, net::ip::address source = {}) : ex_(ex), at_(at), source_(source) {}
 
   awaitable<Answer> call(http::verb verb, const std::string& target, const std::string& token,
                          std::string body = {}, const char* type = "application/json") {
@@ -78,6 +81,10 @@ class Http {
       if (!stream_) {
         stream_.emplace(ex_);
         stream_->expires_after(std::chrono::seconds(30));
+        if (!source_.is_unspecified()) {
+          stream_->socket().open(tcp::v4());
+          stream_->socket().bind(tcp::endpoint(source_, 0));
+        }
         co_await stream_->async_connect(at_, use_awaitable);
         stream_->socket().set_option(tcp::no_delay(true));
       }
@@ -97,6 +104,8 @@ class Http {
       auto res = parser.release();
       a.status = res.result_int();
       a.body = std::move(res.body());
+      static int shown = 0;  // the first few 5xx, for a diagnosis
+      if (a.status >= 500 && ++shown <= 10) std::fprintf(stderr, "bench_soak: %d on %s: %.200s\n", a.status, target.c_str(), a.body.c_str());
       if (!res.keep_alive()) reset();
     } catch (const std::exception&) {
       reset();
@@ -116,6 +125,7 @@ class Http {
   }
   net::any_io_executor ex_;
   tcp::endpoint at_;
+  net::ip::address source_;
   std::optional<beast::tcp_stream> stream_;
   beast::flat_buffer buffer_;
 };
@@ -174,6 +184,11 @@ struct Load::Impl {
 
   explicit Impl(LoadOptions options) : o(std::move(options)), at(net::ip::make_address("127.0.0.1"), o.port) {}
 
+  // One loopback address per connection: 127.0.<group>.<k + 1>.
+  static net::ip::address source(int group, int k) {
+    return net::ip::make_address_v4(static_cast<net::ip::address_v4::uint_type>((127u << 24) | (group << 8) | (k + 1)));
+  }
+
   std::uint32_t since(Clock::time_point t) {
     return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count());
   }
@@ -193,7 +208,7 @@ struct Load::Impl {
 
   // Intakes at rate / connections each, on a schedule: a connection behind it sends at once.
   awaitable<void> intakes(int k) {
-    Http h(ioc.get_executor(), at);
+    Http h(ioc.get_executor(), at, source(1, k));
     const auto interval = std::chrono::duration<double>(o.intake_connections / o.rate);
     auto next = start + std::chrono::duration_cast<Clock::duration>(interval * (k / double(o.intake_connections)));
     static const char* urgencies[] = {"yellow", "orange", "red"};
@@ -223,8 +238,8 @@ struct Load::Impl {
 
   // Works each case on: cancelled by the operator, or accepted (a photo), resolved by its
   // worker and closed by the operator.
-  awaitable<void> followers() {
-    Http h(ioc.get_executor(), at);
+  awaitable<void> followers(int k) {
+    Http h(ioc.get_executor(), at, source(2, k));
     while (!stopping) {
       if (followups.empty()) {
         co_await pause(0.002);
@@ -262,7 +277,7 @@ struct Load::Impl {
   }
 
   awaitable<void> logins() {
-    Http h(ioc.get_executor(), at);
+    Http h(ioc.get_executor(), at, source(3, 0));
     for (std::size_t n = 0; !stopping; ++n) {
       const auto& [user, password] = o.logins[n % o.logins.size()];
       auto a = co_await timed(h, Route::login, http::verb::post, "/api/v1/auth/login", {},
@@ -273,7 +288,7 @@ struct Load::Impl {
   }
 
   awaitable<void> reports(int k) {
-    Http h(ioc.get_executor(), at);
+    Http h(ioc.get_executor(), at, source(4, k));
     const auto& token = o.report_tokens[k % o.report_tokens.size()];
     for (std::size_t n = k; !stopping; ++n) {
       // A window of the last two minutes, so the reads do not grow with the database.
@@ -303,6 +318,8 @@ struct Load::Impl {
       int status = 0;
       try {
         beast::get_lowest_layer(*ws).expires_after(std::chrono::seconds(10));
+        beast::get_lowest_layer(*ws).socket().open(tcp::v4());
+        beast::get_lowest_layer(*ws).socket().bind(tcp::endpoint(source(5, k), 0));
         co_await beast::get_lowest_layer(*ws).async_connect(at, use_awaitable);
         beast::get_lowest_layer(*ws).expires_never();
         ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
@@ -373,7 +390,7 @@ Counts Load::run(double seconds, double period, const std::function<void(double,
   m.start = Clock::now();
   Counts total;
   for (int k = 0; k < m.o.intake_connections; ++k) m.spawn(m.intakes(k));
-  for (int k = 0; k < m.o.followup_connections; ++k) m.spawn(m.followers());
+  for (int k = 0; k < m.o.followup_connections; ++k) m.spawn(m.followers(k));
   if (!m.o.logins.empty() && m.o.logins_per_second > 0) m.spawn(m.logins());
   if (!m.o.report_tokens.empty() && !m.o.report_scopes.empty())
     for (int k = 0; k < m.o.reporters; ++k) m.spawn(m.reports(k));
