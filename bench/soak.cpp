@@ -1,7 +1,7 @@
 // bench_soak: the real server under a long mixed load, watched for memory growth and 5xx.
 //
 //   bench_soak [--minutes 10] [--rate 2000] [--grids 24x24] [--server-threads 0]
-//              [--intake-connections 48] [--followup-connections 24] [--workers 48]
+//              [--intake-connections 48] [--followup-connections 96] [--workers 48]
 //              [--feeds 8] [--logins 4] [--photo-share 0.25] [--reporters 2]
 //
 // Builds a temporary database with a generated city and its users, starts `gridkeeper

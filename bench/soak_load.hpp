@@ -53,7 +53,7 @@ struct LoadOptions {
   unsigned short port = 0;
   double rate = 2000;        // intakes a second (target)
   int intake_connections = 48;
-  int followup_connections = 24;
+  int followup_connections = 96;
   int feeds = 8;             // live-feed clients connected at once, each leaving and coming back
   double logins_per_second = 4;
   double photo_share = 0.25;  // of the cases worked through by logged-in workers
