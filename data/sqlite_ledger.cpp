@@ -101,6 +101,7 @@ class SqliteLedger::Readers {
 };
 
 Result<std::unique_ptr<SqliteLedger>> SqliteLedger::open(const std::string& path, const Options& options) {
+  if (options.heap_limit_bytes > 0) sqlite3_soft_heap_limit64(options.heap_limit_bytes);
   auto db = open_for_writing(path, options.busy_timeout_ms);
   if (!db) return db.error();
   // After a checkpoint the WAL is reused from its start; this bounds the file it leaves.

@@ -46,6 +46,10 @@ class SqliteLedger final : public dispatch::Ledger, public WriteQueue {
     // When another process (a command adding users) holds the write lock past the busy
     // timeout, the writer tries again this many times before failing the group.
     int busy_retries = 6;
+    // What SQLite may hold in memory in this process, page caches of every connection
+    // together: past it, caches give back pages rather than grow (the file's pages stay in
+    // the operating system's cache). 0: no limit.
+    std::int64_t heap_limit_bytes = 96LL << 20;
     // For tests: runs on the writer's thread before each COMMIT; a nonzero SQLite result
     // code (SQLITE_FULL, SQLITE_IOERR) fails that commit as if the device had refused it.
     std::function<int()> before_commit;

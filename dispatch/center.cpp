@@ -14,6 +14,7 @@ namespace gridkeeper::dispatch {
 
 namespace {
 constexpr std::size_t kMaxTitle = 200, kMaxText = 4000, kMaxShort = 200;
+constexpr std::size_t kScheduleSlack = 4096;  // stale schedule entries kept before the schedule is made anew
 
 template <class T>
 Result<T> wait_for(const std::function<void(std::function<void(Result<T>)>)>& start) {
@@ -600,6 +601,21 @@ Reminders Center::reminders_locked(const Case& c) const {
 
 void Center::schedule_locked(const Case& c) {
   if (auto m = next_due(c, reminders_locked(c))) due_.push({m->at, c.id, c.version});
+  // Entries of closed cases and of superseded versions are skipped when they come due,
+  // which for a yellow case is a day later: at a high rate of intake they would pile up.
+  // When they outnumber the open cases, the schedule is made anew from the open cases.
+  if (due_.size() > 2 * open_.size() + kScheduleSlack) {
+    std::vector<DueEntry> live;
+    live.reserve(open_.size());
+    for (const auto& [id, open] : open_)
+      if (auto m = next_due(open, reminders_locked(open))) live.push_back({m->at, id, open.version});
+    due_ = decltype(due_)(std::greater<>{}, std::move(live));
+  }
+}
+
+std::size_t Center::scheduled() const {
+  std::lock_guard lock(mutex_);
+  return due_.size();
 }
 
 std::optional<Millis> Center::next_due_at() const {

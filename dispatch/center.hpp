@@ -122,6 +122,8 @@ class Center {
   // step, which acts on every moment due by the clock's now, in due order (at most
   // `max_steps`; call again while it returns that many). Returns the steps taken.
   std::optional<Millis> next_due_at() const;
+  // Entries in the escalation schedule: at most twice the open cases and a few thousand.
+  std::size_t scheduled() const;
   std::size_t tick(std::size_t max_steps = 10'000);
 
   Result<RouteAnswer> route(geo::Point p, geo::Crs crs = geo::Crs::wgs84) const;

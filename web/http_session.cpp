@@ -144,12 +144,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   void not_here() {
     const std::string path(parser_->get().target().substr(0, parser_->get().target().find('?')));
     if (parser_->is_done()) {
-      auto req = parser_->release();
-      version_ = req.version();
-      keep_alive_ = req.keep_alive();
-      head_method_ = req.method() == http::verb::head;
-      busy_ = true;
-      ++served_;
+      begin_answer(parser_->release());
       return send(Api::transport_error(path, dispatch::ErrorCode::not_found, "no endpoint " + path));
     }
     answer_and_close(dispatch::ErrorCode::not_found, "no endpoint " + path);
@@ -189,14 +184,19 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     return r;
   }
 
-  void handle() {
-    expires_never();  // the server's own work has no deadline; storage answers in time or fails
-    auto req = parser_->release();
+  // A request read whole is being answered: how the answer is framed follows from it.
+  http::request<http::string_body> begin_answer(http::request<http::string_body> req) {
     version_ = req.version();
     keep_alive_ = req.keep_alive();
     head_method_ = req.method() == http::verb::head;
     busy_ = true;
     ++served_;
+    return req;
+  }
+
+  void handle() {
+    expires_never();  // the server's own work has no deadline; storage answers in time or fails
+    auto req = begin_answer(parser_->release());
     // Only the session is captured, so that each callback fits std::function's own storage;
     // the server's state, and its gate, outlive every session.
     auto self = shared_from_this();

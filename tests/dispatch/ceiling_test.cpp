@@ -221,3 +221,26 @@ TEST_CASE("under the top the ladder works after a re-dispatch and a deferral; at
   CHECK(f.events_of(c->id, "escalated").size() == 3);
   CHECK(f.events_of(c->id, "reminded").size() == 5);  // the next days' only
 }
+
+TEST_CASE("the escalation schedule stays bounded by the open cases however many are closed", "[escalation][memory]") {
+  Fixture f;
+  auto yellow = red_in_g00();
+  yellow.urgency = Urgency::yellow;
+  // Every case taken in and cancelled at once leaves schedule entries that fall due only a
+  // day later: they must not pile up.
+  for (int i = 0; i < 20'000; ++i) {
+    auto c = f.center->intake_and_wait(yellow, kOperator);
+    REQUIRE(c.ok());
+    auto gone = f.center->transition_and_wait(c->id, {Action::cancel, c->version, "重复", {}}, kOperator);
+    REQUIRE(gone.ok());
+    if (i % 1000 == 0) f.ledger.drain();
+  }
+  auto kept = f.center->intake_and_wait(yellow, kOperator);
+  REQUIRE(kept.ok());
+  f.ledger.drain();
+  CHECK(f.center->scheduled() <= 2 * f.center->open_case_count() + 4096);
+  // The open one is still escalated at its time.
+  f.run_until(f.clock.now() + 25 * kHour);
+  CHECK_FALSE(f.events_of(kept->id, "warned").empty());
+  CHECK_FALSE(f.events_of(kept->id, "escalated").empty());
+}

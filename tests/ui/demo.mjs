@@ -11,7 +11,7 @@
 //   node tests/ui/demo.mjs --bin build/release/app/gridkeeper --ui build/release/ui [--artifacts DIR] [--only NAME]
 import { startDemo, DEMO_PASSWORD } from './server.mjs';
 import { share, makePng, colourCount, crop } from './png.mjs';
-import { Run, options, check, waitFor, isRed, caseId, login as loginAs, screenPoint, screenPoints } from './harness.mjs';
+import { Run, options, check, waitFor, isRed, caseId, login as loginAs, screenPoint, screenPoints, boxOf } from './harness.mjs';
 
 const { bin, uiDir, artifacts, only } = options();
 const run = new Run({ artifacts, only, hardLimitMs: 150_000, owns: (f) => f.startsWith('demo-') });
@@ -65,7 +65,7 @@ try {
     }, bounds([...grids.values()]));
     check(view.grids === grids.size, `every grid is on the map (${view.grids})`);
     check(view.whole, 'the map shows the whole district');
-    const box = rounded(await p.locator('#console-map').boundingBox());
+    const box = rounded(await boxOf(p.locator('#console-map')));
     await shot(p, 'demo-01-console', (img) => {
       // Grids tinted by their worst open case: hundreds of them yellow, some red.
       check(colourCount(crop(img, box)) >= 12, 'the district is drawn in colours');
@@ -133,7 +133,7 @@ try {
     check(await card.getAttribute('data-urgency') === c.urgency, 'the card carries the urgency');
     check(Number(await w.evaluate(() => document.body.dataset.beeps || 0)) >= 1, 'a sound was played');
     await w.waitForSelector('.toast-new');
-    const cardBox = rounded(await card.boundingBox());
+    const cardBox = rounded(await boxOf(card));
     await shot(w, 'demo-03-tablet-new-case', (img) => {
       check(share(img, cardBox, ([r, gr, b]) => r > 220 && gr > 100 && gr < 150 && b < 60) > 0.002, 'the orange colour badge shows on the card');
     });
@@ -150,7 +150,7 @@ try {
     await w.setInputFiles('#case-work input[data-input=photo]', { name: 'site.png', mimeType: 'image/png', buffer: makePng() });
     await w.waitForSelector('#work-photos img[src^="blob:"]');
     await waitFor(async () => (await api('operator', 'GET', `/api/v1/cases/${id}`)).photos.length === 1, 'the photo is stored');
-    const photo = rounded(await w.locator('#work-photos img').first().boundingBox());
+    const photo = rounded(await boxOf(w.locator('#work-photos img').first()));
     await shot(w, 'demo-04-tablet-photo', (img) => {
       check(photo.width > 20 && share(img, photo, ([, , b]) => b > 130 && b < 190) > 0.5, 'the photo shows on the tablet');
     });
@@ -171,7 +171,7 @@ try {
     await p.waitForSelector('.case-detail .photos img[src^="blob:"]');
     const history = await p.locator('.case-detail .history').textContent();
     for (const word of ['上报', '接单', '办结']) check(history.includes(word), `the history shows ${word}`);
-    const photo = rounded(await p.locator('.case-detail .photos img').first().boundingBox());
+    const photo = rounded(await boxOf(p.locator('.case-detail .photos img').first()));
     await shot(p, 'demo-05-console-detail', (img) => {
       check(share(img, photo, ([, , b]) => b > 130 && b < 190) > 0.5, 'the photo shows in the case panel');
     });
@@ -265,7 +265,7 @@ try {
     await login(p, server.url, 'district-supervisor');
     await p.waitForSelector('#overdue-map[data-ready=true]');
     await p.waitForSelector('#overdue-map[data-level=street]');
-    const map = rounded(await p.locator('#overdue-map').boundingBox());
+    const map = rounded(await boxOf(p.locator('#overdue-map')));
     await shot(p, 'demo-09-overdue-district', (img) => check(share(img, map, isRed) > 0.01, 'streets with red overdue cases show'));
     let expected = await api('district-supervisor', 'GET', '/api/v1/stats/assessment');
     const t1 = Date.now();
@@ -292,7 +292,7 @@ try {
     check(await p.locator('[data-chart=overdue][data-state=ready] svg path.line').count() === 1, 'the overdue line is drawn');
     check(await p.locator('#asm-table-communities tbody tr').count() >= 10, 'the community table is filled');
     await p.evaluate(() => document.querySelector('#assessment-panel').scrollTo(0, 0));
-    const chart = rounded(await p.locator('[data-chart=ontime] svg').boundingBox());
+    const chart = rounded(await boxOf(p.locator('[data-chart=ontime] svg')));
     await shot(p, 'demo-10-assessment', (img) => {
       const bar = ([r, g, b]) => isBlue([r, g, b]) || (g > 100 && r < 80 && b < 80) || isRed([r, g, b]);
       check(share(img, chart, bar) > 0.01, 'the bars show in colour');
@@ -399,7 +399,7 @@ function outline([a, b]) {
 // off the corner where the needs-you list comes up.
 async function samplePoint(p, g) {
   const label = await p.locator(`.area-label[data-area="${g.id}"] .label-box`).boundingBox().catch(() => null);
-  const map = await p.locator('#overdue-map').boundingBox();
+  const map = await boxOf(p.locator('#overdue-map'));
   const corner = { x: map.x + map.width - 350, y: map.y, width: 350, height: map.height * 0.45 + 10 };
   const apart = (a, b) => !b || a.x > b.x + b.width + 4 || a.x + a.width < b.x - 4 || a.y > b.y + b.height + 4 || a.y + a.height < b.y - 4;
   const { points } = latticeInside(g.geometry, 10);

@@ -39,6 +39,17 @@ export async function waitFor(fn, what, ms = 10000) {
   }
 }
 
+// The box of an element once it is laid out (visible, with a size): boundingBox() alone
+// answers null for an element not laid out yet instead of waiting for it.
+export async function boxOf(locator, ms = 10000) {
+  let box = null;
+  await waitFor(async () => {
+    box = await locator.boundingBox();
+    return box !== null && box.width > 0 && box.height > 0;
+  }, 'an element to be laid out', ms);
+  return box;
+}
+
 export const isRed = ([r, g, b]) => r > 170 && g < 130 && b < 130;
 export const caseId = async (locator) => Number(await locator.getAttribute('data-case-id'));
 

@@ -13,7 +13,7 @@ import { startServer, PASSWORD } from './server.mjs';
 import { smallCity, bigCity, hostileCity } from './city.mjs';
 import { lintUi } from './lint.mjs';
 import { share, makePng } from './png.mjs';
-import { Run, options, check, waitFor, isRed, caseId, login as loginAs, screenPoint } from './harness.mjs';
+import { Run, options, check, waitFor, isRed, caseId, login as loginAs, screenPoint, boxOf } from './harness.mjs';
 
 const { bin, uiDir, artifacts, only } = options();
 // The demo run's screenshots (demo-*) are its own.
@@ -74,7 +74,7 @@ try {
   });
 
   await test('the operator takes in a case by clicking the map; the worker sees it arrive live', async () => {
-    const box = await op.page.locator('#console-map').boundingBox();
+    const box = await boxOf(op.page.locator('#console-map'));
     await op.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     const preview = op.page.locator('.route-preview[data-state=found]');
     await preview.waitFor();
@@ -179,7 +179,7 @@ try {
     const p = op.page;
     await p.click('[data-tab=intake]');
     // With case markers on the map, a click beside them still picks a location.
-    const box = await p.locator('#console-map').boundingBox();
+    const box = await boxOf(p.locator('#console-map'));
     await p.mouse.click(box.x + box.width / 2 + 40, box.y + box.height / 2 + 30);
     await p.waitForSelector(`.route-preview[data-state=found][data-grid="${centre.code}"]`);
     await p.fill('#intake input[name=lon]', String(west.centre[0]));
@@ -237,7 +237,7 @@ try {
     const label = p.locator(`.area-label[data-area="${west.code}"] .label-box`);
     await label.waitFor();
     check(await label.getAttribute('data-worst-overdue') === 'none', 'nothing overdue yet');
-    const spot = await label.boundingBox();
+    const spot = await boxOf(label);
     const sample = { x: Math.round(spot.x + spot.width / 2 - 10), y: Math.round(spot.y + spot.height + 14), width: 20, height: 16 };
     await shot(p, '08-overdue-before', (img) => check(share(img, sample, isRed) < 0.2, 'the grid is not red before'));
     // 30 min to accept a red case: an hour later it is overdue, escalated to the community.
@@ -402,7 +402,7 @@ try {
     await item.waitFor();
     check(await beeps(nc.page) > before.north, 'the community supervisor hears it');
     await nc.page.waitForSelector(`.toast-warn:text("需要您督办：案件 #${x.id}")`);
-    const box = await nc.page.locator('#needs-you').boundingBox();
+    const box = await boxOf(nc.page.locator('#needs-you'));
     await shot(nc.page, '20-overdue-needs-you', (img) => {
       check(share(img, { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: 30 }, isRed) > 0.4, 'the needs-you list stands out in red');
     });
@@ -459,7 +459,7 @@ try {
     const rates = ids.map((id) => expected.communities.find((c) => c.id === id).on_time_closure_rate).filter((v) => v !== null);
     check(rates.every((v, i) => i === 0 || v <= rates[i - 1]), `sorted by on-time closure (${rates})`);
     await p.evaluate(() => document.querySelector('#assessment-panel').scrollTo(0, 0));
-    const chart = await p.locator('[data-chart=ontime] svg').boundingBox();
+    const chart = await boxOf(p.locator('[data-chart=ontime] svg'));
     await shot(p, '22-assessment', (img) => {
       // Blue, green (four stars or more) or red (bottom warning).
       const bar = ([r, g, b]) => (b > 150 && r < 60 && g < 120) || (g > 100 && r < 80 && b < 80) || isRed([r, g, b]);
@@ -779,7 +779,7 @@ await test('markup in titles and names is shown as text everywhere, never run', 
     const label = q.locator(`.area-label[data-area="${mid.code}"] .label-box`);
     await label.waitFor();
     await clean(q, 'supervisor grid labels', '#overdue-map');
-    const lb = await label.boundingBox();
+    const lb = await boxOf(label);
     await q.mouse.click(lb.x + lb.width / 2, lb.y + lb.height + 12);
     await q.waitForSelector(`#area-cases [data-case-id="${fromOpen311}"]`);
     await q.waitForSelector('#area-workers li');

@@ -141,15 +141,23 @@ TEST_CASE("a feed client that cannot keep up is dropped; the others get everythi
 
 TEST_CASE("pings keep a quiet feed open and find dead peers", "[web][feed]") {
   auto options = test_options();
-  options.feed_idle_timeout = 400ms;
+  options.feed_idle_timeout = 1000ms;
   ServerFixture f(options);
   const auto token = f.login("w1");
   FeedListener quiet(f.port, token);        // reads, so it answers pings
   FeedListener dead(f.port, token, false);  // never reads: never answers
   REQUIRE(quiet.wait_for([](const json::value& m) { return type_of(m) == "feed.ready"; }));
-  std::this_thread::sleep_for(1500ms);
-  CHECK_FALSE(quiet.closed());
+  // The dead one is found out by the server (seen in its metrics: reading from the dead
+  // one here would answer its pings); the quiet one lives on its pongs alone.
+  auto watcher = f.client();
+  bool dropped = false;
+  for (int i = 0; i < 400 && !dropped; ++i) {
+    dropped = watcher->get("/metrics").body.find("gridkeeper_open_websockets 1\n") != std::string::npos;
+    if (!dropped) std::this_thread::sleep_for(25ms);
+  }
+  CHECK(dropped);
   CHECK(dead.wait_closed(2s));
+  CHECK_FALSE(quiet.closed());
   // Still live.
   auto op = f.client("op");
   auto a = op->post("/api/v1/cases", case_body(0, 0));

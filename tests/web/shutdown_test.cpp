@@ -28,7 +28,11 @@ TEST_CASE("stop finishes requests in flight and their commits, then closes every
   std::vector<std::thread> threads;
   for (int i = 0; i < kClients; ++i)
     threads.emplace_back([&, i] { answers[i] = clients[i]->post("/api/v1/cases", case_body(i % 2, i % 3)); });
-  std::this_thread::sleep_for(100ms);  // every request is in the server, most commits are not
+  // Every request is in the server (its case taken in, waiting for its slow commit) before
+  // the stop comes: waited for, however slowly a loaded machine runs the clients.
+  for (int i = 0; i < 1000 && f.center->open_case_count() < static_cast<std::size_t>(kClients); ++i)
+    std::this_thread::sleep_for(5ms);
+  REQUIRE(f.center->open_case_count() == static_cast<std::size_t>(kClients));
 
   const auto t0 = std::chrono::steady_clock::now();
   f.server->stop();
