@@ -215,3 +215,19 @@ TEST_CASE("unknown tokens from one address are held back before they fill the po
   CHECK(guesser.get("/api/v1/cases").status == 401);
   CHECK(guesser.get("/api/v1/cases").status == 429);
 }
+
+TEST_CASE("heavy reads are held to the user's share: reports and CSV, not ordinary reads", "[web][security][limits]") {
+  auto options = test_options();
+  options.api.reports_per_user = 0;  // no share at all: every heavy read of anyone is refused
+  ServerFixture f(options);
+  auto op = f.client("op");
+  for (const std::string target : {"/api/v1/stats/assessment", "/api/v1/stats/trends",
+                                    "/api/v1/stats/assessment?table=cases&format=csv", "/api/v1/cases?format=csv"}) {
+    INFO(target);
+    auto refused = op->get(target);
+    CHECK(refused.status == 429);
+    CHECK(refused.headers.count("retry-after") == 1);
+  }
+  CHECK(op->get("/api/v1/cases").status == 200);  // ordinary reads are not heavy
+  CHECK(op->get("/api/v1/grids").status == 200);
+}
