@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/cli.hpp"
+#include "app/memory_trim.hpp"
 #include "app/serve.hpp"
 #include "data/sqlite_accounts.hpp"
 #include "data/sqlite_ledger.hpp"
@@ -232,6 +233,7 @@ int serve_database(const std::string& command, const std::string& db, ServeOptio
     web::Server server(center, **accounts, clock, options);
     server.start();
     EscalationClock escalation(center, clock);
+    MemoryTrimmer trimmer;
     {
       std::lock_guard lock(escalation_mutex);
       escalation_loop = &escalation;
