@@ -27,7 +27,9 @@ void feed(http::request_parser<http::string_body>& parser, const char*& p, std::
   boost::beast::error_code ec;
   while (!done()) {
     if (n == 0) {
-      parser.put_eof(ec);
+      // As Beast's own read does: the end of the stream is told to a parser only once it
+      // has had some of the message (before that the read ends with end_of_stream).
+      if (parser.got_some()) parser.put_eof(ec);
       return;
     }
     const auto used = parser.put(boost::asio::buffer(p, n), ec);
