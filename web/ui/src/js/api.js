@@ -51,6 +51,23 @@ export function errorText(code, field, detail) {
   return text || detail || t('err.unknown');
 }
 
+const kReadRetries = 6;
+
+function retryAfterMs(res) {
+  const seconds = Number(res.headers.get('Retry-After'));
+  return Math.min(10, Number.isFinite(seconds) && seconds > 0 ? seconds : 1) * 1000;
+}
+
+function pause(ms, signal) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new DOMException('aborted', 'AbortError'));
+    }, { once: true });
+  });
+}
+
 export async function api(path, { method = 'GET', body, type, raw = false, auth = true, signal } = {}) {
   const headers = {};
   if (auth && session) headers.Authorization = `Bearer ${session.token}`;
@@ -60,11 +77,18 @@ export async function api(path, { method = 'GET', body, type, raw = false, auth 
     payload = JSON.stringify(body);
   } else if (type) headers['Content-Type'] = type;
   let res;
-  try {
-    res = await fetch(path, { method, headers, body: payload, signal, cache: 'no-store' });
-  } catch (e) {
-    if (e.name === 'AbortError') throw e;
-    throw new ApiError(0, 'network', t('err.network'));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      res = await fetch(path, { method, headers, body: payload, signal, cache: 'no-store' });
+    } catch (e) {
+      if (e.name === 'AbortError') throw e;
+      throw new ApiError(0, 'network', t('err.network'));
+    }
+    // A read refused for now (the user's earlier reports are still being made, an address
+    // over its rate) is asked again when the server says, a few times: the screen waits a
+    // moment instead of showing an error. Changes are never sent twice.
+    if (res.status !== 429 || method !== 'GET' || attempt >= kReadRetries) break;
+    await pause(retryAfterMs(res), signal);
   }
   noteServerTime(Number(res.headers.get('X-Server-Time')));
   if (res.status === 204) return null;
