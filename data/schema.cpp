@@ -1,5 +1,6 @@
 #include "data/schema.hpp"
 
+#include "data/legacy_events.hpp"
 #include "data/records.hpp"
 
 namespace gridkeeper::data {
@@ -226,6 +227,29 @@ constexpr std::string_view kReminders = R"sql(
 ALTER TABLE cases ADD COLUMN reminded_at INTEGER;
 )sql";
 
+// Step 6: typed events. The data an event carries gets columns of its own (dispatch/
+// events.hpp); `reason` stays as words for people. Events stored before are given their
+// typed fields once, read from their words (data/legacy_events.cpp).
+constexpr std::string_view kTypedEvents = R"sql(
+ALTER TABLE case_events ADD COLUMN deadline TEXT CHECK (deadline = 'accept' OR deadline = 'resolve');
+ALTER TABLE case_events ADD COLUMN urgency_from TEXT
+  CHECK (urgency_from = 'yellow' OR urgency_from = 'orange' OR urgency_from = 'red');
+ALTER TABLE case_events ADD COLUMN urgency_to TEXT
+  CHECK (urgency_to = 'yellow' OR urgency_to = 'orange' OR urgency_to = 'red');
+ALTER TABLE case_events ADD COLUMN tier_from TEXT
+  CHECK (tier_from = 'worker' OR tier_from = 'community' OR tier_from = 'street' OR tier_from = 'district');
+ALTER TABLE case_events ADD COLUMN tier_to TEXT
+  CHECK (tier_to = 'worker' OR tier_to = 'community' OR tier_to = 'street' OR tier_to = 'district');
+ALTER TABLE case_events ADD COLUMN score INTEGER CHECK (score >= 1 AND score <= 5);
+ALTER TABLE case_events ADD COLUMN paused_ms INTEGER CHECK (paused_ms >= 0);
+ALTER TABLE case_events ADD COLUMN rework INTEGER CHECK (rework >= 1);
+ALTER TABLE case_events ADD COLUMN assignee_from TEXT;
+ALTER TABLE case_events ADD COLUMN owner_from TEXT;
+ALTER TABLE case_events ADD COLUMN owner_to TEXT;
+ALTER TABLE case_events ADD COLUMN backup_from TEXT;
+ALTER TABLE case_events ADD COLUMN backup_to TEXT;
+)sql";
+
 Status set_pragmas(Connection& db) {
   // WAL: readers see the last commit while the writer writes. FULL: the WAL is synced at
   // every COMMIT, so an acknowledged case survives a crash or a power cut.
@@ -243,9 +267,10 @@ Status set_pragmas(Connection& db) {
 
 }  // namespace
 
-const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> steps{kOrganisationAndCases, kUsersTokensPhotos, kReports,
-                                                       kPhotoAllowance, kReminders};
+const std::vector<MigrationStep>& migrations() {
+  static const std::vector<MigrationStep> steps{{kOrganisationAndCases}, {kUsersTokensPhotos},
+                                                {kReports},              {kPhotoAllowance},
+                                                {kReminders},            {kTypedEvents, &legacy::type_old_events}};
   return steps;
 }
 
@@ -264,8 +289,9 @@ Status migrate(Connection& db) {
                            ", newer than this gridkeeper knows (" + std::to_string(latest_schema_version()) + ")");
     if (*version == latest_schema_version()) return std::nullopt;
     const auto next = static_cast<std::size_t>(*version);
-    if (auto e = db.exec(steps[next]))
-      return storage_error("schema step " + std::to_string(next + 1) + " failed: " + e->message);
+    auto e = db.exec(steps[next].sql);
+    if (!e && steps[next].convert) e = steps[next].convert(db);
+    if (e) return storage_error("schema step " + std::to_string(next + 1) + " failed: " + e->message);
     if (auto e = db.exec("PRAGMA user_version = " + std::to_string(next + 1))) return e;
     if (auto e = tx->commit()) return e;
   }
