@@ -192,8 +192,10 @@ Status type_handovers(Connection& db) {
   {
     auto q = db.query("SELECT seq, at, reason FROM case_events WHERE type = 'handover' ORDER BY seq");
     if (!q) return q.error();
-    while (q->next())
-      if (auto grid = handover_grid(q->text(2))) handovers.push_back({q->int64(0), q->int64(1), std::string(*grid)});
+    while (q->next()) {
+      const std::string reason = q->text(2);
+      if (auto grid = handover_grid(reason)) handovers.push_back({q->int64(0), q->int64(1), std::string(*grid)});
+    }
     if (auto e = q->status()) return e;
   }
   for (const auto& h : handovers) {

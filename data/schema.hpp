@@ -2,7 +2,7 @@
 // The database schema as a list of migration steps. `PRAGMA user_version` counts the
 // steps applied; opening a database applies the missing ones in order, one transaction
 // each. Later features append steps; a released step is never edited. Step 6 (typed case
-// events) is the first with a conversion in code (data/legacy_events.hpp).
+// events) is the first done in code (data/schema.cpp, data/legacy_events.hpp).
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,8 +13,8 @@
 
 namespace gridkeeper::data {
 
-// A step: its SQL, then (for a step that must read what older steps stored) a conversion
-// run in the same transaction.
+// A step: its SQL, then (for a step that must look at what is stored) code run in the same
+// transaction.
 struct MigrationStep {
   std::string_view sql;
   Status (*convert)(Connection&) = nullptr;
