@@ -55,8 +55,12 @@ void read_typed_fields(CaseEvent& e) {
                    : r.find("resolution") != std::string_view::npos ? Deadline::resolve
                                                                     : deadline_in(e.from_state);
       break;
-    case EventType::escalated: read_escalation(e); break;
-    case EventType::reminded: e.deadline = deadline_in(e.from_state); break;
+    case EventType::escalated:
+      read_escalation(e);
+      break;
+    case EventType::reminded:
+      e.deadline = deadline_in(e.from_state);
+      break;
     case EventType::rated:
       // "score N", N from 1 to 5: anything else was never counted as a rating.
       if (r.size() == 7 && starts_with(r, "score ") && r[6] >= '1' && r[6] <= '5') e.score = r[6] - '0';
@@ -79,7 +83,8 @@ void read_typed_fields(CaseEvent& e) {
         }
       break;
     }
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -135,11 +140,10 @@ Status check_types(Connection& db) {
 
 // Events whose words hold their data, read and updated a batch at a time by seq.
 Status type_from_words(Connection& db) {
-  const std::string select =
-      "SELECT seq, type, from_state, note, reason FROM case_events WHERE seq > ?1 AND (" +
-      any_type({EventType::warned, EventType::escalated, EventType::reminded, EventType::rated, EventType::resume,
-                EventType::reopen}) +
-      " OR (type = 'created' AND note <> '')) ORDER BY seq LIMIT " + std::to_string(kBatch);
+  const std::string select = "SELECT seq, type, from_state, note, reason FROM case_events WHERE seq > ?1 AND (" +
+                             any_type({EventType::warned, EventType::escalated, EventType::reminded, EventType::rated,
+                                       EventType::resume, EventType::reopen}) +
+                             " OR (type = 'created' AND note <> '')) ORDER BY seq LIMIT " + std::to_string(kBatch);
   auto update = db.prepare(
       "UPDATE case_events SET deadline = ?2, urgency_from = ?3, urgency_to = ?4, tier_from = ?5, tier_to = ?6, "
       "score = ?7, paused_ms = ?8, rework = ?9 WHERE seq = ?1");

@@ -15,11 +15,16 @@ std::string reason_of(const CaseEvent& e) {
         r += ", " + std::string(to_string(*e.tier_from)) + " -> " + std::string(to_string(*e.tier_to));
       return r;
     }
-    case EventType::reminded: return "still overdue at the top tier";
-    case EventType::rated: return e.score ? "score " + std::to_string(*e.score) : std::string();
-    case EventType::resume: return e.paused_ms ? "paused for " + std::to_string(*e.paused_ms / 60'000) + " min" : std::string();
-    case EventType::reopen: return e.rework ? "rework " + std::to_string(*e.rework) : std::string();
-    default: return {};
+    case EventType::reminded:
+      return "still overdue at the top tier";
+    case EventType::rated:
+      return e.score ? "score " + std::to_string(*e.score) : std::string();
+    case EventType::resume:
+      return e.paused_ms ? "paused for " + std::to_string(*e.paused_ms / 60'000) + " min" : std::string();
+    case EventType::reopen:
+      return e.rework ? "rework " + std::to_string(*e.rework) : std::string();
+    default:
+      return {};
   }
 }
 

@@ -30,12 +30,14 @@ struct OldDatabase {
     db = std::move(*opened);
     for (int i = 0; i < kStepsBefore; ++i) REQUIRE(!db->exec(data::migrations()[static_cast<std::size_t>(i)].sql));
     REQUIRE(!db->exec("PRAGMA user_version = " + std::to_string(kStepsBefore)));
-    REQUIRE(!db->exec("INSERT INTO categories VALUES ('environment', '环境卫生', 86400, 432000, 7200, 86400, 1800, 14400, 0)"));
+    REQUIRE(!db->exec(
+        "INSERT INTO categories VALUES ('environment', '环境卫生', 86400, 432000, 7200, 86400, 1800, 14400, 0)"));
   }
   void add_case(CaseId id, const char* state, const char* urgency, const char* tier, const std::string& worker,
                 const char* grid, Millis created, Millis accept_by, Millis resolve_by, bool deferred = false) {
     auto q = db->query(
-        "INSERT INTO cases (id, state, urgency, category, title, lon, lat, grid, community, street, district, assignee, "
+        "INSERT INTO cases (id, state, urgency, category, title, lon, lat, grid, community, street, district, "
+        "assignee, "
         "tier, version, created_at, updated_at, accept_by, resolve_by, deferred) "
         "VALUES (?1, ?2, ?3, 'environment', 't', 118.3, 24.6, ?4, 'C1', 'S', 'D', ?5, ?6, 1, ?7, ?7, ?8, ?9, ?10)");
     REQUIRE(q.ok());
@@ -49,7 +51,8 @@ struct OldDatabase {
         "INSERT INTO case_events (case_id, at, type, actor, from_state, to_state, assignee, note, reason) "
         "VALUES (?1, ?2, ?3, 'system', ?4, ?5, ?6, ?7, ?8)");
     REQUIRE(q.ok());
-    q->bind(1, id).bind(2, at).bind(3, type).bind(4, from).bind(5, to).bind_code(6, worker).bind(7, note).bind(8, reason);
+    q->bind(1, id).bind(2, at).bind(3, type).bind(4, from).bind(5, to).bind_code(6, worker).bind(7, note).bind(8,
+                                                                                                               reason);
     REQUIRE(!q->run());
   }
   // created and register, as every intake wrote them.
@@ -228,17 +231,17 @@ TEST_CASE("opening a database of the previous schema types its events from their
   CHECK(t.cases == 7);
   CHECK(t.cancelled == 1);
   CHECK(t.deferred == 1);
-  CHECK(t.assessed == 6);      // 1, 2, 3, 5, 7, 8
-  CHECK(t.handled == 4);       // 1, 2, 3, 7
+  CHECK(t.assessed == 6);  // 1, 2, 3, 5, 7, 8
+  CHECK(t.handled == 4);   // 1, 2, 3, 7
   CHECK(t.closed == 4);
-  CHECK(t.due == 6);           // the closed ones, 5 (overdue) and 8 (its resolution deadline passed)
+  CHECK(t.due == 6);             // the closed ones, 5 (overdue) and 8 (its resolution deadline passed)
   CHECK(t.closed_on_time == 2);  // 1, 2
   CHECK(t.acceptance_due == 6);
   CHECK(t.accepted_on_time == 3);  // 1, 2, 5: case 3 and 7 missed acceptance, 8 is not accepted
   CHECK(t.reworked == 1);
   CHECK(t.overdue == 3);
   CHECK(t.overdue_by_colour == std::array<std::int64_t, 3>{1, 0, 2});  // 3 yellow; 5 and 7 red
-  CHECK(t.escalations == 5);  // 3: 1, 5: 1, 7: its first three
+  CHECK(t.escalations == 5);                                           // 3: 1, 5: 1, 7: its first three
   CHECK(t.rated == 2);
   CHECK(t.ratings == std::array<std::int64_t, 5>{0, 0, 1, 0, 1});
   CHECK(*t.satisfaction == Approx(4.0));

@@ -12,7 +12,7 @@ using namespace std::chrono_literals;
 namespace json = boost::json;
 
 namespace {
-const char* const kTypedKeys[] = {"deadline", "urgency_from", "urgency_to", "tier_from", "tier_to",
+const char* const kTypedKeys[] = {"deadline", "urgency_from", "urgency_to", "tier_from",     "tier_to",
                                   "score",    "paused_ms",    "rework",     "assignee_from", "owner_from",
                                   "owner_to", "backup_from",  "backup_to"};
 
