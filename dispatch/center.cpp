@@ -234,7 +234,8 @@ void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback d
   c.created_at = c.updated_at = now;
   Change change;
   CaseNotice notice{"case.created", {}, {}, {}};
-  change.events.push_back(event_for(c, EventType::created, actor, CaseState::reported, {}, "taken in from " + c.source));
+  change.events.push_back(
+      event_for(c, EventType::created, actor, CaseState::reported, {}, "taken in from " + c.source));
 
   // Registered and dispatched at once: the case has a location and so a grid.
   // Emergency mode raises new cases to at least orange.
@@ -389,7 +390,8 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
   c.version += 1;
   c.updated_at = now;
   Change change;
-  CaseEvent& e = change.events.emplace_back(event_for(c, event_type_of(req.action), actor, before.state, req.note, reason));
+  CaseEvent& e =
+      change.events.emplace_back(event_for(c, event_type_of(req.action), actor, before.state, req.note, reason));
   if (before.assignee != c.assignee) e.assignee_from = before.assignee;
   if (req.action == Action::reopen) e.rework = c.rework_count;
   e.paused_ms = paused_ms;

@@ -95,12 +95,14 @@ std::vector<CaseHistory> fixed_history() {
   // 3: not accepted in time (escalated while dispatched), then handled and closed late.
   const Millis t3 = T0 + 2 * kDay;
   out.push_back(Story(3, "W1", "G0-1", "C1", t3)
-                    .escalate(t3 + 24 * kHour, Deadline::accept, Urgency::yellow, Urgency::orange, Tier::worker, Tier::community)
+                    .escalate(t3 + 24 * kHour, Deadline::accept, Urgency::yellow, Urgency::orange, Tier::worker,
+                              Tier::community)
                     .accept(t3 + 25 * kHour).resolve(t3 + 40 * kHour).close(t3 + 41 * kHour).h);
   // 4: deferred: counts only as a case and a deferral, not even its rating.
   const Millis t4 = T0 + 3 * kDay;
   Story s4(4, "W2", "G0-1", "C1", t4, Urgency::orange);
-  s4.accept(t4 + kHour).add(t4 + 2 * kHour, EventType::defer, CaseState::accepted, CaseState::accepted, "waiting for parts");
+  s4.accept(t4 + kHour).add(t4 + 2 * kHour, EventType::defer, CaseState::accepted, CaseState::accepted,
+                            "waiting for parts");
   s4.add(t4 + 50 * kHour, EventType::resume, CaseState::accepted, CaseState::accepted).resolve(t4 + 60 * kHour)
       .close(t4 + 61 * kHour).rate(t4 + 62 * kHour, 1);
   s4.h.c.deferred = true;
@@ -108,8 +110,9 @@ std::vector<CaseHistory> fixed_history() {
   // 5: red, accepted at once, not resolved in time, still open.
   const Millis t5 = T0 + 4 * kDay;
   Story s5(5, "W2", "G0-1", "C1", t5, Urgency::red);
-  s5.accept(t5 + 10 * kMinute).escalate(t5 + 4 * kHour + 10 * kMinute, Deadline::resolve, Urgency::red, Urgency::red, Tier::worker,
-                                         Tier::community);
+  s5.accept(t5 + 10 * kMinute)
+      .escalate(t5 + 4 * kHour + 10 * kMinute, Deadline::resolve, Urgency::red, Urgency::red, Tier::worker,
+                Tier::community);
   s5.h.c.resolve_by = t5 + 8 * kHour + 10 * kMinute;
   s5.h.c.urgency = Urgency::red;
   out.push_back(s5.h);
