@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer, PASSWORD } from '../ui/server.mjs';
 import { smallCity } from '../ui/city.mjs';
-import { root, match, documentedResponse, mediaType, isJson, validator, describe } from './spec.mjs';
+import { root, operations, match, documentedResponse, mediaType, isJson, validator, describe } from './spec.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -255,6 +255,9 @@ test('live answers of the server validate against docs/openapi.json', { timeout:
       'GET /api/v1/openapi.json': 200,
     };
     for (const [op, status] of Object.entries(main)) assert.ok(checked.get(op)?.has(status), `${op}: never answered ${status}`);
+    // and every documented operation was called at least once
+    const uncalled = operations().map((o) => `${o.method} ${o.template}`).filter((k) => !checked.has(k));
+    assert.deepEqual(uncalled, [], 'operations this test never calls: add a call');
     const answers = [...checked.values()].reduce((n, s) => n + s.size, 0);
     console.log(`# ${checked.size} operations, ${answers} (operation, status) pairs checked against the document`);
   });
