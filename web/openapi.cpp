@@ -4,15 +4,15 @@
 
 namespace gridkeeper::web {
 
-namespace generated {
-extern const std::string_view kOpenApiDocument;
-extern const std::string_view kOpenApiDocument_sha256;
+namespace generated {  // openapi_document.cpp, made by the build from docs/openapi.json
+std::string_view openapi_text();
+extern const std::string_view openapi_text_sha256;
 }  // namespace generated
 
-std::string_view openapi_document() { return generated::kOpenApiDocument; }
+std::string_view openapi_document() { return generated::openapi_text(); }
 
 std::string_view openapi_etag() {
-  static const std::string tag = "\"sha256-" + std::string(generated::kOpenApiDocument_sha256.substr(0, 32)) + "\"";
+  static const std::string tag = "\"sha256-" + std::string(generated::openapi_text_sha256.substr(0, 32)) + "\"";
   return tag;
 }
 
