@@ -20,7 +20,8 @@ const arg = (name, fallback) => {
 const bin = path.resolve(arg('--bin', path.join(root, 'build/release/app/gridkeeper')));
 // The server wants a UI directory; these checks need none of its files.
 let uiDir = path.resolve(arg('--ui', path.join(root, 'build/release/ui')));
-if (!fs.existsSync(uiDir)) uiDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridkeeper-openapi-ui-'));
+let emptyUi = null;
+if (!fs.existsSync(uiDir)) uiDir = emptyUi = fs.mkdtempSync(path.join(os.tmpdir(), 'gridkeeper-openapi-ui-'));
 
 const city = smallCity();
 const centre = city.cells.find((c) => c.c === 2 && c.r === 1);
@@ -82,7 +83,10 @@ const PNG = Uint8Array.from(Buffer.from(
 
 test('live answers of the server validate against docs/openapi.json', { timeout: 120_000 }, async (t) => {
   server = await startServer({ bin, uiDir, city, users, log: () => {} });
-  t.after(() => server.stop());
+  t.after(async () => {
+    await server.stop();
+    if (emptyUi) fs.rmSync(emptyUi, { recursive: true, force: true });
+  });
 
   await t.test('operations, the document, logging in', async () => {
     await call(null, 'GET', '/healthz');
