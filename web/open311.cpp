@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/url/parse_query.hpp>
-#include <charconv>
 #include <cmath>
 #include <set>
 
 #include "web/dates.hpp"
 #include "web/json_codec.hpp"
+#include "web/params.hpp"
 #include "web/text.hpp"
 
 namespace gridkeeper::web::open311 {
@@ -20,38 +20,6 @@ using dispatch::Millis;
 
 namespace {
 constexpr std::size_t kMaxField = 4000;
-
-const std::string* param(const QueryParams& params, std::string_view name) {
-  const std::string* found = nullptr;
-  for (const auto& [k, v] : params)
-    if (k == name) found = &v;
-  return found;
-}
-
-std::vector<std::string> split(std::string_view s) {
-  std::vector<std::string> out;
-  while (true) {
-    const auto comma = s.find(',');
-    out.emplace_back(s.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    s.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
-std::optional<std::int64_t> positive(std::string_view s) {
-  std::int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size() || v <= 0) return std::nullopt;
-  return v;
-}
-
-std::optional<double> number(std::string_view s) {
-  double v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
 
 // "environment.json" -> "environment"; anything but .json is not served.
 std::optional<std::string> json_file(std::string_view file) {
@@ -130,8 +98,8 @@ dispatch::Result<dispatch::RequestQuery> requests_query(const dispatch::Center& 
                                                         Millis now) {
   dispatch::RequestQuery q;
   if (const auto* ids = param(params, "service_request_id")) {
-    for (const auto& s : split(*ids)) {
-      auto id = positive(s);
+    for (const auto& s : split_commas(*ids)) {
+      auto id = parse_id(s);
       if (!id) return make_error(ErrorCode::bad_request, "service_request_id must be ids separated by commas", "service_request_id");
       q.ids.push_back(*id);
     }
@@ -142,7 +110,7 @@ dispatch::Result<dispatch::RequestQuery> requests_query(const dispatch::Center& 
   }
   if (const auto* codes = param(params, "service_code")) {
     const auto categories = center.categories();
-    for (const auto& s : split(*codes)) {
+    for (const auto& s : split_commas(*codes)) {
       if (!category_name(categories, s)) return make_error(ErrorCode::bad_request, "unknown service_code", "service_code");
       q.categories.push_back(s);
     }
@@ -168,7 +136,7 @@ dispatch::Result<dispatch::RequestQuery> requests_query(const dispatch::Center& 
   q.to = *end;
   if (const auto* s = param(params, "status")) {
     std::set<std::string> wanted;
-    for (const auto& v : split(*s)) {
+    for (const auto& v : split_commas(*s)) {
       if (v != "open" && v != "closed") return make_error(ErrorCode::bad_request, "status must be open, closed or both", "status");
       wanted.insert(v);
     }
@@ -176,30 +144,23 @@ dispatch::Result<dispatch::RequestQuery> requests_query(const dispatch::Center& 
   }
   std::int64_t page = 1, page_size = 50;
   if (const auto* s = param(params, "page_size")) {
-    auto n = positive(*s);
+    auto n = parse_id(*s);
     if (!n || *n > kMaxPageSize)
       return make_error(ErrorCode::bad_request, "page_size must be 1 to " + std::to_string(kMaxPageSize), "page_size");
     page_size = *n;
   }
   if (const auto* s = param(params, "page")) {
-    auto n = positive(*s);
+    auto n = parse_id(*s);
     if (!n || *n > 1'000'000) return make_error(ErrorCode::bad_request, "page must be 1 to 1000000", "page");
     page = *n;
   }
   q.limit = static_cast<int>(page_size);
   q.offset = (page - 1) * page_size;
   if (const auto* s = param(params, "bbox")) {
-    const auto parts = split(*s);
-    std::array<double, 4> b{};
-    bool ok = parts.size() == 4;
-    for (std::size_t k = 0; ok && k < 4; ++k) {
-      auto n = number(parts[k]);
-      ok = n.has_value();
-      if (ok) b[k] = *n;
-    }
-    if (!ok || b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 || b[0] > b[2] || b[1] > b[3])
+    const auto b = parse_bbox(*s);
+    if (!b || !on_globe(*b))
       return make_error(ErrorCode::bad_request, "bbox must be min_long,min_lat,max_long,max_lat within the globe", "bbox");
-    q.bbox = b;
+    q.bbox = *b;
   }
   return q;
 }
@@ -260,7 +221,7 @@ Response requests(const dispatch::Center& center, dispatch::Reports& reports, co
 Response request(const dispatch::Center& center, dispatch::Reports& reports, std::string_view file) {
   auto name = json_file(file);
   if (!name) return error(404, "only JSON is served: requests/{service_request_id}.json");
-  auto id = positive(*name);
+  auto id = parse_id(*name);
   if (!id) return error(404, "no service request with this id");
   dispatch::RequestQuery q;
   q.ids = {*id};
@@ -340,7 +301,7 @@ dispatch::Result<Submission> submission_from(const dispatch::Center& center, con
     else if (key == "service_code") service_code = value;
     else if (key == "jurisdiction_id") jurisdiction = value;
     else if (key == "lat" || key == "long") {
-      auto n = number(value);
+      auto n = parse_finite(value);
       if (!n) return make_error(ErrorCode::bad_request, key + " must be a number", key);
       (key == "lat" ? lat : lon) = *n;
     } else if (key == "address_string") in.address = value;

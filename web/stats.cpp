@@ -20,13 +20,6 @@ using dispatch::Millis;
 namespace {
 constexpr Millis kDay = 86'400'000;
 
-const std::string* param(const QueryParams& params, std::string_view name) {
-  const std::string* found = nullptr;
-  for (const auto& [k, v] : params)
-    if (k == name) found = &v;
-  return found;
-}
-
 json::value number_or_null(const std::optional<double>& v) {
   if (!v) return nullptr;
   return *v;

@@ -11,10 +11,9 @@
 #include "dispatch/center.hpp"
 #include "dispatch/reports.hpp"
 #include "web/message.hpp"
+#include "web/params.hpp"
 
 namespace gridkeeper::web {
-
-using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 struct StatsRequest {
   std::string scope;  // empty: the actor's own scope

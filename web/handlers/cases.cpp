@@ -1,0 +1,242 @@
+#include "web/handlers/cases.hpp"
+
+#include <algorithm>
+
+#include "web/csv.hpp"
+#include "web/params.hpp"
+#include "web/stats.hpp"
+
+namespace gridkeeper::web {
+
+namespace json = boost::json;
+using dispatch::Actor;
+using dispatch::ErrorCode;
+using dispatch::Role;
+
+namespace {
+std::string media_type(std::string_view content_type) {
+  std::string t(content_type.substr(0, content_type.find(';')));
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+  return t;
+}
+
+bool looks_like(std::string_view type, std::string_view bytes) {
+  if (type == "image/jpeg") return bytes.size() >= 3 && bytes.substr(0, 3) == "\xFF\xD8\xFF";
+  if (type == "image/png") return bytes.size() >= 8 && bytes.substr(0, 8) == "\x89PNG\r\n\x1A\n";
+  return false;
+}
+}  // namespace
+
+CaseHandlers::CaseHandlers(Router& router, const ApiOptions& options, dispatch::Center& center,
+                           dispatch::Accounts& accounts, const dispatch::Clock& clock)
+    : HandlerGroup(router, options), center(center), accounts(accounts), clock(clock) {}
+
+bool CaseHandlers::grid_in_view(const Actor& actor, const std::string& grid, const dispatch::WorkerId& owner) const {
+  if (actor.role == Role::worker) return !actor.worker_id.empty() && owner == actor.worker_id;
+  return center.in_scope(actor.scope, grid);
+}
+
+void CaseHandlers::route(const CallPtr& call) {
+  auto lon = parse_number(call->param("lon"), "lon");
+  if (!lon) return fail(call, lon.error());
+  auto lat = parse_number(call->param("lat"), "lat");
+  if (!lat) return fail(call, lat.error());
+  geo::Crs crs = geo::Crs::wgs84;
+  if (const auto* c = call->param("crs")) {
+    auto parsed = geo::crs_from_string(*c);
+    if (!parsed) return fail(call, ErrorCode::invalid_value, "crs must be wgs84, gcj02 or bd09", "crs");
+    crs = *parsed;
+  }
+  auto answer = center.route({*lon, *lat}, crs);
+  if (!answer) return fail(call, answer.error());
+  const auto& a = *answer;
+  ok(call, 200,
+     json::object{
+         {"grid_id", a.grid},
+         {"community", a.community},
+         {"street", a.street},
+         {"district", a.district},
+         {"owner_id", grid_in_view(call->actor(), a.grid, a.owner) && !a.owner.empty() ? json::value(a.owner)
+                                                                                       : json::value(nullptr)},
+         {"snapped", a.snapped},
+         {"distance_m", a.distance_m}});
+}
+
+void CaseHandlers::create_case(const CallPtr& call) {
+  auto body = body_object(call);
+  if (!body) return fail(call, body.error());
+  auto intake = intake_from(*body);
+  if (!intake) return fail(call, intake.error());
+  center.intake(*intake, call->actor(), [this, call](dispatch::Result<dispatch::Case> r) {
+    on_strand(call, [this, call, r = std::move(r)] {
+      if (!r) return fail(call, r.error());
+      auto response = json_response(201, case_json(*r));
+      response.headers.emplace_back("Location", "/api/v1/cases/" + std::to_string(r->id));
+      respond(call, std::move(response));
+    });
+  });
+}
+
+void CaseHandlers::list_cases(const CallPtr& call) {
+  dispatch::CaseQuery q;
+  if (const auto* s = call->param("state")) {
+    q.state = dispatch::case_state_from(*s);
+    if (!q.state) return fail(call, ErrorCode::invalid_value, "unknown state " + *s, "state");
+  }
+  if (const auto* u = call->param("urgency")) {
+    q.urgency = dispatch::urgency_from(*u);
+    if (!q.urgency) return fail(call, ErrorCode::invalid_value, "urgency must be yellow, orange or red", "urgency");
+  }
+  for (auto [name, slot] : {std::pair{"overdue", &q.overdue}, {"open", &q.open}})
+    if (const auto* v = call->param(name)) {
+      *slot = parse_flag(*v);
+      if (!*slot) return fail(call, ErrorCode::invalid_value, std::string(name) + " must be true or false", name);
+    }
+  if (const auto* g = call->param("grid")) q.grid = *g;
+  if (const auto* a = call->param("assignee")) q.assignee = *a;
+  if (const auto* s = call->param("scope")) q.scope = *s;
+  if (const auto* l = call->param("limit")) {
+    auto n = parse_id(*l);
+    if (!n || *n > 500) return fail(call, ErrorCode::invalid_value, "limit must be between 1 and 500", "limit");
+    q.limit = static_cast<int>(*n);
+  }
+  if (const auto* a = call->param("after")) {
+    q.after = parse_id(*a);
+    if (!q.after) return fail(call, ErrorCode::invalid_value, "after must be a case id", "after");
+  }
+  bool csv = false;
+  if (const auto* f = call->param("format")) {
+    if (*f != "json" && *f != "csv") return fail(call, ErrorCode::invalid_value, "format must be json or csv", "format");
+    csv = *f == "csv";
+  }
+  auto work = [this, call, q, csv] {
+    const auto cases = center.find_cases(q, call->actor());
+    if (csv) return respond(call, csv_response(cases_csv(cases), "cases.csv"));
+    json::array list;
+    list.reserve(cases.size());
+    for (const auto& c : cases) list.push_back(case_json(c));
+    json::value next = nullptr;
+    if (!cases.empty() && static_cast<int>(cases.size()) >= std::clamp(q.limit, 1, 500)) next = cases.back().id;
+    ok(call, 200, json::object{{"cases", std::move(list)}, {"next_after", next}});
+  };
+  if (csv) return offload_heavy(call, std::move(work));
+  offload(call, std::move(work));
+}
+
+std::optional<dispatch::CaseId> CaseHandlers::case_id(const CallPtr& call) {
+  auto id = parse_id(call->path[3]);
+  if (!id) fail(call, ErrorCode::not_found, "no case " + call->path[3]);
+  return id;
+}
+
+void CaseHandlers::get_case(const CallPtr& call) {
+  auto id = case_id(call);
+  if (!id) return;
+  offload(call, [this, call, id = *id] {
+    auto c = center.get_case(id, call->actor());
+    if (!c) return fail(call, c.error());
+    auto body = case_json(*c);
+    json::array events, photos;
+    for (const auto& e : center.case_events(id)) events.push_back(event_json(e));
+    for (const auto& p : accounts.photos(id, false)) photos.push_back(photo_json(p));
+    body["events"] = std::move(events);
+    body["photos"] = std::move(photos);
+    ok(call, 200, body);
+  });
+}
+
+void CaseHandlers::transition(const CallPtr& call) {
+  auto id = case_id(call);
+  if (!id) return;
+  auto body = body_object(call);
+  if (!body) return fail(call, body.error());
+  auto req = transition_from(*body);
+  if (!req) return fail(call, req.error());
+  // A case no longer open is looked up in storage: start on the pool.
+  offload(call, [this, call, id = *id, req = std::move(*req)] {
+    center.transition(id, req, call->actor(), answer_later<dispatch::Case>(call, 200, &case_json));
+  });
+}
+
+void CaseHandlers::admit_photo(const CallPtr& call, std::function<void()> admitted) {
+  offload(call, [this, call, admitted = std::move(admitted)] {
+    auto id = parse_id(call->path[3]);
+    if (!id) return fail(call, ErrorCode::not_found, "no case " + call->path[3]);
+    auto allowed = center.photo_allowed(*id, call->actor(), 0, 0, 0);
+    if (!allowed) return fail(call, allowed.error());
+    admitted();
+  });
+}
+
+void CaseHandlers::add_photo(const CallPtr& call) {
+  auto id = case_id(call);
+  if (!id) return;
+  const Actor actor = call->actor();
+  const auto type = media_type(call->request.content_type);
+  if (type != "image/jpeg" && type != "image/png")
+    return fail(call, ErrorCode::invalid_value, "a photo must be image/jpeg or image/png", "content_type");
+  if (call->request.body.empty()) return fail(call, ErrorCode::bad_request, "the photo is empty");
+  if (!looks_like(type, call->request.body))
+    return fail(call, ErrorCode::invalid_value, "the body is not a " + type + " image", "content_type");
+  offload(call, [this, call, id = *id, type, actor] {
+    const auto size = static_cast<std::int64_t>(call->request.body.size());
+    const auto now = clock.now();
+    constexpr dispatch::Millis kDay = 24LL * 3600 * 1000;
+    auto allowed = center.photo_allowed(id, actor, accounts.photos(id, false).size(),
+                                        accounts.photo_bytes_since(actor.label(), now - kDay), size);
+    if (!allowed) return fail(call, allowed.error());
+    dispatch::Photo photo;
+    photo.case_id = id;
+    photo.content_type = type;
+    photo.data = std::move(call->request.body);
+    photo.at = now;
+    photo.actor = actor.label();
+    auto stored = accounts.add_photo(std::move(photo));
+    if (!stored) return fail(call, stored.error());
+    // Every photo is in the case's history; the answer waits for that event to be durable.
+    center.record_photo(id, actor, [this, call, stored = std::move(*stored), size](dispatch::Result<dispatch::CaseEvent> e) {
+      on_strand(call, [this, call, stored, size, e = std::move(e)] {
+        if (!e) return fail(call, e.error());
+        auto body = photo_json(stored);
+        body["size"] = size;
+        ok(call, 201, body);
+      });
+    });
+  });
+}
+
+void CaseHandlers::get_photo(const CallPtr& call) {
+  auto id = case_id(call);
+  if (!id) return;
+  auto photo_id = parse_id(call->path[5]);
+  if (!photo_id) return fail(call, ErrorCode::not_found, "no photo " + call->path[5]);
+  offload(call, [this, call, id = *id, photo_id = *photo_id] {
+    auto c = center.get_case(id, call->actor());
+    if (!c) return fail(call, c.error());
+    auto p = accounts.photo(photo_id);
+    if (!p || p->case_id != id) return fail(call, ErrorCode::not_found, "no photo " + std::to_string(photo_id));
+    Response r;
+    r.content_type = p->content_type;
+    r.body = std::move(p->data);
+    r.headers.emplace_back("Cache-Control", "private, max-age=86400");
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    respond(call, std::move(r));
+  });
+}
+
+void CaseHandlers::rate_case(const CallPtr& call) {
+  auto id = case_id(call);
+  if (!id) return;
+  auto body = body_object(call);
+  if (!body) return fail(call, body.error());
+  auto rating = rating_from(*body);
+  if (!rating) return fail(call, rating.error());
+  // A closed case is read from storage: start on the pool.
+  offload(call, [this, call, id = *id, rating = std::move(*rating)] {
+    center.rate(id, rating.score, rating.note, call->actor(),
+                answer_later<dispatch::CaseEvent>(call, 201, &rating_json));
+  });
+}
+
+}  // namespace gridkeeper::web
