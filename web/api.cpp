@@ -67,10 +67,10 @@ void Api::handle(Request request, Admission admitted, Reply reply, Resume resume
 }
 
 std::string Api::route_path(std::string_view target) {
-  auto parsed = parse_target(target);
-  if (!parsed) return {};
+  auto path = parse_path(target);
+  if (!path) return {};
   std::string out;
-  for (const auto& segment : parsed->path) out += "/" + segment;
+  for (const auto& segment : *path) out += "/" + segment;
   return out.empty() ? "/" : out;
 }
 

@@ -9,6 +9,18 @@ namespace gridkeeper::web {
 
 namespace {
 
+Method method_of(http::verb v) {
+  switch (v) {
+    case http::verb::get: return Method::get;
+    case http::verb::head: return Method::head;
+    case http::verb::post: return Method::post;
+    case http::verb::put: return Method::put;
+    case http::verb::delete_: return Method::delete_;
+    case http::verb::options: return Method::options;
+    default: return Method::other;
+  }
+}
+
 // Timeouts without a timer per operation: each session keeps the deadline of what it is
 // waiting for, and one sweeper per server closes the sessions whose deadline has passed.
 class HttpSession : public Closable, public std::enable_shared_from_this<HttpSession> {

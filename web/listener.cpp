@@ -12,18 +12,6 @@
 
 namespace gridkeeper::web {
 
-Method method_of(http::verb v) {
-  switch (v) {
-    case http::verb::get: return Method::get;
-    case http::verb::head: return Method::head;
-    case http::verb::post: return Method::post;
-    case http::verb::put: return Method::put;
-    case http::verb::delete_: return Method::delete_;
-    case http::verb::options: return Method::options;
-    default: return Method::other;
-  }
-}
-
 std::string peer_of(const StrandSocket& socket) {
   beast::error_code ec;
   auto endpoint = socket.remote_endpoint(ec);

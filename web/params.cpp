@@ -9,14 +9,28 @@ namespace gridkeeper::web {
 using dispatch::ErrorCode;
 using dispatch::make_error;
 
+namespace {
+std::vector<std::string> segments_of(const boost::urls::url_view& url) {
+  std::vector<std::string> path;
+  for (auto segment : url.segments()) path.push_back(segment);
+  if (!path.empty() && path.back().empty()) path.pop_back();
+  return path;
+}
+}  // namespace
+
 std::optional<Target> parse_target(std::string_view target) {
   auto parsed = boost::urls::parse_origin_form(target);
   if (!parsed) return std::nullopt;
   Target t;
-  for (auto segment : parsed->segments()) t.path.push_back(segment);
-  if (!t.path.empty() && t.path.back().empty()) t.path.pop_back();
+  t.path = segments_of(*parsed);
   for (auto p : parsed->params()) t.query.emplace_back(p.key, p.value);
   return t;
+}
+
+std::optional<std::vector<std::string>> parse_path(std::string_view target) {
+  auto parsed = boost::urls::parse_origin_form(target);
+  if (!parsed) return std::nullopt;
+  return segments_of(*parsed);
 }
 
 const std::string* param(const QueryParams& params, std::string_view name) {

@@ -28,6 +28,8 @@ struct Target {
 // Nullopt when `target` is not in origin form (or its percent-encoding is broken). The
 // decoded text may be any bytes, NUL and malformed UTF-8 included: the router checks it.
 std::optional<Target> parse_target(std::string_view target);
+// The path alone, split the same way (the transport's checks of a path, before routing).
+std::optional<std::vector<std::string>> parse_path(std::string_view target);
 
 // The value of the parameter `name`; the last one when it is repeated; null when absent.
 const std::string* param(const QueryParams& params, std::string_view name);

@@ -1,6 +1,7 @@
 #include "web/router.hpp"
 
 #include <boost/url/parse.hpp>
+#include <cctype>
 
 #include "web/json_codec.hpp"
 #include "web/metrics.hpp"

@@ -71,7 +71,6 @@ struct Gate {
   }
 };
 
-Method method_of(http::verb v);
 std::string peer_of(const StrandSocket& socket);
 
 // Which listener a connection came through: the main one, or the one of --metrics-listen.

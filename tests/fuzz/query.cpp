@@ -1,7 +1,6 @@
 // Query strings and dates (web/dates, stats_request, Open311's requests_query): the first
 // byte chooses the parser; the rest is a date or period, or a request target's query
-// string, split into parameters as the router does.
-#include <boost/url/parse.hpp>
+// string, split into parameters by the router's own reader (web/params).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -10,6 +9,7 @@
 #include "city.hpp"
 #include "web/dates.hpp"
 #include "web/open311.hpp"
+#include "web/params.hpp"
 #include "web/stats.hpp"
 
 using namespace gridkeeper;
@@ -33,11 +33,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (auto p = parse_period(text)) (void)local_date(p->from);
       break;
     default: {
-      const std::string target = "/api/v1/stats?" + std::string(text);
-      auto url = boost::urls::parse_origin_form(target);
-      if (!url) break;
-      QueryParams params;
-      for (auto p : url->params()) params.emplace_back(p.key, p.value);
+      auto target = parse_target("/api/v1/stats?" + std::string(text));
+      if (!target) break;
+      const QueryParams& params = target->query;
       if (data[0] % 4 == 2)
         (void)stats_request(params, fuzz::now());
       else

@@ -31,6 +31,12 @@ TEST_CASE("params: a target splits into decoded segments and parameters", "[web]
   CHECK(plus->path == std::vector<std::string>{"a+b"});
   CHECK(plus->query[0].second == "c d");
 
+  // The path alone, split the same way.
+  CHECK(parse_path("/api/v1/cases/%E7%BD%91%E6%A0%BC/?state=open") ==
+        std::vector<std::string>{"api", "v1", "cases", "网格"});
+  CHECK(parse_path("/metrics/") == std::vector<std::string>{"metrics"});
+  CHECK(parse_path("/") == std::vector<std::string>{});
+
   // An encoded slash stays inside its segment.
   auto slash = parse_target("/static/..%2F..%2Fetc%2Fpasswd");
   REQUIRE(slash);
@@ -46,6 +52,7 @@ TEST_CASE("params: broken targets are refused; decoded junk is passed on to be c
   CHECK_FALSE(parse_target("/a?b=%4"));
   CHECK_FALSE(parse_target("/a b"));
   CHECK_FALSE(parse_target("/a#fragment"));
+  for (const char* s : {"", "api", "/a%zz", "/a b"}) CHECK_FALSE(parse_path(s));
 
   // Escapes of NUL, malformed UTF-8 and overlong forms decode to their bytes: the router
   // refuses them (tests/web/hostile_test.cpp); the parser only splits.
@@ -128,7 +135,7 @@ TEST_CASE("params: a required number names its field in its error", "[web][param
     CHECK(e.error().message == "lon must be a number");
     CHECK(e.error().field == "lon");
   }
-  for (const std::string s : {std::string("1e400"), std::string("-1e400"), std::string(400, '9')}) {
+  for (const std::string& s : {std::string("1e400"), std::string("-1e400"), std::string(400, '9')}) {
     auto e = parse_number(&s, "lon");
     REQUIRE_FALSE(e);
     CHECK(e.error().code == ErrorCode::invalid_value);

@@ -1,6 +1,7 @@
 #include "web/handlers/cases.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "web/csv.hpp"
 #include "web/params.hpp"
@@ -28,9 +29,9 @@ bool looks_like(std::string_view type, std::string_view bytes) {
 }
 }  // namespace
 
-CaseHandlers::CaseHandlers(Router& router, const ApiOptions& options, dispatch::Center& center,
-                           dispatch::Accounts& accounts, const dispatch::Clock& clock)
-    : HandlerGroup(router, options), center(center), accounts(accounts), clock(clock) {}
+CaseHandlers::CaseHandlers(Router& router, const ApiOptions& o, dispatch::Center& c, dispatch::Accounts& a,
+                           const dispatch::Clock& clk)
+    : HandlerGroup(router, o), center(c), accounts(a), clock(clk) {}
 
 bool CaseHandlers::grid_in_view(const Actor& actor, const std::string& grid, const dispatch::WorkerId& owner) const {
   if (actor.role == Role::worker) return !actor.worker_id.empty() && owner == actor.worker_id;

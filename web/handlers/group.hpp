@@ -16,7 +16,7 @@ namespace gridkeeper::web {
 
 class HandlerGroup {
  protected:
-  HandlerGroup(Router& router, const ApiOptions& options) : options(options), router_(router) {}
+  HandlerGroup(Router& router, const ApiOptions& o) : options(o), router_(router) {}
 
   void respond(const CallPtr& call, Response r) { router_.respond(call, std::move(r)); }
   void fail(const CallPtr& call, const dispatch::Error& e) { router_.fail(call, e); }

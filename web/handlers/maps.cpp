@@ -41,8 +41,8 @@ struct Tally {
 };
 }  // namespace
 
-MapHandlers::MapHandlers(Router& router, const ApiOptions& options, dispatch::Center& center)
-    : HandlerGroup(router, options), center(center), layers(center) {}
+MapHandlers::MapHandlers(Router& router, const ApiOptions& o, dispatch::Center& c)
+    : HandlerGroup(router, o), center(c), layers(c) {}
 
 void MapHandlers::grids(const CallPtr& call) {
   std::optional<geo::BBox> bbox;

@@ -7,9 +7,8 @@ namespace gridkeeper::web {
 
 using dispatch::ErrorCode;
 
-Open311Handlers::Open311Handlers(Router& router, const ApiOptions& options, dispatch::Center& center,
-                                 const dispatch::Clock& clock)
-    : HandlerGroup(router, options), center(center), clock(clock) {}
+Open311Handlers::Open311Handlers(Router& router, const ApiOptions& o, dispatch::Center& c, const dispatch::Clock& clk)
+    : HandlerGroup(router, o), center(c), clock(clk) {}
 
 void Open311Handlers::services(const CallPtr& call) {
   offload_public(call, [this, call] { respond(call, open311::services(center)); });

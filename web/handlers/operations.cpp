@@ -40,16 +40,16 @@ std::string_view static_type(std::string_view path) {
 }
 }  // namespace
 
-OperationsHandlers::OperationsHandlers(Router& router, const ApiOptions& options, dispatch::Center& center,
-                                       Metrics& metrics, LiveFeed& feed)
-    : HandlerGroup(router, options),
-      center(center),
-      metrics(metrics),
-      feed(feed),
+OperationsHandlers::OperationsHandlers(Router& router, const ApiOptions& o, dispatch::Center& c, Metrics& m,
+                                       LiveFeed& f)
+    : HandlerGroup(router, o),
+      center(c),
+      metrics(m),
+      feed(f),
       auth(router.auth()),
       pool(router.blocking_pool()),
       hashing(router.hashing_pool()),
-      ui_policy(load_ui_policy(options.ui_dir, &ui_policy_warning)) {
+      ui_policy(load_ui_policy(o.ui_dir, &ui_policy_warning)) {
   if (!ui_policy_warning.empty()) std::cerr << "gridkeeper serve: " << ui_policy_warning << "\n";
 }
 

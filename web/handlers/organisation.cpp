@@ -10,9 +10,9 @@ namespace json = boost::json;
 using dispatch::ErrorCode;
 using dispatch::Role;
 
-OrganisationHandlers::OrganisationHandlers(Router& router, const ApiOptions& options, dispatch::Center& center,
-                                           const dispatch::Clock& clock)
-    : HandlerGroup(router, options), center(center), clock(clock) {}
+OrganisationHandlers::OrganisationHandlers(Router& router, const ApiOptions& o, dispatch::Center& c,
+                                           const dispatch::Clock& clk)
+    : HandlerGroup(router, o), center(c), clock(clk) {}
 
 // ---- grids, workers, jurisdictions, categories ----
 

@@ -2,9 +2,8 @@
 
 namespace gridkeeper::web {
 
-ReportHandlers::ReportHandlers(Router& router, const ApiOptions& options, dispatch::Center& center,
-                               const dispatch::Clock& clock)
-    : HandlerGroup(router, options), center(center), clock(clock) {}
+ReportHandlers::ReportHandlers(Router& router, const ApiOptions& o, dispatch::Center& c, const dispatch::Clock& clk)
+    : HandlerGroup(router, o), center(c), clock(clk) {}
 
 void ReportHandlers::report(const CallPtr& call, Report make) {
   if (!reports_ready(call)) return;
