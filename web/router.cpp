@@ -123,8 +123,7 @@ bool Router::resolve(const CallPtr& call) {
     fail(call, ErrorCode::not_found, "this method is not available on " + path_text(call->request.target));
     return false;
   }
-  if (call->request.method == Method::get && !options_.ui_dir.empty() &&
-      (call->path.empty() || call->path[0] != "api"))
+  if (call->request.method == Method::get && !options_.ui_dir.empty() && (call->path.empty() || call->path[0] != "api"))
     return true;
   fail(call, ErrorCode::not_found, "no endpoint " + path_text(call->request.target));
   return false;

@@ -6,6 +6,7 @@
 // that catches (`guarded`), the pools that work which may block is offloaded to (503 when
 // full), the fair shares (reports per user, anonymous reads per address, unknown tokens
 // per address) and the return to the connection's strand. Internal to web/.
+#include <malloc.h>
 #include <algorithm>
 #include <atomic>
 #include <boost/json/object.hpp>
@@ -13,7 +14,6 @@
 #include <chrono>
 #include <functional>
 #include <iostream>
-#include <malloc.h>
 #include <memory>
 #include <string>
 #include <string_view>

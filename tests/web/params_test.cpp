@@ -91,9 +91,9 @@ TEST_CASE("params: ids are positive 64-bit integers, the whole text", "[web][par
   CHECK(parse_id("007") == 7);
   CHECK(parse_id("9223372036854775807") == std::numeric_limits<std::int64_t>::max());
 
-  for (const char* s : {"", "0", "-1", "-0", "+1", " 1", "1 ", "1.0", "1e3", "0x10", "abc", "12abc", "１",
-                        "9223372036854775808", "99999999999999999999999999999", "-9223372036854775809", "NaN",
-                        "inf", "%31"})
+  for (const char* s :
+       {"", "0", "-1", "-0", "+1", " 1", "1 ", "1.0", "1e3", "0x10", "abc", "12abc", "１", "9223372036854775808",
+        "99999999999999999999999999999", "-9223372036854775809", "NaN", "inf", "%31"})
     CHECK_FALSE(parse_id(s));
   CHECK_FALSE(parse_id(std::string("1\0", 2)));
   CHECK_FALSE(parse_id(std::string(10'000, '9')));
@@ -106,8 +106,8 @@ TEST_CASE("params: finite numbers, the whole text", "[web][params]") {
   CHECK(parse_finite("1e2") == 100.0);
   CHECK(parse_finite("1.7976931348623157e308") == std::numeric_limits<double>::max());
 
-  for (const char* s : {"", "+1", " 1", "1 ", "1,5", "1.2.3", "0x1p3", "abc", "--1", ".", "e5", "NaN", "nan",
-                        "-nan", "inf", "-inf", "INF", "infinity", "1e400", "-1e400"})
+  for (const char* s : {"",   "+1",  " 1",  "1 ",   "1,5", "1.2.3", "0x1p3", "abc",      "--1",   ".",
+                        "e5", "NaN", "nan", "-nan", "inf", "-inf",  "INF",   "infinity", "1e400", "-1e400"})
     CHECK_FALSE(parse_finite(s));
   CHECK_FALSE(parse_finite(std::string("1\0", 2)));
   CHECK_FALSE(parse_finite(std::string(5'000, '9')));  // beyond double's range
@@ -176,16 +176,16 @@ TEST_CASE("params: a bbox is four finite numbers on the globe", "[web][params]")
   CHECK(on_globe(*parse_bbox("-180,-90,180,90")));
   CHECK(on_globe(*parse_bbox("1,2,1,2")));  // a point is a box
 
-  for (const char* s : {"", ",,,", "1,2,3", "1,2,3,4,", "1,2,3,4,5", ",1,2,3,4", "1,,2,3", "1;2;3;4", "1 ,2,3,4",
-                        "1,2,3,x", "a,b,c,d", "nan,0,1,1", "0,0,inf,1", "-inf,0,1,1", "0,0,1e400,1",
-                        "0x1,0,1,1", "+1,0,2,1", "1,2,3,4 "})
+  for (const char* s :
+       {"", ",,,", "1,2,3", "1,2,3,4,", "1,2,3,4,5", ",1,2,3,4", "1,,2,3", "1;2;3;4", "1 ,2,3,4", "1,2,3,x", "a,b,c,d",
+        "nan,0,1,1", "0,0,inf,1", "-inf,0,1,1", "0,0,1e400,1", "0x1,0,1,1", "+1,0,2,1", "1,2,3,4 "})
     CHECK_FALSE(parse_bbox(s));
   CHECK_FALSE(parse_bbox(std::string(100'000, ',')));
   CHECK_FALSE(parse_bbox(std::string("1,2,3,4\0", 8)));
 
   // Numbers that parse but are no box on the globe.
-  for (const char* s : {"-181,0,0,1", "0,-91,1,0", "0,0,181,1", "0,0,1,91", "2,0,1,1", "0,2,1,1",
-                        "1e300,0,1e301,1", "-1e308,-1e308,1e308,1e308"}) {
+  for (const char* s : {"-181,0,0,1", "0,-91,1,0", "0,0,181,1", "0,0,1,91", "2,0,1,1", "0,2,1,1", "1e300,0,1e301,1",
+                        "-1e308,-1e308,1e308,1e308"}) {
     auto v = parse_bbox(s);
     REQUIRE(v);
     CHECK_FALSE(on_globe(*v));

@@ -53,15 +53,14 @@ void CaseHandlers::route(const CallPtr& call) {
   if (!answer) return fail(call, answer.error());
   const auto& a = *answer;
   ok(call, 200,
-     json::object{
-         {"grid_id", a.grid},
-         {"community", a.community},
-         {"street", a.street},
-         {"district", a.district},
-         {"owner_id", grid_in_view(call->actor(), a.grid, a.owner) && !a.owner.empty() ? json::value(a.owner)
-                                                                                       : json::value(nullptr)},
-         {"snapped", a.snapped},
-         {"distance_m", a.distance_m}});
+     json::object{{"grid_id", a.grid},
+                  {"community", a.community},
+                  {"street", a.street},
+                  {"district", a.district},
+                  {"owner_id", grid_in_view(call->actor(), a.grid, a.owner) && !a.owner.empty() ? json::value(a.owner)
+                                                                                                : json::value(nullptr)},
+                  {"snapped", a.snapped},
+                  {"distance_m", a.distance_m}});
 }
 
 void CaseHandlers::create_case(const CallPtr& call) {
@@ -108,7 +107,8 @@ void CaseHandlers::list_cases(const CallPtr& call) {
   }
   bool csv = false;
   if (const auto* f = call->param("format")) {
-    if (*f != "json" && *f != "csv") return fail(call, ErrorCode::invalid_value, "format must be json or csv", "format");
+    if (*f != "json" && *f != "csv")
+      return fail(call, ErrorCode::invalid_value, "format must be json or csv", "format");
     csv = *f == "csv";
   }
   auto work = [this, call, q, csv] {
@@ -196,14 +196,15 @@ void CaseHandlers::add_photo(const CallPtr& call) {
     auto stored = accounts.add_photo(std::move(photo));
     if (!stored) return fail(call, stored.error());
     // Every photo is in the case's history; the answer waits for that event to be durable.
-    center.record_photo(id, actor, [this, call, stored = std::move(*stored), size](dispatch::Result<dispatch::CaseEvent> e) {
-      on_strand(call, [this, call, stored, size, e = std::move(e)] {
-        if (!e) return fail(call, e.error());
-        auto body = photo_json(stored);
-        body["size"] = size;
-        ok(call, 201, body);
-      });
-    });
+    center.record_photo(id, actor,
+                        [this, call, stored = std::move(*stored), size](dispatch::Result<dispatch::CaseEvent> e) {
+                          on_strand(call, [this, call, stored, size, e = std::move(e)] {
+                            if (!e) return fail(call, e.error());
+                            auto body = photo_json(stored);
+                            body["size"] = size;
+                            ok(call, 201, body);
+                          });
+                        });
   });
 }
 

@@ -50,8 +50,7 @@ void MapHandlers::grids(const CallPtr& call) {
     const auto v = parse_bbox(*b);
     if (!v) return fail(call, ErrorCode::invalid_value, "bbox must be minlon,minlat,maxlon,maxlat", "bbox");
     if (!on_globe(*v))
-      return fail(call, ErrorCode::invalid_value, "bbox must be minlon,minlat,maxlon,maxlat within the globe",
-                  "bbox");
+      return fail(call, ErrorCode::invalid_value, "bbox must be minlon,minlat,maxlon,maxlat within the globe", "bbox");
     bbox = geo::BBox{(*v)[0], (*v)[1], (*v)[2], (*v)[3]};
   }
   offload(call, [this, call, bbox] {
@@ -125,8 +124,7 @@ void MapHandlers::overdue_map(const CallPtr& call) {
         }
       } else {
         const auto& unions = level == "community" ? shapes->community : shapes->street;
-        if (auto g = unions.find(code); with_geometry && g != unions.end() && !g->second.empty())
-          geometry = g->second;
+        if (auto g = unions.find(code); with_geometry && g != unions.end() && !g->second.empty()) geometry = g->second;
         if (auto j = center.jurisdiction(code)) name = j->name;
       }
       if (!name.empty()) props["name"] = name;

@@ -22,7 +22,8 @@ void Open311Handlers::requests(const CallPtr& call) {
   if (!reports_ready(call)) return;
   auto q = open311::requests_query(center, call->query, clock.now());
   if (!q) return fail(call, q.error());
-  offload_public(call, [this, call, q = std::move(*q)] { respond(call, open311::requests(center, *options.reports, q)); });
+  offload_public(call,
+                 [this, call, q = std::move(*q)] { respond(call, open311::requests(center, *options.reports, q)); });
 }
 
 void Open311Handlers::request(const CallPtr& call) {

@@ -88,7 +88,8 @@ void OperationsHandlers::metrics_text(const CallPtr& call) {
   out +=
       "# HELP gridkeeper_blocking_jobs Jobs queued or running on the blocking pool.\n"
       "# TYPE gridkeeper_blocking_jobs gauge\ngridkeeper_blocking_jobs " +
-      std::to_string(pool.pending()) + "\n"
+      std::to_string(pool.pending()) +
+      "\n"
       "# HELP gridkeeper_hashing_jobs Logins queued or running on the password-hashing threads.\n"
       "# TYPE gridkeeper_hashing_jobs gauge\ngridkeeper_hashing_jobs " +
       std::to_string(hashing.pending()) + "\n";

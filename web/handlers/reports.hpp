@@ -16,8 +16,8 @@ class ReportHandlers : HandlerGroup {
   void trends(const CallPtr& call);
 
  private:
-  using Report = Response (*)(const dispatch::Center&, dispatch::Reports&, const dispatch::Actor&,
-                              const StatsRequest&, dispatch::Millis);
+  using Report = Response (*)(const dispatch::Center&, dispatch::Reports&, const dispatch::Actor&, const StatsRequest&,
+                              dispatch::Millis);
   void report(const CallPtr& call, Report make);
 
   dispatch::Center& center;
