@@ -153,9 +153,7 @@ Placement Center::place_locked(RouteAnswer where) const {
   Placement out;
   out.emergency = emergency_at_locked(where.street, where.district);
   if (auto g = grids_.find(where.grid); g != grids_.end())
-    out.assignment = choose_assignee(g->second, workers_, [this](const WorkerId& w) { return load_of_locked(w); },
-                                     out.emergency ? street_communities_locked(where.street)
-                                                   : std::vector<std::string>{});
+    out.assignment = assign_locked(g->second, where.street, out.emergency);
   out.where = std::move(where);
   return out;
 }
@@ -533,9 +531,14 @@ int Center::load_of_locked(const WorkerId& w) const {
   return it == load_.end() ? 0 : it->second;
 }
 
-Assignment Center::assign_locked(const Case& c, const Grid& grid) const {
+// The one choice of a worker, for intake (through place_locked), re-dispatch and handover.
+Assignment Center::assign_locked(const Grid& grid, const std::string& street, bool emergency) const {
   return choose_assignee(grid, workers_, [this](const WorkerId& w) { return load_of_locked(w); },
-                         emergency_locked(c) ? street_communities_locked(c.street) : std::vector<std::string>{});
+                         emergency ? street_communities_locked(street) : std::vector<std::string>{});
+}
+
+Assignment Center::assign_locked(const Case& c, const Grid& grid) const {
+  return assign_locked(grid, c.street, emergency_locked(c));
 }
 
 void Center::set_mode(const std::string& code, bool emergency, const Actor& actor,

@@ -197,6 +197,7 @@ class Center {
   DeadlineRules rules_locked(const Case& c) const;
   std::vector<std::string> street_communities_locked(const std::string& street) const;
   int load_of_locked(const WorkerId& w) const;
+  Assignment assign_locked(const Grid& grid, const std::string& street, bool emergency) const;
   Assignment assign_locked(const Case& c, const Grid& grid) const;
   void submit_locked(Change change, std::vector<CaseNotice> notices, std::function<void(Status)> done);
   void publish(const std::vector<CaseNotice>& notices);
