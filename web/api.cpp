@@ -602,7 +602,9 @@ struct Api::Impl {
     // Geography is open to every user; who holds a post, or would get the case, only to
     // those who see the grid.
     const bool posts = center.grid_visible(a.grid, call->actor());
-    auto id_or_null = [&](const dispatch::WorkerId& w) { return posts && !w.empty() ? json::value(w) : json::value(nullptr); };
+    auto id_or_null = [&](const dispatch::WorkerId& w) {
+      return posts && !w.empty() ? json::value(w) : json::value(nullptr);
+    };
     ok(call, 200,
        json::object{{"grid_id", a.grid},
                     {"community", a.community},

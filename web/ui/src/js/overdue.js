@@ -305,8 +305,8 @@ class OverdueMap {
   switchable() {
     const js = [...this.refs.jurisdictions.values()];
     if (this.user.scope) return js.filter((j) => j.code === this.user.scope && (j.level === 'street' || j.level === 'district'));
-    if (!this.user.scope) return js.filter((j) => j.level === 'district');
-    return [];
+    // Unscoped: the district (the server decides whether the user may switch it).
+    return js.filter((j) => j.level === 'district');
   }
 
   async loadModes() {
