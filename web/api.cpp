@@ -34,7 +34,6 @@ namespace json = boost::json;
 using dispatch::Actor;
 using dispatch::ErrorCode;
 using dispatch::make_error;
-using dispatch::Role;
 
 namespace {
 constexpr std::size_t kMaxStaticFile = 10u << 20;
@@ -582,10 +581,9 @@ struct Api::Impl {
 
   void me(const CallPtr& call) { ok(call, 200, json::object{{"user", user_json(*call->user)}}); }
 
-  // Geography is open to every user; who holds a post only to those who may see the grid.
-  bool grid_in_view(const Actor& actor, const std::string& grid, const dispatch::WorkerId& owner) const {
-    if (actor.role == Role::worker) return !actor.worker_id.empty() && owner == actor.worker_id;
-    return center.in_scope(actor.scope, grid);
+  // A case as its reader gets it: with what the reader may do to it now.
+  json::object case_for(const CallPtr& call, const dispatch::Case& c) {
+    return case_json(c, center.allowed_actions(c, call->actor()));
   }
 
   // ---- cases ----
@@ -601,19 +599,29 @@ struct Api::Impl {
       if (!parsed) return fail(call, ErrorCode::invalid_value, "crs must be wgs84, gcj02 or bd09", "crs");
       crs = *parsed;
     }
-    auto answer = center.route({*lon, *lat}, crs);
-    if (!answer) return fail(call, answer.error());
-    const auto& a = *answer;
+    // Where it lies, and the worker a case taken in there now would go to, as intake chooses.
+    auto placed = center.place({*lon, *lat}, crs);
+    if (!placed) return fail(call, placed.error());
+    const auto& a = placed->where;
+    const auto& chosen = placed->assignment;
+    // Geography is open to every user; who holds a post, or would get the case, only to
+    // those who see the grid.
+    const bool posts = center.grid_visible(a.grid, call->actor());
+    auto id_or_null = [&](const dispatch::WorkerId& w) {
+      return posts && !w.empty() ? json::value(w) : json::value(nullptr);
+    };
     ok(call, 200,
-       json::object{
-           {"grid_id", a.grid},
-           {"community", a.community},
-           {"street", a.street},
-           {"district", a.district},
-           {"owner_id", grid_in_view(call->actor(), a.grid, a.owner) && !a.owner.empty() ? json::value(a.owner)
-                                                                                         : json::value(nullptr)},
-           {"snapped", a.snapped},
-           {"distance_m", a.distance_m}});
+       json::object{{"grid_id", a.grid},
+                    {"community", a.community},
+                    {"street", a.street},
+                    {"district", a.district},
+                    {"owner_id", id_or_null(a.owner)},
+                    {"worker_id", id_or_null(chosen.worker)},
+                    {"assignment", posts ? json::value(to_string(chosen.rule)) : json::value(nullptr)},
+                    {"assignment_reason", posts ? json::value(chosen.reason) : json::value(nullptr)},
+                    {"emergency", placed->emergency},
+                    {"snapped", a.snapped},
+                    {"distance_m", a.distance_m}});
   }
 
   void create_case(const CallPtr& call) {
@@ -624,7 +632,7 @@ struct Api::Impl {
     center.intake(*intake, call->actor(), [this, call](dispatch::Result<dispatch::Case> r) {
       on_strand(call, [this, call, r = std::move(r)] {
         if (!r) return fail(call, r.error());
-        auto response = json_response(201, case_json(*r));
+        auto response = json_response(201, case_for(call, *r));
         response.headers.emplace_back("Location", "/api/v1/cases/" + std::to_string(r->id));
         respond(call, std::move(response));
       });
@@ -668,7 +676,8 @@ struct Api::Impl {
       if (csv) return respond(call, csv_response(cases_csv(cases), "cases.csv"));
       json::array list;
       list.reserve(cases.size());
-      for (const auto& c : cases) list.push_back(case_json(c));
+      const auto allowed = center.allowed_actions(cases, call->actor());
+      for (std::size_t i = 0; i < cases.size(); ++i) list.push_back(case_json(cases[i], allowed[i]));
       json::value next = nullptr;
       if (!cases.empty() && static_cast<int>(cases.size()) >= std::clamp(q.limit, 1, 500)) next = cases.back().id;
       ok(call, 200, json::object{{"cases", std::move(list)}, {"next_after", next}});
@@ -689,7 +698,7 @@ struct Api::Impl {
     offload(call, [this, call, id = *id] {
       auto c = center.get_case(id, call->actor());
       if (!c) return fail(call, c.error());
-      auto body = case_json(*c);
+      auto body = case_for(call, *c);
       json::array events, photos;
       for (const auto& e : center.case_events(id)) events.push_back(event_json(e));
       for (const auto& p : accounts.photos(id, false)) photos.push_back(photo_json(p));
@@ -708,7 +717,12 @@ struct Api::Impl {
     if (!req) return fail(call, req.error());
     // A case no longer open is looked up in storage: start on the pool.
     offload(call, [this, call, id = *id, req = std::move(*req)] {
-      center.transition(id, req, call->actor(), answer_later<dispatch::Case>(call, 200, &case_json));
+      center.transition(id, req, call->actor(), [this, call](dispatch::Result<dispatch::Case> r) {
+        on_strand(call, [this, call, r = std::move(r)] {
+          if (!r) return fail(call, r.error());
+          ok(call, 200, case_for(call, *r));
+        });
+      });
     });
   }
 
@@ -928,7 +942,7 @@ struct Api::Impl {
   }
 
   void put_category(const CallPtr& call) {
-    if (call->actor().role != Role::admin) return fail(call, ErrorCode::forbidden, "only an admin changes categories");
+    if (auto e = dispatch::check(call->actor(), dispatch::Permission::manage_categories)) return fail(call, *e);
     auto body = body_object(call);
     if (!body) return fail(call, body.error());
     dispatch::Category base{call->path[3], {}, dispatch::default_sla()};
@@ -986,8 +1000,7 @@ struct Api::Impl {
 
   void put_rules(const CallPtr& call) {
     if (!reports_ready(call)) return;
-    if (call->actor().role != Role::admin)
-      return fail(call, ErrorCode::forbidden, "only an admin changes the assessment settings");
+    if (auto e = dispatch::check(call->actor(), dispatch::Permission::manage_settings)) return fail(call, *e);
     auto body = body_object(call);
     if (!body) return fail(call, body.error());
     offload(call, [this, call, body = std::move(*body)] {
@@ -1005,8 +1018,9 @@ struct Api::Impl {
 
   bool admin_only(const CallPtr& call) {
     if (!reports_ready(call)) return false;
-    if (call->actor().role == Role::admin) return true;
-    fail(call, ErrorCode::forbidden, "only an admin manages Open311 keys");
+    auto e = dispatch::check(call->actor(), dispatch::Permission::manage_client_keys);
+    if (!e) return true;
+    fail(call, *e);
     return false;
   }
 
@@ -1100,7 +1114,7 @@ struct Api::Impl {
 
   void test_clock(const CallPtr& call) {
     if (!options.manual_clock) return fail(call, ErrorCode::not_found, "no endpoint /api/v1/test/clock");
-    if (call->actor().role != Role::admin) return fail(call, ErrorCode::forbidden, "only an admin moves the clock");
+    if (auto e = dispatch::check(call->actor(), dispatch::Permission::move_clock)) return fail(call, *e);
     auto body = body_object(call);
     if (!body) return fail(call, body.error());
     const auto* advance = body->if_contains("advance_s");

@@ -189,6 +189,14 @@ json::object case_json(const dispatch::Case& c) {
   return o;
 }
 
+json::object case_json(const dispatch::Case& c, const dispatch::Allowed& allowed) {
+  auto o = case_json(c);
+  json::array names;
+  for (auto name : allowed.names()) names.emplace_back(name);
+  o["allowed_actions"] = std::move(names);
+  return o;
+}
+
 json::object event_json(const dispatch::CaseEvent& e) {
   json::object o{{"seq", e.seq},
                  {"at", iso8601(e.at)},
@@ -250,11 +258,16 @@ json::object category_json(const dispatch::Category& c) {
 }
 
 json::object user_json(const dispatch::User& u) {
+  // What the user may do beyond cases (dispatch/access.hpp), so screens offer only that.
+  json::array permissions;
+  for (auto p : dispatch::kPermissions)
+    if (dispatch::may(u.actor(), p)) permissions.emplace_back(to_string(p));
   return json::object{{"id", u.id},
                       {"username", u.username},
                       {"role", to_string(u.role)},
                       {"scope", text_or_null(u.scope)},
-                      {"worker_id", text_or_null(u.worker_id)}};
+                      {"worker_id", text_or_null(u.worker_id)},
+                      {"permissions", std::move(permissions)}};
 }
 
 json::object jurisdiction_json(const dispatch::Jurisdiction& j) {

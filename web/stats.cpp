@@ -197,22 +197,19 @@ dispatch::Result<View> view_of(const dispatch::Center& center, const dispatch::A
   View v;
   v.query.from = r.period.from;
   v.query.to = r.period.to;
-  if (actor.role == dispatch::Role::worker) {
-    // A worker sees its own figures only; the scope parameter does not widen that.
-    if (actor.worker_id.empty()) return make_error(ErrorCode::forbidden, "this account is not linked to a worker");
-    v.query.assignee = actor.worker_id;
+  // Who sees which figures is the access policy's (dispatch/access.hpp).
+  const auto grids = center.grids(actor);
+  const bool known = !r.scope.empty() && (center.jurisdiction(r.scope) ||
+                                          std::any_of(grids.begin(), grids.end(),
+                                                      [&](const auto& g) { return g.code == r.scope; }));
+  auto view = center.report_view(actor, r.scope, known);
+  if (!view) return view.error();
+  if (!view->assignee.empty()) {
+    v.query.assignee = view->assignee;
     v.org.workers = center.workers(actor);
     return v;
   }
-  v.scope = r.scope.empty() ? actor.scope : r.scope;
-  const auto grids = center.grids(actor);
-  if (!r.scope.empty()) {
-    const bool known = center.jurisdiction(r.scope) ||
-                       std::any_of(grids.begin(), grids.end(), [&](const auto& g) { return g.code == r.scope; });
-    if (!known) return make_error(ErrorCode::not_found, "no jurisdiction or grid " + r.scope, "scope");
-    if (!center.in_scope(actor.scope, r.scope))
-      return make_error(ErrorCode::forbidden, "scope " + r.scope + " is outside your jurisdiction", "scope");
-  }
+  v.scope = view->scope;
   v.query.scope = v.scope;
   auto inside = [&](const std::string& code) { return v.scope.empty() || center.in_scope(v.scope, code); };
   for (auto& j : center.jurisdictions(actor))
