@@ -146,7 +146,8 @@ const RowTable* row_table(std::string_view name) {
 }
 
 std::vector<RowColumn> leading_columns(const RowTable& table) {
-  return {{"id", "id", &code, Format::text}, {"name", "name", &name, Format::text},
+  return {{"id", "id", &code, Format::text},
+          {"name", "name", &name, Format::text},
           {table.parent, table.parent, &parent, Format::text}};
 }
 

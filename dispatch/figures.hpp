@@ -16,11 +16,11 @@ namespace gridkeeper::dispatch {
 // How a value is written. JSON writes numbers, text, flags and null as they are; the
 // format says what CSV makes of them, and of times.
 enum class Format {
-  count,        // an integer
-  rate,         // a fraction: 4 decimals
-  seconds,      // seconds: 1 decimal
-  points,       // a score or a mean rating: 2 decimals
-  flag,         // true or false
+  count,    // an integer
+  rate,     // a fraction: 4 decimals
+  seconds,  // seconds: 1 decimal
+  points,   // a score or a mean rating: 2 decimals
+  flag,     // true or false
   text,
   moment,       // epoch milliseconds: local time with offset in CSV, ISO 8601 UTC in JSON
   day,          // epoch milliseconds: the local date

@@ -51,10 +51,12 @@ dispatch::Result<std::vector<dispatch::CaseHistory>> visible_history(const dispa
 }
 
 using W = AssessmentRules::Weights;
-const WeightField kWeights[kWeightCount] = {
-    {"closure_rate", &W::closure_rate}, {"on_time_closure_rate", &W::on_time_closure_rate},
-    {"on_time_acceptance_rate", &W::on_time_acceptance_rate}, {"rework", &W::rework},
-    {"deferral", &W::deferral}, {"satisfaction", &W::satisfaction}};
+const WeightField kWeights[kWeightCount] = {{"closure_rate", &W::closure_rate},
+                                            {"on_time_closure_rate", &W::on_time_closure_rate},
+                                            {"on_time_acceptance_rate", &W::on_time_acceptance_rate},
+                                            {"rework", &W::rework},
+                                            {"deferral", &W::deferral},
+                                            {"satisfaction", &W::satisfaction}};
 }  // namespace
 
 // ---- the assessment rules ----
@@ -81,7 +83,8 @@ Result<AssessmentRules> apply_change(AssessmentRules r, const RulesChange& chang
     r.star_thresholds = t;
   }
   if (const auto& n = change.min_cases) {
-    if (*n < 0 || *n > 100'000) return make_error(ErrorCode::invalid_value, "min_cases must be 0 to 100000", "min_cases");
+    if (*n < 0 || *n > 100'000)
+      return make_error(ErrorCode::invalid_value, "min_cases must be 0 to 100000", "min_cases");
     r.min_cases = *n;
   }
   if (const auto& n = change.bottom_min_communities) {

@@ -11,55 +11,65 @@ namespace json = boost::json;
 using dispatch::Format;
 
 namespace {
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
+struct JsonCell {
+  Format format;
+  Categories categories;
+
+  json::value operator()(std::monostate) const { return nullptr; }
+  json::value operator()(std::int64_t n) const {
+    if (format == Format::moment) return json::value(iso8601(n));
+    if (format == Format::day) return json::value(local_date(n));
+    if (format == Format::elapsed) return static_cast<double>(n) / 1000.0;
+    return n;
+  }
+  json::value operator()(double d) const { return d; }
+  json::value operator()(bool b) const { return b; }
+  json::value operator()(std::string_view s) const { return json::value(s); }
+  json::value operator()(std::span<const std::int64_t> counts) const {
+    if (format == Format::by_category) {
+      json::object o;
+      for (std::size_t i = 0; i < counts.size() && i < categories.size(); ++i) o[categories[i]] = counts[i];
+      return o;
+    }
+    json::array a;
+    for (auto n : counts) a.push_back(n);
+    return a;
+  }
+};
+
+struct CsvCell {
+  CsvWriter& w;
+  Format format;
+
+  void operator()(std::monostate) const { w.empty(); }
+  void operator()(std::int64_t n) const {
+    if (format == Format::moment) {
+      w.text(local_datetime(n));
+    } else if (format == Format::day) {
+      w.text(local_date(n));
+    } else if (format == Format::elapsed) {
+      w.number(static_cast<double>(n) / 1000.0, 3);
+    } else {
+      w.number(n);
+    }
+  }
+  void operator()(double d) const {
+    const int decimals = format == Format::seconds ? 1 : format == Format::points ? 2 : 4;
+    w.number(d, decimals);
+  }
+  void operator()(bool b) const { w.boolean(b); }
+  void operator()(std::string_view s) const { w.text(s); }
+  void operator()(std::span<const std::int64_t> counts) const {
+    for (auto n : counts) w.number(n);
+  }
 };
 }  // namespace
 
 json::value json_of(const dispatch::Cell& cell, Format format, Categories categories) {
-  return std::visit(
-      Overloaded{[](std::monostate) -> json::value { return nullptr; },
-                 [&](std::int64_t n) -> json::value {
-                   if (format == Format::moment) return json::value(iso8601(n));
-                   if (format == Format::day) return json::value(local_date(n));
-                   if (format == Format::elapsed) return static_cast<double>(n) / 1000.0;
-                   return n;
-                 },
-                 [](double d) -> json::value { return d; }, [](bool b) -> json::value { return b; },
-                 [](std::string_view s) -> json::value { return json::value(s); },
-                 [&](std::span<const std::int64_t> counts) -> json::value {
-                   if (format == Format::by_category) {
-                     json::object o;
-                     for (std::size_t i = 0; i < counts.size() && i < categories.size(); ++i) o[categories[i]] = counts[i];
-                     return o;
-                   }
-                   json::array a;
-                   for (auto n : counts) a.push_back(n);
-                   return a;
-                 }},
-      cell);
+  return std::visit(JsonCell{format, categories}, cell);
 }
 
-void csv_cell(CsvWriter& w, const dispatch::Cell& cell, Format format) {
-  std::visit(Overloaded{[&](std::monostate) { w.empty(); },
-                        [&](std::int64_t n) {
-                          if (format == Format::moment)
-                            w.text(local_datetime(n));
-                          else if (format == Format::day)
-                            w.text(local_date(n));
-                          else if (format == Format::elapsed)
-                            w.number(static_cast<double>(n) / 1000.0, 3);
-                          else
-                            w.number(n);
-                        },
-                        [&](double d) { w.number(d, format == Format::seconds ? 1 : format == Format::points ? 2 : 4); },
-                        [&](bool b) { w.boolean(b); }, [&](std::string_view s) { w.text(s); },
-                        [&](std::span<const std::int64_t> counts) {
-                          for (auto n : counts) w.number(n);
-                        }},
-             cell);
-}
+void csv_cell(CsvWriter& w, const dispatch::Cell& cell, Format format) { std::visit(CsvCell{w, format}, cell); }
 
 void put_json(json::object& o, std::string_view key, json::value v) {
   const auto dot = key.find('.');

@@ -42,8 +42,7 @@ void csv_header(CsvWriter& w, std::span<const dispatch::Column<Row>> columns, Ca
     if (c.name.empty()) continue;
     if (c.format == dispatch::Format::by_category)
       for (const auto& id : categories) w.text(id);
-    else
-      w.text(c.name);
+    else w.text(c.name);
   }
 }
 

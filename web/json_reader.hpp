@@ -58,15 +58,12 @@ class JsonReader {
     const auto* v = get(key, required);
     if (!v) return std::nullopt;
     double d;
-    if (v->is_double())
-      d = v->as_double();
-    else if (v->is_int64())
-      d = static_cast<double>(v->as_int64());
-    else if (v->is_uint64())
-      d = static_cast<double>(v->as_uint64());
-    else
-      return fail(dispatch::ErrorCode::bad_request, key, " must be a number"), std::nullopt;
-    if (!std::isfinite(d)) return fail(dispatch::ErrorCode::invalid_value, key, " must be a finite number"), std::nullopt;
+    if (v->is_double()) d = v->as_double();
+    else if (v->is_int64()) d = static_cast<double>(v->as_int64());
+    else if (v->is_uint64()) d = static_cast<double>(v->as_uint64());
+    else return fail(dispatch::ErrorCode::bad_request, key, " must be a number"), std::nullopt;
+    if (!std::isfinite(d))
+      return fail(dispatch::ErrorCode::invalid_value, key, " must be a finite number"), std::nullopt;
     return d;
   }
 

@@ -122,7 +122,8 @@ class FakeReports final : public Reports {
 
 // Stored settings in a format of the test's own: "min_cases N", or "unreadable".
 Result<RulesChange> read_test_rules(std::string_view text) {
-  if (text == "unreadable") return make_error(ErrorCode::storage_failed, "the stored assessment settings are unreadable");
+  if (text == "unreadable")
+    return make_error(ErrorCode::storage_failed, "the stored assessment settings are unreadable");
   RulesChange change;
   change.min_cases = std::stoll(std::string(text.substr(text.find(' ') + 1)));
   return change;
@@ -155,10 +156,8 @@ template <class T>
 std::vector<std::string> codes(const std::vector<T>& list) {
   std::vector<std::string> out;
   for (const auto& x : list) {
-    if constexpr (requires { x.code; })
-      out.push_back(x.code);
-    else
-      out.push_back(x.id);
+    if constexpr (requires { x.code; }) out.push_back(x.code);
+    else out.push_back(x.id);
   }
   std::sort(out.begin(), out.end());
   return out;

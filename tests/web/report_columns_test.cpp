@@ -32,10 +32,8 @@ dispatch::Figures sample_figures() {
 void leaves(const json::object& o, const std::string& prefix, std::vector<std::string>& out) {
   for (const auto& kv : o) {
     const std::string key = prefix + std::string(kv.key());
-    if (kv.value().is_object())
-      leaves(kv.value().as_object(), key + ".", out);
-    else
-      out.push_back(key);
+    if (kv.value().is_object()) leaves(kv.value().as_object(), key + ".", out);
+    else out.push_back(key);
   }
 }
 
