@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
-#include <set>
 
 #include "dispatch/escalation.hpp"
+#include "dispatch/tally.hpp"
 
 namespace gridkeeper::dispatch {
 
@@ -103,6 +102,14 @@ CaseFacts facts_of(const CaseHistory& h, Millis as_of) {
   return f;
 }
 
+CaseSummary summary_of(const CaseHistory& h, Millis as_of) {
+  CaseSummary s{facts_of(h, as_of), {}};
+  int steps = 0;
+  for (const auto& e : h.events)
+    if (e.type == EventType::escalated && e.at <= as_of && ++steps <= kEscalationsToTop) s.escalated_at.push_back(e.at);
+  return s;
+}
+
 Figures figures_of(const std::vector<const CaseFacts*>& cases) {
   Figures g;
   std::vector<Millis> to_accept, to_resolve;
@@ -186,83 +193,10 @@ int stars_of(double score, const AssessmentRules& rules) {
 
 Assessment assess(const std::vector<CaseHistory>& history, const Organisation& org, const AssessmentRules& rules,
                   Period period, Millis as_of) {
-  Assessment a;
-  a.period = period;
-  a.as_of = as_of;
+  AssessmentTally tally(period, as_of);
   for (const auto& h : history)
-    if (h.c.created_at >= period.from && h.c.created_at < period.to) a.cases.push_back(facts_of(h, as_of));
-  std::sort(a.cases.begin(), a.cases.end(), [](const CaseFacts& x, const CaseFacts& y) {
-    return x.taken_in_at != y.taken_in_at ? x.taken_in_at > y.taken_in_at : x.id > y.id;
-  });
-
-  std::vector<const CaseFacts*> all;
-  std::map<std::string, std::vector<const CaseFacts*>> by_worker, by_grid, by_community, by_street;
-  for (const auto& f : a.cases) {
-    all.push_back(&f);
-    if (!f.worker.empty()) by_worker[f.worker].push_back(&f);
-    if (!f.grid.empty()) by_grid[f.grid].push_back(&f);
-    if (!f.community.empty()) by_community[f.community].push_back(&f);
-    if (!f.street.empty()) by_street[f.street].push_back(&f);
-  }
-  a.total = figures_of(all);
-
-  auto row = [&](std::string code, std::string name, std::string parent,
-                 const std::map<std::string, std::vector<const CaseFacts*>>& groups) {
-    AssessmentRow r;
-    auto g = groups.find(code);
-    r.figures = figures_of(g == groups.end() ? std::vector<const CaseFacts*>{} : g->second);
-    r.score = score_of(r.figures, rules);
-    if (r.score) r.stars = stars_of(*r.score, rules);
-    r.code = std::move(code);
-    r.name = std::move(name);
-    r.parent = std::move(parent);
-    return r;
-  };
-
-  std::set<WorkerId> listed;
-  for (const auto& w : org.workers)
-    if (listed.insert(w.id).second) a.workers.push_back(row(w.id, w.name, w.community, by_worker));
-  for (const auto& [id, cases] : by_worker) {
-    if (listed.count(id)) continue;
-    std::string name, community;
-    for (const auto& w : org.other_workers)
-      if (w.id == id) name = w.name, community = w.community;
-    a.workers.push_back(row(id, name, community, by_worker));
-  }
-  std::sort(a.workers.begin(), a.workers.end(), [](const auto& x, const auto& y) { return x.code < y.code; });
-  for (const auto& g : org.grids) a.grids.push_back(row(g.code, g.name, g.community, by_grid));
-  std::sort(a.grids.begin(), a.grids.end(), [](const auto& x, const auto& y) { return x.code < y.code; });
-  for (const auto& j : org.jurisdictions) {
-    if (j.level == Level::community) a.communities.push_back(row(j.code, j.name, j.parent, by_community));
-    if (j.level == Level::street) a.streets.push_back(row(j.code, j.name, j.parent, by_street));
-  }
-  std::sort(a.streets.begin(), a.streets.end(), [](const auto& x, const auto& y) { return x.code < y.code; });
-
-  // Ranking within each street: best score first; equal scores share a rank (1, 2, 2, 4).
-  std::map<std::string, std::vector<AssessmentRow*>> by_parent;
-  for (auto& r : a.communities)
-    if (r.score) by_parent[r.parent].push_back(&r);
-  for (auto& [street, rows] : by_parent) {
-    std::sort(rows.begin(), rows.end(), [](const AssessmentRow* x, const AssessmentRow* y) {
-      return *x->score != *y->score ? *x->score > *y->score : x->code < y->code;
-    });
-    int worst = 0;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      rows[i]->rank = (i > 0 && *rows[i]->score == *rows[i - 1]->score) ? *rows[i - 1]->rank : static_cast<int>(i + 1);
-      rows[i]->ranked = static_cast<int>(rows.size());
-      worst = std::max(worst, *rows[i]->rank);
-    }
-    // All tied: nobody is last.
-    if (static_cast<int>(rows.size()) >= rules.bottom_min_communities && worst > 1)
-      for (auto* r : rows) r->bottom_warning = *r->rank == worst;
-  }
-  std::sort(a.communities.begin(), a.communities.end(), [](const AssessmentRow& x, const AssessmentRow& y) {
-    if (x.parent != y.parent) return x.parent < y.parent;
-    if (x.rank.has_value() != y.rank.has_value()) return x.rank.has_value();
-    if (x.rank && *x.rank != *y.rank) return *x.rank < *y.rank;
-    return x.code < y.code;
-  });
-  return a;
+    if (h.c.created_at >= period.from && h.c.created_at < period.to) tally.add(facts_of(h, as_of));
+  return std::move(tally).finish(org, rules);
 }
 
 Millis bucket_start(Millis t, Bucket bucket, int utc_offset_minutes) {
@@ -275,61 +209,10 @@ Millis bucket_start(Millis t, Bucket bucket, int utc_offset_minutes) {
 
 Trends trends(const std::vector<CaseHistory>& history, Period period, Bucket bucket, Millis as_of,
               int utc_offset_minutes) {
-  Trends t;
-  t.period = period;
-  t.bucket = bucket;
-  const Millis step = bucket == Bucket::day ? kDay : 7 * kDay;
-  const Millis first = bucket_start(period.from, bucket, utc_offset_minutes);
-  for (Millis s = first; s < period.to; s += step) t.points.push_back({s, s + step});
-  if (t.points.empty()) return t;
-  const Millis last = t.points.back().end;
-  auto index = [&](Millis at) -> std::optional<std::size_t> {
-    if (at < first || at >= last) return std::nullopt;
-    return static_cast<std::size_t>((at - first) / step);
-  };
-
-  std::vector<std::pair<CaseFacts, const CaseHistory*>> cases;
-  std::set<std::string> categories;
-  for (const auto& h : history) {
-    if (h.c.created_at < period.from || h.c.created_at >= period.to) continue;
-    auto f = facts_of(h, as_of);
-    if (f.cancelled) continue;
-    categories.insert(f.category);
-    cases.emplace_back(std::move(f), &h);
-  }
-  t.categories.assign(categories.begin(), categories.end());
-  for (auto& p : t.points) p.by_category.assign(t.categories.size(), 0);
-
-  for (const auto& [f, h] : cases) {
-    if (auto i = index(f.taken_in_at)) {
-      auto& p = t.points[*i];
-      ++p.taken_in;
-      const auto cat = std::lower_bound(t.categories.begin(), t.categories.end(), f.category) - t.categories.begin();
-      ++p.by_category[static_cast<std::size_t>(cat)];
-    }
-    if (f.closed && f.closed_at)
-      if (auto i = index(*f.closed_at)) {
-        ++t.points[*i].closed;
-        t.points[*i].closed_on_time += f.closed_on_time;
-      }
-    if (f.overdue_at)
-      if (auto i = index(*f.overdue_at)) {
-        ++t.points[*i].became_overdue;
-        if (f.overdue_colour) ++t.points[*i].became_overdue_by_colour[static_cast<std::size_t>(*f.overdue_colour)];
-      }
-    int steps = 0;
-    for (const auto& e : h->events)
-      if (e.type == EventType::escalated && e.at <= as_of && ++steps <= kEscalationsToTop)
-        if (auto i = index(e.at)) ++t.points[*i].escalations;
-  }
-  for (auto& p : t.points) {
-    if (p.start >= as_of) continue;
-    const Millis end = std::min(p.end, as_of);
-    std::int64_t open = 0;
-    for (const auto& [f, h] : cases) open += f.overdue_at && *f.overdue_at < end && (!f.closed_at || *f.closed_at >= end);
-    p.overdue_open = open;
-  }
-  return t;
+  TrendTally tally(period, bucket, as_of, utc_offset_minutes);
+  for (const auto& h : history)
+    if (h.c.created_at >= period.from && h.c.created_at < period.to) tally.add(summary_of(h, as_of));
+  return std::move(tally).finish();
 }
 
 }  // namespace gridkeeper::dispatch

@@ -57,6 +57,16 @@ struct CaseFacts {
 
 CaseFacts facts_of(const CaseHistory& h, Millis as_of);
 
+// A case as the reports add it up: its facts, and what the trends need beyond them, the
+// moments of its counted escalations (its first kEscalationsToTop). The reports read
+// nothing else of a case, so these can come from a replay of its history (summary_of) or
+// from a row kept up to date with its events.
+struct CaseSummary {
+  CaseFacts facts;
+  std::vector<Millis> escalated_at;
+};
+CaseSummary summary_of(const CaseHistory& h, Millis as_of);
+
 struct Durations {
   std::int64_t count = 0;
   std::optional<double> mean_s;  // seconds
@@ -139,6 +149,7 @@ struct Assessment {
   std::vector<CaseFacts> cases;  // taken in during the period, newest first
 };
 
+// The histories replayed into an AssessmentTally (dispatch/tally.hpp).
 Assessment assess(const std::vector<CaseHistory>& history, const Organisation& org, const AssessmentRules& rules,
                   Period period, Millis as_of);
 
@@ -163,6 +174,7 @@ struct Trends {
 inline constexpr int kChinaUtcOffsetMinutes = 8 * 60;
 // The start of the local day or week that holds `t`.
 Millis bucket_start(Millis t, Bucket bucket, int utc_offset_minutes = kChinaUtcOffsetMinutes);
+// The histories replayed into a TrendTally (dispatch/tally.hpp).
 Trends trends(const std::vector<CaseHistory>& history, Period period, Bucket bucket, Millis as_of,
               int utc_offset_minutes = kChinaUtcOffsetMinutes);
 

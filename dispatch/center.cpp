@@ -4,6 +4,8 @@
 #include <cmath>
 #include <set>
 
+#include "dispatch/access.hpp"
+#include "dispatch/assessment.hpp"
 #include "dispatch/escalation.hpp"
 #include "dispatch/events.hpp"
 #include "dispatch/lifecycle.hpp"
@@ -88,24 +90,35 @@ bool Center::in_scope(const std::string& scope, const std::string& code) const {
   return in_scope_locked(scope, code);
 }
 
-bool Center::case_visible_locked(const Case& c, const Actor& actor) const {
-  switch (actor.role) {
-    case Role::system:
-    case Role::admin: return actor.scope.empty() || in_scope_locked(actor.scope, c.grid);
-    case Role::worker: return !actor.worker_id.empty() && c.assignee == actor.worker_id;
-    case Role::operator_:
-    case Role::supervisor:
-      if (actor.scope.empty()) return true;
-      if (c.grid.empty()) return false;
-      return c.grid == actor.scope || c.community == actor.scope || c.street == actor.scope ||
-             c.district == actor.scope || in_scope_locked(actor.scope, c.grid);
-  }
-  return false;
-}
+bool Center::case_visible_locked(const Case& c, const Actor& actor) const { return sees(actor, c, places()); }
 
 bool Center::case_visible(const Case& c, const Actor& actor) const {
   std::lock_guard lock(mutex_);
   return case_visible_locked(c, actor);
+}
+
+Allowed Center::allowed_actions(const Case& c, const Actor& actor) const {
+  std::lock_guard lock(mutex_);
+  return dispatch::allowed_actions(actor, c, places());
+}
+
+std::vector<Allowed> Center::allowed_actions(const std::vector<Case>& cases, const Actor& actor) const {
+  std::vector<Allowed> out;
+  out.reserve(cases.size());
+  std::lock_guard lock(mutex_);
+  for (const auto& c : cases) out.push_back(dispatch::allowed_actions(actor, c, places()));
+  return out;
+}
+
+bool Center::grid_visible(const std::string& code, const Actor& actor) const {
+  std::lock_guard lock(mutex_);
+  auto g = grids_.find(code);
+  return g != grids_.end() && sees(actor, g->second, places());
+}
+
+Result<ReportView> Center::report_view(const Actor& actor, const std::string& scope_asked, bool scope_known) const {
+  std::lock_guard lock(mutex_);
+  return dispatch::report_view(actor, scope_asked, scope_known, places());
 }
 
 Result<RouteAnswer> Center::route(geo::Point p, geo::Crs crs) const {
@@ -128,6 +141,22 @@ Result<RouteAnswer> Center::route(geo::Point p, geo::Crs crs) const {
   answer.district = loc.district;
   if (auto g = grids_.find(answer.grid); g != grids_.end()) answer.owner = g->second.owner;
   return answer;
+}
+
+Result<Placement> Center::place(geo::Point p, geo::Crs crs) const {
+  auto where = route(p, crs);
+  if (!where) return where.error();
+  std::lock_guard lock(mutex_);
+  return place_locked(std::move(*where));
+}
+
+Placement Center::place_locked(RouteAnswer where) const {
+  Placement out;
+  out.emergency = emergency_at_locked(where.street, where.district);
+  if (auto g = grids_.find(where.grid); g != grids_.end())
+    out.assignment = assign_locked(g->second, where.street, out.emergency);
+  out.where = std::move(where);
+  return out;
 }
 
 CaseEvent Center::event_for(const Case& c, EventType type, const Actor& actor, CaseState from, std::string note,
@@ -184,8 +213,7 @@ void Center::unsubscribe(int id) {
 }
 
 void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback done) {
-  if (actor.role == Role::worker || actor.role == Role::supervisor)
-    return done(make_error(ErrorCode::forbidden, "a " + std::string(to_string(actor.role)) + " may not take in cases"));
+  if (auto e = check(actor, Permission::take_in)) return done(std::move(*e));
   for (auto [value, limit, field, kind] :
        {std::tuple{&req.title, kMaxTitle, "title", TextKind::line},
         {&req.description, kMaxText, "description", TextKind::multiline},
@@ -213,7 +241,7 @@ void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback d
   auto category = categories_.find(req.category);
   if (category == categories_.end())
     return done(make_error(ErrorCode::invalid_value, "unknown category " + req.category, "category"));
-  if (!actor.scope.empty() && !in_scope_locked(actor.scope, where->grid))
+  if (!covers(actor, where->grid, places()))
     return done(make_error(ErrorCode::forbidden, "this location is outside your jurisdiction", "lon"));
   const Millis now = clock_.now();
   Case c;
@@ -237,16 +265,17 @@ void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback d
   change.events.push_back(
       event_for(c, EventType::created, actor, CaseState::reported, {}, "taken in from " + c.source));
 
-  // Registered and dispatched at once: the case has a location and so a grid.
-  // Emergency mode raises new cases to at least orange.
+  // Registered and dispatched at once: the case has a location and so a grid; it goes
+  // where `place` says. Emergency mode raises new cases to at least orange.
+  const auto placement = place_locked(std::move(*where));
   std::string raised_note;
-  if (emergency_locked(c) && c.urgency == Urgency::yellow) {
+  if (placement.emergency && c.urgency == Urgency::yellow) {
     c.urgency = Urgency::orange;
     raised_note = "emergency mode: raised to orange";
     change.events.back().urgency_from = Urgency::yellow;
     change.events.back().urgency_to = Urgency::orange;
   }
-  const auto assignment = assign_locked(c, grids_.at(c.grid));
+  const auto& assignment = placement.assignment;
   set_assignee_locked(c, assignment.worker);
   c.state = CaseState::dispatched;
   start_clocks(c, category->second, now, Clocks::both, rules_locked(c));
@@ -278,19 +307,18 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
     lock.unlock();
     // Closed or cancelled cases are kept only in storage; every action on them is illegal.
     auto stored = ledger_.find_case(id);
-    if (!stored || !case_visible(*stored, actor))
-      return done(make_error(ErrorCode::not_found, "no case " + std::to_string(id)));
-    auto check = check_transition(*stored, req.action, actor.role, req.version);
+    if (!stored) return done(make_error(ErrorCode::not_found, "no case " + std::to_string(id)));
+    lock.lock();
+    auto check = check_act(actor, *stored, req.action, req.version, req.note, places());
+    lock.unlock();
     if (!check) return done(check.error());
     return done(make_error(ErrorCode::illegal_transition, "case " + std::to_string(id) + " is " +
                                                               std::string(to_string(stored->state))));
   }
   Case& c = it->second;
-  if (!case_visible_locked(c, actor)) return done(make_error(ErrorCode::not_found, "no case " + std::to_string(id)));
-  auto next = check_transition(c, req.action, actor.role, req.version);
+  // Who may take which step, on what conditions: the access policy over the lifecycle's table.
+  auto next = check_act(actor, c, req.action, req.version, req.note, places());
   if (!next) return done(next.error());
-  if (req.action == Action::reassign && actor.role == Role::supervisor && c.tier == Tier::worker)
-    return done(make_error(ErrorCode::forbidden, "a supervisor re-dispatches only escalated cases", "action"));
   if (in_flight_.load() >= options_.max_in_flight)
     return done(make_error(ErrorCode::overloaded, "the command center is busy; try again shortly"));
 
@@ -307,7 +335,7 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
         auto w = workers_.find(*req.assignee);
         if (w == workers_.end())
           return done(make_error(ErrorCode::invalid_value, "unknown worker " + *req.assignee, "assignee_id"));
-        if (actor.scope.size() && !in_scope_locked(actor.scope, w->second.community))
+        if (!covers(actor, w->second.community, places()))
           return done(make_error(ErrorCode::forbidden, "worker " + *req.assignee + " is outside your jurisdiction",
                                  "assignee_id"));
         assignee = *req.assignee;
@@ -330,19 +358,11 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
       break;
     }
     case Action::accept:
-      if (c.assignee != actor.worker_id)
-        return done(make_error(ErrorCode::forbidden, "case " + std::to_string(id) + " is not yours"));
       c.accepted_at = now;
       c.warned = false;  // the resolution clock applies from now on
       break;
-    case Action::resolve:
-      if (c.assignee != actor.worker_id)
-        return done(make_error(ErrorCode::forbidden, "case " + std::to_string(id) + " is not yours"));
-      c.resolved_at = now;
-      break;
+    case Action::resolve: c.resolved_at = now; break;
     case Action::return_case:
-      if (req.note.empty())
-        return done(make_error(ErrorCode::invalid_value, "returning a case needs a reason in note", "note"));
       c.return_reason = req.note;
       reason = req.note;
       assignee.clear();
@@ -355,27 +375,14 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
       c.resolved_at.reset();
       break;
     case Action::cancel: c.closed_at = now; break;
-    case Action::request_deferral:
-      if (c.assignee != actor.worker_id)
-        return done(make_error(ErrorCode::forbidden, "case " + std::to_string(id) + " is not yours"));
-      if (req.note.empty())
-        return done(make_error(ErrorCode::invalid_value, "a deferral request needs a reason in note", "note"));
-      reason = req.note;
-      break;
-    case Action::note:
-      if (c.assignee != actor.worker_id)
-        return done(make_error(ErrorCode::forbidden, "case " + std::to_string(id) + " is not yours"));
-      if (req.note.empty()) return done(make_error(ErrorCode::invalid_value, "a progress note needs a text", "note"));
-      break;
+    case Action::request_deferral: reason = req.note; break;
+    case Action::note: break;
     case Action::defer:
-      if (c.paused_at) return done(make_error(ErrorCode::conflict, "case " + std::to_string(id) + " is already deferred"));
-      if (req.note.empty()) return done(make_error(ErrorCode::invalid_value, "a deferral needs a reason in note", "note"));
       c.paused_at = now;
       c.deferred = true;
       reason = req.note;
       break;
     case Action::resume: {
-      if (!c.paused_at) return done(make_error(ErrorCode::conflict, "case " + std::to_string(id) + " is not deferred"));
       // Every deadline moves by the time the clock stood still.
       const Millis paused = now - *c.paused_at;
       for (auto* t : {&c.accept_by, &c.resolve_by, &c.accept_warn_at, &c.resolve_warn_at})
@@ -428,11 +435,10 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
 
 void Center::reassign_grid(const std::string& grid_code, const WorkerId& owner, const WorkerId& backup,
                            const Actor& actor, std::function<void(Result<Grid>)> done) {
-  if (actor.role != Role::admin && actor.role != Role::operator_ && actor.role != Role::system)
-    return done(make_error(ErrorCode::forbidden, "only an admin or operator may change a grid's posts"));
+  if (auto e = check(actor, Permission::manage_posts)) return done(std::move(*e));
   std::lock_guard lock(mutex_);
   auto g = grids_.find(grid_code);
-  if (g == grids_.end() || !in_scope_locked(actor.scope, grid_code))
+  if (g == grids_.end() || !covers(actor, grid_code, places()))
     return done(make_error(ErrorCode::not_found, "no grid " + grid_code));
   for (auto [id, field] : {std::pair{&owner, "owner_id"}, {&backup, "backup_id"}}) {
     if (id->empty()) continue;
@@ -440,7 +446,7 @@ void Center::reassign_grid(const std::string& grid_code, const WorkerId& owner, 
     if (w == workers_.end()) return done(make_error(ErrorCode::invalid_value, "unknown worker " + *id, field));
     // As for re-dispatch: a post goes only to a worker of the caller's own jurisdiction,
     // or the worker would read cases and reporters outside it.
-    if (!actor.scope.empty() && !in_scope_locked(actor.scope, w->second.community))
+    if (!covers(actor, w->second.community, places()))
       return done(make_error(ErrorCode::forbidden, "worker " + *id + " is outside your jurisdiction", field));
   }
   if (owner.empty()) return done(make_error(ErrorCode::invalid_value, "a grid needs an owner", "owner_id"));
@@ -498,14 +504,7 @@ void Center::set_worker_status(const WorkerId& worker, DutyStatus status, const 
   std::lock_guard lock(mutex_);
   auto w = workers_.find(worker);
   if (w == workers_.end()) return done(make_error(ErrorCode::not_found, "no worker " + worker));
-  const bool self = actor.role == Role::worker && actor.worker_id == worker;
-  const bool manager = (actor.role == Role::admin || actor.role == Role::operator_ || actor.role == Role::system ||
-                        actor.role == Role::supervisor) &&
-                       in_scope_locked(actor.scope, w->second.community);
-  if (!self && !manager) {
-    if (actor.role == Role::worker) return done(make_error(ErrorCode::forbidden, "a worker may set only its own status"));
-    return done(make_error(ErrorCode::not_found, "no worker " + worker));
-  }
+  if (auto e = check_duty_status(actor, w->second, places())) return done(std::move(*e));
   w->second.status = status;
   Change change;
   change.workers.push_back(w->second);
@@ -516,8 +515,10 @@ void Center::set_worker_status(const WorkerId& worker, DutyStatus status, const 
   });
 }
 
-bool Center::emergency_locked(const Case& c) const {
-  for (const auto* code : {&c.street, &c.district}) {
+bool Center::emergency_locked(const Case& c) const { return emergency_at_locked(c.street, c.district); }
+
+bool Center::emergency_at_locked(const std::string& street, const std::string& district) const {
+  for (const auto* code : {&street, &district}) {
     auto j = jurisdictions_.find(*code);
     if (j != jurisdictions_.end() && j->second.emergency) return true;
   }
@@ -541,18 +542,22 @@ int Center::load_of_locked(const WorkerId& w) const {
   return it == load_.end() ? 0 : it->second;
 }
 
-Assignment Center::assign_locked(const Case& c, const Grid& grid) const {
+// The one choice of a worker, for intake (through place_locked), re-dispatch and handover.
+Assignment Center::assign_locked(const Grid& grid, const std::string& street, bool emergency) const {
   return choose_assignee(grid, workers_, [this](const WorkerId& w) { return load_of_locked(w); },
-                         emergency_locked(c) ? street_communities_locked(c.street) : std::vector<std::string>{});
+                         emergency ? street_communities_locked(street) : std::vector<std::string>{});
+}
+
+Assignment Center::assign_locked(const Case& c, const Grid& grid) const {
+  return assign_locked(grid, c.street, emergency_locked(c));
 }
 
 void Center::set_mode(const std::string& code, bool emergency, const Actor& actor,
                       std::function<void(Result<Jurisdiction>)> done) {
-  if (actor.role != Role::admin && actor.role != Role::supervisor && actor.role != Role::system)
-    return done(make_error(ErrorCode::forbidden, "only a supervisor or admin switches emergency mode"));
+  if (auto e = check(actor, Permission::switch_mode)) return done(std::move(*e));
   std::lock_guard lock(mutex_);
   auto j = jurisdictions_.find(code);
-  if (j == jurisdictions_.end() || !in_scope_locked(actor.scope, code))
+  if (j == jurisdictions_.end() || !covers(actor, code, places()))
     return done(make_error(ErrorCode::not_found, "no jurisdiction " + code));
   if (j->second.level != Level::street && j->second.level != Level::district)
     return done(make_error(ErrorCode::invalid_value, "emergency mode applies to a street or a district", "code"));
@@ -570,8 +575,7 @@ void Center::set_mode(const std::string& code, bool emergency, const Actor& acto
 }
 
 void Center::update_category(Category category, const Actor& actor, std::function<void(Result<Category>)> done) {
-  if (actor.role != Role::admin && actor.role != Role::system)
-    return done(make_error(ErrorCode::forbidden, "only an admin changes categories"));
+  if (auto e = check(actor, Permission::manage_categories)) return done(std::move(*e));
   if (!valid_identifier(category.id))
     return done(make_error(ErrorCode::invalid_value, "a category id is " + std::string(kIdentifierRule), "id"));
   if (category.name.empty())
@@ -680,8 +684,7 @@ std::size_t Center::tick(std::size_t max_steps) {
 
 void Center::rate(CaseId id, int score, std::string note, const Actor& actor,
                   std::function<void(Result<CaseEvent>)> done) {
-  if (actor.role != Role::operator_ && actor.role != Role::admin && actor.role != Role::system)
-    return done(make_error(ErrorCode::forbidden, "only an operator or admin records follow-up ratings"));
+  if (auto e = check(actor, Permission::rate_cases)) return done(std::move(*e));
   if (score < 1 || score > 5) return done(make_error(ErrorCode::invalid_value, "score must be 1 to 5", "score"));
   if (auto e = check_text(note, kMaxText, "note", TextKind::multiline)) return done(std::move(*e));
   {
@@ -719,7 +722,7 @@ void Center::rate(CaseId id, int score, std::string note, const Actor& actor,
 
 Result<Case> Center::photo_allowed(CaseId id, const Actor& actor, std::size_t photos_held, std::int64_t bytes_today,
                                    std::int64_t size) const {
-  if (actor.role == Role::supervisor) return make_error(ErrorCode::forbidden, "a supervisor may not add photos");
+  if (auto e = check(actor, Permission::add_photos)) return std::move(*e);
   auto c = get_case(id, actor);
   if (!c) return c.error();
   if (!c->open())
@@ -805,12 +808,11 @@ bool Center::matches_locked(const Case& c, const CaseQuery& q) const {
 
 std::vector<Case> Center::find_cases(CaseQuery query, const Actor& actor) const {
   query.limit = std::clamp(query.limit, 1, 500);
-  if (actor.role == Role::worker) {
-    if (actor.worker_id.empty()) return {};
-    query.assignee = actor.worker_id;
-  } else if (!actor.scope.empty()) {
-    if (query.scope.empty()) query.scope = actor.scope;
-    else if (!in_scope(actor.scope, query.scope)) return {};
+  {
+    std::lock_guard lock(mutex_);
+    auto mine = narrowed(std::move(query), actor, places());
+    if (!mine) return {};
+    query = std::move(*mine);
   }
   // Open cases come from memory, the history from storage; both newest first, merged.
   const bool state_open = query.state && *query.state != CaseState::closed && *query.state != CaseState::cancelled;
@@ -849,12 +851,7 @@ std::vector<Grid> Center::grids(const Actor& actor) const {
   std::lock_guard lock(mutex_);
   std::vector<Grid> out;
   for (const auto& [code, g] : grids_) {
-    if (actor.role == Role::worker) {
-      if (g.owner != actor.worker_id && g.backup != actor.worker_id) continue;
-    } else if (!in_scope_locked(actor.scope, code)) {
-      continue;
-    }
-    out.push_back(g);
+    if (sees(actor, g, places())) out.push_back(g);
   }
   std::sort(out.begin(), out.end(), [](const Grid& a, const Grid& b) { return a.code < b.code; });
   return out;
@@ -864,8 +861,7 @@ std::vector<Worker> Center::workers(const Actor& actor) const {
   std::lock_guard lock(mutex_);
   std::vector<Worker> out;
   for (const auto& [id, w] : workers_) {
-    if (actor.role == Role::worker ? id != actor.worker_id : !in_scope_locked(actor.scope, w.community)) continue;
-    out.push_back(w);
+    if (sees(actor, w, places())) out.push_back(w);
   }
   return out;
 }
@@ -887,7 +883,8 @@ std::optional<Jurisdiction> Center::jurisdiction(const std::string& code) const 
 std::vector<Jurisdiction> Center::jurisdictions(const Actor& actor) const {
   std::lock_guard lock(mutex_);
   std::set<std::string> chain_tops;  // codes whose ancestors are shown too
-  if (actor.role == Role::worker) {
+  const bool own_work = sees_own_work_only(actor);
+  if (own_work) {
     if (auto w = workers_.find(actor.worker_id); w != workers_.end()) chain_tops.insert(w->second.community);
     for (const auto& [code, g] : grids_)
       if (!actor.worker_id.empty() && (g.owner == actor.worker_id || g.backup == actor.worker_id))
@@ -908,7 +905,7 @@ std::vector<Jurisdiction> Center::jurisdictions(const Actor& actor) const {
   }
   std::vector<Jurisdiction> out;
   for (const auto& [code, j] : jurisdictions_)
-    if (shown.count(code) || (actor.role != Role::worker && in_scope_locked(actor.scope, code))) out.push_back(j);
+    if (shown.count(code) || (!own_work && covers(actor, code, places()))) out.push_back(j);
   std::sort(out.begin(), out.end(), [](const Jurisdiction& a, const Jurisdiction& b) { return a.code < b.code; });
   return out;
 }

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "dispatch/access.hpp"
 #include "dispatch/calendar.hpp"
 #include "dispatch/clock.hpp"
 #include "dispatch/policy.hpp"
@@ -50,6 +51,14 @@ struct RouteAnswer {
   WorkerId owner;
   bool snapped = false;
   double distance_m = 0;
+};
+
+// Where a case taken in at a location now would go: the place, and the worker the center
+// would choose (intake makes the same choice through the same function).
+struct Placement {
+  RouteAnswer where;
+  Assignment assignment;
+  bool emergency = false;  // emergency mode holds there: deadlines shrink, yellow becomes orange
 };
 
 // Published once a change is durable.
@@ -127,6 +136,8 @@ class Center {
   std::size_t tick(std::size_t max_steps = 10'000);
 
   Result<RouteAnswer> route(geo::Point p, geo::Crs crs = geo::Crs::wgs84) const;
+  // The route and the worker a case taken in there now would go to, without taking one in.
+  Result<Placement> place(geo::Point p, geo::Crs crs = geo::Crs::wgs84) const;
 
   // Reads (scoped to the actor; cases outside the scope are not found).
   Result<Case> get_case(CaseId id, const Actor& actor) const;
@@ -148,6 +159,13 @@ class Center {
   // Whether `code` lies in the subtree of `scope` (empty scope: everything).
   bool in_scope(const std::string& scope, const std::string& code) const;
   bool case_visible(const Case& c, const Actor& actor) const;
+  // What `actor` may do to `c` now (dispatch/access.hpp): nothing when it does not see it.
+  Allowed allowed_actions(const Case& c, const Actor& actor) const;
+  std::vector<Allowed> allowed_actions(const std::vector<Case>& cases, const Actor& actor) const;
+  // Whether the actor sees grid `code` and who holds its posts.
+  bool grid_visible(const std::string& code, const Actor& actor) const;
+  // What a report of the actor covers (dispatch/access.hpp: report_view).
+  Result<ReportView> report_view(const Actor& actor, const std::string& scope_asked, bool scope_known) const;
 
   // Subscribers run on the ledger's thread, in commit order; they must not block.
   int subscribe(Subscriber subscriber);
@@ -157,6 +175,15 @@ class Center {
   struct Location {
     std::string community, street, district;
   };
+  // The hierarchy as the access policy asks for it; used under mutex_.
+  struct Places final : Hierarchy {
+    explicit Places(const Center& c) : center(c) {}
+    bool contains(const std::string& scope, const std::string& code) const override {
+      return center.in_scope_locked(scope, code);
+    }
+    const Center& center;
+  };
+  Places places() const { return Places(*this); }  // needs mutex_
   Location locate(const std::string& grid) const;  // needs mutex_
   bool in_scope_locked(const std::string& scope, const std::string& code) const;
   bool case_visible_locked(const Case& c, const Actor& actor) const;
@@ -165,9 +192,12 @@ class Center {
   void schedule_locked(const Case& c);
   Reminders reminders_locked(const Case& c) const;
   bool emergency_locked(const Case& c) const;
+  bool emergency_at_locked(const std::string& street, const std::string& district) const;
+  Placement place_locked(RouteAnswer where) const;
   DeadlineRules rules_locked(const Case& c) const;
   std::vector<std::string> street_communities_locked(const std::string& street) const;
   int load_of_locked(const WorkerId& w) const;
+  Assignment assign_locked(const Grid& grid, const std::string& street, bool emergency) const;
   Assignment assign_locked(const Case& c, const Grid& grid) const;
   void submit_locked(Change change, std::vector<CaseNotice> notices, std::function<void(Status)> done);
   void publish(const std::vector<CaseNotice>& notices);

@@ -16,14 +16,27 @@ std::string status_of(const std::map<WorkerId, Worker>& workers, const WorkerId&
 }
 }  // namespace
 
+std::string_view to_string(AssignmentRule r) {
+  switch (r) {
+    case AssignmentRule::owner: return "owner";
+    case AssignmentRule::backup: return "backup";
+    case AssignmentRule::least_loaded: return "least_loaded";
+    case AssignmentRule::emergency_pool: return "emergency_pool";
+    case AssignmentRule::unassigned: return "unassigned";
+  }
+  return "unassigned";
+}
+
 Assignment choose_assignee(const Grid& grid, const std::map<WorkerId, Worker>& workers,
                            const std::function<int(const WorkerId&)>& open_cases,
                            const std::vector<std::string>& street_communities) {
-  if (on_duty(workers, grid.owner)) return {grid.owner, "owner (A post) of grid " + grid.code};
+  using enum AssignmentRule;
+  if (on_duty(workers, grid.owner)) return {grid.owner, "owner (A post) of grid " + grid.code, owner};
   const std::string owner_note =
       grid.owner.empty() ? "grid " + grid.code + " has no owner"
                          : "owner " + grid.owner + " is " + status_of(workers, grid.owner);
-  if (on_duty(workers, grid.backup)) return {grid.backup, "backup (B post) of grid " + grid.code + ": " + owner_note};
+  if (on_duty(workers, grid.backup))
+    return {grid.backup, "backup (B post) of grid " + grid.code + ": " + owner_note, backup};
   const std::string backup_note =
       grid.backup.empty() ? "no backup" : "backup " + grid.backup + " is " + status_of(workers, grid.backup);
   const Worker* best = nullptr;
@@ -38,7 +51,8 @@ Assignment choose_assignee(const Grid& grid, const std::map<WorkerId, Worker>& w
   }
   if (best)
     return {best->id, "least-loaded on-duty worker of community " + grid.community + " (" + std::to_string(best_load) +
-                          " open cases): " + owner_note + ", " + backup_note};
+                          " open cases): " + owner_note + ", " + backup_note,
+            least_loaded};
   for (const auto& [id, w] : workers) {
     if (w.status != DutyStatus::on_duty ||
         std::find(street_communities.begin(), street_communities.end(), w.community) == street_communities.end())
@@ -51,8 +65,9 @@ Assignment choose_assignee(const Grid& grid, const std::map<WorkerId, Worker>& w
   }
   if (best)
     return {best->id, "emergency pool of the street: least-loaded on-duty worker (" + std::to_string(best_load) +
-                          " open cases), nobody on duty in community " + grid.community};
-  return {{}, "unassigned queue of community " + grid.community + ": no worker on duty"};
+                          " open cases), nobody on duty in community " + grid.community,
+            emergency_pool};
+  return {{}, "unassigned queue of community " + grid.community + ": no worker on duty", unassigned};
 }
 
 DueTimes due_times(const Category& category, Urgency urgency, Millis from, const DeadlineRules& rules) {

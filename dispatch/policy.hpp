@@ -9,9 +9,14 @@
 
 namespace gridkeeper::dispatch {
 
+// Which step of the assignment rule chose the worker.
+enum class AssignmentRule { owner, backup, least_loaded, emergency_pool, unassigned };
+std::string_view to_string(AssignmentRule);
+
 struct Assignment {
   WorkerId worker;  // empty: the community's unassigned queue
   std::string reason;
+  AssignmentRule rule = AssignmentRule::unassigned;
 };
 
 // The grid's owner (A post) when on duty; else its backup (B post) when on duty; else the

@@ -8,6 +8,8 @@
 #include <iostream>
 #include <limits>
 
+#include "web/json_reader.hpp"
+
 namespace gridkeeper::web {
 
 namespace json = boost::json;
@@ -189,6 +191,14 @@ json::object case_json(const dispatch::Case& c) {
   return o;
 }
 
+json::object case_json(const dispatch::Case& c, const dispatch::Allowed& allowed) {
+  auto o = case_json(c);
+  json::array names;
+  for (auto name : allowed.names()) names.emplace_back(name);
+  o["allowed_actions"] = std::move(names);
+  return o;
+}
+
 json::object event_json(const dispatch::CaseEvent& e) {
   json::object o{{"seq", e.seq},
                  {"at", iso8601(e.at)},
@@ -250,11 +260,16 @@ json::object category_json(const dispatch::Category& c) {
 }
 
 json::object user_json(const dispatch::User& u) {
+  // What the user may do beyond cases (dispatch/access.hpp), so screens offer only that.
+  json::array permissions;
+  for (auto p : dispatch::kPermissions)
+    if (dispatch::may(u.actor(), p)) permissions.emplace_back(to_string(p));
   return json::object{{"id", u.id},
                       {"username", u.username},
                       {"role", to_string(u.role)},
                       {"scope", text_or_null(u.scope)},
-                      {"worker_id", text_or_null(u.worker_id)}};
+                      {"worker_id", text_or_null(u.worker_id)},
+                      {"permissions", std::move(permissions)}};
 }
 
 json::object jurisdiction_json(const dispatch::Jurisdiction& j) {
@@ -320,97 +335,8 @@ dispatch::Result<json::object> parse_object(std::string_view body) {
 }
 
 namespace {
-// Reads typed fields of one JSON object; keeps the first error, naming the field with
-// its path (reporter.name).
-class Reader {
- public:
-  Reader(const json::object& o, std::string prefix = {}) : o_(o), prefix_(std::move(prefix)) {}
-
-  std::optional<dispatch::Error> error;
-
-  void only(std::initializer_list<std::string_view> allowed) {
-    if (error) return;
-    for (const auto& kv : o_) {
-      bool known = false;
-      for (auto a : allowed) known |= kv.key() == a;
-      if (!known) {
-        const std::string name = path(kv.key());
-        error = make_error(ErrorCode::bad_request, "unknown field " + name, name);
-        return;
-      }
-    }
-  }
-
-  const json::value* get(std::string_view key, bool required) {
-    if (error) return nullptr;
-    const auto* v = o_.if_contains(key);
-    if (v && v->is_null()) v = nullptr;
-    if (!v && required) fail(ErrorCode::bad_request, key, " is required");
-    return v;
-  }
-
-  std::optional<std::string> text(std::string_view key, bool required = false) {
-    const auto* v = get(key, required);
-    if (!v) return std::nullopt;
-    if (!v->is_string()) return fail(ErrorCode::bad_request, key, " must be a string"), std::nullopt;
-    return std::string(v->as_string());
-  }
-
-  std::optional<double> number(std::string_view key, bool required = false) {
-    const auto* v = get(key, required);
-    if (!v) return std::nullopt;
-    double d;
-    if (v->is_double())
-      d = v->as_double();
-    else if (v->is_int64())
-      d = static_cast<double>(v->as_int64());
-    else if (v->is_uint64())
-      d = static_cast<double>(v->as_uint64());
-    else
-      return fail(ErrorCode::bad_request, key, " must be a number"), std::nullopt;
-    if (!std::isfinite(d)) return fail(ErrorCode::invalid_value, key, " must be a finite number"), std::nullopt;
-    return d;
-  }
-
-  std::optional<std::int64_t> integer(std::string_view key, bool required = false) {
-    const auto* v = get(key, required);
-    if (!v) return std::nullopt;
-    if (v->is_int64()) return v->as_int64();
-    if (v->is_uint64()) return fail(ErrorCode::invalid_value, key, " is out of range"), std::nullopt;
-    return fail(ErrorCode::bad_request, key, " must be an integer"), std::nullopt;
-  }
-
-  std::optional<bool> boolean(std::string_view key, bool required = false) {
-    const auto* v = get(key, required);
-    if (!v) return std::nullopt;
-    if (!v->is_bool()) return fail(ErrorCode::bad_request, key, " must be true or false"), std::nullopt;
-    return v->as_bool();
-  }
-
-  const json::object* object(std::string_view key, bool required = false) {
-    const auto* v = get(key, required);
-    if (!v) return nullptr;
-    if (!v->is_object()) return fail(ErrorCode::bad_request, key, " must be an object"), nullptr;
-    return &v->as_object();
-  }
-
-  std::string path(std::string_view key) const {
-    return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
-  }
-
-  void fail(ErrorCode code, std::string_view key, std::string_view what) {
-    if (error) return;
-    const std::string name = path(key);
-    error = make_error(code, name + std::string(what), name);
-  }
-  void invalid(std::string_view key, std::string message) {
-    if (!error) error = make_error(ErrorCode::invalid_value, std::move(message), path(key));
-  }
-
- private:
-  const json::object& o_;
-  std::string prefix_;
-};
+// The bodies below are read with the strict reader of web/json_reader.hpp.
+using Reader = JsonReader;
 }  // namespace
 
 dispatch::Result<dispatch::IntakeRequest> intake_from(const json::object& body) {

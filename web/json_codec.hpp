@@ -23,6 +23,8 @@ std::string to_json_text(const boost::json::value& v);
 std::string iso8601(dispatch::Millis t);
 
 boost::json::object case_json(const dispatch::Case& c);
+// The case as its reader gets it: with `allowed_actions`, what the reader may do to it now.
+boost::json::object case_json(const dispatch::Case& c, const dispatch::Allowed& allowed);
 boost::json::object event_json(const dispatch::CaseEvent& e);
 boost::json::object photo_json(const dispatch::Photo& p);
 boost::json::object grid_properties(const dispatch::Grid& g);

@@ -1,5 +1,6 @@
 #include "web/live_feed.hpp"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -70,20 +71,24 @@ struct LiveFeed::State {
       std::lock_guard lock(mutex);
       current = snapshot;
     }
-    // Serialised at most twice, for the first client that may see it: told or not.
-    std::shared_ptr<const std::string> text[2];
+    // Serialised once for each (told or not, what the reader may do to the case) met: a
+    // few texts, however many clients.
+    std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> texts;
     const bool escalated = calls_tier(notice);
     for (const auto& m : *current) {
-      // A worker also hears of the change that took its case away, so that its tablet drops it.
-      const bool taken_from = m->actor.role == dispatch::Role::worker && !notice.previous_assignee.empty() &&
-                              m->actor.worker_id == notice.previous_assignee;
-      if (!taken_from && !center.case_visible(notice.current, m->actor)) continue;
+      // A worker also hears of the change that took its case away, so that its tablet drops
+      // it; the case then offers it nothing to do.
+      const bool visible = center.case_visible(notice.current, m->actor);
+      if (!visible && !dispatch::hears_of_loss(m->actor, notice.previous_assignee)) continue;
       auto client = m->client.lock();
       if (!client) continue;
       const bool attention = escalated && m->tier == notice.current.tier;
-      auto& t = text[attention];
-      if (!t) t = std::make_shared<const std::string>(message(notice, attention));
-      client->deliver(t);
+      const auto allowed = visible ? center.allowed_actions(notice.current, m->actor) : dispatch::Allowed{};
+      const std::uint64_t key = std::uint64_t{allowed.bits()} << 1 | attention;
+      auto t = std::find_if(texts.begin(), texts.end(), [&](const auto& e) { return e.first == key; });
+      if (t == texts.end())
+        t = texts.insert(texts.end(), {key, std::make_shared<const std::string>(message(notice, allowed, attention))});
+      client->deliver(t->second);
     }
   }
 };
@@ -100,17 +105,10 @@ LiveFeed::~LiveFeed() {
 }
 
 std::optional<dispatch::Tier> LiveFeed::tier_of(const dispatch::Actor& actor) const {
-  if (actor.role != dispatch::Role::operator_ && actor.role != dispatch::Role::supervisor) return std::nullopt;
-  if (actor.scope.empty()) return dispatch::Tier::district;
-  const auto j = state_->center.jurisdiction(actor.scope);
-  if (!j) return std::nullopt;
-  switch (j->level) {
-    case dispatch::Level::district: return dispatch::Tier::district;
-    case dispatch::Level::street: return dispatch::Tier::street;
-    case dispatch::Level::community: return dispatch::Tier::community;
-    case dispatch::Level::grid: return std::nullopt;
-  }
-  return std::nullopt;
+  std::optional<dispatch::Level> level;
+  if (!actor.scope.empty())
+    if (const auto j = state_->center.jurisdiction(actor.scope)) level = j->level;
+  return dispatch::tier_of(actor, level);
 }
 
 std::uint64_t LiveFeed::join(std::weak_ptr<FeedClient> client, dispatch::Actor actor, std::string token_hash,
@@ -166,7 +164,11 @@ std::size_t LiveFeed::size() const {
 }
 
 std::string LiveFeed::message(const dispatch::CaseNotice& notice, bool attention) {
-  boost::json::object o{{"type", notice.type}, {"case", case_json(notice.current)}};
+  return message(notice, dispatch::Allowed{}, attention);
+}
+
+std::string LiveFeed::message(const dispatch::CaseNotice& notice, const dispatch::Allowed& allowed, bool attention) {
+  boost::json::object o{{"type", notice.type}, {"case", case_json(notice.current, allowed)}};
   if (calls_tier(notice)) o["attention"] = attention;
   return to_json_text(o);
 }

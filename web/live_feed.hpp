@@ -53,7 +53,10 @@ class LiveFeed {
 
   // `attention`: the receiver answers for the tier an escalated case has risen to, or a
   // reminded one is at (its scope's level: community, street, district), so it is the one told.
+  // The case carries `allowed_actions`: what this receiver may do to it now.
   static std::string message(const dispatch::CaseNotice& notice, bool attention = false);
+  static std::string message(const dispatch::CaseNotice& notice, const dispatch::Allowed& allowed,
+                             bool attention = false);
   // The tier an operator or supervisor answers for, from its scope's level.
   std::optional<dispatch::Tier> tier_of(const dispatch::Actor& actor) const;
 

@@ -358,15 +358,7 @@ dispatch::Result<Submission> submission_from(const dispatch::Center& center, con
   return s;
 }
 
-dispatch::Actor client_actor(const dispatch::ClientKey& key) {
-  dispatch::Actor a;
-  a.user_id = 0;
-  a.username = "open311:" + key.name;
-  a.role = dispatch::Role::operator_;
-  a.scope = key.scope;
-  a.channel = dispatch::Channel::open311;
-  return a;
-}
+dispatch::Actor client_actor(const dispatch::ClientKey& key) { return dispatch::open311_client(key.name, key.scope); }
 
 Response created(const dispatch::Case& c) {
   auto r = json_array_response(201, json::array{json::object{{"service_request_id", std::to_string(c.id)},

@@ -1,7 +1,9 @@
 #pragma once
 // The assessment and trend reports over HTTP: their query parameters, the JSON and CSV
 // they answer with, the assessment settings, follow-up ratings and Open311 client keys as
-// JSON. docs/API.md describes the shapes. Functions marked blocking read storage.
+// JSON. docs/API.md describes the shapes. Functions marked blocking read storage. What a
+// report holds is decided by dispatch::Reporting (dispatch/reporting.hpp); its columns are
+// the tables of dispatch/figures.hpp, encoded by web/columns.hpp.
 #include <boost/json/object.hpp>
 #include <string>
 #include <utility>
@@ -9,18 +11,17 @@
 
 #include "dispatch/assessment.hpp"
 #include "dispatch/center.hpp"
+#include "dispatch/reporting.hpp"
 #include "dispatch/reports.hpp"
 #include "web/message.hpp"
 #include "web/params.hpp"
 
 namespace gridkeeper::web {
 
-struct StatsRequest {
-  std::string scope;  // empty: the actor's own scope
-  dispatch::Period period;
+// scope, period and bucket are the report's (dispatch::ReportRequest); the rest is the answer's.
+struct StatsRequest : dispatch::ReportRequest {
   bool csv = false;
   std::string table = "communities";  // CSV of the assessment: workers, grids, communities, streets or cases
-  dispatch::Bucket bucket = dispatch::Bucket::day;
 };
 
 inline constexpr std::int64_t kMaxReportDays = 400;
@@ -36,10 +37,14 @@ Response trends_response(const dispatch::Center& center, dispatch::Reports& repo
                          const StatsRequest& request, dispatch::Millis now);
 
 // The assessment settings: stored under this key as JSON; defaults when none are stored.
-inline constexpr std::string_view kAssessmentSetting = "assessment";
+inline constexpr std::string_view kAssessmentSetting = dispatch::kAssessmentSetting;
 boost::json::object rules_json(const dispatch::AssessmentRules& rules);
-// `base` with what `body` names replaced; every value checked.
+// The change a body names (its shape only: fields and types).
+dispatch::Result<dispatch::RulesChange> rules_change_from(const boost::json::object& body);
+// `base` with what `body` names replaced; every value checked (dispatch::apply_change).
 dispatch::Result<dispatch::AssessmentRules> rules_from(dispatch::AssessmentRules base, const boost::json::object& body);
+// The stored settings' text read as a change (dispatch::RulesReader).
+dispatch::Result<dispatch::RulesChange> read_stored_rules(std::string_view text);
 dispatch::Result<dispatch::AssessmentRules> stored_rules(dispatch::Reports& reports);  // blocking
 
 struct RatingRequest {

@@ -297,6 +297,29 @@ try {
     await shot(wk.page, '12-tablet-after');
   });
 
+  await test('a worker looking at a case no longer theirs sees no action buttons', async () => {
+    const w = wk.page;
+    await ensureLogin(wk, 'worker', '#my-cases');
+    const pool = city.workers.find((x) => x.community === centre.com.code && !x.owner_of.length);
+    const c = await api('op', 'POST', '/api/v1/cases', { lon: centre.centre[0], lat: centre.centre[1], category: 'environment', urgency: 'yellow', title: '井盖松动' });
+    check(c.assignee_id === centre.owner.id, 'the case goes to the worker');
+    // The worker has it open: the buttons are what the server says the worker may do.
+    await w.tap(`.card[data-case-id="${c.id}"]`);
+    await w.waitForSelector(`#case-work .work-head[data-case-id="${c.id}"]`);
+    await w.waitForSelector('#case-work [data-action=accept]:not([disabled])');
+    const mine = await api('worker', 'GET', `/api/v1/cases/${c.id}`);
+    check(mine.allowed_actions.includes('accept') && !mine.allowed_actions.includes('resolve'), `the worker may accept, not yet resolve (${mine.allowed_actions})`);
+    check(await w.locator('#case-work [data-action=resolve][disabled]').count() === 1, 'resolve is not offered yet');
+    // Re-dispatched to another worker while open on the tablet.
+    await api('op', 'POST', `/api/v1/cases/${c.id}/transitions`, { action: 'reassign', version: c.version, assignee_id: pool.id, note: '改派' });
+    await w.waitForSelector(`#case-work .work-head[data-case-id="${c.id}"]`, { state: 'detached' });
+    check(await w.locator('#case-work [data-action]').count() === 0, 'no action buttons for a case not the worker\'s');
+    check(await w.locator(`.card[data-case-id="${c.id}"]`).count() === 0, 'the case is off the list');
+    const status = await api('worker', 'GET', `/api/v1/cases/${c.id}`).then(() => 200, (e) => Number(/: (\d{3}) /.exec(e.message)?.[1]));
+    check(status === 404, `the worker may not read it any more (${status})`);
+    await api('op', 'POST', `/api/v1/cases/${c.id}/transitions`, { action: 'cancel', version: c.version + 1, note: '测试' });
+  });
+
   // ---- deferral, follow-up rating, escalation attention, assessment, Open311 keys ----
 
   await test('the worker asks for a deferral; the operator approves it, then resumes the clock', async () => {

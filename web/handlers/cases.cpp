@@ -12,7 +12,6 @@ namespace gridkeeper::web {
 namespace json = boost::json;
 using dispatch::Actor;
 using dispatch::ErrorCode;
-using dispatch::Role;
 
 namespace {
 std::string media_type(std::string_view content_type) {
@@ -33,9 +32,8 @@ CaseHandlers::CaseHandlers(Router& router, const ApiOptions& o, dispatch::Center
                            const dispatch::Clock& clk)
     : HandlerGroup(router, o), center(c), accounts(a), clock(clk) {}
 
-bool CaseHandlers::grid_in_view(const Actor& actor, const std::string& grid, const dispatch::WorkerId& owner) const {
-  if (actor.role == Role::worker) return !actor.worker_id.empty() && owner == actor.worker_id;
-  return center.in_scope(actor.scope, grid);
+json::object CaseHandlers::case_for(const CallPtr& call, const dispatch::Case& c) {
+  return case_json(c, center.allowed_actions(c, call->actor()));
 }
 
 void CaseHandlers::route(const CallPtr& call) {
@@ -49,16 +47,27 @@ void CaseHandlers::route(const CallPtr& call) {
     if (!parsed) return fail(call, ErrorCode::invalid_value, "crs must be wgs84, gcj02 or bd09", "crs");
     crs = *parsed;
   }
-  auto answer = center.route({*lon, *lat}, crs);
-  if (!answer) return fail(call, answer.error());
-  const auto& a = *answer;
+  // Where it lies, and the worker a case taken in there now would go to, as intake chooses.
+  auto placed = center.place({*lon, *lat}, crs);
+  if (!placed) return fail(call, placed.error());
+  const auto& a = placed->where;
+  const auto& chosen = placed->assignment;
+  // Geography is open to every user; who holds a post, or would get the case, only to
+  // those who see the grid.
+  const bool posts = center.grid_visible(a.grid, call->actor());
+  auto id_or_null = [&](const dispatch::WorkerId& w) {
+    return posts && !w.empty() ? json::value(w) : json::value(nullptr);
+  };
   ok(call, 200,
      json::object{{"grid_id", a.grid},
                   {"community", a.community},
                   {"street", a.street},
                   {"district", a.district},
-                  {"owner_id", grid_in_view(call->actor(), a.grid, a.owner) && !a.owner.empty() ? json::value(a.owner)
-                                                                                                : json::value(nullptr)},
+                  {"owner_id", id_or_null(a.owner)},
+                  {"worker_id", id_or_null(chosen.worker)},
+                  {"assignment", posts ? json::value(to_string(chosen.rule)) : json::value(nullptr)},
+                  {"assignment_reason", posts ? json::value(chosen.reason) : json::value(nullptr)},
+                  {"emergency", placed->emergency},
                   {"snapped", a.snapped},
                   {"distance_m", a.distance_m}});
 }
@@ -71,7 +80,7 @@ void CaseHandlers::create_case(const CallPtr& call) {
   center.intake(*intake, call->actor(), [this, call](dispatch::Result<dispatch::Case> r) {
     on_strand(call, [this, call, r = std::move(r)] {
       if (!r) return fail(call, r.error());
-      auto response = json_response(201, case_json(*r));
+      auto response = json_response(201, case_for(call, *r));
       response.headers.emplace_back("Location", "/api/v1/cases/" + std::to_string(r->id));
       respond(call, std::move(response));
     });
@@ -116,7 +125,8 @@ void CaseHandlers::list_cases(const CallPtr& call) {
     if (csv) return respond(call, csv_response(cases_csv(cases), "cases.csv"));
     json::array list;
     list.reserve(cases.size());
-    for (const auto& c : cases) list.push_back(case_json(c));
+    const auto allowed = center.allowed_actions(cases, call->actor());
+    for (std::size_t i = 0; i < cases.size(); ++i) list.push_back(case_json(cases[i], allowed[i]));
     json::value next = nullptr;
     if (!cases.empty() && static_cast<int>(cases.size()) >= std::clamp(q.limit, 1, 500)) next = cases.back().id;
     ok(call, 200, json::object{{"cases", std::move(list)}, {"next_after", next}});
@@ -137,7 +147,7 @@ void CaseHandlers::get_case(const CallPtr& call) {
   offload(call, [this, call, id = *id] {
     auto c = center.get_case(id, call->actor());
     if (!c) return fail(call, c.error());
-    auto body = case_json(*c);
+    auto body = case_for(call, *c);
     json::array events, photos;
     for (const auto& e : center.case_events(id)) events.push_back(event_json(e));
     for (const auto& p : accounts.photos(id, false)) photos.push_back(photo_json(p));
@@ -156,7 +166,12 @@ void CaseHandlers::transition(const CallPtr& call) {
   if (!req) return fail(call, req.error());
   // A case no longer open is looked up in storage: start on the pool.
   offload(call, [this, call, id = *id, req = std::move(*req)] {
-    center.transition(id, req, call->actor(), answer_later<dispatch::Case>(call, 200, &case_json));
+    center.transition(id, req, call->actor(), [this, call](dispatch::Result<dispatch::Case> r) {
+      on_strand(call, [this, call, r = std::move(r)] {
+        if (!r) return fail(call, r.error());
+        ok(call, 200, case_for(call, *r));
+      });
+    });
   });
 }
 

@@ -31,8 +31,8 @@ class CaseHandlers : HandlerGroup {
   void admit_photo(const CallPtr& call, std::function<void()> admitted);
 
  private:
-  // Geography is open to every user; who holds a post only to those who may see the grid.
-  bool grid_in_view(const dispatch::Actor& actor, const std::string& grid, const dispatch::WorkerId& owner) const;
+  // A case as its reader gets it: with what the reader may do to it now.
+  boost::json::object case_for(const CallPtr& call, const dispatch::Case& c);
   // The case id of the path (/api/v1/cases/{id}/...); nullopt, with the call answered 404.
   std::optional<dispatch::CaseId> case_id(const CallPtr& call);
 

@@ -14,7 +14,6 @@ namespace json = boost::json;
 using dispatch::Actor;
 using dispatch::ErrorCode;
 using dispatch::make_error;
-using dispatch::Role;
 
 namespace {
 constexpr std::size_t kMaxStaticFile = 10u << 20;
@@ -159,7 +158,7 @@ void OperationsHandlers::me(const CallPtr& call) { ok(call, 200, json::object{{"
 
 void OperationsHandlers::test_clock(const CallPtr& call) {
   if (!options.manual_clock) return fail(call, ErrorCode::not_found, "no endpoint /api/v1/test/clock");
-  if (call->actor().role != Role::admin) return fail(call, ErrorCode::forbidden, "only an admin moves the clock");
+  if (auto e = dispatch::check(call->actor(), dispatch::Permission::move_clock)) return fail(call, *e);
   auto body = body_object(call);
   if (!body) return fail(call, body.error());
   const auto* advance = body->if_contains("advance_s");

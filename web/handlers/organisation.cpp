@@ -8,7 +8,6 @@ namespace gridkeeper::web {
 
 namespace json = boost::json;
 using dispatch::ErrorCode;
-using dispatch::Role;
 
 OrganisationHandlers::OrganisationHandlers(Router& router, const ApiOptions& o, dispatch::Center& c,
                                            const dispatch::Clock& clk)
@@ -66,7 +65,7 @@ void OrganisationHandlers::categories(const CallPtr& call) {
 }
 
 void OrganisationHandlers::put_category(const CallPtr& call) {
-  if (call->actor().role != Role::admin) return fail(call, ErrorCode::forbidden, "only an admin changes categories");
+  if (auto e = dispatch::check(call->actor(), dispatch::Permission::manage_categories)) return fail(call, *e);
   auto body = body_object(call);
   if (!body) return fail(call, body.error());
   dispatch::Category base{call->path[3], {}, dispatch::default_sla()};
@@ -91,8 +90,7 @@ void OrganisationHandlers::get_rules(const CallPtr& call) {
 
 void OrganisationHandlers::put_rules(const CallPtr& call) {
   if (!reports_ready(call)) return;
-  if (call->actor().role != Role::admin)
-    return fail(call, ErrorCode::forbidden, "only an admin changes the assessment settings");
+  if (auto e = dispatch::check(call->actor(), dispatch::Permission::manage_settings)) return fail(call, *e);
   auto body = body_object(call);
   if (!body) return fail(call, body.error());
   offload(call, [this, call, body = std::move(*body)] {
@@ -112,8 +110,9 @@ void OrganisationHandlers::put_rules(const CallPtr& call) {
 
 bool OrganisationHandlers::admin_only(const CallPtr& call) {
   if (!reports_ready(call)) return false;
-  if (call->actor().role == Role::admin) return true;
-  fail(call, ErrorCode::forbidden, "only an admin manages Open311 keys");
+  auto e = dispatch::check(call->actor(), dispatch::Permission::manage_client_keys);
+  if (!e) return true;
+  fail(call, *e);
   return false;
 }
 

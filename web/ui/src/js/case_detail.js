@@ -1,23 +1,20 @@
 // One case for the command center and supervisors: what it is, its deadlines, its
-// history and photos, and the actions the user's role may take in its state.
+// history and photos, and the actions its reader may take now. The server decides those
+// (`allowed_actions` of the case, from its access policy); this panel only draws them.
 import { h, stateBlock, dialog, toast, fill } from './dom.js';
 import { t } from './i18n.js';
 import { api, photoUrl } from './api.js';
 import { fmtTime, timeLeft, urgencyBadge, stateName, tierName, eventName, eventDetail, categoryName } from './format.js';
 
-// Which buttons a role gets, by state (the server decides in the end). `defer` turns into
-// `resume` while the case is paused; `rate` (回访) is not a transition but a rating.
-const ACTIONS = {
-  operator: {
-    reported: ['register', 'reassign', 'cancel'],
-    dispatched: ['reassign', 'defer', 'cancel'],
-    accepted: ['reassign', 'defer', 'cancel'],
-    resolved: ['close', 'reopen'],
-    closed: ['rate'],
-  },
-  supervisor: { dispatched: ['reassign', 'defer'], accepted: ['reassign', 'defer'] },
-};
-ACTIONS.admin = ACTIONS.operator;
+// The actions this panel has a form for, in the order it shows them: the command
+// center's and supervisors' (a worker's are on its tablet). `rate` (回访) is not a
+// transition but a rating.
+const SHOWN = ['register', 'close', 'reopen', 'reassign', 'defer', 'resume', 'cancel', 'rate'];
+
+// What the reader may do to the case now, as the server said.
+export function allowed(c, action) {
+  return (c.allowed_actions || []).includes(action);
+}
 
 // The worker's deferral request still waiting for an answer, if any: the latest
 // request_deferral with no approval, resumption or change of hands after it.
@@ -147,7 +144,7 @@ export class CaseDetail {
         h('b', {}, t('deferral.pending')),
         h('div', {}, t('deferral.asked_by', { who: this.refs.workerName(asked.assignee_id) || actorName(asked.actor), at: fmtTime(asked.at) })),
         asked.note ? h('div', { class: 'note' }, asked.note) : null,
-        this.canDefer() ? h('div', { class: 'actions' },
+        allowed(c, 'defer') ? h('div', { class: 'actions' },
           h('button', { class: 'primary', dataset: { action: 'approve' }, onclick: () => this.act(c, 'defer', asked) }, t('deferral.approve'))) : null);
     }
     if (c.paused_at) {
@@ -157,17 +154,9 @@ export class CaseDetail {
     return null;
   }
 
-  canDefer() {
-    return ['operator', 'admin', 'supervisor'].includes(this.user.role);
-  }
-
   actions(c) {
-    let list = (ACTIONS[this.user.role]?.[c.state] || []).slice();
-    // A supervisor re-dispatches only escalated cases.
-    if (this.user.role === 'supervisor' && c.tier === 'worker') list = list.filter((a) => a !== 'reassign');
-    // While paused, the clock can only be resumed; a pending request has its own button.
-    if (c.paused_at) list = list.map((a) => (a === 'defer' ? 'resume' : a));
-    else if (pendingDeferral(c)) list = list.filter((a) => a !== 'defer');
+    // A pending deferral request has its own button to approve it.
+    const list = SHOWN.filter((a) => allowed(c, a) && !(a === 'defer' && pendingDeferral(c)));
     if (!list.length) return null;
     return h('div', { class: 'actions' }, list.map((a) =>
       h('button', { class: a === 'cancel' ? 'danger' : a === 'close' || a === 'rate' ? 'primary' : 'secondary', dataset: { action: a },

@@ -213,18 +213,22 @@ class Console {
       this.setSelectedGrid(r.grid_id);
       const grid = this.refs.grids.get(r.grid_id);
       const owner = r.owner_id && this.refs.workers.get(r.owner_id);
-      const backup = grid?.backup_id && this.refs.workers.get(grid.backup_id);
-      let goes = t('intake.goes_pool');
-      if (owner?.status === 'on_duty') goes = `${owner.name}（${t('intake.owner')}）`;
-      else if (backup?.status === 'on_duty') goes = `${backup.name}（${t('intake.backup')}）`;
+      // The server names the worker the case would go to, chosen as intake chooses
+      // (owner, backup, the community's least loaded, the street's pool in emergency mode).
+      const chosen = r.worker_id && this.refs.workers.get(r.worker_id);
+      const rule = { owner: 'intake.owner', backup: 'intake.backup', least_loaded: 'intake.least_loaded', emergency_pool: 'intake.emergency_pool' }[r.assignment];
+      let goes = '—';
+      if (r.assignment === 'unassigned') goes = t('intake.goes_queue');
+      else if (r.worker_id) goes = `${chosen?.name || r.worker_id}（${rule ? t(rule) : r.assignment}）`;
       this.preview.dataset.state = 'found';
       this.preview.dataset.grid = r.grid_id;
       fill(this.preview, h('dl', { class: 'kvs compact' },
         h('div', { class: 'kv' }, h('dt', {}, t('case.grid')), h('dd', { dataset: { field: 'grid' } }, `${grid?.name || r.grid_id} (${r.grid_id})`)),
         h('div', { class: 'kv' }, h('dt', {}, t('case.community')), h('dd', { dataset: { field: 'community' } }, this.refs.areaName(r.community))),
         h('div', { class: 'kv' }, h('dt', {}, t('case.street')), h('dd', {}, this.refs.areaName(r.street))),
-        h('div', { class: 'kv' }, h('dt', {}, t('intake.goes_to')), h('dd', { dataset: { field: 'worker' } }, goes)),
-        owner && owner.status !== 'on_duty' ? h('div', { class: 'kv' }, h('dt', {}, t('intake.owner')), h('dd', {}, `${owner.name} · ${t(`duty.${owner.status}`)}`)) : null,
+        h('div', { class: 'kv' }, h('dt', {}, t('intake.goes_to')), h('dd', { dataset: { field: 'worker', assignment: r.assignment || '' } }, goes)),
+        owner && r.assignment && r.assignment !== 'owner' ? h('div', { class: 'kv' }, h('dt', {}, t('intake.owner')), h('dd', {}, `${owner.name} · ${t(`duty.${owner.status}`)}`)) : null,
+        r.emergency ? h('p', { class: 'muted small', dataset: { field: 'emergency' } }, t('intake.emergency')) : null,
         r.snapped ? h('p', { class: 'muted small' }, t('intake.snapped', { m: Math.round(r.distance_m) })) : null));
     } catch (e) {
       if (token !== this.routeToken) return;

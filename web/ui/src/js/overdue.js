@@ -305,8 +305,8 @@ class OverdueMap {
   switchable() {
     const js = [...this.refs.jurisdictions.values()];
     if (this.user.scope) return js.filter((j) => j.code === this.user.scope && (j.level === 'street' || j.level === 'district'));
-    if (this.user.role === 'admin') return js.filter((j) => j.level === 'district');
-    return [];
+    // Unscoped: the district (the server decides whether the user may switch it).
+    return js.filter((j) => j.level === 'district');
   }
 
   async loadModes() {
@@ -323,7 +323,7 @@ class OverdueMap {
     this.emergencyBanner.hidden = !on.length;
     this.emergencyBanner.textContent = on.length ? t('mode.banner', { names: on.map((j) => j.name).join('、') }) : '';
     clear(this.modeBox);
-    if (!list.length || (this.user.role !== 'supervisor' && this.user.role !== 'admin')) return;
+    if (!list.length || !(this.user.permissions || []).includes('switch_mode')) return;
     for (const j of list) {
       this.modeBox.append(h('div', { class: `mode ${j.mode === 'emergency' ? 'mode-on' : ''}`, dataset: { mode: j.mode === 'emergency' ? 'emergency' : 'normal', code: j.code } },
         h('div', {}, h('b', {}, j.name), ' ', h('span', { class: 'muted small' }, t(`level.${j.level}`))),

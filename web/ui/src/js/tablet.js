@@ -266,9 +266,13 @@ class Tablet {
     // A deferral asked for and not yet answered: from the history, or still in the outbox.
     const asked = (full?.id === c.id && full.version === c.version ? pendingDeferral(full) : null)
       || pending.find((i) => i.action === 'request_deferral') || (c.deferralAsked ? { note: c.deferralAsked } : null);
-    const can = (a) => ({ accept: c.state === 'dispatched', resolve: c.state === 'accepted',
-      note: working, photo: working, return: working,
-      request_deferral: working && !c.paused_at && !asked })[a];
+    // What the worker may do is the server's word (`allowed_actions`). Only while steps of
+    // its own wait in the outbox (offline) does the tablet go by the state they will leave.
+    const queued = pending.some((i) => i.kind === 'transition');
+    const predicted = { accept: c.state === 'dispatched', resolve: c.state === 'accepted',
+      note: working, photo: working, return: working, request_deferral: working && !c.paused_at };
+    const can = (a) => (queued ? predicted[a] : (c.allowed_actions || []).includes(a))
+      && !(a === 'request_deferral' && asked);
     const big = (action, cls) => h('button', {
       class: `big ${cls}`, dataset: { action }, disabled: !can(action), onclick: () => this.act(c, action),
     }, t(`tablet.${action}`));

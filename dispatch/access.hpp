@@ -1,0 +1,143 @@
+#pragma once
+// Who may do what: the one access policy. Pure functions over the actor (role, scope,
+// worker id), the case and the hierarchy of jurisdictions. `Center`, the API handlers, the
+// reports and the live feed ask here; every case in JSON carries what its reader may do to
+// it now (`allowed_actions`), so the browser keeps no copy of these rules.
+//
+// Roles (DESIGN.md): an admin sees and may change everything (within its scope, when it
+// has one); an operator takes in, dispatches, verifies, closes and cancels in its
+// jurisdiction; a supervisor watches its jurisdiction, approves deferrals, re-dispatches
+// escalated cases and switches emergency mode; a worker sees and works its own cases.
+// The lifecycle's table (dispatch/lifecycle.hpp) says who may take which step in which
+// state; this file adds who the actor is to the case.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dispatch/errors.hpp"
+#include "dispatch/ledger.hpp"
+#include "dispatch/model.hpp"
+
+namespace gridkeeper::dispatch {
+
+// Where codes lie in the hierarchy district -> street/town -> community/village -> grid.
+class Hierarchy {
+ public:
+  // Whether `code` (a grid or a jurisdiction) lies in the subtree of `scope` (not empty).
+  virtual bool contains(const std::string& scope, const std::string& code) const = 0;
+
+ protected:
+  ~Hierarchy() = default;
+};
+
+// Whether `code` lies within the actor's scope (an empty scope covers everything).
+bool covers(const Actor& actor, const std::string& code, const Hierarchy& places);
+
+// ---- permissions that do not depend on a case ----
+
+enum class Permission {
+  take_in,             // take in cases (intake)
+  manage_posts,        // a grid's A and B posts
+  set_duty_status,     // the duty status of workers in scope (a worker: its own, see below)
+  switch_mode,         // emergency mode of a street or district in scope
+  manage_categories,   // categories and their deadlines
+  manage_settings,     // the assessment settings
+  manage_client_keys,  // Open311 keys
+  move_clock,          // the manual clock of a test server
+  add_photos,          // photos of open cases the actor sees
+  rate_cases,          // follow-up ratings (回访) of closed cases the actor sees
+};
+inline constexpr std::array kPermissions{Permission::take_in,           Permission::manage_posts,
+                                         Permission::set_duty_status,   Permission::switch_mode,
+                                         Permission::manage_categories, Permission::manage_settings,
+                                         Permission::manage_client_keys, Permission::move_clock,
+                                         Permission::add_photos,        Permission::rate_cases};
+std::string_view to_string(Permission);
+
+bool may(const Actor& actor, Permission p);
+// forbidden, in words for people, when the actor's role does not allow it.
+Status check(const Actor& actor, Permission p);
+
+// Setting a worker's duty status: a worker its own, managers any worker of their scope.
+// forbidden (a worker for another) or not_found (a worker outside the caller's scope).
+Status check_duty_status(const Actor& actor, const Worker& worker, const Hierarchy& places);
+
+// ---- what an actor sees ----
+
+bool sees(const Actor& actor, const Case& c, const Hierarchy& places);
+// A worker sees the grids it holds a post of; everyone else the grids of its scope.
+bool sees(const Actor& actor, const Grid& grid, const Hierarchy& places);
+// A worker sees itself; everyone else the workers of its scope.
+bool sees(const Actor& actor, const Worker& worker, const Hierarchy& places);
+// Whose view is its own work (cases, posts) rather than a jurisdiction: workers.
+bool sees_own_work_only(const Actor& actor);
+// Narrows a query of cases to what the actor sees: a worker's own cases, a scope's
+// subtree. Nothing when the actor can see none of what was asked for.
+std::optional<CaseQuery> narrowed(CaseQuery query, const Actor& actor, const Hierarchy& places);
+
+// What an assessment or trend report of the actor covers: a worker its own figures only
+// (the scope asked for does not widen that), everyone else the scope asked for or its own.
+struct ReportView {
+  std::string scope;  // empty: everything
+  WorkerId assignee;  // not empty: only this worker's cases
+};
+// `scope_known`: whether the scope asked for names a jurisdiction or grid (not_found if not).
+Result<ReportView> report_view(const Actor& actor, const std::string& scope_asked, bool scope_known,
+                               const Hierarchy& places);
+
+// The tier whose supervision the actor answers for (escalations reaching it call it):
+// operators and supervisors by the level of their scope (`scope_level`: its level, none
+// when the scope is empty or unknown); nobody else.
+std::optional<Tier> tier_of(const Actor& actor, std::optional<Level> scope_level);
+// A worker whose case was just taken from it hears of that change, to drop the case.
+bool hears_of_loss(const Actor& actor, const WorkerId& previous_assignee);
+
+// The actor an Open311 client key acts as: an operator of the key's scope that only the
+// Open311 endpoint makes (`Channel::open311`), so only it marks a case as a resident's.
+Actor open311_client(const std::string& key_name, const std::string& scope);
+
+// ---- acting on a case ----
+
+// Whether the actor may take `action` on `c` now: it sees the case, the lifecycle allows
+// its role the step in the case's state, and the step's conditions hold (the assignee
+// only, the clock running or paused, escalated cases only). A note or a chosen worker the
+// step needs is not looked at.
+bool may_act(const Actor& actor, const Case& c, Action action, const Hierarchy& places);
+// The same with the reason when not: not_found (the case is not in view), then as
+// `check_transition` (forbidden, stale_version, illegal_transition), then forbidden (not
+// the assignee, not escalated), conflict (the clock), invalid_value (a note needed).
+// Returns the next state.
+Result<CaseState> check_act(const Actor& actor, const Case& c, Action action, std::int64_t version,
+                            const std::string& note, const Hierarchy& places);
+
+// Photos go to open cases the actor sees, if its role adds photos.
+bool may_photo(const Actor& actor, const Case& c, const Hierarchy& places);
+// Follow-up ratings go to closed cases the actor sees, if its role rates.
+bool may_rate(const Actor& actor, const Case& c, const Hierarchy& places);
+
+// Everything the reader may do to a case now: its transitions, a photo, a rating.
+class Allowed {
+ public:
+  static constexpr unsigned kPhoto = 12, kRate = 13;  // after the twelve actions
+  void allow(Action a) { bits_ |= 1u << static_cast<unsigned>(a); }
+  void allow_photo() { bits_ |= 1u << kPhoto; }
+  void allow_rate() { bits_ |= 1u << kRate; }
+  bool has(Action a) const { return (bits_ >> static_cast<unsigned>(a)) & 1u; }
+  bool photo() const { return (bits_ >> kPhoto) & 1u; }
+  bool rate() const { return (bits_ >> kRate) & 1u; }
+  bool empty() const { return bits_ == 0; }
+  std::uint32_t bits() const { return bits_; }
+  // The transitions by their contract names (register, accept, ...) in lifecycle order,
+  // then "photo" and "rate".
+  std::vector<std::string_view> names() const;
+  friend bool operator==(const Allowed&, const Allowed&) = default;
+
+ private:
+  std::uint32_t bits_ = 0;
+};
+Allowed allowed_actions(const Actor& actor, const Case& c, const Hierarchy& places);
+
+}  // namespace gridkeeper::dispatch
