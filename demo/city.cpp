@@ -1,4 +1,4 @@
-#include "data/demo_city.hpp"
+#include "demo/city.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,15 +11,14 @@
 
 #include <boost/json.hpp>
 
-#include "data/demo_names.hpp"
+#include "demo/names.hpp"
 #include "geo/geos.hpp"
 #include "geo/subdivision.hpp"
 
-namespace gridkeeper::data {
+namespace gridkeeper::demo {
 
 namespace {
 
-using demo::Random;
 using geo::Point;
 
 constexpr double kGridSize = 1e-7;  // degrees: the rounding GridIndex routes with
@@ -594,7 +593,7 @@ dispatch::Result<DemoCity> demo_city(const DemoCityOptions& o) {
     for (auto& u : units[s]) {
       const std::size_t index = next_unit++;
       const std::string code = street + numbered(u.village ? 200 + village_no++ : 1 + community_no++, 3);
-      const std::string name = demo::place_name(random, u.village, taken_names);
+      const std::string name = place_name(random, u.village, taken_names);
       if (auto e = add_area(code, name, geo::Level::community, street, u.faces)) return *e;
       ++(u.village ? city.villages : city.communities);
 
@@ -666,11 +665,11 @@ dispatch::Result<DemoCity> demo_city(const DemoCityOptions& o) {
   for (std::size_t c = 0; c < planned.size(); ++c) {
     const auto& p = planned[c];
     std::vector<std::size_t> owner_row;  // index into city.workers, by grid
-    auto new_worker = [&](const std::string& community) -> WorkerRow& {
-      WorkerRow w;
+    auto new_worker = [&](const std::string& community) -> data::WorkerRow& {
+      data::WorkerRow w;
       ++worker_number;
       w.worker.id = "W" + numbered(worker_number, 4);
-      w.worker.name = demo::person_name(random);
+      w.worker.name = person_name(random);
       w.worker.phone = "13950" + numbered(100000 + worker_number * 7 + random.below(7), 6);
       w.worker.community = community;
       w.line = city.workers.size() + 2;
@@ -718,11 +717,11 @@ std::string demo_workers_csv(const DemoCity& city) {
     for (const auto& c : codes) s += (s.empty() ? "" : ";") + c;
     return s;
   };
-  std::string out = std::string(kWorkersHeader) + "\n";
+  std::string out = std::string(data::kWorkersHeader) + "\n";
   for (const auto& w : city.workers)
     out += w.worker.id + "," + w.worker.name + "," + w.worker.phone + "," + w.worker.community + "," +
            joined(w.owner_of) + "," + joined(w.backup_of) + "\n";
   return out;
 }
 
-}  // namespace gridkeeper::data
+}  // namespace gridkeeper::demo

@@ -1,4 +1,4 @@
-#include "web/simulator.hpp"
+#include "demo/simulator.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -18,9 +18,8 @@
 #include <thread>
 
 #include "geo/geojson.hpp"
-#include "web/json_codec.hpp"
 
-namespace gridkeeper::web {
+namespace gridkeeper::demo {
 
 namespace {
 
@@ -468,4 +467,4 @@ dispatch::Result<SimulatorReport> run_simulator(const SimulatorOptions& o) {
   return Simulation(o, host, port).run();
 }
 
-}  // namespace gridkeeper::web
+}  // namespace gridkeeper::demo
