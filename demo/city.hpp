@@ -41,7 +41,7 @@ struct DemoCity {
 dispatch::Result<DemoCity> demo_city(const DemoCityOptions& options = {});
 
 // The outline of 翔安区 (one GeoJSON feature collection), compiled in from
-// data/demo/xiangan-outline.geojson.
+// demo/assets/xiangan-outline.geojson.
 std::string_view xiangan_outline_geojson();
 
 // Grid file and workers file of a city, as `gridkeeper import` reads them.
