@@ -191,7 +191,7 @@ int main(int argc, char** argv) {
     for (Millis at = start; at < start + days * 86'400'000LL;) {
       at += 3'600'000;
       clock.set(at);
-      for (std::size_t n = center.tick(batch); n > 0; n = center.tick(batch)) steps += n;
+      steps += center.tick_until_idle(batch);
     }
     const double s = seconds_since(t0);
     std::printf("\nleft alone for %d days: %zu events, %.1f per open case (at most 7 to reach the top, then one a "

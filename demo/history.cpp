@@ -148,8 +148,7 @@ class Player {
   void advance(Millis t) {
     clock_.set(t);
     floor_ = t;
-    while (center_.tick() == 10'000) {
-    }
+    center_.tick_until_idle();
     organisation_events(t);
   }
 
