@@ -110,36 +110,88 @@ Case read_case(const Query& q, int f) {
   return c;
 }
 
-const std::string_view kEventColumns = "seq, case_id, at, type, actor, from_state, to_state, assignee, note, reason";
+const std::string_view kEventColumns =
+    "seq, case_id, at, type, actor, from_state, to_state, assignee, note, reason, deadline, urgency_from, urgency_to, "
+    "tier_from, tier_to, score, paused_ms, rework, assignee_from, owner_from, owner_to, backup_from, backup_to";
 
 const std::string_view kInsertEvent =
-    "INSERT INTO case_events (case_id, at, type, actor, from_state, to_state, assignee, note, reason) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    "INSERT INTO case_events (case_id, at, type, actor, from_state, to_state, assignee, note, reason, deadline, "
+    "urgency_from, urgency_to, tier_from, tier_to, score, paused_ms, rework, assignee_from, owner_from, owner_to, "
+    "backup_from, backup_to) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
+
+namespace {
+// An enumeration's name, or NULL when the event carries none.
+template <class E>
+void bind_name(Query& q, int index, const std::optional<E>& v) {
+  if (v) q.bind_borrowed(index, to_string(*v));
+  else q.bind_null(index);
+}
+template <class E>
+std::optional<E> read_name(const Query& q, int column, std::optional<E> (*parse)(std::string_view)) {
+  if (q.is_null(column)) return std::nullopt;
+  return parse(q.text(column));
+}
+std::optional<int> optional_int(const Query& q, int column) {
+  if (auto v = q.optional_int64(column)) return static_cast<int>(*v);
+  return std::nullopt;
+}
+}  // namespace
 
 void bind_event(Query& q, const CaseEvent& e) {
   q.bind(1, e.case_id)
       .bind(2, e.at)
-      .bind_borrowed(3, e.type)
+      .bind_borrowed(3, to_string(e.type))
       .bind_borrowed(4, e.actor)
       .bind_borrowed(5, to_string(e.from_state))
       .bind_borrowed(6, to_string(e.to_state))
       .bind_borrowed_code(7, e.assignee)
       .bind_borrowed(8, e.note)
       .bind_borrowed(9, e.reason);
+  bind_name(q, 10, e.deadline);
+  bind_name(q, 11, e.urgency_from);
+  bind_name(q, 12, e.urgency_to);
+  bind_name(q, 13, e.tier_from);
+  bind_name(q, 14, e.tier_to);
+  q.bind(15, e.score ? std::optional<std::int64_t>(*e.score) : std::nullopt)
+      .bind(16, e.paused_ms)
+      .bind(17, e.rework ? std::optional<std::int64_t>(*e.rework) : std::nullopt)
+      .bind_borrowed_code(18, e.assignee_from);
+  if (e.posts) {
+    q.bind_borrowed_code(19, e.posts->owner_from)
+        .bind_borrowed_code(20, e.posts->owner_to)
+        .bind_borrowed_code(21, e.posts->backup_from)
+        .bind_borrowed_code(22, e.posts->backup_to);
+  } else {
+    q.bind_null(19).bind_null(20).bind_null(21).bind_null(22);
+  }
 }
 
 CaseEvent read_event(const Query& q, int f) {
+  // Every stored type is known: the center writes only the names of EventType, and schema
+  // step 6 checked the older rows. The CHECK constraints keep the other names valid.
   CaseEvent e;
   e.seq = q.int64(f + 0);
   e.case_id = q.int64(f + 1);
   e.at = q.int64(f + 2);
-  e.type = q.text(f + 3);
+  e.type = event_type_from(q.text(f + 3)).value_or(EventType::note);
   e.actor = q.text(f + 4);
   e.from_state = case_state_from(q.text(f + 5)).value_or(CaseState::reported);
   e.to_state = case_state_from(q.text(f + 6)).value_or(CaseState::reported);
   e.assignee = q.text(f + 7);
   e.note = q.text(f + 8);
   e.reason = q.text(f + 9);
+  e.deadline = read_name(q, f + 10, &deadline_from);
+  e.urgency_from = read_name(q, f + 11, &urgency_from);
+  e.urgency_to = read_name(q, f + 12, &urgency_from);
+  e.tier_from = read_name(q, f + 13, &tier_from);
+  e.tier_to = read_name(q, f + 14, &tier_from);
+  e.score = optional_int(q, f + 15);
+  e.paused_ms = q.optional_int64(f + 16);
+  e.rework = optional_int(q, f + 17);
+  e.assignee_from = q.text(f + 18);
+  if (!q.is_null(f + 19) || !q.is_null(f + 20) || !q.is_null(f + 21) || !q.is_null(f + 22))
+    e.posts = PostChange{q.text(f + 19), q.text(f + 20), q.text(f + 21), q.text(f + 22)};
   return e;
 }
 

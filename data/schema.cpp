@@ -1,5 +1,6 @@
 #include "data/schema.hpp"
 
+#include "data/legacy_events.hpp"
 #include "data/records.hpp"
 
 namespace gridkeeper::data {
@@ -226,6 +227,42 @@ constexpr std::string_view kReminders = R"sql(
 ALTER TABLE cases ADD COLUMN reminded_at INTEGER;
 )sql";
 
+// Step 6: typed events. The data an event carries gets columns of its own (dispatch/
+// events.hpp); `reason` stays as words for people. Events stored before are given their
+// typed fields once, read from their words (data/legacy_events.cpp). A column already
+// there is kept: a step may meet a database that has part of it.
+constexpr std::pair<std::string_view, std::string_view> kTypedEventColumns[] = {
+    {"deadline", "TEXT CHECK (deadline = 'accept' OR deadline = 'resolve')"},
+    {"urgency_from", "TEXT CHECK (urgency_from = 'yellow' OR urgency_from = 'orange' OR urgency_from = 'red')"},
+    {"urgency_to", "TEXT CHECK (urgency_to = 'yellow' OR urgency_to = 'orange' OR urgency_to = 'red')"},
+    {"tier_from",
+     "TEXT CHECK (tier_from = 'worker' OR tier_from = 'community' OR tier_from = 'street' OR tier_from = 'district')"},
+    {"tier_to",
+     "TEXT CHECK (tier_to = 'worker' OR tier_to = 'community' OR tier_to = 'street' OR tier_to = 'district')"},
+    {"score", "INTEGER CHECK (score >= 1 AND score <= 5)"},
+    {"paused_ms", "INTEGER CHECK (paused_ms >= 0)"},
+    {"rework", "INTEGER CHECK (rework >= 1)"},
+    {"assignee_from", "TEXT"},
+    {"owner_from", "TEXT"},
+    {"owner_to", "TEXT"},
+    {"backup_from", "TEXT"},
+    {"backup_to", "TEXT"},
+};
+
+Status typed_events(Connection& db) {
+  for (const auto& [name, definition] : kTypedEventColumns) {
+    auto q = db.query("SELECT count(*) FROM pragma_table_info('case_events') WHERE name = ?1");
+    if (!q) return q.error();
+    q->bind(1, name);
+    const bool present = q->next() && q->int64(0) > 0;
+    if (auto e = q->status()) return e;
+    if (present) continue;
+    if (auto e = db.exec("ALTER TABLE case_events ADD COLUMN " + std::string(name) + " " + std::string(definition)))
+      return e;
+  }
+  return legacy::type_old_events(db);
+}
+
 Status set_pragmas(Connection& db) {
   // WAL: readers see the last commit while the writer writes. FULL: the WAL is synced at
   // every COMMIT, so an acknowledged case survives a crash or a power cut.
@@ -243,9 +280,10 @@ Status set_pragmas(Connection& db) {
 
 }  // namespace
 
-const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> steps{kOrganisationAndCases, kUsersTokensPhotos, kReports,
-                                                       kPhotoAllowance, kReminders};
+const std::vector<MigrationStep>& migrations() {
+  static const std::vector<MigrationStep> steps{{kOrganisationAndCases}, {kUsersTokensPhotos},
+                                                {kReports},              {kPhotoAllowance},
+                                                {kReminders},            {{}, &typed_events}};
   return steps;
 }
 
@@ -264,8 +302,9 @@ Status migrate(Connection& db) {
                            ", newer than this gridkeeper knows (" + std::to_string(latest_schema_version()) + ")");
     if (*version == latest_schema_version()) return std::nullopt;
     const auto next = static_cast<std::size_t>(*version);
-    if (auto e = db.exec(steps[next]))
-      return storage_error("schema step " + std::to_string(next + 1) + " failed: " + e->message);
+    auto e = db.exec(steps[next].sql);
+    if (!e && steps[next].convert) e = steps[next].convert(db);
+    if (e) return storage_error("schema step " + std::to_string(next + 1) + " failed: " + e->message);
     if (auto e = db.exec("PRAGMA user_version = " + std::to_string(next + 1))) return e;
     if (auto e = tx->commit()) return e;
   }

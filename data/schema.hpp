@@ -1,7 +1,8 @@
 #pragma once
 // The database schema as a list of migration steps. `PRAGMA user_version` counts the
 // steps applied; opening a database applies the missing ones in order, one transaction
-// each. Later features append steps; a released step is never edited.
+// each. Later features append steps; a released step is never edited. Step 6 (typed case
+// events) is the first done in code (data/schema.cpp, data/legacy_events.hpp).
 #include <memory>
 #include <string>
 #include <string_view>
@@ -12,7 +13,13 @@
 
 namespace gridkeeper::data {
 
-const std::vector<std::string_view>& migrations();
+// A step: its SQL, then (for a step that must look at what is stored) code run in the same
+// transaction.
+struct MigrationStep {
+  std::string_view sql;
+  Status (*convert)(Connection&) = nullptr;
+};
+const std::vector<MigrationStep>& migrations();
 int latest_schema_version();
 
 // Applies the steps above the database's user_version. Refuses a database written by a

@@ -55,7 +55,7 @@ std::string Answer::error() const {
 }
 
 Answer Client::request(http::verb method, const std::string& target, const std::string& body,
-                          const std::string& token) {
+                       const std::string& token) {
   // A kept-alive connection the server has closed meanwhile gets one fresh try.
   const bool reused = stream_.has_value();
   auto a = attempt(method, target, body, token);
@@ -94,7 +94,7 @@ bool Client::close() {
 }
 
 Answer Client::attempt(http::verb method, const std::string& target, const std::string& body,
-                          const std::string& token) {
+                       const std::string& token) {
   if (!stream_ && !connect()) return {};
   http::request<http::string_body> req{method, target, 11};
   req.set(http::field::host, host_);

@@ -49,9 +49,10 @@ Density make_density(const geo::BBox& extent, Random& random) {
   d.centres.assign(std::begin(kCentres), std::end(kCentres));
   // Village clusters all over the district.
   for (int i = 0; i < 90; ++i)
-    d.centres.push_back({{random.uniform(extent.min_lon, extent.max_lon), random.uniform(extent.min_lat, extent.max_lat)},
-                         random.uniform(1500, 3500),
-                         random.uniform(0.35, 0.6)});
+    d.centres.push_back(
+        {{random.uniform(extent.min_lon, extent.max_lon), random.uniform(extent.min_lat, extent.max_lat)},
+         random.uniform(1500, 3500),
+         random.uniform(0.35, 0.6)});
   return d;
 }
 
@@ -80,7 +81,8 @@ std::vector<Point> draw_sites(const geo::MultiPolygon& outline, const geo::BBox&
   auto prepared = geo::geos::prepare(shape.get());
   while (sites.size() < count) {
     const auto block = static_cast<std::size_t>(
-        std::upper_bound(cumulative.begin(), cumulative.end(), random.uniform() * cumulative.back()) - cumulative.begin());
+        std::upper_bound(cumulative.begin(), cumulative.end(), random.uniform() * cumulative.back()) -
+        cumulative.begin());
     if (block >= envelope.size()) continue;
     const double i = static_cast<double>(block % kBlocks), j = static_cast<double>(block / kBlocks);
     const Point p{extent.min_lon + (i + random.uniform()) * bw, extent.min_lat + (j + random.uniform()) * bh};
@@ -113,15 +115,15 @@ void bridge_components(Graph& g) {
       }
     }
     if (members.size() <= 1) return;
-    const auto smallest = static_cast<std::size_t>(std::min_element(members.begin(), members.end(), [](auto& a, auto& b) {
-                                                     return a.size() < b.size();
-                                                   }) -
-                                                   members.begin());
+    const auto smallest = static_cast<std::size_t>(
+        std::min_element(members.begin(), members.end(), [](auto& a, auto& b) { return a.size() < b.size(); }) -
+        members.begin());
     double best = std::numeric_limits<double>::infinity();
     std::size_t from = 0, to = 0;
     for (auto f : members[smallest])
       for (std::size_t m = 0; m < n; ++m)
-        if (component[m] != static_cast<int>(smallest) && g.distance(f, m) < best) best = g.distance(f, m), from = f, to = m;
+        if (component[m] != static_cast<int>(smallest) && g.distance(f, m) < best)
+          best = g.distance(f, m), from = f, to = m;
     g.next[from].push_back(to);
     g.next[to].push_back(from);
   }

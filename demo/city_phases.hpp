@@ -45,7 +45,9 @@ struct Graph {
   std::vector<double> area_m2;
   std::vector<std::vector<std::size_t>> next;
 
-  double distance(std::size_t a, std::size_t b) const { return std::hypot(at[a].lon - at[b].lon, at[a].lat - at[b].lat); }
+  double distance(std::size_t a, std::size_t b) const {
+    return std::hypot(at[a].lon - at[b].lon, at[a].lat - at[b].lat);
+  }
 };
 
 // The district cut into faces: the faces themselves, their graph (people spread by the
@@ -100,8 +102,8 @@ struct Unit {  // a community or village while it is being planned
 // Each street's communities and villages (the sparsest units), communities first, each
 // kind north to south: the order of their codes (city_units.cpp).
 dispatch::Result<std::vector<std::vector<Unit>>> plan_units(const Graph& g, Splitter& splitter,
-                                                           const std::vector<std::vector<std::size_t>>& street_faces,
-                                                           Random& random);
+                                                            const std::vector<std::vector<std::size_t>>& street_faces,
+                                                            Random& random);
 
 // How many grids each unit gets and how many residents, units in the order of plan_units
 // street by street.
@@ -123,15 +125,13 @@ dispatch::Status add_district_and_streets(DemoCity& city, const Faces& faces,
                                           const std::vector<std::vector<std::size_t>>& street_faces);
 // The communities and villages with their names, each split into its grids with their
 // residents; returns them in code order.
-dispatch::Result<std::vector<Planned>> add_communities_and_grids(DemoCity& city, const Faces& faces,
-                                                                 Splitter& splitter,
+dispatch::Result<std::vector<Planned>> add_communities_and_grids(DemoCity& city, const Faces& faces, Splitter& splitter,
                                                                  const std::vector<std::vector<Unit>>& units,
                                                                  const GridBudget& budget, Random& random);
 
 // An owner for every grid, backups, and the rest of `workers` spread by population
 // (city_workers.cpp).
-dispatch::Status add_workers(DemoCity& city, const std::vector<Planned>& planned, std::size_t workers,
-                             Random& random);
+dispatch::Status add_workers(DemoCity& city, const std::vector<Planned>& planned, std::size_t workers, Random& random);
 
 // `n` with leading zeros to `width` digits.
 std::string numbered(std::size_t n, int width);

@@ -132,7 +132,8 @@ void Splitter::even_out(const std::vector<std::size_t>& members, std::size_t k) 
       double gain = 1e-9 * ta * ta;
       for (auto m : g_.next[f]) {
         if (!inside(m) || label_[m] == a) continue;
-        const double pb = filled_[static_cast<std::size_t>(label_[m])], tb = target_[static_cast<std::size_t>(label_[m])];
+        const double pb = filled_[static_cast<std::size_t>(label_[m])],
+                     tb = target_[static_cast<std::size_t>(label_[m])];
         const double before = (pa - ta) * (pa - ta) + (pb - tb) * (pb - tb);
         const double after = (pa - w - ta) * (pa - w - ta) + (pb + w - tb) * (pb + w - tb);
         if (before - after > gain) gain = before - after, best = label_[m];
@@ -207,7 +208,8 @@ std::vector<std::vector<std::size_t>> grow_streets(const Faces& faces, Random& r
     const Point m = faces.frame.to_metres(s.seat);
     std::size_t best = 0;
     for (std::size_t f = 1; f < n; ++f)
-      if (std::hypot(g.at[f].lon - m.lon, g.at[f].lat - m.lat) < std::hypot(g.at[best].lon - m.lon, g.at[best].lat - m.lat))
+      if (std::hypot(g.at[f].lon - m.lon, g.at[f].lat - m.lat) <
+          std::hypot(g.at[best].lon - m.lon, g.at[best].lat - m.lat))
         best = f;
     seats.push_back(best);
   }

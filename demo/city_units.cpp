@@ -19,7 +19,8 @@ std::vector<std::int64_t> fit(const std::vector<double>& raw, const std::vector<
   const std::size_t n = raw.size();
   auto at_scale = [&](double s) {
     double sum = 0;
-    for (std::size_t i = 0; i < n; ++i) sum += std::clamp(raw[i] * s, static_cast<double>(lo[i]), static_cast<double>(hi[i]));
+    for (std::size_t i = 0; i < n; ++i)
+      sum += std::clamp(raw[i] * s, static_cast<double>(lo[i]), static_cast<double>(hi[i]));
     return sum;
   };
   double a = 0, b = 1;
@@ -69,7 +70,9 @@ dispatch::Status add_area(DemoCity& city, const Faces& faces, std::string code, 
   cells.reserve(members.size());
   for (auto f : members) cells.push_back(&faces.subdivision.cells[f]);
   auto shape = geo::merge_cells(cells);
-  if (!shape) return make_error(ErrorCode::invalid_value, "the shape of " + name + " could not be formed: " + geo::geos::last_error());
+  if (!shape)
+    return make_error(ErrorCode::invalid_value,
+                      "the shape of " + name + " could not be formed: " + geo::geos::last_error());
   geo::orient_rfc7946(*shape);
   geo::Area a;
   a.index = city.areas.size();
@@ -91,8 +94,8 @@ std::string numbered(std::size_t n, int width) {
 }
 
 dispatch::Result<std::vector<std::vector<Unit>>> plan_units(const Graph& g, Splitter& splitter,
-                                                           const std::vector<std::vector<std::size_t>>& street_faces,
-                                                           Random& random) {
+                                                            const std::vector<std::vector<std::size_t>>& street_faces,
+                                                            Random& random) {
   std::vector<std::vector<Unit>> units(std::size(kStreets));
   for (std::size_t s = 0; s < std::size(kStreets); ++s) {
     const auto& plan = kStreets[s];
@@ -135,8 +138,8 @@ GridBudget budget_grids(const std::vector<std::vector<Unit>>& units, const DemoC
   for (const auto& list : units) {
     double street_people = 0;
     for (const auto& u : list) street_people += u.people;
-    const auto street_grids = static_cast<std::size_t>(std::max<long long>(
-        static_cast<long long>(list.size()), std::llround(street_people / o.residents_per_grid)));
+    const auto street_grids = static_cast<std::size_t>(
+        std::max<long long>(static_cast<long long>(list.size()), std::llround(street_people / o.residents_per_grid)));
     std::vector<std::int64_t> counts(list.size(), 1);
     std::size_t given = list.size();
     std::vector<std::pair<double, std::size_t>> remainders;
@@ -175,8 +178,7 @@ dispatch::Status add_district_and_streets(DemoCity& city, const Faces& faces,
   return std::nullopt;
 }
 
-dispatch::Result<std::vector<Planned>> add_communities_and_grids(DemoCity& city, const Faces& faces,
-                                                                 Splitter& splitter,
+dispatch::Result<std::vector<Planned>> add_communities_and_grids(DemoCity& city, const Faces& faces, Splitter& splitter,
                                                                  const std::vector<std::vector<Unit>>& units,
                                                                  const GridBudget& budget, Random& random) {
   const Graph& g = faces.graph;
@@ -207,8 +209,9 @@ dispatch::Result<std::vector<Planned>> add_communities_and_grids(DemoCity& city,
         for (auto f : grids[i]) p += g.people[f];
         grid_raw.push_back(p);
       }
-      const std::int64_t total = std::clamp<std::int64_t>(budget.people[index], 1000 * static_cast<std::int64_t>(grids.size()),
-                                                          1990 * static_cast<std::int64_t>(grids.size()));
+      const std::int64_t total =
+          std::clamp<std::int64_t>(budget.people[index], 1000 * static_cast<std::int64_t>(grids.size()),
+                                   1990 * static_cast<std::int64_t>(grids.size()));
       const auto people = fit(grid_raw, std::vector<std::int64_t>(grids.size(), 1000),
                               std::vector<std::int64_t>(grids.size(), 1990), total);
       Planned p{code, {}, total};

@@ -8,12 +8,13 @@ namespace gridkeeper::demo::detail {
 // at least one to each single-grid community so its grid has a backup. The extra
 // workers hold the B post of their community's largest grids (two full-time workers on
 // one grid); other grids are backed up by the owner of the next grid (A/B岗 in pairs).
-dispatch::Status add_workers(DemoCity& city, const std::vector<Planned>& planned, std::size_t workers,
-                             Random& random) {
+dispatch::Status add_workers(DemoCity& city, const std::vector<Planned>& planned, std::size_t workers, Random& random) {
   std::size_t worker_number = 0;
   const std::size_t owners = city.grids;
-  if (workers < owners + std::count_if(planned.begin(), planned.end(), [](auto& p) { return p.grids.size() == 1; }))
-    return dispatch::make_error(dispatch::ErrorCode::invalid_value, "too few workers for every grid to have an owner and a backup");
+  if (workers < owners + std::count_if(
+                             planned.begin(), planned.end(), [](auto& p) { return p.grids.size() == 1; }))
+    return dispatch::make_error(dispatch::ErrorCode::invalid_value,
+                                "too few workers for every grid to have an owner and a backup");
   std::vector<std::size_t> extra(planned.size(), 0);
   std::size_t left = workers - owners;
   for (std::size_t c = 0; c < planned.size(); ++c)

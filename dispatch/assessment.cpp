@@ -34,27 +34,6 @@ Durations durations(std::vector<Millis> values) {
 }
 }  // namespace
 
-std::optional<Urgency> missed_colour(const CaseEvent& e) {
-  // apply_due writes "<what was missed>: <colour> -> <raised colour>, <tier> -> <tier>".
-  const auto arrow = e.reason.find(" -> ");
-  if (arrow == std::string::npos) return std::nullopt;
-  const auto start = e.reason.find_last_of(" :", arrow == 0 ? 0 : arrow - 1);
-  const auto word = e.reason.substr(start == std::string::npos ? 0 : start + 1,
-                                    arrow - (start == std::string::npos ? 0 : start + 1));
-  return urgency_from(word);
-}
-
-std::string rating_reason(int score) { return "score " + std::to_string(score); }
-
-std::optional<int> rating_of(const CaseEvent& e) {
-  constexpr std::string_view kPrefix = "score ";
-  if (e.type != kRatedEvent || e.reason.size() != kPrefix.size() + 1 || e.reason.compare(0, kPrefix.size(), kPrefix))
-    return std::nullopt;
-  const char d = e.reason.back();
-  if (d < '1' || d > '5') return std::nullopt;
-  return d - '0';
-}
-
 CaseFacts facts_of(const CaseHistory& h, Millis as_of) {
   const Case& c = h.c;
   CaseFacts f;
@@ -70,38 +49,45 @@ CaseFacts facts_of(const CaseHistory& h, Millis as_of) {
   int steps = 0;  // escalations seen: beyond the top's, an old history's repeats add nothing
   for (const auto& e : h.events) {
     if (e.at > as_of) continue;
-    const std::string& t = e.type;
-    if (t == "register") {
-      if (!dispatched) dispatched = e.at;
-    } else if (t == "accept") {
-      if (!first_accept) first_accept = e.at;
-    } else if (t == "resolve") {
-      f.handled = true;
-      last_resolve = e.at;
-      resolution_stands = true;
-    } else if (t == "reopen") {
-      f.reworked = true;
-      resolution_stands = false;
-    } else if (t == "defer") {
-      f.deferred = true;
-    } else if (t == "escalated") {
-      if (++steps > kEscalationsToTop) continue;
-      ++f.escalations;
-      if (!f.overdue) {
-        f.overdue = true;
-        f.overdue_at = e.at;
-        f.overdue_colour = missed_colour(e);
-      }
-      // The acceptance clock runs while a case waits dispatched; the resolution clock after.
-      if (e.from_state == CaseState::dispatched) acceptance_missed = true;
-    } else if (t == "close") {
-      f.closed = true;
-      f.closed_at = e.at;
-    } else if (t == "cancel") {
-      f.cancelled = true;
-      f.closed_at = e.at;
-    } else if (t == kRatedEvent) {
-      if (auto s = rating_of(e)) f.rating = s;
+    switch (e.type) {
+      case EventType::register_case:
+        if (!dispatched) dispatched = e.at;
+        break;
+      case EventType::accept:
+        if (!first_accept) first_accept = e.at;
+        break;
+      case EventType::resolve:
+        f.handled = true;
+        last_resolve = e.at;
+        resolution_stands = true;
+        break;
+      case EventType::reopen:
+        f.reworked = true;
+        resolution_stands = false;
+        break;
+      case EventType::defer: f.deferred = true; break;
+      case EventType::escalated:
+        if (++steps > kEscalationsToTop) break;
+        ++f.escalations;
+        if (!f.overdue) {
+          f.overdue = true;
+          f.overdue_at = e.at;
+          f.overdue_colour = e.urgency_from;  // the colour whose deadline passed
+        }
+        if (e.deadline == Deadline::accept) acceptance_missed = true;
+        break;
+      case EventType::close:
+        f.closed = true;
+        f.closed_at = e.at;
+        break;
+      case EventType::cancel:
+        f.cancelled = true;
+        f.closed_at = e.at;
+        break;
+      case EventType::rated:
+        if (e.score && *e.score >= 1 && *e.score <= 5) f.rating = e.score;
+        break;
+      default: break;
     }
   }
   f.deferred = f.deferred || c.deferred;
@@ -333,7 +319,7 @@ Trends trends(const std::vector<CaseHistory>& history, Period period, Bucket buc
       }
     int steps = 0;
     for (const auto& e : h->events)
-      if (e.type == "escalated" && e.at <= as_of && ++steps <= kEscalationsToTop)
+      if (e.type == EventType::escalated && e.at <= as_of && ++steps <= kEscalationsToTop)
         if (auto i = index(e.at)) ++t.points[*i].escalations;
   }
   for (auto& p : t.points) {

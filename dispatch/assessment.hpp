@@ -1,6 +1,7 @@
 #pragma once
 // 履职考评: the figures behind quarterly and yearly reviews, computed from the case
-// history rather than typed in. Pure: cases with their events in, tables out; the moment
+// history rather than typed in, from the events' types and typed fields (never their
+// words). Pure: cases with their events in, tables out; the moment
 // the figures are taken (`as_of`) is passed in. docs/API.md ("Assessment") defines every
 // figure in words; the definitions here are the same, in code.
 //
@@ -40,7 +41,7 @@ struct CaseFacts {
   bool handled = false;   // resolved at least once
   bool closed = false;
   bool reworked = false;  // reopened at least once (返工)
-  bool overdue = false;   // a deadline passed at least once (an "escalated" event)
+  bool overdue = false;   // a deadline passed at least once (an escalated event)
   std::optional<Urgency> overdue_colour;  // the colour whose deadline it missed first
   std::optional<Millis> overdue_at;       // when it first went overdue
   int escalations = 0;
@@ -55,15 +56,6 @@ struct CaseFacts {
 };
 
 CaseFacts facts_of(const CaseHistory& h, Millis as_of);
-
-// The colour a case had when it missed the deadline an "escalated" event records.
-std::optional<Urgency> missed_colour(const CaseEvent& escalated);
-
-// A follow-up rating is a "rated" event whose reason reads "score N".
-inline constexpr std::string_view kRatedEvent = "rated";
-inline constexpr std::string_view kPhotoEvent = "photo";  // a photo attached to an open case
-std::string rating_reason(int score);
-std::optional<int> rating_of(const CaseEvent& e);
 
 struct Durations {
   std::int64_t count = 0;

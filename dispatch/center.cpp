@@ -4,8 +4,8 @@
 #include <cmath>
 #include <set>
 
-#include "dispatch/assessment.hpp"
 #include "dispatch/escalation.hpp"
+#include "dispatch/events.hpp"
 #include "dispatch/lifecycle.hpp"
 #include "dispatch/policy.hpp"
 #include "dispatch/text_rules.hpp"
@@ -130,12 +130,12 @@ Result<RouteAnswer> Center::route(geo::Point p, geo::Crs crs) const {
   return answer;
 }
 
-CaseEvent Center::event_for(const Case& c, std::string type, const Actor& actor, CaseState from, std::string note,
+CaseEvent Center::event_for(const Case& c, EventType type, const Actor& actor, CaseState from, std::string note,
                             std::string reason) const {
   CaseEvent e;
   e.case_id = c.id;
   e.at = c.updated_at;
-  e.type = std::move(type);
+  e.type = type;
   e.actor = actor.label();
   e.from_state = from;
   e.to_state = c.state;
@@ -234,7 +234,8 @@ void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback d
   c.created_at = c.updated_at = now;
   Change change;
   CaseNotice notice{"case.created", {}, {}, {}};
-  change.events.push_back(event_for(c, "created", actor, CaseState::reported, {}, "taken in from " + c.source));
+  change.events.push_back(
+      event_for(c, EventType::created, actor, CaseState::reported, {}, "taken in from " + c.source));
 
   // Registered and dispatched at once: the case has a location and so a grid.
   // Emergency mode raises new cases to at least orange.
@@ -242,13 +243,15 @@ void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback d
   if (emergency_locked(c) && c.urgency == Urgency::yellow) {
     c.urgency = Urgency::orange;
     raised_note = "emergency mode: raised to orange";
+    change.events.back().urgency_from = Urgency::yellow;
+    change.events.back().urgency_to = Urgency::orange;
   }
   const auto assignment = assign_locked(c, grids_.at(c.grid));
   set_assignee_locked(c, assignment.worker);
   c.state = CaseState::dispatched;
   start_clocks(c, category->second, now, Clocks::both, rules_locked(c));
   if (!raised_note.empty()) change.events.back().note = raised_note;
-  change.events.push_back(event_for(c, "register", actor, CaseState::reported, {}, assignment.reason));
+  change.events.push_back(event_for(c, EventType::register_case, actor, CaseState::reported, {}, assignment.reason));
   open_[c.id] = c;
   schedule_locked(c);
   change.cases.push_back(c);
@@ -294,6 +297,7 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
   const Case before = c;
   const Millis now = clock_.now();
   std::string reason;
+  std::optional<Millis> paused_ms;  // resume
   WorkerId assignee = c.assignee;
   const auto category = categories_.find(c.category);
   switch (req.action) {
@@ -349,7 +353,6 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
       if (category != categories_.end()) start_clocks(c, category->second, now, Clocks::both, rules_locked(c));
       c.accepted_at.reset();
       c.resolved_at.reset();
-      reason = "rework " + std::to_string(c.rework_count);
       break;
     case Action::cancel: c.closed_at = now; break;
     case Action::request_deferral:
@@ -378,7 +381,7 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
       for (auto* t : {&c.accept_by, &c.resolve_by, &c.accept_warn_at, &c.resolve_warn_at})
         if (*t) **t += paused;
       c.paused_at.reset();
-      reason = "paused for " + std::to_string(paused / 60'000) + " min";
+      paused_ms = paused;
       break;
     }
   }
@@ -387,7 +390,12 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
   c.version += 1;
   c.updated_at = now;
   Change change;
-  change.events.push_back(event_for(c, std::string(to_string(req.action)), actor, before.state, req.note, reason));
+  CaseEvent& e =
+      change.events.emplace_back(event_for(c, event_type_of(req.action), actor, before.state, req.note, reason));
+  if (before.assignee != c.assignee) e.assignee_from = before.assignee;
+  if (req.action == Action::reopen) e.rework = c.rework_count;
+  e.paused_ms = paused_ms;
+  if (e.reason.empty()) e.reason = reason_of(e);
   change.cases.push_back(c);
   CaseNotice notice{"case.updated", c, change.events, {}};
   if (before.assignee != c.assignee) notice.previous_assignee = before.assignee;
@@ -472,7 +480,9 @@ void Center::reassign_grid(const std::string& grid_code, const WorkerId& owner, 
     c.version += 1;
     c.updated_at = now;
     schedule_locked(c);
-    auto e = event_for(c, "handover", actor, from, {}, "grid " + grid_code + " posts changed: " + a.reason);
+    auto e = event_for(c, EventType::handover, actor, from, {}, "grid " + grid_code + " posts changed: " + a.reason);
+    e.assignee_from = outgoing;
+    e.posts = PostChange{before.owner, owner, before.backup, backup};
     change.cases.push_back(c);
     change.events.push_back(e);
     notices.push_back({"case.updated", c, {e}, outgoing});
@@ -646,15 +656,19 @@ std::size_t Center::tick(std::size_t max_steps) {
     const auto category = categories_.find(c.category);
     if (category == categories_.end()) continue;
     const CaseState state = c.state;
-    const auto step = apply_due(c, *m, category->second, rules_locked(c), now);
+    // The step's event keeps the true due time, also when the server was down then.
+    CaseEvent e = apply_due(c, *m, category->second, rules_locked(c), now);
     c.version += 1;
     c.updated_at = now;
-    CaseEvent e = event_for(c, step.type, system, state, {}, step.reason);
-    e.at = step.at;  // the true due time, also when the server was down then
+    e.case_id = c.id;
+    e.actor = system.label();
+    e.from_state = state;
+    e.to_state = c.state;
+    e.assignee = c.assignee;
     change.cases.push_back(c);
     change.events.push_back(e);
     // case.warned, case.escalated or case.reminded
-    notices.push_back({"case." + step.type, c, {std::move(e)}, {}});
+    notices.push_back({"case." + std::string(to_string(e.type)), c, {std::move(e)}, {}});
     schedule_locked(c);
     ++steps;
   }
@@ -698,12 +712,13 @@ void Center::rate(CaseId id, int score, std::string note, const Actor& actor,
   CaseEvent e;
   e.case_id = id;
   e.at = clock_.now();
-  e.type = std::string(kRatedEvent);
+  e.type = EventType::rated;
   e.actor = actor.label();
   e.from_state = e.to_state = CaseState::closed;
   e.assignee = stored->assignee;
   e.note = std::move(note);
-  e.reason = rating_reason(score);
+  e.score = score;
+  e.reason = reason_of(e);
   Change change;
   change.events.push_back(e);
   std::lock_guard lock(mutex_);
@@ -737,7 +752,7 @@ void Center::record_photo(CaseId id, const Actor& actor, std::function<void(Resu
   auto it = open_.find(id);
   if (it == open_.end() || !case_visible_locked(it->second, actor))
     return done(make_error(ErrorCode::illegal_transition, "photos are added only to open cases"));
-  CaseEvent e = event_for(it->second, std::string(kPhotoEvent), actor, it->second.state, {}, {});
+  CaseEvent e = event_for(it->second, EventType::photo, actor, it->second.state, {}, {});
   e.at = clock_.now();
   Change change;
   change.events.push_back(e);

@@ -175,7 +175,7 @@ class Center {
   Assignment assign_locked(const Case& c, const Grid& grid) const;
   void submit_locked(Change change, std::vector<CaseNotice> notices, std::function<void(Status)> done);
   void publish(const std::vector<CaseNotice>& notices);
-  CaseEvent event_for(const Case& c, std::string type, const Actor& actor, CaseState from, std::string note,
+  CaseEvent event_for(const Case& c, EventType type, const Actor& actor, CaseState from, std::string note,
                       std::string reason) const;
 
   Ledger& ledger_;

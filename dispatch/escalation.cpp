@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "dispatch/events.hpp"
 #include "dispatch/policy.hpp"
 
 namespace gridkeeper::dispatch {
@@ -51,34 +52,44 @@ std::optional<DueMoment> next_due(const Case& c, const Reminders& reminders) {
 
 EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category, const DeadlineRules& rules,
                          std::optional<Millis> now) {
+  EscalationStep step;
+  step.at = m.at;
   switch (m.kind) {
     case DueKind::accept_warning:
-      c.warned = true;
-      return {"warned", m.at, "75 % of the acceptance time has passed"};
     case DueKind::resolve_warning:
       c.warned = true;
-      return {"warned", m.at, "75 % of the resolution time has passed"};
+      step.type = EventType::warned;
+      step.deadline = m.kind == DueKind::accept_warning ? Deadline::accept : Deadline::resolve;
+      step.reason = reason_of(step);
+      return step;
     case DueKind::reminder: {
       const auto reminders = reminders_for(category, rules);
       Millis at = m.at;
       for (Millis next = reminders.next_after(at); next <= now.value_or(m.at); next = reminders.next_after(at)) at = next;
       c.overdue = true;
       c.reminded_at = at;
-      return {"reminded", at, "still overdue at the top tier"};
+      step.type = EventType::reminded;
+      step.at = at;
+      // At the top the clock that applies is acceptance while dispatched, resolution after.
+      step.deadline = c.state == CaseState::dispatched ? Deadline::accept : Deadline::resolve;
+      step.reason = reason_of(step);
+      return step;
     }
     case DueKind::accept_deadline:
     case DueKind::resolve_deadline: break;
   }
-  const Urgency from_colour = c.urgency;
-  const Tier from_tier = c.tier;
+  step.type = EventType::escalated;
+  step.deadline = m.kind == DueKind::accept_deadline ? Deadline::accept : Deadline::resolve;
+  step.urgency_from = c.urgency;
+  step.tier_from = c.tier;
   c.overdue = true;
   c.urgency = raised(c.urgency);
   c.tier = raised(c.tier);
   start_clocks(c, category, m.at, Clocks::both, rules);
-  const std::string missed = m.kind == DueKind::accept_deadline ? "not accepted in time" : "not resolved in time";
-  return {"escalated", m.at,
-          missed + ": " + std::string(to_string(from_colour)) + " -> " + std::string(to_string(c.urgency)) + ", " +
-              std::string(to_string(from_tier)) + " -> " + std::string(to_string(c.tier))};
+  step.urgency_to = c.urgency;
+  step.tier_to = c.tier;
+  step.reason = reason_of(step);
+  return step;
 }
 
 }  // namespace gridkeeper::dispatch

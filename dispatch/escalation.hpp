@@ -46,11 +46,10 @@ Reminders reminders_for(const Category& category, const DeadlineRules& rules);
 // The next moment at which the engine must act on `c`, if any (none while paused).
 std::optional<DueMoment> next_due(const Case& c, const Reminders& reminders = {});
 
-struct EscalationStep {
-  std::string type;  // "warned", "escalated" or "reminded"
-  Millis at = 0;     // the true time of the step
-  std::string reason;
-};
+// What a due moment did, as the event to record: its type (warned, escalated or reminded),
+// its true time, its typed data and its words. The center adds the case, the actor, the
+// states and the assignee.
+using EscalationStep = CaseEvent;
 
 // Applies a due moment: a warning sets `warned`; a missed deadline below the top marks the
 // case overdue, raises colour and tier and restarts its clocks from `m.at`; a reminder

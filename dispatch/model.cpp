@@ -37,6 +37,30 @@ constexpr std::pair<Tier, std::string_view> kTiers[] = {
     {Tier::worker, "worker"}, {Tier::community, "community"}, {Tier::street, "street"}, {Tier::district, "district"}};
 constexpr std::pair<DutyStatus, std::string_view> kDuty[] = {
     {DutyStatus::on_duty, "on_duty"}, {DutyStatus::off_duty, "off_duty"}, {DutyStatus::leave, "leave"}};
+// The names stored in case_events.type and answered in JSON: a transition's event is named
+// as its action.
+constexpr std::pair<EventType, std::string_view> kEventTypeNames[] = {
+    {EventType::created, "created"},
+    {EventType::register_case, "register"},
+    {EventType::accept, "accept"},
+    {EventType::resolve, "resolve"},
+    {EventType::close, "close"},
+    {EventType::reopen, "reopen"},
+    {EventType::return_case, "return"},
+    {EventType::cancel, "cancel"},
+    {EventType::reassign, "reassign"},
+    {EventType::request_deferral, "request_deferral"},
+    {EventType::defer, "defer"},
+    {EventType::resume, "resume"},
+    {EventType::note, "note"},
+    {EventType::handover, "handover"},
+    {EventType::warned, "warned"},
+    {EventType::escalated, "escalated"},
+    {EventType::reminded, "reminded"},
+    {EventType::rated, "rated"},
+    {EventType::photo, "photo"}};
+constexpr std::pair<Deadline, std::string_view> kDeadlines[] = {{Deadline::accept, "accept"},
+                                                                {Deadline::resolve, "resolve"}};
 }  // namespace
 
 std::string_view to_string(Level v) { return name_of(v, kLevels); }
@@ -46,6 +70,8 @@ std::string_view to_string(Action v) { return name_of(v, kActionNames); }
 std::string_view to_string(Role v) { return name_of(v, kRoleNames); }
 std::string_view to_string(Tier v) { return name_of(v, kTiers); }
 std::string_view to_string(DutyStatus v) { return name_of(v, kDuty); }
+std::string_view to_string(EventType v) { return name_of(v, kEventTypeNames); }
+std::string_view to_string(Deadline v) { return name_of(v, kDeadlines); }
 std::optional<Level> level_from(std::string_view s) { return parse(s, kLevels); }
 std::optional<Urgency> urgency_from(std::string_view s) { return parse(s, kUrgencyNames); }
 std::optional<CaseState> case_state_from(std::string_view s) { return parse(s, kStates); }
@@ -57,6 +83,26 @@ std::optional<Role> role_from(std::string_view s) {
 }
 std::optional<Tier> tier_from(std::string_view s) { return parse(s, kTiers); }
 std::optional<DutyStatus> duty_status_from(std::string_view s) { return parse(s, kDuty); }
+std::optional<EventType> event_type_from(std::string_view s) { return parse(s, kEventTypeNames); }
+std::optional<Deadline> deadline_from(std::string_view s) { return parse(s, kDeadlines); }
+
+EventType event_type_of(Action a) {
+  switch (a) {
+    case Action::register_case: return EventType::register_case;
+    case Action::accept: return EventType::accept;
+    case Action::resolve: return EventType::resolve;
+    case Action::close: return EventType::close;
+    case Action::reopen: return EventType::reopen;
+    case Action::return_case: return EventType::return_case;
+    case Action::cancel: return EventType::cancel;
+    case Action::reassign: return EventType::reassign;
+    case Action::request_deferral: return EventType::request_deferral;
+    case Action::defer: return EventType::defer;
+    case Action::resume: return EventType::resume;
+    case Action::note: return EventType::note;
+  }
+  return EventType::note;
+}
 
 std::array<Deadlines, 3> default_sla() {
   return {Deadlines{24 * 3600, 5 * 24 * 3600}, Deadlines{2 * 3600, 24 * 3600}, Deadlines{30 * 60, 4 * 3600}};

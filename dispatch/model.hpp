@@ -30,6 +30,21 @@ enum class Role { admin, operator_, supervisor, worker, system };
 // The tier that answers for a case now; rises one step each time a deadline passes.
 enum class Tier { worker, community, street, district };
 enum class DutyStatus { on_duty, off_duty, leave };
+// What a step of a case's history was: a transition (named as its action), or the
+// center's own doing. dispatch/events.hpp says which events carry which typed data.
+enum class EventType {
+  created,  // taken in
+  register_case, accept, resolve, close, reopen, return_case, cancel, reassign, request_deferral, defer, resume,
+  note,       // the transitions, one per Action
+  handover,   // a grid's posts changed and the case went to another worker
+  warned,     // 75 % of a deadline passed
+  escalated,  // a deadline passed below the top: one colour and one tier up
+  reminded,   // still overdue at the top (red, district)
+  rated,      // a follow-up rating (回访) of a closed case
+  photo,      // a photo attached to an open case
+};
+// The deadline an event is about: acceptance (签收) or resolution (办结).
+enum class Deadline { accept, resolve };
 
 inline constexpr std::array kUrgencies{Urgency::yellow, Urgency::orange, Urgency::red};
 inline constexpr std::array kCaseStates{CaseState::reported, CaseState::dispatched, CaseState::accepted,
@@ -39,6 +54,12 @@ inline constexpr std::array kActions{Action::register_case, Action::accept,     
                                      Action::cancel,        Action::reassign,         Action::request_deferral,
                                      Action::defer,         Action::resume,           Action::note};
 inline constexpr std::array kRoles{Role::admin, Role::operator_, Role::supervisor, Role::worker};
+inline constexpr std::array kEventTypes{
+    EventType::created, EventType::register_case, EventType::accept,      EventType::resolve,
+    EventType::close,   EventType::reopen,        EventType::return_case, EventType::cancel,
+    EventType::reassign, EventType::request_deferral, EventType::defer,   EventType::resume,
+    EventType::note,    EventType::handover,      EventType::warned,      EventType::escalated,
+    EventType::reminded, EventType::rated,        EventType::photo};
 
 std::string_view to_string(Level);
 std::string_view to_string(Urgency);
@@ -47,6 +68,8 @@ std::string_view to_string(Action);
 std::string_view to_string(Role);
 std::string_view to_string(Tier);
 std::string_view to_string(DutyStatus);
+std::string_view to_string(EventType);
+std::string_view to_string(Deadline);
 std::optional<Level> level_from(std::string_view);
 std::optional<Urgency> urgency_from(std::string_view);
 std::optional<CaseState> case_state_from(std::string_view);
@@ -54,6 +77,10 @@ std::optional<Action> action_from(std::string_view);
 std::optional<Role> role_from(std::string_view);
 std::optional<Tier> tier_from(std::string_view);
 std::optional<DutyStatus> duty_status_from(std::string_view);
+std::optional<EventType> event_type_from(std::string_view);
+std::optional<Deadline> deadline_from(std::string_view);
+// The event a transition records: its action's name.
+EventType event_type_of(Action);
 
 // A node of the hierarchy district -> street/town -> community/village -> grid.
 struct Jurisdiction {
@@ -159,18 +186,37 @@ struct Case {
   bool open() const { return state != CaseState::closed && state != CaseState::cancelled; }
 };
 
-// One step of a case's history; the history of a case and the audit trail are one table.
+// A grid's A and B posts before and after a change (empty: nobody).
+struct PostChange {
+  WorkerId owner_from, owner_to, backup_from, backup_to;
+  friend bool operator==(const PostChange&, const PostChange&) = default;
+};
+
+// One step of a case's history. Events that carry data carry it in typed fields (see
+// dispatch/events.hpp for which); `reason` is text for people and is never read back.
 struct CaseEvent {
   std::int64_t seq = 0;  // global order, assigned when stored
   CaseId case_id = 0;
   Millis at = 0;
-  std::string type;   // "created", "register", "accept", ..., "assigned", "handover", "escalated"
+  EventType type = EventType::created;
   std::string actor;  // "user:<id>" or "system"
   CaseState from_state = CaseState::reported;
   CaseState to_state = CaseState::reported;
-  WorkerId assignee;
+  WorkerId assignee;  // who holds the case after the event
   std::string note;
-  std::string reason;  // why: assignment rule, return reason, handover
+  std::string reason;  // why, in words: assignment rule, return reason, handover, escalation
+
+  // warned: the deadline warned of; escalated and reminded: the deadline missed.
+  std::optional<Deadline> deadline;
+  // escalated: the colour and tier before and after; created: the colour emergency mode
+  // raised the case from and to.
+  std::optional<Urgency> urgency_from, urgency_to;
+  std::optional<Tier> tier_from, tier_to;
+  std::optional<int> score;           // rated: 1-5
+  std::optional<Millis> paused_ms;    // resume: how long the clock stood still
+  std::optional<int> rework;          // reopen: the case's rework count after it
+  WorkerId assignee_from;             // the worker the event took the case from (empty: none)
+  std::optional<PostChange> posts;    // handover: the grid's posts before and after
 };
 
 // Who is acting: a logged-in user or the system itself.

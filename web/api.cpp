@@ -23,6 +23,7 @@
 #include "web/map_layers.hpp"
 #include "web/metrics.hpp"
 #include "web/open311.hpp"
+#include "web/openapi.hpp"
 #include "web/stats.hpp"
 #include "web/text.hpp"
 #include "web/ui_policy.hpp"
@@ -212,6 +213,7 @@ struct Api::Impl {
     static const std::vector<Route> table = {
         {Method::get, {"healthz"}, "GET /healthz", false, &Impl::healthz},
         {Method::get, {"metrics"}, "GET /metrics", false, &Impl::metrics_text},
+        {Method::get, {"api", "v1", "openapi.json"}, "GET /api/v1/openapi.json", false, &Impl::openapi},
         {Method::post, {"api", "v1", "auth", "login"}, "POST /api/v1/auth/login", false, &Impl::login},
         {Method::post, {"api", "v1", "auth", "logout"}, "POST /api/v1/auth/logout", true, &Impl::logout},
         {Method::get, {"api", "v1", "auth", "me"}, "GET /api/v1/auth/me", true, &Impl::me},
@@ -524,6 +526,9 @@ struct Api::Impl {
     r.body = std::move(out);
     respond(call, std::move(r));
   }
+
+  // The API's own description (docs/openapi.json, compiled in): public, revalidated by ETag.
+  void openapi(const CallPtr& call) { respond(call, openapi_response(call->request)); }
 
   void feed_needs_upgrade(const CallPtr& call) {
     fail(call, ErrorCode::bad_request, "the live feed needs a WebSocket upgrade");

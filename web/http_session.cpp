@@ -179,6 +179,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     r.target = std::string(req.target());
     r.content_type = std::string(req[http::field::content_type]);
     r.authorization = std::string(req[http::field::authorization]);
+    r.if_none_match = std::string(req[http::field::if_none_match]);
     if (with_body) r.body = std::move(req.body());
     r.peer = peer_;
     return r;

@@ -190,15 +190,31 @@ json::object case_json(const dispatch::Case& c) {
 }
 
 json::object event_json(const dispatch::CaseEvent& e) {
-  return json::object{{"seq", e.seq},
-                      {"at", iso8601(e.at)},
-                      {"type", e.type},
-                      {"actor", e.actor},
-                      {"from_state", to_string(e.from_state)},
-                      {"to_state", to_string(e.to_state)},
-                      {"assignee_id", text_or_null(e.assignee)},
-                      {"note", e.note},
-                      {"reason", e.reason}};
+  json::object o{{"seq", e.seq},
+                 {"at", iso8601(e.at)},
+                 {"type", to_string(e.type)},
+                 {"actor", e.actor},
+                 {"from_state", to_string(e.from_state)},
+                 {"to_state", to_string(e.to_state)},
+                 {"assignee_id", text_or_null(e.assignee)},
+                 {"note", e.note},
+                 {"reason", e.reason}};  // words for people: the typed fields below carry the data
+  // Typed data, on the events that carry it (dispatch/events.hpp).
+  const auto put = [&o](std::string_view key, const auto& v) {
+    if (v) o[key] = to_string(*v);
+  };
+  put("deadline", e.deadline);
+  put("urgency_from", e.urgency_from), put("urgency_to", e.urgency_to);
+  put("tier_from", e.tier_from), put("tier_to", e.tier_to);
+  if (e.score) o["score"] = *e.score;
+  if (e.paused_ms) o["paused_ms"] = *e.paused_ms;
+  if (e.rework) o["rework"] = *e.rework;
+  if (!e.assignee_from.empty()) o["assignee_from"] = e.assignee_from;
+  if (e.posts)
+    for (auto [key, id] : {std::pair{"owner_from", &e.posts->owner_from}, {"owner_to", &e.posts->owner_to},
+                           {"backup_from", &e.posts->backup_from}, {"backup_to", &e.posts->backup_to}})
+      o[key] = text_or_null(*id);
+  return o;
 }
 
 json::object photo_json(const dispatch::Photo& p) {

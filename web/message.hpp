@@ -15,6 +15,7 @@ struct Request {
   std::string target;  // origin form: path and query, as received
   std::string content_type;
   std::string authorization;  // the Authorization header, if any
+  std::string if_none_match;  // the If-None-Match header, if any (GET /api/v1/openapi.json)
   std::string body;
   std::string peer;  // remote address, for per-address login throttling
 };

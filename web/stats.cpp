@@ -508,7 +508,7 @@ dispatch::Result<RatingRequest> rating_from(const json::object& body) {
 
 json::object rating_json(const dispatch::CaseEvent& e) {
   return json::object{{"case_id", e.case_id},
-                      {"score", dispatch::rating_of(e).value_or(0)},
+                      {"score", e.score.value_or(0)},
                       {"note", e.note},
                       {"rated_at", iso8601(e.at)},
                       {"rated_by", e.actor}};

@@ -146,7 +146,8 @@ TEST_CASE("cases and their events survive a restart; load returns the open cases
 
   const auto events = again.ledger->case_events(closed.id);
   REQUIRE(events.size() == 5);
-  const std::vector<std::string> types{"created", "register", "accept", "resolve", "close"};
+  const std::vector<EventType> types{EventType::created, EventType::register_case, EventType::accept,
+                                     EventType::resolve, EventType::close};
   for (std::size_t i = 0; i < events.size(); ++i) {
     CHECK(events[i].type == types[i]);
     CHECK(events[i].case_id == closed.id);
@@ -329,7 +330,7 @@ TEST_CASE("a bad change fails alone; the others of its group are stored", "[ledg
     ch.cases.push_back(c);
     CaseEvent e;
     e.case_id = id;
-    e.type = "created";
+    e.type = EventType::created;
     e.actor = "system";
     ch.events.push_back(e);
     return ch;
@@ -563,9 +564,9 @@ TEST_CASE("escalations due while the server was down are made at start-up, once,
     CHECK(again.center->tick() == 0);  // once: nothing is escalated twice
     std::vector<Millis> yellow_times, red_times;
     for (const auto& e : again.ledger->case_events(yellow))
-      if (e.type == "escalated") yellow_times.push_back(e.at);
+      if (e.type == EventType::escalated) yellow_times.push_back(e.at);
     for (const auto& e : again.ledger->case_events(red))
-      if (e.type == "escalated") red_times.push_back(e.at);
+      if (e.type == EventType::escalated) red_times.push_back(e.at);
     CHECK(yellow_times == std::vector<Millis>{t0 + 24 * kHour});
     // Red: due 30 min after intake, then each 30 min red period at its true time, up to the
     // top tier; there escalation stops and the day down leaves one reminder.
@@ -586,7 +587,7 @@ TEST_CASE("escalations due while the server was down are made at start-up, once,
     Running run(city.path);
     std::vector<Millis> out;
     for (const auto& e : run.ledger->case_events(id))
-      if (e.type == "reminded") out.push_back(e.at);
+      if (e.type == EventType::reminded) out.push_back(e.at);
     return out;
   };
   const Millis first = t0 + 10 * kMinute + 2 * kHour;

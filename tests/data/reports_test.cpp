@@ -70,10 +70,10 @@ TEST_CASE("reports read a period's cases with their events, settings and Open311
     REQUIRE(all.ok());
     REQUIRE(all->size() == 3);
     CHECK((*all)[0].c.id == a->id);
-    std::vector<std::string> types;
+    std::vector<EventType> types;
     for (const auto& e : (*all)[0].events) types.push_back(e.type);
-    CHECK(types == std::vector<std::string>{"created", "register", "accept"});
-    CHECK((*all)[1].events.back().type == "cancel");
+    CHECK(types == std::vector<EventType>{EventType::created, EventType::register_case, EventType::accept});
+    CHECK((*all)[1].events.back().type == EventType::cancel);
 
     auto later = r.history({{}, {}, t0 + kHour, t0 + 3 * kHour});
     REQUIRE(later->size() == 2);

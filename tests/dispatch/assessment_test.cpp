@@ -3,6 +3,7 @@
 #include "dispatch/assessment.hpp"
 #include "dispatch/center.hpp"
 #include "dispatch/escalation.hpp"
+#include "dispatch/events.hpp"
 #include "memory_ledger.hpp"
 
 using namespace gridkeeper;
@@ -31,15 +32,15 @@ struct Story {
     h.c.state = CaseState::dispatched;
     h.c.accept_by = at + kDay;
     h.c.resolve_by = at + 5 * kDay;
-    add(at, "created", CaseState::reported, CaseState::reported);
-    add(at, "register", CaseState::reported, CaseState::dispatched);
+    add(at, EventType::created, CaseState::reported, CaseState::reported);
+    add(at, EventType::register_case, CaseState::reported, CaseState::dispatched);
   }
-  Story& add(Millis at, std::string type, CaseState from, CaseState to, std::string reason = {}) {
+  Story& add(Millis at, EventType type, CaseState from, CaseState to, std::string reason = {}) {
     CaseEvent e;
     e.seq = static_cast<std::int64_t>(h.events.size()) + 1;
     e.case_id = h.c.id;
     e.at = at;
-    e.type = std::move(type);
+    e.type = type;
     e.from_state = from;
     e.to_state = to;
     e.assignee = h.c.assignee;
@@ -48,14 +49,33 @@ struct Story {
     h.c.state = to;
     return *this;
   }
-  Story& accept(Millis at) { return add(at, "accept", CaseState::dispatched, CaseState::accepted); }
-  Story& resolve(Millis at) { return add(at, "resolve", CaseState::accepted, CaseState::resolved); }
-  Story& reopen(Millis at) { return add(at, "reopen", CaseState::resolved, CaseState::dispatched, "rework 1"); }
-  Story& close(Millis at) { return add(at, "close", CaseState::resolved, CaseState::closed); }
-  Story& cancel(Millis at) { return add(at, "cancel", h.c.state, CaseState::cancelled); }
-  Story& rate(Millis at, int score) { return add(at, "rated", CaseState::closed, CaseState::closed, rating_reason(score)); }
-  Story& escalate(Millis at, const std::string& what) {
-    return add(at, "escalated", h.c.state, h.c.state, what);
+  Story& accept(Millis at) { return add(at, EventType::accept, CaseState::dispatched, CaseState::accepted); }
+  Story& resolve(Millis at) { return add(at, EventType::resolve, CaseState::accepted, CaseState::resolved); }
+  Story& reopen(Millis at) {
+    add(at, EventType::reopen, CaseState::resolved, CaseState::dispatched);
+    return typed([](CaseEvent& e) { e.rework = 1; });
+  }
+  Story& close(Millis at) { return add(at, EventType::close, CaseState::resolved, CaseState::closed); }
+  Story& cancel(Millis at) { return add(at, EventType::cancel, h.c.state, CaseState::cancelled); }
+  Story& rate(Millis at, int score) {
+    add(at, EventType::rated, CaseState::closed, CaseState::closed);
+    return typed([score](CaseEvent& e) { e.score = score; });
+  }
+  // A missed deadline: colour and tier from and to.
+  Story& escalate(Millis at, Deadline missed, Urgency from, Urgency to, Tier tier_from, Tier tier_to) {
+    add(at, EventType::escalated, h.c.state, h.c.state);
+    return typed([=](CaseEvent& e) {
+      e.deadline = missed;
+      e.urgency_from = from, e.urgency_to = to;
+      e.tier_from = tier_from, e.tier_to = tier_to;
+    });
+  }
+  // Sets the last event's typed fields, and its words from them as the center would.
+  template <class F>
+  Story& typed(F set) {
+    set(h.events.back());
+    h.events.back().reason = reason_of(h.events.back());
+    return *this;
   }
 };
 
@@ -75,20 +95,24 @@ std::vector<CaseHistory> fixed_history() {
   // 3: not accepted in time (escalated while dispatched), then handled and closed late.
   const Millis t3 = T0 + 2 * kDay;
   out.push_back(Story(3, "W1", "G0-1", "C1", t3)
-                    .escalate(t3 + 24 * kHour, "not accepted in time: yellow -> orange, worker -> community")
+                    .escalate(t3 + 24 * kHour, Deadline::accept, Urgency::yellow, Urgency::orange, Tier::worker,
+                              Tier::community)
                     .accept(t3 + 25 * kHour).resolve(t3 + 40 * kHour).close(t3 + 41 * kHour).h);
   // 4: deferred: counts only as a case and a deferral, not even its rating.
   const Millis t4 = T0 + 3 * kDay;
   Story s4(4, "W2", "G0-1", "C1", t4, Urgency::orange);
-  s4.accept(t4 + kHour).add(t4 + 2 * kHour, "defer", CaseState::accepted, CaseState::accepted, "waiting for parts");
-  s4.add(t4 + 50 * kHour, "resume", CaseState::accepted, CaseState::accepted).resolve(t4 + 60 * kHour)
+  s4.accept(t4 + kHour).add(t4 + 2 * kHour, EventType::defer, CaseState::accepted, CaseState::accepted,
+                            "waiting for parts");
+  s4.add(t4 + 50 * kHour, EventType::resume, CaseState::accepted, CaseState::accepted).resolve(t4 + 60 * kHour)
       .close(t4 + 61 * kHour).rate(t4 + 62 * kHour, 1);
   s4.h.c.deferred = true;
   out.push_back(s4.h);
   // 5: red, accepted at once, not resolved in time, still open.
   const Millis t5 = T0 + 4 * kDay;
   Story s5(5, "W2", "G0-1", "C1", t5, Urgency::red);
-  s5.accept(t5 + 10 * kMinute).escalate(t5 + 4 * kHour + 10 * kMinute, "not resolved in time: red -> red, worker -> community");
+  s5.accept(t5 + 10 * kMinute)
+      .escalate(t5 + 4 * kHour + 10 * kMinute, Deadline::resolve, Urgency::red, Urgency::red, Tier::worker,
+                Tier::community);
   s5.h.c.resolve_by = t5 + 8 * kHour + 10 * kMinute;
   s5.h.c.urgency = Urgency::red;
   out.push_back(s5.h);
@@ -400,25 +424,32 @@ TEST_CASE("trends by local day: cases by category, closures and the overdue tren
   CHECK(bucket_start(T0, Bucket::week) == T0 - 3 * kDay - 8 * kHour);
 }
 
-TEST_CASE("the colour a missed deadline had is read from the escalation's reason", "[assessment]") {
+TEST_CASE("an escalation carries what it missed as typed fields; a rating counts by its score", "[assessment]") {
   const Category env{"environment", "环境卫生", default_sla()};
   Case c;
   c.state = CaseState::dispatched;
   start_clocks(c, env, 0);
   const auto step = apply_due(c, {*c.accept_by, DueKind::accept_deadline}, env);
-  CaseEvent e;
-  e.type = step.type;
-  e.reason = step.reason;
-  CHECK(missed_colour(e) == Urgency::yellow);
-  CaseEvent odd;
-  odd.reason = "no arrow";
-  CHECK_FALSE(missed_colour(odd));
-  CaseEvent rated;
-  rated.type = "rated";
-  rated.reason = rating_reason(4);
-  CHECK(rating_of(rated) == 4);
-  rated.reason = "score 9";
-  CHECK_FALSE(rating_of(rated));
+  CHECK(step.type == EventType::escalated);
+  CHECK(step.deadline == Deadline::accept);
+  CHECK(step.urgency_from == Urgency::yellow);
+  CHECK(step.urgency_to == Urgency::orange);
+  CHECK(step.tier_from == Tier::worker);
+  CHECK(step.tier_to == Tier::community);
+  CHECK(step.reason == "not accepted in time: yellow -> orange, worker -> community");  // words for people
+
+  // The figures read the typed fields only: words that say otherwise change nothing.
+  Story s(1, "W1", "G0-0", "C1", T0);
+  s.escalate(T0 + kDay, Deadline::accept, Urgency::yellow, Urgency::orange, Tier::worker, Tier::community)
+      .accept(T0 + kDay + kHour).resolve(T0 + 2 * kDay).close(T0 + 2 * kDay + kHour).rate(T0 + 3 * kDay, 4);
+  s.h.events[2].reason = "not resolved in time: red -> red, street -> district";
+  s.h.events.back().reason = "score 1";
+  auto f = facts_of(s.h, kAsOf);
+  CHECK(f.overdue_colour == Urgency::yellow);
+  CHECK_FALSE(f.accepted_on_time);
+  CHECK(f.rating == 4);
+  s.h.events.back().score.reset();  // a rated event without a score is no rating
+  CHECK_FALSE(facts_of(s.h, kAsOf).rating);
 }
 
 TEST_CASE("the figures of histories the center wrote: rework, deferral, escalation, ratings", "[assessment]") {
@@ -512,14 +543,17 @@ TEST_CASE("an old history's repeated escalations at the top count as nothing new
   // Written before escalation stopped at the top: red -> red, district -> district every
   // 30 minutes for two days, then the case was accepted, resolved and closed.
   Story s(7, "W1", "G0-0", "C1", T0, Urgency::red);
-  s.escalate(T0 + 30 * kMinute, "not accepted in time: red -> red, worker -> community")
-      .escalate(T0 + 60 * kMinute, "not accepted in time: red -> red, community -> street")
-      .escalate(T0 + 90 * kMinute, "not accepted in time: red -> red, street -> district");
+  const auto red = Urgency::red;
+  s.escalate(T0 + 30 * kMinute, Deadline::accept, red, red, Tier::worker, Tier::community)
+      .escalate(T0 + 60 * kMinute, Deadline::accept, red, red, Tier::community, Tier::street)
+      .escalate(T0 + 90 * kMinute, Deadline::accept, red, red, Tier::street, Tier::district);
   Story plain = s;  // the same case as the engine now writes it: reminders only
   for (Millis at = T0 + 120 * kMinute; at < T0 + 2 * kDay; at += 30 * kMinute)
-    s.escalate(at, "not accepted in time: red -> red, district -> district");
+    s.escalate(at, Deadline::accept, red, red, Tier::district, Tier::district);
   for (Millis at = T0 + 120 * kMinute; at < T0 + 2 * kDay; at += kDay)
-    plain.add(at, "reminded", CaseState::dispatched, CaseState::dispatched, "still overdue at the top tier");
+    plain.add(at, EventType::reminded, CaseState::dispatched, CaseState::dispatched).typed([](CaseEvent& e) {
+      e.deadline = Deadline::accept;
+    });
   for (auto* story : {&s, &plain}) story->accept(T0 + 2 * kDay).resolve(T0 + 2 * kDay + kHour).close(T0 + 2 * kDay + 2 * kHour);
   REQUIRE(s.h.events.size() > 90);
 

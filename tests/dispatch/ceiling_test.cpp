@@ -69,7 +69,7 @@ struct Fixture {
     }
     clock.set(until);
   }
-  std::vector<CaseEvent> events_of(CaseId id, const std::string& type) {
+  std::vector<CaseEvent> events_of(CaseId id, EventType type) {
     std::vector<CaseEvent> out;
     for (auto& e : ledger.case_events(id))
       if (e.type == type) out.push_back(e);
@@ -100,13 +100,13 @@ TEST_CASE("a red case nobody accepts stops at the district: a week and 300 days 
     CHECK(now->urgency == Urgency::red);
     CHECK(now->tier == Tier::district);
     CHECK(now->overdue);
-    CHECK(f.events_of(c->id, "escalated").size() == static_cast<std::size_t>(kEscalationsToTop));
+    CHECK(f.events_of(c->id, EventType::escalated).size() == static_cast<std::size_t>(kEscalationsToTop));
     // Warnings once per deadline: three on the ladder and one for the district's deadline.
-    const auto warnings = f.events_of(c->id, "warned");
+    const auto warnings = f.events_of(c->id, EventType::warned);
     CHECK(warnings.size() == 4);
     CHECK(warnings.back().at == t0 + kTopDeadline - 7 * kMinute - 30'000);
     // One reminder a day from the district's missed deadline.
-    const auto reminders = f.events_of(c->id, "reminded");
+    const auto reminders = f.events_of(c->id, EventType::reminded);
     REQUIRE(reminders.size() == static_cast<std::size_t>(days));
     for (std::size_t i = 0; i < reminders.size(); ++i) CHECK(reminders[i].at == t0 + kTopDeadline + static_cast<Millis>(i) * kDay);
     CHECK(f.ledger.case_events(c->id).size() == 2 + 3 + 4 + static_cast<std::size_t>(days));  // created, register
@@ -127,7 +127,7 @@ TEST_CASE("reminders fall once a working day; weekends and holidays give none", 
   f.run_until(local_midnight_friday + 5 * kDay + 12 * kHour);  // Wednesday noon
 
   CHECK(f.center->get_case(c->id, kOperator)->tier == Tier::district);  // red counts clock time
-  const auto reminders = f.events_of(c->id, "reminded");
+  const auto reminders = f.events_of(c->id, EventType::reminded);
   std::vector<Millis> at;
   for (const auto& e : reminders) at.push_back(e.at);
   const Millis start_of_work = 8 * kHour + 30 * kMinute;
@@ -139,7 +139,7 @@ TEST_CASE("reminders fall once a working day; weekends and holidays give none", 
   auto d = clock_time.center->intake_and_wait(red_in_g00(), kOperator);
   REQUIRE(d.ok());
   clock_time.run_until(local_midnight_friday + 5 * kDay + 12 * kHour);
-  CHECK(clock_time.events_of(d->id, "reminded").size() == 5);  // Fri 18:00 .. Tue 18:00
+  CHECK(clock_time.events_of(d->id, EventType::reminded).size() == 5);  // Fri 18:00 .. Tue 18:00
 }
 
 TEST_CASE("after a stop, a case at the top gets one reminder, at the latest time it fell due", "[escalation][ceiling]") {
@@ -148,13 +148,13 @@ TEST_CASE("after a stop, a case at the top gets one reminder, at the latest time
   auto c = f.center->intake_and_wait(red_in_g00(), kOperator);
   REQUIRE(c.ok());
   f.run_until(t0 + kTopDeadline + kHour);
-  REQUIRE(f.events_of(c->id, "reminded").size() == 1);
+  REQUIRE(f.events_of(c->id, EventType::reminded).size() == 1);
   f.center.reset();  // the server stops here
 
   f.clock.set(t0 + kTopDeadline + 5 * kDay + kHour);  // five days later
   f.restart();
   CHECK(f.tick() == 1);
-  auto reminders = f.events_of(c->id, "reminded");
+  auto reminders = f.events_of(c->id, EventType::reminded);
   REQUIRE(reminders.size() == 2);
   CHECK(reminders[1].at == t0 + kTopDeadline + 5 * kDay);
   CHECK(f.tick() == 0);
@@ -163,8 +163,8 @@ TEST_CASE("after a stop, a case at the top gets one reminder, at the latest time
   f.center.reset();
   f.restart();
   CHECK(f.tick() == 0);
-  CHECK(f.events_of(c->id, "escalated").size() == 3);
-  CHECK(f.events_of(c->id, "warned").size() == 4);
+  CHECK(f.events_of(c->id, EventType::escalated).size() == 3);
+  CHECK(f.events_of(c->id, EventType::warned).size() == 4);
 }
 
 TEST_CASE("under the top the ladder works after a re-dispatch and a deferral; at the top a new deadline is warned once",
@@ -183,22 +183,22 @@ TEST_CASE("under the top the ladder works after a re-dispatch and a deferral; at
   f.run_until(t0 + 100 * kMinute);
   now = f.center->get_case(c->id, kOperator);
   CHECK(now->tier == Tier::district);
-  CHECK(f.events_of(c->id, "escalated").size() == 3);
+  CHECK(f.events_of(c->id, EventType::escalated).size() == 3);
 
   // A deferral at the top: nothing while paused, then the district's deadline, moved by the pause.
   f.clock.set(t0 + 110 * kMinute);
   REQUIRE(f.center->transition_and_wait(c->id, {Action::defer, now->version, "等待燃气公司", {}}, kOperator).ok());
   f.run_until(t0 + 3 * kDay);
-  CHECK(f.events_of(c->id, "reminded").empty());
+  CHECK(f.events_of(c->id, EventType::reminded).empty());
   now = f.center->get_case(c->id, kOperator);
   auto resumed = f.center->transition_and_wait(c->id, {Action::resume, now->version, "", {}}, kOperator);
   REQUIRE(resumed.ok());
   const Millis deadline = *resumed->accept_by;
   CHECK(deadline == t0 + 3 * kDay + 20 * kMinute);
   f.run_until(deadline + 2 * kHour);
-  CHECK(f.events_of(c->id, "escalated").size() == 3);
-  CHECK(f.events_of(c->id, "warned").size() == 4);
-  auto reminders = f.events_of(c->id, "reminded");
+  CHECK(f.events_of(c->id, EventType::escalated).size() == 3);
+  CHECK(f.events_of(c->id, EventType::warned).size() == 4);
+  auto reminders = f.events_of(c->id, EventType::reminded);
   REQUIRE(reminders.size() == 1);
   CHECK(reminders[0].at == deadline);
 
@@ -208,18 +208,18 @@ TEST_CASE("under the top the ladder works after a re-dispatch and a deferral; at
   auto again = f.center->transition_and_wait(c->id, {Action::reassign, now->version, "", WorkerId("W3")}, kDistrictSupervisor);
   REQUIRE(again.ok());
   f.run_until(deadline + kDay + kHour);
-  CHECK(f.events_of(c->id, "warned").size() == 5);
-  reminders = f.events_of(c->id, "reminded");
+  CHECK(f.events_of(c->id, EventType::warned).size() == 5);
+  reminders = f.events_of(c->id, EventType::reminded);
   REQUIRE(reminders.size() == 2);
   CHECK(reminders[1].at == deadline + kDay);
-  CHECK(f.events_of(c->id, "escalated").size() == 3);
+  CHECK(f.events_of(c->id, EventType::escalated).size() == 3);
 
   // Accepted at last: the resolution clock applies; its deadline too brings reminders only.
   now = f.center->get_case(c->id, kOperator);
   REQUIRE(f.center->transition_and_wait(c->id, {Action::accept, now->version, "", {}}, worker("W3")).ok());
   f.run_until(deadline + 4 * kDay);
-  CHECK(f.events_of(c->id, "escalated").size() == 3);
-  CHECK(f.events_of(c->id, "reminded").size() == 5);  // the next days' only
+  CHECK(f.events_of(c->id, EventType::escalated).size() == 3);
+  CHECK(f.events_of(c->id, EventType::reminded).size() == 5);  // the next days' only
 }
 
 TEST_CASE("the escalation schedule stays bounded by the open cases however many are closed", "[escalation][memory]") {
@@ -241,6 +241,6 @@ TEST_CASE("the escalation schedule stays bounded by the open cases however many 
   CHECK(f.center->scheduled() <= 2 * f.center->open_case_count() + 4096);
   // The open one is still escalated at its time.
   f.run_until(f.clock.now() + 25 * kHour);
-  CHECK_FALSE(f.events_of(kept->id, "warned").empty());
-  CHECK_FALSE(f.events_of(kept->id, "escalated").empty());
+  CHECK_FALSE(f.events_of(kept->id, EventType::warned).empty());
+  CHECK_FALSE(f.events_of(kept->id, EventType::escalated).empty());
 }

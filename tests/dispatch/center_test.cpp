@@ -79,8 +79,8 @@ TEST_CASE("intake routes, assigns the owner, sets deadlines, persists and publis
   CHECK(stored->assignee == "W2");
   auto events = f.ledger.case_events(c->id);
   REQUIRE(events.size() == 2);
-  CHECK(events[0].type == "created");
-  CHECK(events[1].type == "register");
+  CHECK(events[0].type == EventType::created);
+  CHECK(events[1].type == EventType::register_case);
   CHECK(events[1].to_state == CaseState::dispatched);
   CHECK(events[1].reason.find("owner (A post) of grid G0-1") != std::string::npos);
   CHECK(events[1].actor == "user:1:op");
@@ -181,10 +181,10 @@ TEST_CASE("the closed loop: accept, resolve, close, with versions and ownership 
   CHECK(read->state == CaseState::closed);
   const auto events = f.center->case_events(id);
   REQUIRE(events.size() == 5);
-  CHECK(events[2].type == "accept");
+  CHECK(events[2].type == EventType::accept);
   CHECK(events[2].note == "马上到");
   CHECK(events[2].actor == "user:10:w");
-  CHECK(events[4].type == "close");
+  CHECK(events[4].type == EventType::close);
   CHECK(events[4].from_state == CaseState::resolved);
   CHECK(events[4].to_state == CaseState::closed);
 }
@@ -291,7 +291,7 @@ TEST_CASE("reassigning a grid's owner keeps history and hands over its open case
     CHECK(c->assignee == "W7");
     CHECK(c->state == CaseState::dispatched);
     const auto events = f.center->case_events(id);
-    CHECK(events.back().type == "handover");
+    CHECK(events.back().type == EventType::handover);
     CHECK(events.back().reason.find("grid G0-0 posts changed") != std::string::npos);
   }
   CHECK(f.center->get_case(elsewhere->id, admin)->assignee == "W2");

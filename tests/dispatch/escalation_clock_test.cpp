@@ -83,7 +83,7 @@ struct Fixture {
     std::size_t n = 0;
     for (auto id : ids)
       for (const auto& e : ledger.case_events(id))
-        if (e.type == "warned" || e.type == "escalated" || e.type == "reminded") ++n;
+        if (e.type == EventType::warned || e.type == EventType::escalated || e.type == EventType::reminded) ++n;
     return n;
   }
 };

@@ -51,7 +51,7 @@ struct Fixture {
     ledger.drain();
     return n;
   }
-  std::vector<CaseEvent> events_of(CaseId id, const std::string& type) {
+  std::vector<CaseEvent> events_of(CaseId id, EventType type) {
     std::vector<CaseEvent> out;
     for (auto& e : ledger.case_events(id))
       if (e.type == type) out.push_back(e);
@@ -70,7 +70,8 @@ TEST_CASE("next due moment and one escalation step, as pure functions", "[escala
   CHECK(m->kind == DueKind::accept_warning);
   CHECK(m->at == 18 * kHour);
   auto step = apply_due(c, *m, env);
-  CHECK(step.type == "warned");
+  CHECK(step.type == EventType::warned);
+  CHECK(step.deadline == Deadline::accept);
   CHECK(c.warned);
   CHECK(c.urgency == Urgency::yellow);
   m = next_due(c);
@@ -78,8 +79,11 @@ TEST_CASE("next due moment and one escalation step, as pure functions", "[escala
   CHECK(m->kind == DueKind::accept_deadline);
   CHECK(m->at == 24 * kHour);
   step = apply_due(c, *m, env);
-  CHECK(step.type == "escalated");
+  CHECK(step.type == EventType::escalated);
   CHECK(step.reason.find("yellow -> orange") != std::string::npos);
+  CHECK(step.deadline == Deadline::accept);
+  CHECK((step.urgency_from == Urgency::yellow && step.urgency_to == Urgency::orange));
+  CHECK((step.tier_from == Tier::worker && step.tier_to == Tier::community));
   CHECK(c.urgency == Urgency::orange);
   CHECK(c.tier == Tier::community);
   CHECK(c.overdue);
@@ -116,7 +120,7 @@ TEST_CASE("the ladder: yellow -> orange -> red, worker -> community -> street ->
   CHECK(now->urgency == Urgency::orange);
   CHECK(now->tier == Tier::community);
   CHECK(now->overdue);
-  auto escalations = f.events_of(c->id, "escalated");
+  auto escalations = f.events_of(c->id, EventType::escalated);
   REQUIRE(escalations.size() == 1);
   CHECK(escalations[0].at == t0 + 24 * kHour);  // the true due time
   CHECK(escalations[0].actor == "system");
@@ -133,8 +137,8 @@ TEST_CASE("the ladder: yellow -> orange -> red, worker -> community -> street ->
   now = f.center->get_case(c->id, kOperator);
   CHECK(now->urgency == Urgency::red);
   CHECK(now->tier == Tier::district);
-  CHECK(f.events_of(c->id, "escalated").size() == 3);
-  CHECK(f.events_of(c->id, "warned").size() == 3);
+  CHECK(f.events_of(c->id, EventType::escalated).size() == 3);
+  CHECK(f.events_of(c->id, EventType::warned).size() == 3);
 
   std::lock_guard lock(f.m);
   std::vector<std::string> types;
@@ -186,15 +190,15 @@ TEST_CASE("after a restart, cases that fell due while down escalate once, in ord
   const auto y = f.center->get_case(yellow->id, kOperator);
   CHECK(y->urgency == Urgency::orange);  // overdue at 24 h; orange due at 26 h, still ahead
   CHECK(y->tier == Tier::community);
-  const auto y_escalations = f.events_of(yellow->id, "escalated");
+  const auto y_escalations = f.events_of(yellow->id, EventType::escalated);
   REQUIRE(y_escalations.size() == 1);
   CHECK(y_escalations[0].at == t0 + 24 * kHour);
 
   // The red case: due at 30 min, then every red period from there up to the district,
   // each at its true time; there escalation stops and a day's stop leaves one reminder.
-  const auto r_escalations = f.events_of(red->id, "escalated");
+  const auto r_escalations = f.events_of(red->id, EventType::escalated);
   REQUIRE(r_escalations.size() == 3);
-  const auto r_reminders = f.events_of(red->id, "reminded");
+  const auto r_reminders = f.events_of(red->id, EventType::reminded);
   REQUIRE(r_reminders.size() == 1);
   CHECK(r_reminders[0].at == t0 + 10 * kMinute + 2 * kHour);  // the district's 30 min ran out then
   Millis expected = t0 + 10 * kMinute + 30 * kMinute;
@@ -244,8 +248,8 @@ TEST_CASE("deferral pauses the clock and resuming moves the deadlines", "[escala
   f.clock.set(*resumed->accept_by);
   CHECK(f.tick() == 2);  // the warning, then the deadline
   CHECK(f.center->get_case(c->id, kOperator)->urgency == Urgency::red);
-  CHECK(f.events_of(c->id, "defer").size() == 1);
-  CHECK(f.events_of(c->id, "resume").size() == 1);
+  CHECK(f.events_of(c->id, EventType::defer).size() == 1);
+  CHECK(f.events_of(c->id, EventType::resume).size() == 1);
 }
 
 TEST_CASE("deadlines of working-time categories follow the calendar; red counts clock time", "[escalation]") {

@@ -8,20 +8,15 @@
 #include <vector>
 
 #include "geo/geojson.hpp"
+#include "geojson_text.hpp"
 #include "geo/tessellation.hpp"
 
 using namespace gridkeeper::geo;
 
 namespace {
 
-std::string feature(const std::string& props, const std::string& geometry) {
-  return R"({"type":"Feature","properties":)" + props + R"(,"geometry":)" + geometry + "}";
-}
-std::string collection(const std::vector<std::string>& features) {
-  std::string s = R"({"type":"FeatureCollection","features":[)";
-  for (std::size_t i = 0; i < features.size(); ++i) s += (i ? ",\n" : "\n") + features[i];
-  return s + "]}";
-}
+using gridkeeper::testing::collection;
+using gridkeeper::testing::feature;
 std::string number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.17g", v);

@@ -3,18 +3,13 @@
 #include <string>
 
 #include "geo/geojson.hpp"
+#include "geojson_text.hpp"
 
 using namespace gridkeeper::geo;
 
 namespace {
-std::string feature(const std::string& props, const std::string& geometry) {
-  return R"({"type":"Feature","properties":)" + props + R"(,"geometry":)" + geometry + "}";
-}
-std::string collection(const std::vector<std::string>& features) {
-  std::string s = R"({"type":"FeatureCollection","features":[)";
-  for (std::size_t i = 0; i < features.size(); ++i) s += (i ? "," : "") + features[i];
-  return s + "]}";
-}
+using gridkeeper::testing::collection;
+using gridkeeper::testing::feature;
 const std::string kSquare = R"({"type":"Polygon","coordinates":[[[118.1,24.5],[118.2,24.5],[118.2,24.6],[118.1,24.6],[118.1,24.5]]]})";
 const std::string kGridProps = R"({"code":"G1","name":"一网格","level":"grid","parent":"C1","population":1500})";
 

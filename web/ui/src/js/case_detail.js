@@ -33,9 +33,8 @@ export function pendingDeferral(c) {
 
 // The latest follow-up rating (回访) of a case: {score, note, at, actor} or null.
 export function latestRating(c) {
-  const e = (c.events || []).filter((x) => x.type === 'rated').pop();
-  const score = Number(/score (\d)/.exec(e?.reason || '')?.[1]);
-  return e && score ? { score, note: e.note, at: e.at, actor: e.actor } : null;
+  const e = (c.events || []).filter((x) => x.type === 'rated' && Number.isInteger(x.score)).pop();
+  return e ? { score: e.score, note: e.note, at: e.at, actor: e.actor } : null;
 }
 
 export class CaseDetail {

@@ -81,22 +81,22 @@ export function urgencyBadge(u, big = false) {
   return el;
 }
 
-// The system's reasons for warnings and escalations, in the user's words.
+// The system's reasons for warnings and escalations, in the user's words, from the
+// event's typed fields (its `reason` is the server's own words, never read here).
 export function eventDetail(e) {
-  const r = e.reason || '';
-  if (e.type === 'warned') return r.includes('acceptance') ? t('why.accept_75') : t('why.resolve_75');
+  if (e.type === 'warned') return e.deadline === 'accept' ? t('why.accept_75') : t('why.resolve_75');
   if (e.type === 'rated') {
-    const n = Number(/score (\d)/.exec(r)?.[1]);
-    return n ? `${'★'.repeat(n)}${'☆'.repeat(5 - n)} ${t('rating.score', { n })}` : null;
+    const n = e.score;
+    return Number.isInteger(n) ? `${'★'.repeat(n)}${'☆'.repeat(5 - n)} ${t('rating.score', { n })}` : null;
   }
   if (e.type === 'resume') {
-    const m = Number(/paused for (\d+) min/.exec(r)?.[1]);
-    return Number.isFinite(m) && /paused/.test(r) ? t('why.paused_for', { d: fmtDuration(m * 60000) }) : null;
+    return Number.isFinite(e.paused_ms) ? t('why.paused_for', { d: fmtDuration(e.paused_ms) }) : null;
   }
   if (e.type === 'escalated') {
-    const m = r.match(/(\w+) -> (\w+), (\w+) -> (\w+)/);
-    const why = r.startsWith('not accepted') ? t('why.accept_late') : t('why.resolve_late');
-    return m ? `${why}：${urgencyName(m[1])} → ${urgencyName(m[2])}，${tierName(m[3])} → ${tierName(m[4])}` : why;
+    const why = e.deadline === 'accept' ? t('why.accept_late') : t('why.resolve_late');
+    return e.urgency_from && e.tier_from
+      ? `${why}：${urgencyName(e.urgency_from)} → ${urgencyName(e.urgency_to)}，${tierName(e.tier_from)} → ${tierName(e.tier_to)}`
+      : why;
   }
   return null;
 }

@@ -1,0 +1,268 @@
+// The real server against docs/openapi.json: a generated city served by `gridkeeper serve`
+// (tests/ui/server.mjs), users of every role, and the main endpoints called as clients
+// would (the closed loop of a case, the map, the organisation, reports, Open311, errors).
+// Every answer must have a documented status, and its body must validate against the
+// documented schema of that status and media type.
+//   node tests/openapi/live.mjs --bin build/release/app/gridkeeper --ui build/release/ui
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, PASSWORD } from '../ui/server.mjs';
+import { smallCity } from '../ui/city.mjs';
+import { root, operations, match, documentedResponse, mediaType, isJson, validator, describe } from './spec.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const bin = path.resolve(arg('--bin', path.join(root, 'build/release/app/gridkeeper')));
+// The server wants a UI directory; these checks need none of its files.
+let uiDir = path.resolve(arg('--ui', path.join(root, 'build/release/ui')));
+let emptyUi = null;
+if (!fs.existsSync(uiDir)) uiDir = emptyUi = fs.mkdtempSync(path.join(os.tmpdir(), 'gridkeeper-openapi-ui-'));
+
+const city = smallCity();
+const centre = city.cells.find((c) => c.c === 2 && c.r === 1);
+const [lon, lat] = centre.centre;
+const users = [
+  { username: 'admin', role: 'admin' },
+  { username: 'op', role: 'operator', scope: city.district.code },
+  { username: 'sup', role: 'supervisor', scope: city.district.code },
+  { username: 'worker', role: 'worker', worker: centre.owner.id },
+];
+
+const checked = new Map();  // "METHOD template" -> statuses seen
+let server;
+const tokens = {};
+
+// One request; its answer checked against the document.
+async function call(who, method, target, { body, type, headers = {} } = {}) {
+  const h = { ...headers };
+  if (who) h.Authorization = `Bearer ${tokens[who] ?? who}`;
+  let payload = body;
+  if (body !== undefined && !(body instanceof Uint8Array) && typeof body !== 'string') payload = JSON.stringify(body);
+  if (body !== undefined) h['Content-Type'] = type ?? 'application/json';
+  const res = await fetch(server.url + target, { method, headers: h, body: payload });
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const text = new TextDecoder().decode(bytes);
+  const answer = { status: res.status, headers: res.headers, text, bytes };
+  const contentType = res.headers.get('content-type') ?? '';
+  if (isJson(contentType) || contentType.startsWith('application/geo+json')) answer.json = JSON.parse(text);
+  conforms(method, target, answer);
+  return answer;
+}
+
+function conforms(method, target, answer) {
+  const urlPath = target.split('?')[0];
+  const where = `${method} ${target} → ${answer.status}`;
+  const found = match(method, urlPath);
+  assert.ok(found, `${where}: no documented operation`);
+  const key = `${method} ${found.template}`;
+  if (!checked.has(key)) checked.set(key, new Set());
+  checked.get(key).add(answer.status);
+  const response = documentedResponse(found.op, answer.status);
+  assert.ok(response, `${where}: status not documented (${answer.text.slice(0, 200)})`);
+  if (!response.content || answer.status === 304 || answer.status === 204) {
+    assert.equal(answer.bytes.length, 0, `${where}: a body where none is documented`);
+    return;
+  }
+  const contentType = answer.headers.get('content-type') ?? '';
+  const media = mediaType(response.content, contentType);
+  assert.ok(media, `${where}: Content-Type ${contentType} is not documented (${Object.keys(response.content)})`);
+  if (answer.json !== undefined) {
+    const errors = validator(media.media.schema)(answer.json);
+    assert.equal(errors, null, `${where}: ${describe(errors)}\n${answer.text.slice(0, 600)}`);
+  }
+}
+
+// A small valid PNG (1 × 1, grey).
+const PNG = Uint8Array.from(Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5ErkJggg==', 'base64'));
+
+test('live answers of the server validate against docs/openapi.json', { timeout: 120_000 }, async (t) => {
+  server = await startServer({ bin, uiDir, city, users, log: () => {} });
+  t.after(async () => {
+    await server.stop();
+    if (emptyUi) fs.rmSync(emptyUi, { recursive: true, force: true });
+  });
+
+  await t.test('operations, the document, logging in', async () => {
+    await call(null, 'GET', '/healthz');
+    const doc = await call(null, 'GET', '/api/v1/openapi.json');
+    assert.equal(doc.status, 200);
+    const etag = doc.headers.get('etag');
+    assert.equal((await call(null, 'GET', '/api/v1/openapi.json', { headers: { 'If-None-Match': etag } })).status, 304);
+    assert.equal((await call(null, 'GET', '/metrics')).status, 200);
+    for (const u of users) {
+      const a = await call(null, 'POST', '/api/v1/auth/login', { body: { username: u.username, password: PASSWORD } });
+      assert.equal(a.status, 200, a.text);
+      tokens[u.username] = a.json.token;
+    }
+    assert.equal((await call(null, 'POST', '/api/v1/auth/login', { body: { username: 'op', password: 'wrong password!' } })).status, 401);
+    assert.equal((await call(null, 'POST', '/api/v1/auth/login', { body: { username: 'op' } })).status, 400);
+    assert.equal((await call('worker', 'GET', '/api/v1/auth/me')).json.user.worker_id, centre.owner.id);
+    assert.equal((await call(null, 'GET', '/api/v1/auth/me')).status, 401);
+    assert.equal((await call('no-such-token', 'GET', '/api/v1/cases')).status, 401);
+  });
+
+  await t.test('the map and the organisation', async () => {
+    assert.equal((await call('op', 'GET', `/api/v1/route?lon=${lon}&lat=${lat}`)).json.grid_id, centre.code);
+    assert.equal((await call('worker', 'GET', `/api/v1/route?lon=${lon}&lat=${lat}&crs=wgs84`)).status, 200);
+    assert.equal((await call('op', 'GET', '/api/v1/route?lon=10&lat=10')).status, 404);
+    assert.equal((await call('op', 'GET', '/api/v1/route?lon=abc&lat=10')).status, 400);
+    assert.equal((await call('op', 'GET', `/api/v1/route?lon=${lon}&lat=${lat}&crs=utm`)).status, 422);
+    assert.equal((await call('op', 'GET', '/api/v1/grids')).json.features.length, city.cells.length);
+    await call('worker', 'GET', '/api/v1/grids?bbox=118.2,24.5,118.5,24.7');
+    assert.equal((await call('op', 'GET', '/api/v1/grids?bbox=1,2,3')).status, 422);
+    for (const level of ['grid', 'community', 'street']) await call('sup', 'GET', `/api/v1/overdue-map?level=${level}`);
+    await call('sup', 'GET', '/api/v1/overdue-map?level=community&geometry=false');
+    assert.equal((await call('sup', 'GET', '/api/v1/overdue-map?level=city')).status, 422);
+    for (const who of ['op', 'worker']) {
+      await call(who, 'GET', '/api/v1/workers');
+      await call(who, 'GET', '/api/v1/jurisdictions');
+      await call(who, 'GET', '/api/v1/categories');
+    }
+  });
+
+  let id, version;
+  await t.test('a case taken in, worked on, closed and rated', async () => {
+    const intake = { lon, lat, category: 'environment', urgency: 'orange', title: '垃圾堆放', description: '小区门口', address: '新店路1号', source: 'hotline', reporter: { name: '张三', phone: '13900000000' } };
+    const created = await call('op', 'POST', '/api/v1/cases', { body: intake });
+    assert.equal(created.status, 201, created.text);
+    ({ id, version } = created.json);
+    assert.equal((await call('worker', 'POST', '/api/v1/cases', { body: intake })).status, 403);
+    assert.equal((await call('op', 'POST', '/api/v1/cases', { body: { ...intake, category: 'nope' } })).status, 422);
+    assert.equal((await call('op', 'POST', '/api/v1/cases', { body: { ...intake, colour: 'red' } })).status, 400);
+    assert.equal((await call('op', 'POST', '/api/v1/cases', { body: '{"lon":' })).status, 400);
+    await call('op', 'GET', '/api/v1/cases');
+    await call('worker', 'GET', `/api/v1/cases?state=dispatched&limit=1`);
+    await call('sup', 'GET', `/api/v1/cases?open=true&urgency=orange&grid=${centre.code}`);
+    const csv = await call('op', 'GET', '/api/v1/cases?format=csv');
+    assert.match(csv.headers.get('content-type'), /^text\/csv/);
+    assert.equal((await call('op', 'GET', '/api/v1/cases?limit=0')).status, 422);
+    assert.equal((await call('op', 'GET', `/api/v1/cases/${id}`)).json.events.length >= 2, true);
+    assert.equal((await call('op', 'GET', '/api/v1/cases/999999')).status, 404);
+
+    const act = async (who, action, extra = {}) => {
+      const a = await call(who, 'POST', `/api/v1/cases/${id}/transitions`, { body: { action, version, ...extra } });
+      if (a.status === 200) version = a.json.version;
+      return a;
+    };
+    assert.equal((await call('worker', 'POST', `/api/v1/cases/${id}/transitions`, { body: { action: 'accept', version: version + 5 } })).status, 409);
+    assert.equal((await act('worker', 'close')).status, 403);
+    assert.equal((await act('worker', 'accept')).status, 200);
+    assert.equal((await act('worker', 'accept')).status, 409);
+    assert.equal((await act('worker', 'fly')).status, 422);
+    assert.equal((await act('worker', 'note', { note: '已到现场' })).status, 200);
+    const photo = await call('worker', 'POST', `/api/v1/cases/${id}/photos`, { body: PNG, type: 'image/png' });
+    assert.equal(photo.status, 201, photo.text);
+    const image = await call('op', 'GET', photo.json.url);
+    assert.equal(image.headers.get('content-type'), 'image/png');
+    assert.equal((await call('sup', 'POST', `/api/v1/cases/${id}/photos`, { body: PNG, type: 'image/png' })).status, 403);
+    assert.equal((await call('worker', 'POST', `/api/v1/cases/${id}/photos`, { body: PNG, type: 'image/gif' })).status, 422);
+    assert.equal((await act('worker', 'resolve', { note: '已清理' })).status, 200);
+    assert.equal((await call('op', 'POST', `/api/v1/cases/${id}/rating`, { body: { score: 5 } })).status, 409);
+    assert.equal((await act('op', 'close')).status, 200);
+    assert.equal((await call('op', 'POST', `/api/v1/cases/${id}/rating`, { body: { score: 5, note: '满意' } })).status, 201);
+    assert.equal((await call('op', 'POST', `/api/v1/cases/${id}/rating`, { body: { score: 9 } })).status, 422);
+    assert.equal((await call('worker', 'POST', `/api/v1/cases/${id}/rating`, { body: { score: 4 } })).status, 403);
+    const closed = await call('worker', 'GET', `/api/v1/cases/${id}`);
+    assert.equal(closed.json.state, 'closed');
+    assert.ok(closed.json.events.some((e) => e.type === 'rated'));
+    assert.equal((await call('worker', 'POST', `/api/v1/cases/${id}/photos`, { body: PNG, type: 'image/png' })).status, 409);
+  });
+
+  await t.test('changes to the organisation', async () => {
+    const owner = centre.owner.id;
+    assert.equal((await call('worker', 'PUT', `/api/v1/workers/${owner}/status`, { body: { status: 'off_duty' } })).status, 200);
+    assert.equal((await call('op', 'PUT', `/api/v1/workers/${owner}/status`, { body: { status: 'on_duty' } })).status, 200);
+    assert.equal((await call('op', 'PUT', `/api/v1/workers/${owner}/status`, { body: { status: 'asleep' } })).status, 422);
+    assert.equal((await call('op', 'PUT', '/api/v1/workers/W9999/status', { body: { status: 'leave' } })).status, 404);
+    const street = city.streets[0].code;
+    assert.equal((await call('sup', 'PUT', `/api/v1/jurisdictions/${street}/mode`, { body: { mode: 'emergency' } })).status, 200);
+    assert.equal((await call('sup', 'PUT', `/api/v1/jurisdictions/${street}/mode`, { body: { mode: 'normal' } })).status, 200);
+    assert.equal((await call('op', 'PUT', `/api/v1/jurisdictions/${street}/mode`, { body: { mode: 'normal' } })).status, 403);
+    assert.equal((await call('sup', 'PUT', `/api/v1/jurisdictions/${centre.com.code}/mode`, { body: { mode: 'normal' } })).status, 422);
+    const posts = { owner_id: centre.backup, backup_id: owner };
+    assert.equal((await call('op', 'PUT', `/api/v1/grids/${centre.code}/owners`, { body: posts })).status, 200);
+    assert.equal((await call('op', 'PUT', `/api/v1/grids/${centre.code}/owners`, { body: { owner_id: owner, backup_id: centre.backup } })).status, 200);
+    assert.equal((await call('sup', 'PUT', `/api/v1/grids/${centre.code}/owners`, { body: posts })).status, 403);
+    assert.equal((await call('op', 'PUT', '/api/v1/grids/nowhere/owners', { body: posts })).status, 404);
+    const category = { name: '环境卫生', sla: { red: { accept_s: 900, resolve_s: 7200 } } };
+    assert.equal((await call('admin', 'PUT', '/api/v1/categories/environment', { body: category })).status, 200);
+    assert.equal((await call('op', 'PUT', '/api/v1/categories/environment', { body: category })).status, 403);
+    assert.equal((await call('admin', 'PUT', '/api/v1/categories/environment', { body: { name: 'x', sla: { red: { accept_s: 1, resolve_s: 2 } } } })).status, 422);
+  });
+
+  await t.test('reports and settings', async () => {
+    await call('sup', 'GET', '/api/v1/stats/assessment');
+    await call('worker', 'GET', '/api/v1/stats/assessment?period=2026');
+    const csv = await call('sup', 'GET', '/api/v1/stats/assessment?format=csv&table=cases');
+    assert.match(csv.headers.get('content-type'), /^text\/csv/);
+    await call('sup', 'GET', `/api/v1/stats/trends?bucket=week&scope=${city.streets[0].code}`);
+    await call('op', 'GET', '/api/v1/stats/trends');
+    assert.equal((await call('sup', 'GET', '/api/v1/stats/assessment?period=2026&from=2026-01-01')).status, 400);
+    assert.equal((await call('sup', 'GET', '/api/v1/stats/trends?bucket=month')).status, 422);
+    assert.equal((await call('sup', 'GET', '/api/v1/stats/assessment?scope=nowhere')).status, 404);
+    await call('worker', 'GET', '/api/v1/settings/assessment');
+    assert.equal((await call('admin', 'PUT', '/api/v1/settings/assessment', { body: { min_cases: 2 } })).status, 200);
+    assert.equal((await call('admin', 'PUT', '/api/v1/settings/assessment', { body: { min_cases: -1 } })).status, 422);
+    assert.equal((await call('admin', 'PUT', '/api/v1/settings/assessment', { body: { speed: 1 } })).status, 400);
+    assert.equal((await call('op', 'PUT', '/api/v1/settings/assessment', { body: { min_cases: 2 } })).status, 403);
+  });
+
+  await t.test('Open311 and its keys', async () => {
+    const key = await call('admin', 'POST', '/api/v1/open311-keys', { body: { name: '12345热线', scope: city.district.code } });
+    assert.equal(key.status, 201, key.text);
+    assert.equal((await call('admin', 'POST', '/api/v1/open311-keys', { body: { name: '12345热线' } })).status, 409);
+    assert.equal((await call('op', 'GET', '/api/v1/open311-keys')).status, 403);
+    await call('admin', 'GET', '/api/v1/open311-keys');
+    await call(null, 'GET', '/open311/v2/services.json');
+    await call(null, 'GET', '/open311/v2/services/environment.json');
+    assert.equal((await call(null, 'GET', '/open311/v2/services/environment.xml')).status, 404);
+    const form = new URLSearchParams({ api_key: key.json.api_key, service_code: 'environment', lat: String(lat), long: String(lon), description: '路灯不亮', 'attribute[urgency]': 'red' });
+    const posted = await call(null, 'POST', '/open311/v2/requests.json', { body: form.toString(), type: 'application/x-www-form-urlencoded' });
+    assert.equal(posted.status, 201, posted.text);
+    const asJson = { api_key: key.json.api_key, service_code: 'environment', lat, long: lon, attribute: { urgency: 'orange' } };
+    assert.equal((await call(null, 'POST', '/open311/v2/requests.json', { body: asJson })).status, 201);
+    assert.equal((await call(null, 'POST', '/open311/v2/requests.json', { body: { ...asJson, api_key: 'nope' } })).status, 403);
+    assert.equal((await call(null, 'POST', '/open311/v2/requests.json', { body: { ...asJson, colour: 'red' } })).status, 400);
+    await call(null, 'GET', '/open311/v2/requests.json');
+    await call(null, 'GET', `/open311/v2/requests.json?service_request_id=${posted.json[0].service_request_id},${id}`);
+    await call(null, 'GET', `/open311/v2/requests/${posted.json[0].service_request_id}.json`);
+    assert.equal((await call(null, 'GET', '/open311/v2/requests/999999.json')).status, 404);
+    assert.equal((await call(null, 'GET', '/open311/v2/requests.json?page_size=1000')).status, 400);
+    assert.equal((await call('admin', 'DELETE', `/api/v1/open311-keys/${key.json.id}`)).status, 204);
+    assert.equal((await call('admin', 'DELETE', `/api/v1/open311-keys/${key.json.id}`)).status, 404);
+  });
+
+  await t.test('the test clock, the live feed without an upgrade, logging out', async () => {
+    assert.equal((await call('admin', 'POST', '/api/v1/test/clock', { body: { advance_s: 60 } })).status, 200);
+    assert.equal((await call('op', 'POST', '/api/v1/test/clock', { body: { advance_s: 60 } })).status, 403);
+    assert.equal((await call('admin', 'POST', '/api/v1/test/clock', { body: { advance_s: 0 } })).status, 422);
+    assert.equal((await call('op', 'GET', '/api/v1/ws')).status, 400);
+    assert.equal((await call('op', 'GET', '/ws')).status, 400);
+    assert.equal((await call('op', 'POST', '/api/v1/auth/logout')).status, 204);
+    assert.equal((await call('op', 'GET', '/api/v1/auth/me')).status, 401);
+  });
+
+  await t.test('the main endpoints were all called', () => {
+    const main = {
+      'POST /api/v1/auth/login': 200, 'GET /api/v1/auth/me': 200, 'POST /api/v1/auth/logout': 204, 'GET /api/v1/route': 200,
+      'GET /api/v1/cases': 200, 'POST /api/v1/cases': 201, 'GET /api/v1/cases/{id}': 200,
+      'POST /api/v1/cases/{id}/transitions': 200, 'GET /api/v1/grids': 200, 'GET /api/v1/overdue-map': 200,
+      'GET /api/v1/workers': 200, 'GET /api/v1/jurisdictions': 200, 'GET /api/v1/categories': 200,
+      'GET /api/v1/stats/assessment': 200, 'GET /api/v1/stats/trends': 200, 'GET /open311/v2/services.json': 200,
+      'GET /open311/v2/requests.json': 200, 'POST /open311/v2/requests.json': 201, 'GET /healthz': 200,
+      'GET /api/v1/openapi.json': 200,
+    };
+    for (const [op, status] of Object.entries(main)) assert.ok(checked.get(op)?.has(status), `${op}: never answered ${status}`);
+    // and every documented operation was called at least once
+    const uncalled = operations().map((o) => `${o.method} ${o.template}`).filter((k) => !checked.has(k));
+    assert.deepEqual(uncalled, [], 'operations this test never calls: add a call');
+    const answers = [...checked.values()].reduce((n, s) => n + s.size, 0);
+    console.log(`# ${checked.size} operations, ${answers} (operation, status) pairs checked against the document`);
+  });
+});

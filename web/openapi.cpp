@@ -1,0 +1,48 @@
+#include "web/openapi.hpp"
+
+#include <string>
+
+namespace gridkeeper::web {
+
+namespace generated {  // openapi_document.cpp, made by the build from docs/openapi.json
+std::string_view openapi_text();
+extern const std::string_view openapi_text_sha256;
+}  // namespace generated
+
+std::string_view openapi_document() { return generated::openapi_text(); }
+
+std::string_view openapi_etag() {
+  static const std::string tag = "\"sha256-" + std::string(generated::openapi_text_sha256.substr(0, 32)) + "\"";
+  return tag;
+}
+
+bool etag_matches(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    const auto comma = header.find(',');
+    auto item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item.substr(0, 2) == "W/") item.remove_prefix(2);
+    if (item == "*" || item == etag) return true;
+  }
+  return false;
+}
+
+Response openapi_response(const Request& request) {
+  Response r;
+  r.headers.emplace_back("ETag", std::string(openapi_etag()));
+  r.headers.emplace_back("Cache-Control", "no-cache");
+  if (etag_matches(request.if_none_match, openapi_etag())) {
+    r.status = 304;
+    r.content_type.clear();
+    return r;
+  }
+  // Not "application/json" alone: that one the transport marks no-store, and this answer
+  // is meant to be kept and revalidated.
+  r.content_type = "application/json; charset=utf-8";
+  r.body = std::string(openapi_document());
+  return r;
+}
+
+}  // namespace gridkeeper::web
