@@ -14,7 +14,7 @@
 #include "app/cli.hpp"
 #include "app/serve.hpp"
 #include "app/simulate.hpp"
-#include "data/demo_database.hpp"
+#include "demo/database.hpp"
 #include "dispatch/clock.hpp"
 #include "web/auth.hpp"
 
@@ -32,8 +32,8 @@ std::string padded(const std::string& s, std::size_t width) {
   return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
 }
 
-int export_city(const data::DemoCityOptions& options, const std::string& dir) {
-  auto city = data::demo_city(options);
+int export_city(const demo::DemoCityOptions& options, const std::string& dir) {
+  auto city = demo::demo_city(options);
   if (!city) {
     std::cerr << "gridkeeper demo: " << city.error().message << "\n";
     return 1;
@@ -42,7 +42,7 @@ int export_city(const data::DemoCityOptions& options, const std::string& dir) {
   std::filesystem::create_directories(dir, ec);
   const auto grids = (std::filesystem::path(dir) / "xiangan-grids.geojson").string();
   const auto workers = (std::filesystem::path(dir) / "xiangan-workers.csv").string();
-  for (auto [path, text] : {std::pair{grids, data::demo_grids_geojson(*city)}, {workers, data::demo_workers_csv(*city)}}) {
+  for (auto [path, text] : {std::pair{grids, demo::demo_grids_geojson(*city)}, {workers, demo::demo_workers_csv(*city)}}) {
     std::ofstream out(path, std::ios::binary);
     out << text;
     if (!out.flush()) {
@@ -55,7 +55,7 @@ int export_city(const data::DemoCityOptions& options, const std::string& dir) {
   return 0;
 }
 
-void print_built(const std::string& db, const data::DemoSummary& s) {
+void print_built(const std::string& db, const demo::DemoSummary& s) {
   std::cout << "gridkeeper demo: built " << db << " in " << seconds(s.total_seconds) << " (city "
             << seconds(s.city_seconds) << ", history " << seconds(s.history_seconds) << ")\n"
             << "  翔安区: " << s.streets << " streets and " << s.towns << " towns, " << s.communities
@@ -68,9 +68,9 @@ void print_built(const std::string& db, const data::DemoSummary& s) {
   if (s.refused) std::cout << "  (" << s.refused << " simulated actions were refused: " << s.first_refusal << ")\n";
 }
 
-void print_logins(const std::string& url, const data::DemoLogins& l) {
+void print_logins(const std::string& url, const demo::DemoLogins& l) {
   std::cout << "\ngridkeeper demo: open " << url << "\n"
-            << "demo logins, all with the password " << data::kDemoPassword << ":\n";
+            << "demo logins, all with the password " << demo::kDemoPassword << ":\n";
   for (const auto& login : l.logins) {
     std::string where = login.scope.empty() ? "the whole system" : login.scope_name + " (" + login.scope + ")";
     if (login.role == dispatch::Role::worker) where = login.worker_id + " " + login.note;
@@ -81,7 +81,7 @@ void print_logins(const std::string& url, const data::DemoLogins& l) {
     std::cout << "  … every worker logs in as its id in lower case (w0001 … ), " << l.worker_logins
               << " worker logins\n";
   std::cout << "for example:\n  curl -s -X POST " << url
-            << "/api/v1/auth/login -d '{\"username\":\"operator\",\"password\":\"" << data::kDemoPassword << "\"}'\n"
+            << "/api/v1/auth/login -d '{\"username\":\"operator\",\"password\":\"" << demo::kDemoPassword << "\"}'\n"
             << std::endl;
 }
 
@@ -93,7 +93,7 @@ int run_demo(int argc, char** argv) {
   Args args(argc, argv, 2, flags, kServeSwitches);
   if (!args.positionals().empty()) throw UsageError("demo takes no positional arguments");
   auto options = serve_options(args);
-  data::DemoOptions demo;
+  demo::DemoOptions demo;
   if (auto seed = args.get("--seed")) {
     auto [ptr, ec] = std::from_chars(seed->data(), seed->data() + seed->size(), demo.city.seed);
     if (ec != std::errc() || ptr != seed->data() + seed->size()) throw UsageError("--seed must be a whole number");
@@ -107,7 +107,7 @@ int run_demo(int argc, char** argv) {
     std::cout << "gridkeeper demo: building the demo city 翔安区 in " << db << " …" << std::endl;
     demo.now = dispatch::SystemClock().now();
     demo.hash_password = [](std::string_view password) { return web::hash_password(password); };
-    auto built = data::build_demo_database(db, demo);
+    auto built = demo::build_demo_database(db, demo);
     if (!built) {
       std::cerr << "gridkeeper demo: " << built.error().message << "\n";
       return 1;
@@ -116,7 +116,7 @@ int run_demo(int argc, char** argv) {
   } else {
     std::cout << "gridkeeper demo: using " << db << " (remove it to build a fresh demo)" << std::endl;
   }
-  auto logins = data::demo_logins(db);
+  auto logins = demo::demo_logins(db);
   if (!logins) {
     std::cerr << "gridkeeper demo: " << db << " is not a gridkeeper database: " << logins.error().message << "\n";
     return 1;
@@ -136,7 +136,7 @@ int run_demo(int argc, char** argv) {
     if (rate > 0)
       simulator = std::thread([url, rate, &stop] {
         auto o = demo_simulation(url, rate, static_cast<std::uint64_t>(std::time(nullptr)), [&stop] { return stop.load(); });
-        auto report = web::run_simulator(o);
+        auto report = demo::run_simulator(o);
         if (!report) std::cerr << "gridkeeper demo: the simulation stopped: " << report.error().message << "\n";
       });
   };

@@ -2,13 +2,11 @@
 //                  [--metrics-listen ADDRESS:PORT] [--manual-clock]
 #include <algorithm>
 #include <charconv>
-#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <mutex>
-#include <thread>
 
 #include "app/cli.hpp"
 #include "app/memory_trim.hpp"
@@ -17,6 +15,7 @@
 #include "data/sqlite_ledger.hpp"
 #include "data/sqlite_reports.hpp"
 #include "dispatch/center.hpp"
+#include "dispatch/escalation_clock.hpp"
 #include "web/server.hpp"
 
 #ifndef GRIDKEEPER_DEFAULT_UI_DIR
@@ -51,54 +50,6 @@ Listen parse_listen(const std::string& text, const std::string& flag = "--listen
   l.port = static_cast<unsigned short>(value);
   return l;
 }
-
-// Acts on warnings and deadlines as they fall due: sleeps until the next due moment (or a
-// second, so that cases taken in meanwhile are seen) and lets the center step.
-class EscalationClock {
- public:
-  EscalationClock(dispatch::Center& center, const dispatch::Clock& clock)
-      : center_(center), clock_(clock), thread_([this] { run(); }) {}
-  // The clock jumped (the test clock): look at the deadlines again now.
-  void wake() {
-    {
-      std::lock_guard lock(mutex_);
-      woken_ = true;
-    }
-    wake_.notify_all();
-  }
-  ~EscalationClock() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
-
- private:
-  void run() {
-    constexpr std::size_t kBatch = 10'000;
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-      lock.unlock();
-      while (center_.tick(kBatch) == kBatch) {
-      }
-      dispatch::Millis wait = 1000;
-      if (auto next = center_.next_due_at()) wait = std::clamp<dispatch::Millis>(*next - clock_.now(), 10, 1000);
-      lock.lock();
-      wake_.wait_for(lock, std::chrono::milliseconds(wait), [&] { return stopping_ || woken_; });
-      woken_ = false;
-    }
-  }
-
-  dispatch::Center& center_;
-  const dispatch::Clock& clock_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  bool woken_ = false;
-  std::thread thread_;
-};
 
 // The working calendar for categories that count working time: the standard week plus
 // every year file (holidays and 调休 working days) in `dir`.
@@ -221,7 +172,7 @@ int serve_database(const std::string& command, const std::string& db, ServeOptio
   options.api.extra_metrics = [&ledger = **ledger] { return storage_metrics(ledger); };
 
   std::mutex escalation_mutex;
-  EscalationClock* escalation_loop = nullptr;  // set while it runs
+  dispatch::EscalationClock* escalation_loop = nullptr;  // set while it runs
   if (serve.manual_clock) {
     options.api.manual_clock = &manual_clock;
     options.api.clock_moved = [&] {
@@ -232,7 +183,7 @@ int serve_database(const std::string& command, const std::string& db, ServeOptio
   {
     web::Server server(center, **accounts, clock, options);
     server.start();
-    EscalationClock escalation(center, clock);
+    dispatch::EscalationClock escalation(center, clock);
     MemoryTrimmer trimmer;
     {
       std::lock_guard lock(escalation_mutex);

@@ -4,13 +4,13 @@
 #include <functional>
 #include <string>
 
-#include "web/simulator.hpp"
+#include "demo/simulator.hpp"
 
 namespace gridkeeper::app {
 
 // The demo's operator and worker logins, the demo's case texts (a quarter of them drills,
 // whose deadlines run in minutes) and log lines on standard output.
-web::SimulatorOptions demo_simulation(const std::string& url, double cases_per_minute, std::uint64_t seed,
+demo::SimulatorOptions demo_simulation(const std::string& url, double cases_per_minute, std::uint64_t seed,
                                       std::function<bool()> stop_requested);
 
 // "--rate N": cases a minute.

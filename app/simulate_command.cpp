@@ -10,8 +10,8 @@
 
 #include "app/cli.hpp"
 #include "app/simulate.hpp"
-#include "data/demo_cases.hpp"
-#include "data/demo_database.hpp"
+#include "demo/cases.hpp"
+#include "demo/database.hpp"
 
 namespace gridkeeper::app {
 
@@ -47,16 +47,16 @@ double parse_rate(const std::string& flag, const std::string& text) {
   return v;
 }
 
-web::SimulatorOptions demo_simulation(const std::string& url, double cases_per_minute, std::uint64_t seed,
+demo::SimulatorOptions demo_simulation(const std::string& url, double cases_per_minute, std::uint64_t seed,
                                       std::function<bool()> stop_requested) {
-  web::SimulatorOptions o;
+  demo::SimulatorOptions o;
   o.url = url;
   o.cases_per_minute = cases_per_minute;
   o.seed = seed;
   o.operator_username = "operator";
-  o.password = std::string(data::kDemoPassword);
-  o.worker_username = [](const std::string& worker) { return data::demo_worker_username(worker); };
-  auto writer = std::make_shared<data::DemoCaseWriter>(seed, 0.25);
+  o.password = std::string(demo::kDemoPassword);
+  o.worker_username = [](const std::string& worker) { return demo::demo_worker_username(worker); };
+  auto writer = std::make_shared<demo::DemoCaseWriter>(seed, 0.25);
   o.write_case = [writer](double lon, double lat) { return writer->write({lon, lat}, "翔安区"); };
   o.stop_requested = std::move(stop_requested);
   auto out = std::make_shared<std::mutex>();
@@ -82,7 +82,7 @@ int run_simulate(int argc, char** argv) {
   options.seconds = seconds;
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  auto report = web::run_simulator(options);
+  auto report = demo::run_simulator(options);
   if (!report) {
     std::cerr << "gridkeeper simulate: " << report.error().message << "\n";
     return 1;

@@ -27,7 +27,7 @@
 
 #include "data/import.hpp"
 #include "data/sqlite_ledger.hpp"
-#include "data/synthetic_city.hpp"
+#include "demo/synthetic_city.hpp"
 #include "dispatch/center.hpp"
 
 using namespace gridkeeper;
@@ -88,11 +88,11 @@ int main(int argc, char** argv) {
   fs::create_directories(dir);
   const std::string db = (dir / "city.db").string();
 
-  data::CityOptions city_options;
+  demo::SyntheticCityOptions city_options;
   city_options.columns = 25;
   city_options.rows = 22;
   city_options.seed = seed;
-  const auto city = data::synthetic_city(city_options);
+  const auto city = demo::synthetic_city(city_options);
   const Millis now = 1'767'225'600'000 + 30LL * 86'400'000;  // 2026-01-31
   if (auto imported = data::import_organisation(db, city.areas, city.workers, now); !imported.ok) {
     for (const auto& p : imported.problems) std::cerr << "bench_escalation: " << p << "\n";
@@ -191,7 +191,7 @@ int main(int argc, char** argv) {
     for (Millis at = start; at < start + days * 86'400'000LL;) {
       at += 3'600'000;
       clock.set(at);
-      for (std::size_t n = center.tick(batch); n > 0; n = center.tick(batch)) steps += n;
+      steps += center.tick_until_idle(batch);
     }
     const double s = seconds_since(t0);
     std::printf("\nleft alone for %d days: %zu events, %.1f per open case (at most 7 to reach the top, then one a "

@@ -33,7 +33,7 @@
 #include "data/import.hpp"
 #include "data/sqlite_accounts.hpp"
 #include "data/sqlite_ledger.hpp"
-#include "data/synthetic_city.hpp"
+#include "demo/synthetic_city.hpp"
 #include "dispatch/center.hpp"
 #include "web/auth.hpp"
 #include "web/server.hpp"
@@ -242,10 +242,10 @@ int main(int argc, char** argv) {
     }
   } cleanup{dir};
 
-  data::CityOptions city_options;
+  demo::SyntheticCityOptions city_options;
   city_options.columns = o.columns;
   city_options.rows = o.rows;
-  const auto city = data::synthetic_city(city_options);
+  const auto city = demo::synthetic_city(city_options);
   dispatch::SystemClock clock;
   const auto imported = data::import_organisation(db, city.areas, city.workers, clock.now());
   if (!imported.ok) {

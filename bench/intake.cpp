@@ -27,7 +27,7 @@
 
 #include "data/import.hpp"
 #include "data/sqlite_ledger.hpp"
-#include "data/synthetic_city.hpp"
+#include "demo/synthetic_city.hpp"
 #include "dispatch/center.hpp"
 
 using namespace gridkeeper;
@@ -114,13 +114,13 @@ int main(int argc, char** argv) {
   fs::create_directories(dir);
   const std::string db = (dir / "city.db").string();
 
-  data::CityOptions city_options;
+  demo::SyntheticCityOptions city_options;
   city_options.area = {118.00, 24.40, 118.40, 24.75};  // about 40 km x 39 km
   city_options.columns = args.columns;
   city_options.rows = args.rows;
   city_options.seed = args.seed;
   auto t0 = Steady::now();
-  const auto city = data::synthetic_city(city_options);
+  const auto city = demo::synthetic_city(city_options);
   const double generate_s = seconds_since(t0);
   t0 = Steady::now();
   const auto imported = data::import_organisation(db, city.areas, city.workers, 1'767'225'600'000);

@@ -38,7 +38,7 @@
 #include "bench/soak_load.hpp"
 #include "data/import.hpp"
 #include "data/sqlite_accounts.hpp"
-#include "data/synthetic_city.hpp"
+#include "demo/synthetic_city.hpp"
 #include "web/auth.hpp"
 
 extern char** environ;
@@ -135,10 +135,10 @@ int main(int argc, char** argv) {
   } cleanup{dir};
 
   // The city and its users, all with one password hash (hashing is slow on purpose).
-  data::CityOptions city_options;
+  demo::SyntheticCityOptions city_options;
   city_options.columns = o.columns;
   city_options.rows = o.rows;
-  const auto city = data::synthetic_city(city_options);
+  const auto city = demo::synthetic_city(city_options);
   const auto imported = data::import_organisation(db, city.areas, city.workers, 1'767'225'600'000);
   if (!imported.ok) {
     std::cerr << "bench_soak: import failed: " << imported.problems.front() << "\n";

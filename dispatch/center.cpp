@@ -682,6 +682,17 @@ std::size_t Center::tick(std::size_t max_steps) {
   return steps;
 }
 
+std::size_t Center::tick_until_idle(std::size_t batch) {
+  batch = std::max<std::size_t>(batch, 1);
+  std::size_t steps = 0;
+  while (true) {
+    // Fewer than a batch: nothing more was due at the moment the tick read from the clock.
+    const auto n = tick(batch);
+    steps += n;
+    if (n < batch) return steps;
+  }
+}
+
 void Center::rate(CaseId id, int score, std::string note, const Actor& actor,
                   std::function<void(Result<CaseEvent>)> done) {
   if (auto e = check(actor, Permission::rate_cases)) return done(std::move(*e));

@@ -129,11 +129,15 @@ class Center {
 
   // Escalation: the earliest moment a warning or deadline falls due, and the engine's
   // step, which acts on every moment due by the clock's now, in due order (at most
-  // `max_steps`; call again while it returns that many). Returns the steps taken.
+  // `max_steps`, stored as one change). Returns the steps taken.
   std::optional<Millis> next_due_at() const;
   // Entries in the escalation schedule: at most twice the open cases and a few thousand.
   std::size_t scheduled() const;
   std::size_t tick(std::size_t max_steps = 10'000);
+  // Every warning, escalation and reminder due by the clock's now, `batch` steps at a time
+  // (the center's lock is let go between batches, so intake goes on), until nothing is due.
+  // Returns the steps taken. dispatch/escalation_clock runs it as time passes.
+  std::size_t tick_until_idle(std::size_t batch = 10'000);
 
   Result<RouteAnswer> route(geo::Point p, geo::Crs crs = geo::Crs::wgs84) const;
   // The route and the worker a case taken in there now would go to, without taking one in.

@@ -77,8 +77,8 @@ TEST_CASE("restore drill: a backup taken under load restores every acknowledged 
           "[backup][drill]") {
   TempDir dir;
   const auto db = dir.file("city.db"), copy = dir.file("backup.db"), restored_db = dir.file("restored.db");
-  data::CityOptions city_options;  // 6 x 4 grids
-  const auto city = data::synthetic_city(city_options);
+  demo::SyntheticCityOptions city_options;  // 6 x 4 grids
+  const auto city = demo::synthetic_city(city_options);
   REQUIRE(data::import_organisation(db, city.areas, city.workers, kImportTime).ok);
   std::map<std::string, std::string> worker_user;  // worker id -> username
   {

@@ -103,7 +103,7 @@ TEST_CASE("case events are append-only", "[schema]") {
 }
 
 TEST_CASE("stored geometry reads back as the same coordinates", "[schema][geometry]") {
-  const auto city = data::synthetic_city(testing::small_city_options());
+  const auto city = demo::synthetic_city(testing::small_city_options());
   for (const auto& a : city.areas) {
     if (a.level != geo::Level::grid) continue;
     const auto text = geo::write_geometry(a.shape);

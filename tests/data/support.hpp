@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "data/import.hpp"
-#include "data/synthetic_city.hpp"
+#include "demo/synthetic_city.hpp"
 
 namespace gridkeeper::testing {
 
@@ -46,16 +46,16 @@ inline constexpr dispatch::Millis kImportTime = 1'767'225'600'000;  // 2026-01-0
 
 // The small city of the ledger tests: 3 x 2 grids over 118.30..118.33, 24.60..24.62, in one
 // community of 3 x 2 (so every grid is in community 350213001001), owners W000001..6.
-inline data::CityOptions small_city_options() {
-  data::CityOptions o;
+inline demo::SyntheticCityOptions small_city_options() {
+  demo::SyntheticCityOptions o;
   o.area = {118.30, 24.60, 118.33, 24.62};
   o.columns = 3;
   o.rows = 2;
   return o;
 }
 
-inline data::ImportOutcome import_city(const std::string& db, const data::CityOptions& options) {
-  const auto city = data::synthetic_city(options);
+inline data::ImportOutcome import_city(const std::string& db, const demo::SyntheticCityOptions& options) {
+  const auto city = demo::synthetic_city(options);
   return data::import_organisation(db, city.areas, city.workers, kImportTime);
 }
 

@@ -1,11 +1,5 @@
-#include "web/simulator.hpp"
+#include "demo/simulator.hpp"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <chrono>
 #include <cmath>
@@ -17,144 +11,26 @@
 #include <set>
 #include <thread>
 
+#include "demo/api_client.hpp"
 #include "geo/geojson.hpp"
-#include "web/json_codec.hpp"
 
-namespace gridkeeper::web {
+namespace gridkeeper::demo {
 
 namespace {
 
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace net = boost::asio;
+namespace http = boost::beast::http;
 namespace json = boost::json;
-using tcp = net::ip::tcp;
+using api::Answer;
+using api::number_of;
+using api::parse_time;
+using api::text_of;
 using Steady = std::chrono::steady_clock;
 using dispatch::Millis;
-
-constexpr auto kTimeout = std::chrono::seconds(10);
 
 Millis wall_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-// 2026-01-01T00:00:00.000Z -> epoch milliseconds; nullopt for anything else.
-std::optional<Millis> parse_time(const json::value* v) {
-  if (!v || !v->is_string()) return std::nullopt;
-  std::tm tm{};
-  int ms = 0;
-  if (std::sscanf(v->as_string().c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) != 7)
-    return std::nullopt;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<Millis>(timegm(&tm)) * 1000 + ms;
-}
-
-std::string text_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-std::int64_t number_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_int64() ? v->as_int64() : 0;
-}
-
-struct Answer {
-  int status = 0;  // 0: no answer
-  std::string body;
-  json::object object() const {
-    std::error_code ec;
-    auto v = json::parse(body, ec);
-    return !ec && v.is_object() ? v.as_object() : json::object{};
-  }
-  std::string error() const {
-    if (status == 0) return "no answer";
-    const auto o = object();
-    const auto* e = o.if_contains("error");
-    if (e && e->is_object()) return std::to_string(status) + " " + text_of(e->as_object(), "message");
-    return std::to_string(status);
-  }
-};
-
-// One keep-alive connection; every step is bounded by a timeout.
-class Client {
- public:
-  Client(std::string host, std::string port) : host_(std::move(host)), port_(std::move(port)) {}
-
-  Answer request(http::verb method, const std::string& target, const std::string& body, const std::string& token) {
-    // A kept-alive connection the server has closed meanwhile gets one fresh try.
-    const bool reused = stream_.has_value();
-    auto a = attempt(method, target, body, token);
-    if (a.status == 0 && reused) a = attempt(method, target, body, token);
-    return a;
-  }
-
- private:
-  template <class Start>
-  beast::error_code run(Start start) {
-    beast::error_code result = net::error::would_block;
-    ioc_.restart();
-    start([&](beast::error_code ec, auto&&...) { result = ec; });
-    ioc_.run();
-    return result;
-  }
-
-  bool connect() {
-    stream_.emplace(ioc_);
-    buffer_.clear();
-    tcp::resolver resolver(ioc_);
-    beast::error_code ec;
-    const auto endpoints = resolver.resolve(host_, port_, ec);
-    if (ec) return close();
-    stream_->expires_after(kTimeout);
-    if (run([&](auto handler) { stream_->async_connect(endpoints, handler); })) return close();
-    return true;
-  }
-
-  bool close() {
-    if (stream_) {
-      beast::error_code ec;
-      stream_->socket().close(ec);
-    }
-    stream_.reset();
-    return false;
-  }
-
-  Answer attempt(http::verb method, const std::string& target, const std::string& body, const std::string& token) {
-    if (!stream_ && !connect()) return {};
-    http::request<http::string_body> req{method, target, 11};
-    req.set(http::field::host, host_);
-    req.set(http::field::user_agent, "gridkeeper-simulate");
-    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-    if (!body.empty() || method == http::verb::post) {
-      req.set(http::field::content_type, "application/json");
-      req.body() = body;
-    }
-    req.prepare_payload();
-    stream_->expires_after(kTimeout);
-    if (run([&](auto handler) { http::async_write(*stream_, req, handler); })) {
-      close();
-      return {};
-    }
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(64u << 20);  // the grid layer of a whole district
-    stream_->expires_after(kTimeout);
-    if (run([&](auto handler) { http::async_read(*stream_, buffer_, parser, handler); })) {
-      close();
-      return {};
-    }
-    auto res = parser.release();
-    if (!res.keep_alive()) close();
-    return {static_cast<int>(res.result_int()), std::move(res.body())};
-  }
-
-  std::string host_, port_;
-  net::io_context ioc_;
-  std::optional<beast::tcp_stream> stream_;
-  beast::flat_buffer buffer_;
-};
 
 struct GridShape {
   geo::MultiPolygon shape;
@@ -440,7 +316,7 @@ class Simulation {
   }
 
   const SimulatorOptions& o_;
-  Client client_;
+  api::Client client_;
   std::mt19937_64 random_;
   std::string operator_token_, last_error_;
   std::map<std::string, std::string> worker_tokens_;
@@ -468,4 +344,4 @@ dispatch::Result<SimulatorReport> run_simulator(const SimulatorOptions& o) {
   return Simulation(o, host, port).run();
 }
 
-}  // namespace gridkeeper::web
+}  // namespace gridkeeper::demo

@@ -1,8 +1,8 @@
-#include "data/demo_names.hpp"
+#include "demo/names.hpp"
 
 #include <array>
 
-namespace gridkeeper::data::demo {
+namespace gridkeeper::demo {
 
 std::vector<std::string> words(std::string_view text) {
   std::vector<std::string> out;
@@ -100,4 +100,4 @@ std::string place_name(Random& random, bool village, std::set<std::string>& take
 
 std::string road_name(Random& random) { return random.pick(roads()); }
 
-}  // namespace gridkeeper::data::demo
+}  // namespace gridkeeper::demo

@@ -1,17 +1,17 @@
-#include "data/demo_database.hpp"
+#include "demo/database.hpp"
 
 #include <cctype>
 #include <chrono>
 #include <filesystem>
 
-#include "data/demo_history.hpp"
 #include "data/import.hpp"
 #include "data/schema.hpp"
 #include "data/sqlite_accounts.hpp"
 #include "data/sqlite_ledger.hpp"
+#include "demo/history.hpp"
 #include "dispatch/center.hpp"
 
-namespace gridkeeper::data {
+namespace gridkeeper::demo {
 
 using namespace dispatch;
 
@@ -43,7 +43,7 @@ constexpr RoleLogin kRoleLogins[] = {
     {"community-supervisor", Role::supervisor, "001001"},  // 新店街道's first community
 };
 
-Result<std::int64_t> scalar(Connection& db, const std::string& sql) { return db.scalar(sql); }
+Result<std::int64_t> scalar(data::Connection& db, const std::string& sql) { return db.scalar(sql); }
 
 }  // namespace
 
@@ -79,7 +79,7 @@ Result<DemoSummary> build_demo_database(const std::string& path, const DemoOptio
   const Millis start = o.now - o.history_days * kDay;
   const Millis organised = start - 30 * kDay;  // the posts were handed out a month before
 
-  auto imported = import_organisation(part, city->areas, city->workers, organised);
+  auto imported = data::import_organisation(part, city->areas, city->workers, organised);
   if (!imported.ok) {
     std::string why = "the demo city could not be imported";
     for (const auto& p : imported.problems) why += "; " + p;
@@ -90,7 +90,7 @@ Result<DemoSummary> build_demo_database(const std::string& path, const DemoOptio
   HistoryPeople people;
   User admin;
   {
-    auto accounts = SqliteAccounts::open(part);
+    auto accounts = data::SqliteAccounts::open(part);
     if (!accounts) return failed(accounts.error());
     const std::string hash = o.hash_password(kDemoPassword);
     std::vector<User> users;
@@ -124,7 +124,7 @@ Result<DemoSummary> build_demo_database(const std::string& path, const DemoOptio
   // The history, through the real command center on a manual clock.
   const auto history_started = std::chrono::steady_clock::now();
   {
-    auto ledger = SqliteLedger::open(part);
+    auto ledger = data::SqliteLedger::open(part);
     if (!ledger) return failed(ledger.error());
     ManualClock clock(start - kDay);
     Center center(**ledger, clock);
@@ -146,7 +146,7 @@ Result<DemoSummary> build_demo_database(const std::string& path, const DemoOptio
   summary.history_seconds = seconds_since(history_started);
 
   {
-    auto db = open_for_writing(part);
+    auto db = data::open_for_writing(part);
     if (!db) return failed(db.error());
     auto count = [&](const std::string& sql) -> std::size_t {
       auto v = scalar(**db, sql);
@@ -178,7 +178,7 @@ Result<DemoSummary> build_demo_database(const std::string& path, const DemoOptio
 }
 
 Result<DemoLogins> demo_logins(const std::string& path) {
-  auto db = open_for_reading(path);
+  auto db = data::open_for_reading(path);
   if (!db) return db.error();
   DemoLogins out;
   auto q = (*db)->query(
@@ -217,4 +217,4 @@ Result<DemoLogins> demo_logins(const std::string& path) {
   return out;
 }
 
-}  // namespace gridkeeper::data
+}  // namespace gridkeeper::demo

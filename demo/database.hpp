@@ -8,10 +8,10 @@
 #include <string_view>
 #include <vector>
 
-#include "data/demo_city.hpp"
+#include "demo/city.hpp"
 #include "dispatch/model.hpp"
 
-namespace gridkeeper::data {
+namespace gridkeeper::demo {
 
 // Every demo login has this password; the demo prints it on start.
 inline constexpr std::string_view kDemoPassword = "gridkeeper-demo";
@@ -59,4 +59,4 @@ struct DemoLogins {
 // The logins to print on start, read from a demo database.
 dispatch::Result<DemoLogins> demo_logins(const std::string& path);
 
-}  // namespace gridkeeper::data
+}  // namespace gridkeeper::demo

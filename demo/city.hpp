@@ -18,7 +18,7 @@
 #include "dispatch/errors.hpp"
 #include "geo/geojson.hpp"
 
-namespace gridkeeper::data {
+namespace gridkeeper::demo {
 
 struct DemoCityOptions {
   std::uint64_t seed = 350213;
@@ -32,7 +32,7 @@ struct DemoCity {
   // District, streets and towns, communities and villages, grids — in that order, each
   // with its shape; grids carry their population.
   std::vector<geo::Area> areas;
-  std::vector<WorkerRow> workers;  // by community; A posts and B posts
+  std::vector<data::WorkerRow> workers;  // by community; A posts and B posts
   std::string district;            // its code
   std::size_t streets = 0, towns = 0, communities = 0, villages = 0, grids = 0;
   std::int64_t population = 0;
@@ -41,11 +41,11 @@ struct DemoCity {
 dispatch::Result<DemoCity> demo_city(const DemoCityOptions& options = {});
 
 // The outline of 翔安区 (one GeoJSON feature collection), compiled in from
-// data/demo/xiangan-outline.geojson.
+// demo/assets/xiangan-outline.geojson.
 std::string_view xiangan_outline_geojson();
 
 // Grid file and workers file of a city, as `gridkeeper import` reads them.
 std::string demo_grids_geojson(const DemoCity& city);
 std::string demo_workers_csv(const DemoCity& city);
 
-}  // namespace gridkeeper::data
+}  // namespace gridkeeper::demo

@@ -3,8 +3,8 @@
 // in cases at random points of the city (more where more people live), and the workers
 // they reach log in, accept and resolve them — most in time, some late, so that warnings
 // and escalations happen while someone watches — and the operator verifies and closes
-// them. Open cases found on the server are picked up too. A plain interface: the HTTP
-// client stays inside web/.
+// them. Open cases found on the server are picked up too. A client of the server's HTTP
+// API only: it links none of the server's code, and the HTTP client stays in its source.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -12,7 +12,7 @@
 #include "dispatch/center.hpp"
 #include "dispatch/errors.hpp"
 
-namespace gridkeeper::web {
+namespace gridkeeper::demo {
 
 struct SimulatorOptions {
   std::string url = "http://127.0.0.1:8080";
@@ -43,4 +43,4 @@ struct SimulatorReport {
 // cannot be reached or the operator cannot log in at the start.
 dispatch::Result<SimulatorReport> run_simulator(const SimulatorOptions& options);
 
-}  // namespace gridkeeper::web
+}  // namespace gridkeeper::demo

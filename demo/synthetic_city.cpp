@@ -1,4 +1,4 @@
-#include "data/synthetic_city.hpp"
+#include "demo/synthetic_city.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -6,7 +6,7 @@
 
 #include "geo/tessellation.hpp"
 
-namespace gridkeeper::data {
+namespace gridkeeper::demo {
 
 namespace {
 std::string numbered(const std::string& prefix, std::size_t n, int width) {
@@ -16,8 +16,8 @@ std::string numbered(const std::string& prefix, std::size_t n, int width) {
 }
 }  // namespace
 
-City synthetic_city(const CityOptions& o) {
-  City city;
+SyntheticCity synthetic_city(const SyntheticCityOptions& o) {
+  SyntheticCity city;
   geo::TessellationOptions t;
   t.area = o.area;
   t.columns = o.columns;
@@ -72,7 +72,7 @@ City synthetic_city(const CityOptions& o) {
   std::size_t n = 0;
   for (const auto& [c, grids] : grids_of) {
     for (std::size_t k = 0; k < grids.size(); ++k) {
-      WorkerRow w;
+      data::WorkerRow w;
       w.worker.id = numbered("W", ++n, 6);
       w.worker.name = "网格员" + std::to_string(n);
       w.worker.phone = numbered("138", n, 8);
@@ -83,7 +83,7 @@ City synthetic_city(const CityOptions& o) {
     }
   }
   for (std::size_t k = 0; n < total; ++k) {
-    WorkerRow w;
+    data::WorkerRow w;
     w.worker.id = numbered("W", ++n, 6);
     w.worker.name = "社区工作者" + std::to_string(n);
     w.worker.phone = numbered("139", n, 8);
@@ -94,4 +94,4 @@ City synthetic_city(const CityOptions& o) {
   return city;
 }
 
-}  // namespace gridkeeper::data
+}  // namespace gridkeeper::demo

@@ -1,4 +1,4 @@
-#include "data/demo_history.hpp"
+#include "demo/history.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -9,11 +9,11 @@
 #include <queue>
 #include <thread>
 
-#include "data/demo_cases.hpp"
-#include "data/demo_names.hpp"
+#include "demo/cases.hpp"
+#include "demo/names.hpp"
 #include "dispatch/escalation.hpp"
 
-namespace gridkeeper::data {
+namespace gridkeeper::demo {
 
 using namespace dispatch;
 
@@ -148,8 +148,7 @@ class Player {
   void advance(Millis t) {
     clock_.set(t);
     floor_ = t;
-    while (center_.tick() == 10'000) {
-    }
+    center_.tick_until_idle();
     organisation_events(t);
   }
 
@@ -402,7 +401,7 @@ class Player {
   const DemoCity& city_;
   const HistoryPeople& people_;
   const HistoryOptions& options_;
-  demo::Random random_;
+  Random random_;
   std::vector<GridInfo> grids_;
   std::vector<double> grid_weights_;
   DemoCaseWriter writer_;
@@ -441,4 +440,4 @@ HistoryOutcome play_history(Center& center, ManualClock& clock, const DemoCity& 
   return player.play();
 }
 
-}  // namespace gridkeeper::data
+}  // namespace gridkeeper::demo

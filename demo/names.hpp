@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace gridkeeper::data::demo {
+namespace gridkeeper::demo {
 
 class Random {
  public:
@@ -39,4 +39,4 @@ std::string road_name(Random& random);
 // The space-separated words of `text`.
 std::vector<std::string> words(std::string_view text);
 
-}  // namespace gridkeeper::data::demo
+}  // namespace gridkeeper::demo

@@ -10,9 +10,9 @@
 #include "data/workers_csv.hpp"
 #include "geo/geojson.hpp"
 
-namespace gridkeeper::data {
+namespace gridkeeper::demo {
 
-struct CityOptions {
+struct SyntheticCityOptions {
   geo::BBox area{118.20, 24.55, 118.40, 24.75};
   int columns = 6;
   int rows = 4;
@@ -25,14 +25,14 @@ struct CityOptions {
   std::string district = "350213";
 };
 
-struct City {
+struct SyntheticCity {
   std::vector<geo::Area> areas;  // district, streets, communities (no shapes), grids
-  std::vector<WorkerRow> workers;
+  std::vector<data::WorkerRow> workers;
   std::size_t communities = 0, streets = 0;
 };
 
 // Grid codes are the tessellation's ("G<row>-<column>"); communities and streets have
 // codes under the district's, as in the administrative division codes.
-City synthetic_city(const CityOptions& options);
+SyntheticCity synthetic_city(const SyntheticCityOptions& options);
 
-}  // namespace gridkeeper::data
+}  // namespace gridkeeper::demo

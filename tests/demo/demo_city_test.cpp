@@ -5,28 +5,28 @@
 #include <map>
 #include <set>
 
-#include "data/demo_city.hpp"
-#include "data/demo_database.hpp"
+#include "../data/support.hpp"
 #include "data/schema.hpp"
+#include "demo/city.hpp"
+#include "demo/database.hpp"
 #include "geo/coverage.hpp"
 #include "geo/geos.hpp"
-#include "support.hpp"
 
 using namespace gridkeeper;
 
 namespace {
 
 // One generation for the checks that only read it.
-const data::DemoCity& city() {
+const demo::DemoCity& city() {
   static const auto generated = [] {
-    auto c = data::demo_city();
+    auto c = demo::demo_city();
     if (!c) throw std::runtime_error(c.error().message);
     return std::move(*c);
   }();
   return generated;
 }
 
-std::map<std::string, const geo::Area*> by_code(const data::DemoCity& c) {
+std::map<std::string, const geo::Area*> by_code(const demo::DemoCity& c) {
   std::map<std::string, const geo::Area*> out;
   for (const auto& a : c.areas) out[a.code] = &a;
   return out;
@@ -44,8 +44,8 @@ double area_km2(const geo::MultiPolygon& shape) {
 
 constexpr dispatch::Millis kBuiltAt = 1'780'000'000'000;  // 2026-05-28T20:26:40Z
 
-data::DemoOptions quick_options() {
-  data::DemoOptions o;
+demo::DemoOptions quick_options() {
+  demo::DemoOptions o;
   o.now = kBuiltAt;
   // A stand-in for Argon2id: the same every time, so two builds can be compared byte for byte.
   o.hash_password = [](std::string_view p) { return "test-hash:" + std::string(p); };
@@ -78,11 +78,11 @@ std::string dump(const std::string& path) {
 
 // One demo database for the checks that only read it, built in a directory that lives as
 // long as the test program.
-const std::string& built_demo(data::DemoSummary* summary = nullptr) {
+const std::string& built_demo(demo::DemoSummary* summary = nullptr) {
   static testing::TempDir dir;
-  static data::DemoSummary built_summary;
+  static demo::DemoSummary built_summary;
   static const std::string path = [] {
-    auto built = data::build_demo_database(dir.file("demo.db"), quick_options());
+    auto built = demo::build_demo_database(dir.file("demo.db"), quick_options());
     if (!built) throw std::runtime_error(built.error().message);
     built_summary = *built;
     return dir.file("demo.db");
@@ -164,7 +164,7 @@ TEST_CASE("the demo city has the reference district's streets, communities, grid
 }
 
 TEST_CASE("the demo city's grids pass check-grids: no gaps, no overlaps, all inside their community", "[demo]") {
-  const auto text = data::demo_grids_geojson(city());
+  const auto text = demo::demo_grids_geojson(city());
   const auto file = geo::read_geojson(text);  // strict, as check-grids and import read it
   REQUIRE(file.problems.empty());
   REQUIRE(file.areas.size() == city().areas.size());
@@ -239,24 +239,24 @@ TEST_CASE("every demo grid has an owner and a backup, and every worker is placed
 
 TEST_CASE("the demo city is the same for the same seed and quick to make", "[demo]") {
   const auto started = std::chrono::steady_clock::now();
-  auto again = data::demo_city();
+  auto again = demo::demo_city();
   const auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   REQUIRE(again.ok());
   CHECK(took < 30);
-  CHECK(data::demo_grids_geojson(*again) == data::demo_grids_geojson(city()));
-  CHECK(data::demo_workers_csv(*again) == data::demo_workers_csv(city()));
+  CHECK(demo::demo_grids_geojson(*again) == demo::demo_grids_geojson(city()));
+  CHECK(demo::demo_workers_csv(*again) == demo::demo_workers_csv(city()));
 
-  data::DemoCityOptions other;
+  demo::DemoCityOptions other;
   other.seed = 7;
-  auto different = data::demo_city(other);
+  auto different = demo::demo_city(other);
   REQUIRE(different.ok());
-  CHECK(data::demo_grids_geojson(*different) != data::demo_grids_geojson(city()));
+  CHECK(demo::demo_grids_geojson(*different) != demo::demo_grids_geojson(city()));
   CHECK(different->communities == 98);
   CHECK(different->villages == 30);
 }
 
 TEST_CASE("the demo database holds the city, logins for every role and a living history", "[demo]") {
-  data::DemoSummary s;
+  demo::DemoSummary s;
   const auto path = built_demo(&s);
   CHECK(s.refused == 0);
   INFO(s.first_refusal);
@@ -307,7 +307,7 @@ TEST_CASE("the demo database holds the city, logins for every role and a living 
   // Open cases keep deadlines relative to then: some still ahead.
   CHECK(count(db, "SELECT count(*) FROM cases WHERE accept_by > " + std::to_string(kBuiltAt) + open) > 0);
 
-  auto logins = data::demo_logins(path);
+  auto logins = demo::demo_logins(path);
   REQUIRE(logins.ok());
   CHECK(logins->worker_logins == 733);
   std::set<std::string> names;
@@ -317,14 +317,14 @@ TEST_CASE("the demo database holds the city, logins for every role and a living 
     CHECK(names.count(name));
 
   // The demo is built only where there is no database.
-  auto again = data::build_demo_database(path, quick_options());
+  auto again = demo::build_demo_database(path, quick_options());
   REQUIRE_FALSE(again.ok());
   CHECK(again.error().code == dispatch::ErrorCode::conflict);
 }
 
 TEST_CASE("two demo builds with the same seed and time give the same database", "[demo]") {
   testing::TempDir dir;
-  REQUIRE(data::build_demo_database(dir.file("again.db"), quick_options()).ok());
+  REQUIRE(demo::build_demo_database(dir.file("again.db"), quick_options()).ok());
   const auto a = dump(built_demo()), b = dump(dir.file("again.db"));
   CHECK(a.size() > 1'000'000);
   CHECK(a == b);
@@ -332,7 +332,7 @@ TEST_CASE("two demo builds with the same seed and time give the same database", 
 
 TEST_CASE("a demo build that cannot write leaves nothing behind", "[demo]") {
   testing::TempDir dir;
-  auto built = data::build_demo_database(dir.file("no/such/dir/demo.db"), quick_options());
+  auto built = demo::build_demo_database(dir.file("no/such/dir/demo.db"), quick_options());
   REQUIRE_FALSE(built.ok());
   CHECK_FALSE(built.error().message.empty());
   CHECK_FALSE(std::filesystem::exists(dir.file("no")));

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "data/demo_city.hpp"
+#include "demo/city.hpp"
 #include "dispatch/center.hpp"
 #include "dispatch/clock.hpp"
 
-namespace gridkeeper::data {
+namespace gridkeeper::demo {
 
 // The categories of grid work the demo adds to the defaults, with their deadlines. One is
 // a drill (应急演练) with deadlines of minutes, so escalations happen while someone watches.
@@ -46,4 +46,4 @@ struct HistoryOutcome {
 HistoryOutcome play_history(dispatch::Center& center, dispatch::ManualClock& clock, const DemoCity& city,
                             const HistoryPeople& people, const HistoryOptions& options);
 
-}  // namespace gridkeeper::data
+}  // namespace gridkeeper::demo

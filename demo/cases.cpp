@@ -1,9 +1,9 @@
-#include "data/demo_cases.hpp"
+#include "demo/cases.hpp"
 
 #include <cmath>
 #include <string_view>
 
-namespace gridkeeper::data {
+namespace gridkeeper::demo {
 
 namespace {
 
@@ -62,15 +62,15 @@ dispatch::IntakeRequest DemoCaseWriter::write(geo::Point at, const std::string& 
   r.category = kind.category;
   const double u = random_.uniform();
   r.urgency = u < kind.red ? Urgency::red : u < kind.red + kind.orange ? Urgency::orange : Urgency::yellow;
-  r.title = random_.pick(demo::words(kind.titles));
-  r.address = place + demo::road_name(random_) + std::to_string(1 + random_.below(300)) + "号";
+  r.title = random_.pick(words(kind.titles));
+  r.address = place + road_name(random_) + std::to_string(1 + random_.below(300)) + "号";
   r.description = std::string(source.lead) + r.title + "，地点：" + r.address + "，请及时处置。";
   r.source = source.id;
   if (std::string_view(source.id) != "patrol") {
-    r.reporter.name = demo::person_name(random_).substr(0, 3) + (random_.chance(0.5) ? "先生" : "女士");  // the surname
+    r.reporter.name = person_name(random_).substr(0, 3) + (random_.chance(0.5) ? "先生" : "女士");  // the surname
     r.reporter.phone = "138" + std::to_string(10000000 + random_.below(90000000));
   }
   return r;
 }
 
-}  // namespace gridkeeper::data
+}  // namespace gridkeeper::demo

@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <string>
 
-#include "data/demo_names.hpp"
+#include "demo/names.hpp"
 #include "dispatch/center.hpp"
 
-namespace gridkeeper::data {
+namespace gridkeeper::demo {
 
 class DemoCaseWriter {
  public:
@@ -20,8 +20,8 @@ class DemoCaseWriter {
   dispatch::IntakeRequest write(geo::Point at, const std::string& place);
 
  private:
-  demo::Random random_;
+  Random random_;
   double drill_share_;
 };
 
-}  // namespace gridkeeper::data
+}  // namespace gridkeeper::demo

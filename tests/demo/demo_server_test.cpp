@@ -3,10 +3,10 @@
 #include <atomic>
 #include <thread>
 
-#include "data/demo_database.hpp"
-#include "data/demo_cases.hpp"
-#include "fixture.hpp"
-#include "web/simulator.hpp"
+#include "../web/fixture.hpp"
+#include "demo/cases.hpp"
+#include "demo/database.hpp"
+#include "demo/simulator.hpp"
 
 using namespace gridkeeper;
 using namespace gridkeeper::testing;
@@ -31,13 +31,13 @@ struct DemoServer {
   std::unique_ptr<web::Server> server;
   std::thread thread;
   unsigned short port = 0;
-  data::DemoSummary summary;
+  demo::DemoSummary summary;
 
   DemoServer() {
-    data::DemoOptions o;
+    demo::DemoOptions o;
     o.now = clock.now();
     o.hash_password = [](std::string_view p) { return web::hash_password(p, fast_hashing()); };
-    auto built = data::build_demo_database(path, o);
+    auto built = demo::build_demo_database(path, o);
     if (!built) throw std::runtime_error(built.error().message);
     summary = *built;
     ledger = ServerFixture::open_or_throw(data::SqliteLedger::open(path));
@@ -57,7 +57,7 @@ struct DemoServer {
   std::unique_ptr<HttpClient> client(const std::string& username) {
     auto c = std::make_unique<HttpClient>(port);
     auto a = c->post("/api/v1/auth/login", R"({"username":")" + username + R"(","password":")" +
-                                               std::string(data::kDemoPassword) + R"("})");
+                                               std::string(demo::kDemoPassword) + R"("})");
     if (a.status == 200) c->token = std::string(a.json().at("token").as_string());
     return c;
   }
@@ -165,20 +165,20 @@ TEST_CASE("the demo server answers the contract's endpoints for every role", "[w
 
 TEST_CASE("the simulator feeds the demo server and drives its workers", "[web][demo]") {
   DemoServer demo;
-  web::SimulatorOptions o;
+  demo::SimulatorOptions o;
   o.url = "http://127.0.0.1:" + std::to_string(demo.port);
   o.cases_per_minute = 600;
   o.seconds = 4;
   o.seed = 3;
   o.speed = 60;  // workers react within seconds, not minutes
-  o.password = std::string(data::kDemoPassword);
-  o.worker_username = data::demo_worker_username;
-  auto writer = std::make_shared<data::DemoCaseWriter>(3, 0.25);
+  o.password = std::string(demo::kDemoPassword);
+  o.worker_username = demo::demo_worker_username;
+  auto writer = std::make_shared<demo::DemoCaseWriter>(3, 0.25);
   o.write_case = [writer](double lon, double lat) { return writer->write({lon, lat}, "翔安区"); };
   std::vector<std::string> lines;
   o.log = [&](const std::string& line) { lines.push_back(line); };
   const auto before = demo.summary.cases;
-  auto report = web::run_simulator(o);
+  auto report = demo::run_simulator(o);
   REQUIRE(report.ok());
   INFO(report->last_failure);
   CHECK(report->cases >= 10);
@@ -192,9 +192,9 @@ TEST_CASE("the simulator feeds the demo server and drives its workers", "[web][d
   // A stop request ends it at once; a server that is not there is an error.
   o.seconds = 0;
   o.stop_requested = [] { return true; };
-  CHECK(web::run_simulator(o).ok());
+  CHECK(demo::run_simulator(o).ok());
   o.url = "http://127.0.0.1:1";
-  CHECK_FALSE(web::run_simulator(o).ok());
+  CHECK_FALSE(demo::run_simulator(o).ok());
   o.url = "ftp://example";
-  CHECK_FALSE(web::run_simulator(o).ok());
+  CHECK_FALSE(demo::run_simulator(o).ok());
 }
