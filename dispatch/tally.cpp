@@ -107,7 +107,12 @@ TrendTally::TrendTally(Period period, Bucket bucket, Millis as_of, int utc_offse
   t_.bucket = bucket;
   step_ = bucket == Bucket::day ? kDay : 7 * kDay;
   first_ = bucket_start(period.from, bucket, utc_offset_minutes);
-  for (Millis s = first_; s < period.to; s += step_) t_.points.push_back({s, s + step_});
+  for (Millis s = first_; s < period.to; s += step_) {
+    TrendPoint p;
+    p.start = s;
+    p.end = s + step_;
+    t_.points.push_back(std::move(p));
+  }
   last_ = t_.points.empty() ? first_ : t_.points.back().end;
   // Overdue and open at the end of a bucket (or now): counted for the buckets begun by now.
   for (auto& p : t_.points)

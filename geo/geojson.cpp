@@ -304,7 +304,7 @@ ReadResult read_geojson(std::string_view text, const ReadOptions& options) {
   result.areas.reserve(arr.size());
   std::unordered_set<std::string> seen;  // codes of every feature, readable geometry or not
   for (std::size_t i = 0; i < arr.size(); ++i) {
-    FeatureReader reader{options, result, i};
+    FeatureReader reader{options, result, i, {}, 0, false};
     reader.feature(arr[i]);
     if (options.strict && !reader.code.empty() && !seen.insert(reader.code).second)
       result.problems.push_back({Severity::error, i, reader.code, "duplicate code " + reader.code, std::nullopt});

@@ -141,7 +141,7 @@ std::string w3c_datetime(Millis t) {
   const Millis in_day = t - days * kDay;
   const auto c = civil_from_days(days);
   const auto secs = in_day / 1000;
-  char buf[32];
+  char buf[96];  // room for any value the format can take, so that nothing is ever cut
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(c.y), c.m, c.d,
                 static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
                 static_cast<long long>(secs % 60));
@@ -151,7 +151,7 @@ std::string w3c_datetime(Millis t) {
 std::string local_datetime(Millis t, int offset_minutes) {
   std::string s = w3c_datetime(t + static_cast<Millis>(offset_minutes) * 60'000);
   s.pop_back();  // the Z
-  char buf[8];
+  char buf[32];
   const int m = offset_minutes < 0 ? -offset_minutes : offset_minutes;
   std::snprintf(buf, sizeof buf, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', m / 60, m % 60);
   return s + buf;
@@ -160,7 +160,7 @@ std::string local_datetime(Millis t, int offset_minutes) {
 std::string local_date(Millis t, int offset_minutes) {
   const Millis local = t + static_cast<Millis>(offset_minutes) * 60'000;
   const auto c = civil_from_days(local / kDay - (local % kDay < 0));
-  char buf[16];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.y), c.m, c.d);
   return buf;
 }

@@ -170,12 +170,7 @@ void OperationsHandlers::test_clock(const CallPtr& call) {
   options.manual_clock->advance(seconds * 1000);
   // Everything now due is acted on before the answer, so a test sees its effect.
   offload(call, [this, call] {
-    constexpr std::size_t kBatch = 10'000;
-    std::size_t steps = 0, n = 0;
-    while ((n = center.tick(kBatch)) > 0) {
-      steps += n;
-      if (n < kBatch) break;
-    }
+    const std::size_t steps = center.tick_until_idle();
     if (options.clock_moved) options.clock_moved();
     ok(call, 200,
        json::object{{"now", iso8601(options.manual_clock->now())}, {"steps", static_cast<std::int64_t>(steps)}});
