@@ -42,7 +42,8 @@ int export_city(const demo::DemoCityOptions& options, const std::string& dir) {
   std::filesystem::create_directories(dir, ec);
   const auto grids = (std::filesystem::path(dir) / "xiangan-grids.geojson").string();
   const auto workers = (std::filesystem::path(dir) / "xiangan-workers.csv").string();
-  for (auto [path, text] : {std::pair{grids, demo::demo_grids_geojson(*city)}, {workers, demo::demo_workers_csv(*city)}}) {
+  for (auto [path, text] :
+       {std::pair{grids, demo::demo_grids_geojson(*city)}, {workers, demo::demo_workers_csv(*city)}}) {
     std::ofstream out(path, std::ios::binary);
     out << text;
     if (!out.flush()) {
@@ -74,8 +75,8 @@ void print_logins(const std::string& url, const demo::DemoLogins& l) {
   for (const auto& login : l.logins) {
     std::string where = login.scope.empty() ? "the whole system" : login.scope_name + " (" + login.scope + ")";
     if (login.role == dispatch::Role::worker) where = login.worker_id + " " + login.note;
-    std::cout << "  " << padded(login.username, 22) << padded(std::string(dispatch::to_string(login.role)), 11)
-              << where << "\n";
+    std::cout << "  " << padded(login.username, 22) << padded(std::string(dispatch::to_string(login.role)), 11) << where
+              << "\n";
   }
   if (l.worker_logins)
     std::cout << "  … every worker logs in as its id in lower case (w0001 … ), " << l.worker_logins
@@ -128,14 +129,13 @@ int run_demo(int argc, char** argv) {
   const std::string address = options.server.address;
   hooks.started = [&](unsigned short port) {
     const bool any = address == "0.0.0.0" || address == "::";
-    const std::string host = any                                     ? "127.0.0.1"
-                             : address.find(':') != std::string::npos ? "[" + address + "]"
-                                                                      : address;
+    const std::string host = any ? "127.0.0.1" : address.find(':') != std::string::npos ? "[" + address + "]" : address;
     const std::string url = "http://" + host + ":" + std::to_string(port);
     print_logins(url, *logins);
     if (rate > 0)
       simulator = std::thread([url, rate, &stop] {
-        auto o = demo_simulation(url, rate, static_cast<std::uint64_t>(std::time(nullptr)), [&stop] { return stop.load(); });
+        auto o =
+            demo_simulation(url, rate, static_cast<std::uint64_t>(std::time(nullptr)), [&stop] { return stop.load(); });
         auto report = demo::run_simulator(o);
         if (!report) std::cerr << "gridkeeper demo: the simulation stopped: " << report.error().message << "\n";
       });

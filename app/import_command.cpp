@@ -13,9 +13,9 @@ int run_import(int argc, char** argv) {
   const std::string db = args.required("--db");
   const std::string grids = args.required("--grids");
   const auto workers = args.get("--workers");
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
 
   const auto outcome = data::import_files(db, grids, workers, now);
   if (outcome.report_has_findings) std::cout << outcome.report;

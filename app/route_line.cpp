@@ -18,8 +18,7 @@ bool parse_point(std::string_view line, geo::Point& p) {
   if (a.empty() || b.empty()) return false;
   auto ra = std::from_chars(a.data(), a.data() + a.size(), p.lon);
   auto rb = std::from_chars(b.data(), b.data() + b.size(), p.lat);
-  return ra.ec == std::errc() && ra.ptr == a.data() + a.size() && rb.ec == std::errc() &&
-         rb.ptr == b.data() + b.size();
+  return ra.ec == std::errc() && ra.ptr == a.data() + a.size() && rb.ec == std::errc() && rb.ptr == b.data() + b.size();
 }
 
 }  // namespace gridkeeper::app

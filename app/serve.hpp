@@ -10,8 +10,7 @@
 namespace gridkeeper::app {
 
 // The flags every serving command takes.
-inline const std::vector<std::string> kServeFlags{"--listen", "--threads", "--ui", "--calendars",
-                                                     "--metrics-listen"};
+inline const std::vector<std::string> kServeFlags{"--listen", "--threads", "--ui", "--calendars", "--metrics-listen"};
 inline const std::vector<std::string> kServeSwitches{"--manual-clock"};
 
 struct ServeOptions {

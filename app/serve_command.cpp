@@ -136,8 +136,7 @@ int run_serve(int argc, char** argv) {
   return serve_database("serve", db, std::move(options));
 }
 
-int serve_database(const std::string& command, const std::string& db, ServeOptions serve,
-                   const ServeHooks& hooks) {
+int serve_database(const std::string& command, const std::string& db, ServeOptions serve, const ServeHooks& hooks) {
   auto& options = serve.server;
   auto ledger = data::SqliteLedger::open(db);
   if (!ledger) {
@@ -158,8 +157,8 @@ int serve_database(const std::string& command, const std::string& db, ServeOptio
   options.api.reports = reports->get();
   dispatch::Center::Options center_options;
   {
-    const std::filesystem::path dir =
-        serve.calendars ? std::filesystem::path(*serve.calendars) : std::filesystem::path(GRIDKEEPER_DATA_DIR) / "calendars";
+    const std::filesystem::path dir = serve.calendars ? std::filesystem::path(*serve.calendars)
+                                                      : std::filesystem::path(GRIDKEEPER_DATA_DIR) / "calendars";
     if (std::filesystem::is_directory(dir)) center_options.calendar = load_calendars(dir);
   }
   // --manual-clock (tests only): time stands still from the start until an admin moves it

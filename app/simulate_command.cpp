@@ -48,7 +48,7 @@ double parse_rate(const std::string& flag, const std::string& text) {
 }
 
 demo::SimulatorOptions demo_simulation(const std::string& url, double cases_per_minute, std::uint64_t seed,
-                                      std::function<bool()> stop_requested) {
+                                       std::function<bool()> stop_requested) {
   demo::SimulatorOptions o;
   o.url = url;
   o.cases_per_minute = cases_per_minute;

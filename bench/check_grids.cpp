@@ -158,14 +158,11 @@ int main(int argc, char** argv) {
   CoverageOptions options;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--grids" && i + 1 < argc)
-      n = std::strtoull(argv[++i], nullptr, 10);
-    else if (a == "--seed" && i + 1 < argc)
-      seed = std::strtoull(argv[++i], nullptr, 10);
+    if (a == "--grids" && i + 1 < argc) n = std::strtoull(argv[++i], nullptr, 10);
+    else if (a == "--seed" && i + 1 < argc) seed = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--threads" && i + 1 < argc)
       options.threads = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
-    else if (a == "--write-geojson" && i + 1 < argc)
-      out_path = argv[++i];
+    else if (a == "--write-geojson" && i + 1 < argc) out_path = argv[++i];
     else {
       std::cerr << "usage: bench_check_grids [--grids N] [--seed S] [--threads N] [--write-geojson FILE]\n";
       return 2;

@@ -145,11 +145,13 @@ int main(int argc, char** argv) {
   const double start_s = seconds_since(t0);
   malloc_trim(0);
   const double rss_after = resident_mib();
-  std::printf("bench_escalation: %zu open cases on %zu grids\n", center.open_case_count(), center.grids(Actor{}).size());
+  std::printf("bench_escalation: %zu open cases on %zu grids\n", center.open_case_count(),
+              center.grids(Actor{}).size());
   std::printf("start-up (load into memory, schedule every due moment): %.2f s\n", start_s);
   // Measured from before the cases were made to after start-up, once the loaded state is freed.
-  std::printf("memory: %.1f MiB for the open cases and their due moments, %.0f bytes per open case (sizeof(Case) %zu)\n",
-              rss_after - rss_before, (rss_after - rss_before) * (1 << 20) / static_cast<double>(cases), sizeof(Case));
+  std::printf(
+      "memory: %.1f MiB for the open cases and their due moments, %.0f bytes per open case (sizeof(Case) %zu)\n",
+      rss_after - rss_before, (rss_after - rss_before) * (1 << 20) / static_cast<double>(cases), sizeof(Case));
 
   // A tick with nothing due: what the engine costs between due moments.
   constexpr int kIdle = 100'000;
@@ -168,8 +170,8 @@ int main(int argc, char** argv) {
     if (!next) break;
     const Millis lo = std::max(clock.now(), *next), hi = lo + 86'400'000;
     // The due moments are spread evenly; a batch of them spans about this long.
-    const Millis span = std::max<Millis>(1, static_cast<Millis>(5.0 * 86'400'000 * 4 * static_cast<double>(batch) /
-                                                                   static_cast<double>(cases)));
+    const Millis span = std::max<Millis>(
+        1, static_cast<Millis>(5.0 * 86'400'000 * 4 * static_cast<double>(batch) / static_cast<double>(cases)));
     clock.set(std::min(hi, lo + span));
     t0 = Steady::now();
     const auto steps = center.tick(batch);
@@ -179,9 +181,10 @@ int main(int argc, char** argv) {
     std::printf("%10d %12zu %12.2f %14.2f %12s\n", round, steps, s * 1e3, steps ? s / steps * 1e6 : 0.0,
                 steps == batch ? "yes" : "no");
   }
-  std::printf("\nmean: %.2f us per escalation step (warning or deadline: colour, tier, new deadlines, event, "
-              "rescheduling), %zu ledger writes\n",
-              total_steps ? total_s / static_cast<double>(total_steps) * 1e6 : 0.0, ledger.writes);
+  std::printf(
+      "\nmean: %.2f us per escalation step (warning or deadline: colour, tier, new deadlines, event, "
+      "rescheduling), %zu ledger writes\n",
+      total_steps ? total_s / static_cast<double>(total_steps) * 1e6 : 0.0, ledger.writes);
   if (days > 0) {
     // Nobody acts: every case climbs to the top and is then only reminded, once a day.
     const std::size_t events_before = ledger.events;
@@ -194,11 +197,12 @@ int main(int argc, char** argv) {
       steps += center.tick_until_idle(batch);
     }
     const double s = seconds_since(t0);
-    std::printf("\nleft alone for %d days: %zu events, %.1f per open case (at most 7 to reach the top, then one a "
-                "day), %.2f s, %.2f us per step\n",
-                days, ledger.events - events_before,
-                static_cast<double>(ledger.events - events_before) / static_cast<double>(cases), s,
-                steps ? s / static_cast<double>(steps) * 1e6 : 0.0);
+    std::printf(
+        "\nleft alone for %d days: %zu events, %.1f per open case (at most 7 to reach the top, then one a "
+        "day), %.2f s, %.2f us per step\n",
+        days, ledger.events - events_before,
+        static_cast<double>(ledger.events - events_before) / static_cast<double>(cases), s,
+        steps ? s / static_cast<double>(steps) * 1e6 : 0.0);
   }
   rusage u{};
   getrusage(RUSAGE_SELF, &u);

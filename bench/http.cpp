@@ -207,18 +207,12 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--seconds")
-      o.seconds = std::stod(value());
-    else if (a == "--connections")
-      o.connections = std::stoi(value());
-    else if (a == "--client-threads")
-      o.client_threads = static_cast<unsigned>(std::stoi(value()));
-    else if (a == "--server-threads")
-      o.server_threads = static_cast<unsigned>(std::stoi(value()));
-    else if (a == "--only")
-      o.only = value();
-    else if (a == "--serve-for")
-      o.serve_for = std::stod(value());
+    if (a == "--seconds") o.seconds = std::stod(value());
+    else if (a == "--connections") o.connections = std::stoi(value());
+    else if (a == "--client-threads") o.client_threads = static_cast<unsigned>(std::stoi(value()));
+    else if (a == "--server-threads") o.server_threads = static_cast<unsigned>(std::stoi(value()));
+    else if (a == "--only") o.only = value();
+    else if (a == "--serve-for") o.serve_for = std::stod(value());
     else if (a == "--grids") {
       const auto g = value();
       const auto x = g.find('x');

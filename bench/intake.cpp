@@ -230,9 +230,10 @@ int main(int argc, char** argv) {
   std::printf(
       "\nstored %llu changes in %llu transactions (largest %zu); checkpoints: %llu in the background, %llu by the "
       "writer (%.0f ms in all); database %.1f MiB\n",
-      static_cast<unsigned long long>(stats.changes), static_cast<unsigned long long>(stats.groups), stats.largest_group,
-      static_cast<unsigned long long>(stats.checkpoints), static_cast<unsigned long long>(stats.writer_checkpoints),
-      stats.writer_checkpoint_s * 1000, static_cast<double>(fs::file_size(db, ec)) / (1 << 20));
+      static_cast<unsigned long long>(stats.changes), static_cast<unsigned long long>(stats.groups),
+      stats.largest_group, static_cast<unsigned long long>(stats.checkpoints),
+      static_cast<unsigned long long>(stats.writer_checkpoints), stats.writer_checkpoint_s * 1000,
+      static_cast<double>(fs::file_size(db, ec)) / (1 << 20));
   if (args.dir.empty()) fs::remove_all(dir, ec);
   return 0;
 }

@@ -129,8 +129,8 @@ struct Row {
   std::int64_t sink = 0;
 };
 
-Row run(std::size_t n, int repeat, std::size_t points, std::size_t reference_points,
-        std::size_t check_points, unsigned threads, const GridIndex::Options& options, std::uint64_t seed) {
+Row run(std::size_t n, int repeat, std::size_t points, std::size_t reference_points, std::size_t check_points,
+        unsigned threads, const GridIndex::Options& options, std::uint64_t seed) {
   Row row;
   const City c = city(n, seed);
   auto cells = tessellate(c.options);
@@ -321,9 +321,10 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  std::printf("bench_route: %zu random points per size (best of %d runs), all-core = %u thread(s), "
-              "GEOS loop on %zu points, cells_per_grid %g\n",
-              points, repeat, threads, reference_points, options.cells_per_grid);
+  std::printf(
+      "bench_route: %zu random points per size (best of %d runs), all-core = %u thread(s), "
+      "GEOS loop on %zu points, cells_per_grid %g\n",
+      points, repeat, threads, reference_points, options.cells_per_grid);
   std::vector<Row> rows;
   std::int64_t sink = 0;
   for (const std::size_t n : sizes) {
@@ -333,8 +334,8 @@ int main(int argc, char** argv) {
   }
 
   std::printf("\nindex build and memory\n");
-  std::printf("%8s %9s | %8s %8s %8s | %9s %7s | %9s %9s\n", "grids", "vertices", "build s", "raster s",
-              "GEOS s", "raster MB", "full %", "RSS +MB", "RSS MB");
+  std::printf("%8s %9s | %8s %8s %8s | %9s %7s | %9s %9s\n", "grids", "vertices", "build s", "raster s", "GEOS s",
+              "raster MB", "full %", "RSS +MB", "RSS MB");
   for (const Row& r : rows)
     std::printf("%8zu %9zu | %8.3f %8.3f %8.3f | %9.1f %6.1f%% | %9.1f %9.1f\n", r.grids, r.vertices, r.build_s,
                 r.raster_s, r.reference_s, r.raster_mb, 100 * r.full_share, r.rss_delta_mb, r.rss_total_mb);
@@ -342,18 +343,20 @@ int main(int argc, char** argv) {
   std::printf("%8s | %11s %11s %6s | %11s %11s %6s | %11s %11s %8s | %6s | %s\n", "grids", "1 core", "all cores",
               "scale", "1 core", "all cores", "scale", "GEOS", "GEOS cpu", "vs GEOS", "others", "agrees with GEOS");
   for (const Row& r : rows)
-    std::printf("%8zu | %11.0f %11.0f %5.2fx | %11.0f %11.0f %5.2fx | %11.0f %11.0f %7.1fx | %6.2f | %zu / %zu (%zu "
-                "strictly inside one grid)\n",
-                r.grids, r.st_rate, r.mt_rate, r.mt_rate / r.st_rate, r.st_cpu_rate, r.mt_cpu_rate,
-                r.mt_cpu_rate / r.st_cpu_rate, r.geos_rate, r.geos_cpu_rate, r.st_cpu_rate / r.geos_cpu_rate,
-                r.others_cpus, r.agreed, r.checked, r.sole);
-  std::printf("\nbuild s = GridIndex::build (raster s + GEOS s: STRtree and warmed prepared polygons); "
-              "full %% = cells inside one grid, answered at once;\n"
-              "RSS +MB = resident memory added by the build (the input shapes it frees are reused), RSS MB = total;\n"
-              "scale = all cores / 1 core; GEOS = STRtree query + prepared polygon test per point, one core;\n"
-              "vs GEOS = 1-core CPU-time rates; CPU-time rates leave out turns other processes take on the cores;\n"
-              "others = CPUs used by other processes while the rates were timed (near 0: wall-clock figures are clean).\n"
-              "(checksum %lld)\n",
-              static_cast<long long>(sink));
+    std::printf(
+        "%8zu | %11.0f %11.0f %5.2fx | %11.0f %11.0f %5.2fx | %11.0f %11.0f %7.1fx | %6.2f | %zu / %zu (%zu "
+        "strictly inside one grid)\n",
+        r.grids, r.st_rate, r.mt_rate, r.mt_rate / r.st_rate, r.st_cpu_rate, r.mt_cpu_rate,
+        r.mt_cpu_rate / r.st_cpu_rate, r.geos_rate, r.geos_cpu_rate, r.st_cpu_rate / r.geos_cpu_rate, r.others_cpus,
+        r.agreed, r.checked, r.sole);
+  std::printf(
+      "\nbuild s = GridIndex::build (raster s + GEOS s: STRtree and warmed prepared polygons); "
+      "full %% = cells inside one grid, answered at once;\n"
+      "RSS +MB = resident memory added by the build (the input shapes it frees are reused), RSS MB = total;\n"
+      "scale = all cores / 1 core; GEOS = STRtree query + prepared polygon test per point, one core;\n"
+      "vs GEOS = 1-core CPU-time rates; CPU-time rates leave out turns other processes take on the cores;\n"
+      "others = CPUs used by other processes while the rates were timed (near 0: wall-clock figures are clean).\n"
+      "(checksum %lld)\n",
+      static_cast<long long>(sink));
   return 0;
 }

@@ -25,12 +25,12 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <mutex>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -73,23 +73,25 @@ double p99_ms(std::vector<std::uint32_t>& v) {
 }
 
 void print_counts(soak::Counts counts, double seconds) {
-  std::printf("  %-20s %9s %9s %9s %7s %7s %5s %5s\n", "route", "req/s", "p99 ms", "2xx", "429", "4xx", "5xx", "broken");
+  std::printf("  %-20s %9s %9s %9s %7s %7s %5s %5s\n", "route", "req/s", "p99 ms", "2xx", "429", "4xx", "5xx",
+              "broken");
   for (int r = 0; r < soak::kRoutes; ++r) {
     auto& c = counts.routes[r];
     if (c.requests == 0) continue;
     std::printf("  %-20s %9.1f %9.2f %9llu %7llu %7llu %5llu %5llu\n", soak::route_name(r), c.requests / seconds,
-                p99_ms(c.latencies_us), static_cast<unsigned long long>(c.ok), static_cast<unsigned long long>(c.limited),
-                static_cast<unsigned long long>(c.client_errors), static_cast<unsigned long long>(c.server_errors),
-                static_cast<unsigned long long>(c.transport));
+                p99_ms(c.latencies_us), static_cast<unsigned long long>(c.ok),
+                static_cast<unsigned long long>(c.limited), static_cast<unsigned long long>(c.client_errors),
+                static_cast<unsigned long long>(c.server_errors), static_cast<unsigned long long>(c.transport));
   }
   std::printf("  live feed: %.0f messages/s, %llu clients dropped by the server\n", counts.feed_messages / seconds,
               static_cast<unsigned long long>(counts.feed_dropped));
 }
 
 [[noreturn]] void usage() {
-  std::cerr << "usage: bench_soak [--minutes N] [--rate R] [--grids CxR] [--server-threads N] [--intake-connections N]\n"
-               "                  [--followup-connections N] [--workers N] [--feeds N] [--logins PER_S]\n"
-               "                  [--photo-share F] [--reporters N]\n";
+  std::cerr
+      << "usage: bench_soak [--minutes N] [--rate R] [--grids CxR] [--server-threads N] [--intake-connections N]\n"
+         "                  [--followup-connections N] [--workers N] [--feeds N] [--logins PER_S]\n"
+         "                  [--photo-share F] [--reporters N]\n";
   std::exit(2);
 }
 
@@ -172,7 +174,8 @@ int main(int argc, char** argv) {
     for (int k = 0; k < 6; ++k) add("clerk" + std::to_string(k), dispatch::Role::operator_, district);
     for (int k = 0; k < std::max(1, o.load.reporters); ++k)
       add("analyst" + std::to_string(k), dispatch::Role::supervisor, district);
-    for (int k = 0; k < 4; ++k) add("watch" + std::to_string(k), dispatch::Role::supervisor, communities[k % communities.size()]);
+    for (int k = 0; k < 4; ++k)
+      add("watch" + std::to_string(k), dispatch::Role::supervisor, communities[k % communities.size()]);
     for (const auto& w : worker_ids) add("w-" + w, dispatch::Role::worker, {}, w);
     if (auto added = (*accounts)->add_users(std::move(users)); !added) {
       std::cerr << "bench_soak: cannot add users: " << added.error().message << "\n";
@@ -279,9 +282,10 @@ int main(int argc, char** argv) {
     last = floor;
     if (elapsed >= settle - 1 && baseline == 0) baseline = floor;
     if (baseline > 0) peak = std::max(peak, top);
-    std::printf("[%6.0f s] server RSS floor %.1f MB, peak %.1f MB (anonymous now %.1f MB)%s, cases waiting for their "
-                "next step %zu\n",
-                elapsed, floor, top, anon, baseline > 0 && baseline == floor ? " <- baseline" : "", backlog);
+    std::printf(
+        "[%6.0f s] server RSS floor %.1f MB, peak %.1f MB (anonymous now %.1f MB)%s, cases waiting for their "
+        "next step %zu\n",
+        elapsed, floor, top, anon, baseline > 0 && baseline == floor ? " <- baseline" : "", backlog);
     print_counts(window, 30);
     std::fflush(stdout);
   });
@@ -295,16 +299,20 @@ int main(int argc, char** argv) {
   std::uint64_t server_errors = 0, broken = 0;
   for (const auto& r : total.routes) server_errors += r.server_errors, broken += r.transport;
   const double growth = baseline > 0 ? (last - baseline) / baseline * 100 : 0;
-  std::printf("server RSS floor: %.1f MB at %.0f s, %.1f MB at the end (%+.1f %%), peak after %.0f s %.1f MB; after the load "
-              "%.1f MB; exit %d\n",
-              baseline, settle, last, growth, settle, peak, rss_end, exit_code);
+  std::printf(
+      "server RSS floor: %.1f MB at %.0f s, %.1f MB at the end (%+.1f %%), peak after %.0f s %.1f MB; after the load "
+      "%.1f MB; exit %d\n",
+      baseline, settle, last, growth, settle, peak, rss_end, exit_code);
   bool failed = false;
   if (growth > 10) {
-    std::printf("FAIL: the server's RSS floor grew by %.1f %% after %.0f s (limit 10 %%)\n", growth, settle), failed = true;
+    std::printf("FAIL: the server's RSS floor grew by %.1f %% after %.0f s (limit 10 %%)\n", growth, settle),
+        failed = true;
   }
-  if (server_errors > 0) std::printf("FAIL: %llu answers were 5xx\n", static_cast<unsigned long long>(server_errors)), failed = true;
+  if (server_errors > 0)
+    std::printf("FAIL: %llu answers were 5xx\n", static_cast<unsigned long long>(server_errors)), failed = true;
   if (broken > 0)
-    std::printf("FAIL: %llu requests got no answer (connection broken)\n", static_cast<unsigned long long>(broken)), failed = true;
+    std::printf("FAIL: %llu requests got no answer (connection broken)\n", static_cast<unsigned long long>(broken)),
+        failed = true;
   if (exit_code != 0) std::printf("FAIL: the server exited with %d\n", exit_code), failed = true;
   if (!failed) std::printf("PASS: no 5xx, no broken connection, RSS within 10 %% of its value at %.0f s\n", settle);
   return failed ? 1 : 0;

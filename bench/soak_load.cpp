@@ -4,8 +4,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -30,11 +30,10 @@ using net::awaitable;
 using net::use_awaitable;
 
 const char* route_name(int route) {
-  static const char* names[kRoutes] = {"POST /cases",        "accept",           "resolve",
-                                       "close",              "cancel",           "POST /photos",
-                                       "POST /auth/login",   "POST /auth/logout", "GET assessment",
-                                       "GET trends",         "GET assessment csv", "GET /cases csv",
-                                       "live feed connect"};
+  static const char* names[kRoutes] = {
+      "POST /cases",        "accept",           "resolve",           "close",          "cancel",
+      "POST /photos",       "POST /auth/login", "POST /auth/logout", "GET assessment", "GET trends",
+      "GET assessment csv", "GET /cases csv",   "live feed connect"};
   return names[route];
 }
 
@@ -74,8 +73,8 @@ class Http {
   // from one address).
   Http(net::any_io_executor ex, tcp::endpoint at, net::ip::address source = {}) : ex_(ex), at_(at), source_(source) {}
 
-  awaitable<Answer> call(http::verb verb, const std::string& target, const std::string& token,
-                         std::string body = {}, const char* type = "application/json") {
+  awaitable<Answer> call(http::verb verb, const std::string& target, const std::string& token, std::string body = {},
+                         const char* type = "application/json") {
     Answer a;
     try {
       if (!stream_) {
@@ -105,7 +104,8 @@ class Http {
       a.status = res.result_int();
       a.body = std::move(res.body());
       static int shown = 0;  // the first few 5xx, for a diagnosis
-      if (a.status >= 500 && ++shown <= 10) std::fprintf(stderr, "bench_soak: %d on %s: %.200s\n", a.status, target.c_str(), a.body.c_str());
+      if (a.status >= 500 && ++shown <= 10)
+        std::fprintf(stderr, "bench_soak: %d on %s: %.200s\n", a.status, target.c_str(), a.body.c_str());
       if (!res.keep_alive()) reset();
     } catch (const std::exception&) {
       reset();
@@ -217,7 +217,8 @@ struct Load::Impl {
         net::steady_timer t(ioc, next);
         co_await t.async_wait(use_awaitable);
       }
-      next = std::max(next + std::chrono::duration_cast<Clock::duration>(interval), Clock::now() - std::chrono::seconds(1));
+      next = std::max(next + std::chrono::duration_cast<Clock::duration>(interval),
+                      Clock::now() - std::chrono::seconds(1));
       const auto& p = o.points[next_point++ % o.points.size()];
       char body[320];
       std::snprintf(body, sizeof body,
@@ -258,17 +259,23 @@ struct Load::Impl {
       }
       const auto& worker = o.worker_tokens.at(f.worker);
       switch (f.step) {
-        case 0: a = co_await timed(h, Route::accept, http::verb::post, base + "/transitions", worker, act("accept")); break;
+        case 0:
+          a = co_await timed(h, Route::accept, http::verb::post, base + "/transitions", worker, act("accept"));
+          break;
         case 1: {
           const bool png = rng() % 2;
           const auto bytes = image(png, 1024 + rng() % 7168, rng);
-          a = co_await timed(h, Route::photo, http::verb::post, base + "/photos", worker, bytes, png ? "image/png" : "image/jpeg");
+          a = co_await timed(h, Route::photo, http::verb::post, base + "/photos", worker, bytes,
+                             png ? "image/png" : "image/jpeg");
           break;
         }
-        case 2: a = co_await timed(h, Route::resolve, http::verb::post, base + "/transitions", worker, act("resolve")); break;
-        default: a = co_await timed(h, Route::close, http::verb::post, base + "/transitions", o.operator_token, act("close"));
+        case 2:
+          a = co_await timed(h, Route::resolve, http::verb::post, base + "/transitions", worker, act("resolve"));
+          break;
+        default:
+          a = co_await timed(h, Route::close, http::verb::post, base + "/transitions", o.operator_token, act("close"));
       }
-      if (a.status != 200 && a.status != 201) continue;  // counted; the case is left as it is
+      if (a.status != 200 && a.status != 201) continue;             // counted; the case is left as it is
       if (f.step != 1) f.version = json_number(a.body, "version");  // a photo leaves the version as it is
       if (f.step == 3) continue;
       f.step = f.step == 0 && !f.with_photo ? 2 : f.step + 1;
@@ -282,7 +289,8 @@ struct Load::Impl {
       const auto& [user, password] = o.logins[n % o.logins.size()];
       auto a = co_await timed(h, Route::login, http::verb::post, "/api/v1/auth/login", {},
                               R"({"username":")" + user + R"(","password":")" + password + R"("})");
-      if (a.status == 200) co_await timed(h, Route::logout, http::verb::post, "/api/v1/auth/logout", json_text(a.body, "token"));
+      if (a.status == 200)
+        co_await timed(h, Route::logout, http::verb::post, "/api/v1/auth/logout", json_text(a.body, "token"));
       co_await pause(1.0 / o.logins_per_second);
     }
   }
@@ -293,16 +301,23 @@ struct Load::Impl {
     for (std::size_t n = k; !stopping; ++n) {
       // A window of the last two minutes, so the reads do not grow with the database.
       const auto now = std::chrono::system_clock::now();
-      const auto window_q = "from=" + utc_iso(now - std::chrono::minutes(2)) + "&to=" + utc_iso(now + std::chrono::seconds(1));
+      const auto window_q =
+          "from=" + utc_iso(now - std::chrono::minutes(2)) + "&to=" + utc_iso(now + std::chrono::seconds(1));
       const auto scope = "&scope=" + o.report_scopes[n % o.report_scopes.size()];
       switch (n % 4) {
-        case 0: co_await timed(h, Route::assessment, http::verb::get, "/api/v1/stats/assessment?" + window_q + scope, token); break;
-        case 1: co_await timed(h, Route::trends, http::verb::get, "/api/v1/stats/trends?bucket=day&" + window_q + scope, token); break;
+        case 0:
+          co_await timed(h, Route::assessment, http::verb::get, "/api/v1/stats/assessment?" + window_q + scope, token);
+          break;
+        case 1:
+          co_await timed(h, Route::trends, http::verb::get, "/api/v1/stats/trends?bucket=day&" + window_q + scope,
+                         token);
+          break;
         case 2:
           co_await timed(h, Route::assessment_csv, http::verb::get,
                          "/api/v1/stats/assessment?format=csv&table=cases&" + window_q + scope, token);
           break;
-        default: co_await timed(h, Route::cases_csv, http::verb::get, "/api/v1/cases?format=csv&limit=500" + scope, token);
+        default:
+          co_await timed(h, Route::cases_csv, http::verb::get, "/api/v1/cases?format=csv&limit=500" + scope, token);
       }
       co_await pause(0.2);
     }
@@ -402,7 +417,8 @@ Counts Load::run(double seconds, double period, const std::function<void(double,
       [&]() -> awaitable<void> {
         for (int n = 1;; ++n) {
           auto due = m.start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(period * n));
-          const auto end = m.start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+          const auto end =
+              m.start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
           net::steady_timer t(m.ioc, std::min(due, end));
           co_await t.async_wait(use_awaitable);
           const double elapsed = std::chrono::duration<double>(Clock::now() - m.start).count();

@@ -51,19 +51,19 @@ struct Point {
 
 struct LoadOptions {
   unsigned short port = 0;
-  double rate = 2000;        // intakes a second (target)
+  double rate = 2000;  // intakes a second (target)
   int intake_connections = 48;
   int followup_connections = 96;
-  int feeds = 8;             // live-feed clients connected at once, each leaving and coming back
+  int feeds = 8;  // live-feed clients connected at once, each leaving and coming back
   double logins_per_second = 4;
   double photo_share = 0.25;  // of the cases worked through by logged-in workers
   int reporters = 2;          // report readers, each its own user, one read at a time
   std::vector<Point> points;  // intake locations, used in turn
   std::string operator_token;
-  std::map<std::string, std::string> worker_tokens;     // worker id -> token
-  std::vector<std::string> feed_tokens;                 // users of the live-feed clients
-  std::vector<std::string> report_tokens;               // users of the report readers
-  std::vector<std::string> report_scopes;               // communities the reports are asked for
+  std::map<std::string, std::string> worker_tokens;         // worker id -> token
+  std::vector<std::string> feed_tokens;                     // users of the live-feed clients
+  std::vector<std::string> report_tokens;                   // users of the report readers
+  std::vector<std::string> report_scopes;                   // communities the reports are asked for
   std::vector<std::pair<std::string, std::string>> logins;  // (username, password) in turn
 };
 
@@ -80,7 +80,8 @@ class Load {
 
   // Runs the load for `seconds`, calling `every` each `period` seconds with the window's
   // counts (then cleared). Returns the totals.
-  Counts run(double seconds, double period, const std::function<void(double elapsed, const Counts&, std::size_t backlog)>& every);
+  Counts run(double seconds, double period,
+             const std::function<void(double elapsed, const Counts&, std::size_t backlog)>& every);
 
  private:
   struct Impl;

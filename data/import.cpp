@@ -25,7 +25,8 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 Status hand_post(Connection& db, const std::string& grid, const std::string& worker, bool backup, dispatch::Millis now,
                  ImportSummary& summary) {
   {
-    auto q = db.query(backup ? "UPDATE grids SET backup = ?2 WHERE code = ?1" : "UPDATE grids SET owner = ?2 WHERE code = ?1");
+    auto q = db.query(backup ? "UPDATE grids SET backup = ?2 WHERE code = ?1"
+                             : "UPDATE grids SET owner = ?2 WHERE code = ?1");
     if (!q) return q.error();
     q->bind(1, grid).bind_code(2, worker);
     if (auto e = q->run()) return e;
@@ -149,8 +150,11 @@ ImportOutcome import_organisation(Connection& db, const std::vector<geo::Area>& 
           "ON CONFLICT (code) DO UPDATE SET name = excluded.name, community = excluded.community, "
           "population = excluded.population, geometry = excluded.geometry");
       if (!q) return refused({q.error().message});
-      q->bind(1, a.code).bind(2, a.name).bind(3, a.parent).bind(4, a.population.value_or(0)).bind(5,
-                                                                                                 geo::write_geometry(a.shape));
+      q->bind(1, a.code)
+          .bind(2, a.name)
+          .bind(3, a.parent)
+          .bind(4, a.population.value_or(0))
+          .bind(5, geo::write_geometry(a.shape));
       if (auto e = q->run()) return refused({"grid " + a.code + ": " + e->message});
       ++(grids_before.count(a.code) ? s.grids_updated : s.grids_added);
       continue;
@@ -162,9 +166,15 @@ ImportOutcome import_organisation(Connection& db, const std::vector<geo::Area>& 
     q->bind(1, a.code).bind(2, a.name).bind(3, geo::to_string(*a.level)).bind_code(4, top ? std::string() : a.parent);
     if (auto e = q->run()) return refused({a.code + ": " + e->message});
     switch (*a.level) {
-      case geo::Level::district: ++s.districts; break;
-      case geo::Level::street: ++s.streets; break;
-      default: ++s.communities; break;
+      case geo::Level::district:
+        ++s.districts;
+        break;
+      case geo::Level::street:
+        ++s.streets;
+        break;
+      default:
+        ++s.communities;
+        break;
     }
   }
   for (const auto& row : workers) {
@@ -180,11 +190,13 @@ ImportOutcome import_organisation(Connection& db, const std::vector<geo::Area>& 
   for (const auto& [grid, posts] : new_posts) {
     auto& held = grid_posts[grid];
     if (!posts.owner.empty() && posts.owner != held.owner) {
-      if (auto e = hand_post(db, grid, posts.owner, false, now, s)) return refused({"grid " + grid + ": " + e->message});
+      if (auto e = hand_post(db, grid, posts.owner, false, now, s))
+        return refused({"grid " + grid + ": " + e->message});
       held.owner = posts.owner;
     }
     if (!posts.backup.empty() && posts.backup != held.backup) {
-      if (auto e = hand_post(db, grid, posts.backup, true, now, s)) return refused({"grid " + grid + ": " + e->message});
+      if (auto e = hand_post(db, grid, posts.backup, true, now, s))
+        return refused({"grid " + grid + ": " + e->message});
       held.backup = posts.backup;
     }
   }

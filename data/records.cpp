@@ -232,8 +232,7 @@ Category read_category(const Query& q, int f) {
   Category c;
   c.id = q.text(f);
   c.name = q.text(f + 1);
-  for (int u = 0; u < 3; ++u)
-    c.sla[static_cast<std::size_t>(u)] = {q.int64(f + 2 + 2 * u), q.int64(f + 3 + 2 * u)};
+  for (int u = 0; u < 3; ++u) c.sla[static_cast<std::size_t>(u)] = {q.int64(f + 2 + 2 * u), q.int64(f + 3 + 2 * u)};
   c.working_time = q.int64(f + 8) != 0;
   return c;
 }

@@ -12,7 +12,7 @@ namespace gridkeeper::data::records {
 extern const std::string_view kCaseColumns;
 extern const std::string_view kUpsertCase;  // insert or replace whole, by id
 // The binders borrow the record's text: the record must outlive the query's use.
-void bind_case(Query& q, const dispatch::Case& c);   // parameters ?1..?N in kCaseColumns order
+void bind_case(Query& q, const dispatch::Case& c);    // parameters ?1..?N in kCaseColumns order
 dispatch::Case read_case(const Query& q, int first);  // columns in kCaseColumns order from `first`
 
 // case_events
@@ -23,7 +23,7 @@ dispatch::CaseEvent read_event(const Query& q, int first);
 
 // jurisdictions, grids, workers, categories, post_terms
 extern const std::string_view kUpsertJurisdiction;
-extern const std::string_view kUpsertWorker;      // all fields
+extern const std::string_view kUpsertWorker;  // all fields
 extern const std::string_view kCategoryColumns;
 extern const std::string_view kUpsertCategory;
 void bind_category(Query& q, const dispatch::Category& c);

@@ -281,9 +281,8 @@ Status set_pragmas(Connection& db) {
 }  // namespace
 
 const std::vector<MigrationStep>& migrations() {
-  static const std::vector<MigrationStep> steps{{kOrganisationAndCases}, {kUsersTokensPhotos},
-                                                {kReports},              {kPhotoAllowance},
-                                                {kReminders},            {{}, &typed_events}};
+  static const std::vector<MigrationStep> steps{{kOrganisationAndCases}, {kUsersTokensPhotos}, {kReports},
+                                                {kPhotoAllowance},       {kReminders},         {{}, &typed_events}};
   return steps;
 }
 
@@ -313,10 +312,10 @@ Status migrate(Connection& db) {
 std::vector<dispatch::Category> default_categories() {
   const auto sla = dispatch::default_sla();
   return {
-      {"environment", "环境卫生", sla},          {"illegal_construction", "违法建设", sla},
-      {"dispute", "矛盾纠纷", sla},              {"safety_hazard", "安全隐患", sla},
-      {"public_service", "民生服务", sla},       {"petition", "信访诉求", sla},
-      {"epidemic", "疫情防控", sla},             {"other", "其他", sla},
+      {"environment", "环境卫生", sla},    {"illegal_construction", "违法建设", sla},
+      {"dispute", "矛盾纠纷", sla},        {"safety_hazard", "安全隐患", sla},
+      {"public_service", "民生服务", sla}, {"petition", "信访诉求", sla},
+      {"epidemic", "疫情防控", sla},       {"other", "其他", sla},
   };
 }
 

@@ -10,9 +10,9 @@ Error storage_error(std::string message) {
 
 bool unavailable(int rc) {
   switch (rc & 0xff) {
-    case SQLITE_FULL:    // no space left on the device
-    case SQLITE_IOERR:   // the device failed to read or write
-    case SQLITE_BUSY:    // another process held the lock longer than the busy timeout
+    case SQLITE_FULL:   // no space left on the device
+    case SQLITE_IOERR:  // the device failed to read or write
+    case SQLITE_BUSY:   // another process held the lock longer than the busy timeout
     case SQLITE_LOCKED:
     case SQLITE_NOMEM:
     case SQLITE_CANTOPEN:
@@ -24,9 +24,9 @@ bool unavailable(int rc) {
 
 Error sqlite_error(int rc, std::string message) {
   // What the device or another process refused passes; a statement the database refuses does not.
-  return dispatch::make_error(unavailable(rc) ? dispatch::ErrorCode::storage_unavailable
-                                              : dispatch::ErrorCode::storage_failed,
-                              std::move(message));
+  return dispatch::make_error(
+      unavailable(rc) ? dispatch::ErrorCode::storage_unavailable : dispatch::ErrorCode::storage_failed,
+      std::move(message));
 }
 
 Query::Query(Query&& other) noexcept
@@ -132,9 +132,15 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, Op
   // Each connection is used by one thread at a time, so SQLite's own mutexes are not needed.
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
-    case OpenMode::create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
-    case OpenMode::read_write: flags |= SQLITE_OPEN_READWRITE; break;
-    case OpenMode::read_only: flags |= SQLITE_OPEN_READONLY; break;
+    case OpenMode::create:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
+    case OpenMode::read_write:
+      flags |= SQLITE_OPEN_READWRITE;
+      break;
+    case OpenMode::read_only:
+      flags |= SQLITE_OPEN_READONLY;
+      break;
   }
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);

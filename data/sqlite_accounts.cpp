@@ -44,7 +44,7 @@ std::string column_text(sqlite3_stmt* s, int column) {
 }  // namespace
 
 Result<std::unique_ptr<SqliteAccounts>> SqliteAccounts::open(const std::string& path, WriteQueue* writer,
-                                                            int busy_timeout_ms) {
+                                                             int busy_timeout_ms) {
   auto db = open_for_writing(path, busy_timeout_ms);
   if (!db) return db.error();
   // The ledger's own checkpointer copies the WAL back; a second writer must not do it
@@ -166,12 +166,12 @@ void SqliteAccounts::delete_expired_tokens(Millis now) {
 Result<Photo> SqliteAccounts::add_photo(Photo photo) {
   // The bytes are bound where they are, not copied: the caller waits for the write.
   auto e = write([&photo](Connection& db) -> Status {
-    BlobStatement s(db.handle(),
-                    "INSERT INTO photos (case_id, content_type, data, size, at, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    BlobStatement s(
+        db.handle(),
+        "INSERT INTO photos (case_id, content_type, data, size, at, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (s.rc != SQLITE_OK) return s.error();
     sqlite3_bind_int64(s.stmt, 1, photo.case_id);
-    sqlite3_bind_text(s.stmt, 2, photo.content_type.data(), static_cast<int>(photo.content_type.size()),
-                      SQLITE_STATIC);
+    sqlite3_bind_text(s.stmt, 2, photo.content_type.data(), static_cast<int>(photo.content_type.size()), SQLITE_STATIC);
     sqlite3_bind_blob64(s.stmt, 3, photo.data.data(), photo.data.size(), SQLITE_STATIC);
     sqlite3_bind_int64(s.stmt, 4, static_cast<sqlite3_int64>(photo.data.size()));
     sqlite3_bind_int64(s.stmt, 5, photo.at);

@@ -361,7 +361,8 @@ Result<SqliteLedger::Writes> SqliteLedger::prepare_writes(Connection& db) {
       {&w.upsert_category, records::kUpsertCategory},
       {&w.upsert_worker, records::kUpsertWorker},
       {&w.set_posts, "UPDATE grids SET owner = ?2, backup = ?3 WHERE code = ?1"},
-      {&w.close_term, "UPDATE post_terms SET to_at = ?4 WHERE grid = ?1 AND worker = ?2 AND backup = ?3 AND to_at IS NULL"},
+      {&w.close_term,
+       "UPDATE post_terms SET to_at = ?4 WHERE grid = ?1 AND worker = ?2 AND backup = ?3 AND to_at IS NULL"},
       {&w.end_post, "UPDATE post_terms SET to_at = ?3 WHERE grid = ?1 AND backup = ?2 AND to_at IS NULL"},
       {&w.open_term, "INSERT INTO post_terms (grid, worker, backup, from_at, to_at) VALUES (?1, ?2, ?3, ?4, ?5)"},
       {&w.upsert_case, records::kUpsertCase},
@@ -498,8 +499,8 @@ Result<LedgerState> SqliteLedger::read_state() {
     auto q = db.query("SELECT code, name, level, parent, emergency FROM jurisdictions ORDER BY code");
     if (!q) return q.error();
     while (q->next())
-      state.jurisdictions.push_back({q->text(0), q->text(1), level_from(q->text(2)).value_or(Level::community),
-                                     q->text(3), q->int64(4) != 0});
+      state.jurisdictions.push_back(
+          {q->text(0), q->text(1), level_from(q->text(2)).value_or(Level::community), q->text(3), q->int64(4) != 0});
     if (auto e = q->status()) return *e;
   }
   {
@@ -518,8 +519,8 @@ Result<LedgerState> SqliteLedger::read_state() {
     auto q = db.query("SELECT id, name, phone, community, status FROM workers ORDER BY id");
     if (!q) return q.error();
     while (q->next())
-      state.workers.push_back({q->text(0), q->text(1), q->text(2), q->text(3),
-                               duty_status_from(q->text(4)).value_or(DutyStatus::on_duty)});
+      state.workers.push_back(
+          {q->text(0), q->text(1), q->text(2), q->text(3), duty_status_from(q->text(4)).value_or(DutyStatus::on_duty)});
     if (auto e = q->status()) return *e;
   }
   {
@@ -642,7 +643,8 @@ Result<std::vector<Case>> SqliteLedger::read_cases(const CaseQuery& query) {
 Result<std::vector<PostTerm>> SqliteLedger::read_post_history(const std::string& grid) {
   auto lease = readers_->acquire();
   if (!lease) return lease.error();
-  auto q = (*lease)->query("SELECT grid, worker, backup, from_at, to_at FROM post_terms WHERE grid = ?1 ORDER BY from_at, id");
+  auto q = (*lease)->query(
+      "SELECT grid, worker, backup, from_at, to_at FROM post_terms WHERE grid = ?1 ORDER BY from_at, id");
   if (!q) return q.error();
   q->bind(1, grid);
   std::vector<PostTerm> terms;

@@ -34,9 +34,9 @@ namespace gridkeeper::data {
 class SqliteLedger final : public dispatch::Ledger, public WriteQueue {
  public:
   struct Options {
-    std::size_t max_group = 512;    // changes per transaction at most
-    std::size_t readers = 4;        // read connections at most
-    int busy_timeout_ms = 5000;     // waiting for another process's lock (an import)
+    std::size_t max_group = 512;  // changes per transaction at most
+    std::size_t readers = 4;      // read connections at most
+    int busy_timeout_ms = 5000;   // waiting for another process's lock (an import)
     // Checkpoints: a helper thread copies the WAL back into the database in the
     // background once it holds checkpoint_pages. It cannot finish while the writer keeps
     // appending, so once the WAL holds restart_pages the writer checkpoints the little
@@ -83,16 +83,16 @@ class SqliteLedger final : public dispatch::Ledger, public WriteQueue {
   Result<std::vector<dispatch::PostTerm>> read_post_history(const std::string& grid);
 
   struct Stats {
-    std::uint64_t groups = 0;      // transactions committed
-    std::uint64_t changes = 0;     // changes stored
-    std::uint64_t failed = 0;      // changes refused
+    std::uint64_t groups = 0;   // transactions committed
+    std::uint64_t changes = 0;  // changes stored
+    std::uint64_t failed = 0;   // changes refused
     std::uint64_t retried_groups = 0;
     std::uint64_t unavailable_groups = 0;  // groups the device refused (full disk, I/O error)
-    std::uint64_t checkpoints = 0;          // background, passive
-    std::uint64_t writer_checkpoints = 0;   // by the writer, to restart the WAL
-    double writer_checkpoint_s = 0;         // time the writer spent on them
-    std::uint64_t pages_written = 0;  // database pages written to the WAL
-    double writer_cpu_s = 0;          // CPU time the writer spent storing groups
+    std::uint64_t checkpoints = 0;         // background, passive
+    std::uint64_t writer_checkpoints = 0;  // by the writer, to restart the WAL
+    double writer_checkpoint_s = 0;        // time the writer spent on them
+    std::uint64_t pages_written = 0;       // database pages written to the WAL
+    double writer_cpu_s = 0;               // CPU time the writer spent storing groups
     std::size_t largest_group = 0;
     std::size_t queued = 0;  // writes waiting for the writer now
   };
@@ -155,7 +155,7 @@ class SqliteLedger final : public dispatch::Ledger, public WriteQueue {
   std::condition_variable checkpoint_wake_;
   bool checkpoint_due_ = false;
   bool checkpoint_stop_ = false;
-  std::int64_t wal_pages_ = 0;  // after the last commit; the writer's thread only
+  std::int64_t wal_pages_ = 0;        // after the last commit; the writer's thread only
   std::int64_t next_checkpoint_ = 0;  // WAL size that asks for a background checkpoint
   std::int64_t restart_at_ = 0;       // WAL size at which the writer checkpoints itself
 

@@ -75,7 +75,7 @@ class SqliteReports::Lease {
 };
 
 Result<std::unique_ptr<SqliteReports>> SqliteReports::open(const std::string& path, WriteQueue* writer,
-                                                          int busy_timeout_ms) {
+                                                           int busy_timeout_ms) {
   auto db = open_for_writing(path, busy_timeout_ms);  // creates or migrates the schema
   if (!db) return db.error();
   if (writer) return std::unique_ptr<SqliteReports>(new SqliteReports(path, busy_timeout_ms, nullptr, writer));
@@ -128,8 +128,8 @@ Result<std::vector<CaseHistory>> SqliteReports::history(const HistoryQuery& quer
     if (auto e = q->status()) return *e;
     if (static_cast<std::size_t>(count) > query.limit)
       return make_error(ErrorCode::too_large, "the period holds " + std::to_string(count) +
-                                                  " cases, more than one report reads (" +
-                                                  std::to_string(query.limit) + "); choose a shorter period or a smaller scope");
+                                                  " cases, more than one report reads (" + std::to_string(query.limit) +
+                                                  "); choose a shorter period or a smaller scope");
   }
   std::vector<CaseHistory> out;
   std::map<CaseId, std::size_t> at;
@@ -177,24 +177,19 @@ Result<std::vector<Case>> SqliteReports::requests(const RequestQuery& query) {
     if (auto e = q->status()) return *e;
     return out;
   }
-  static const std::string sql =
-      columns +
-      "WHERE created_at >= ?1 AND created_at < ?2 "
-      "AND (?3 IS NULL OR category IN (SELECT value FROM json_each(?3))) "
-      "AND (?4 IS NULL OR (?4 = 1) = (state NOT IN ('closed', 'cancelled'))) "
-      "AND (?5 IS NULL OR (lon >= ?5 AND lat >= ?6 AND lon <= ?7 AND lat <= ?8)) "
-      "ORDER BY id DESC LIMIT ?9 OFFSET ?10";
+  static const std::string sql = columns +
+                                 "WHERE created_at >= ?1 AND created_at < ?2 "
+                                 "AND (?3 IS NULL OR category IN (SELECT value FROM json_each(?3))) "
+                                 "AND (?4 IS NULL OR (?4 = 1) = (state NOT IN ('closed', 'cancelled'))) "
+                                 "AND (?5 IS NULL OR (lon >= ?5 AND lat >= ?6 AND lon <= ?7 AND lat <= ?8)) "
+                                 "ORDER BY id DESC LIMIT ?9 OFFSET ?10";
   auto q = db.query(sql);
   if (!q) return q.error();
   q->bind(1, query.from).bind(2, query.to);
-  if (query.categories.empty())
-    q->bind_null(3);
-  else
-    q->bind(3, json_array(query.categories));
-  if (query.open)
-    q->bind(4, *query.open);
-  else
-    q->bind_null(4);
+  if (query.categories.empty()) q->bind_null(3);
+  else q->bind(3, json_array(query.categories));
+  if (query.open) q->bind(4, *query.open);
+  else q->bind_null(4);
   if (query.bbox) {
     for (int k = 0; k < 4; ++k) q->bind(5 + k, (*query.bbox)[static_cast<std::size_t>(k)]);
   } else {

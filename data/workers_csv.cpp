@@ -96,7 +96,8 @@ std::vector<CsvRecord> split_csv(std::string_view text, const CsvLimits& limits,
         while (i < n && text[i] != ',' && text[i] != '\n' && text[i] != '\r') field += text[i++];
       }
       if (field.size() > limits.max_field_bytes && !failed) {
-        problems.push_back({record.line, "a field is longer than " + std::to_string(limits.max_field_bytes) + " bytes"});
+        problems.push_back(
+            {record.line, "a field is longer than " + std::to_string(limits.max_field_bytes) + " bytes"});
         failed = true;
       }
       record.fields.push_back(std::move(field));

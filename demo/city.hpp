@@ -33,7 +33,7 @@ struct DemoCity {
   // with its shape; grids carry their population.
   std::vector<geo::Area> areas;
   std::vector<data::WorkerRow> workers;  // by community; A posts and B posts
-  std::string district;            // its code
+  std::string district;                  // its code
   std::size_t streets = 0, towns = 0, communities = 0, villages = 0, grids = 0;
   std::int64_t population = 0;
 };

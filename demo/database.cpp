@@ -36,8 +36,8 @@ struct RoleLogin {
 };
 constexpr RoleLogin kRoleLogins[] = {
     {"admin", Role::admin, nullptr},
-    {"operator", Role::operator_, ""},                   // 翔安区 command center
-    {"street-operator", Role::operator_, "001"},         // 新店街道
+    {"operator", Role::operator_, ""},            // 翔安区 command center
+    {"street-operator", Role::operator_, "001"},  // 新店街道
     {"district-supervisor", Role::supervisor, ""},
     {"street-supervisor", Role::supervisor, "001"},
     {"community-supervisor", Role::supervisor, "001001"},  // 新店街道's first community
@@ -61,7 +61,8 @@ Result<DemoSummary> build_demo_database(const std::string& path, const DemoOptio
   if (!o.hash_password) return make_error(ErrorCode::invalid_value, "the demo needs a password hasher");
   const auto folder = std::filesystem::path(path).parent_path();
   if (!folder.empty() && !std::filesystem::is_directory(folder, ec))
-    return make_error(ErrorCode::invalid_value, "cannot build the demo at " + path + ": there is no directory " + folder.string());
+    return make_error(ErrorCode::invalid_value,
+                      "cannot build the demo at " + path + ": there is no directory " + folder.string());
   if (o.history_days < 1 || o.history_days > 30)
     return make_error(ErrorCode::invalid_value, "the history must last between 1 and 30 days");
 
@@ -164,7 +165,9 @@ Result<DemoSummary> build_demo_database(const std::string& path, const DemoOptio
     if (auto e = (*db)->exec("PRAGMA journal_mode = DELETE")) return failed(*e);
   }
   std::filesystem::rename(part, path, ec);
-  if (ec) return failed(make_error(ErrorCode::storage_failed, "cannot move the demo into place at " + path + ": " + ec.message()));
+  if (ec)
+    return failed(
+        make_error(ErrorCode::storage_failed, "cannot move the demo into place at " + path + ": " + ec.message()));
 
   summary.streets = city->streets;
   summary.towns = city->towns;

@@ -23,7 +23,7 @@ constexpr Millis kSecond = 1000, kMinute = 60 * kSecond, kHour = 60 * kMinute, k
 constexpr Millis kLocalOffset = 8 * kHour;  // Asia/Shanghai
 
 // Cases by local hour of the day: quiet at night, busy mornings and afternoons.
-constexpr double kHourly[24] = {0.15, 0.1, 0.08, 0.08, 0.1, 0.2, 0.45, 0.8, 1.2, 1.5, 1.5, 1.3,
+constexpr double kHourly[24] = {0.15, 0.1, 0.08, 0.08, 0.1, 0.2, 0.45, 0.8, 1.2, 1.5, 1.5,  1.3,
                                 0.9,  1.0, 1.4,  1.5,  1.4, 1.2, 1.0,  0.9, 0.7, 0.5, 0.35, 0.25};
 
 // Changes in flight: each `done` is counted, refusals remembered.
@@ -207,8 +207,10 @@ class Player {
   void plan_new(std::size_t s, const Case& c) {
     const double r = random_.uniform();
     if (r < 0.025) return push(s, Step::cancel, c.created_at + minutes(5, 90));
-    if (r < 0.065) return push(s, Step::give_back, c.created_at + static_cast<Millis>(random_.uniform(0.05, 0.4) *
-                                                                                       static_cast<double>(*c.accept_by - c.created_at)));
+    if (r < 0.065)
+      return push(s, Step::give_back,
+                  c.created_at + static_cast<Millis>(random_.uniform(0.05, 0.4) *
+                                                     static_cast<double>(*c.accept_by - c.created_at)));
     plan_work(s, c, c.created_at);
   }
 
@@ -222,13 +224,14 @@ class Player {
     if (x < in_time + warned) return from + static_cast<Millis>(random_.uniform(0.76, 0.98) * span);
     auto window = [&](Urgency u) {
       auto cat = categories_.find(c.category);
-      const Deadlines d = cat == categories_.end() ? default_sla()[static_cast<std::size_t>(u)]
-                                                   : cat->second.deadlines(u);
+      const Deadlines d =
+          cat == categories_.end() ? default_sla()[static_cast<std::size_t>(u)] : cat->second.deadlines(u);
       return static_cast<double>((resolving ? d.resolve_s : d.accept_s) * kSecond);
     };
     const Urgency once = raised(c.urgency), twice = raised(once);
     Millis at = deadline + static_cast<Millis>(random_.uniform(0.05, 0.9) * window(once));
-    if (random_.chance(0.25)) at = deadline + static_cast<Millis>(window(once) + random_.uniform(0.05, 0.9) * window(twice));
+    if (random_.chance(0.25))
+      at = deadline + static_cast<Millis>(window(once) + random_.uniform(0.05, 0.9) * window(twice));
     return at;
   }
 
@@ -274,7 +277,8 @@ class Player {
         return replan(p.story, now);
       case Step::give_back:
         if (c.state != CaseState::dispatched && c.state != CaseState::accepted) return;
-        if (by_worker(c, Action::return_case, random_.chance(0.5) ? "经核实不属于本网格范围" : "非网格职责，建议转交执法部门"))
+        if (by_worker(c, Action::return_case,
+                      random_.chance(0.5) ? "经核实不属于本网格范围" : "非网格职责，建议转交执法部门"))
           push(p.story, Step::register_again, now + minutes(30, 960));
         return;
       case Step::register_again: {
@@ -290,7 +294,8 @@ class Player {
         if (c.state != CaseState::resolved) by_operator(c, Action::cancel, "重复上报，已合并处理");
         return;
       case Step::ask_deferral:
-        if (c.state != CaseState::accepted || !by_worker(c, Action::request_deferral, "需协调相关职能部门，申请延期办理"))
+        if (c.state != CaseState::accepted ||
+            !by_worker(c, Action::request_deferral, "需协调相关职能部门，申请延期办理"))
           return;
         return push(p.story, Step::defer, now + minutes(20, 120));
       case Step::defer:
@@ -427,10 +432,16 @@ std::vector<Category> demo_extra_categories() {
   return {
       {"municipal_facilities", "市政设施", standard, false},
       // Fire hazards are taken up faster than the defaults.
-      {"fire_safety", "消防安全", {Deadlines{hours(4), hours(48)}, {hours(1), hours(12)}, {minutes(15), hours(2)}}, false},
+      {"fire_safety",
+       "消防安全",
+       {Deadlines{hours(4), hours(48)}, {hours(1), hours(12)}, {minutes(15), hours(2)}},
+       false},
       {"special_groups", "特殊人群关爱", standard, false},
       // An emergency drill runs on minutes.
-      {kDrillCategory, "应急演练", {Deadlines{minutes(10), minutes(40)}, {minutes(5), minutes(20)}, {minutes(2), minutes(10)}}, false},
+      {kDrillCategory,
+       "应急演练",
+       {Deadlines{minutes(10), minutes(40)}, {minutes(5), minutes(20)}, {minutes(2), minutes(10)}},
+       false},
   };
 }
 

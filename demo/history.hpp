@@ -35,9 +35,9 @@ struct HistoryOptions {
 };
 
 struct HistoryOutcome {
-  std::size_t cases = 0;     // taken in
-  std::size_t actions = 0;   // transitions, status and mode changes asked for
-  std::size_t refused = 0;   // of those, refused by the center or storage
+  std::size_t cases = 0;    // taken in
+  std::size_t actions = 0;  // transitions, status and mode changes asked for
+  std::size_t refused = 0;  // of those, refused by the center or storage
   std::string first_refusal;
 };
 

@@ -92,8 +92,8 @@ class Simulation {
       std::this_thread::sleep_until(wake);
     }
     say("done: " + std::to_string(report_.cases) + " cases taken in, " + std::to_string(report_.accepted) +
-        " accepted, " + std::to_string(report_.resolved) + " resolved, " + std::to_string(report_.closed) + " closed, " +
-        std::to_string(report_.late) + " late, " + std::to_string(report_.failures) + " refused");
+        " accepted, " + std::to_string(report_.resolved) + " resolved, " + std::to_string(report_.closed) +
+        " closed, " + std::to_string(report_.late) + " late, " + std::to_string(report_.failures) + " refused");
     return report_;
   }
 
@@ -154,7 +154,8 @@ class Simulation {
 
   dispatch::Status load_grids() {
     const auto a = as_operator(http::verb::get, "/api/v1/grids");
-    if (a.status != 200) return dispatch::make_error(dispatch::ErrorCode::not_found, "cannot read the grids: " + a.error());
+    if (a.status != 200)
+      return dispatch::make_error(dispatch::ErrorCode::not_found, "cannot read the grids: " + a.error());
     const auto o = a.object();
     const auto* features = o.if_contains("features");
     if (!features || !features->is_array()) return dispatch::make_error(dispatch::ErrorCode::not_found, "no grids");
@@ -182,7 +183,8 @@ class Simulation {
     const auto& g = grids_[std::min(k, grids_.size() - 1)];
     for (int attempt = 0; attempt < 200; ++attempt) {
       const geo::Point p{uniform(g.box.min_lon, g.box.max_lon), uniform(g.box.min_lat, g.box.max_lat)};
-      if (geo::inside_rings(g.shape, p)) return geo::Point{std::round(p.lon * 1e6) / 1e6, std::round(p.lat * 1e6) / 1e6};
+      if (geo::inside_rings(g.shape, p))
+        return geo::Point{std::round(p.lon * 1e6) / 1e6, std::round(p.lat * 1e6) / 1e6};
     }
     return std::nullopt;
   }
@@ -208,7 +210,8 @@ class Simulation {
     const auto id = number_of(c, "id");
     remember(id, c);
     say("case " + std::to_string(id) + " taken in: " + r.title + " [" + text_of(c, "urgency") + ", " + r.category +
-        "] grid " + text_of(c, "grid_id") + " -> " + (known_[id].assignee.empty() ? "unassigned" : known_[id].assignee));
+        "] grid " + text_of(c, "grid_id") + " -> " +
+        (known_[id].assignee.empty() ? "unassigned" : known_[id].assignee));
     plan(id);
   }
 
@@ -229,8 +232,7 @@ class Simulation {
   Steady::time_point due(const std::optional<Millis>& deadline, double lo, double hi) {
     const auto now = Steady::now();
     const Millis left = deadline ? *deadline - wall_now() : 0;
-    if (deadline && left > 0 && chance(o_.late_share))
-      return now + std::chrono::milliseconds(left) + seconds(5, 60);
+    if (deadline && left > 0 && chance(o_.late_share)) return now + std::chrono::milliseconds(left) + seconds(5, 60);
     const auto soon = seconds(lo, hi);
     if (deadline && left > 0) return now + std::min<Steady::duration>(soon, std::chrono::milliseconds(left * 6 / 10));
     return now + soon;
@@ -336,8 +338,8 @@ dispatch::Result<SimulatorReport> run_simulator(const SimulatorOptions& o) {
     return dispatch::make_error(dispatch::ErrorCode::invalid_value, "the url must be http://HOST:PORT, not " + o.url,
                                 "url");
   if (!(o.cases_per_minute > 0) || o.cases_per_minute > 6000)
-    return dispatch::make_error(dispatch::ErrorCode::invalid_value, "the rate must be between 0 and 6000 cases a minute",
-                                "rate");
+    return dispatch::make_error(dispatch::ErrorCode::invalid_value,
+                                "the rate must be between 0 and 6000 cases a minute", "rate");
   std::string host = url->host();
   if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
   const std::string port = url->has_port() ? std::string(url->port()) : "80";

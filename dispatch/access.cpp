@@ -17,19 +17,29 @@ struct Grant {
 };
 constexpr Grant kGrants[] = {
     {Permission::take_in, "take_in", {R::admin, R::operator_, R::system}, "a {role} may not take in cases"},
-    {Permission::manage_posts, "manage_posts", {R::admin, R::operator_, R::system},
+    {Permission::manage_posts,
+     "manage_posts",
+     {R::admin, R::operator_, R::system},
      "only an admin or operator may change a grid's posts"},
-    {Permission::set_duty_status, "set_duty_status", {R::admin, R::operator_, R::supervisor, R::system},
+    {Permission::set_duty_status,
+     "set_duty_status",
+     {R::admin, R::operator_, R::supervisor, R::system},
      "a {role} may not set duty status"},
-    {Permission::switch_mode, "switch_mode", {R::admin, R::supervisor, R::system},
+    {Permission::switch_mode,
+     "switch_mode",
+     {R::admin, R::supervisor, R::system},
      "only a supervisor or admin switches emergency mode"},
     {Permission::manage_categories, "manage_categories", kAdmin, "only an admin changes categories"},
     {Permission::manage_settings, "manage_settings", kAdmin, "only an admin changes the assessment settings"},
     {Permission::manage_client_keys, "manage_client_keys", kAdmin, "only an admin manages Open311 keys"},
     {Permission::move_clock, "move_clock", kAdmin, "only an admin moves the clock"},
-    {Permission::add_photos, "add_photos", {R::admin, R::operator_, R::worker, R::system},
+    {Permission::add_photos,
+     "add_photos",
+     {R::admin, R::operator_, R::worker, R::system},
      "a {role} may not add photos"},
-    {Permission::rate_cases, "rate_cases", {R::admin, R::operator_, R::system},
+    {Permission::rate_cases,
+     "rate_cases",
+     {R::admin, R::operator_, R::system},
      "only an operator or admin records follow-up ratings"},
 };
 constexpr bool grants_in_order() {
@@ -88,8 +98,10 @@ Status check_duty_status(const Actor& actor, const Worker& worker, const Hierarc
 bool sees(const Actor& actor, const Case& c, const Hierarchy& places) {
   switch (actor.role) {
     case R::system:
-    case R::admin: return actor.scope.empty() || places.contains(actor.scope, c.grid);
-    case R::worker: return holds(actor, c.assignee);
+    case R::admin:
+      return actor.scope.empty() || places.contains(actor.scope, c.grid);
+    case R::worker:
+      return holds(actor, c.assignee);
     case R::operator_:
     case R::supervisor:
       if (actor.scope.empty()) return true;
@@ -145,10 +157,14 @@ std::optional<Tier> tier_of(const Actor& actor, std::optional<Level> scope_level
   if (actor.scope.empty()) return Tier::district;
   if (!scope_level) return std::nullopt;
   switch (*scope_level) {
-    case Level::district: return Tier::district;
-    case Level::street: return Tier::street;
-    case Level::community: return Tier::community;
-    case Level::grid: return std::nullopt;
+    case Level::district:
+      return Tier::district;
+    case Level::street:
+      return Tier::street;
+    case Level::community:
+      return Tier::community;
+    case Level::grid:
+      return std::nullopt;
   }
   return std::nullopt;
 }

@@ -50,11 +50,10 @@ enum class Permission {
   add_photos,          // photos of open cases the actor sees
   rate_cases,          // follow-up ratings (回访) of closed cases the actor sees
 };
-inline constexpr std::array kPermissions{Permission::take_in,           Permission::manage_posts,
-                                         Permission::set_duty_status,   Permission::switch_mode,
-                                         Permission::manage_categories, Permission::manage_settings,
-                                         Permission::manage_client_keys, Permission::move_clock,
-                                         Permission::add_photos,        Permission::rate_cases};
+inline constexpr std::array kPermissions{
+    Permission::take_in,           Permission::manage_posts,    Permission::set_duty_status,    Permission::switch_mode,
+    Permission::manage_categories, Permission::manage_settings, Permission::manage_client_keys, Permission::move_clock,
+    Permission::add_photos,        Permission::rate_cases};
 std::string_view to_string(Permission);
 
 bool may(const Actor& actor, Permission p);

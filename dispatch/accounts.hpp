@@ -15,8 +15,8 @@ struct User {
   UserId id = 0;
   std::string username;
   Role role = Role::operator_;
-  std::string scope;   // jurisdiction code; empty: everything (admin)
-  WorkerId worker_id;  // for workers
+  std::string scope;          // jurisdiction code; empty: everything (admin)
+  WorkerId worker_id;         // for workers
   std::string password_hash;  // Argon2id string
   bool active = true;
 

@@ -64,7 +64,9 @@ CaseFacts facts_of(const CaseHistory& h, Millis as_of) {
         f.reworked = true;
         resolution_stands = false;
         break;
-      case EventType::defer: f.deferred = true; break;
+      case EventType::defer:
+        f.deferred = true;
+        break;
       case EventType::escalated:
         if (++steps > kEscalationsToTop) break;
         ++f.escalations;
@@ -86,7 +88,8 @@ CaseFacts facts_of(const CaseHistory& h, Millis as_of) {
       case EventType::rated:
         if (e.score && *e.score >= 1 && *e.score <= 5) f.rating = e.score;
         break;
-      default: break;
+      default:
+        break;
     }
   }
   f.deferred = f.deferred || c.deferred;

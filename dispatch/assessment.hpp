@@ -40,8 +40,8 @@ struct CaseFacts {
   bool deferred = false;  // a deferral was approved
   bool handled = false;   // resolved at least once
   bool closed = false;
-  bool reworked = false;  // reopened at least once (返工)
-  bool overdue = false;   // a deadline passed at least once (an escalated event)
+  bool reworked = false;                  // reopened at least once (返工)
+  bool overdue = false;                   // a deadline passed at least once (an escalated event)
   std::optional<Urgency> overdue_colour;  // the colour whose deadline it missed first
   std::optional<Millis> overdue_at;       // when it first went overdue
   int escalations = 0;
@@ -114,8 +114,8 @@ struct AssessmentRules {
     double satisfaction = 25;  // counts (mean - 1) / 4
   } weights;
   std::array<double, 4> star_thresholds{60, 70, 80, 90};  // points for 2, 3, 4 and 5 stars
-  std::int64_t min_cases = 1;        // fewer assessed cases: no score, no stars, no rank
-  int bottom_min_communities = 3;    // 末位告诫 only in streets with at least this many ranked communities
+  std::int64_t min_cases = 1;                             // fewer assessed cases: no score, no stars, no rank
+  int bottom_min_communities = 3;  // 末位告诫 only in streets with at least this many ranked communities
 };
 
 std::optional<double> score_of(const Figures& f, const AssessmentRules& rules);  // points, rounded to 0.01
@@ -156,14 +156,15 @@ Assessment assess(const std::vector<CaseHistory>& history, const Organisation& o
 // Trends for charts: per day or week (local days at `utc_offset_minutes`, weeks from Monday).
 enum class Bucket { day, week };
 struct TrendPoint {
-  Millis start = 0, end = 0;  // [start, end)
-  std::int64_t taken_in = 0;  // not cancelled
-  std::vector<std::int64_t> by_category;  // in the order of Trends::categories
+  Millis start = 0, end = 0;                    // [start, end)
+  std::int64_t taken_in = 0;                    // not cancelled
+  std::vector<std::int64_t> by_category;        // in the order of Trends::categories
   std::int64_t closed = 0, closed_on_time = 0;  // closures in the bucket, of the period's cases
   std::int64_t became_overdue = 0;
   std::array<std::int64_t, 3> became_overdue_by_colour{};
   std::int64_t escalations = 0;
-  std::optional<std::int64_t> overdue_open;  // overdue and still open at the end of the bucket (or as_of); none ahead of as_of
+  std::optional<std::int64_t>
+      overdue_open;  // overdue and still open at the end of the bucket (or as_of); none ahead of as_of
 };
 struct Trends {
   Period period;

@@ -138,10 +138,12 @@ Status WorkingCalendar::load_year(std::string_view text) {
         const auto* pair = item.if_array();
         Span span;
         if (!pair || pair->size() != 2 || !(*pair)[0].is_string() || !(*pair)[1].is_string() ||
-            !parse_time((*pair)[0].get_string(), span.start_min) || !parse_time((*pair)[1].get_string(), span.end_min) ||
-            span.start_min >= span.end_min || (!spans.empty() && spans.back().end_min > span.start_min))
+            !parse_time((*pair)[0].get_string(), span.start_min) ||
+            !parse_time((*pair)[1].get_string(), span.end_min) || span.start_min >= span.end_min ||
+            (!spans.empty() && spans.back().end_min > span.start_min))
           return make_error(ErrorCode::invalid_value,
-                            "hours of " + std::string(kv.key()) + " must be ordered [\"HH:MM\",\"HH:MM\"] pairs", "hours");
+                            "hours of " + std::string(kv.key()) + " must be ordered [\"HH:MM\",\"HH:MM\"] pairs",
+                            "hours");
         spans.push_back(span);
       }
       next.week[static_cast<std::size_t>(it - std::begin(kDays))] = std::move(spans);
@@ -157,12 +159,13 @@ Status WorkingCalendar::load_year(std::string_view text) {
       const auto* obj = item.if_object();
       const json::value* date = obj ? obj->if_contains("date") : &item;
       if (date && date->is_string()) {
-        if (!parse_date(date->get_string(), from)) return make_error(ErrorCode::invalid_value, "bad date in " + std::string(field), field);
+        if (!parse_date(date->get_string(), from))
+          return make_error(ErrorCode::invalid_value, "bad date in " + std::string(field), field);
         to = from;
       } else if (obj && obj->contains("from") && obj->contains("to") && obj->at("from").is_string() &&
                  obj->at("to").is_string()) {
-        if (!parse_date(obj->at("from").get_string(), from) || !parse_date(obj->at("to").get_string(), to) || to < from ||
-            to - from > 31)
+        if (!parse_date(obj->at("from").get_string(), from) || !parse_date(obj->at("to").get_string(), to) ||
+            to < from || to - from > 31)
           return make_error(ErrorCode::invalid_value, "bad date range in " + std::string(field), field);
       } else {
         return make_error(ErrorCode::invalid_value,

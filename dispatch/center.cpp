@@ -58,10 +58,17 @@ Center::Location Center::locate(const std::string& grid) const {
     auto j = jurisdictions_.find(code);
     if (j == jurisdictions_.end()) break;
     switch (j->second.level) {
-      case Level::community: loc.community = code; break;
-      case Level::street: loc.street = code; break;
-      case Level::district: loc.district = code; break;
-      case Level::grid: break;
+      case Level::community:
+        loc.community = code;
+        break;
+      case Level::street:
+        loc.street = code;
+        break;
+      case Level::district:
+        loc.district = code;
+        break;
+      case Level::grid:
+        break;
     }
     code = j->second.parent;
   }
@@ -214,12 +221,12 @@ void Center::unsubscribe(int id) {
 
 void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback done) {
   if (auto e = check(actor, Permission::take_in)) return done(std::move(*e));
-  for (auto [value, limit, field, kind] :
-       {std::tuple{&req.title, kMaxTitle, "title", TextKind::line},
-        {&req.description, kMaxText, "description", TextKind::multiline},
-        {&req.address, kMaxShort, "address", TextKind::line}, {&req.source, kMaxShort, "source", TextKind::line},
-        {&req.reporter.name, kMaxShort, "reporter.name", TextKind::line},
-        {&req.reporter.phone, kMaxShort, "reporter.phone", TextKind::line}})
+  for (auto [value, limit, field, kind] : {std::tuple{&req.title, kMaxTitle, "title", TextKind::line},
+                                           {&req.description, kMaxText, "description", TextKind::multiline},
+                                           {&req.address, kMaxShort, "address", TextKind::line},
+                                           {&req.source, kMaxShort, "source", TextKind::line},
+                                           {&req.reporter.name, kMaxShort, "reporter.name", TextKind::line},
+                                           {&req.reporter.phone, kMaxShort, "reporter.phone", TextKind::line}})
     if (auto e = check_text(*value, limit, field, kind)) return done(std::move(*e));
   // Only the Open311 endpoint takes in citizens' requests: their text is what Open311
   // shows back, so no one else may mark a case as theirs.
@@ -230,7 +237,8 @@ void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback d
   auto where = route({req.lon, req.lat}, req.crs);
   if (!where) {
     auto e = where.error();
-    if (e.code == ErrorCode::not_in_any_grid) e.code = ErrorCode::invalid_value, e.message = "no grid contains this location (not_in_any_grid)";
+    if (e.code == ErrorCode::not_in_any_grid)
+      e.code = ErrorCode::invalid_value, e.message = "no grid contains this location (not_in_any_grid)";
     return done(std::move(e));
   }
   if (in_flight_.load() >= options_.max_in_flight)
@@ -312,8 +320,8 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
     auto check = check_act(actor, *stored, req.action, req.version, req.note, places());
     lock.unlock();
     if (!check) return done(check.error());
-    return done(make_error(ErrorCode::illegal_transition, "case " + std::to_string(id) + " is " +
-                                                              std::string(to_string(stored->state))));
+    return done(make_error(ErrorCode::illegal_transition,
+                           "case " + std::to_string(id) + " is " + std::string(to_string(stored->state))));
   }
   Case& c = it->second;
   // Who may take which step, on what conditions: the access policy over the lifecycle's table.
@@ -349,9 +357,10 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
         reason = a.reason;
       }
       if (req.action == Action::reassign && assignee == c.assignee && c.state != CaseState::reported)
-        return done(make_error(ErrorCode::conflict, "case " + std::to_string(id) + " is already with " +
-                                                        (assignee.empty() ? "the unassigned queue" : assignee),
-                               "assignee_id"));
+        return done(make_error(
+            ErrorCode::conflict,
+            "case " + std::to_string(id) + " is already with " + (assignee.empty() ? "the unassigned queue" : assignee),
+            "assignee_id"));
       c.return_reason.clear();
       if (category != categories_.end()) start_clocks(c, category->second, now, Clocks::accept_only, rules_locked(c));
       c.accepted_at.reset();
@@ -361,22 +370,31 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
       c.accepted_at = now;
       c.warned = false;  // the resolution clock applies from now on
       break;
-    case Action::resolve: c.resolved_at = now; break;
+    case Action::resolve:
+      c.resolved_at = now;
+      break;
     case Action::return_case:
       c.return_reason = req.note;
       reason = req.note;
       assignee.clear();
       break;
-    case Action::close: c.closed_at = now; break;
+    case Action::close:
+      c.closed_at = now;
+      break;
     case Action::reopen:
       ++c.rework_count;
       if (category != categories_.end()) start_clocks(c, category->second, now, Clocks::both, rules_locked(c));
       c.accepted_at.reset();
       c.resolved_at.reset();
       break;
-    case Action::cancel: c.closed_at = now; break;
-    case Action::request_deferral: reason = req.note; break;
-    case Action::note: break;
+    case Action::cancel:
+      c.closed_at = now;
+      break;
+    case Action::request_deferral:
+      reason = req.note;
+      break;
+    case Action::note:
+      break;
     case Action::defer:
       c.paused_at = now;
       c.deferred = true;
@@ -544,8 +562,9 @@ int Center::load_of_locked(const WorkerId& w) const {
 
 // The one choice of a worker, for intake (through place_locked), re-dispatch and handover.
 Assignment Center::assign_locked(const Grid& grid, const std::string& street, bool emergency) const {
-  return choose_assignee(grid, workers_, [this](const WorkerId& w) { return load_of_locked(w); },
-                         emergency ? street_communities_locked(street) : std::vector<std::string>{});
+  return choose_assignee(
+      grid, workers_, [this](const WorkerId& w) { return load_of_locked(w); },
+      emergency ? street_communities_locked(street) : std::vector<std::string>{});
 }
 
 Assignment Center::assign_locked(const Case& c, const Grid& grid) const {
@@ -578,8 +597,7 @@ void Center::update_category(Category category, const Actor& actor, std::functio
   if (auto e = check(actor, Permission::manage_categories)) return done(std::move(*e));
   if (!valid_identifier(category.id))
     return done(make_error(ErrorCode::invalid_value, "a category id is " + std::string(kIdentifierRule), "id"));
-  if (category.name.empty())
-    return done(make_error(ErrorCode::invalid_value, "a category needs a name", "name"));
+  if (category.name.empty()) return done(make_error(ErrorCode::invalid_value, "a category needs a name", "name"));
   if (auto e = check_text(category.name, kMaxShort, "name")) return done(std::move(*e));
   constexpr std::int64_t kYear = 366LL * 24 * 3600;
   for (auto u : kUrgencies) {
@@ -701,13 +719,15 @@ void Center::rate(CaseId id, int score, std::string note, const Actor& actor,
   {
     std::lock_guard lock(mutex_);
     if (auto it = open_.find(id); it != open_.end()) {
-      if (!case_visible_locked(it->second, actor)) return done(make_error(ErrorCode::not_found, "no case " + std::to_string(id)));
+      if (!case_visible_locked(it->second, actor))
+        return done(make_error(ErrorCode::not_found, "no case " + std::to_string(id)));
       return done(make_error(ErrorCode::illegal_transition, "only a closed case is rated; case " + std::to_string(id) +
                                                                 " is " + std::string(to_string(it->second.state))));
     }
   }
   auto stored = ledger_.find_case(id);
-  if (!stored || !case_visible(*stored, actor)) return done(make_error(ErrorCode::not_found, "no case " + std::to_string(id)));
+  if (!stored || !case_visible(*stored, actor))
+    return done(make_error(ErrorCode::not_found, "no case " + std::to_string(id)));
   if (stored->state != CaseState::closed)
     return done(make_error(ErrorCode::illegal_transition, "only a closed case is rated; case " + std::to_string(id) +
                                                               " is " + std::string(to_string(stored->state))));
@@ -740,9 +760,9 @@ Result<Case> Center::photo_allowed(CaseId id, const Actor& actor, std::size_t ph
     return make_error(ErrorCode::illegal_transition, "photos are added only to open cases; case " + std::to_string(id) +
                                                          " is " + std::string(to_string(c->state)));
   if (photos_held >= static_cast<std::size_t>(options_.max_photos_per_case))
-    return make_error(ErrorCode::conflict,
-                      "case " + std::to_string(id) + " holds " + std::to_string(options_.max_photos_per_case) +
-                          " photos, the most a case may hold");
+    return make_error(ErrorCode::conflict, "case " + std::to_string(id) + " holds " +
+                                               std::to_string(options_.max_photos_per_case) +
+                                               " photos, the most a case may hold");
   if (bytes_today + size > options_.photo_bytes_per_user_day)
     return make_error(ErrorCode::too_many_requests, "you have uploaded your " +
                                                         std::to_string(options_.photo_bytes_per_user_day >> 20) +
@@ -793,12 +813,14 @@ Result<Case> Center::get_case(CaseId id, const Actor& actor) const {
   {
     std::lock_guard lock(mutex_);
     if (auto it = open_.find(id); it != open_.end()) {
-      if (!case_visible_locked(it->second, actor)) return make_error(ErrorCode::not_found, "no case " + std::to_string(id));
+      if (!case_visible_locked(it->second, actor))
+        return make_error(ErrorCode::not_found, "no case " + std::to_string(id));
       return it->second;
     }
   }
   auto stored = ledger_.find_case(id);
-  if (!stored || !case_visible(*stored, actor)) return make_error(ErrorCode::not_found, "no case " + std::to_string(id));
+  if (!stored || !case_visible(*stored, actor))
+    return make_error(ErrorCode::not_found, "no case " + std::to_string(id));
   return *stored;
 }
 
@@ -811,8 +833,8 @@ bool Center::matches_locked(const Case& c, const CaseQuery& q) const {
   if (q.overdue && c.overdue != *q.overdue) return false;
   if (!q.grid.empty() && c.grid != q.grid) return false;
   if (!q.assignee.empty() && c.assignee != q.assignee) return false;
-  if (!q.scope.empty() && c.grid != q.scope && c.community != q.scope && c.street != q.scope &&
-      c.district != q.scope && !in_scope_locked(q.scope, c.grid))
+  if (!q.scope.empty() && c.grid != q.scope && c.community != q.scope && c.street != q.scope && c.district != q.scope &&
+      !in_scope_locked(q.scope, c.grid))
     return false;
   return true;
 }

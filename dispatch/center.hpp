@@ -18,11 +18,11 @@
 #include "dispatch/access.hpp"
 #include "dispatch/calendar.hpp"
 #include "dispatch/clock.hpp"
-#include "dispatch/policy.hpp"
 #include "dispatch/errors.hpp"
 #include "dispatch/escalation.hpp"
 #include "dispatch/ledger.hpp"
 #include "dispatch/model.hpp"
+#include "dispatch/policy.hpp"
 #include "geo/crs.hpp"
 #include "geo/grid_index.hpp"
 
@@ -73,9 +73,9 @@ class Center {
  public:
   struct Options {
     geo::GridIndex::Options index;
-    std::size_t max_in_flight = 50'000;  // changes queued for storage before intake is refused
+    std::size_t max_in_flight = 50'000;               // changes queued for storage before intake is refused
     std::shared_ptr<const WorkingCalendar> calendar;  // for categories that count working time
-    double emergency_factor = 0.5;                     // deadlines shrink by this in emergency mode
+    double emergency_factor = 0.5;                    // deadlines shrink by this in emergency mode
     int max_photos_per_case = 20;
     std::int64_t photo_bytes_per_user_day = 200LL << 20;  // what one user may upload in 24 hours
   };

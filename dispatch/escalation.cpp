@@ -15,9 +15,12 @@ Urgency raised(Urgency u) { return u == Urgency::yellow ? Urgency::orange : Urge
 
 Tier raised(Tier t) {
   switch (t) {
-    case Tier::worker: return Tier::community;
-    case Tier::community: return Tier::street;
-    default: return Tier::district;
+    case Tier::worker:
+      return Tier::community;
+    case Tier::community:
+      return Tier::street;
+    default:
+      return Tier::district;
   }
 }
 
@@ -65,7 +68,8 @@ EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category, 
     case DueKind::reminder: {
       const auto reminders = reminders_for(category, rules);
       Millis at = m.at;
-      for (Millis next = reminders.next_after(at); next <= now.value_or(m.at); next = reminders.next_after(at)) at = next;
+      for (Millis next = reminders.next_after(at); next <= now.value_or(m.at); next = reminders.next_after(at))
+        at = next;
       c.overdue = true;
       c.reminded_at = at;
       step.type = EventType::reminded;
@@ -76,7 +80,8 @@ EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category, 
       return step;
     }
     case DueKind::accept_deadline:
-    case DueKind::resolve_deadline: break;
+    case DueKind::resolve_deadline:
+      break;
   }
   step.type = EventType::escalated;
   step.deadline = m.kind == DueKind::accept_deadline ? Deadline::accept : Deadline::resolve;

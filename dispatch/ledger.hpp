@@ -25,9 +25,9 @@ struct LedgerState {
 
 // One atomic unit of work: all of it is stored in one transaction, or none of it.
 struct Change {
-  std::vector<Case> cases;        // inserted or replaced whole
-  std::vector<CaseEvent> events;  // appended
-  std::vector<Grid> grids;        // owner and backup updates
+  std::vector<Case> cases;                  // inserted or replaced whole
+  std::vector<CaseEvent> events;            // appended
+  std::vector<Grid> grids;                  // owner and backup updates
   std::vector<PostTerm> post_terms_closed;  // terms that end (grid, worker, backup, to)
   std::vector<PostTerm> post_terms_opened;
   std::vector<Worker> workers;  // status updates
@@ -35,9 +35,8 @@ struct Change {
   std::vector<Jurisdiction> jurisdictions;  // mode updates
   std::vector<AuditEntry> audit;            // appended
   bool empty() const {
-    return cases.empty() && events.empty() && grids.empty() && post_terms_closed.empty() &&
-           post_terms_opened.empty() && workers.empty() && categories.empty() && jurisdictions.empty() &&
-           audit.empty();
+    return cases.empty() && events.empty() && grids.empty() && post_terms_closed.empty() && post_terms_opened.empty() &&
+           workers.empty() && categories.empty() && jurisdictions.empty() && audit.empty();
   }
 };
 

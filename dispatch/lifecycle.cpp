@@ -93,10 +93,10 @@ Result<CaseState> check_transition(const Case& c, Action action, Role role, std:
   if (!state_allows)
     return make_error(ErrorCode::illegal_transition,
                       "cannot " + what + " a case that is " + std::string(to_string(c.state)), "action");
-  return make_error(ErrorCode::forbidden,
-                    "a " + std::string(to_string(role)) + " may not " + what + " a case that is " +
-                        std::string(to_string(c.state)),
-                    "action");
+  return make_error(
+      ErrorCode::forbidden,
+      "a " + std::string(to_string(role)) + " may not " + what + " a case that is " + std::string(to_string(c.state)),
+      "action");
 }
 
 }  // namespace gridkeeper::dispatch

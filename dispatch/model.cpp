@@ -23,11 +23,18 @@ constexpr std::pair<Urgency, std::string_view> kUrgencyNames[] = {
 constexpr std::pair<CaseState, std::string_view> kStates[] = {
     {CaseState::reported, "reported"}, {CaseState::dispatched, "dispatched"}, {CaseState::accepted, "accepted"},
     {CaseState::resolved, "resolved"}, {CaseState::closed, "closed"},         {CaseState::cancelled, "cancelled"}};
-constexpr std::pair<Action, std::string_view> kActionNames[] = {
-    {Action::register_case, "register"}, {Action::accept, "accept"},      {Action::resolve, "resolve"},
-    {Action::close, "close"},            {Action::reopen, "reopen"},      {Action::return_case, "return"},
-    {Action::cancel, "cancel"},          {Action::reassign, "reassign"},  {Action::request_deferral, "request_deferral"},
-    {Action::defer, "defer"},            {Action::resume, "resume"},      {Action::note, "note"}};
+constexpr std::pair<Action, std::string_view> kActionNames[] = {{Action::register_case, "register"},
+                                                                {Action::accept, "accept"},
+                                                                {Action::resolve, "resolve"},
+                                                                {Action::close, "close"},
+                                                                {Action::reopen, "reopen"},
+                                                                {Action::return_case, "return"},
+                                                                {Action::cancel, "cancel"},
+                                                                {Action::reassign, "reassign"},
+                                                                {Action::request_deferral, "request_deferral"},
+                                                                {Action::defer, "defer"},
+                                                                {Action::resume, "resume"},
+                                                                {Action::note, "note"}};
 constexpr std::pair<Role, std::string_view> kRoleNames[] = {{Role::admin, "admin"},
                                                             {Role::operator_, "operator"},
                                                             {Role::supervisor, "supervisor"},
@@ -40,24 +47,15 @@ constexpr std::pair<DutyStatus, std::string_view> kDuty[] = {
 // The names stored in case_events.type and answered in JSON: a transition's event is named
 // as its action.
 constexpr std::pair<EventType, std::string_view> kEventTypeNames[] = {
-    {EventType::created, "created"},
-    {EventType::register_case, "register"},
-    {EventType::accept, "accept"},
-    {EventType::resolve, "resolve"},
-    {EventType::close, "close"},
-    {EventType::reopen, "reopen"},
-    {EventType::return_case, "return"},
-    {EventType::cancel, "cancel"},
-    {EventType::reassign, "reassign"},
-    {EventType::request_deferral, "request_deferral"},
-    {EventType::defer, "defer"},
-    {EventType::resume, "resume"},
-    {EventType::note, "note"},
-    {EventType::handover, "handover"},
-    {EventType::warned, "warned"},
-    {EventType::escalated, "escalated"},
-    {EventType::reminded, "reminded"},
-    {EventType::rated, "rated"},
+    {EventType::created, "created"},    {EventType::register_case, "register"},
+    {EventType::accept, "accept"},      {EventType::resolve, "resolve"},
+    {EventType::close, "close"},        {EventType::reopen, "reopen"},
+    {EventType::return_case, "return"}, {EventType::cancel, "cancel"},
+    {EventType::reassign, "reassign"},  {EventType::request_deferral, "request_deferral"},
+    {EventType::defer, "defer"},        {EventType::resume, "resume"},
+    {EventType::note, "note"},          {EventType::handover, "handover"},
+    {EventType::warned, "warned"},      {EventType::escalated, "escalated"},
+    {EventType::reminded, "reminded"},  {EventType::rated, "rated"},
     {EventType::photo, "photo"}};
 constexpr std::pair<Deadline, std::string_view> kDeadlines[] = {{Deadline::accept, "accept"},
                                                                 {Deadline::resolve, "resolve"}};
@@ -88,18 +86,30 @@ std::optional<Deadline> deadline_from(std::string_view s) { return parse(s, kDea
 
 EventType event_type_of(Action a) {
   switch (a) {
-    case Action::register_case: return EventType::register_case;
-    case Action::accept: return EventType::accept;
-    case Action::resolve: return EventType::resolve;
-    case Action::close: return EventType::close;
-    case Action::reopen: return EventType::reopen;
-    case Action::return_case: return EventType::return_case;
-    case Action::cancel: return EventType::cancel;
-    case Action::reassign: return EventType::reassign;
-    case Action::request_deferral: return EventType::request_deferral;
-    case Action::defer: return EventType::defer;
-    case Action::resume: return EventType::resume;
-    case Action::note: return EventType::note;
+    case Action::register_case:
+      return EventType::register_case;
+    case Action::accept:
+      return EventType::accept;
+    case Action::resolve:
+      return EventType::resolve;
+    case Action::close:
+      return EventType::close;
+    case Action::reopen:
+      return EventType::reopen;
+    case Action::return_case:
+      return EventType::return_case;
+    case Action::cancel:
+      return EventType::cancel;
+    case Action::reassign:
+      return EventType::reassign;
+    case Action::request_deferral:
+      return EventType::request_deferral;
+    case Action::defer:
+      return EventType::defer;
+    case Action::resume:
+      return EventType::resume;
+    case Action::note:
+      return EventType::note;
   }
   return EventType::note;
 }

@@ -20,7 +20,14 @@ enum class Level { district, street, community, grid };
 enum class Urgency { yellow, orange, red };
 enum class CaseState { reported, dispatched, accepted, resolved, closed, cancelled };
 enum class Action {
-  register_case, accept, resolve, close, reopen, return_case, cancel, reassign,
+  register_case,
+  accept,
+  resolve,
+  close,
+  reopen,
+  return_case,
+  cancel,
+  reassign,
   request_deferral,  // a worker asks for more time (缓办/延期申请)
   defer,             // an operator or supervisor approves: the case's clock pauses
   resume,            // the clock runs again, deadlines moved by the pause
@@ -34,7 +41,17 @@ enum class DutyStatus { on_duty, off_duty, leave };
 // center's own doing. dispatch/events.hpp says which events carry which typed data.
 enum class EventType {
   created,  // taken in
-  register_case, accept, resolve, close, reopen, return_case, cancel, reassign, request_deferral, defer, resume,
+  register_case,
+  accept,
+  resolve,
+  close,
+  reopen,
+  return_case,
+  cancel,
+  reassign,
+  request_deferral,
+  defer,
+  resume,
   note,       // the transitions, one per Action
   handover,   // a grid's posts changed and the case went to another worker
   warned,     // 75 % of a deadline passed
@@ -48,18 +65,16 @@ enum class Deadline { accept, resolve };
 
 inline constexpr std::array kUrgencies{Urgency::yellow, Urgency::orange, Urgency::red};
 inline constexpr std::array kCaseStates{CaseState::reported, CaseState::dispatched, CaseState::accepted,
-                                        CaseState::resolved,  CaseState::closed,     CaseState::cancelled};
-inline constexpr std::array kActions{Action::register_case, Action::accept,           Action::resolve,
-                                     Action::close,         Action::reopen,           Action::return_case,
-                                     Action::cancel,        Action::reassign,         Action::request_deferral,
-                                     Action::defer,         Action::resume,           Action::note};
+                                        CaseState::resolved, CaseState::closed,     CaseState::cancelled};
+inline constexpr std::array kActions{Action::register_case,    Action::accept,      Action::resolve, Action::close,
+                                     Action::reopen,           Action::return_case, Action::cancel,  Action::reassign,
+                                     Action::request_deferral, Action::defer,       Action::resume,  Action::note};
 inline constexpr std::array kRoles{Role::admin, Role::operator_, Role::supervisor, Role::worker};
 inline constexpr std::array kEventTypes{
-    EventType::created, EventType::register_case, EventType::accept,      EventType::resolve,
-    EventType::close,   EventType::reopen,        EventType::return_case, EventType::cancel,
-    EventType::reassign, EventType::request_deferral, EventType::defer,   EventType::resume,
-    EventType::note,    EventType::handover,      EventType::warned,      EventType::escalated,
-    EventType::reminded, EventType::rated,        EventType::photo};
+    EventType::created,   EventType::register_case, EventType::accept, EventType::resolve,  EventType::close,
+    EventType::reopen,    EventType::return_case,   EventType::cancel, EventType::reassign, EventType::request_deferral,
+    EventType::defer,     EventType::resume,        EventType::note,   EventType::handover, EventType::warned,
+    EventType::escalated, EventType::reminded,      EventType::rated,  EventType::photo};
 
 std::string_view to_string(Level);
 std::string_view to_string(Urgency);
@@ -87,7 +102,7 @@ struct Jurisdiction {
   std::string code;
   std::string name;
   Level level = Level::grid;
-  std::string parent;  // empty at the top
+  std::string parent;      // empty at the top
   bool emergency = false;  // 平战切换: streets and districts may switch to emergency mode
 };
 
@@ -212,11 +227,11 @@ struct CaseEvent {
   // raised the case from and to.
   std::optional<Urgency> urgency_from, urgency_to;
   std::optional<Tier> tier_from, tier_to;
-  std::optional<int> score;           // rated: 1-5
-  std::optional<Millis> paused_ms;    // resume: how long the clock stood still
-  std::optional<int> rework;          // reopen: the case's rework count after it
-  WorkerId assignee_from;             // the worker the event took the case from (empty: none)
-  std::optional<PostChange> posts;    // handover: the grid's posts before and after
+  std::optional<int> score;         // rated: 1-5
+  std::optional<Millis> paused_ms;  // resume: how long the clock stood still
+  std::optional<int> rework;        // reopen: the case's rework count after it
+  WorkerId assignee_from;           // the worker the event took the case from (empty: none)
+  std::optional<PostChange> posts;  // handover: the grid's posts before and after
 };
 
 // Who is acting: a logged-in user or the system itself.

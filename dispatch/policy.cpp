@@ -18,11 +18,16 @@ std::string status_of(const std::map<WorkerId, Worker>& workers, const WorkerId&
 
 std::string_view to_string(AssignmentRule r) {
   switch (r) {
-    case AssignmentRule::owner: return "owner";
-    case AssignmentRule::backup: return "backup";
-    case AssignmentRule::least_loaded: return "least_loaded";
-    case AssignmentRule::emergency_pool: return "emergency_pool";
-    case AssignmentRule::unassigned: return "unassigned";
+    case AssignmentRule::owner:
+      return "owner";
+    case AssignmentRule::backup:
+      return "backup";
+    case AssignmentRule::least_loaded:
+      return "least_loaded";
+    case AssignmentRule::emergency_pool:
+      return "emergency_pool";
+    case AssignmentRule::unassigned:
+      return "unassigned";
   }
   return "unassigned";
 }
@@ -32,9 +37,8 @@ Assignment choose_assignee(const Grid& grid, const std::map<WorkerId, Worker>& w
                            const std::vector<std::string>& street_communities) {
   using enum AssignmentRule;
   if (on_duty(workers, grid.owner)) return {grid.owner, "owner (A post) of grid " + grid.code, owner};
-  const std::string owner_note =
-      grid.owner.empty() ? "grid " + grid.code + " has no owner"
-                         : "owner " + grid.owner + " is " + status_of(workers, grid.owner);
+  const std::string owner_note = grid.owner.empty() ? "grid " + grid.code + " has no owner"
+                                                    : "owner " + grid.owner + " is " + status_of(workers, grid.owner);
   if (on_duty(workers, grid.backup))
     return {grid.backup, "backup (B post) of grid " + grid.code + ": " + owner_note, backup};
   const std::string backup_note =
@@ -50,8 +54,9 @@ Assignment choose_assignee(const Grid& grid, const std::map<WorkerId, Worker>& w
     }
   }
   if (best)
-    return {best->id, "least-loaded on-duty worker of community " + grid.community + " (" + std::to_string(best_load) +
-                          " open cases): " + owner_note + ", " + backup_note,
+    return {best->id,
+            "least-loaded on-duty worker of community " + grid.community + " (" + std::to_string(best_load) +
+                " open cases): " + owner_note + ", " + backup_note,
             least_loaded};
   for (const auto& [id, w] : workers) {
     if (w.status != DutyStatus::on_duty ||
@@ -64,8 +69,9 @@ Assignment choose_assignee(const Grid& grid, const std::map<WorkerId, Worker>& w
     }
   }
   if (best)
-    return {best->id, "emergency pool of the street: least-loaded on-duty worker (" + std::to_string(best_load) +
-                          " open cases), nobody on duty in community " + grid.community,
+    return {best->id,
+            "emergency pool of the street: least-loaded on-duty worker (" + std::to_string(best_load) +
+                " open cases), nobody on duty in community " + grid.community,
             emergency_pool};
   return {{}, "unassigned queue of community " + grid.community + ": no worker on duty", unassigned};
 }

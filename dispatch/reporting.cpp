@@ -13,9 +13,9 @@ dispatch::Result<View> view_of(const dispatch::Center& center, const dispatch::A
   v.query.to = r.period.to;
   // Who sees which figures is the access policy's (dispatch/access.hpp).
   const auto grids = center.grids(actor);
-  const bool known = !r.scope.empty() && (center.jurisdiction(r.scope) ||
-                                          std::any_of(grids.begin(), grids.end(),
-                                                      [&](const auto& g) { return g.code == r.scope; }));
+  const bool known =
+      !r.scope.empty() && (center.jurisdiction(r.scope) ||
+                           std::any_of(grids.begin(), grids.end(), [&](const auto& g) { return g.code == r.scope; }));
   auto view = center.report_view(actor, r.scope, known);
   if (!view) return view.error();
   if (!view->assignee.empty()) {

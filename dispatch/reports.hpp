@@ -27,7 +27,7 @@ struct RequestQuery {
   std::vector<CaseId> ids;  // when given, every other filter is ignored
   std::vector<std::string> categories;
   std::optional<bool> open;
-  Millis from = 0, to = 0;  // taken in during [from, to)
+  Millis from = 0, to = 0;                    // taken in during [from, to)
   std::optional<std::array<double, 4>> bbox;  // min lon, min lat, max lon, max lat
   int limit = 50;
   std::int64_t offset = 0;

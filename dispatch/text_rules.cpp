@@ -22,15 +22,14 @@ long next_code_point(std::string_view s, std::size_t& i) {
     if ((d & 0xC0) != 0x80) return -1;
     cp = (cp << 6) | (d & 0x3F);
   }
-  if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return -1;
+  if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
   i += n + 1;
   return static_cast<long>(cp);
 }
 
 bool allowed(long cp, TextKind kind) {
   if (cp < 0x20) return kind == TextKind::multiline && (cp == '\t' || cp == '\n' || cp == '\r');
-  if (cp >= 0x7F && cp <= 0x9F) return false;                              // DEL and C1 controls
+  if (cp >= 0x7F && cp <= 0x9F) return false;                                          // DEL and C1 controls
   if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) return false;  // bidi controls
   return true;
 }

@@ -17,13 +17,20 @@ namespace gridkeeper::geo {
 
 std::string_view to_string(Check check) {
   switch (check) {
-    case Check::file: return "reading the file";
-    case Check::geometry: return "invalid geometries";
-    case Check::hierarchy: return "hierarchy (orphans, wrong parent level)";
-    case Check::overlap: return "overlaps";
-    case Check::gap: return "gaps (parts of an area not covered by its children)";
-    case Check::outside: return "outside the parent";
-    case Check::population: return "population";
+    case Check::file:
+      return "reading the file";
+    case Check::geometry:
+      return "invalid geometries";
+    case Check::hierarchy:
+      return "hierarchy (orphans, wrong parent level)";
+    case Check::overlap:
+      return "overlaps";
+    case Check::gap:
+      return "gaps (parts of an area not covered by its children)";
+    case Check::outside:
+      return "outside the parent";
+    case Check::population:
+      return "population";
   }
   return "other";
 }
@@ -44,28 +51,39 @@ namespace {
 
 std::optional<Level> parent_level(Level level) {
   switch (level) {
-    case Level::grid: return Level::community;
-    case Level::community: return Level::street;
-    case Level::street: return Level::district;
-    case Level::district: return std::nullopt;
+    case Level::grid:
+      return Level::community;
+    case Level::community:
+      return Level::street;
+    case Level::street:
+      return Level::district;
+    case Level::district:
+      return std::nullopt;
   }
   return std::nullopt;
 }
 
 Level child_level(Level level) {
   switch (level) {
-    case Level::district: return Level::street;
-    case Level::street: return Level::community;
-    default: return Level::grid;
+    case Level::district:
+      return Level::street;
+    case Level::street:
+      return Level::community;
+    default:
+      return Level::grid;
   }
 }
 
 std::string plural(Level level) {
   switch (level) {
-    case Level::district: return "districts";
-    case Level::street: return "streets";
-    case Level::community: return "communities";
-    case Level::grid: return "grids";
+    case Level::district:
+      return "districts";
+    case Level::street:
+      return "streets";
+    case Level::community:
+      return "communities";
+    case Level::grid:
+      return "grids";
   }
   return "areas";
 }
@@ -419,10 +437,18 @@ CoverageReport check_coverage(const ReadResult& file, const CoverageOptions& opt
     seen = std::max(seen, a.index + 1);
     if (!a.level) continue;
     switch (*a.level) {
-      case Level::grid: ++report.grids; break;
-      case Level::community: ++report.communities; break;
-      case Level::street: ++report.streets; break;
-      case Level::district: ++report.districts; break;
+      case Level::grid:
+        ++report.grids;
+        break;
+      case Level::community:
+        ++report.communities;
+        break;
+      case Level::street:
+        ++report.streets;
+        break;
+      case Level::district:
+        ++report.districts;
+        break;
     }
   }
   for (const auto& p : file.problems)

@@ -53,9 +53,12 @@ std::optional<Crs> crs_from_string(std::string_view s) {
 
 std::string_view to_string(Crs crs) {
   switch (crs) {
-    case Crs::wgs84: return "wgs84";
-    case Crs::gcj02: return "gcj02";
-    case Crs::bd09: return "bd09";
+    case Crs::wgs84:
+      return "wgs84";
+    case Crs::gcj02:
+      return "gcj02";
+    case Crs::bd09:
+      return "bd09";
   }
   return "wgs84";
 }
@@ -100,9 +103,12 @@ Point bd09_to_wgs84(Point p) { return gcj02_to_wgs84(bd09_to_gcj02(p)); }
 
 Point to_wgs84(Point p, Crs from) {
   switch (from) {
-    case Crs::wgs84: return p;
-    case Crs::gcj02: return gcj02_to_wgs84(p);
-    case Crs::bd09: return bd09_to_wgs84(p);
+    case Crs::wgs84:
+      return p;
+    case Crs::gcj02:
+      return gcj02_to_wgs84(p);
+    case Crs::bd09:
+      return bd09_to_wgs84(p);
   }
   return p;
 }

@@ -14,10 +14,14 @@ namespace json = boost::json;
 
 std::string_view to_string(Level level) {
   switch (level) {
-    case Level::district: return "district";
-    case Level::street: return "street";
-    case Level::community: return "community";
-    case Level::grid: return "grid";
+    case Level::district:
+      return "district";
+    case Level::street:
+      return "street";
+    case Level::community:
+      return "community";
+    case Level::grid:
+      return "grid";
   }
   return "grid";
 }
@@ -67,8 +71,7 @@ struct FeatureReader {
   std::size_t vertices = 0;
   bool failed = false;
 
-  void problem(std::string reason, Severity severity = Severity::error,
-               std::optional<Point> where = std::nullopt) {
+  void problem(std::string reason, Severity severity = Severity::error, std::optional<Point> where = std::nullopt) {
     if (severity == Severity::error) failed = true;
     result.problems.push_back({severity, index, code, std::move(reason), where});
   }
@@ -129,8 +132,7 @@ struct FeatureReader {
       return false;
     }
     if (!(out.front() == out.back())) {
-      problem(where + ": ring is not closed (first and last positions differ)", Severity::error,
-              out.front());
+      problem(where + ": ring is not closed (first and last positions differ)", Severity::error, out.front());
       return false;
     }
     return true;
@@ -144,8 +146,7 @@ struct FeatureReader {
     }
     out.rings.resize(arr->size());
     for (std::size_t i = 0; i < arr->size(); ++i)
-      if (!ring((*arr)[i], out.rings[i], where + (i == 0 ? " shell" : " hole " + std::to_string(i))))
-        return false;
+      if (!ring((*arr)[i], out.rings[i], where + (i == 0 ? " shell" : " hole " + std::to_string(i)))) return false;
     return true;
   }
 
@@ -210,8 +211,7 @@ struct FeatureReader {
     }
     if (props) {
       for (const auto& kv : *props)
-        if (auto text = scalar_text(kv.value()))
-          area.properties.emplace_back(std::string(kv.key()), std::move(*text));
+        if (auto text = scalar_text(kv.value())) area.properties.emplace_back(std::string(kv.key()), std::move(*text));
       if (const auto* c = props->if_contains("code"); c && !c->is_null()) {
         if (auto text = scalar_text(*c); text && !text->empty()) {
           area.code = *text;
@@ -223,8 +223,7 @@ struct FeatureReader {
       if (const auto* n = props->if_contains("name"); n && n->is_string()) area.name = n->get_string();
       if (const auto* l = props->if_contains("level"); l && !l->is_null()) {
         if (l->is_string()) area.level = level_from_string(l->get_string());
-        if (!area.level)
-          problem("property 'level' must be one of district, street, community, grid");
+        if (!area.level) problem("property 'level' must be one of district, street, community, grid");
       }
       if (const auto* p = props->if_contains("parent"); p && !p->is_null()) {
         if (auto text = scalar_text(*p)) area.parent = *text;
@@ -248,8 +247,7 @@ struct FeatureReader {
     if (!area.level && !(props && props->contains("level"))) problem("missing property 'level'");
     if (area.level == Level::grid && !area.population && !(props && props->contains("population")))
       problem("missing property 'population'");
-    if (area.level && area.level != Level::district && area.parent.empty())
-      problem("missing property 'parent'");
+    if (area.level && area.level != Level::district && area.parent.empty()) problem("missing property 'parent'");
   }
 
   void feature(const json::value& v) {
@@ -293,8 +291,7 @@ ReadResult read_geojson(std::string_view text, const ReadOptions& options) {
   const auto* root = doc.if_object();
   if (!root) return fatal("not a GeoJSON object");
   const auto* type = root->if_contains("type");
-  if (!type || !type->is_string() || type->get_string() != "FeatureCollection")
-    return fatal("not a FeatureCollection");
+  if (!type || !type->is_string() || type->get_string() != "FeatureCollection") return fatal("not a FeatureCollection");
   const auto* features = root->if_contains("features");
   if (!features || !features->is_array()) return fatal("FeatureCollection has no features array");
   const auto& arr = features->get_array();
@@ -325,10 +322,12 @@ ReadResult read_geojson_file(const std::string& path, const ReadOptions& options
   if (size > options.max_bytes) {
     ReadResult r;
     r.fatal = true;
-    r.problems.push_back({Severity::error, kNoFeature, {},
-                          "file is too large (" + std::to_string(size) + " bytes, limit " +
-                              std::to_string(options.max_bytes) + ")",
-                          std::nullopt});
+    r.problems.push_back(
+        {Severity::error,
+         kNoFeature,
+         {},
+         "file is too large (" + std::to_string(size) + " bytes, limit " + std::to_string(options.max_bytes) + ")",
+         std::nullopt});
     return r;
   }
   in.seekg(0);

@@ -47,8 +47,8 @@ struct Area {
 };
 
 struct ReadOptions {
-  std::size_t max_bytes = 512u << 20;       // whole input
-  std::size_t max_depth = 32;               // JSON nesting
+  std::size_t max_bytes = 512u << 20;  // whole input
+  std::size_t max_depth = 32;          // JSON nesting
   std::size_t max_features = 1'000'000;
   std::size_t max_vertices_per_feature = 1'000'000;
   // Strict: code, name and level are required, grids need a population (check-grids,

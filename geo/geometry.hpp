@@ -41,9 +41,7 @@ struct BBox {
     add(Point{b.min_lon, b.min_lat});
     add(Point{b.max_lon, b.max_lat});
   }
-  bool contains(Point p) const {
-    return p.lon >= min_lon && p.lon <= max_lon && p.lat >= min_lat && p.lat <= max_lat;
-  }
+  bool contains(Point p) const { return p.lon >= min_lon && p.lon <= max_lon && p.lat >= min_lat && p.lat <= max_lat; }
   bool intersects(const BBox& b) const {
     return !(b.min_lon > max_lon || b.max_lon < min_lon || b.min_lat > max_lat || b.max_lat < min_lat);
   }

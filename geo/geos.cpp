@@ -68,8 +68,8 @@ Geometry shape_to_geos(const MultiPolygon& shape, Project project) {
     }
     parts.push_back(g);
   }
-  return Geometry(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, parts.data(),
-                                              static_cast<unsigned>(parts.size())));
+  return Geometry(
+      GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, parts.data(), static_cast<unsigned>(parts.size())));
 }
 }  // namespace
 

@@ -199,13 +199,16 @@ std::vector<std::uint32_t> GridIndex::containing(Point p) const {
   const Fixed q{to_fixed(p.lon), to_fixed(p.lat)};
   for (std::uint32_t g = 0; g < codes_.size(); ++g) {
     const BBox& b = bboxes_[g];
-    if (p.lon < b.min_lon - 1e-6 || p.lon > b.max_lon + 1e-6 || p.lat < b.min_lat - 1e-6 || p.lat > b.max_lat + 1e-6) continue;
+    if (p.lon < b.min_lon - 1e-6 || p.lon > b.max_lon + 1e-6 || p.lat < b.min_lat - 1e-6 || p.lat > b.max_lat + 1e-6)
+      continue;
     if (inside(g, q)) out.push_back(g);
   }
   return out;
 }
 
-double GridIndex::distance_m(std::size_t i, Point p) const { return distance_fixed_m(static_cast<std::uint32_t>(i), p); }
+double GridIndex::distance_m(std::size_t i, Point p) const {
+  return distance_fixed_m(static_cast<std::uint32_t>(i), p);
+}
 
 Route GridIndex::snap(Point p) const {
   const double limit = options_.snap_distance_m;
@@ -241,9 +244,7 @@ Route GridIndex::snap(Point p) const {
       }
     }
   // Grids left out of the raster: those whose box comes within the window.
-  auto clamp32 = [](double v) {
-    return static_cast<std::int32_t>(std::clamp(v, -2147483648.0, 2147483647.0));
-  };
+  auto clamp32 = [](double v) { return static_cast<std::int32_t>(std::clamp(v, -2147483648.0, 2147483647.0)); };
   fallback_.query({clamp32(std::floor(px - dlon)), clamp32(std::floor(py - dlat)), clamp32(std::ceil(px + dlon)),
                    clamp32(std::ceil(py + dlat))},
                   [&](std::uint32_t g) {
@@ -301,10 +302,10 @@ GridIndex::Stats GridIndex::stats() const {
   s.runs = runs_.size();
   s.budget = budget_;
   s.fallback_grids = fallback_.size();
-  s.raster_bytes = vertices_.size() * sizeof(Fixed) + slabs_.size() * sizeof(Slab) + runs_.size() * sizeof(Run) +
-                   (ring_start_.size() + grid_ring_start_.size() + cells_.size() + cell_items_.size()) *
-                       sizeof(std::uint32_t) +
-                   fallback_.bytes();
+  s.raster_bytes =
+      vertices_.size() * sizeof(Fixed) + slabs_.size() * sizeof(Slab) + runs_.size() * sizeof(Run) +
+      (ring_start_.size() + grid_ring_start_.size() + cells_.size() + cell_items_.size()) * sizeof(std::uint32_t) +
+      fallback_.bytes();
   s.raster_build_s = raster_build_s_;
   s.reference_build_s = reference_build_s_;
   return s;

@@ -35,9 +35,9 @@ struct GridShape {
 };
 
 struct Route {
-  std::int32_t grid = -1;   // index into the snapshot's grids, -1 when none
-  bool snapped = false;     // outside every grid, taken from the nearest one
-  double distance_m = 0;    // distance to that grid when snapped
+  std::int32_t grid = -1;  // index into the snapshot's grids, -1 when none
+  bool snapped = false;    // outside every grid, taken from the nearest one
+  double distance_m = 0;   // distance to that grid when snapped
   bool found() const { return grid >= 0; }
 };
 

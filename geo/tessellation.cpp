@@ -47,9 +47,11 @@ std::vector<GridShape> tessellate(const TessellationOptions& o) {
     return pts;
   };
   // Horizontal sides h(i, j): from corner (i, j) to (i+1, j); vertical v(i, j): (i, j) to (i, j+1).
-  std::vector<std::vector<Point>> hs(static_cast<std::size_t>(nx * (ny + 1))), vs(static_cast<std::size_t>((nx + 1) * ny));
+  std::vector<std::vector<Point>> hs(static_cast<std::size_t>(nx * (ny + 1))),
+      vs(static_cast<std::size_t>((nx + 1) * ny));
   for (int j = 0; j <= ny; ++j)
-    for (int i = 0; i < nx; ++i) hs[static_cast<std::size_t>(j * nx + i)] = side(at(i, j), at(i + 1, j), j == 0 || j == ny);
+    for (int i = 0; i < nx; ++i)
+      hs[static_cast<std::size_t>(j * nx + i)] = side(at(i, j), at(i + 1, j), j == 0 || j == ny);
   for (int j = 0; j < ny; ++j)
     for (int i = 0; i <= nx; ++i)
       vs[static_cast<std::size_t>(j * (nx + 1) + i)] = side(at(i, j), at(i, j + 1), i == 0 || i == nx);

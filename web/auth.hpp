@@ -33,7 +33,7 @@ struct AuthOptions {
   dispatch::Millis max_delay_ms = 15 * 60 * 1000;       // the longest wait of a pair or an address
   dispatch::Millis max_user_delay_ms = 60 * 1000;       // the longest wait of a username
   std::size_t known_addresses_per_user = 8;             // addresses that logged in as the user lately
-  dispatch::Millis token_cache_ms = 60 * 1000;  // how long a checked token is trusted without storage
+  dispatch::Millis token_cache_ms = 60 * 1000;          // how long a checked token is trusted without storage
   // Test only: runs before every password check of a login (e.g. to make hashing slow).
   std::function<void()> before_verify;
 };

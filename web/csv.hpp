@@ -19,7 +19,7 @@ class CsvWriter {
   CsvWriter() : out_(kUtf8Bom) {}
   CsvWriter& text(std::string_view value);
   CsvWriter& number(std::int64_t value);
-  CsvWriter& number(double value, int decimals = 4);  // trailing zeros trimmed
+  CsvWriter& number(double value, int decimals = 4);                        // trailing zeros trimmed
   CsvWriter& number(const std::optional<double>& value, int decimals = 4);  // empty when none
   CsvWriter& empty();
   CsvWriter& boolean(bool value) { return text(value ? "true" : "false"); }

@@ -110,7 +110,8 @@ std::optional<dispatch::Period> parse_period(std::string_view s, int offset_minu
   std::size_t pos = 0;
   unsigned y;
   if (!digits(s, pos, 4, y) || y < 1970) return std::nullopt;
-  if (pos == s.size()) return dispatch::Period{local_midnight(y, 1, 1, offset_minutes), local_midnight(y + 1, 1, 1, offset_minutes)};
+  if (pos == s.size())
+    return dispatch::Period{local_midnight(y, 1, 1, offset_minutes), local_midnight(y + 1, 1, 1, offset_minutes)};
   take(s, pos, '-');
   unsigned first = 0, months = 0;
   if (take(s, pos, 'Q') || take(s, pos, 'q')) {
@@ -124,7 +125,8 @@ std::optional<dispatch::Period> parse_period(std::string_view s, int offset_minu
   }
   if (pos != s.size()) return std::nullopt;
   const unsigned last = first + months;  // the month after, possibly 13
-  const Millis end = last > 12 ? local_midnight(y + 1, 1, 1, offset_minutes) : local_midnight(y, last, 1, offset_minutes);
+  const Millis end =
+      last > 12 ? local_midnight(y + 1, 1, 1, offset_minutes) : local_midnight(y, last, 1, offset_minutes);
   return dispatch::Period{local_midnight(y, first, 1, offset_minutes), end};
 }
 

@@ -11,13 +11,20 @@ namespace {
 
 Method method_of(http::verb v) {
   switch (v) {
-    case http::verb::get: return Method::get;
-    case http::verb::head: return Method::head;
-    case http::verb::post: return Method::post;
-    case http::verb::put: return Method::put;
-    case http::verb::delete_: return Method::delete_;
-    case http::verb::options: return Method::options;
-    default: return Method::other;
+    case http::verb::get:
+      return Method::get;
+    case http::verb::head:
+      return Method::head;
+    case http::verb::post:
+      return Method::post;
+    case http::verb::put:
+      return Method::put;
+    case http::verb::delete_:
+      return Method::delete_;
+    case http::verb::options:
+      return Method::options;
+    default:
+      return Method::other;
   }
 }
 
@@ -106,9 +113,8 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     busy_ = true;
     auto self = shared_from_this();
     server_.api.admit(plain_request(req, false), [self](Admission admission) {
-      self->server_.gate->dispatch(self->socket_.get_executor(), [self, a = std::move(admission)]() mutable {
-        self->admitted(std::move(a));
-      });
+      self->server_.gate->dispatch(self->socket_.get_executor(),
+                                   [self, a = std::move(admission)]() mutable { self->admitted(std::move(a)); });
     });
   }
 
@@ -242,10 +248,10 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
         auto& server = self->server_;
         const auto limit = server.options.feed_sockets_per_user;
         if (!server.feed.reserve(identity->user.id, limit))
-          return self->send(error_response(dispatch::ErrorCode::too_many_requests,
-                                           "at most " + std::to_string(limit) +
-                                               " live feeds per user; close one to open another"),
-                            true);
+          return self->send(
+              error_response(dispatch::ErrorCode::too_many_requests,
+                             "at most " + std::to_string(limit) + " live feeds per user; close one to open another"),
+              true);
         start_websocket_session(std::move(self->socket_), server, self->slot_, std::move(*identity), std::move(req));
       });
     });
@@ -334,7 +340,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   std::shared_ptr<PeerSlot> slot_;  // the connection's place in its address's share
   std::string peer_;
   bool loopback_ = false;
-  std::size_t body_reserved_ = 0;    // body bytes counted against the server's limit
+  std::size_t body_reserved_ = 0;       // body bytes counted against the server's limit
   std::optional<Admission> admission_;  // the request whose body is being read
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -349,7 +355,6 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   bool head_method_ = false;
   bool busy_ = false;  // a request is being answered
 };
-
 
 }  // namespace
 

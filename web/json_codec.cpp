@@ -33,8 +33,7 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
     if ((d & 0xC0) != 0x80) return 0;
     cp = (cp << 6) | (d & 0x3F);
   }
-  if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
+  if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
   return n + 1;
 }
 
@@ -59,11 +58,21 @@ void write_string(std::string& out, std::string_view s) {
     out.append(s.data() + plain, i - plain);
     plain = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default: {
         char buf[8];
         std::snprintf(buf, sizeof buf, "\\u%04x", c);
@@ -84,17 +93,25 @@ void write_number(std::string& out, N n) {
 
 void write_value(std::string& out, const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: out += "null"; break;
-    case json::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
-    case json::kind::int64: write_number(out, v.get_int64()); break;
-    case json::kind::uint64: write_number(out, v.get_uint64()); break;
-    case json::kind::double_:
-      if (std::isfinite(v.get_double()))
-        write_number(out, v.get_double());
-      else
-        out += "null";
+    case json::kind::null:
+      out += "null";
       break;
-    case json::kind::string: write_string(out, v.get_string()); break;
+    case json::kind::bool_:
+      out += v.get_bool() ? "true" : "false";
+      break;
+    case json::kind::int64:
+      write_number(out, v.get_int64());
+      break;
+    case json::kind::uint64:
+      write_number(out, v.get_uint64());
+      break;
+    case json::kind::double_:
+      if (std::isfinite(v.get_double())) write_number(out, v.get_double());
+      else out += "null";
+      break;
+    case json::kind::string:
+      write_string(out, v.get_string());
+      break;
     case json::kind::array: {
       out += '[';
       bool first = true;
@@ -221,8 +238,10 @@ json::object event_json(const dispatch::CaseEvent& e) {
   if (e.rework) o["rework"] = *e.rework;
   if (!e.assignee_from.empty()) o["assignee_from"] = e.assignee_from;
   if (e.posts)
-    for (auto [key, id] : {std::pair{"owner_from", &e.posts->owner_from}, {"owner_to", &e.posts->owner_to},
-                           {"backup_from", &e.posts->backup_from}, {"backup_to", &e.posts->backup_to}})
+    for (auto [key, id] : {std::pair{"owner_from", &e.posts->owner_from},
+                           {"owner_to", &e.posts->owner_to},
+                           {"backup_from", &e.posts->backup_from},
+                           {"backup_to", &e.posts->backup_to}})
       o[key] = text_or_null(*id);
   return o;
 }
@@ -296,7 +315,8 @@ Response error_response(const dispatch::Error& error) {
 dispatch::Error client_error(const dispatch::Error& e) {
   auto safe = dispatch::for_client(e);
   // The detail stays in the server's log.
-  if (safe.message != e.message) std::cerr << "gridkeeper serve: " << dispatch::code_name(e.code) << ": " << e.message << "\n";
+  if (safe.message != e.message)
+    std::cerr << "gridkeeper serve: " << dispatch::code_name(e.code) << ": " << e.message << "\n";
   return safe;
 }
 
@@ -308,7 +328,8 @@ namespace {
 // The parser reads 1e999 as infinity; JSON has no such number, so it is refused.
 bool finite_numbers(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::double_: return std::isfinite(v.get_double());
+    case json::kind::double_:
+      return std::isfinite(v.get_double());
     case json::kind::array:
       for (const auto& x : v.get_array())
         if (!finite_numbers(x)) return false;
@@ -317,7 +338,8 @@ bool finite_numbers(const json::value& v) {
       for (const auto& kv : v.get_object())
         if (!finite_numbers(kv.value())) return false;
       return true;
-    default: return true;
+    default:
+      return true;
   }
 }
 }  // namespace
@@ -346,17 +368,13 @@ dispatch::Result<dispatch::IntakeRequest> intake_from(const json::object& body) 
   if (auto lon = r.number("lon", true)) req.lon = *lon;
   if (auto lat = r.number("lat", true)) req.lat = *lat;
   if (auto crs = r.text("crs")) {
-    if (auto c = geo::crs_from_string(*crs))
-      req.crs = *c;
-    else
-      r.invalid("crs", "crs must be wgs84, gcj02 or bd09");
+    if (auto c = geo::crs_from_string(*crs)) req.crs = *c;
+    else r.invalid("crs", "crs must be wgs84, gcj02 or bd09");
   }
   if (auto category = r.text("category", true)) req.category = *category;
   if (auto urgency = r.text("urgency")) {
-    if (auto u = dispatch::urgency_from(*urgency))
-      req.urgency = *u;
-    else
-      r.invalid("urgency", "urgency must be yellow, orange or red");
+    if (auto u = dispatch::urgency_from(*urgency)) req.urgency = *u;
+    else r.invalid("urgency", "urgency must be yellow, orange or red");
   }
   if (auto title = r.text("title", true)) req.title = *title;
   if (auto v = r.text("description")) req.description = *v;
@@ -378,10 +396,8 @@ dispatch::Result<dispatch::TransitionRequest> transition_from(const json::object
   r.only({"action", "version", "note", "assignee_id"});
   dispatch::TransitionRequest req;
   if (auto action = r.text("action", true)) {
-    if (auto a = dispatch::action_from(*action))
-      req.action = *a;
-    else
-      r.invalid("action", "unknown action " + *action);
+    if (auto a = dispatch::action_from(*action)) req.action = *a;
+    else r.invalid("action", "unknown action " + *action);
   }
   if (auto version = r.integer("version", true)) {
     if (*version < 1) r.invalid("version", "version must be a positive integer");

@@ -20,7 +20,8 @@ RateLimiter::Bucket& RateLimiter::refill_locked(const std::string& key, dispatch
   auto [it, fresh] = buckets_.try_emplace(key, Bucket{burst_, now});
   auto& b = it->second;
   if (!fresh) {
-    b.tokens = std::min(burst_, b.tokens + static_cast<double>(std::max<dispatch::Millis>(0, now - b.at)) * rate_per_ms_);
+    b.tokens =
+        std::min(burst_, b.tokens + static_cast<double>(std::max<dispatch::Millis>(0, now - b.at)) * rate_per_ms_);
     b.at = now;
   }
   return b;

@@ -18,7 +18,6 @@ std::string peer_of(const StrandSocket& socket) {
   return ec ? std::string("unknown") : endpoint.address().to_string();
 }
 
-
 bool is_loopback(const net::ip::address& address) {
   if (address.is_v4()) return address.to_v4().is_loopback();
   const auto v6 = address.to_v6();
@@ -240,6 +239,5 @@ void Server::stop() {
 
 unsigned short Server::port() const { return impl_->bound_port; }
 unsigned short Server::metrics_port() const { return impl_->metrics_bound_port; }
-
 
 }  // namespace gridkeeper::web

@@ -58,9 +58,8 @@ bool LoginThrottle::known_good(const std::string& username, const std::string& a
 Millis LoginThrottle::reserve(const std::string& username, const std::string& address, Millis now) {
   const auto pair = pair_key(username, address);
   std::lock_guard lock(mutex_);
-  Millis wait = std::max(
-      wait_for(pairs_, pair, options_.free_failures_per_pair, options_.max_delay_ms, now),
-      wait_for(addresses_, address, options_.free_failures_per_address, options_.max_delay_ms, now));
+  Millis wait = std::max(wait_for(pairs_, pair, options_.free_failures_per_pair, options_.max_delay_ms, now),
+                         wait_for(addresses_, address, options_.free_failures_per_address, options_.max_delay_ms, now));
   if (!known_locked(username, address))
     wait = std::max(wait, wait_for(users_, username, options_.free_failures_per_user, options_.max_user_delay_ms, now));
   if (wait > 0) return wait;

@@ -28,7 +28,9 @@ std::optional<std::string> json_file(std::string_view file) {
   return std::string(file.substr(0, file.size() - kExt.size()));
 }
 
-Response json_array_response(int status, json::array body) { return json_response(status, json::value(std::move(body))); }
+Response json_array_response(int status, json::array body) {
+  return json_response(status, json::value(std::move(body)));
+}
 
 std::string jurisdiction_name(const dispatch::Center& center, const std::string& code) {
   if (code.empty()) return {};
@@ -59,7 +61,8 @@ json::object urgency_attribute() {
 }  // namespace
 
 Response error(int status, std::string description) {
-  return json_array_response(status, json::array{json::object{{"code", status}, {"description", std::move(description)}}});
+  return json_array_response(status,
+                             json::array{json::object{{"code", status}, {"description", std::move(description)}}});
 }
 
 Response error(const dispatch::Error& error_in) {
@@ -100,7 +103,9 @@ dispatch::Result<dispatch::RequestQuery> requests_query(const dispatch::Center& 
   if (const auto* ids = param(params, "service_request_id")) {
     for (const auto& s : split_commas(*ids)) {
       auto id = parse_id(s);
-      if (!id) return make_error(ErrorCode::bad_request, "service_request_id must be ids separated by commas", "service_request_id");
+      if (!id)
+        return make_error(ErrorCode::bad_request, "service_request_id must be ids separated by commas",
+                          "service_request_id");
       q.ids.push_back(*id);
     }
     if (q.ids.size() > static_cast<std::size_t>(kMaxIds))
@@ -111,19 +116,24 @@ dispatch::Result<dispatch::RequestQuery> requests_query(const dispatch::Center& 
   if (const auto* codes = param(params, "service_code")) {
     const auto categories = center.categories();
     for (const auto& s : split_commas(*codes)) {
-      if (!category_name(categories, s)) return make_error(ErrorCode::bad_request, "unknown service_code", "service_code");
+      if (!category_name(categories, s))
+        return make_error(ErrorCode::bad_request, "unknown service_code", "service_code");
       q.categories.push_back(s);
     }
   }
   std::optional<Millis> start, end;
   if (const auto* s = param(params, "start_date")) {
     start = parse_datetime(*s);
-    if (!start) return make_error(ErrorCode::bad_request, "start_date must be a W3C datetime, e.g. 2026-01-01T00:00:00Z", "start_date");
+    if (!start)
+      return make_error(ErrorCode::bad_request, "start_date must be a W3C datetime, e.g. 2026-01-01T00:00:00Z",
+                        "start_date");
   }
   if (const auto* s = param(params, "end_date")) {
     bool date_only = false;
     end = parse_datetime(*s, &date_only);
-    if (!end) return make_error(ErrorCode::bad_request, "end_date must be a W3C datetime, e.g. 2026-01-31T23:59:59Z", "end_date");
+    if (!end)
+      return make_error(ErrorCode::bad_request, "end_date must be a W3C datetime, e.g. 2026-01-31T23:59:59Z",
+                        "end_date");
     *end += date_only ? 86'400'000 : 1;  // the latest moment included
   }
   if (!start && !end) end = now + 1;
@@ -137,7 +147,8 @@ dispatch::Result<dispatch::RequestQuery> requests_query(const dispatch::Center& 
   if (const auto* s = param(params, "status")) {
     std::set<std::string> wanted;
     for (const auto& v : split_commas(*s)) {
-      if (v != "open" && v != "closed") return make_error(ErrorCode::bad_request, "status must be open, closed or both", "status");
+      if (v != "open" && v != "closed")
+        return make_error(ErrorCode::bad_request, "status must be open, closed or both", "status");
       wanted.insert(v);
     }
     if (wanted.size() == 1) q.open = wanted.count("open") > 0;
@@ -159,7 +170,8 @@ dispatch::Result<dispatch::RequestQuery> requests_query(const dispatch::Center& 
   if (const auto* s = param(params, "bbox")) {
     const auto b = parse_bbox(*s);
     if (!b || !on_globe(*b))
-      return make_error(ErrorCode::bad_request, "bbox must be min_long,min_lat,max_long,max_lat within the globe", "bbox");
+      return make_error(ErrorCode::bad_request, "bbox must be min_long,min_lat,max_long,max_lat within the globe",
+                        "bbox");
     q.bbox = *b;
   }
   return q;
@@ -263,7 +275,8 @@ dispatch::Result<std::vector<std::pair<std::string, std::string>>> fields_of(con
     return fields;
   }
   if (type != "application/x-www-form-urlencoded" && !type.empty())
-    return make_error(ErrorCode::bad_request, "send the request as application/x-www-form-urlencoded or application/json");
+    return make_error(ErrorCode::bad_request,
+                      "send the request as application/x-www-form-urlencoded or application/json");
   auto parsed = boost::urls::parse_query(request.body);
   if (!parsed) return make_error(ErrorCode::bad_request, "the form body is malformed");
   for (auto p : *parsed) {
@@ -278,7 +291,8 @@ dispatch::Result<std::vector<std::pair<std::string, std::string>>> fields_of(con
 }  // namespace
 
 dispatch::Result<Submission> submission_from(const dispatch::Center& center, const Request& request) {
-  if (request.body.empty()) return make_error(ErrorCode::bad_request, "the request needs a body: api_key, service_code, lat and long");
+  if (request.body.empty())
+    return make_error(ErrorCode::bad_request, "the request needs a body: api_key, service_code, lat and long");
   // The form decoder throws on a NUL escape (%00), which is refused like any malformed form.
   dispatch::Result<std::vector<std::pair<std::string, std::string>>> fields =
       make_error(ErrorCode::bad_request, "the form body is malformed");
@@ -351,19 +365,18 @@ dispatch::Result<Submission> submission_from(const dispatch::Center& center, con
   auto non_ascii = [](const std::string& t) {
     return std::any_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
   };
-  if (non_ascii(first_name) || non_ascii(last_name))
-    in.reporter.name = last_name + first_name;
-  else
-    in.reporter.name = first_name + (first_name.empty() || last_name.empty() ? "" : " ") + last_name;
+  if (non_ascii(first_name) || non_ascii(last_name)) in.reporter.name = last_name + first_name;
+  else in.reporter.name = first_name + (first_name.empty() || last_name.empty() ? "" : " ") + last_name;
   return s;
 }
 
 dispatch::Actor client_actor(const dispatch::ClientKey& key) { return dispatch::open311_client(key.name, key.scope); }
 
 Response created(const dispatch::Case& c) {
-  auto r = json_array_response(201, json::array{json::object{{"service_request_id", std::to_string(c.id)},
-                                                             {"service_notice", "已受理 received; it is routed to its grid"},
-                                                             {"account_id", nullptr}}});
+  auto r =
+      json_array_response(201, json::array{json::object{{"service_request_id", std::to_string(c.id)},
+                                                        {"service_notice", "已受理 received; it is routed to its grid"},
+                                                        {"account_id", nullptr}}});
   return r;
 }
 

@@ -16,8 +16,8 @@ namespace gridkeeper::web {
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
-  unsigned short port = 8080;            // 0: any free port (see Server::port)
-  unsigned threads = 0;                  // network threads; 0: one per core
+  unsigned short port = 8080;                 // 0: any free port (see Server::port)
+  unsigned threads = 0;                       // network threads; 0: one per core
   std::size_t max_connections = 10'000;       // beyond: 503 and close
   std::size_t max_connections_per_peer = 64;  // from one address (HTTP and live feed); beyond: 503 and close
   std::size_t header_limit = 16 * 1024;

@@ -92,17 +92,19 @@ dispatch::Result<StatsRequest> stats_request(const QueryParams& params, Millis n
   const auto* period = param(params, "period");
   const auto* from = param(params, "from");
   const auto* to = param(params, "to");
-  if (period && (from || to))
-    return make_error(ErrorCode::bad_request, "give either period or from and to", "period");
+  if (period && (from || to)) return make_error(ErrorCode::bad_request, "give either period or from and to", "period");
   if (period) {
     auto p = parse_period(*period);
-    if (!p) return make_error(ErrorCode::bad_request, "period must be a year (2026), a quarter (2026-Q1) or a month (2026-03)", "period");
+    if (!p)
+      return make_error(ErrorCode::bad_request,
+                        "period must be a year (2026), a quarter (2026-Q1) or a month (2026-03)", "period");
     r.period = *p;
   } else {
     r.period = {quarter_start(now), now + 1};
     if (from) {
       auto t = parse_datetime(*from);
-      if (!t) return make_error(ErrorCode::bad_request, "from must be a date (2026-01-01) or an ISO 8601 datetime", "from");
+      if (!t)
+        return make_error(ErrorCode::bad_request, "from must be a date (2026-01-01) or an ISO 8601 datetime", "from");
       r.period.from = *t;
     }
     if (to) {
@@ -122,16 +124,19 @@ dispatch::Result<StatsRequest> stats_request(const QueryParams& params, Millis n
     r.scope = *s;
   }
   if (const auto* f = param(params, "format")) {
-    if (*f != "json" && *f != "csv") return make_error(ErrorCode::invalid_value, "format must be json or csv", "format");
+    if (*f != "json" && *f != "csv")
+      return make_error(ErrorCode::invalid_value, "format must be json or csv", "format");
     r.csv = *f == "csv";
   }
   if (const auto* t = param(params, "table")) {
     if (*t != "workers" && *t != "grids" && *t != "communities" && *t != "streets" && *t != "cases")
-      return make_error(ErrorCode::invalid_value, "table must be workers, grids, communities, streets or cases", "table");
+      return make_error(ErrorCode::invalid_value, "table must be workers, grids, communities, streets or cases",
+                        "table");
     r.table = *t;
   }
   if (const auto* b = param(params, "bucket")) {
-    if (*b != "day" && *b != "week") return make_error(ErrorCode::invalid_value, "bucket must be day or week", "bucket");
+    if (*b != "day" && *b != "week")
+      return make_error(ErrorCode::invalid_value, "bucket must be day or week", "bucket");
     r.bucket = *b == "day" ? dispatch::Bucket::day : dispatch::Bucket::week;
   }
   return r;
@@ -178,8 +183,8 @@ Response trends_response(const dispatch::Center& center, dispatch::Reports& repo
       csv_cells(w, dispatch::trend_columns(), p);
       w.end_row();
     }
-    return csv_response(w.take(), filename(request.bucket == dispatch::Bucket::day ? "trends-daily" : "trends-weekly",
-                                           request));
+    return csv_response(w.take(),
+                        filename(request.bucket == dispatch::Bucket::day ? "trends-daily" : "trends-weekly", request));
   }
   json::array categories, points;
   for (std::size_t i = 0; i < t.categories.size(); ++i)
@@ -189,12 +194,10 @@ Response trends_response(const dispatch::Center& center, dispatch::Reports& repo
     put_columns(o, dispatch::trend_columns(), p, ids);
     points.push_back(std::move(o));
   }
-  json::object body{{"period", period_json(t.period)},
-                    {"as_of", iso8601(report->as_of)},
-                    {"scope", scope_json(report->scope)},
-                    {"bucket", t.bucket == dispatch::Bucket::day ? "day" : "week"},
-                    {"categories", std::move(categories)},
-                    {"points", std::move(points)}};
+  json::object body{
+      {"period", period_json(t.period)},     {"as_of", iso8601(report->as_of)},
+      {"scope", scope_json(report->scope)},  {"bucket", t.bucket == dispatch::Bucket::day ? "day" : "week"},
+      {"categories", std::move(categories)}, {"points", std::move(points)}};
   return json_response(200, body);
 }
 
@@ -260,7 +263,8 @@ dispatch::Result<dispatch::AssessmentRules> rules_from(dispatch::AssessmentRules
 dispatch::Result<dispatch::RulesChange> read_stored_rules(std::string_view text) {
   std::error_code ec;
   auto v = json::parse(text, ec);
-  if (ec || !v.is_object()) return make_error(ErrorCode::storage_failed, "the stored assessment settings are unreadable");
+  if (ec || !v.is_object())
+    return make_error(ErrorCode::storage_failed, "the stored assessment settings are unreadable");
   return rules_change_from(v.as_object());
 }
 
@@ -275,12 +279,9 @@ dispatch::Result<RatingRequest> rating_from(const json::object& body) {
   r.only({"score", "note"});
   RatingRequest out;
   if (const auto* v = r.get("score", true)) {
-    if (!v->is_int64())
-      r.fail(ErrorCode::bad_request, "score", " must be an integer from 1 to 5");
-    else if (v->as_int64() < 1 || v->as_int64() > 5)
-      r.invalid("score", "score must be an integer from 1 to 5");
-    else
-      out.score = static_cast<int>(v->as_int64());
+    if (!v->is_int64()) r.fail(ErrorCode::bad_request, "score", " must be an integer from 1 to 5");
+    else if (v->as_int64() < 1 || v->as_int64() > 5) r.invalid("score", "score must be an integer from 1 to 5");
+    else out.score = static_cast<int>(v->as_int64());
   }
   if (auto note = r.text("note")) out.note = std::move(*note);
   if (r.error) return *r.error;
@@ -318,16 +319,15 @@ json::object client_key_json(const dispatch::ClientKey& k) {
 
 std::string cases_csv(const std::vector<dispatch::Case>& cases) {
   CsvWriter w;
-  for (const char* c : {"id", "state", "urgency", "category", "title", "address", "source", "grid", "community",
-                        "street", "assignee", "tier", "created_at", "accept_by", "resolve_by", "accepted_at",
-                        "resolved_at", "closed_at", "warned", "overdue", "rework_count", "deferred", "lon", "lat"})
+  for (const char* c :
+       {"id",          "state",     "urgency",  "category", "title",        "address",   "source",     "grid",
+        "community",   "street",    "assignee", "tier",     "created_at",   "accept_by", "resolve_by", "accepted_at",
+        "resolved_at", "closed_at", "warned",   "overdue",  "rework_count", "deferred",  "lon",        "lat"})
     w.text(c);
   w.end_row();
   auto when = [&](const std::optional<Millis>& t) {
-    if (t)
-      w.text(local_datetime(*t));
-    else
-      w.empty();
+    if (t) w.text(local_datetime(*t));
+    else w.empty();
   };
   for (const auto& c : cases) {
     w.number(c.id).text(to_string(c.state)).text(to_string(c.urgency)).text(c.category).text(c.title);

@@ -46,7 +46,7 @@ using SteadyClock = std::chrono::steady_clock;
 class Closable {
  public:
   virtual ~Closable() = default;
-  virtual void shutdown() = 0;              // from any thread
+  virtual void shutdown() = 0;                    // from any thread
   virtual void sweep(SteadyClock::time_point) {}  // from the sweeper: act on a passed deadline
 };
 

@@ -72,8 +72,7 @@ std::string tile_origin(std::string_view url) {
   for (std::string_view s : {"https://", "http://"}) {
     if (url.size() < s.size()) continue;
     bool same = true;
-    for (std::size_t i = 0; i < s.size() && same; ++i)
-      same = std::tolower(static_cast<unsigned char>(url[i])) == s[i];
+    for (std::size_t i = 0; i < s.size() && same; ++i) same = std::tolower(static_cast<unsigned char>(url[i])) == s[i];
     if (same) {
       scheme = std::string(s.substr(0, s.size() - 3));
       url.remove_prefix(s.size());

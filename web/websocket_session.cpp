@@ -144,7 +144,6 @@ class WebsocketSession : public Closable, public FeedClient, public std::enable_
   bool accepted_ = false, closing_ = false, close_after_write_ = false;
 };
 
-
 }  // namespace
 
 void start_websocket_session(StrandSocket socket, ServerImpl& server, std::shared_ptr<PeerSlot> slot,

@@ -16,7 +16,9 @@ using namespace gridkeeper::data;
 namespace {
 
 const std::string kC1 = "350213001001", kC2 = "350213001002";
-std::string grid_code(const std::string& community, int n) { return community + (n < 10 ? "0" : "") + std::to_string(n); }
+std::string grid_code(const std::string& community, int n) {
+  return community + (n < 10 ? "0" : "") + std::to_string(n);
+}
 
 // A workers file for the sample: W01..W16 own one grid each; the backup of each grid is
 // the owner of the next grid of its community; W17 has no post.
@@ -43,7 +45,8 @@ std::string read_file(const std::string& path) {
 }
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
   return s;
 }
 
@@ -142,8 +145,8 @@ TEST_CASE("the sample grid file and a workers file import; importing again updat
   }
   SECTION("again, with a new owner for one grid: the old term ends, a new one opens") {
     const auto moved = dir.file("moved.csv");
-    testing::write_text(moved, std::string(kWorkersHeader) + "\nW17,机动,13800001017," + kC1 + "," +
-                                   grid_code(kC1, 1) + ",\n");
+    testing::write_text(
+        moved, std::string(kWorkersHeader) + "\nW17,机动,13800001017," + kC1 + "," + grid_code(kC1, 1) + ",\n");
     auto again = import_files(db, testing::sample_grids(), moved, testing::kImportTime + 1000);
     INFO(joined(again.problems));
     REQUIRE(again.ok);
@@ -233,7 +236,8 @@ TEST_CASE("bad workers files are refused whole, with the lines of their rows", "
       {"empty", "", "the file is empty"},
       {"id with a space", header + good_row + "W 02,乙,2," + kC1 + ",,\n", ":3: worker_id W 02 is not 1 to 64"},
       {"id with a slash", header + good_row + "../W02,乙,2," + kC1 + ",,\n", ":3: worker_id ../W02 is not"},
-      {"bidi override in a name", header + good_row + "W02,乙\xE2\x80\xAE,2," + kC1 + ",,\n", ":3: name holds a control"},
+      {"bidi override in a name", header + good_row + "W02,乙\xE2\x80\xAE,2," + kC1 + ",,\n",
+       ":3: name holds a control"},
   };
   for (const auto& bad : cases) {
     DYNAMIC_SECTION(bad.name) {
@@ -281,8 +285,8 @@ TEST_CASE("workers files: BOM, CRLF, quoted commas, quotes and line breaks", "[i
   }
   SECTION("quoted fields") {
     const std::string text = std::string(kWorkersHeader) + "\n" + "W01,\"李, 四\",\"138 0000\"," + kC1 + ",\"" +
-                             grid_code(kC1, 1) + "; " + grid_code(kC1, 2) + "\",\n" + "W02,\"王\n\"\"五\"\"\",2," + kC1 +
-                             ",," + grid_code(kC1, 1) + "\n" + "W03,赵六,3," + kC2 + ",,\n";
+                             grid_code(kC1, 1) + "; " + grid_code(kC1, 2) + "\",\n" + "W02,\"王\n\"\"五\"\"\",2," +
+                             kC1 + ",," + grid_code(kC1, 1) + "\n" + "W03,赵六,3," + kC2 + ",,\n";
     testing::write_text(path, text);
     auto parsed = read_workers_csv(path);
     INFO(joined([&] {

@@ -186,7 +186,8 @@ TEST_CASE("find_cases: scope by any level, filters, newest first, pages", "[ledg
     made.push_back(*c);
   }
   auto first = made[0];
-  auto accepted = run.center->transition_and_wait(first.id, step(Action::accept, first.version), worker_actor(first.assignee));
+  auto accepted =
+      run.center->transition_and_wait(first.id, step(Action::accept, first.version), worker_actor(first.assignee));
   REQUIRE(accepted.ok());
 
   CaseQuery q;
@@ -469,14 +470,18 @@ TEST_CASE("the center lists open cases from memory and the history from storage,
   for (int i : {0, 3, 6, 9}) {
     Case c = made[i];
     for (auto [action, actor] : {std::pair{Action::accept, worker_actor(c.assignee)},
-                                 {Action::resolve, worker_actor(c.assignee)}, {Action::close, operator_actor()}}) {
+                                 {Action::resolve, worker_actor(c.assignee)},
+                                 {Action::close, operator_actor()}}) {
       auto next = run.center->transition_and_wait(c.id, step(action, c.version), actor);
       REQUIRE(next.ok());
       c = *next;
     }
   }
-  REQUIRE(run.center->transition_and_wait(made[4].id, step(Action::cancel, made[4].version, "重复"), operator_actor()).ok());
-  REQUIRE(run.center->transition_and_wait(made[5].id, step(Action::accept, made[5].version), worker_actor(made[5].assignee)).ok());
+  REQUIRE(run.center->transition_and_wait(made[4].id, step(Action::cancel, made[4].version, "重复"), operator_actor())
+              .ok());
+  REQUIRE(
+      run.center->transition_and_wait(made[5].id, step(Action::accept, made[5].version), worker_actor(made[5].assignee))
+          .ok());
   REQUIRE(run.center->open_case_count() == 7);
 
   // Everything is durable by now, so storage alone answers every query too: the oracle.

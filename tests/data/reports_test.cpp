@@ -52,7 +52,8 @@ TEST_CASE("reports read a period's cases with their events, settings and Open311
 
   auto a = center.intake_and_wait(at_grid(0, 0), op);  // G0-0
   REQUIRE(a.ok());
-  REQUIRE(center.transition_and_wait(a->id, step(Action::accept, 1), Actor{10, "w", Role::worker, {}, a->assignee}).ok());
+  REQUIRE(
+      center.transition_and_wait(a->id, step(Action::accept, 1), Actor{10, "w", Role::worker, {}, a->assignee}).ok());
   clock.advance(kHour);
   auto b = center.intake_and_wait(at_grid(1, 2, "safety_hazard"), op);  // G1-2
   REQUIRE(b.ok());

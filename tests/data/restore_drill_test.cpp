@@ -122,7 +122,8 @@ TEST_CASE("restore drill: a backup taken under load restores every acknowledged 
     HttpClient op(original->port), worker(original->port);
     op.token = op_token;
     for (int n = 0; n < 5000 && !stop; ++n) {
-      const double lon = 118.21 + 0.18 * ((n * 7 + k * 13) % 97) / 97.0, lat = 24.56 + 0.18 * ((n * 11 + k) % 89) / 89.0;
+      const double lon = 118.21 + 0.18 * ((n * 7 + k * 13) % 97) / 97.0,
+                   lat = 24.56 + 0.18 * ((n * 11 + k) % 89) / 89.0;
       auto a = op.post("/api/v1/cases", R"({"lon":)" + std::to_string(lon) + R"(,"lat":)" + std::to_string(lat) +
                                             R"(,"category":"environment","urgency":"orange","title":"演练 )" +
                                             std::to_string(k) + "-" + std::to_string(n) + R"(","description":")" +

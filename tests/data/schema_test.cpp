@@ -98,8 +98,9 @@ TEST_CASE("case events are append-only", "[schema]") {
   CHECK(remove->message.find("append-only") != std::string::npos);
   CHECK(scalar(**db, "SELECT count(*) FROM case_events WHERE note = ''") == 1);
   // An event must belong to a case.
-  CHECK((*db)->exec("INSERT INTO case_events (case_id, at, type, actor, from_state, to_state) "
-                    "VALUES (42, 0, 'created', 'system', 'reported', 'reported')"));
+  CHECK(
+      (*db)->exec("INSERT INTO case_events (case_id, at, type, actor, from_state, to_state) "
+                  "VALUES (42, 0, 'created', 'system', 'reported', 'reported')"));
 }
 
 TEST_CASE("stored geometry reads back as the same coordinates", "[schema][geometry]") {
@@ -117,10 +118,11 @@ TEST_CASE("stored geometry reads back as the same coordinates", "[schema][geomet
     double worst = 0;
     for (std::size_t i = 0; i < want[0].size(); ++i)
       worst = std::max({worst, std::abs(got[0][i].lon - want[0][i].lon), std::abs(got[0][i].lat - want[0][i].lat)});
-    CHECK(worst < 1e-12);  // the JSON parser may round the last bit
+    CHECK(worst < 1e-12);                    // the JSON parser may round the last bit
     CHECK(got[0].front() == got[0].back());  // still closed
   }
-  geo::MultiPolygon two{geo::Polygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}}, geo::Polygon{{{{2, 2}, {3, 2}, {3, 3}, {2, 2}}}}};
+  geo::MultiPolygon two{geo::Polygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}},
+                        geo::Polygon{{{{2, 2}, {3, 2}, {3, 3}, {2, 2}}}}};
   auto back = geo::read_geometry(geo::write_geometry(two));
   REQUIRE(back);
   CHECK(back->size() == 2);

@@ -1,8 +1,8 @@
 // One writer a file: the accounts and reports stores write through the ledger's writer,
 // and a commit the device refuses (a full disk) fails its group without losing anything
 // acknowledged.
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <catch2/catch.hpp>
 
 #include <atomic>
 #include <future>
@@ -97,7 +97,8 @@ TEST_CASE("accounts and reports write through the ledger's writer and wait for i
   const UserId user = add_user(*s.accounts, "op1");
 
   hold = true;
-  auto intake = std::async(std::launch::async, [&] { return s.center->intake_and_wait(at_grid(0, 0, "a"), operator_actor()); });
+  auto intake =
+      std::async(std::launch::async, [&] { return s.center->intake_and_wait(at_grid(0, 0, "a"), operator_actor()); });
   in_commit.wait();  // the writer is inside its transaction now
   auto token = std::async(std::launch::async, [&] { return s.accounts->store_token({"h1", user, 1, 2}); });
   auto setting = std::async(std::launch::async, [&] { return s.reports->put_setting("k", "{}", 1, "admin"); });
@@ -133,8 +134,9 @@ TEST_CASE("a write's own failure fails only that write, not the others of its gr
       k.key_hash = "dup" + std::to_string(i);
       return s.reports->add_client_key(k);
     }));
-    cases.push_back(std::async(std::launch::async,
-                               [&, i] { return s.center->intake_and_wait(at_grid(i % 2, i % 3, "c"), operator_actor()); }));
+    cases.push_back(std::async(std::launch::async, [&, i] {
+      return s.center->intake_and_wait(at_grid(i % 2, i % 3, "c"), operator_actor());
+    }));
   }
   for (auto& f : again) {
     auto r = f.get();
@@ -212,8 +214,9 @@ TEST_CASE("a command adding users besides a running writer does not break it", "
   auto command = opened(data::SqliteAccounts::open(city.path));
   std::vector<std::future<Result<Case>>> cases;
   for (int i = 0; i < 50; ++i)
-    cases.push_back(std::async(std::launch::async,
-                               [&, i] { return s.center->intake_and_wait(at_grid(i % 2, i % 3, "c"), operator_actor()); }));
+    cases.push_back(std::async(std::launch::async, [&, i] {
+      return s.center->intake_and_wait(at_grid(i % 2, i % 3, "c"), operator_actor());
+    }));
   for (int i = 0; i < 20; ++i) add_user(*command, "cli" + std::to_string(i));
   for (auto& f : cases) CHECK(f.get().ok());
   CHECK(s.accounts->find_user("cli19").has_value());

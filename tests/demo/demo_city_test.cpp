@@ -156,7 +156,8 @@ TEST_CASE("the demo city has the reference district's streets, communities, grid
   CHECK(people == c.population);
   CHECK(people >= 600'000);
   CHECK(people <= 620'000);
-  for (const char* name : {"新店街道", "马巷街道", "大嶝街道", "凤翔街道", "香山街道", "金海街道", "民安街道", "新圩镇", "内厝镇"}) {
+  for (const char* name :
+       {"新店街道", "马巷街道", "大嶝街道", "凤翔街道", "香山街道", "金海街道", "民安街道", "新圩镇", "内厝镇"}) {
     bool found = false;
     for (const auto& a : c.areas) found |= a.level == geo::Level::street && a.name == name;
     CHECK(found);
@@ -279,7 +280,8 @@ TEST_CASE("the demo database holds the city, logins for every role and a living 
   CHECK(count(db, "SELECT count(*) FROM jurisdictions WHERE level = 'community'") == 128);
   for (const char* role : {"admin", "operator", "supervisor", "worker"})
     CHECK(count(db, std::string("SELECT count(*) FROM users WHERE role = '") + role + "'") >= 1);
-  CHECK(count(db, "SELECT count(DISTINCT scope) FROM users WHERE role = 'supervisor'") == 3);  // district, street, community
+  CHECK(count(db, "SELECT count(DISTINCT scope) FROM users WHERE role = 'supervisor'") ==
+        3);  // district, street, community
   CHECK(count(db, "SELECT count(*) FROM users u JOIN workers w ON w.id = u.worker_id WHERE u.role = 'worker'") == 733);
   CHECK(count(db, "SELECT count(*) FROM categories") >= 12);
 

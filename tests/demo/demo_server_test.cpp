@@ -56,8 +56,8 @@ struct DemoServer {
 
   std::unique_ptr<HttpClient> client(const std::string& username) {
     auto c = std::make_unique<HttpClient>(port);
-    auto a = c->post("/api/v1/auth/login", R"({"username":")" + username + R"(","password":")" +
-                                               std::string(demo::kDemoPassword) + R"("})");
+    auto a = c->post("/api/v1/auth/login",
+                     R"({"username":")" + username + R"(","password":")" + std::string(demo::kDemoPassword) + R"("})");
     if (a.status == 200) c->token = std::string(a.json().at("token").as_string());
     return c;
   }
@@ -145,9 +145,10 @@ TEST_CASE("the demo server answers the contract's endpoints for every role", "[w
   CHECK_FALSE(my_grids.json().at("features").as_array().empty());
 
   // The operator takes in a case; it goes to the grid's owner.
-  auto created = op->post("/api/v1/cases", R"({"lon":)" + std::to_string(first.at("lon").as_double()) + R"(,"lat":)" +
-                                               std::to_string(first.at("lat").as_double()) +
-                                               R"(,"category":"environment","urgency":"red","title":"垃圾堆放未清运"})");
+  auto created =
+      op->post("/api/v1/cases", R"({"lon":)" + std::to_string(first.at("lon").as_double()) + R"(,"lat":)" +
+                                    std::to_string(first.at("lat").as_double()) +
+                                    R"(,"category":"environment","urgency":"red","title":"垃圾堆放未清运"})");
   REQUIRE(created.status == 201);
   // To the grid's owner, unless the owner is one of the demo's workers on leave.
   const auto owner = text_of(route.json(), "owner_id"), assignee = text_of(created.json(), "assignee_id");
@@ -187,7 +188,8 @@ TEST_CASE("the simulator feeds the demo server and drives its workers", "[web][d
   auto op = demo.client("operator");
   auto latest = op->get("/api/v1/cases?limit=1");
   REQUIRE(latest.status == 200);
-  CHECK(latest.json().at("cases").as_array()[0].at("id").as_int64() >= static_cast<std::int64_t>(before + report->cases));
+  CHECK(latest.json().at("cases").as_array()[0].at("id").as_int64() >=
+        static_cast<std::int64_t>(before + report->cases));
 
   // A stop request ends it at once; a server that is not there is an error.
   o.seconds = 0;

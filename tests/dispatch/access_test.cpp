@@ -154,8 +154,8 @@ TEST_CASE("every role x action x relation x state: allowed_actions, may_act and 
               // A stale version is refused; a step that needs a note needs one.
               CHECK(check_act(rel.who, c, a, c.version - 1, "说明", tree).error().code == ErrorCode::stale_version);
               const auto bare = check_act(rel.who, c, a, c.version, "", tree);
-              const bool needs_note = a == Action::return_case || a == Action::request_deferral ||
-                                      a == Action::defer || a == Action::note;
+              const bool needs_note =
+                  a == Action::return_case || a == Action::request_deferral || a == Action::defer || a == Action::note;
               CHECK(bare.ok() == !needs_note);
               if (needs_note) {
                 CHECK(bare.error().code == ErrorCode::invalid_value);

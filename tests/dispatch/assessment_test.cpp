@@ -84,27 +84,41 @@ struct Story {
 std::vector<CaseHistory> fixed_history() {
   std::vector<CaseHistory> out;
   // 1: on time all the way, rated 5.
-  out.push_back(Story(1, "W1", "G0-0", "C1", T0).accept(T0 + kHour).resolve(T0 + 10 * kHour).close(T0 + 12 * kHour)
-                    .rate(T0 + 13 * kHour, 5).h);
+  out.push_back(Story(1, "W1", "G0-0", "C1", T0)
+                    .accept(T0 + kHour)
+                    .resolve(T0 + 10 * kHour)
+                    .close(T0 + 12 * kHour)
+                    .rate(T0 + 13 * kHour, 5)
+                    .h);
   // 2: reworked once, closed on time, rated 3.
   const Millis t2 = T0 + kDay;
   out.push_back(Story(2, "W1", "G0-0", "C1", t2)
-                    .accept(t2 + 2 * kHour).resolve(t2 + 20 * kHour).reopen(t2 + 22 * kHour)
-                    .accept(t2 + 23 * kHour).resolve(t2 + 30 * kHour).close(t2 + 31 * kHour)
-                    .rate(t2 + 32 * kHour, 3).h);
+                    .accept(t2 + 2 * kHour)
+                    .resolve(t2 + 20 * kHour)
+                    .reopen(t2 + 22 * kHour)
+                    .accept(t2 + 23 * kHour)
+                    .resolve(t2 + 30 * kHour)
+                    .close(t2 + 31 * kHour)
+                    .rate(t2 + 32 * kHour, 3)
+                    .h);
   // 3: not accepted in time (escalated while dispatched), then handled and closed late.
   const Millis t3 = T0 + 2 * kDay;
-  out.push_back(Story(3, "W1", "G0-1", "C1", t3)
-                    .escalate(t3 + 24 * kHour, Deadline::accept, Urgency::yellow, Urgency::orange, Tier::worker,
-                              Tier::community)
-                    .accept(t3 + 25 * kHour).resolve(t3 + 40 * kHour).close(t3 + 41 * kHour).h);
+  out.push_back(
+      Story(3, "W1", "G0-1", "C1", t3)
+          .escalate(t3 + 24 * kHour, Deadline::accept, Urgency::yellow, Urgency::orange, Tier::worker, Tier::community)
+          .accept(t3 + 25 * kHour)
+          .resolve(t3 + 40 * kHour)
+          .close(t3 + 41 * kHour)
+          .h);
   // 4: deferred: counts only as a case and a deferral, not even its rating.
   const Millis t4 = T0 + 3 * kDay;
   Story s4(4, "W2", "G0-1", "C1", t4, Urgency::orange);
-  s4.accept(t4 + kHour).add(t4 + 2 * kHour, EventType::defer, CaseState::accepted, CaseState::accepted,
-                            "waiting for parts");
-  s4.add(t4 + 50 * kHour, EventType::resume, CaseState::accepted, CaseState::accepted).resolve(t4 + 60 * kHour)
-      .close(t4 + 61 * kHour).rate(t4 + 62 * kHour, 1);
+  s4.accept(t4 + kHour)
+      .add(t4 + 2 * kHour, EventType::defer, CaseState::accepted, CaseState::accepted, "waiting for parts");
+  s4.add(t4 + 50 * kHour, EventType::resume, CaseState::accepted, CaseState::accepted)
+      .resolve(t4 + 60 * kHour)
+      .close(t4 + 61 * kHour)
+      .rate(t4 + 62 * kHour, 1);
   s4.h.c.deferred = true;
   out.push_back(s4.h);
   // 5: red, accepted at once, not resolved in time, still open.
@@ -123,8 +137,12 @@ std::vector<CaseHistory> fixed_history() {
   out.push_back(Story(7, "W4", "G1-0", "C2", T0 + 29 * kDay + kHour).h);
   // 8: on time, rated 4.
   const Millis t8 = T0 + 6 * kDay;
-  out.push_back(Story(8, "W4", "G1-0", "C2", t8).accept(t8 + 3 * kHour).resolve(t8 + 2 * kDay)
-                    .close(t8 + 2 * kDay + kHour).rate(t8 + 2 * kDay + 2 * kHour, 4).h);
+  out.push_back(Story(8, "W4", "G1-0", "C2", t8)
+                    .accept(t8 + 3 * kHour)
+                    .resolve(t8 + 2 * kDay)
+                    .close(t8 + 2 * kDay + kHour)
+                    .rate(t8 + 2 * kDay + 2 * kHour, 4)
+                    .h);
   // 9: taken in before the period: left out.
   out.push_back(Story(9, "W1", "G0-0", "C1", T0 - kDay).accept(T0 - kDay + kHour).h);
   return out;
@@ -209,7 +227,7 @@ TEST_CASE("each case's facts are read from its events", "[assessment]") {
 
 TEST_CASE("figures per worker against hand-computed values", "[assessment]") {
   const auto a = assess(fixed_history(), small_organisation(), AssessmentRules{}, kQuarter, kAsOf);
-  REQUIRE(a.cases.size() == 8);  // case 9 lies before the period
+  REQUIRE(a.cases.size() == 8);    // case 9 lies before the period
   CHECK(a.cases.front().id == 7);  // newest first
 
   // W1: cases 1, 2, 3.
@@ -233,9 +251,9 @@ TEST_CASE("figures per worker against hand-computed values", "[assessment]") {
   CHECK(f1.overdue_by_colour == std::array<std::int64_t, 3>{1, 0, 0});
   CHECK(f1.escalations == 1);
   CHECK(f1.time_to_accept.count == 3);
-  CHECK(*f1.time_to_accept.mean_s == Approx(33'600));  // (1 h + 2 h + 25 h) / 3
-  CHECK(*f1.time_to_accept.p90_s == Approx(90'000));   // the 3rd of 3: 25 h
-  CHECK(*f1.time_to_resolve.mean_s == Approx(96'000)); // (10 h + 30 h + 40 h) / 3
+  CHECK(*f1.time_to_accept.mean_s == Approx(33'600));   // (1 h + 2 h + 25 h) / 3
+  CHECK(*f1.time_to_accept.p90_s == Approx(90'000));    // the 3rd of 3: 25 h
+  CHECK(*f1.time_to_resolve.mean_s == Approx(96'000));  // (10 h + 30 h + 40 h) / 3
   CHECK(*f1.time_to_resolve.p90_s == Approx(144'000));
   CHECK(f1.rated == 2);
   CHECK(*f1.satisfaction == Approx(4.0));
@@ -441,7 +459,10 @@ TEST_CASE("an escalation carries what it missed as typed fields; a rating counts
   // The figures read the typed fields only: words that say otherwise change nothing.
   Story s(1, "W1", "G0-0", "C1", T0);
   s.escalate(T0 + kDay, Deadline::accept, Urgency::yellow, Urgency::orange, Tier::worker, Tier::community)
-      .accept(T0 + kDay + kHour).resolve(T0 + 2 * kDay).close(T0 + 2 * kDay + kHour).rate(T0 + 3 * kDay, 4);
+      .accept(T0 + kDay + kHour)
+      .resolve(T0 + 2 * kDay)
+      .close(T0 + 2 * kDay + kHour)
+      .rate(T0 + 3 * kDay, 4);
   s.h.events[2].reason = "not resolved in time: red -> red, street -> district";
   s.h.events.back().reason = "score 1";
   auto f = facts_of(s.h, kAsOf);
@@ -554,7 +575,8 @@ TEST_CASE("an old history's repeated escalations at the top count as nothing new
     plain.add(at, EventType::reminded, CaseState::dispatched, CaseState::dispatched).typed([](CaseEvent& e) {
       e.deadline = Deadline::accept;
     });
-  for (auto* story : {&s, &plain}) story->accept(T0 + 2 * kDay).resolve(T0 + 2 * kDay + kHour).close(T0 + 2 * kDay + 2 * kHour);
+  for (auto* story : {&s, &plain})
+    story->accept(T0 + 2 * kDay).resolve(T0 + 2 * kDay + kHour).close(T0 + 2 * kDay + 2 * kHour);
   REQUIRE(s.h.events.size() > 90);
 
   const auto old_facts = facts_of(s.h, kAsOf);

@@ -108,7 +108,8 @@ TEST_CASE("a red case nobody accepts stops at the district: a week and 300 days 
     // One reminder a day from the district's missed deadline.
     const auto reminders = f.events_of(c->id, EventType::reminded);
     REQUIRE(reminders.size() == static_cast<std::size_t>(days));
-    for (std::size_t i = 0; i < reminders.size(); ++i) CHECK(reminders[i].at == t0 + kTopDeadline + static_cast<Millis>(i) * kDay);
+    for (std::size_t i = 0; i < reminders.size(); ++i)
+      CHECK(reminders[i].at == t0 + kTopDeadline + static_cast<Millis>(i) * kDay);
     CHECK(f.ledger.case_events(c->id).size() == 2 + 3 + 4 + static_cast<std::size_t>(days));  // created, register
     CHECK(f.notices_of("case.reminded") == static_cast<std::size_t>(days));
     CHECK(f.notices_of("case.escalated") == 3);
@@ -131,9 +132,9 @@ TEST_CASE("reminders fall once a working day; weekends and holidays give none", 
   std::vector<Millis> at;
   for (const auto& e : reminders) at.push_back(e.at);
   const Millis start_of_work = 8 * kHour + 30 * kMinute;
-  CHECK(at == std::vector<Millis>{t0 + kTopDeadline,                                // Friday 18:00, a working day
-                                  local_midnight_friday + 3 * kDay + start_of_work,  // Monday
-                                  local_midnight_friday + 5 * kDay + start_of_work}); // Wednesday
+  CHECK(at == std::vector<Millis>{t0 + kTopDeadline,                                   // Friday 18:00, a working day
+                                  local_midnight_friday + 3 * kDay + start_of_work,    // Monday
+                                  local_midnight_friday + 5 * kDay + start_of_work});  // Wednesday
   // A case whose category counts clock time is reminded every 24 h, weekends included.
   Fixture clock_time(local_midnight_friday + 16 * kHour, calendar, /*working_time=*/false);
   auto d = clock_time.center->intake_and_wait(red_in_g00(), kOperator);
@@ -142,7 +143,8 @@ TEST_CASE("reminders fall once a working day; weekends and holidays give none", 
   CHECK(clock_time.events_of(d->id, EventType::reminded).size() == 5);  // Fri 18:00 .. Tue 18:00
 }
 
-TEST_CASE("after a stop, a case at the top gets one reminder, at the latest time it fell due", "[escalation][ceiling]") {
+TEST_CASE("after a stop, a case at the top gets one reminder, at the latest time it fell due",
+          "[escalation][ceiling]") {
   Fixture f;
   const Millis t0 = f.clock.now();
   auto c = f.center->intake_and_wait(red_in_g00(), kOperator);
@@ -177,7 +179,8 @@ TEST_CASE("under the top the ladder works after a re-dispatch and a deferral; at
   auto now = f.center->get_case(c->id, kOperator);
   REQUIRE(now->tier == Tier::street);
   // The street re-dispatches: a new acceptance deadline, missed, rises to the district.
-  auto moved = f.center->transition_and_wait(c->id, {Action::reassign, now->version, "", WorkerId("W2")}, kStreetSupervisor);
+  auto moved =
+      f.center->transition_and_wait(c->id, {Action::reassign, now->version, "", WorkerId("W2")}, kStreetSupervisor);
   REQUIRE(moved.ok());
   CHECK(*moved->accept_by == t0 + 100 * kMinute);
   f.run_until(t0 + 100 * kMinute);
@@ -205,7 +208,8 @@ TEST_CASE("under the top the ladder works after a re-dispatch and a deferral; at
   // The district re-dispatches: a new deadline, warned once; missed, it brings no second
   // reminder the same day, only the next day's.
   now = f.center->get_case(c->id, kOperator);
-  auto again = f.center->transition_and_wait(c->id, {Action::reassign, now->version, "", WorkerId("W3")}, kDistrictSupervisor);
+  auto again =
+      f.center->transition_and_wait(c->id, {Action::reassign, now->version, "", WorkerId("W3")}, kDistrictSupervisor);
   REQUIRE(again.ok());
   f.run_until(deadline + kDay + kHour);
   CHECK(f.events_of(c->id, EventType::warned).size() == 5);

@@ -94,8 +94,8 @@ TEST_CASE("intake converts GCJ-02 and BD-09 locations", "[center]") {
   Fixture f;
   for (auto crs : {geo::Crs::gcj02, geo::Crs::bd09}) {
     auto req = at_grid(1, 2);
-    const geo::Point shifted = crs == geo::Crs::gcj02 ? geo::wgs84_to_gcj02({req.lon, req.lat})
-                                                      : geo::wgs84_to_bd09({req.lon, req.lat});
+    const geo::Point shifted =
+        crs == geo::Crs::gcj02 ? geo::wgs84_to_gcj02({req.lon, req.lat}) : geo::wgs84_to_bd09({req.lon, req.lat});
     req.lon = shifted.lon;
     req.lat = shifted.lat;
     req.crs = crs;

@@ -255,7 +255,7 @@ TEST_CASE("deferral pauses the clock and resuming moves the deadlines", "[escala
 TEST_CASE("deadlines of working-time categories follow the calendar; red counts clock time", "[escalation]") {
   testing::MemoryLedger ledger;
   ledger.initial = testing::small_city();
-  ledger.initial.categories[0].working_time = true;  // environment
+  ledger.initial.categories[0].working_time = true;                                 // environment
   ManualClock clock(WorkingCalendar::day_of(2026, 3, 6) * 86'400'000 + 8 * kHour);  // Friday 16:00 local
   Center::Options options;
   options.calendar = std::make_shared<WorkingCalendar>(WorkingCalendar::standard());
@@ -290,7 +290,8 @@ TEST_CASE("emergency mode: at least orange, shorter deadlines, the street's pool
   CHECK(*c->accept_by == t0 + kHour);  // orange 2 h, halved
 
   // Everyone of community C1 unreachable: the street's on-duty workers take the case.
-  for (auto id : {"W1", "W2", "W3", "W7"}) REQUIRE(f.center->set_worker_status_and_wait(id, DutyStatus::leave, admin).ok());
+  for (auto id : {"W1", "W2", "W3", "W7"})
+    REQUIRE(f.center->set_worker_status_and_wait(id, DutyStatus::leave, admin).ok());
   auto pooled = f.center->intake_and_wait(in_g00(Urgency::red), kOperator);
   REQUIRE(pooled.ok());
   CHECK((pooled->assignee == "W4" || pooled->assignee == "W5" || pooled->assignee == "W6"));

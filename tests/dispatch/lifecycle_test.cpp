@@ -64,8 +64,8 @@ TEST_CASE("every state x action x role gives the lifecycle's answer", "[lifecycl
         INFO(to_string(state) << " x " << to_string(action) << " x " << to_string(role));
         const auto result = check_transition(c, action, role, 3);
         const auto it = expected.find({state, action});
-        const bool allowed = it != expected.end() &&
-                             std::find(it->second.roles.begin(), it->second.roles.end(), role) != it->second.roles.end();
+        const bool allowed = it != expected.end() && std::find(it->second.roles.begin(), it->second.roles.end(),
+                                                               role) != it->second.roles.end();
         if (allowed) {
           REQUIRE(result.ok());
           CHECK(result.value() == it->second.next);

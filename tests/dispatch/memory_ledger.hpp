@@ -63,7 +63,8 @@ class MemoryLedger final : public dispatch::Ledger {
     for (auto it = cases_.rbegin(); it != cases_.rend() && static_cast<int>(out.size()) < q.limit; ++it) {
       const auto& c = it->second;
       if (q.after && c.id >= *q.after) continue;
-      if (!q.scope.empty() && c.grid != q.scope && c.community != q.scope && c.street != q.scope && c.district != q.scope)
+      if (!q.scope.empty() && c.grid != q.scope && c.community != q.scope && c.street != q.scope &&
+          c.district != q.scope)
         continue;
       if (!q.assignee.empty() && c.assignee != q.assignee) continue;
       if (q.state && c.state != *q.state) continue;
@@ -140,12 +141,9 @@ class MemoryLedger final : public dispatch::Ledger {
 inline dispatch::LedgerState small_city() {
   using namespace dispatch;
   LedgerState s;
-  s.jurisdictions = {{"D", "翔安区", Level::district, ""},
-                     {"S", "新店街道", Level::street, "D"},
-                     {"C1", "一社区", Level::community, "S"},
-                     {"C2", "二社区", Level::community, "S"},
-                     {"S2", "马巷街道", Level::street, "D"},
-                     {"C3", "三社区", Level::community, "S2"}};
+  s.jurisdictions = {{"D", "翔安区", Level::district, ""},    {"S", "新店街道", Level::street, "D"},
+                     {"C1", "一社区", Level::community, "S"}, {"C2", "二社区", Level::community, "S"},
+                     {"S2", "马巷街道", Level::street, "D"},  {"C3", "三社区", Level::community, "S2"}};
   geo::TessellationOptions t;
   t.columns = 3;
   t.rows = 2;

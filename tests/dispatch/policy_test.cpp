@@ -17,9 +17,12 @@ TEST_CASE("assignment falls back owner -> backup -> community pool -> unassigned
   std::map<WorkerId, int> load{{"P", 3}, {"Q", 1}, {"R", 1}};
   auto loads = [&](const WorkerId& w) { return load.count(w) ? load.at(w) : 0; };
 
-  auto workers = team({{"A", "C1", DutyStatus::on_duty}, {"B", "C1", DutyStatus::on_duty},
-                       {"P", "C1", DutyStatus::on_duty}, {"Q", "C1", DutyStatus::on_duty},
-                       {"R", "C1", DutyStatus::on_duty}, {"Z", "C2", DutyStatus::on_duty}});
+  auto workers = team({{"A", "C1", DutyStatus::on_duty},
+                       {"B", "C1", DutyStatus::on_duty},
+                       {"P", "C1", DutyStatus::on_duty},
+                       {"Q", "C1", DutyStatus::on_duty},
+                       {"R", "C1", DutyStatus::on_duty},
+                       {"Z", "C2", DutyStatus::on_duty}});
   auto a = choose_assignee(grid, workers, loads);
   CHECK(a.worker == "A");
   CHECK(a.reason.find("owner (A post)") != std::string::npos);

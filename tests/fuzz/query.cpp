@@ -36,10 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       auto target = parse_target("/api/v1/stats?" + std::string(text));
       if (!target) break;
       const QueryParams& params = target->query;
-      if (data[0] % 4 == 2)
-        (void)stats_request(params, fuzz::now());
-      else
-        (void)open311::requests_query(fuzz::city(), params, fuzz::now());
+      if (data[0] % 4 == 2) (void)stats_request(params, fuzz::now());
+      else (void)open311::requests_query(fuzz::city(), params, fuzz::now());
       break;
     }
   }

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "geo/geojson.hpp"
-#include "geojson_text.hpp"
 #include "geo/tessellation.hpp"
+#include "geojson_text.hpp"
 
 using namespace gridkeeper::geo;
 

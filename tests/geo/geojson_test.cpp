@@ -10,7 +10,8 @@ using namespace gridkeeper::geo;
 namespace {
 using gridkeeper::testing::collection;
 using gridkeeper::testing::feature;
-const std::string kSquare = R"({"type":"Polygon","coordinates":[[[118.1,24.5],[118.2,24.5],[118.2,24.6],[118.1,24.6],[118.1,24.5]]]})";
+const std::string kSquare =
+    R"({"type":"Polygon","coordinates":[[[118.1,24.5],[118.2,24.5],[118.2,24.6],[118.1,24.6],[118.1,24.5]]]})";
 const std::string kGridProps = R"({"code":"G1","name":"一网格","level":"grid","parent":"C1","population":1500})";
 
 bool has_problem(const ReadResult& r, std::size_t index, const std::string& fragment) {
@@ -21,9 +22,10 @@ bool has_problem(const ReadResult& r, std::size_t index, const std::string& frag
 }  // namespace
 
 TEST_CASE("reads polygons and multipolygons with their properties", "[geojson]") {
-  const auto multi = R"({"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[2,2],[3,2],[3,3],[2,2]],[[2.1,2.1],[2.2,2.1],[2.2,2.2],[2.1,2.1]]]]})";
-  auto r = read_geojson(collection({feature(kGridProps, kSquare),
-                                    feature(R"({"code":350213,"name":"翔安区","level":"district"})", multi)}));
+  const auto multi =
+      R"({"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[2,2],[3,2],[3,3],[2,2]],[[2.1,2.1],[2.2,2.1],[2.2,2.2],[2.1,2.1]]]]})";
+  auto r = read_geojson(collection(
+      {feature(kGridProps, kSquare), feature(R"({"code":350213,"name":"翔安区","level":"district"})", multi)}));
   REQUIRE(r.problems.empty());
   REQUIRE(r.areas.size() == 2);
   CHECK(r.areas[0].code == "G1");
@@ -41,10 +43,13 @@ TEST_CASE("reads polygons and multipolygons with their properties", "[geojson]")
 }
 
 TEST_CASE("every defect names the feature and a reason", "[geojson]") {
-  const std::string unclosed = R"({"type":"Polygon","coordinates":[[[118.1,24.5],[118.2,24.5],[118.2,24.6],[118.1,24.6],[118.1,24.7]]]})";
-  const std::string out_of_range = R"({"type":"Polygon","coordinates":[[[218.1,24.5],[118.2,24.5],[118.2,24.6],[218.1,24.5]]]})";
+  const std::string unclosed =
+      R"({"type":"Polygon","coordinates":[[[118.1,24.5],[118.2,24.5],[118.2,24.6],[118.1,24.6],[118.1,24.7]]]})";
+  const std::string out_of_range =
+      R"({"type":"Polygon","coordinates":[[[218.1,24.5],[118.2,24.5],[118.2,24.6],[218.1,24.5]]]})";
   const std::string short_ring = R"({"type":"Polygon","coordinates":[[[118.1,24.5],[118.2,24.5],[118.1,24.5]]]})";
-  const std::string strings = R"({"type":"Polygon","coordinates":[[["118.1",24.5],[118.2,24.5],[118.2,24.6],[118.1,24.5]]]})";
+  const std::string strings =
+      R"({"type":"Polygon","coordinates":[[["118.1",24.5],[118.2,24.5],[118.2,24.6],[118.1,24.5]]]})";
   const std::string point = R"({"type":"Point","coordinates":[118.1,24.5]})";
   auto r = read_geojson(collection({
       feature(R"({"code":"A","name":"a","level":"grid","parent":"C","population":1200})", unclosed),
@@ -78,11 +83,13 @@ TEST_CASE("every defect names the feature and a reason", "[geojson]") {
 }
 
 TEST_CASE("NaN, infinities and huge numbers are refused", "[geojson]") {
-  const std::string huge = R"({"type":"Polygon","coordinates":[[[1e400,24.5],[118.2,24.5],[118.2,24.6],[118.1,24.5]]]})";
+  const std::string huge =
+      R"({"type":"Polygon","coordinates":[[[1e400,24.5],[118.2,24.5],[118.2,24.6],[118.1,24.5]]]})";
   auto r = read_geojson(collection({feature(kGridProps, huge)}));
   CHECK((r.fatal || r.error_count() > 0));
   CHECK(r.areas.empty());
-  auto nan = read_geojson(collection({feature(kGridProps, R"({"type":"Polygon","coordinates":[[[NaN,1],[1,1],[1,2],[NaN,1]]]})")}));
+  auto nan = read_geojson(
+      collection({feature(kGridProps, R"({"type":"Polygon","coordinates":[[[NaN,1],[1,1],[1,2],[NaN,1]]]})")}));
   CHECK(nan.fatal);
 }
 
@@ -94,7 +101,8 @@ TEST_CASE("malformed and hostile files are reported, never a crash", "[geojson]"
   CHECK(read_geojson(R"({"type":"Feature"})").fatal);
   CHECK(read_geojson(R"({"type":"FeatureCollection","features":{}})").fatal);
   // Deep nesting is refused by the depth limit before it can exhaust the stack.
-  std::string deep = R"({"type":"FeatureCollection","features":[)" + std::string(100000, '[') + std::string(100000, ']') + "]}";
+  std::string deep =
+      R"({"type":"FeatureCollection","features":[)" + std::string(100000, '[') + std::string(100000, ']') + "]}";
   auto r = read_geojson(deep);
   CHECK(r.fatal);
   // The size limit applies before parsing.

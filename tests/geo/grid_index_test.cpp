@@ -10,9 +10,7 @@
 using namespace gridkeeper::geo;
 
 namespace {
-Ring square(double x0, double y0, double x1, double y1) {
-  return {{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}};
-}
+Ring square(double x0, double y0, double x1, double y1) { return {{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}; }
 GridShape grid(std::string code, std::vector<Ring> rings) {
   GridShape g;
   g.code = std::move(code);
@@ -51,8 +49,9 @@ TEST_CASE("points inside, outside and in holes", "[grid_index]") {
 
 TEST_CASE("shared edges and vertices go to exactly one grid by the east-then-north rule", "[grid_index]") {
   // Four squares meeting at (118.2, 24.6).
-  std::vector<GridShape> grids{grid("SW", {square(118.1, 24.5, 118.2, 24.6)}), grid("SE", {square(118.2, 24.5, 118.3, 24.6)}),
-                               grid("NW", {square(118.1, 24.6, 118.2, 24.7)}), grid("NE", {square(118.2, 24.6, 118.3, 24.7)})};
+  std::vector<GridShape> grids{
+      grid("SW", {square(118.1, 24.5, 118.2, 24.6)}), grid("SE", {square(118.2, 24.5, 118.3, 24.6)}),
+      grid("NW", {square(118.1, 24.6, 118.2, 24.7)}), grid("NE", {square(118.2, 24.6, 118.3, 24.7)})};
   auto index = GridIndex::build(grids);
   // On the north-south edge between SW and SE: east.
   CHECK(routed(*index, 118.2, 24.55) == "SE");
@@ -60,7 +59,8 @@ TEST_CASE("shared edges and vertices go to exactly one grid by the east-then-nor
   CHECK(routed(*index, 118.15, 24.6) == "NW");
   // The shared vertex: east, then north.
   CHECK(routed(*index, 118.2, 24.6) == "NE");
-  for (Point p : {Point{118.2, 24.55}, Point{118.15, 24.6}, Point{118.2, 24.6}, Point{118.25, 24.6}, Point{118.2, 24.65}}) {
+  for (Point p :
+       {Point{118.2, 24.55}, Point{118.15, 24.6}, Point{118.2, 24.6}, Point{118.25, 24.6}, Point{118.2, 24.65}}) {
     INFO(p.lon << "," << p.lat);
     CHECK(index->containing(p).size() == 1);
     CHECK_FALSE(index->route(p).snapped);
@@ -181,7 +181,8 @@ TEST_CASE("concurrent routing while the snapshot is swapped", "[grid_index]") {
         const Point p{lon(rng), lat(rng)};
         const auto r = snapshot->route(p);
         const auto covering = snapshot->covering_reference(p);
-        if (!r.found() || std::find(covering.begin(), covering.end(), static_cast<std::uint32_t>(r.grid)) == covering.end())
+        if (!r.found() ||
+            std::find(covering.begin(), covering.end(), static_cast<std::uint32_t>(r.grid)) == covering.end())
           ++wrong;
         ++routed_total;
       }
@@ -264,7 +265,9 @@ void check_bounded_and_exact(const std::vector<GridShape>& grids, BBox probe_are
     // GEOS: the grid covers the point, and it is the lowest of those holding it strictly
     // inside when no covering grid's boundary is within the rounding (1e-7 degree) of it.
     const auto covering = index->covering_reference(p);
-    const auto clear = [&](std::uint32_t g) { return index->contains_reference(g, p) && index->distance_m(g, p) > 0.05; };
+    const auto clear = [&](std::uint32_t g) {
+      return index->contains_reference(g, p) && index->distance_m(g, p) > 0.05;
+    };
     if (std::all_of(covering.begin(), covering.end(), clear)) {
       REQUIRE_FALSE(covering.empty());
       REQUIRE(static_cast<std::uint32_t>(r.grid) == covering.front());
@@ -287,7 +290,8 @@ std::vector<GridShape> piled_squares(int n, double shift) {  // square i moved i
 
 TEST_CASE("long thin grids keep the raster within its budget", "[grid_index][budget]") {
   for (int n : {95, 400}) {
-    check_bounded_and_exact(thin_strips(n, 118.0, 118.1, 24.0), {117.999, 23.999, 118.101, 24.0 + n * 1e-4 + 0.001}, 4000);
+    check_bounded_and_exact(thin_strips(n, 118.0, 118.1, 24.0), {117.999, 23.999, 118.101, 24.0 + n * 1e-4 + 0.001},
+                            4000);
     // Strips 10 degrees long: a flat extent gets no more than 3 x 64 cells a grid.
     check_bounded_and_exact(thin_strips(n, 110.0, 120.0, 24.0), {109.9, 23.999, 120.1, 24.0 + n * 1e-4 + 0.001}, 2000);
   }
@@ -340,7 +344,8 @@ TEST_CASE("one huge grid with many tiny ones inside keeps the raster within its 
   CHECK(routed(*index, 117.95, 23.95) == "HUGE");
 }
 
-TEST_CASE("a city with thin strips and piled squares over it keeps the raster within its budget", "[grid_index][budget]") {
+TEST_CASE("a city with thin strips and piled squares over it keeps the raster within its budget",
+          "[grid_index][budget]") {
   TessellationOptions t;
   t.columns = 20;
   t.rows = 15;
@@ -349,6 +354,6 @@ TEST_CASE("a city with thin strips and piled squares over it keeps the raster wi
   for (auto& g : thin_strips(200, t.area.min_lon, t.area.max_lon, 24.6)) grids.push_back(std::move(g));
   for (int i = 0; i < 500; ++i)
     grids.push_back(grid("P" + std::to_string(i), {square(118.2 + i * 2e-5, 24.7, 118.25 + i * 2e-5, 24.75)}));
-  check_bounded_and_exact(grids, {t.area.min_lon - 0.01, t.area.min_lat - 0.01, t.area.max_lon + 0.01, t.area.max_lat + 0.01},
-                          6000);
+  check_bounded_and_exact(
+      grids, {t.area.min_lon - 0.01, t.area.min_lat - 0.01, t.area.max_lon + 0.01, t.area.max_lat + 0.01}, 6000);
 }

@@ -26,8 +26,13 @@ std::vector<Point> sites_in(BBox box, int n, unsigned seed) {
 
 TEST_CASE("a subdivision tiles its outline with faces that share their edges", "[geo][subdivision]") {
   // An L-shaped outline with a hole, so that some Voronoi cells fall apart.
-  Polygon l = ring_of({{118.30, 24.60}, {118.34, 24.60}, {118.34, 24.62}, {118.32, 24.62}, {118.32, 24.64},
-                       {118.30, 24.64}, {118.30, 24.60}});
+  Polygon l = ring_of({{118.30, 24.60},
+                       {118.34, 24.60},
+                       {118.34, 24.62},
+                       {118.32, 24.62},
+                       {118.32, 24.64},
+                       {118.30, 24.64},
+                       {118.30, 24.60}});
   l.rings.push_back({{118.305, 24.605}, {118.305, 24.61}, {118.31, 24.61}, {118.31, 24.605}, {118.305, 24.605}});
   const MultiPolygon outline{l};
   const auto s = subdivide(outline, sites_in({118.29, 24.59, 118.35, 24.65}, 80, 7));
@@ -81,7 +86,8 @@ TEST_CASE("a subdivision tiles its outline with faces that share their edges", "
 
 TEST_CASE("a self-intersecting outline is repaired before it is cut", "[geo][subdivision]") {
   // A bow tie: two triangles meeting at a point.
-  const MultiPolygon bowtie{ring_of({{118.30, 24.60}, {118.32, 24.62}, {118.32, 24.60}, {118.30, 24.62}, {118.30, 24.60}})};
+  const MultiPolygon bowtie{
+      ring_of({{118.30, 24.60}, {118.32, 24.62}, {118.32, 24.60}, {118.30, 24.62}, {118.30, 24.60}})};
   const auto repaired = snapped_outline(bowtie);
   REQUIRE(repaired);
   CHECK(GEOSisValid_r(geos::context(), geos::to_geos(*repaired).get()) == 1);

@@ -14,9 +14,9 @@ namespace json = boost::json;
 namespace {
 const std::string kPng = std::string("\x89PNG\r\n\x1A\n", 8) + "pixels";
 const std::vector<std::string> kUsers = {"admin", "op", "op_s", "op_s2", "sup_c1", "sup_c2", "w1", "w2", "w9"};
-const std::vector<std::string> kActs = {"register", "accept",           "resolve", "close",  "reopen",
-                                        "return",   "cancel",           "reassign", "request_deferral",
-                                        "defer",    "resume",           "note",    "photo",  "rate"};
+const std::vector<std::string> kActs = {"register", "accept",   "resolve",          "close", "reopen", "return",
+                                        "cancel",   "reassign", "request_deferral", "defer", "resume", "note",
+                                        "photo",    "rate"};
 
 std::set<std::string> allowed_of(const json::value& c) {
   std::set<std::string> out;
@@ -200,8 +200,9 @@ TEST_CASE("/route names the worker intake then gives the case", "[web][access]")
     return r.at("worker_id").is_null() ? std::string{} : std::string(r.at("worker_id").as_string());
   };
   auto status = [&](const char* w, const char* s) {
-    REQUIRE(op->put(std::string("/api/v1/workers/") + w + "/status", std::string(R"({"status":")") + s + "\"}")
-                .status == 200);
+    REQUIRE(
+        op->put(std::string("/api/v1/workers/") + w + "/status", std::string(R"({"status":")") + s + "\"}").status ==
+        200);
   };
 
   CHECK(same("owner") == "W2");

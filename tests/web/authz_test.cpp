@@ -141,14 +141,14 @@ TEST_CASE("authorisation matrix: roles x endpoints x scope", "[web][authz]") {
     // A post goes only to a worker inside the caller's jurisdiction: W9 is of street S2,
     // so op_s (street S) may not hand it an S grid and with it S's cases and reporters.
     expect(u, c.put("/api/v1/grids/G0-1/owners", R"({"owner_id":"W9","backup_id":"W3"})"),
-           u == "admin" || u == "op"                  ? 200
-           : u == "op_s" || worker || supervisor      ? 403
-                                                      : 404,
+           u == "admin" || u == "op"             ? 200
+           : u == "op_s" || worker || supervisor ? 403
+                                                 : 404,
            "grid post to a worker of another street");
     expect(u, c.put("/api/v1/grids/G0-1/owners", R"({"owner_id":"W2","backup_id":"W9"})"),
-           u == "admin" || u == "op"                  ? 200
-           : u == "op_s" || worker || supervisor      ? 403
-                                                      : 404,
+           u == "admin" || u == "op"             ? 200
+           : u == "op_s" || worker || supervisor ? 403
+                                                 : 404,
            "grid backup post to a worker of another street");
     REQUIRE(admin->put("/api/v1/grids/G0-1/owners", R"({"owner_id":"W2","backup_id":"W3"})").status == 200);
 

@@ -83,7 +83,8 @@ struct HttpClient::Impl {
       stream->socket().open(tcp::v4(), ec);
       // The port is chosen at connect, as without a bind, so that closed connections
       // waiting out TIME_WAIT do not use up the ports of the address.
-      if (!ec) stream->socket().set_option(net::detail::socket_option::boolean<IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT>(true), ec);
+      if (!ec)
+        stream->socket().set_option(net::detail::socket_option::boolean<IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT>(true), ec);
       if (!ec) stream->socket().bind({net::ip::make_address(source), 0}, ec);
       if (ec) return open = false;
     }

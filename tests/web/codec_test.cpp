@@ -19,10 +19,13 @@ TEST_CASE("JSON text: plain numbers, escaped strings", "[web][codec]") {
   CHECK(to_json_text(json::value("网格")) == "\"网格\"");
   // Text is checked as it is written: bytes that are not UTF-8 become U+FFFD, so an answer
   // is JSON text whatever reached it.
-  CHECK(to_json_text(json::value("a\xFF\xFE" "b")) == "\"a\xEF\xBF\xBD\xEF\xBF\xBD" "b\"");
-  CHECK(to_json_text(json::value("\xE7\xBD")) == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // a cut-off sequence
+  CHECK(to_json_text(json::value("a\xFF\xFE"
+                                 "b")) ==
+        "\"a\xEF\xBF\xBD\xEF\xBF\xBD"
+        "b\"");
+  CHECK(to_json_text(json::value("\xE7\xBD")) == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");                  // a cut-off sequence
   CHECK(to_json_text(json::value("\xED\xA0\x80")) == "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");  // a surrogate
-  CHECK(to_json_text(json::value("\xF0\x9F\x98\x80")) == "\"\xF0\x9F\x98\x80\"");  // four bytes pass
+  CHECK(to_json_text(json::value("\xF0\x9F\x98\x80")) == "\"\xF0\x9F\x98\x80\"");                  // four bytes pass
 }
 
 TEST_CASE("times are ISO 8601 UTC", "[web][codec]") {
@@ -92,7 +95,7 @@ TEST_CASE("passwords, tokens and the login throttle", "[web][auth]") {
   CHECK(throttle.reserve("u", "1.2.3.4", t + 1000) == 0);
   CHECK(throttle.reserve("u", "1.2.3.4", t + 1000) == 2000);  // the wait doubled
   CHECK(throttle.reserve("v", "1.2.3.4", t + 1000) == 0);
-  CHECK(throttle.reserve("w", "1.2.3.4", t + 1000) == 1000);  // the address has failed 4 times
+  CHECK(throttle.reserve("w", "1.2.3.4", t + 1000) == 1000);                         // the address has failed 4 times
   CHECK(throttle.reserve("u", "9.9.9.9", t + 1000 + o.failure_window_ms + 1) == 0);  // forgotten
   // An attempt never made is given back; a right password forgets the pair's failures.
   throttle.release("v", "5.6.7.8");

@@ -181,8 +181,7 @@ TEST_CASE("emergency mode through the API: who may switch, raised colour, shorte
   CHECK(millis(plain.json().at("accept_by")) - millis(plain.json().at("created_at")) == 24 * kHour);
 }
 
-TEST_CASE("deferral through the API pauses the clock; category deadlines apply to new cases",
-          "[web][escalation]") {
+TEST_CASE("deferral through the API pauses the clock; category deadlines apply to new cases", "[web][escalation]") {
   ServerFixture f;
   auto op = f.client("op"), w1 = f.client("w1"), admin = f.client("admin");
   auto made = op->post("/api/v1/cases", case_body(0, 0));
@@ -219,9 +218,12 @@ TEST_CASE("deferral through the API pauses the clock; category deadlines apply t
   CHECK(types == std::vector<std::string>{"created", "register", "accept", "request_deferral", "defer", "resume"});
 
   // An admin shortens yellow acceptance to an hour: the next case gets it, the old keeps its own.
-  CHECK(op->put("/api/v1/categories/environment", R"({"name":"环境卫生","sla":{"yellow":{"accept_s":3600,"resolve_s":86400}}})")
+  CHECK(op->put("/api/v1/categories/environment",
+                R"({"name":"环境卫生","sla":{"yellow":{"accept_s":3600,"resolve_s":86400}}})")
             .status == 403);
-  CHECK(admin->put("/api/v1/categories/environment", R"({"name":"环境卫生","sla":{"yellow":{"accept_s":0,"resolve_s":1}}})")
+  CHECK(admin
+            ->put("/api/v1/categories/environment",
+                  R"({"name":"环境卫生","sla":{"yellow":{"accept_s":0,"resolve_s":1}}})")
             .status == 422);
   auto changed = admin->put("/api/v1/categories/environment",
                             R"({"name":"环境卫生","sla":{"yellow":{"accept_s":3600,"resolve_s":86400}}})");

@@ -119,8 +119,8 @@ struct ServerFixture {
 
   // test_clock: the server offers POST /api/v1/test/clock on the fixture's manual clock.
   // ledger_options: the storage writer's (tests set its before_commit hook).
-  explicit ServerFixture(web::ServerOptions options = test_options(), Slowness slowness = {},
-                         bool test_clock = false, dispatch::Center::Options center_options = {},
+  explicit ServerFixture(web::ServerOptions options = test_options(), Slowness slowness = {}, bool test_clock = false,
+                         dispatch::Center::Options center_options = {},
                          data::SqliteLedger::Options ledger_options = {}) {
     const auto db = dir.file("city.db");
     import_small_city(db);
@@ -131,8 +131,8 @@ struct ServerFixture {
     if (!options.api.reports) options.api.reports = reports.get();
     if (slowness.commit.count() > 0 || slowness.read.count() > 0)
       slow_ledger = std::make_unique<DelayedLedger>(*ledger, slowness);
-    center = std::make_unique<dispatch::Center>(
-        slow_ledger ? static_cast<dispatch::Ledger&>(*slow_ledger) : *ledger, clock, std::move(center_options));
+    center = std::make_unique<dispatch::Center>(slow_ledger ? static_cast<dispatch::Ledger&>(*slow_ledger) : *ledger,
+                                                clock, std::move(center_options));
     center->start();
     // Users of every role: admin; operators of the district, of street S and of street S2;
     // a supervisor of community C1; workers W1 (grid G0-0 in C1) and W9 (street S2).

@@ -54,12 +54,13 @@ TEST_CASE("only the Open311 endpoint marks a case as a resident's, and Open311 s
 
   // A resident's own request: its description and address are theirs to see; never the phone.
   const auto key = open311_key(*admin);
-  auto posted = anyone.request("POST", "/open311/v2/requests.json",
-                               "api_key=" + key +
-                                   "&service_code=environment&lat=24.6051&long=118.3052"
-                                   "&description=%E8%B7%AF%E7%81%AF%E5%9D%8F%E4%BA%86"  // 路灯坏了
-                                   "&address_string=%E6%96%B0%E5%BA%97%E8%B7%AF2%E5%8F%B7&phone=13912345678",  // 新店路2号
-                               kForm);
+  auto posted =
+      anyone.request("POST", "/open311/v2/requests.json",
+                     "api_key=" + key +
+                         "&service_code=environment&lat=24.6051&long=118.3052"
+                         "&description=%E8%B7%AF%E7%81%AF%E5%9D%8F%E4%BA%86"                         // 路灯坏了
+                         "&address_string=%E6%96%B0%E5%BA%97%E8%B7%AF2%E5%8F%B7&phone=13912345678",  // 新店路2号
+                     kForm);
   REQUIRE(posted.status == 201);
   const auto sid = std::string(posted.json().as_array()[0].at("service_request_id").as_string());
   auto own = anyone.get("/open311/v2/requests/" + sid + ".json");
@@ -73,9 +74,9 @@ TEST_CASE("only the Open311 endpoint marks a case as a resident's, and Open311 s
   CHECK(staff.json().at("source").as_string() == "open311");
 
   // Text that hides what a reader sees is refused from residents too.
-  auto bidi = anyone.request("POST", "/open311/v2/requests.json",
-                             "api_key=" + key + "&service_code=environment&lat=24.605&long=118.305&description=%E2%80%AEabc",
-                             kForm);
+  auto bidi = anyone.request(
+      "POST", "/open311/v2/requests.json",
+      "api_key=" + key + "&service_code=environment&lat=24.605&long=118.305&description=%E2%80%AEabc", kForm);
   CHECK(bidi.status == 400);  // Open311 answers every invalid field with 400
   CHECK(bidi.body.find("text-direction") != std::string::npos);
 }
@@ -178,10 +179,10 @@ TEST_CASE("who may attach a photo is decided before the photo is read", "[web][s
            "Authorization: Bearer " + f.login(user) + "\r\nContent-Length: " + std::to_string(9u << 20) + "\r\n\r\n";
   };
   // Not one byte of the 9 MiB body is sent: each answer comes from the head alone.
-  for (const auto& [user, case_id, status] : std::vector<std::tuple<std::string, std::string, int>>{
-           {"sup_c1", id, 403},  // a supervisor adds no photos
-           {"w9", id, 404},      // not a case this worker may see
-           {"w1", "999999", 404}}) {
+  for (const auto& [user, case_id, status] :
+       std::vector<std::tuple<std::string, std::string, int>>{{"sup_c1", id, 403},  // a supervisor adds no photos
+                                                              {"w9", id, 404},      // not a case this worker may see
+                                                              {"w1", "999999", 404}}) {
     INFO(user << " on case " << case_id);
     RawConnection raw(f.port);
     REQUIRE(raw.send(head(user, case_id)));
@@ -222,7 +223,7 @@ TEST_CASE("heavy reads are held to the user's share: reports and CSV, not ordina
   ServerFixture f(options);
   auto op = f.client("op");
   for (const std::string target : {"/api/v1/stats/assessment", "/api/v1/stats/trends",
-                                    "/api/v1/stats/assessment?table=cases&format=csv", "/api/v1/cases?format=csv"}) {
+                                   "/api/v1/stats/assessment?table=cases&format=csv", "/api/v1/cases?format=csv"}) {
     INFO(target);
     auto refused = op->get(target);
     CHECK(refused.status == 429);

@@ -232,9 +232,8 @@ TEST_CASE("oversized input, header floods and malformed requests", "[web][hostil
     auto a = raw_target.get("/api/v1/cases?state=%zz");
     CHECK(a.status == 400);
     // Decoded text that is not UTF-8 is refused where it is decoded, never echoed or stored.
-    for (const char* target :
-         {"/api/v1/cases?state=%FF", "/api/v1/cases?grid=%C0%AF", "/api/v1/cases/%FF", "/api/v1/%FF",
-          "/api/v1/cases?state=a%00b", "/open311/v2/requests/%FE.json"}) {
+    for (const char* target : {"/api/v1/cases?state=%FF", "/api/v1/cases?grid=%C0%AF", "/api/v1/cases/%FF",
+                               "/api/v1/%FF", "/api/v1/cases?state=a%00b", "/open311/v2/requests/%FE.json"}) {
       INFO(target);
       auto bad = raw_target.get(target);
       CHECK(bad.status == 400);

@@ -89,7 +89,8 @@ struct Tally {
   }
   int count(int status) {
     std::lock_guard lock(mutex);
-    return static_cast<int>(std::count_if(answers.begin(), answers.end(), [&](const Answer& a) { return a.status == status; }));
+    return static_cast<int>(
+        std::count_if(answers.begin(), answers.end(), [&](const Answer& a) { return a.status == status; }));
   }
 };
 

@@ -16,10 +16,23 @@ constexpr dispatch::Millis kHour = 3'600'000;
 const std::string kForm = "application/x-www-form-urlencoded";
 
 // The fields of a service request in GeoReport v2, every one present in each answer.
-const std::vector<std::string> kRequestFields = {
-    "service_request_id", "status",  "status_notes", "service_name", "service_code", "description",
-    "agency_responsible", "service_notice", "requested_datetime", "updated_datetime", "expected_datetime",
-    "address", "address_id", "zipcode", "lat", "long", "media_url"};
+const std::vector<std::string> kRequestFields = {"service_request_id",
+                                                 "status",
+                                                 "status_notes",
+                                                 "service_name",
+                                                 "service_code",
+                                                 "description",
+                                                 "agency_responsible",
+                                                 "service_notice",
+                                                 "requested_datetime",
+                                                 "updated_datetime",
+                                                 "expected_datetime",
+                                                 "address",
+                                                 "address_id",
+                                                 "zipcode",
+                                                 "lat",
+                                                 "long",
+                                                 "media_url"};
 
 void check_request_shape(const json::value& r) {
   REQUIRE(r.is_object());
@@ -192,10 +205,10 @@ TEST_CASE("Open311 POST goes through the same intake; GET answers with the spec'
   CHECK(kase.at("events").as_array()[0].at("actor").as_string().find("open311:市民随手拍") != std::string::npos);
 
   // JSON bodies work too; '+' in a form is a space.
-  auto as_json = o.anyone->post("/open311/v2/requests.json",
-                                R"({"api_key":")" + o.key +
-                                    R"(","service_code":"safety_hazard","lat":24.615,"long":118.315,)"
-                                    R"("description":"井盖缺失","attribute":{"urgency":"red"}})");
+  auto as_json =
+      o.anyone->post("/open311/v2/requests.json", R"({"api_key":")" + o.key +
+                                                      R"(","service_code":"safety_hazard","lat":24.615,"long":118.315,)"
+                                                      R"("description":"井盖缺失","attribute":{"urgency":"red"}})");
   REQUIRE(as_json.status == 201);
   auto plus = o.post_form(o.form("&description=broken+lamp"));
   REQUIRE(plus.status == 201);
@@ -235,8 +248,11 @@ TEST_CASE("Open311 POST goes through the same intake; GET answers with the spec'
   CHECK(r.at("long").to_number<double>() == Approx(118.305));
   CHECK(o.anyone->get("/open311/v2/requests/" + plus_id + ".json").json().as_array()[0].at("description").as_string() ==
         "broken lamp");
-  CHECK(o.anyone->get("/open311/v2/requests/" + operator_id + ".json").json().as_array()[0].at("description").as_string() ==
-        "占道经营");
+  CHECK(o.anyone->get("/open311/v2/requests/" + operator_id + ".json")
+            .json()
+            .as_array()[0]
+            .at("description")
+            .as_string() == "占道经营");
 
   // Closed: the state moves to status_notes; nothing is expected any more.
   auto w1 = f.client("w1");
@@ -288,25 +304,25 @@ TEST_CASE("Open311 refuses bad input with the spec's error array", "[web][open31
     int status;
   };
   for (const auto& b : std::vector<Bad>{
-           {"service_code=environment&lat=24.605&long=118.305", 403},                     // no api_key
-           {"api_key=nope&service_code=environment&lat=24.605&long=118.305", 403},        // a bad key
+           {"service_code=environment&lat=24.605&long=118.305", 403},               // no api_key
+           {"api_key=nope&service_code=environment&lat=24.605&long=118.305", 403},  // a bad key
            {"api_key=" + std::string(300, 'k') + "&service_code=environment&lat=1&long=1", 403},
-           {o.form().replace(o.form().find("environment"), 11, "nope"), 400},             // unknown service
-           {"api_key=" + o.key + "&lat=24.605&long=118.305", 400},                        // no service_code
-           {"api_key=" + o.key + "&service_code=environment&long=118.305", 400},          // no lat
-           {"api_key=" + o.key + "&service_code=environment&address_id=17", 400},         // address_id alone
+           {o.form().replace(o.form().find("environment"), 11, "nope"), 400},      // unknown service
+           {"api_key=" + o.key + "&lat=24.605&long=118.305", 400},                 // no service_code
+           {"api_key=" + o.key + "&service_code=environment&long=118.305", 400},   // no lat
+           {"api_key=" + o.key + "&service_code=environment&address_id=17", 400},  // address_id alone
            {"api_key=" + o.key + "&service_code=environment&lat=95&long=118.305", 400},
            {"api_key=" + o.key + "&service_code=environment&lat=24.6&long=-200", 400},
            {"api_key=" + o.key + "&service_code=environment&lat=north&long=118.305", 400},
            {"api_key=" + o.key + "&service_code=environment&lat=nan&long=118.305", 400},
-           {"api_key=" + o.key + "&service_code=environment&lat=10&long=10", 400},        // in no grid
-           {o.form("&lat=24.606"), 400},                                                   // given twice
-           {o.form("&colour=red"), 400},                                                   // unknown field
+           {"api_key=" + o.key + "&service_code=environment&lat=10&long=10", 400},  // in no grid
+           {o.form("&lat=24.606"), 400},                                            // given twice
+           {o.form("&colour=red"), 400},                                            // unknown field
            {o.form("&attribute%5Bsize%5D=big"), 400},
            {o.form("&attribute%5Burgency%5D=purple"), 400},
-           {o.form("&description=%FF%FE"), 400},                                           // not UTF-8
-           {o.form("&description=a%00b"), 400},                                            // NUL
-           {o.form("&description=%E7%BD"), 400},                                           // cut off
+           {o.form("&description=%FF%FE"), 400},  // not UTF-8
+           {o.form("&description=a%00b"), 400},   // NUL
+           {o.form("&description=%E7%BD"), 400},  // cut off
            {o.form("&description=" + std::string(5000, 'd')), 400},
            {o.form("&media_url=javascript:alert(1)"), 400},
            {o.form("&jurisdiction_id=ELSEWHERE"), 404},
@@ -329,15 +345,15 @@ TEST_CASE("Open311 refuses bad input with the spec's error array", "[web][open31
   // An oversized body is refused before it is read, in the same format.
   check_error(o.anyone->request("POST", "/open311/v2/requests.json", std::string(2u << 20, 'x'), kForm), 413);
 
-  for (const std::string& query : std::vector<std::string>{"page_size=5000", "page_size=0", "page_size=-1", "page=0", "page=x", "bbox=1,2,3", "bbox=1,2,3,4,5",
-        "bbox=200,1,201,2", "bbox=10,10,5,5", "bbox=a,b,c,d", "start_date=yesterday", "end_date=2026-13-01",
-        "start_date=2025-01-01T00:00:00Z&end_date=2026-01-01T00:00:00Z", "start_date=2026-01-02&end_date=2026-01-01",
-        "status=pending", "service_code=nope", "service_request_id=1,x",
-        "service_request_id=" + [] {
-          std::string ids;
-          for (int i = 1; i <= 101; ++i) ids += (i > 1 ? "," : "") + std::to_string(i);
-          return ids;
-        }()}) {
+  for (const std::string& query : std::vector<std::string>{
+           "page_size=5000", "page_size=0", "page_size=-1", "page=0", "page=x", "bbox=1,2,3", "bbox=1,2,3,4,5",
+           "bbox=200,1,201,2", "bbox=10,10,5,5", "bbox=a,b,c,d", "start_date=yesterday", "end_date=2026-13-01",
+           "start_date=2025-01-01T00:00:00Z&end_date=2026-01-01T00:00:00Z", "start_date=2026-01-02&end_date=2026-01-01",
+           "status=pending", "service_code=nope", "service_request_id=1,x", "service_request_id=" + [] {
+             std::string ids;
+             for (int i = 1; i <= 101; ++i) ids += (i > 1 ? "," : "") + std::to_string(i);
+             return ids;
+           }()}) {
     INFO(query);
     check_error(o.anyone->get("/open311/v2/requests.json?" + query), 400);
   }

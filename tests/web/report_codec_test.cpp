@@ -49,10 +49,10 @@ TEST_CASE("dates: ISO 8601 and W3C datetimes, local dates, periods and quarters"
   CHECK(parse_datetime("2026-01-01T00:00:00.25Z") == T0 + 250);
   CHECK(parse_datetime("2026-01-01T00:00:00.123456Z") == T0 + 123);
   CHECK(parse_datetime("2024-02-29"));
-  for (const char* bad : {"", "2026", "2026-1-1", "2026-13-01", "2026-02-29", "2025-02-29", "2026-04-31",
-                          "2026-01-01T24:00:00Z", "2026-01-01T12:60Z", "2026-01-01T12:00:61Z", "2026-01-01 12:00",
-                          "2026-01-01T12:00:00+15:00", "2026-01-01T12:00:00.Z", "2026-01-01T12:00:00Zjunk",
-                          "1969-12-31", "yesterday", "２０２６-01-01"}) {
+  for (const char* bad :
+       {"", "2026", "2026-1-1", "2026-13-01", "2026-02-29", "2025-02-29", "2026-04-31", "2026-01-01T24:00:00Z",
+        "2026-01-01T12:60Z", "2026-01-01T12:00:61Z", "2026-01-01 12:00", "2026-01-01T12:00:00+15:00",
+        "2026-01-01T12:00:00.Z", "2026-01-01T12:00:00Zjunk", "1969-12-31", "yesterday", "２０２６-01-01"}) {
     INFO(bad);
     CHECK_FALSE(parse_datetime(bad));
   }
@@ -82,10 +82,10 @@ TEST_CASE("UTF-8 checks for text that did not come through the JSON parser", "[c
   CHECK(valid_utf8("网格化管理 grid"));
   CHECK(valid_utf8("😀"));
   CHECK_FALSE(valid_utf8("\xFF"));
-  CHECK_FALSE(valid_utf8("\xE7\xBD"));           // cut off
-  CHECK_FALSE(valid_utf8("\xC0\xAF"));           // overlong
-  CHECK_FALSE(valid_utf8("\xED\xA0\x80"));       // a surrogate
-  CHECK_FALSE(valid_utf8("\xF4\x90\x80\x80"));   // beyond U+10FFFF
+  CHECK_FALSE(valid_utf8("\xE7\xBD"));          // cut off
+  CHECK_FALSE(valid_utf8("\xC0\xAF"));          // overlong
+  CHECK_FALSE(valid_utf8("\xED\xA0\x80"));      // a surrogate
+  CHECK_FALSE(valid_utf8("\xF4\x90\x80\x80"));  // beyond U+10FFFF
   CHECK_FALSE(valid_utf8(std::string("a\0b", 3)));
   CHECK(utf8_prefix("网格化管理", 2) == "网格");
   CHECK(utf8_prefix("ab", 5) == "ab");

@@ -1,8 +1,8 @@
 // The server while its storage is busy or its disk is full: logins never wait for a lock,
 // no answer carries the database's own words, and a refused commit is a 503 the server
 // recovers from by itself.
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <catch2/catch.hpp>
 
 #include <atomic>
 #include <thread>

@@ -65,7 +65,8 @@ TEST_CASE("a request's token is checked before its body is read", "[web][securit
   }
   SECTION("a wrong token with Expect: 100-continue: 401, never a 100") {
     RawConnection raw(f.port);
-    REQUIRE(raw.send(photo_head + "Authorization: Bearer " + std::string(64, 'a') + "\r\nExpect: 100-continue\r\n\r\n"));
+    REQUIRE(
+        raw.send(photo_head + "Authorization: Bearer " + std::string(64, 'a') + "\r\nExpect: 100-continue\r\n\r\n"));
     bool closed = false;
     const auto answer = raw.read_until_closed(5s, &closed);
     CHECK(status_of(answer) == 401);
@@ -75,9 +76,10 @@ TEST_CASE("a request's token is checked before its body is read", "[web][securit
   SECTION("a valid token: 100 Continue, and the body is read") {
     const auto token = f.login("w1");
     RawConnection raw(f.port);
-    REQUIRE(raw.send("POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     "Authorization: Bearer " +
-                     token + "\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"));
+    REQUIRE(
+        raw.send("POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 "Authorization: Bearer " +
+                 token + "\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"));
     const auto first = raw.read_some(5s);
     CHECK(status_of(first) == 100);
     REQUIRE(raw.send("{}"));
@@ -168,9 +170,10 @@ TEST_CASE("only a single chunked transfer coding is accepted", "[web][security]"
   }
   SECTION("Transfer-Encoding with Content-Length") {
     RawConnection raw(f.port);
-    REQUIRE(raw.send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-                     "Content-Length: 5\r\n\r\n0\r\n\r\n" +
-                     smuggled));
+    REQUIRE(
+        raw.send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                 "Content-Length: 5\r\n\r\n0\r\n\r\n" +
+                 smuggled));
     bool closed = false;
     const auto answer = raw.read_until_closed(5s, &closed);
     CHECK(count_of(answer, "HTTP/1.1 ") == 1);
@@ -182,9 +185,10 @@ TEST_CASE("only a single chunked transfer coding is accepted", "[web][security]"
     char size[16];
     std::snprintf(size, sizeof size, "%zx", body.size());
     RawConnection raw(f.port);
-    REQUIRE(raw.send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
-                     std::string(size) + "\r\n" + body + "\r\n0\r\n\r\n"));
+    REQUIRE(
+        raw.send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
+                 std::string(size) + "\r\n" + body + "\r\n0\r\n\r\n"));
     CHECK(status_of(raw.read_until_closed(5s)) == 200);
   }
 }
