@@ -9,7 +9,6 @@
 // flight, for GET /api/v1/route (random points) and POST /api/v1/cases (random points,
 // every case committed before its 201). Goals: GET /route >= 50,000/s; POST /cases >=
 // 10,000/s with p99 < 50 ms. Client and server share the machine's cores.
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -23,17 +22,15 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "data/import.hpp"
+#include "bench/scratch_city.hpp"
 #include "data/sqlite_accounts.hpp"
 #include "data/sqlite_ledger.hpp"
-#include "demo/synthetic_city.hpp"
 #include "dispatch/center.hpp"
 #include "web/auth.hpp"
 #include "web/server.hpp"
@@ -225,23 +222,10 @@ int main(int argc, char** argv) {
     }
   }
 
-  const auto dir = std::filesystem::temp_directory_path() / ("gridkeeper-bench-http-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto db = (dir / "city.db").string();
-  struct Cleanup {
-    std::filesystem::path dir;
-    ~Cleanup() {
-      std::error_code ec;
-      std::filesystem::remove_all(dir, ec);
-    }
-  } cleanup{dir};
-
-  demo::SyntheticCityOptions city_options;
-  city_options.columns = o.columns;
-  city_options.rows = o.rows;
-  const auto city = demo::synthetic_city(city_options);
   dispatch::SystemClock clock;
-  const auto imported = data::import_organisation(db, city.areas, city.workers, clock.now());
+  const bench::ScratchCity scratch("bench-http", o.columns, o.rows, clock.now());
+  const auto& db = scratch.db;
+  const auto& imported = scratch.imported;
   if (!imported.ok) {
     std::cerr << "bench_http: import failed: " << imported.problems.front() << "\n";
     return 1;
@@ -305,7 +289,7 @@ int main(int argc, char** argv) {
 
   // Random points over the city, as requests prepared in advance.
   std::mt19937_64 rng(7);
-  const auto area = city_options.area;
+  const auto area = scratch.options.area;
   std::uniform_real_distribution<double> lon(area.min_lon + 0.001, area.max_lon - 0.001),
       lat(area.min_lat + 0.001, area.max_lat - 0.001);
   const char* urgencies[] = {"yellow", "orange", "red"};

@@ -27,7 +27,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -35,10 +34,9 @@
 #include <string>
 #include <thread>
 
+#include "bench/scratch_city.hpp"
 #include "bench/soak_load.hpp"
-#include "data/import.hpp"
 #include "data/sqlite_accounts.hpp"
-#include "demo/synthetic_city.hpp"
 #include "web/auth.hpp"
 
 extern char** environ;
@@ -125,23 +123,11 @@ int main(int argc, char** argv) {
   }
   if (o.minutes <= 0 || o.load.rate <= 0 || o.load.intake_connections < 1) usage();
 
-  const auto dir = std::filesystem::temp_directory_path() / ("gridkeeper-bench-soak-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto db = (dir / "city.db").string();
-  struct Cleanup {
-    std::filesystem::path dir;
-    ~Cleanup() {
-      std::error_code ec;
-      std::filesystem::remove_all(dir, ec);
-    }
-  } cleanup{dir};
-
   // The city and its users, all with one password hash (hashing is slow on purpose).
-  demo::SyntheticCityOptions city_options;
-  city_options.columns = o.columns;
-  city_options.rows = o.rows;
-  const auto city = demo::synthetic_city(city_options);
-  const auto imported = data::import_organisation(db, city.areas, city.workers, 1'767'225'600'000);
+  const bench::ScratchCity scratch("bench-soak", o.columns, o.rows, 1'767'225'600'000);
+  const auto& db = scratch.db;
+  const auto& city = scratch.city;
+  const auto& imported = scratch.imported;
   if (!imported.ok) {
     std::cerr << "bench_soak: import failed: " << imported.problems.front() << "\n";
     return 1;
@@ -241,7 +227,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::mt19937_64 rng(7);
-  const auto area = city_options.area;
+  const auto area = scratch.options.area;
   std::uniform_real_distribution<double> lon(area.min_lon + 0.001, area.max_lon - 0.001),
       lat(area.min_lat + 0.001, area.max_lat - 0.001);
   for (int i = 0; i < 65'536; ++i) L.points.push_back({lon(rng), lat(rng)});

@@ -14,15 +14,11 @@ using namespace gridkeeper;
 using namespace gridkeeper::dispatch;
 
 TEST_CASE("an online backup while cases are written is complete and passes integrity_check", "[backup]") {
-  testing::TempDir dir;
-  const auto path = dir.file("city.db");
-  REQUIRE(testing::import_city(path, testing::small_city_options()).ok);
-  auto opened = data::SqliteLedger::open(path);
-  REQUIRE(opened.ok());
-  auto& ledger = **opened;
-  ManualClock clock;
-  Center center(ledger, clock);
-  center.start();
+  testing::ImportedCity city;
+  testing::RunningCenter run(city.path);
+  const auto& dir = city.dir;
+  const auto& path = city.path;
+  auto& center = *run.center;
   const Actor op{1, "op", Role::operator_, {}, {}};
   auto request = [&](int i) {
     IntakeRequest r;

@@ -4,6 +4,7 @@
 #include <latch>
 #include <thread>
 
+#include "../dispatch/support.hpp"
 #include "data/schema.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "dispatch/center.hpp"
@@ -22,12 +23,9 @@ const std::string kDistrict = "350213";
 Actor operator_actor() { return {1, "op", Role::operator_, {}, {}}; }
 Actor worker_actor(std::string id) { return {10, "w", Role::worker, {}, std::move(id)}; }
 
-// The centre of cell (row, column) of the small city (3 x 2 cells of 0.01 degree).
+// The centre of cell (row, column) of the small city, with every field of a report.
 IntakeRequest at_grid(int row, int column, std::string title = "垃圾堆放") {
-  IntakeRequest r;
-  r.lon = 118.305 + 0.01 * column;
-  r.lat = 24.605 + 0.01 * row;
-  r.category = "environment";
+  auto r = testing::at_grid(row, column);
   r.title = std::move(title);
   r.description = "小区门口垃圾无人清理, \"急\"";
   r.address = "新店镇 1 号";
@@ -35,13 +33,9 @@ IntakeRequest at_grid(int row, int column, std::string title = "垃圾堆放") {
   return r;
 }
 
-TransitionRequest step(Action a, std::int64_t version, std::string note = {}) {
-  TransitionRequest t;
-  t.action = a;
-  t.version = version;
-  t.note = std::move(note);
-  return t;
-}
+using testing::ImportedCity;
+using testing::RunningCenter;
+using testing::step;
 
 // Every field, so a field the ledger forgets to store shows up here.
 void check_same(const Case& a, const Case& b) {
@@ -87,36 +81,13 @@ std::vector<CaseId> ids(const std::vector<Case>& cases) {
   return out;
 }
 
-struct City {
-  testing::TempDir dir;
-  std::string path = dir.file("city.db");
-  City() { REQUIRE(testing::import_city(path, testing::small_city_options()).ok); }
-};
-
-struct Running {
-  std::unique_ptr<SqliteLedger> ledger;
-  ManualClock clock;
-  std::unique_ptr<Center> center;
-  explicit Running(const std::string& path, SqliteLedger::Options options = {}) {
-    auto opened = SqliteLedger::open(path, options);
-    REQUIRE(opened.ok());
-    ledger = std::move(*opened);
-    center = std::make_unique<Center>(*ledger, clock);
-    center->start();
-  }
-  ~Running() {
-    center.reset();
-    ledger.reset();
-  }
-};
-
 }  // namespace
 
 TEST_CASE("cases and their events survive a restart; load returns the open cases", "[ledger]") {
-  City city;
+  ImportedCity city;
   Case closed, open;
   {
-    Running run(city.path);
+    RunningCenter run(city.path);
     auto c = run.center->intake_and_wait(at_grid(0, 1), operator_actor());
     REQUIRE(c.ok());
     CHECK(c->grid == "G0-1");
@@ -138,7 +109,7 @@ TEST_CASE("cases and their events survive a restart; load returns the open cases
     REQUIRE(o.ok());
     open = *o;
   }
-  Running again(city.path);
+  RunningCenter again(city.path);
   auto stored = again.ledger->find_case(closed.id);
   REQUIRE(stored);
   check_same(*stored, closed);
@@ -177,8 +148,8 @@ TEST_CASE("cases and their events survive a restart; load returns the open cases
 }
 
 TEST_CASE("find_cases: scope by any level, filters, newest first, pages", "[ledger]") {
-  City city;
-  Running run(city.path);
+  ImportedCity city;
+  RunningCenter run(city.path);
   std::vector<Case> made;
   for (int i = 0; i < 12; ++i) {
     auto c = run.center->intake_and_wait(at_grid(i % 2, i % 3), operator_actor());
@@ -242,9 +213,9 @@ TEST_CASE("find_cases: scope by any level, filters, newest first, pages", "[ledg
 }
 
 TEST_CASE("grid posts, their history and duty status are stored", "[ledger]") {
-  City city;
+  ImportedCity city;
   {
-    Running run(city.path);
+    RunningCenter run(city.path);
     const auto history = run.ledger->post_history("G0-0");
     REQUIRE(history.size() == 2);  // A and B posts from the import
     auto g = run.center->reassign_grid_and_wait("G0-0", "W000007", "W000008", operator_actor());
@@ -252,7 +223,7 @@ TEST_CASE("grid posts, their history and duty status are stored", "[ledger]") {
     auto w = run.center->set_worker_status_and_wait("W000003", DutyStatus::leave, operator_actor());
     REQUIRE(w.ok());
   }
-  Running again(city.path);
+  RunningCenter again(city.path);
   const auto history = again.ledger->post_history("G0-0");
   REQUIRE(history.size() == 4);
   int open_terms = 0;
@@ -270,12 +241,12 @@ TEST_CASE("grid posts, their history and duty status are stored", "[ledger]") {
 }
 
 TEST_CASE("a paused case, emergency mode, category deadlines and the audit trail are stored", "[ledger]") {
-  City city;
+  ImportedCity city;
   Case paused;
   const Actor admin{3, "admin", Role::admin, {}, {}};
   const Actor supervisor{2, "sup", Role::supervisor, kStreet, {}};
   {
-    Running run(city.path);
+    RunningCenter run(city.path);
     auto c = run.center->intake_and_wait(at_grid(0, 0), operator_actor());
     REQUIRE(c.ok());
     run.clock.advance(60'000);
@@ -289,7 +260,7 @@ TEST_CASE("a paused case, emergency mode, category deadlines and the audit trail
     category.working_time = true;
     REQUIRE(run.center->update_category_and_wait(category, admin).ok());
   }
-  Running again(city.path);
+  RunningCenter again(city.path);
   auto stored = again.ledger->find_case(paused.id);
   REQUIRE(stored);
   check_same(*stored, paused);
@@ -317,7 +288,7 @@ TEST_CASE("a paused case, emergency mode, category deadlines and the audit trail
 }
 
 TEST_CASE("a bad change fails alone; the others of its group are stored", "[ledger]") {
-  City city;
+  ImportedCity city;
   auto opened = SqliteLedger::open(city.path);
   REQUIRE(opened.ok());
   auto& ledger = **opened;
@@ -388,13 +359,13 @@ TEST_CASE("a bad change fails alone; the others of its group are stored", "[ledg
 }
 
 TEST_CASE("group commit: concurrent intakes from many threads are all acknowledged and stored", "[ledger]") {
-  City city;
+  ImportedCity city;
   constexpr int kThreads = 8, kPerThread = 400;
   std::vector<CaseId> acknowledged;
   std::mutex mutex;
   std::uint64_t groups = 0;
   {
-    Running run(city.path);
+    RunningCenter run(city.path);
     std::atomic<int> failures{0};
     std::latch done(kThreads * kPerThread);
     std::vector<std::thread> threads;
@@ -432,8 +403,8 @@ TEST_CASE("group commit: concurrent intakes from many threads are all acknowledg
 }
 
 TEST_CASE("reads run while the writer writes", "[ledger]") {
-  City city;
-  Running run(city.path);
+  ImportedCity city;
+  RunningCenter run(city.path);
   std::atomic<bool> stop{false};
   std::atomic<int> reads{0};
   std::vector<std::thread> readers;
@@ -458,8 +429,8 @@ TEST_CASE("reads run while the writer writes", "[ledger]") {
 }
 
 TEST_CASE("the center lists open cases from memory and the history from storage, merged newest first", "[ledger]") {
-  City city;
-  Running run(city.path);
+  ImportedCity city;
+  RunningCenter run(city.path);
   std::vector<Case> made;
   for (int i = 0; i < 12; ++i) {
     auto c = run.center->intake_and_wait(at_grid(i % 2, i % 3), operator_actor());
@@ -530,12 +501,12 @@ TEST_CASE("the center lists open cases from memory and the history from storage,
 
 TEST_CASE("escalations due while the server was down are made at start-up, once, with their true times",
           "[ledger][escalation]") {
-  City city;
+  ImportedCity city;
   constexpr Millis kMinute = 60'000, kHour = 60 * kMinute;
   Millis t0 = 0;
   CaseId yellow = 0, red = 0;
   {
-    Running run(city.path);
+    RunningCenter run(city.path);
     t0 = run.clock.now();
     auto y = run.center->intake_and_wait(at_grid(0, 0), operator_actor());
     auto r_req = at_grid(1, 1);
@@ -548,7 +519,7 @@ TEST_CASE("escalations due while the server was down are made at start-up, once,
   }  // stopped: the ledger closes with everything stored
 
   auto restart_at = [&](Millis now) {
-    auto run = std::make_unique<Running>(city.path);
+    auto run = std::make_unique<RunningCenter>(city.path);
     run->clock.set(now);
     std::size_t steps = 0, n = 0;
     while ((n = run->center->tick()) > 0) steps += n;
@@ -564,7 +535,7 @@ TEST_CASE("escalations due while the server was down are made at start-up, once,
     CHECK(y->overdue);
   }  // the escalations are stored before the ledger closes
   {
-    Running again(city.path);
+    RunningCenter again(city.path);
     again.clock.set(t0 + 25 * kHour);
     CHECK(again.center->tick() == 0);  // once: nothing is escalated twice
     std::vector<Millis> yellow_times, red_times;
@@ -589,7 +560,7 @@ TEST_CASE("escalations due while the server was down are made at start-up, once,
     }
   }
   auto reminders = [&](CaseId id) {
-    Running run(city.path);
+    RunningCenter run(city.path);
     std::vector<Millis> out;
     for (const auto& e : run.ledger->case_events(id))
       if (e.type == EventType::reminded) out.push_back(e.at);

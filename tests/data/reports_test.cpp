@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "../dispatch/support.hpp"
 #include "data/schema.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "data/sqlite_reports.hpp"
@@ -10,23 +11,14 @@ using namespace gridkeeper;
 using namespace gridkeeper::dispatch;
 
 namespace {
-constexpr Millis kHour = 3'600'000;
+using testing::kHour;
+using testing::step;
 const std::string kCommunity = "350213001001";
 
 IntakeRequest at_grid(int row, int column, std::string category = "environment") {
-  IntakeRequest r;
-  r.lon = 118.305 + 0.01 * column;
-  r.lat = 24.605 + 0.01 * row;
+  auto r = testing::at_grid(row, column);
   r.category = std::move(category);
-  r.title = "垃圾堆放";
   return r;
-}
-
-TransitionRequest step(Action a, std::int64_t version) {
-  TransitionRequest t;
-  t.action = a;
-  t.version = version;
-  return t;
 }
 
 std::int64_t count(const std::string& path, const std::string& sql) {
@@ -39,14 +31,11 @@ std::int64_t count(const std::string& path, const std::string& sql) {
 }  // namespace
 
 TEST_CASE("reports read a period's cases with their events, settings and Open311 keys", "[reports]") {
-  testing::TempDir dir;
-  const auto path = dir.file("city.db");
-  REQUIRE(testing::import_city(path, testing::small_city_options()).ok);
-  auto ledger = data::SqliteLedger::open(path);
-  REQUIRE(ledger.ok());
-  ManualClock clock;
-  Center center(**ledger, clock);
-  center.start();
+  testing::ImportedCity city;
+  testing::RunningCenter run(city.path);
+  const auto& path = city.path;
+  auto& clock = run.clock;
+  auto& center = *run.center;
   const Actor op{1, "op", Role::operator_, {}, {}};
   const Millis t0 = clock.now();
 

@@ -1,15 +1,20 @@
 #pragma once
-// Test helpers: a temporary directory removed afterwards, files, and a small imported city.
+// Test helpers: a temporary directory removed afterwards, files, a small imported city and
+// a center running on it.
 #include <unistd.h>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <string>
 
 #include "data/import.hpp"
+#include "data/sqlite_ledger.hpp"
 #include "demo/synthetic_city.hpp"
+#include "dispatch/center.hpp"
 
 namespace gridkeeper::testing {
 
@@ -57,5 +62,30 @@ inline data::ImportOutcome import_city(const std::string& db, const demo::Synthe
   const auto city = demo::synthetic_city(options);
   return data::import_organisation(db, city.areas, city.workers, kImportTime);
 }
+
+// The small city imported into city.db in a temporary directory.
+struct ImportedCity {
+  TempDir dir;
+  std::string path = dir.file("city.db");
+  ImportedCity() { REQUIRE(import_city(path, small_city_options()).ok); }
+};
+
+// The ledger of the database at `path` open, and a center running on it on a manual clock.
+struct RunningCenter {
+  std::unique_ptr<data::SqliteLedger> ledger;
+  dispatch::ManualClock clock;
+  std::unique_ptr<dispatch::Center> center;
+  explicit RunningCenter(const std::string& path, data::SqliteLedger::Options options = {}) {
+    auto opened = data::SqliteLedger::open(path, options);
+    REQUIRE(opened.ok());
+    ledger = std::move(*opened);
+    center = std::make_unique<dispatch::Center>(*ledger, clock);
+    center->start();
+  }
+  ~RunningCenter() {
+    center.reset();
+    ledger.reset();
+  }
+};
 
 }  // namespace gridkeeper::testing

@@ -3,6 +3,7 @@
 // assessment's figures read from them are what they were.
 #include <catch2/catch.hpp>
 
+#include "../dispatch/support.hpp"
 #include "data/legacy_events.hpp"
 #include "data/schema.hpp"
 #include "data/sqlite_ledger.hpp"
@@ -14,11 +15,11 @@ using namespace gridkeeper;
 using namespace gridkeeper::dispatch;
 
 namespace {
-constexpr Millis kMinute = 60'000;
-constexpr Millis kHour = 60 * kMinute;
-constexpr Millis kDay = 24 * kHour;
-constexpr Millis T0 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
-constexpr int kStepsBefore = 5;           // the schema steps before typed events
+using testing::kDay;
+using testing::kHour;
+using testing::kMinute;
+using testing::T0;
+constexpr int kStepsBefore = 5;  // the schema steps before typed events
 
 // Writes rows as the gridkeeper before step 6 did: events without typed columns.
 struct OldDatabase {

@@ -4,16 +4,16 @@
 #include "dispatch/center.hpp"
 #include "dispatch/escalation.hpp"
 #include "dispatch/events.hpp"
-#include "memory_ledger.hpp"
+#include "support.hpp"
 
 using namespace gridkeeper;
 using namespace gridkeeper::dispatch;
 
 namespace {
-constexpr Millis kMinute = 60'000;
-constexpr Millis kHour = 60 * kMinute;
-constexpr Millis kDay = 24 * kHour;
-constexpr Millis T0 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z, 08:00 in Shanghai
+using testing::kDay;
+using testing::kHour;
+using testing::kMinute;
+using testing::T0;
 
 // Builds one case's history event by event, as the center would have written it.
 struct Story {

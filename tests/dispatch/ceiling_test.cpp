@@ -7,15 +7,15 @@
 
 #include "dispatch/center.hpp"
 #include "dispatch/escalation.hpp"
-#include "memory_ledger.hpp"
+#include "support.hpp"
 
 using namespace gridkeeper;
 using namespace gridkeeper::dispatch;
 
 namespace {
-constexpr Millis kMinute = 60'000;
-constexpr Millis kHour = 60 * kMinute;
-constexpr Millis kDay = 24 * kHour;
+using testing::kDay;
+using testing::kHour;
+using testing::kMinute;
 
 const Actor kOperator{1, "op", Role::operator_, {}, {}};
 const Actor kStreetSupervisor{2, "sup_s", Role::supervisor, "S", {}};

@@ -3,57 +3,25 @@
 #include <mutex>
 
 #include "dispatch/center.hpp"
-#include "memory_ledger.hpp"
+#include "support.hpp"
 
 using namespace gridkeeper;
 using namespace gridkeeper::dispatch;
 
 namespace {
-struct Fixture {
-  testing::MemoryLedger ledger;
-  ManualClock clock;
-  std::unique_ptr<Center> center;
-  std::mutex notices_mutex;
-  std::vector<CaseNotice> notices;
-
-  Fixture() {
-    ledger.initial = testing::small_city();
-    center = std::make_unique<Center>(ledger, clock);
-    center->start();
-    center->subscribe([this](const CaseNotice& n) {
-      std::lock_guard lock(notices_mutex);
-      notices.push_back(n);
-    });
-  }
-  std::size_t notice_count() {
-    std::lock_guard lock(notices_mutex);
-    return notices.size();
-  }
-};
+using Fixture = testing::CenterFixture;
+using testing::step;
 
 Actor operator_at(std::string scope = {}) { return {1, "op", Role::operator_, std::move(scope), {}}; }
 Actor worker(std::string id) { return {10, "w", Role::worker, {}, std::move(id)}; }
 Actor supervisor_at(std::string scope) { return {2, "sup", Role::supervisor, std::move(scope), {}}; }
 
-// The centre of tessellation cell (row, column) of the small city.
+// The centre of tessellation cell (row, column) of the small city, as a resident reports it.
 IntakeRequest at_grid(int row, int column, Urgency urgency = Urgency::yellow) {
-  IntakeRequest r;
-  r.lon = 118.305 + 0.01 * column;
-  r.lat = 24.605 + 0.01 * row;
-  r.category = "environment";
-  r.urgency = urgency;
-  r.title = "垃圾堆放";
+  auto r = testing::at_grid(row, column, urgency);
   r.description = "小区门口垃圾无人清理";
   r.reporter = {"张三", "13900000000"};
   return r;
-}
-
-TransitionRequest step(Action a, std::int64_t version, std::string note = {}) {
-  TransitionRequest t;
-  t.action = a;
-  t.version = version;
-  t.note = std::move(note);
-  return t;
 }
 }  // namespace
 

@@ -9,15 +9,15 @@
 
 #include "dispatch/center.hpp"
 #include "dispatch/escalation_clock.hpp"
-#include "memory_ledger.hpp"
+#include "support.hpp"
 
 using namespace gridkeeper;
 using namespace gridkeeper::dispatch;
 
 namespace {
-constexpr Millis kMinute = 60'000;
-constexpr Millis kHour = 60 * kMinute;
-constexpr Millis kDay = 24 * kHour;
+using testing::kDay;
+using testing::kHour;
+using testing::kMinute;
 
 const Actor kOperator{1, "op", Role::operator_, {}, {}};
 

@@ -5,14 +5,14 @@
 #include "dispatch/center.hpp"
 #include "dispatch/escalation.hpp"
 #include "dispatch/policy.hpp"
-#include "memory_ledger.hpp"
+#include "support.hpp"
 
 using namespace gridkeeper;
 using namespace gridkeeper::dispatch;
 
 namespace {
-constexpr Millis kHour = 3'600'000;
-constexpr Millis kMinute = 60'000;
+using testing::kHour;
+using testing::kMinute;
 
 const Actor kOperator{1, "op", Role::operator_, {}, {}};
 Actor worker(std::string id) { return {10, "w", Role::worker, {}, std::move(id)}; }
@@ -27,25 +27,7 @@ IntakeRequest in_g00(Urgency u) {
   return r;
 }
 
-struct Fixture {
-  testing::MemoryLedger ledger;
-  ManualClock clock;
-  std::unique_ptr<Center> center;
-  std::mutex m;
-  std::vector<CaseNotice> notices;
-  Fixture() {
-    ledger.initial = testing::small_city();
-    restart();
-  }
-  void restart() {
-    ledger.drain();
-    center = std::make_unique<Center>(ledger, clock);
-    center->start();
-    center->subscribe([this](const CaseNotice& n) {
-      std::lock_guard lock(m);
-      notices.push_back(n);
-    });
-  }
+struct Fixture : testing::CenterFixture {
   std::size_t tick() {
     const auto n = center->tick();
     ledger.drain();
@@ -140,7 +122,7 @@ TEST_CASE("the ladder: yellow -> orange -> red, worker -> community -> street ->
   CHECK(f.events_of(c->id, EventType::escalated).size() == 3);
   CHECK(f.events_of(c->id, EventType::warned).size() == 3);
 
-  std::lock_guard lock(f.m);
+  std::lock_guard lock(f.notices_mutex);
   std::vector<std::string> types;
   for (const auto& n : f.notices) types.push_back(n.type);
   CHECK(types == std::vector<std::string>{"case.created", "case.warned", "case.escalated", "case.warned",

@@ -6,24 +6,18 @@
 
 #include "dispatch/center.hpp"
 #include "dispatch/events.hpp"
-#include "memory_ledger.hpp"
+#include "support.hpp"
 
 using namespace gridkeeper;
 using namespace gridkeeper::dispatch;
 
 namespace {
-constexpr Millis kMinute = 60'000;
-constexpr Millis kHour = 60 * kMinute;
+using testing::at_grid;
+using testing::kHour;
+using testing::kMinute;
+using testing::step;
 
-struct Fixture {
-  testing::MemoryLedger ledger;
-  ManualClock clock;
-  std::unique_ptr<Center> center;
-  Fixture() {
-    ledger.initial = testing::small_city();
-    center = std::make_unique<Center>(ledger, clock);
-    center->start();
-  }
+struct Fixture : testing::CenterFixture {
   std::vector<CaseEvent> events_of(CaseId id, EventType type) {
     ledger.drain();
     std::vector<CaseEvent> out;
@@ -40,24 +34,6 @@ struct Fixture {
 const Actor kOperator{1, "op", Role::operator_, {}, {}};
 const Actor kAdmin{99, "admin", Role::admin, {}, {}};
 Actor worker(std::string id) { return {10, "w", Role::worker, {}, std::move(id)}; }
-
-IntakeRequest at_grid(int row, int column, Urgency urgency = Urgency::yellow) {
-  IntakeRequest r;
-  r.lon = 118.305 + 0.01 * column;
-  r.lat = 24.605 + 0.01 * row;
-  r.category = "environment";
-  r.urgency = urgency;
-  r.title = "垃圾堆放";
-  return r;
-}
-
-TransitionRequest step(Action a, std::int64_t version, std::string note = {}) {
-  TransitionRequest t;
-  t.action = a;
-  t.version = version;
-  t.note = std::move(note);
-  return t;
-}
 }  // namespace
 
 TEST_CASE("event types and deadlines have one name each, read back", "[events]") {

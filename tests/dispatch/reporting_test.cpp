@@ -9,15 +9,15 @@
 #include "dispatch/center.hpp"
 #include "dispatch/reporting.hpp"
 #include "dispatch/tally.hpp"
-#include "memory_ledger.hpp"
+#include "support.hpp"
 
 using namespace gridkeeper;
 using namespace gridkeeper::dispatch;
 
 namespace {
-constexpr Millis kHour = 3'600'000;
-constexpr Millis kDay = 24 * kHour;
-constexpr Millis T0 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
+using testing::kDay;
+using testing::kHour;
+using testing::T0;
 const Period kMonth{T0, T0 + 31 * kDay};
 constexpr Millis kAsOf = T0 + 20 * kDay;
 

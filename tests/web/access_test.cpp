@@ -83,9 +83,7 @@ Answer attempt(HttpClient& client, const std::string& act, std::int64_t id, std:
 }  // namespace
 
 TEST_CASE("each role may take exactly the actions allowed_actions lists", "[web][access]") {
-  auto options = test_options();
-  options.api.auth.token_ttl_ms = 30LL * 24 * 3600 * 1000;  // the clock moves for escalations
-  ServerFixture f(options);
+  ServerFixture f(month_long_logins());  // the clock moves for escalations
   Cases cases{f};
   std::map<std::string, std::unique_ptr<HttpClient>> as;
   for (const auto& u : kUsers) {

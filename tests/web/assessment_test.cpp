@@ -9,7 +9,6 @@ using namespace gridkeeper::testing;
 namespace json = boost::json;
 
 namespace {
-constexpr dispatch::Millis kHour = 3'600'000;
 const std::string kBom = "\xEF\xBB\xBF";
 
 std::string transition(const std::string& action, std::int64_t version, const std::string& note = {}) {

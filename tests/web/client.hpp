@@ -86,4 +86,10 @@ class FeedListener {
   std::shared_ptr<Impl> impl_;
 };
 
+// The type of a live-feed message ("case.created", "feed.ready", ...); empty if it has none.
+inline std::string type_of(const boost::json::value& m) {
+  if (!m.is_object() || !m.as_object().contains("type")) return {};
+  return std::string(m.at("type").as_string());
+}
+
 }  // namespace gridkeeper::testing

@@ -10,12 +10,6 @@ using namespace std::chrono_literals;
 namespace json = boost::json;
 
 namespace {
-constexpr std::int64_t kMinute = 60'000, kHour = 60 * kMinute, kDay = 24 * kHour;
-
-std::string type_of(const json::value& m) {
-  if (!m.is_object() || !m.as_object().contains("type")) return {};
-  return std::string(m.at("type").as_string());
-}
 auto escalated_to(std::int64_t id, const std::string& tier) {
   return [id, tier](const json::value& m) {
     return type_of(m) == "case.escalated" && m.at("case").at("id").as_int64() == id &&
@@ -48,9 +42,7 @@ std::vector<std::string> codes_of(const Answer& a) {
 TEST_CASE("each step of the ladder tells the tier it rises to", "[web][escalation]") {
   // The clock moves on by more than a day while the feeds stay open, and a feed ends with
   // its token: the logins here last a month.
-  auto options = test_options();
-  options.api.auth.token_ttl_ms = 30LL * 24 * 3600 * 1000;
-  ServerFixture f(options);
+  ServerFixture f(month_long_logins());
   f.add_user("sup_s", dispatch::Role::supervisor, "S", "");
   f.add_user("sup_d", dispatch::Role::supervisor, "D", "");
   std::map<std::string, std::unique_ptr<FeedListener>> feeds;

@@ -108,9 +108,7 @@ TEST_CASE("event JSON: typed fields on the events that carry data, none on the o
 }
 
 TEST_CASE("a case's history over the API carries the typed fields the engine recorded", "[web][events]") {
-  auto options = test_options();
-  options.api.auth.token_ttl_ms = 30LL * 24 * 3600 * 1000;  // the clock moves on by days
-  ServerFixture f(options);
+  ServerFixture f(month_long_logins());  // the clock moves on by days
   auto op = f.client("op"), w2 = f.client("w2"), admin = f.client("admin");
 
   // Left alone until the district is reminded.

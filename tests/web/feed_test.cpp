@@ -9,10 +9,6 @@ using namespace std::chrono_literals;
 namespace json = boost::json;
 
 namespace {
-std::string type_of(const json::value& m) {
-  if (!m.is_object() || !m.as_object().contains("type")) return {};
-  return std::string(m.at("type").as_string());
-}
 std::int64_t case_id_of(const json::value& m) {
   if (!m.is_object() || !m.as_object().contains("case")) return 0;
   return m.at("case").at("id").as_int64();
@@ -30,9 +26,7 @@ bool ever_got(const FeedListener& l, std::int64_t id) {
 TEST_CASE("the live feed delivers each change to those who may see it", "[web][feed]") {
   // The clock moves on by more than a day while the feeds stay open, and a feed ends with
   // its token: the logins here last a month.
-  auto options = test_options();
-  options.api.auth.token_ttl_ms = 30LL * 24 * 3600 * 1000;
-  ServerFixture f(options);
+  ServerFixture f(month_long_logins());
   auto op = f.client("op");
   std::map<std::string, std::unique_ptr<FeedListener>> feeds;
   for (const std::string u : {"admin", "w1", "w2", "sup_c1", "sup_c2", "op_s2"}) {

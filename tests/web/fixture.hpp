@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "../data/support.hpp"
-#include "../dispatch/memory_ledger.hpp"
+#include "../dispatch/support.hpp"
 #include "client.hpp"
 #include "data/sqlite_accounts.hpp"
 #include "data/sqlite_ledger.hpp"
@@ -33,6 +33,14 @@ inline web::ServerOptions test_options() {
   o.handle_signals = false;
   o.api.auth = fast_hashing();
   o.api.blocking_threads = 2;
+  return o;
+}
+
+// test_options with logins that last a month, for tests whose clock moves on by days while
+// their clients stay logged in (a live feed ends with its token).
+inline web::ServerOptions month_long_logins() {
+  auto o = test_options();
+  o.api.auth.token_ttl_ms = 30LL * 24 * 3600 * 1000;
   return o;
 }
 

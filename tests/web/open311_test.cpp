@@ -12,7 +12,6 @@ using namespace gridkeeper::testing;
 namespace json = boost::json;
 
 namespace {
-constexpr dispatch::Millis kHour = 3'600'000;
 const std::string kForm = "application/x-www-form-urlencoded";
 
 // The fields of a service request in GeoReport v2, every one present in each answer.
