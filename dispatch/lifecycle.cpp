@@ -67,6 +67,28 @@ Error stale(const Case& c, std::int64_t version) {
 
 std::span<const TransitionRule> transition_table() { return kTable; }
 
+std::string_view to_string(ClockRule v) {
+  switch (v) {
+    case ClockRule::any:
+      return "any";
+    case ClockRule::running:
+      return "running";
+    case ClockRule::paused:
+      return "paused";
+  }
+  return "any";
+}
+
+std::string_view to_string(TierRule v) {
+  switch (v) {
+    case TierRule::any:
+      return "any";
+    case TierRule::escalated:
+      return "escalated";
+  }
+  return "any";
+}
+
 const TransitionRule* find_rule(CaseState state, Action action, Role role) {
   for (const auto& rule : kTable)
     if (rule.from == state && rule.action == action && rule.roles.has(role)) return &rule;

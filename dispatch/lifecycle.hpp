@@ -48,6 +48,9 @@ enum class Holder : std::uint8_t {
 enum class ClockRule : std::uint8_t { any, running, paused };
 // Whether the case must have been escalated above the worker tier.
 enum class TierRule : std::uint8_t { any, escalated };
+// The columns' names as served (the user's `steps`): "any", "running", "paused"; "any", "escalated".
+std::string_view to_string(ClockRule);
+std::string_view to_string(TierRule);
 
 struct TransitionRule {
   CaseState from;

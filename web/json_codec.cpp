@@ -8,6 +8,7 @@
 #include <iostream>
 #include <limits>
 
+#include "dispatch/lifecycle.hpp"
 #include "web/json_reader.hpp"
 
 namespace gridkeeper::web {
@@ -283,12 +284,28 @@ json::object user_json(const dispatch::User& u) {
   json::array permissions;
   for (auto p : dispatch::kPermissions)
     if (dispatch::may(u.actor(), p)) permissions.emplace_back(to_string(p));
+  // The lifecycle rows the user's role takes part in (dispatch/lifecycle.cpp), so a screen
+  // that must guess ahead (the tablet with steps in its outbox) guesses by the same table.
+  // Photos are no row: they follow may_photo (dispatch/access.cpp), served per case in
+  // `allowed_actions`.
+  json::array steps;
+  for (const auto& rule : dispatch::transition_table()) {
+    if (!rule.roles.has(u.role)) continue;
+    steps.emplace_back(json::object{{"from", to_string(rule.from)},
+                                    {"action", to_string(rule.action)},
+                                    {"to", to_string(rule.to)},
+                                    {"assignee_only", rule.holder == dispatch::Holder::assignee},
+                                    {"clock", to_string(rule.clock)},
+                                    {"tier", to_string(rule.tier)},
+                                    {"needs_note", !rule.note_needed.empty()}});
+  }
   return json::object{{"id", u.id},
                       {"username", u.username},
                       {"role", to_string(u.role)},
                       {"scope", text_or_null(u.scope)},
                       {"worker_id", text_or_null(u.worker_id)},
-                      {"permissions", std::move(permissions)}};
+                      {"permissions", std::move(permissions)},
+                      {"steps", std::move(steps)}};
 }
 
 json::object jurisdiction_json(const dispatch::Jurisdiction& j) {

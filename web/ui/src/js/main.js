@@ -3,7 +3,7 @@
 // operators and admins also reach the assessment, admins the Open311 keys).
 import { h, stateBlock, fill } from './dom.js';
 import { t, lang, setLang } from './i18n.js';
-import { getSession, onSessionEnd, logout, api } from './api.js';
+import { getSession, setSession, onSessionEnd, logout, api } from './api.js';
 import { Feed } from './feed.js';
 import { unlockAudio } from './sound.js';
 
@@ -111,10 +111,12 @@ document.addEventListener('pointerdown', unlockAudio, { once: true });
 document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
 
 await loadConfig();
-// A stored token may have expired: ask once before showing a screen.
+// A stored token may have expired: ask once before showing a screen. The answer renews the
+// stored user too (its permissions and lifecycle steps may have changed since login).
 if (getSession()) {
   try {
-    await api('/api/v1/auth/me');
+    const me = await api('/api/v1/auth/me');
+    if (getSession() && me?.user) setSession({ ...getSession(), user: me.user });
   } catch (e) {
     if (e.status !== 401 && e.status !== 0) console.warn(e);
   }

@@ -117,7 +117,7 @@ class Tablet {
     let x = { ...c };
     // An item based on an older version than the server's has been applied already.
     for (const item of this.outbox.pendingFor(c.id))
-      if (item.kind === 'transition' && item.version >= x.version) x = applyLocally(x, item);
+      if (item.kind === 'transition' && item.version >= x.version) x = applyLocally(x, item, this.user);
     return x;
   }
 
@@ -262,16 +262,16 @@ class Tablet {
     }
     const pending = this.outbox.pendingFor(c.id);
     const left = timeLeft(c);
-    const working = c.state === 'dispatched' || c.state === 'accepted';
     // A deferral asked for and not yet answered: from the history, or still in the outbox.
     const asked = (full?.id === c.id && full.version === c.version ? pendingDeferral(full) : null)
       || pending.find((i) => i.action === 'request_deferral') || (c.deferralAsked ? { note: c.deferralAsked } : null);
     // What the worker may do is the server's word (`allowed_actions`). Only while steps of
-    // its own wait in the outbox (offline) does the tablet go by the state they will leave.
+    // its own wait in the outbox (offline) does the tablet go by the state they will leave,
+    // and then by the lifecycle rows the server serves with the user (`steps`). A photo is
+    // no row (the server allows it on any open case the worker holds, resolved included, so
+    // "where a note step exists" would not be the same rule): it stays as the last read said.
     const queued = pending.some((i) => i.kind === 'transition');
-    const predicted = { accept: c.state === 'dispatched', resolve: c.state === 'accepted',
-      note: working, photo: working, return: working, request_deferral: working && !c.paused_at };
-    const can = (a) => (queued ? predicted[a] : (c.allowed_actions || []).includes(a))
+    const can = (a) => (queued && a !== 'photo' ? !!stepFor(this.user, c, a) : (c.allowed_actions || []).includes(a))
       && !(a === 'request_deferral' && asked);
     const big = (action, cls) => h('button', {
       class: `big ${cls}`, dataset: { action }, disabled: !can(action), onclick: () => this.act(c, action),
@@ -348,7 +348,7 @@ class Tablet {
     } catch {
       return toast(t('tablet.outbox_full'), 'error', 8000);
     }
-    const next = applyLocally(local, item);
+    const next = applyLocally(local, item, this.user);
     if (action === 'return') {
       this.cases.delete(c.id);
       this.selected = null;
@@ -414,12 +414,20 @@ function kv(label, value) {
   return h('div', { class: 'kv' }, h('dt', {}, label), h('dd', {}, value));
 }
 
+// The row of the lifecycle table (served as the user's `steps`) that lets the worker take
+// `action` on the case as it stands: its state, its clock, its tier, and whether it is theirs.
+function stepFor(user, c, action) {
+  return (user.steps || []).find((s) => s.from === c.state && s.action === action
+    && (s.clock === 'any' || (s.clock === 'paused') === !!c.paused_at)
+    && (s.tier === 'any' || c.tier !== 'worker')
+    && (!s.assignee_only || c.assignee_id === user.worker_id));
+}
+
 // What an action does to the case, as the server will do it.
-function applyLocally(c, item) {
+function applyLocally(c, item, user) {
   const next = { ...c, version: c.version + 1 };
-  if (item.action === 'accept') next.state = 'accepted';
-  if (item.action === 'resolve') next.state = 'resolved';
-  if (item.action === 'return') next.state = 'reported';
+  const step = stepFor(user, c, item.action);
+  if (step) next.state = step.to;
   // Until the history says so, the tablet remembers that it asked.
   if (item.action === 'request_deferral') next.deferralAsked = item.note || true;
   return next;
