@@ -1,0 +1,104 @@
+#include "data/sqlite_ledger.hpp"
+
+#include <chrono>
+
+#include "data/records.hpp"
+
+// Writing a change: the writer's prepared statements and what each part of a change stores.
+
+namespace gridkeeper::data {
+
+using namespace dispatch;
+
+namespace {
+
+Millis wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Result<SqliteLedger::Writes> SqliteLedger::prepare_writes(Connection& db) {
+  Writes w;
+  const std::pair<Prepared*, std::string_view> all[] = {
+      {&w.upsert_category, records::kUpsertCategory},
+      {&w.upsert_worker, records::kUpsertWorker},
+      {&w.set_posts, "UPDATE grids SET owner = ?2, backup = ?3 WHERE code = ?1"},
+      {&w.close_term,
+       "UPDATE post_terms SET to_at = ?4 WHERE grid = ?1 AND worker = ?2 AND backup = ?3 AND to_at IS NULL"},
+      {&w.end_post, "UPDATE post_terms SET to_at = ?3 WHERE grid = ?1 AND backup = ?2 AND to_at IS NULL"},
+      {&w.open_term, "INSERT INTO post_terms (grid, worker, backup, from_at, to_at) VALUES (?1, ?2, ?3, ?4, ?5)"},
+      {&w.upsert_case, records::kUpsertCase},
+      {&w.insert_event, records::kInsertEvent},
+      {&w.set_mode, "UPDATE jurisdictions SET emergency = ?2 WHERE code = ?1"},
+      {&w.insert_audit, records::kInsertAudit},
+  };
+  for (const auto& [statement, sql] : all) {
+    auto prepared = db.prepare(sql);
+    if (!prepared) return prepared.error();
+    *statement = *prepared;
+  }
+  return w;
+}
+
+Status SqliteLedger::apply(const Change& change) {
+  // Parents before children: categories, workers and grids before the cases that name
+  // them, cases before their events.
+  for (const auto& c : change.categories) {
+    auto q = writes_.upsert_category.use();
+    records::bind_category(q, c);
+    if (auto e = q.run()) return storage_error("category " + c.id + ": " + e->message);
+  }
+  for (const auto& w : change.workers) {
+    auto q = writes_.upsert_worker.use();
+    q.bind(1, w.id).bind(2, w.name).bind(3, w.phone).bind_code(4, w.community).bind(5, to_string(w.status));
+    if (auto e = q.run()) return storage_error("worker " + w.id + ": " + e->message);
+  }
+  for (const auto& j : change.jurisdictions) {
+    auto q = writes_.set_mode.use();
+    q.bind(1, j.code).bind(2, j.emergency);
+    if (auto e = q.run()) return storage_error("jurisdiction " + j.code + ": " + e->message);
+    if (writer_->changes() == 0) return storage_error("no jurisdiction " + j.code);
+  }
+  for (const auto& g : change.grids) {
+    auto q = writes_.set_posts.use();
+    q.bind(1, g.code).bind_code(2, g.owner).bind_code(3, g.backup);
+    if (auto e = q.run()) return storage_error("grid " + g.code + ": " + e->message);
+    if (writer_->changes() == 0) return storage_error("no grid " + g.code);
+  }
+  for (const auto& t : change.post_terms_closed) {
+    auto q = writes_.close_term.use();
+    q.bind(1, t.grid).bind(2, t.worker).bind(3, t.backup).bind(4, t.to.value_or(wall_clock_ms()));
+    if (auto e = q.run()) return storage_error("post term of " + t.grid + ": " + e->message);
+  }
+  for (const auto& t : change.post_terms_opened) {
+    {
+      // A post has one holder: whoever still holds it hands over now.
+      auto q = writes_.end_post.use();
+      q.bind(1, t.grid).bind(2, t.backup).bind(3, t.from);
+      if (auto e = q.run()) return storage_error("post term of " + t.grid + ": " + e->message);
+    }
+    auto q = writes_.open_term.use();
+    q.bind(1, t.grid).bind(2, t.worker).bind(3, t.backup).bind(4, t.from).bind(5, t.to);
+    if (auto e = q.run()) return storage_error("post term of " + t.grid + ": " + e->message);
+  }
+  for (const auto& c : change.cases) {
+    auto q = writes_.upsert_case.use();
+    records::bind_case(q, c);
+    if (auto e = q.run()) return storage_error("case " + std::to_string(c.id) + ": " + e->message);
+  }
+  for (const auto& ev : change.events) {
+    auto q = writes_.insert_event.use();
+    records::bind_event(q, ev);
+    if (auto e = q.run()) return storage_error("event of case " + std::to_string(ev.case_id) + ": " + e->message);
+  }
+  for (const auto& a : change.audit) {
+    auto q = writes_.insert_audit.use();
+    q.bind(1, a.at).bind(2, a.actor).bind(3, a.kind).bind(4, a.subject).bind(5, a.detail);
+    if (auto e = q.run()) return storage_error("audit entry: " + e->message);
+  }
+  return std::nullopt;
+}
+
+}  // namespace gridkeeper::data
