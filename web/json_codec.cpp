@@ -8,7 +8,6 @@
 #include <limits>
 
 #include "dispatch/lifecycle.hpp"
-#include "web/json_reader.hpp"
 
 namespace gridkeeper::web {
 
