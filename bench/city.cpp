@@ -1,7 +1,7 @@
 // bench_city: issue 16's city at scale, and the figures of its goals.
 //
 //   bench_city [--grids 8000] [--days 91] [--per-day 3000] [--open 50000] [--seed 1]
-//              [--db PATH] [--runs 3] [--concurrent 16] [--json]
+//              [--db PATH] [--runs 3] [--concurrent 16] [--quarter-days 91] [--json]
 //
 // Builds a synthetic city of about --grids grids (1,500 residents each) and --days days of
 // --per-day cases through the command center on a manual clock (bench/city_build.hpp), about
@@ -10,13 +10,14 @@
 // without, it lives in a temporary directory removed at exit. Then it starts `gridkeeper
 // serve` on it as a child process and measures, each beside its goal: start-up to /healthz
 // and the server's RSS then; the assessment and trends (whole city, as admin) of the last
-// quarter and, with a longer history, of the last year (median of --runs); the case CSV of
-// the quarter; the server's RSS before, at its peak during and after each report;
-// --concurrent assessments at once from several users; the overdue map of every grid
-// without geometry (raw and gzip) and with it (then again with If-None-Match of its ETag).
-// One table at the end (--json: one JSON object instead). Exits 1 when any request failed
-// (no answer, or an error status other than the 429/503 of the concurrency test) or the
-// server did not stop cleanly; a missed goal is printed, not a failure.
+// quarter (the last --quarter-days days) and, with a longer history, of the last year
+// (median of --runs); the case CSV of the quarter; the server's RSS before, at its peak
+// during and after each report; --concurrent assessments at once from several users; the
+// overdue map of every grid without geometry (raw and gzip) and with it (then again with
+// If-None-Match of its ETag). One table at the end (--json: one JSON object instead).
+// Exits 1 when any request failed (no answer, or an error status other than the 429/503 of
+// the concurrency test) or the server did not stop cleanly; a missed goal is printed, not a
+// failure.
 #include <unistd.h>
 
 #include <algorithm>
@@ -55,13 +56,13 @@ const std::string kPassword = "bench-city-2026";
 struct Args {
   CityBuildOptions build;
   std::string db;
-  int runs = 3, concurrent = 16;
+  MeasureOptions measure;
   bool json = false;
 };
 
 [[noreturn]] void usage() {
   std::cerr << "usage: bench_city [--grids N] [--days D] [--per-day C] [--open K] [--seed S] [--db PATH]\n"
-               "                  [--runs N] [--concurrent N] [--json]\n";
+               "                  [--runs N] [--concurrent N] [--quarter-days D] [--json]\n";
   std::exit(2);
 }
 
@@ -82,8 +83,9 @@ Args parse(int argc, char** argv) {
       else if (k == "--open") a.build.open = std::stoi(v);
       else if (k == "--seed") a.build.seed = std::stoull(v);
       else if (k == "--db") a.db = v;
-      else if (k == "--runs") a.runs = std::stoi(v);
-      else if (k == "--concurrent") a.concurrent = std::stoi(v);
+      else if (k == "--runs") a.measure.runs = std::stoi(v);
+      else if (k == "--concurrent") a.measure.concurrent = std::stoi(v);
+      else if (k == "--quarter-days") a.measure.quarter_days = std::stoi(v);
       else usage();
     } catch (const std::exception&) {
       usage();
@@ -91,7 +93,8 @@ Args parse(int argc, char** argv) {
   }
   const auto& b = a.build;
   if (b.grids < 4 || b.grids > 400'000 || b.days < 1 || b.days > 400 || b.per_day < 1 || b.per_day > 100'000 ||
-      b.open < 0 || a.runs < 1 || a.runs > 100 || a.concurrent < 1 || a.concurrent > 256)
+      b.open < 0 || a.measure.runs < 1 || a.measure.runs > 100 || a.measure.concurrent < 1 ||
+      a.measure.concurrent > 256 || a.measure.quarter_days < 1 || a.measure.quarter_days > 400)
     usage();
   return a;
 }
@@ -184,9 +187,9 @@ int main(int argc, char** argv) {
     say("using " + db + " (" + line + ", history ends " + iso(args.build.end) + ")");
     report.note("build", "reused " + db, json::object{{"reused", true}});
   } else {
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     args.build.end = now / 60'000 * 60'000;
     say("building " + signature(args.build) + " in " + db);
     const auto built = build_city(db, args.build, say);
@@ -221,7 +224,8 @@ int main(int argc, char** argv) {
                              {"seconds", built.import_s + built.history_s},
                              {"cases_per_s", static_cast<double>(built.cases) / std::max(1e-9, built.history_s)}});
   }
-  const auto failures = measure_server(GRIDKEEPER_BIN, db, args.build, args.runs, args.concurrent, kPassword, say, report);
+  args.measure.password = kPassword;
+  const auto failures = measure_server(GRIDKEEPER_BIN, db, args.build, args.measure, say, report);
   if (args.json) std::cout << json::serialize(report.json()) << "\n";
   else report.print(std::cout);
   return failures ? 1 : 0;

@@ -383,7 +383,8 @@ CityBuildOutcome build_city(const std::string& db, const CityBuildOptions& optio
   CityBuildOutcome out;
   demo::SyntheticCityOptions city_options;
   city_options.columns = std::max(2, static_cast<int>(std::lround(std::sqrt(std::max(4, options.grids)))));
-  city_options.rows = std::max(2, static_cast<int>(std::lround(static_cast<double>(options.grids) / city_options.columns)));
+  city_options.rows =
+      std::max(2, static_cast<int>(std::lround(static_cast<double>(options.grids) / city_options.columns)));
   // Grids of about 300 m x 300 m.
   city_options.area = {118.0, 24.4, 118.0 + 0.003 * city_options.columns, 24.4 + 0.0027 * city_options.rows};
   city_options.seed = options.seed;

@@ -27,11 +27,11 @@ struct CityBuildOutcome {
   bool ok = false;
   std::string error;  // when not ok
   std::size_t grids = 0, communities = 0, streets = 0, workers = 0;
-  std::size_t cases = 0;           // taken in
-  std::size_t actions = 0;         // transitions and ratings asked for
-  std::size_t refused = 0;         // of those and the intakes, refused
+  std::size_t cases = 0;             // taken in
+  std::size_t actions = 0;           // transitions and ratings asked for
+  std::size_t refused = 0;           // of those and the intakes, refused
   std::size_t escalation_steps = 0;  // warnings, escalations and reminders of the engine
-  std::size_t open = 0;            // open at the end
+  std::size_t open = 0;              // open at the end
   std::string first_refusal;
   double import_s = 0, history_s = 0;
 };

@@ -20,9 +20,7 @@ using Steady = std::chrono::steady_clock;
 
 namespace {
 
-double ms_since(Steady::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Steady::now() - t0).count();
-}
+double ms_since(Steady::time_point t0) { return std::chrono::duration<double, std::milli>(Steady::now() - t0).count(); }
 
 // Gunzips a body chunk by chunk, counting what it decodes to and keeping its start.
 class Gunzip {
@@ -44,8 +42,7 @@ class Gunzip {
       const int r = inflate(&z_, Z_NO_FLUSH);
       if (r != Z_OK && r != Z_STREAM_END && r != Z_BUF_ERROR) return ok_ = false;
       const std::size_t produced = buffer_.size() - z_.avail_out;
-      if (out.head.size() < keep)
-        out.head.append(buffer_.data(), std::min(produced, keep - out.head.size()));
+      if (out.head.size() < keep) out.head.append(buffer_.data(), std::min(produced, keep - out.head.size()));
       out.decoded_bytes += produced;
       if (r == Z_STREAM_END) ended_ = true;
       if (r == Z_BUF_ERROR && produced == 0) break;

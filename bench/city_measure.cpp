@@ -99,23 +99,24 @@ class Measurer {
   // A report's time and size against its goal, and its memory against the 100 MB goal.
   void report(const std::string& key, const std::string& what, const Series& s, double goal_ms) {
     const double ms = median(s.ms);
-    report_.add(key, what,
-                format("%.0f ms (median of %zu), %s, status %d", ms, s.ms.size(), size_text(s.last.bytes).c_str(),
-                       s.last.status),
-                format("< %.0f ms", goal_ms), s.ok ? std::optional<bool>(ms < goal_ms) : false,
-                json::object{{"median_ms", ms}, {"bytes", s.last.bytes}, {"status", s.last.status}, {"runs", json::value_from(s.ms)}});
+    report_.add(
+        key, what,
+        format("%.0f ms (median of %zu), %s, status %d", ms, s.ms.size(), size_text(s.last.bytes).c_str(),
+               s.last.status),
+        format("< %.0f ms", goal_ms), s.ok ? std::optional<bool>(ms < goal_ms) : false,
+        json::object{
+            {"median_ms", ms}, {"bytes", s.last.bytes}, {"status", s.last.status}, {"runs", json::value_from(s.ms)}});
     rss(key + ".rss", "  server RSS during it", s);
   }
 
   void rss(const std::string& key, const std::string& what, const Series& s) {
-    report_.add(key, what,
-                format("%.0f MB before, %.0f MB peak (+%.1f MB), %.0f MB after", s.rss_before, s.rss_peak, s.growth,
-                       s.rss_after),
-                "< +100 MB", s.growth < 100,
-                json::object{{"before_mb", s.rss_before},
-                             {"peak_mb", s.rss_peak},
-                             {"growth_mb", s.growth},
-                             {"after_mb", s.rss_after}});
+    report_.add(
+        key, what,
+        format("%.0f MB before, %.0f MB peak (+%.1f MB), %.0f MB after", s.rss_before, s.rss_peak, s.growth,
+               s.rss_after),
+        "< +100 MB", s.growth < 100,
+        json::object{
+            {"before_mb", s.rss_before}, {"peak_mb", s.rss_peak}, {"growth_mb", s.growth}, {"after_mb", s.rss_after}});
   }
 
  private:
@@ -130,6 +131,18 @@ void Report::add(std::string key, std::string what, std::string value, std::stri
   rows_.push_back({std::move(key), std::move(what), std::move(value), std::move(goal), met, std::move(fields)});
 }
 
+void Report::failure(const std::string& what) {
+  for (auto& [f, n] : failures_)
+    if (f == what) return void(++n);
+  failures_.emplace_back(what, 1);
+}
+
+std::size_t Report::failures() const {
+  std::size_t n = 0;
+  for (const auto& f : failures_) n += f.second;
+  return n;
+}
+
 json::object Report::json() const {
   json::object out, figures;
   for (const auto& r : rows_) {
@@ -141,7 +154,7 @@ json::object Report::json() const {
   }
   out["figures"] = std::move(figures);
   json::array failures;
-  for (const auto& f : failures_) failures.emplace_back(f);
+  for (const auto& [f, n] : failures_) failures.emplace_back(json::object{{"failure", f}, {"times", n}});
   out["failures"] = std::move(failures);
   return out;
 }
@@ -157,16 +170,19 @@ void Report::print(std::ostream& out) const {
       continue;
     }
     std::snprintf(line, sizeof line, "  %-42s %-80s %-20s %s\n", r.what.c_str(), r.value.c_str(), r.goal.c_str(),
-                  !r.met ? "" : *r.met ? "met" : "MISSED");
+                  !r.met   ? ""
+                  : *r.met ? "met"
+                           : "MISSED");
     out << line;
   }
   if (failures_.empty()) out << "no request failed\n";
-  for (const auto& f : failures_) out << "FAILED: " << f << "\n";
+  for (const auto& [f, n] : failures_)
+    out << "FAILED" << (n > 1 ? " (" + std::to_string(n) + " times)" : std::string()) << ": " << f << "\n";
 }
 
-std::size_t measure_server(const std::string& binary, const std::string& db, const CityBuildOptions& build, int runs,
-                           int concurrent, const std::string& password,
-                           const std::function<void(const std::string&)>& say, Report& report) {
+std::size_t measure_server(const std::string& binary, const std::string& db, const CityBuildOptions& build,
+                           const MeasureOptions& options, const std::function<void(const std::string&)>& say,
+                           Report& report) {
   // Start-up: from the spawn to /healthz answering 200.
   ServerProcess server;
   std::string error;
@@ -194,19 +210,21 @@ std::size_t measure_server(const std::string& binary, const std::string& db, con
   if (auto v = json::parse(health.head, ec); !ec && v.is_object())
     if (auto* n = v.as_object().if_contains("open_cases"); n && n->is_int64()) open = n->as_int64();
   const Rss started = rss_of(server.pid());
-  report.add("startup", "start-up to /healthz",
-             format("%.2f s with %d days of history, %lld open cases; RSS %.0f MB", startup_s, build.days,
-                    static_cast<long long>(open), started.now_mb),
-             "< 5 s", startup_s < 5,
-             json::object{{"seconds", startup_s}, {"open_cases", open}, {"days", build.days}, {"rss_mb", started.now_mb}});
+  report.add(
+      "startup", "start-up to /healthz",
+      format("%.2f s with %d days of history, %lld open cases; RSS %.0f MB", startup_s, build.days,
+             static_cast<long long>(open), started.now_mb),
+      "< 5 s", startup_s < 5,
+      json::object{{"seconds", startup_s}, {"open_cases", open}, {"days", build.days}, {"rss_mb", started.now_mb}});
   say(format("started in %.2f s, %lld open cases", startup_s, static_cast<long long>(open)));
 
   // Users: four admins and four district supervisors.
   std::vector<std::string> tokens;
   for (int k = 0; k < 4; ++k) {
-    for (const auto& name : {k == 0 ? std::string("admin") : "admin" + std::to_string(k), "supervisor" + std::to_string(k)}) {
+    for (const auto& name :
+         {k == 0 ? std::string("admin") : "admin" + std::to_string(k), "supervisor" + std::to_string(k)}) {
       int status = 0;
-      auto token = soak::Load::login(server.port(), name, password, &status);
+      auto token = soak::Load::login(server.port(), name, options.password, &status);
       if (token.empty()) report.failure("login " + name + ": status " + std::to_string(status));
       else tokens.push_back(token);
     }
@@ -221,7 +239,7 @@ std::size_t measure_server(const std::string& binary, const std::string& db, con
 
   // The reports: the quarter, and the year when the history is longer.
   const Millis end = build.end;
-  const int quarter_days = std::min(build.days, 91), year_days = std::min(build.days, 365);
+  const int quarter_days = std::min(build.days, options.quarter_days), year_days = std::min(build.days, 365);
   const std::string quarter = "from=" + iso(end - quarter_days * kDay) + "&to=" + iso(end);
   const std::string year = "from=" + iso(end - year_days * kDay) + "&to=" + iso(end);
   struct Period {
@@ -232,33 +250,33 @@ std::size_t measure_server(const std::string& binary, const std::string& db, con
   if (build.days > 91) periods.push_back({"year", format("last %d days", year_days), year, 1000});
   for (const auto& p : periods) {
     say("measuring the assessment and trends of the " + p.name);
-    auto a = m.run("assessment." + p.key, "/api/v1/stats/assessment?" + p.query, admin, runs);
+    auto a = m.run("assessment." + p.key, "/api/v1/stats/assessment?" + p.query, admin, options.runs);
     m.report("assessment." + p.key, "assessment, " + p.name, a, p.goal_ms);
-    auto t = m.run("trends." + p.key, "/api/v1/stats/trends?bucket=day&" + p.query, admin, runs);
+    auto t = m.run("trends." + p.key, "/api/v1/stats/trends?bucket=day&" + p.query, admin, options.runs);
     m.report("trends." + p.key, "trends by day, " + p.name, t, p.goal_ms);
   }
 
   // The case CSV of the quarter: streamed, its bytes counted.
   say("measuring the case CSV of the " + periods.front().name);
   auto csv = m.run("csv.quarter", "/api/v1/stats/assessment?format=csv&table=cases&" + quarter, admin, 1);
-  report.add("csv.quarter", "case CSV, " + periods.front().name,
-             format("%.2f s, %s, status %d", csv.last.total_ms / 1000, size_text(csv.last.bytes).c_str(),
-                    csv.last.status),
-             "< 2 s", csv.ok ? std::optional<bool>(csv.last.total_ms < 2000) : false,
-             json::object{{"seconds", csv.last.total_ms / 1000}, {"bytes", csv.last.bytes}, {"status", csv.last.status}});
+  report.add(
+      "csv.quarter", "case CSV, " + periods.front().name,
+      format("%.2f s, %s, status %d", csv.last.total_ms / 1000, size_text(csv.last.bytes).c_str(), csv.last.status),
+      "< 2 s", csv.ok ? std::optional<bool>(csv.last.total_ms < 2000) : false,
+      json::object{{"seconds", csv.last.total_ms / 1000}, {"bytes", csv.last.bytes}, {"status", csv.last.status}});
   m.rss("csv.quarter.rss", "  server RSS during it", csv);
 
-  // Concurrency: `concurrent` assessments of the quarter at once, from the users in turn.
-  say(format("measuring %d concurrent assessments", concurrent));
+  // Concurrency: `options.concurrent` assessments of the quarter at once, from the users in turn.
+  say(format("measuring %d concurrent assessments", options.concurrent));
   {
-    std::vector<Fetched> answers(static_cast<std::size_t>(concurrent));
+    std::vector<Fetched> answers(static_cast<std::size_t>(options.concurrent));
     std::atomic<int> ready{0};
     std::atomic<bool> go{false};
     RssWatch watch(server.pid());
     const Rss before = rss_of(server.pid());
     watch.start();
     std::vector<std::thread> threads;
-    for (int i = 0; i < concurrent; ++i)
+    for (int i = 0; i < options.concurrent; ++i)
       threads.emplace_back([&, i] {
         FetchOptions o;
         o.token = tokens[static_cast<std::size_t>(i) % tokens.size()];
@@ -266,7 +284,7 @@ std::size_t measure_server(const std::string& binary, const std::string& db, con
         while (!go) std::this_thread::yield();
         answers[static_cast<std::size_t>(i)] = fetch(server.port(), "/api/v1/stats/assessment?" + quarter, o);
       });
-    while (ready < concurrent) std::this_thread::yield();
+    while (ready < options.concurrent) std::this_thread::yield();
     const auto start = Steady::now();
     go = true;
     for (auto& t : threads) t.join();
@@ -281,7 +299,7 @@ std::size_t measure_server(const std::string& binary, const std::string& db, con
       else if (f.status == 503) ++busy;
       else ++other, report.failure("concurrent assessment: " + describe(f));
     }
-    report.add("concurrent", format("%d assessments at once (%zu users)", concurrent, tokens.size()),
+    report.add("concurrent", format("%d assessments at once (%zu users)", options.concurrent, tokens.size()),
                format("%d x 200, %d x 429, %d x 503, %d failed; %.2f s in all; RSS %.0f -> peak %.0f MB (+%.1f)", ok,
                       limited, busy, other, wall, before.now_mb, peak, peak - before.now_mb),
                "bounded: < +100 MB", peak - before.now_mb < 100,
@@ -299,11 +317,11 @@ std::size_t measure_server(const std::string& binary, const std::string& db, con
   // again with its ETag.
   say("measuring the overdue map");
   const std::string bare = "/api/v1/overdue-map?level=grid&geometry=false";
-  auto raw = m.run("overdue_map", bare, admin, runs);
+  auto raw = m.run("overdue_map", bare, admin, options.runs);
   m.report("overdue_map", "overdue map, grids, no geometry", raw, 50);
   FetchOptions gz = admin;
   gz.headers.push_back({"Accept-Encoding", "gzip"});
-  auto packed = m.run("overdue_map.gzip", bare, gz, runs);
+  auto packed = m.run("overdue_map.gzip", bare, gz, options.runs);
   const double packed_ms = median(packed.ms);
   const bool small = packed.last.bytes < 200'000;
   report.add("overdue_map.gzip", "  the same, Accept-Encoding: gzip",
@@ -315,30 +333,32 @@ std::size_t measure_server(const std::string& binary, const std::string& db, con
                           {"bytes", packed.last.bytes},
                           {"decoded_bytes", packed.last.decoded_bytes},
                           {"content_encoding", packed.last.content_encoding}});
-  auto shaped = m.run("overdue_map.geometry", "/api/v1/overdue-map?level=grid", gz, runs);
+  auto shaped = m.run("overdue_map.geometry", "/api/v1/overdue-map?level=grid", gz, options.runs);
   const double shaped_ms = median(shaped.ms);
-  report.add("overdue_map.geometry", "overdue map, grids, with geometry (gzip)",
-             format("%.0f ms, %s on the wire (%s), %s decoded, ETag %s", shaped_ms, size_text(shaped.last.bytes).c_str(),
-                    shaped.last.content_encoding.empty() ? "not compressed" : shaped.last.content_encoding.c_str(),
-                    size_text(shaped.last.decoded_bytes).c_str(),
-                    shaped.last.etag.empty() ? "none" : shaped.last.etag.c_str()),
-             "", std::nullopt,
-             json::object{{"median_ms", shaped_ms},
-                          {"bytes", shaped.last.bytes},
-                          {"decoded_bytes", shaped.last.decoded_bytes},
-                          {"etag", shaped.last.etag}});
+  report.add(
+      "overdue_map.geometry", "overdue map, grids, with geometry (gzip)",
+      format("%.0f ms, %s on the wire (%s), %s decoded, ETag %s", shaped_ms, size_text(shaped.last.bytes).c_str(),
+             shaped.last.content_encoding.empty() ? "not compressed" : shaped.last.content_encoding.c_str(),
+             size_text(shaped.last.decoded_bytes).c_str(),
+             shaped.last.etag.empty() ? "none" : shaped.last.etag.c_str()),
+      "", std::nullopt,
+      json::object{{"median_ms", shaped_ms},
+                   {"bytes", shaped.last.bytes},
+                   {"decoded_bytes", shaped.last.decoded_bytes},
+                   {"etag", shaped.last.etag}});
   FetchOptions again = gz;
   if (!shaped.last.etag.empty()) again.headers.push_back({"If-None-Match", shaped.last.etag});
   auto repeat = m.run("overdue_map.etag", "/api/v1/overdue-map?level=grid", again, 1);
-  report.add("overdue_map.etag", "  again with If-None-Match of the ETag",
-             format("status %d, %s, %.0f ms", repeat.last.status, size_text(repeat.last.bytes).c_str(),
-                    repeat.last.total_ms),
-             "304", repeat.last.status == 304,
-             json::object{{"status", repeat.last.status}, {"bytes", repeat.last.bytes}, {"ms", repeat.last.total_ms}});
+  report.add(
+      "overdue_map.etag", "  again with If-None-Match of the ETag",
+      format("status %d, %s, %.0f ms", repeat.last.status, size_text(repeat.last.bytes).c_str(), repeat.last.total_ms),
+      "304", repeat.last.status == 304,
+      json::object{{"status", repeat.last.status}, {"bytes", repeat.last.bytes}, {"ms", repeat.last.total_ms}});
 
   const Rss last = rss_of(server.pid());
-  report.add("server.rss", "server RSS at the end", format("%.0f MB now, %.0f MB at its peak (VmHWM)", last.now_mb, last.peak_mb),
-             "", std::nullopt, json::object{{"rss_mb", last.now_mb}, {"hwm_mb", last.peak_mb}});
+  report.add("server.rss", "server RSS at the end",
+             format("%.0f MB now, %.0f MB at its peak (VmHWM)", last.now_mb, last.peak_mb), "", std::nullopt,
+             json::object{{"rss_mb", last.now_mb}, {"hwm_mb", last.peak_mb}});
   const int status = server.stop();
   if (status != 0) report.failure("the server exited with " + std::to_string(status));
   return report.failures();

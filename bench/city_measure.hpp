@@ -20,8 +20,9 @@ class Report {
   void note(std::string key, std::string text, boost::json::object fields) {
     add(std::move(key), "", std::move(text), "", std::nullopt, std::move(fields));
   }
-  void failure(std::string what) { failures_.push_back(std::move(what)); }
-  std::size_t failures() const { return failures_.size(); }
+  // The same failure again is counted, not repeated.
+  void failure(const std::string& what);
+  std::size_t failures() const;
   boost::json::object json() const;
   void print(std::ostream& out) const;
 
@@ -32,13 +33,19 @@ class Report {
     boost::json::object fields;
   };
   std::vector<Row> rows_;
-  std::vector<std::string> failures_;
+  std::vector<std::pair<std::string, std::size_t>> failures_;  // what, how often
 };
 
 // Starts `gridkeeper serve` (`binary`) on `db`, built with `build`, measures it into
 // `report` and stops it. Returns the number of failures.
-std::size_t measure_server(const std::string& binary, const std::string& db, const CityBuildOptions& build, int runs,
-                           int concurrent, const std::string& password,
-                           const std::function<void(const std::string&)>& say, Report& report);
+struct MeasureOptions {
+  int runs = 3;           // of each timed request
+  int concurrent = 16;    // assessments at once
+  int quarter_days = 91;  // the period of the quarter's reports
+  std::string password;   // of the users bench_city adds
+};
+std::size_t measure_server(const std::string& binary, const std::string& db, const CityBuildOptions& build,
+                           const MeasureOptions& options, const std::function<void(const std::string&)>& say,
+                           Report& report);
 
 }  // namespace gridkeeper::bench
