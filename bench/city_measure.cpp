@@ -360,7 +360,8 @@ std::size_t measure_server(const std::string& binary, const std::string& db, con
              format("%.0f MB now, %.0f MB at its peak (VmHWM)", last.now_mb, last.peak_mb), "", std::nullopt,
              json::object{{"rss_mb", last.now_mb}, {"hwm_mb", last.peak_mb}});
   const int status = server.stop();
-  if (status != 0) report.failure("the server exited with " + std::to_string(status));
+  if (server.killed()) report.failure("the server did not stop within 30 s of SIGTERM and was killed");
+  else if (status != 0) report.failure("the server exited with " + std::to_string(status));
   return report.failures();
 }
 

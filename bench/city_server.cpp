@@ -123,6 +123,7 @@ int ServerProcess::stop() {
       if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (!gone) {
+      killed_ = true;
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, &status, 0);
     }

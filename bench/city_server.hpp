@@ -46,8 +46,10 @@ class ServerProcess {
   // Starts the server and waits until it names its port (at most `timeout`); false and
   // `error` when it does not.
   bool start(const std::string& binary, const std::string& db, std::chrono::seconds timeout, std::string& error);
-  // SIGTERM, then waits for it; its exit status (128 + signal when killed), -1 if never started.
+  // SIGTERM, then waits for it (30 s, then SIGKILL); its exit status (128 + signal when
+  // killed), -1 if never started.
   int stop();
+  bool killed() const { return killed_; }  // it did not stop within 30 s of SIGTERM
   pid_t pid() const { return pid_; }
   unsigned short port() const { return port_; }
 
@@ -55,6 +57,7 @@ class ServerProcess {
   pid_t pid_ = 0;
   unsigned short port_ = 0;
   int exit_ = -1;
+  bool killed_ = false;
   int out_ = -1;
   std::thread reader_;
 };
