@@ -1,5 +1,7 @@
 #include "bench/city_build.hpp"
 
+#include "bench/city_in_flight.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -32,51 +34,6 @@ constexpr Millis kLocalOffset = 8 * kHour;  // Asia/Shanghai
 // Cases by local hour of the day: quiet at night, busy mornings and afternoons.
 constexpr double kHourly[24] = {0.15, 0.1, 0.08, 0.08, 0.1, 0.2, 0.45, 0.8, 1.2, 1.5, 1.5,  1.3,
                                 0.9,  1.0, 1.4,  1.5,  1.4, 1.2, 1.0,  0.9, 0.7, 0.5, 0.35, 0.25};
-// Changes waiting for storage before the player waits for some to be acknowledged (the
-// center refuses intakes past 50,000).
-constexpr std::size_t kHighWater = 20'000, kLowWater = 5'000;
-
-// Changes asked for and not yet acknowledged; refusals counted, the first remembered.
-class InFlight {
- public:
-  void add() {
-    std::unique_lock lock(mutex_);
-    if (open_ >= kHighWater) wake_.wait(lock, [&] { return open_ <= kLowWater; });
-    ++open_;
-  }
-  void done(const Status& status) {
-    std::lock_guard lock(mutex_);
-    if (status) refused_locked(status->message);
-    --open_;
-    if (open_ <= kLowWater) wake_.notify_all();
-  }
-  void refused(const std::string& why) {
-    std::lock_guard lock(mutex_);
-    refused_locked(why);
-  }
-  void drain() {
-    std::unique_lock lock(mutex_);
-    wake_.wait(lock, [&] { return open_ == 0; });
-  }
-  std::size_t refusals() {
-    std::lock_guard lock(mutex_);
-    return refusals_;
-  }
-  std::string first() {
-    std::lock_guard lock(mutex_);
-    return first_;
-  }
-
- private:
-  void refused_locked(const std::string& why) {
-    if (refusals_++ == 0) first_ = why;
-  }
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::size_t open_ = 0, refusals_ = 0;
-  std::string first_;
-};
-
 enum class Step : std::uint8_t { accept, resolve, close, reopen, cancel, hand_over, ask_deferral, defer, resume, rate };
 // Where a case left open stops: taken in only, accepted, resolved but not closed.
 enum class Stop : std::uint8_t { none, after_intake, after_accept, after_resolve };
