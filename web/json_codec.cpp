@@ -263,6 +263,27 @@ json::object grid_properties(const dispatch::Grid& g) {
                       {"backup_id", text_or_null(g.backup)}};
 }
 
+json::object area_json(const dispatch::AreaCounts& a) {
+  const auto total = a.total();
+  json::object by;
+  for (auto u : dispatch::kUrgencies) {
+    const auto& row = a.of(u);
+    if (row.open <= 0) continue;
+    json::object counts{{"open", row.open}};
+    if (row.warned) counts["warned"] = row.warned;
+    if (row.overdue) counts["overdue"] = row.overdue;
+    by[to_string(u)] = std::move(counts);
+  }
+  const auto worst = a.worst();
+  return json::object{{"id", a.code},
+                      {"level", to_string(a.level)},
+                      {"open", total.open},
+                      {"warned", total.warned},
+                      {"overdue", total.overdue},
+                      {"worst", worst ? json::value(to_string(*worst)) : json::value(nullptr)},
+                      {"by_urgency", std::move(by)}};
+}
+
 json::object worker_json(const dispatch::Worker& w) {
   return json::object{
       {"id", w.id}, {"name", w.name}, {"phone", w.phone}, {"community", w.community}, {"status", to_string(w.status)}};

@@ -4,6 +4,7 @@
 
 #include "geo/geojson.hpp"
 #include "geo/geos.hpp"
+#include "web/etag.hpp"
 
 namespace gridkeeper::web {
 
@@ -51,6 +52,11 @@ std::shared_ptr<const MapLayers::Shapes> MapLayers::shapes() {
   }
   for (const auto& [code, members] : by_community) s->community[code] = union_geometry(*index, members);
   for (const auto& [code, members] : by_street) s->street[code] = union_geometry(*index, members);
+  TagHash hash;
+  for (std::size_t i = 0; i < index->size(); ++i) hash.add(index->code(i)).add(s->grid[index->code(i)]);
+  for (const auto* unions : {&s->community, &s->street})
+    for (const auto& [code, geometry] : *unions) hash.add(code).add(geometry);
+  s->hash = hash.value();
   current_ = s;
   return current_;
 }

@@ -2,6 +2,7 @@
 // Shapes for the map endpoints as GeoJSON geometry text: each grid's polygon, and the
 // union of the grids of each community and street. Built once per grid index snapshot,
 // on first use (on a thread that may block), then shared by every request.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,6 +21,12 @@ class MapLayers {
     std::unordered_map<std::string, std::string> grid;  // code -> geometry JSON
     std::unordered_map<std::string, geo::BBox> grid_bbox;
     std::map<std::string, std::string> community, street;  // code -> geometry JSON (union)
+    // A hash of every shape: what the entity tags of the answers built from them start
+    // from, so that a new grid index (or a restart with other grids) changes them.
+    std::uint64_t hash = 0;
+    const std::map<std::string, std::string>* unions(dispatch::Level level) const {
+      return level == dispatch::Level::community ? &community : level == dispatch::Level::street ? &street : nullptr;
+    }
   };
 
   explicit MapLayers(const dispatch::Center& center) : center_(center) {}
