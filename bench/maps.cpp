@@ -189,8 +189,8 @@ int main(int argc, char** argv) {
                 compressed_size(last.body), last.status == 200 ? "" : "  (not 200)");
     if (!last.etag.empty()) {
       const auto again = fetch(s, target, token, last.etag);
-      std::printf("%-52s %9s %9.1f %12zu %12s  (If-None-Match: %d)\n", "  revalidated", "", again.ms,
-                  again.body.size(), "", again.status);
+      std::printf("%-52s %9s %9.1f %12zu %12s  (If-None-Match: %d)\n", "  revalidated", "", again.ms, again.body.size(),
+                  "", again.status);
     }
   }
   server->stop();

@@ -52,9 +52,8 @@ const std::unordered_map<std::string, AreaCounts>& AreaTallies::of(Level level) 
 }
 
 void AreaTallies::add(const AreaKey& key, int sign) {
-  for (auto [level, code] : {std::pair{Level::grid, &key.grid},
-                             {Level::community, &key.community},
-                             {Level::street, &key.street}}) {
+  for (auto [level, code] :
+       {std::pair{Level::grid, &key.grid}, {Level::community, &key.community}, {Level::street, &key.street}}) {
     if (code->empty()) continue;
     auto& areas = *map_of(level);
     auto it = areas.find(*code);

@@ -8,8 +8,8 @@ namespace gridkeeper::dispatch {
 void Center::recount_locked(CaseId id, std::vector<std::pair<Level, std::string>>* touched) {
   auto note = [touched](const AreaKey& k) {
     if (!touched) return;
-    for (auto [level, code] : {std::pair{Level::grid, &k.grid}, {Level::community, &k.community},
-                               {Level::street, &k.street}}) {
+    for (auto [level, code] :
+         {std::pair{Level::grid, &k.grid}, {Level::community, &k.community}, {Level::street, &k.street}}) {
       if (code->empty()) continue;
       const std::pair<Level, std::string> area{level, *code};
       if (std::find(touched->begin(), touched->end(), area) == touched->end()) touched->push_back(area);

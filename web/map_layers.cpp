@@ -61,4 +61,17 @@ std::shared_ptr<const MapLayers::Shapes> MapLayers::shapes() {
   return current_;
 }
 
+std::shared_ptr<const MapLayers::Names> MapLayers::names() {
+  const auto index = center_.grid_index();
+  std::lock_guard lock(mutex_);
+  if (names_ && names_->index == index) return names_;
+  auto n = std::make_shared<Names>();
+  n->index = index;
+  const dispatch::Actor everyone{};
+  for (auto& g : center_.grids(everyone)) n->grid.emplace(g.code, std::pair{std::move(g.name), std::move(g.community)});
+  for (auto& j : center_.jurisdictions(everyone)) n->area.emplace(j.code, std::move(j.name));
+  names_ = n;
+  return names_;
+}
+
 }  // namespace gridkeeper::web

@@ -29,13 +29,23 @@ class MapLayers {
     }
   };
 
+  // The areas' names, for answers that list areas without shapes: grids (name and
+  // community) and jurisdictions. Cheap to build; also kept per grid index snapshot.
+  struct Names {
+    std::shared_ptr<const geo::GridIndex> index;
+    std::unordered_map<std::string, std::pair<std::string, std::string>> grid;  // code -> name, community
+    std::unordered_map<std::string, std::string> area;                          // jurisdiction code -> name
+  };
+
   explicit MapLayers(const dispatch::Center& center) : center_(center) {}
   std::shared_ptr<const Shapes> shapes();
+  std::shared_ptr<const Names> names();
 
  private:
   const dispatch::Center& center_;
   std::mutex mutex_;
   std::shared_ptr<const Shapes> current_;
+  std::shared_ptr<const Names> names_;
 };
 
 }  // namespace gridkeeper::web

@@ -75,12 +75,20 @@ TEST_CASE("the kept counts equal a recount after a long random run of every kind
   Fixture f;
   std::mt19937 rng(20261206);
   auto pick = [&](int n) { return static_cast<int>(std::uniform_int_distribution<int>(0, n - 1)(rng)); };
-  const std::vector<Actor> views{kSystem,          operator_at(),      operator_at("S"),   supervisor_at("C1"),
-                                 supervisor_at("C2"), supervisor_at("S"), supervisor_at("D"), worker("W1"),
-                                 worker("W4"),      operator_at("S2")};
-  const std::vector<Action> actions{Action::accept, Action::resolve,  Action::close,   Action::reopen,
-                                    Action::cancel, Action::return_case, Action::reassign, Action::register_case,
-                                    Action::request_deferral, Action::defer, Action::resume, Action::note};
+  const std::vector<Actor> views{kSystem,
+                                 operator_at(),
+                                 operator_at("S"),
+                                 supervisor_at("C1"),
+                                 supervisor_at("C2"),
+                                 supervisor_at("S"),
+                                 supervisor_at("D"),
+                                 worker("W1"),
+                                 worker("W4"),
+                                 operator_at("S2")};
+  const std::vector<Action> actions{Action::accept,   Action::resolve,       Action::close,
+                                    Action::reopen,   Action::cancel,        Action::return_case,
+                                    Action::reassign, Action::register_case, Action::request_deferral,
+                                    Action::defer,    Action::resume,        Action::note};
   const std::vector<std::string> workers_c1{"W1", "W2", "W3", "W7"}, workers_c2{"W4", "W5", "W6"};
   std::size_t failures = 0, notices_checked = 0, steps_taken = 0;
   for (int round = 0; round < 600; ++round) {
@@ -179,8 +187,8 @@ TEST_CASE("area counts by view: a level above the scope shows the scope's own ca
   CHECK(f.center->area_counts(Level::grid, operator_at("nowhere")).empty());
   // Which areas of a notice a reader may see: never its street for a community's supervisor,
   // nothing for a worker (its view is its own cases).
-  std::vector<AreaCounts> areas{{Level::grid, "G0-0", {}}, {Level::community, "C1", {}}, {Level::street, "S", {}},
-                                {Level::community, "C2", {}}};
+  std::vector<AreaCounts> areas{
+      {Level::grid, "G0-0", {}}, {Level::community, "C1", {}}, {Level::street, "S", {}}, {Level::community, "C2", {}}};
   CHECK(f.center->areas_seen(areas, supervisor_at("C1")) == 0b0011);
   CHECK(f.center->areas_seen(areas, supervisor_at("S")) == 0b1111);
   CHECK(f.center->areas_seen(areas, operator_at("S2")) == 0);

@@ -83,8 +83,8 @@ TEST_CASE("the overdue map's shapes alone are tagged; its counts alone are compa
     // Cases come and go; the shapes keep their tag.
     REQUIRE(op->post("/api/v1/cases", case_body(0, 0, "red")).status == 201);
     CHECK(get_if_none_match(*op, target, etag).status == 304);
-    // Another reader's view is another tag.
-    CHECK(get_if_none_match(*f.client("sup_c1"), target, etag).status == 200);
+    // Another reader's view is another tag (of the streets, both see the same one: S).
+    CHECK(get_if_none_match(*f.client("sup_c1"), target, etag).status == (std::string(level) == "street" ? 304 : 200));
   }
   // Counts alone: the areas holding open cases only; rows for colours with cases, no zeros.
   auto counts = op->get("/api/v1/overdue-map?level=grid&geometry=false");
@@ -107,9 +107,10 @@ TEST_CASE("the overdue map's shapes alone are tagged; its counts alone are compa
   REQUIRE(full.status == 200);
   CHECK(full.json().at("features").as_array().size() == 6);
   // Hostile parameters.
-  for (const auto* bad : {"?counts=maybe", "?counts=", "?geometry=false&counts=false", "?level=district",
-                          "?level=grid%00", "?level=GRID", "?counts=true&counts=0&geometry=0"})
+  for (const auto* bad : {"?counts=maybe", "?counts=", "?geometry=false&counts=false", "?level=district", "?level=GRID",
+                          "?level=grid%20", "?counts=true&counts=0&geometry=0"})
     CHECK(op->get(std::string("/api/v1/overdue-map") + bad).status == 422);
+  CHECK(op->get("/api/v1/overdue-map?level=grid%00").status == 400);  // a control character in the query
   CHECK(get_if_none_match(*op, "/api/v1/overdue-map?level=grid", "*").status == 200);  // counts are never 304
 }
 
@@ -151,12 +152,15 @@ TEST_CASE("feed messages carry the counts of the touched areas each reader may s
 
   // Closing the case: the areas it leaves are sent with zeros.
   auto w1 = f.client("w1");
-  REQUIRE(w1->post("/api/v1/cases/" + std::to_string(id_a) + "/transitions", R"({"action":"accept","version":1})")
-              .status == 200);
-  REQUIRE(op->post("/api/v1/cases/" + std::to_string(id_a) + "/transitions", R"({"action":"cancel","version":2})")
-              .status == 200);
-  auto cancelled = feeds["sup_c1"]->wait_for(
-      [&](const json::value& m) { return case_id_of(m) == id_a && m.at("case").at("state").as_string() == "cancelled"; });
+  REQUIRE(
+      w1->post("/api/v1/cases/" + std::to_string(id_a) + "/transitions", R"({"action":"accept","version":1})").status ==
+      200);
+  REQUIRE(
+      op->post("/api/v1/cases/" + std::to_string(id_a) + "/transitions", R"({"action":"cancel","version":2})").status ==
+      200);
+  auto cancelled = feeds["sup_c1"]->wait_for([&](const json::value& m) {
+    return case_id_of(m) == id_a && m.at("case").at("state").as_string() == "cancelled";
+  });
   REQUIRE(cancelled);
   for (const auto& area : cancelled->at("areas").as_array()) {
     CHECK(area.at("open").as_int64() == 0);
