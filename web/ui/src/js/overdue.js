@@ -81,7 +81,6 @@ class OverdueMap {
     mapEl.dataset.ready = 'true';
     this.map.on('zoomend', () => { if (this.mode === 'auto') this.showLevel(this.autoLevel()); });
 
-    this.summaryLater = debounce(() => this.renderSummary(), 200);
     this.refreshArea = debounce(() => this.area && this.loadAreaCases(true), 600);
     this.onCase = (e) => this.live(e.detail);
     this.onReady = () => { if (this.synced) { this.loadCounts(); this.loadModes(); } this.synced = true; };
@@ -163,6 +162,7 @@ class OverdueMap {
       const m = await api(`/api/v1/overdue-map${query({ level, geometry: 'false' })}`);
       if (level !== this.level) return;
       this.counts = new Map(m.features.map((f) => [String(f.id), f.properties]));
+      this.sumAll();
       this.layer.restyleAll();
       this.renderSummary();
       if (this.area) this.renderAreaHead();
@@ -173,17 +173,22 @@ class OverdueMap {
 
   // A feed message's new counts of the areas it touched: only those are restyled and relabelled.
   applyAreas(areas) {
-    let changed = false;
-    for (const a of areas || []) {
-      if (a.level !== this.level) continue;
+    const mine = (areas || []).filter((a) => a.level === this.level);
+    if (!mine.length) return;
+    if (!this.sum) this.sumAll();
+    for (const a of mine) {
       const id = String(a.id);
+      this.addToSum(this.counts.get(id), -1);
       if (a.open > 0) this.counts.set(id, a);
       else this.counts.delete(id);
+      this.addToSum(a, 1);
+    }
+    this.renderSummary();
+    for (const a of mine) {
+      const id = String(a.id);
       this.layer.update(id);
       if (this.area?.id === id) this.renderAreaHead();
-      changed = true;
     }
-    if (changed) this.summaryLater();
   }
 
   style(f) {
@@ -206,13 +211,23 @@ class OverdueMap {
     return box;
   }
 
+  // The sums of the level's counts: made anew from all of them, or moved by one area's
+  // change (sign -1 takes its old counts away, +1 adds its new ones).
+  sumAll() {
+    this.sum = { total: { open: 0, warned: 0, overdue: 0 }, by: Object.fromEntries(URGENCIES.map((u) => [u, { open: 0, warned: 0, overdue: 0 }])) };
+    for (const p of this.counts.values()) this.addToSum(p, 1);
+  }
+
+  addToSum(p, sign) {
+    if (!p) return;
+    const { total, by } = this.sum;
+    for (const k of Object.keys(total)) total[k] += sign * (p[k] || 0);
+    for (const u of URGENCIES) for (const k of Object.keys(total)) by[u][k] += sign * (p.by_urgency?.[u]?.[k] || 0);
+  }
+
   renderSummary() {
-    const total = { open: 0, warned: 0, overdue: 0 };
-    const by = Object.fromEntries(URGENCIES.map((u) => [u, { open: 0, warned: 0, overdue: 0 }]));
-    for (const p of this.counts.values()) {
-      for (const k of Object.keys(total)) total[k] += p[k] || 0;
-      for (const u of URGENCIES) for (const k of Object.keys(total)) by[u][k] += p.by_urgency?.[u]?.[k] || 0;
-    }
+    if (!this.sum) this.sumAll();
+    const { total, by } = this.sum;
     fill(this.summary, 
       h('h3', {}, t('overdue.summary')),
       h('table', { class: 'counts' },
