@@ -176,7 +176,8 @@ int main(int argc, char** argv) {
   for (const std::string target :
        {"/api/v1/overdue-map?level=grid&geometry=false", "/api/v1/overdue-map?level=community&geometry=false",
         "/api/v1/overdue-map?level=street&geometry=false", "/api/v1/overdue-map?level=grid&counts=false",
-        "/api/v1/overdue-map?level=street&counts=false", "/api/v1/overdue-map?level=grid", "/api/v1/grids"}) {
+        "/api/v1/overdue-map?level=community&counts=false", "/api/v1/overdue-map?level=street&counts=false",
+        "/api/v1/overdue-map?level=grid", "/api/v1/grids"}) {
     std::vector<double> ms;
     Fetched first, last;
     for (int r = 0; r < runs; ++r) {

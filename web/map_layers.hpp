@@ -1,7 +1,8 @@
 #pragma once
 // Shapes for the map endpoints as GeoJSON geometry text: each grid's polygon, and the
-// union of the grids of each community and street. Built once per grid index snapshot,
-// on first use (on a thread that may block), then shared by every request.
+// union of the grids of each community and street. Built once per grid index snapshot, on
+// first use (on a thread that may block): the grids' at once, each level's unions when that
+// level is first asked for (they take most of the time); then shared by every request.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -20,13 +21,15 @@ class MapLayers {
     std::shared_ptr<const geo::GridIndex> index;
     std::unordered_map<std::string, std::string> grid;  // code -> geometry JSON
     std::unordered_map<std::string, geo::BBox> grid_bbox;
-    std::map<std::string, std::string> community, street;  // code -> geometry JSON (union)
-    // A hash of every shape: what the entity tags of the answers built from them start
-    // from, so that a new grid index (or a restart with other grids) changes them.
+    // A hash of every grid's shape: what the entity tags of the answers built from them
+    // start from, so that a new grid index (or a restart with other grids) changes them.
     std::uint64_t hash = 0;
-    const std::map<std::string, std::string>* unions(dispatch::Level level) const {
-      return level == dispatch::Level::community ? &community : level == dispatch::Level::street ? &street : nullptr;
-    }
+  };
+  // The communities' or streets' shapes: code -> geometry JSON (empty when GEOS refused).
+  struct Unions {
+    std::shared_ptr<const geo::GridIndex> index;
+    std::map<std::string, std::string> area;
+    std::uint64_t hash = 0;  // of the grids' hash and every union
   };
 
   // The areas' names, for answers that list areas without shapes: grids (name and
@@ -39,12 +42,15 @@ class MapLayers {
 
   explicit MapLayers(const dispatch::Center& center) : center_(center) {}
   std::shared_ptr<const Shapes> shapes();
+  // level: community or street.
+  std::shared_ptr<const Unions> unions(dispatch::Level level);
   std::shared_ptr<const Names> names();
 
  private:
   const dispatch::Center& center_;
   std::mutex mutex_;
   std::shared_ptr<const Shapes> current_;
+  std::shared_ptr<const Unions> community_, street_;
   std::shared_ptr<const Names> names_;
 };
 

@@ -162,9 +162,10 @@ void MapHandlers::overdue_map(const CallPtr& call) {
     if (with_counts)
       for (auto& a : center.area_counts(level, actor)) counts.emplace(a.code, std::move(a));
     const auto shapes = layers.shapes();
+    const auto unions = level == Level::grid ? nullptr : layers.unions(level);
     if (!with_counts) {
       TagHash hash;
-      hash.add(shapes->hash).add(level_name);
+      hash.add(unions ? unions->hash : shapes->hash).add(level_name);
       for (const auto& [code, area] : areas) hash.add(code).add(area.name).add(area.community);
       if (tag_answer(r, call->request, hash.tag("shapes"))) return respond(call, std::move(r));
     }
@@ -188,12 +189,11 @@ void MapHandlers::overdue_map(const CallPtr& call) {
     // Every area in view (and any holding a case the reader sees), with its shape.
     for (const auto& [code, c] : counts)
       if (!areas.count(code)) areas[code] = {};
-    const auto* unions = shapes->unions(level);
     for (const auto& [code, area] : areas) {
       std::string geometry = "null";
       if (level == Level::grid) {
         if (auto g = shapes->grid.find(code); g != shapes->grid.end()) geometry = g->second;
-      } else if (auto g = unions->find(code); g != unions->end() && !g->second.empty()) {
+      } else if (auto g = unions->area.find(code); g != unions->area.end() && !g->second.empty()) {
         geometry = g->second;
       }
       auto c = counts.find(code);
