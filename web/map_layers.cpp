@@ -30,6 +30,25 @@ std::string union_geometry(const geo::GridIndex& index, const std::vector<std::s
 }
 }  // namespace
 
+MapLayers::~MapLayers() {
+  if (warming_.joinable()) {
+    warming_.request_stop();
+    warming_.join();
+  }
+}
+
+void MapLayers::warm_up() {
+  if (warming_.joinable()) return;
+  warming_ = std::jthread([this](std::stop_token stop) {
+    if (!center_.grid_index()) return;
+    shapes();
+    for (auto level : {dispatch::Level::street, dispatch::Level::community}) {
+      if (stop.stop_requested()) return;
+      unions(level);
+    }
+  });
+}
+
 std::shared_ptr<const MapLayers::Shapes> MapLayers::shapes() {
   const auto index = center_.grid_index();
   std::lock_guard lock(mutex_);

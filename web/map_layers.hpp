@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "dispatch/center.hpp"
@@ -41,6 +42,14 @@ class MapLayers {
   };
 
   explicit MapLayers(const dispatch::Center& center) : center_(center) {}
+  ~MapLayers();  // waits for a warm-up under way to finish its current level
+  MapLayers(const MapLayers&) = delete;
+  MapLayers& operator=(const MapLayers&) = delete;
+
+  // Builds the shapes of the current grid index on a thread of its own (the grids', then
+  // the streets' and the communities' unions, a few seconds at 8,000 grids), so that the
+  // first map after start-up does not wait for them.
+  void warm_up();
   std::shared_ptr<const Shapes> shapes();
   // level: community or street.
   std::shared_ptr<const Unions> unions(dispatch::Level level);
@@ -52,6 +61,7 @@ class MapLayers {
   std::shared_ptr<const Shapes> current_;
   std::shared_ptr<const Unions> community_, street_;
   std::shared_ptr<const Names> names_;
+  std::jthread warming_;
 };
 
 }  // namespace gridkeeper::web

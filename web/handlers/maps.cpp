@@ -35,7 +35,9 @@ void append_feature(std::string& out, bool& first, const std::string& code, cons
 }  // namespace
 
 MapHandlers::MapHandlers(Router& router, const ApiOptions& o, dispatch::Center& c)
-    : HandlerGroup(router, o), center(c), layers(c) {}
+    : HandlerGroup(router, o), center(c), layers(c) {
+  layers.warm_up();
+}
 
 void MapHandlers::grids(const CallPtr& call) {
   std::optional<geo::BBox> bbox;
