@@ -124,6 +124,10 @@ bool sees(const Actor& actor, const Worker& worker, const Hierarchy& places) {
 
 bool sees_own_work_only(const Actor& actor) { return is_worker(actor); }
 
+bool sees_area_counts(const Actor& actor, const std::string& code, const Hierarchy& places) {
+  return !is_worker(actor) && covers(actor, code, places);
+}
+
 std::optional<CaseQuery> narrowed(CaseQuery query, const Actor& actor, const Hierarchy& places) {
   if (is_worker(actor)) {
     if (actor.worker_id.empty()) return std::nullopt;

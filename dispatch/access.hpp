@@ -73,6 +73,11 @@ bool sees(const Actor& actor, const Grid& grid, const Hierarchy& places);
 bool sees(const Actor& actor, const Worker& worker, const Hierarchy& places);
 // Whose view is its own work (cases, posts) rather than a jurisdiction: workers.
 bool sees_own_work_only(const Actor& actor);
+// Whether the actor may read the counts of all open cases of area `code` (a grid,
+// community or street): an area of its jurisdiction's subtree; never a worker (its view is
+// its own cases), never an area above the scope (a community's supervisor does not see its
+// street's counts, which hold other communities' cases).
+bool sees_area_counts(const Actor& actor, const std::string& code, const Hierarchy& places);
 // Narrows a query of cases to what the actor sees: a worker's own cases, a scope's
 // subtree. Nothing when the actor can see none of what was asked for.
 std::optional<CaseQuery> narrowed(CaseQuery query, const Actor& actor, const Hierarchy& places);

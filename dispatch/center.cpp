@@ -32,7 +32,9 @@ void Center::start() {
   for (auto& c : state.open_cases) {
     if (!c.assignee.empty()) ++load_[c.assignee];
     schedule_locked(c);
-    open_[c.id] = std::move(c);
+    const CaseId id = c.id;
+    open_[id] = std::move(c);
+    recount_locked(id, nullptr);
   }
   next_id_ = state.max_case_id + 1;
   index_.replace(geo::GridIndex::build(std::move(state.grid_shapes), options_.index));
@@ -140,6 +142,19 @@ void Center::set_assignee_locked(Case& c, const WorkerId& worker) {
 }
 
 void Center::submit_locked(Change change, std::vector<CaseNotice> notices, std::function<void(Status)> done) {
+  // Every change of an open case passes here (the paths that put a case back after storage
+  // refused a change call recount_locked themselves): the kept counts move with it, and
+  // each notice carries the new counts of the areas its case touched.
+  if (!change.cases.empty()) {
+    std::unordered_map<CaseId, std::vector<std::pair<Level, std::string>>> touched;
+    for (const auto& c : change.cases) recount_locked(c.id, &touched[c.id]);
+    for (auto& n : notices) {
+      auto t = touched.find(n.current.id);
+      if (t == touched.end()) continue;
+      n.areas.clear();
+      for (const auto& [level, code] : t->second) n.areas.push_back(tallies_.get(level, code));
+    }
+  }
   ++in_flight_;
   ledger_.write(std::move(change), [this, notices = std::move(notices), done = std::move(done)](Status status) {
     --in_flight_;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dispatch/access.hpp"
+#include "dispatch/area_counts.hpp"
 #include "dispatch/calendar.hpp"
 #include "dispatch/clock.hpp"
 #include "dispatch/errors.hpp"
@@ -67,6 +68,10 @@ struct CaseNotice {
   Case current;
   std::vector<CaseEvent> events;  // the events this change appended
   WorkerId previous_assignee;     // set when the change took the case from this worker
+  // The counts of the areas the change touched (the case's grid, community and street,
+  // before and after), as they stand once the change is applied; zeros for an area left
+  // without open cases. Who may read which: Center::areas_seen.
+  std::vector<AreaCounts> areas;
 };
 
 class Center {
@@ -159,6 +164,15 @@ class Center {
   // Visits every open case the actor may see, under the center's lock: `visit` must be quick.
   void for_each_open_case(const Actor& actor, const std::function<void(const Case&)>& visit) const;
   int open_cases_of(const WorkerId& worker) const;
+  // The open cases' counts by area of `level` (grid, community or street) in the actor's
+  // view, by code; areas without open cases are left out. Kept as cases change, so this is
+  // O(areas): operators, supervisors and admins get the areas of their scope's subtree, or,
+  // for a level above their scope, the one area holding it with the counts of their scope
+  // (the cases they see there); a worker the counts of its own cases. Empty for the district level.
+  std::vector<AreaCounts> area_counts(Level level, const Actor& actor) const;
+  // Which of `areas` (at most the first 64) the actor may read, as bits: dispatch/access.hpp,
+  // sees_area_counts.
+  std::uint64_t areas_seen(const std::vector<AreaCounts>& areas, const Actor& actor) const;
 
   // Whether `code` lies in the subtree of `scope` (empty scope: everything).
   bool in_scope(const std::string& scope, const std::string& code) const;
@@ -203,6 +217,9 @@ class Center {
   int load_of_locked(const WorkerId& w) const;
   Assignment assign_locked(const Grid& grid, const std::string& street, bool emergency) const;
   Assignment assign_locked(const Case& c, const Grid& grid) const;
+  // Brings the kept counts of case `id` in line with open_ (its contribution before, if
+  // counted, taken away; its contribution now, if open, added) and notes the areas touched.
+  void recount_locked(CaseId id, std::vector<std::pair<Level, std::string>>* touched);
   void submit_locked(Change change, std::vector<CaseNotice> notices, std::function<void(Status)> done);
   void publish(const std::vector<CaseNotice>& notices);
   CaseEvent event_for(const Case& c, EventType type, const Actor& actor, CaseState from, std::string note,
@@ -221,6 +238,8 @@ class Center {
   std::map<std::string, Category> categories_;
   std::map<CaseId, Case> open_;  // by id, so lists of open cases come newest first from memory
   std::unordered_map<WorkerId, int> load_;
+  AreaTallies tallies_;                          // open cases by area, by recount_locked only
+  std::unordered_map<CaseId, AreaKey> counted_;  // what each open case adds to tallies_
   CaseId next_id_ = 1;
   // One queue of due moments for all open cases; entries of superseded versions are
   // skipped when they surface.

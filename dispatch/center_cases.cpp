@@ -124,7 +124,7 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
   e.paused_ms = paused_ms;
   if (e.reason.empty()) e.reason = reason_of(e);
   change.cases.push_back(c);
-  CaseNotice notice{"case.updated", c, change.events, {}};
+  CaseNotice notice{"case.updated", c, change.events, {}, {}};
   if (before.assignee != c.assignee) notice.previous_assignee = before.assignee;
   const Case after = c;
   if (!c.open()) {
@@ -146,6 +146,7 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
         auto& slot = open_[before.id] = restored;
         set_assignee_locked(slot, who);
         schedule_locked(slot);
+        recount_locked(before.id, nullptr);
       }
       return done(std::move(*status));
     }

@@ -78,7 +78,7 @@ std::size_t Center::tick(std::size_t max_steps) {
     change.cases.push_back(c);
     change.events.push_back(e);
     // case.warned, case.escalated or case.reminded
-    notices.push_back({"case." + std::string(to_string(e.type)), c, {std::move(e)}, {}});
+    notices.push_back({"case." + std::string(to_string(e.type)), c, {std::move(e)}, {}, {}});
     schedule_locked(c);
     ++steps;
   }

@@ -100,7 +100,7 @@ void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback d
   c.district = where->district;
   c.created_at = c.updated_at = now;
   Change change;
-  CaseNotice notice{"case.created", {}, {}, {}};
+  CaseNotice notice{"case.created", {}, {}, {}, {}};
   change.events.push_back(
       event_for(c, EventType::created, actor, CaseState::reported, {}, "taken in from " + c.source));
 
@@ -131,6 +131,7 @@ void Center::intake(const IntakeRequest& req, const Actor& actor, CaseCallback d
       if (auto it = open_.find(c.id); it != open_.end() && it->second.version == c.version) {
         set_assignee_locked(it->second, {});
         open_.erase(it);
+        recount_locked(c.id, nullptr);
       }
       return done(std::move(*status));
     }

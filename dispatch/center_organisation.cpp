@@ -66,7 +66,7 @@ void Center::reassign_grid(const std::string& grid_code, const WorkerId& owner, 
     e.posts = PostChange{before.owner, owner, before.backup, backup};
     change.cases.push_back(c);
     change.events.push_back(e);
-    notices.push_back({"case.updated", c, {e}, outgoing});
+    notices.push_back({"case.updated", c, {e}, outgoing, {}});
   }
   submit_locked(std::move(change), std::move(notices), [grid, done = std::move(done)](Status status) {
     if (status) return done(std::move(*status));

@@ -263,6 +263,73 @@ json::object grid_properties(const dispatch::Grid& g) {
                       {"backup_id", text_or_null(g.backup)}};
 }
 
+json::object area_json(const dispatch::AreaCounts& a) {
+  const auto total = a.total();
+  json::object by;
+  for (auto u : dispatch::kUrgencies) {
+    const auto& row = a.of(u);
+    if (row.open <= 0) continue;
+    json::object counts{{"open", row.open}};
+    if (row.warned) counts["warned"] = row.warned;
+    if (row.overdue) counts["overdue"] = row.overdue;
+    by[to_string(u)] = std::move(counts);
+  }
+  const auto worst = a.worst();
+  return json::object{{"id", a.code},
+                      {"level", to_string(a.level)},
+                      {"open", total.open},
+                      {"warned", total.warned},
+                      {"overdue", total.overdue},
+                      {"worst", worst ? json::value(to_string(*worst)) : json::value(nullptr)},
+                      {"by_urgency", std::move(by)}};
+}
+
+void write_json_string(std::string& out, std::string_view s) { write_string(out, s); }
+
+void write_area_members(std::string& out, const dispatch::AreaCounts& a) {
+  const auto total = a.total();
+  out += R"("id":)";
+  write_string(out, a.code);
+  out += R"(,"level":")";
+  out += to_string(a.level);
+  out += R"(","open":)";
+  write_number(out, total.open);
+  out += R"(,"warned":)";
+  write_number(out, total.warned);
+  out += R"(,"overdue":)";
+  write_number(out, total.overdue);
+  const auto worst = a.worst();
+  out += R"(,"worst":)";
+  if (worst) {
+    out += '"';
+    out += to_string(*worst);
+    out += '"';
+  } else {
+    out += "null";
+  }
+  out += R"(,"by_urgency":{)";
+  bool first = true;
+  for (auto u : dispatch::kUrgencies) {
+    const auto& row = a.of(u);
+    if (row.open <= 0) continue;
+    out += first ? "\"" : ",\"";
+    first = false;
+    out += to_string(u);
+    out += R"(":{"open":)";
+    write_number(out, row.open);
+    if (row.warned) {
+      out += R"(,"warned":)";
+      write_number(out, row.warned);
+    }
+    if (row.overdue) {
+      out += R"(,"overdue":)";
+      write_number(out, row.overdue);
+    }
+    out += '}';
+  }
+  out += '}';
+}
+
 json::object worker_json(const dispatch::Worker& w) {
   return json::object{
       {"id", w.id}, {"name", w.name}, {"phone", w.phone}, {"community", w.community}, {"status", to_string(w.status)}};

@@ -28,6 +28,15 @@ boost::json::object case_json(const dispatch::Case& c, const dispatch::Allowed& 
 boost::json::object event_json(const dispatch::CaseEvent& e);
 boost::json::object photo_json(const dispatch::Photo& p);
 boost::json::object grid_properties(const dispatch::Grid& g);
+// One area's open cases, as the overdue map's properties and the live feed's `areas`:
+// {"id", "level", "open", "warned", "overdue", "worst" (the highest colour with an open
+// case, or null), "by_urgency": {colour: {"open", "warned", "overdue"}}}. Compact: only the
+// colours with open cases have a row, and a row leaves out its zero counts.
+boost::json::object area_json(const dispatch::AreaCounts& a);
+// The same members written straight to `out` (no braces around them), for answers that
+// list thousands of areas; and a JSON string.
+void write_area_members(std::string& out, const dispatch::AreaCounts& a);
+void write_json_string(std::string& out, std::string_view s);
 boost::json::object worker_json(const dispatch::Worker& w);
 boost::json::object category_json(const dispatch::Category& c);
 boost::json::object user_json(const dispatch::User& u);

@@ -73,7 +73,11 @@ struct LiveFeed::State {
     }
     // Serialised once for each (told or not, what the reader may do to the case) met: a
     // few texts, however many clients.
-    std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> texts;
+    struct Text {
+      std::uint64_t key, areas;
+      std::shared_ptr<const std::string> text;
+    };
+    std::vector<Text> texts;
     const bool escalated = calls_tier(notice);
     for (const auto& m : *current) {
       // A worker also hears of the change that took its case away, so that its tablet drops
@@ -84,11 +88,16 @@ struct LiveFeed::State {
       if (!client) continue;
       const bool attention = escalated && m->tier == notice.current.tier;
       const auto allowed = visible ? center.allowed_actions(notice.current, m->actor) : dispatch::Allowed{};
+      // The counts of the touched areas this reader may see (none of a worker's, none
+      // outside a jurisdiction).
+      const std::uint64_t areas = notice.areas.empty() ? 0 : center.areas_seen(notice.areas, m->actor);
       const std::uint64_t key = std::uint64_t{allowed.bits()} << 1 | attention;
-      auto t = std::find_if(texts.begin(), texts.end(), [&](const auto& e) { return e.first == key; });
+      auto t =
+          std::find_if(texts.begin(), texts.end(), [&](const Text& e) { return e.key == key && e.areas == areas; });
       if (t == texts.end())
-        t = texts.insert(texts.end(), {key, std::make_shared<const std::string>(message(notice, allowed, attention))});
-      client->deliver(t->second);
+        t = texts.insert(texts.end(),
+                         {key, areas, std::make_shared<const std::string>(message(notice, allowed, attention, areas))});
+      client->deliver(t->text);
     }
   }
 };
@@ -167,9 +176,14 @@ std::string LiveFeed::message(const dispatch::CaseNotice& notice, bool attention
   return message(notice, dispatch::Allowed{}, attention);
 }
 
-std::string LiveFeed::message(const dispatch::CaseNotice& notice, const dispatch::Allowed& allowed, bool attention) {
+std::string LiveFeed::message(const dispatch::CaseNotice& notice, const dispatch::Allowed& allowed, bool attention,
+                              std::uint64_t areas) {
   boost::json::object o{{"type", notice.type}, {"case", case_json(notice.current, allowed)}};
   if (calls_tier(notice)) o["attention"] = attention;
+  boost::json::array shown;
+  for (std::size_t i = 0; i < notice.areas.size() && i < 64; ++i)
+    if (areas >> i & 1u) shown.push_back(area_json(notice.areas[i]));
+  o["areas"] = std::move(shown);
   return to_json_text(o);
 }
 

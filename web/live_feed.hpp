@@ -2,7 +2,8 @@
 // The live feed: every stored change the center publishes goes, as
 // {"type": "case.created|case.updated|case.escalated|case.warned|case.reminded", "case": {...}}
 // (escalations, and the daily reminders of a case at the top, also carry "attention", true
-// for those who answer for the case's tier), to each
+// for those who answer for the case's tier; every message carries "areas", the new counts
+// of the grid, community and street the change touched that the reader may see), to each
 // connected client allowed to see the case (worker: its own cases, and the change that
 // took one away from it; operator and supervisor: their jurisdiction's subtree).
 // Publishing runs on the storage writer's thread and never blocks: clients are copied
@@ -55,8 +56,10 @@ class LiveFeed {
   // reminded one is at (its scope's level: community, street, district), so it is the one told.
   // The case carries `allowed_actions`: what this receiver may do to it now.
   static std::string message(const dispatch::CaseNotice& notice, bool attention = false);
+  // `areas`: which of the notice's area counts (bit i: notice.areas[i]) the message carries,
+  // as "areas": [...] (web/json_codec.hpp, area_json); the others are left out.
   static std::string message(const dispatch::CaseNotice& notice, const dispatch::Allowed& allowed,
-                             bool attention = false);
+                             bool attention = false, std::uint64_t areas = 0);
   // The tier an operator or supervisor answers for, from its scope's level.
   std::optional<dispatch::Tier> tier_of(const dispatch::Actor& actor) const;
 

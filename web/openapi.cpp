@@ -16,19 +16,6 @@ std::string_view openapi_etag() {
   return tag;
 }
 
-bool etag_matches(std::string_view header, std::string_view etag) {
-  while (!header.empty()) {
-    const auto comma = header.find(',');
-    auto item = header.substr(0, comma);
-    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item.substr(0, 2) == "W/") item.remove_prefix(2);
-    if (item == "*" || item == etag) return true;
-  }
-  return false;
-}
-
 Response openapi_response(const Request& request) {
   Response r;
   r.headers.emplace_back("ETag", std::string(openapi_etag()));

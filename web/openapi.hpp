@@ -5,6 +5,7 @@
 // (Cache-Control: no-cache); If-None-Match with that tag is answered 304 without a body.
 #include <string_view>
 
+#include "web/etag.hpp"
 #include "web/message.hpp"
 
 namespace gridkeeper::web {
@@ -14,9 +15,6 @@ std::string_view openapi_document();
 
 // Its entity tag, quoted: "sha256-<first 32 hex digits>".
 std::string_view openapi_etag();
-
-// Whether an If-None-Match header names `etag` (or is `*`); weak tags compare as strong.
-bool etag_matches(std::string_view if_none_match, std::string_view etag);
 
 // 200 with the document, or 304 when the request's If-None-Match names its tag.
 Response openapi_response(const Request& request);

@@ -78,7 +78,7 @@ try {
     const p = op.page;
     // A grid without open cases (no case markers in the way), whose owner is on duty and
     // has few cases, the largest such on screen.
-    const candidates = [...grids.values()].filter((g) => counts.get(g.id)?.open === 0
+    const candidates = [...grids.values()].filter((g) => !counts.get(g.id)?.open
       && workers.get(g.properties.owner_id)?.status === 'on_duty' && workers.get(g.properties.owner_id).open_cases <= 5);
     for (const g of largest(candidates).slice(0, 10)) {
       const at = await screenPoint(p, '#console-map', g.inner.lon, g.inner.lat);
@@ -192,8 +192,9 @@ try {
       const seen = new Map((await api(who, 'GET', '/api/v1/overdue-map?level=grid&geometry=false')).features.map((f) => [String(f.id), f.properties]));
       const due = (c) => (c.state === 'accepted' ? c.resolve_by : ['reported', 'dispatched'].includes(c.state) ? c.accept_by : null);
       for (const g of largest(gs)) {
-        const p = seen.get(g.id);
-        if (!p || p.overdue || p.warned || g.id === intake?.grid.id) continue;
+        // The counts list only the grids holding open cases: a grid left out has none.
+        const p = seen.get(g.id) ?? { open: 0 };
+        if (p.overdue || p.warned || g.id === intake?.grid.id) continue;
         if (!p.open) return g;
         const cases = (await api(who, 'GET', `/api/v1/cases?grid=${g.id}&open=true&limit=100`)).cases;
         if (cases.every((c) => c.paused_at || !due(c) || Date.parse(due(c)) > now + 6 * 3600_000)) return g;

@@ -16,8 +16,8 @@ import { share, makePng } from './png.mjs';
 import { Run, options, check, waitFor, isRed, caseId, login as loginAs, screenPoint, boxOf } from './harness.mjs';
 
 const { bin, uiDir, artifacts, only } = options();
-// The demo run's screenshots (demo-*) are its own.
-const run = new Run({ artifacts, only, hardLimitMs: 300_000, owns: (f) => !f.startsWith('demo-') });
+// The demo run's screenshots (demo-*) and the run at scale's (scale-*) are their own.
+const run = new Run({ artifacts, only, hardLimitMs: 300_000, owns: (f) => !f.startsWith('demo-') && !f.startsWith('scale-') });
 const { log, test, shot, newPage } = run;
 const login = (page, url, username) => loginAs(page, url, username, PASSWORD);
 await run.launch();

@@ -68,7 +68,10 @@ function pause(ms, signal) {
   });
 }
 
-export async function api(path, { method = 'GET', body, type, raw = false, auth = true, signal } = {}) {
+// `cache`: 'no-store' (the default: answers that change all the time), or 'no-cache' for
+// answers the server tags (ETag) so that the browser keeps them and revalidates: a 304
+// costs no body (the grids' shapes, the overdue map's shapes).
+export async function api(path, { method = 'GET', body, type, raw = false, auth = true, signal, cache = 'no-store' } = {}) {
   const headers = {};
   if (auth && session) headers.Authorization = `Bearer ${session.token}`;
   let payload = body;
@@ -79,7 +82,7 @@ export async function api(path, { method = 'GET', body, type, raw = false, auth 
   let res;
   for (let attempt = 0; ; attempt++) {
     try {
-      res = await fetch(path, { method, headers, body: payload, signal, cache: 'no-store' });
+      res = await fetch(path, { method, headers, body: payload, signal, cache });
     } catch (e) {
       if (e.name === 'AbortError') throw e;
       throw new ApiError(0, 'network', t('err.network'));

@@ -81,7 +81,6 @@ class Console {
     this.feed.addEventListener('case', this.onCase);
     this.feed.addEventListener('ready', this.onReady);
     this.synced = this.feed.online;
-    this.refreshCounts = debounce(() => this.loadCounts(), 500);
     this.timers.push(setInterval(() => this.tickTimes(), 15000));
     await Promise.all([this.loadCounts(), this.loadCases(true)]);
   }
@@ -118,6 +117,8 @@ class Console {
     };
   }
 
+  // All the counts: at load and when the feed comes back. The answer lists only the grids
+  // holding open cases; the others have none.
   async loadCounts() {
     try {
       const m = await api('/api/v1/overdue-map?level=grid&geometry=false');
@@ -125,6 +126,17 @@ class Console {
       this.grids.restyleAll();
     } catch (e) {
       if (!e.offline) console.warn(e);
+    }
+  }
+
+  // A feed message's new counts of the grids it touched: those grids are restyled, no more.
+  applyAreas(areas) {
+    for (const a of areas || []) {
+      if (a.level !== 'grid') continue;
+      const id = String(a.id);
+      if (a.open > 0) this.counts.set(id, a);
+      else this.counts.delete(id);
+      this.grids.update(id);
     }
   }
 
@@ -405,7 +417,7 @@ class Console {
   live(m) {
     this.upsert(m.case, m.type === 'case.created');
     this.detail.refreshIf(m.case);
-    this.refreshCounts();
+    this.applyAreas(m.areas);
     this.attention.note(m);
   }
 

@@ -49,6 +49,7 @@ export class AreaLayer {
       },
     }).addTo(map);
     this.labels = L.layerGroup().addTo(map);
+    this.labelById = new Map();  // area → its label marker, while shown
     this.updateLabels = () => this.drawLabels();
     map.on('moveend zoomend', this.updateLabels);
   }
@@ -74,6 +75,23 @@ export class AreaLayer {
     if (layer) layer.setStyle(this.styleOf(layer.feature));
   }
 
+  // One area's counts changed: its style, and its label when one is shown; nothing else.
+  update(id) {
+    this.restyle(id);
+    this.relabel(id);
+  }
+
+  relabel(id) {
+    const marker = this.labelById.get(String(id));
+    const layer = this.byId.get(String(id));
+    if (!marker || !layer || !this.labelOf) return;
+    const content = this.labelOf(layer.feature);
+    if (!(content instanceof Node)) return;
+    marker.setIcon(L.divIcon({ className: 'area-label', html: content, iconSize: null }));
+    const el = marker.getElement();
+    if (el) el.dataset.area = String(id);
+  }
+
   restyleAll() {
     for (const layer of this.byId.values()) layer.setStyle(this.styleOf(layer.feature));
     this.drawLabels();
@@ -83,6 +101,7 @@ export class AreaLayer {
   // a whole district is not buried in text.
   drawLabels() {
     this.labels.clearLayers();
+    this.labelById.clear();
     if (!this.labelOf) return;
     const view = this.map.getBounds();
     let shown = 0;
@@ -101,6 +120,7 @@ export class AreaLayer {
       const marker = L.marker(labelPoint(layer), { icon, interactive: false, keyboard: false });
       marker.on('add', () => { marker.getElement().dataset.area = id; });
       this.labels.addLayer(marker);
+      this.labelById.set(id, marker);
     }
   }
 

@@ -34,14 +34,15 @@ class OverdueMap {
     Object.assign(this, { main, config, feed, user, refs });
     this.mode = 'auto';  // or a fixed level
     this.level = null;
-    this.geo = {};  // level → FeatureCollection (shapes), fetched once
-    this.counts = new Map();  // area → properties of the current level
+    this.geo = {};  // level → FeatureCollection (shapes alone), kept by the browser and revalidated
+    this.counts = new Map();  // area → counts, for the areas of the current level holding open cases
     this.area = null;  // the area opened in the side panel
   }
 
   async start() {
     const mapEl = h('div', { class: 'map', id: 'overdue-map', dataset: { ready: 'false' } });
-    this.detail = new CaseDetail({ refs: this.refs, user: this.user, onChange: () => this.refresh() });
+    // A change made here comes back on the feed with its areas' counts.
+    this.detail = new CaseDetail({ refs: this.refs, user: this.user, onChange: () => {} });
     this.detail.el.hidden = true;
     this.levelSwitch = h('div', { class: 'level-switch', role: 'radiogroup', 'aria-label': t('overdue.level') },
       ['auto', ...LEVELS].map((m) => h('button', {
@@ -80,7 +81,6 @@ class OverdueMap {
     mapEl.dataset.ready = 'true';
     this.map.on('zoomend', () => { if (this.mode === 'auto') this.showLevel(this.autoLevel()); });
 
-    this.refresh = debounce(() => this.loadCounts(), 400);
     this.refreshArea = debounce(() => this.area && this.loadAreaCases(true), 600);
     this.onCase = (e) => this.live(e.detail);
     this.onReady = () => { if (this.synced) { this.loadCounts(); this.loadModes(); } this.synced = true; };
@@ -131,34 +131,38 @@ class OverdueMap {
     this.showLevel(m === 'auto' ? this.autoLevel() : m);
   }
 
+  // Shapes and counts come apart: the shapes (tagged by the server) from the browser's
+  // cache when unchanged, the counts fresh, then kept up to date by the feed's deltas.
   async showLevel(level, first = false) {
     if (level === this.level && !first) return;
     this.level = level;
     try {
-      if (!this.geo[level]) this.geo[level] = await api(`/api/v1/overdue-map${query({ level })}`);
+      const [shapes] = await Promise.all([
+        this.geo[level] ?? api(`/api/v1/overdue-map${query({ level, counts: 'false' })}`, { cache: 'no-cache' }),
+        this.loadCounts(level),
+      ]);
+      this.geo[level] = shapes;
       if (this.level !== level) return;
-      this.counts = new Map(this.geo[level].features.map((f) => [String(f.id), f.properties]));
-      this.layer.setData(this.geo[level]);
+      this.layer.setData(shapes);
       this.main.querySelector('#overdue-map').dataset.level = level;
       if (first) {
         if (this.layer.byId.size) this.map.fitBounds(this.layer.bounds(), { padding: [16, 16], animate: false });
         this.baseZoom = this.map.getZoom();
       }
       this.renderSummary();
-      // The shapes may be minutes old; the counts are fetched fresh.
-      if (!first) this.loadCounts();
     } catch (e) {
       fill(this.summary, stateBlock('error', e.message, () => this.showLevel(level, first)));
     }
   }
 
-  async loadCounts() {
-    const level = this.level;
+  // All the counts of a level: when it is shown and when the feed comes back. The answer
+  // lists only the areas holding open cases; the others have none.
+  async loadCounts(level = this.level) {
     try {
       const m = await api(`/api/v1/overdue-map${query({ level, geometry: 'false' })}`);
       if (level !== this.level) return;
       this.counts = new Map(m.features.map((f) => [String(f.id), f.properties]));
-      for (const f of this.geo[level]?.features || []) if (this.counts.has(String(f.id))) f.properties = this.counts.get(String(f.id));
+      this.sumAll();
       this.layer.restyleAll();
       this.renderSummary();
       if (this.area) this.renderAreaHead();
@@ -167,8 +171,28 @@ class OverdueMap {
     }
   }
 
+  // A feed message's new counts of the areas it touched: only those are restyled and relabelled.
+  applyAreas(areas) {
+    const mine = (areas || []).filter((a) => a.level === this.level);
+    if (!mine.length) return;
+    if (!this.sum) this.sumAll();
+    for (const a of mine) {
+      const id = String(a.id);
+      this.addToSum(this.counts.get(id), -1);
+      if (a.open > 0) this.counts.set(id, a);
+      else this.counts.delete(id);
+      this.addToSum(a, 1);
+    }
+    this.renderSummary();
+    for (const a of mine) {
+      const id = String(a.id);
+      this.layer.update(id);
+      if (this.area?.id === id) this.renderAreaHead();
+    }
+  }
+
   style(f) {
-    const p = this.counts.get(String(f.id)) || f.properties;
+    const p = this.counts.get(String(f.id));
     const over = worst(p, 'overdue'), warned = worst(p, 'warned');
     const selected = this.area?.id === String(f.id);
     if (over) return { color: selected ? '#0d47a1' : '#37474f', weight: selected ? 4 : 1.5, fillColor: URGENCY_COLOURS[over], fillOpacity: 0.78 };
@@ -178,8 +202,8 @@ class OverdueMap {
 
   label(f) {
     const id = String(f.id);
-    const p = this.counts.get(id) || f.properties;
-    const name = p.name || this.refs.areaName(id);
+    const p = this.counts.get(id) || {};
+    const name = f.properties.name || this.refs.areaName(id);
     const sub = p.overdue || p.warned ? t('overdue.label_counts', { o: p.overdue, w: p.warned }) : null;
     const box = labelBox(name, sub);
     box.dataset.worstOverdue = worst(p, 'overdue') || 'none';
@@ -187,13 +211,23 @@ class OverdueMap {
     return box;
   }
 
+  // The sums of the level's counts: made anew from all of them, or moved by one area's
+  // change (sign -1 takes its old counts away, +1 adds its new ones).
+  sumAll() {
+    this.sum = { total: { open: 0, warned: 0, overdue: 0 }, by: Object.fromEntries(URGENCIES.map((u) => [u, { open: 0, warned: 0, overdue: 0 }])) };
+    for (const p of this.counts.values()) this.addToSum(p, 1);
+  }
+
+  addToSum(p, sign) {
+    if (!p) return;
+    const { total, by } = this.sum;
+    for (const k of Object.keys(total)) total[k] += sign * (p[k] || 0);
+    for (const u of URGENCIES) for (const k of Object.keys(total)) by[u][k] += sign * (p.by_urgency?.[u]?.[k] || 0);
+  }
+
   renderSummary() {
-    const total = { open: 0, warned: 0, overdue: 0 };
-    const by = Object.fromEntries(URGENCIES.map((u) => [u, { open: 0, warned: 0, overdue: 0 }]));
-    for (const p of this.counts.values()) {
-      for (const k of Object.keys(total)) total[k] += p[k] || 0;
-      for (const u of URGENCIES) for (const k of Object.keys(total)) by[u][k] += p.by_urgency?.[u]?.[k] || 0;
-    }
+    if (!this.sum) this.sumAll();
+    const { total, by } = this.sum;
     fill(this.summary, 
       h('h3', {}, t('overdue.summary')),
       h('table', { class: 'counts' },
@@ -210,7 +244,7 @@ class OverdueMap {
   // ---- live ----
 
   live(m) {
-    this.refresh();
+    this.applyAreas(m.areas);
     const c = m.case;
     if (this.area && [c.grid_id, c.community, c.street].includes(this.area.id)) this.refreshArea();
     this.detail.refreshIf(c);
@@ -240,8 +274,9 @@ class OverdueMap {
   renderAreaHead() {
     const id = this.area.id;
     const p = this.counts.get(id) || {};
+    const name = this.layer.feature(id)?.properties.name || this.refs.areaName(id);
     fill(this.areaHead, 
-      h('h3', { dataset: { area: id } }, p.name || this.refs.areaName(id), ' ', h('span', { class: 'muted small' }, t(`overdue.level_${this.area.level}`))),
+      h('h3', { dataset: { area: id } }, name, ' ', h('span', { class: 'muted small' }, t(`overdue.level_${this.area.level}`))),
       h('div', { class: 'chips' },
         h('span', { class: 'chip' }, t('overdue.open_n', { n: p.open || 0 })),
         h('span', { class: 'chip chip-warn' }, t('overdue.warned_n', { n: p.warned || 0 })),

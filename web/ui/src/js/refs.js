@@ -7,7 +7,8 @@ export async function loadRefs({ grids = true } = {}) {
     api('/api/v1/categories'),
     api('/api/v1/workers'),
     api('/api/v1/jurisdictions'),
-    grids ? api('/api/v1/grids') : Promise.resolve({ features: [] }),
+    // The shapes are kept by the browser and revalidated (ETag): unchanged, they cost a 304.
+    grids ? api('/api/v1/grids', { cache: 'no-cache' }) : Promise.resolve({ features: [] }),
   ]);
   const refs = {
     categories: new Map(categories.categories.map((c) => [c.id, c])),
