@@ -268,11 +268,7 @@ json::object area_json(const dispatch::AreaCounts& a) {
   json::object by;
   for (auto u : dispatch::kUrgencies) {
     const auto& row = a.of(u);
-    if (row.open <= 0) continue;
-    json::object counts{{"open", row.open}};
-    if (row.warned) counts["warned"] = row.warned;
-    if (row.overdue) counts["overdue"] = row.overdue;
-    by[to_string(u)] = std::move(counts);
+    by[to_string(u)] = json::object{{"open", row.open}, {"warned", row.warned}, {"overdue", row.overdue}};
   }
   const auto worst = a.worst();
   return json::object{{"id", a.code},
@@ -311,20 +307,15 @@ void write_area_members(std::string& out, const dispatch::AreaCounts& a) {
   bool first = true;
   for (auto u : dispatch::kUrgencies) {
     const auto& row = a.of(u);
-    if (row.open <= 0) continue;
     out += first ? "\"" : ",\"";
     first = false;
     out += to_string(u);
     out += R"(":{"open":)";
     write_number(out, row.open);
-    if (row.warned) {
-      out += R"(,"warned":)";
-      write_number(out, row.warned);
-    }
-    if (row.overdue) {
-      out += R"(,"overdue":)";
-      write_number(out, row.overdue);
-    }
+    out += R"(,"warned":)";
+    write_number(out, row.warned);
+    out += R"(,"overdue":)";
+    write_number(out, row.overdue);
     out += '}';
   }
   out += '}';

@@ -86,21 +86,25 @@ TEST_CASE("the overdue map's shapes alone are tagged; its counts alone are compa
     // Another reader's view is another tag (of the streets, both see the same one: S).
     CHECK(get_if_none_match(*f.client("sup_c1"), target, etag).status == (std::string(level) == "street" ? 304 : 200));
   }
-  // Counts alone: the areas holding open cases only; rows for colours with cases, no zeros.
+  // Counts alone: every area in view, each colour with all three counts.
   auto counts = op->get("/api/v1/overdue-map?level=grid&geometry=false");
   REQUIRE(counts.status == 200);
   CHECK(counts.headers.count("etag") == 0);
   const auto body = counts.json();
   const auto& features = body.at("features").as_array();
-  REQUIRE(features.size() == 1);
+  REQUIRE(features.size() == 6);  // every grid in view, zeros included
   const auto& p = features[0].at("properties");
   CHECK(p.at("id").as_string() == "G0-0");
   CHECK(p.at("open").as_int64() == 3);
   CHECK(p.at("warned").as_int64() == 0);
   CHECK(p.at("overdue").as_int64() == 0);
   CHECK(p.at("worst").as_string() == "red");
-  CHECK(p.at("by_urgency").as_object().size() == 1);
-  CHECK(p.at("by_urgency").at("red").as_object() == json::object{{"open", 3}});
+  CHECK(p.at("by_urgency").as_object().size() == 3);
+  CHECK(p.at("by_urgency").at("red").as_object() == (json::object{{"open", 3}, {"warned", 0}, {"overdue", 0}}));
+  CHECK(p.at("by_urgency").at("yellow").as_object() == (json::object{{"open", 0}, {"warned", 0}, {"overdue", 0}}));
+  const auto& empty = features[1].at("properties");
+  CHECK(empty.at("open").as_int64() == 0);
+  CHECK(empty.at("worst").is_null());
   CHECK(features[0].at("geometry").is_null());
   // With shapes and counts: every area in view, zeros included.
   auto full = op->get("/api/v1/overdue-map?level=grid");
@@ -165,7 +169,7 @@ TEST_CASE("feed messages carry the counts of the touched areas each reader may s
   for (const auto& area : cancelled->at("areas").as_array()) {
     CHECK(area.at("open").as_int64() == 0);
     CHECK(area.at("worst").is_null());
-    CHECK(area.at("by_urgency").as_object().empty());
+    for (const auto* u : {"yellow", "orange", "red"}) CHECK(area.at("by_urgency").at(u).at("open").as_int64() == 0);
   }
   // Nobody outside the jurisdiction heard of any of it, nor of its areas.
   REQUIRE(feeds["op"]->wait_for([&](const json::value& m) {

@@ -108,14 +108,35 @@ void MapHandlers::overdue_map(const CallPtr& call) {
     Response r;
     r.content_type = "application/geo+json";
     if (!with_geometry) {
-      // Compact: only the areas holding open cases (an area left out has none), read from
-      // the center's kept counts and written straight out: 8,000 grids in a few ms.
+      // Every area in view, zeros included, read from the center's kept counts and written
+      // straight out: 8,000 grids in a few ms.
       const auto names = layers.names();
       const auto counts = center.area_counts(level, actor);
+      const auto grids = center.grids(actor);
+      std::vector<dispatch::AreaCounts> zeros;                         // the areas in view without open cases
+      zeros.reserve(grids.size());                                     // never moves: `listed` points into it
+      std::map<std::string_view, const dispatch::AreaCounts*> listed;  // by code
+      for (const auto& a : counts) listed.emplace(a.code, &a);
+      std::unordered_map<std::string, std::string> street_of;  // community -> street
+      for (const auto& g : grids) {
+        std::string code = level == Level::grid ? g.code : g.community;
+        if (level == Level::street) {
+          auto s = street_of.find(g.community);
+          if (s == street_of.end()) {
+            const auto j = center.jurisdiction(g.community);
+            s = street_of.emplace(g.community, j ? j->parent : std::string{}).first;
+          }
+          code = s->second;
+        }
+        if (code.empty() || listed.count(code)) continue;
+        zeros.push_back(dispatch::AreaCounts{level, std::move(code), {}});
+        listed.emplace(zeros.back().code, &zeros.back());
+      }
       std::string out = R"({"type":"FeatureCollection","features":[)";
-      out.reserve(out.size() + counts.size() * 180);
+      out.reserve(out.size() + listed.size() * 240);
       bool first = true;
-      for (const auto& a : counts) {
+      for (const auto& [code, area] : listed) {
+        const auto& a = *area;
         out += first ? R"({"type":"Feature","id":)" : R"(,{"type":"Feature","id":)";
         first = false;
         write_json_string(out, a.code);
