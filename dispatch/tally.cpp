@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 namespace gridkeeper::dispatch {
 
@@ -9,45 +10,84 @@ namespace {
 constexpr Millis kDay = 24LL * 3600 * 1000;
 }  // namespace
 
-AssessmentTally::AssessmentTally(Period period, Millis as_of) {
-  a_.period = period;
-  a_.as_of = as_of;
+AssessmentTally::AssessmentTally(Period period, Millis as_of) : period_(period), as_of_(as_of) {}
+
+std::uint32_t AssessmentTally::Groups::of(const std::string& code) {
+  if (code.empty()) return kNone;
+  if (last != kNone && code == last_code) return last;
+  auto [it, added] = index.try_emplace(code, static_cast<std::uint32_t>(sums.size()));
+  if (added) sums.emplace_back();
+  last = it->second;
+  last_code = code;
+  return last;
 }
 
-void AssessmentTally::add(CaseFacts facts) {
-  if (facts.taken_in_at < a_.period.from || facts.taken_in_at >= a_.period.to) return;
-  a_.cases.push_back(std::move(facts));
-}
-
-std::vector<CaseFacts> AssessmentTally::cases() && {
-  std::sort(a_.cases.begin(), a_.cases.end(), [](const CaseFacts& x, const CaseFacts& y) {
-    return x.taken_in_at != y.taken_in_at ? x.taken_in_at > y.taken_in_at : x.id > y.id;
-  });
-  return std::move(a_.cases);
+void AssessmentTally::add(const CaseFacts& f) {
+  if (f.taken_in_at < period_.from || f.taken_in_at >= period_.to) return;
+  const std::string* codes[kDimensions] = {&f.worker, &f.grid, &f.community, &f.street};
+  Timed t{};
+  const bool assessed = total_.add(f);
+  for (std::size_t d = 0; d < kDimensions; ++d) {
+    t.group[d] = groups_[d].of(*codes[d]);
+    if (t.group[d] != kNone) groups_[d].sums[t.group[d]].add(f);
+  }
+  if (!assessed || (!f.time_to_accept && !f.time_to_resolve)) return;
+  t.to_accept = f.time_to_accept.value_or(kNoDuration);
+  t.to_resolve = f.time_to_resolve.value_or(kNoDuration);
+  timed_.push_back(t);
 }
 
 Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRules& rules) && {
   Assessment a;
-  a.period = a_.period;
-  a.as_of = a_.as_of;
-  a.cases = std::move(*this).cases();
+  a.period = period_;
+  a.as_of = as_of_;
 
-  std::vector<const CaseFacts*> all;
-  std::map<std::string, std::vector<const CaseFacts*>> by_worker, by_grid, by_community, by_street;
-  for (const auto& f : a.cases) {
-    all.push_back(&f);
-    if (!f.worker.empty()) by_worker[f.worker].push_back(&f);
-    if (!f.grid.empty()) by_grid[f.grid].push_back(&f);
-    if (!f.community.empty()) by_community[f.community].push_back(&f);
-    if (!f.street.empty()) by_street[f.street].push_back(&f);
+  // The durations of each group, sorted: (group, value) pairs sorted, then walked group by group.
+  using Pairs = std::vector<std::pair<std::uint32_t, Millis>>;
+  auto sorted = [&](std::size_t dimension, Millis Timed::*member) {
+    Pairs pairs;
+    for (const auto& t : timed_) {
+      const auto g = dimension == kDimensions ? 0 : t.group[dimension];
+      if (g != kNone && t.*member != kNoDuration) pairs.emplace_back(g, t.*member);
+    }
+    std::sort(pairs.begin(), pairs.end());
+    return pairs;
+  };
+  auto walk = [](const Pairs& pairs, std::size_t groups) {
+    std::vector<Durations> out(groups);
+    std::vector<Millis> values;
+    for (std::size_t i = 0; i < pairs.size();) {
+      std::size_t j = i;
+      values.clear();
+      for (; j < pairs.size() && pairs[j].first == pairs[i].first; ++j) values.push_back(pairs[j].second);
+      out[pairs[i].first] = durations_of_sorted(values);
+      i = j;
+    }
+    return out;
+  };
+  {
+    auto accept = walk(sorted(kDimensions, &Timed::to_accept), 1);
+    auto resolve = walk(sorted(kDimensions, &Timed::to_resolve), 1);
+    a.total = total_.finish(std::move(accept[0]), std::move(resolve[0]));
   }
-  a.total = figures_of(all);
+  // Each dimension's figures by group index.
+  std::vector<Figures> figures[kDimensions];
+  for (std::size_t d = 0; d < kDimensions; ++d) {
+    const auto& g = groups_[d];
+    auto accept = walk(sorted(d, &Timed::to_accept), g.sums.size());
+    auto resolve = walk(sorted(d, &Timed::to_resolve), g.sums.size());
+    figures[d].reserve(g.sums.size());
+    for (std::size_t i = 0; i < g.sums.size(); ++i)
+      figures[d].push_back(g.sums[i].finish(std::move(accept[i]), std::move(resolve[i])));
+  }
+  timed_ = {};
+  const Figures none = figures_of({});
 
-  auto row = [&](std::string code, std::string name, std::string parent,
-                 const std::map<std::string, std::vector<const CaseFacts*>>& groups) {
+  auto row = [&](std::string code, std::string name, std::string parent, std::size_t dimension) {
     AssessmentRow r;
-    auto g = groups.find(code);
-    r.figures = figures_of(g == groups.end() ? std::vector<const CaseFacts*>{} : g->second);
+    const auto& index = groups_[dimension].index;
+    auto g = index.find(code);
+    r.figures = g == index.end() ? none : figures[dimension][g->second];
     r.score = score_of(r.figures, rules);
     if (r.score) r.stars = stars_of(*r.score, rules);
     r.code = std::move(code);
@@ -58,20 +98,20 @@ Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRule
 
   std::set<WorkerId> listed;
   for (const auto& w : org.workers)
-    if (listed.insert(w.id).second) a.workers.push_back(row(w.id, w.name, w.community, by_worker));
-  for (const auto& [id, cases] : by_worker) {
+    if (listed.insert(w.id).second) a.workers.push_back(row(w.id, w.name, w.community, kWorker));
+  for (const auto& [id, group] : groups_[kWorker].index) {
     if (listed.count(id)) continue;
     std::string name, community;
     for (const auto& w : org.other_workers)
       if (w.id == id) name = w.name, community = w.community;
-    a.workers.push_back(row(id, name, community, by_worker));
+    a.workers.push_back(row(id, name, community, kWorker));
   }
   std::sort(a.workers.begin(), a.workers.end(), [](const auto& x, const auto& y) { return x.code < y.code; });
-  for (const auto& g : org.grids) a.grids.push_back(row(g.code, g.name, g.community, by_grid));
+  for (const auto& g : org.grids) a.grids.push_back(row(g.code, g.name, g.community, kGrid));
   std::sort(a.grids.begin(), a.grids.end(), [](const auto& x, const auto& y) { return x.code < y.code; });
   for (const auto& j : org.jurisdictions) {
-    if (j.level == Level::community) a.communities.push_back(row(j.code, j.name, j.parent, by_community));
-    if (j.level == Level::street) a.streets.push_back(row(j.code, j.name, j.parent, by_street));
+    if (j.level == Level::community) a.communities.push_back(row(j.code, j.name, j.parent, kCommunity));
+    if (j.level == Level::street) a.streets.push_back(row(j.code, j.name, j.parent, kStreet));
   }
   std::sort(a.streets.begin(), a.streets.end(), [](const auto& x, const auto& y) { return x.code < y.code; });
 
@@ -116,7 +156,11 @@ TrendTally::TrendTally(Period period, Bucket bucket, Millis as_of, int utc_offse
   last_ = t_.points.empty() ? first_ : t_.points.back().end;
   // Overdue and open at the end of a bucket (or now): counted for the buckets begun by now.
   for (auto& p : t_.points)
-    if (p.start < as_of_) p.overdue_open = 0;
+    if (p.start < as_of_) {
+      p.overdue_open = 0;
+      open_ends_.push_back(std::min(p.end, as_of_));
+    }
+  open_delta_.assign(open_ends_.size() + 1, 0);
 }
 
 std::optional<std::size_t> TrendTally::index(Millis at) const {
@@ -146,15 +190,24 @@ void TrendTally::add(const CaseSummary& c) {
   for (Millis at : c.escalated_at)
     if (auto i = index(at)) ++t_.points[*i].escalations;
   if (!f.overdue_at) return;
-  for (auto& p : t_.points) {
-    if (!p.overdue_open) continue;
-    const Millis end = std::min(p.end, as_of_);
-    *p.overdue_open += *f.overdue_at < end && (!f.closed_at || *f.closed_at >= end);
-  }
+  // Counted in the buckets whose end e has overdue_at < e <= closed_at: the ends rise, so
+  // those buckets are one run.
+  const auto begin = std::upper_bound(open_ends_.begin(), open_ends_.end(), *f.overdue_at) - open_ends_.begin();
+  const auto end = f.closed_at
+                       ? std::upper_bound(open_ends_.begin(), open_ends_.end(), *f.closed_at) - open_ends_.begin()
+                       : static_cast<std::ptrdiff_t>(open_ends_.size());
+  if (begin >= end) return;
+  ++open_delta_[static_cast<std::size_t>(begin)];
+  --open_delta_[static_cast<std::size_t>(end)];
 }
 
 Trends TrendTally::finish() && {
   Trends t = std::move(t_);
+  std::int64_t open = 0;
+  for (std::size_t i = 0; i < open_ends_.size(); ++i) {
+    open += open_delta_[i];
+    *t.points[i].overdue_open = open;
+  }
   for (const auto& [category, counts] : by_category_) t.categories.push_back(category);
   for (std::size_t i = 0; i < t.points.size(); ++i) {
     auto& p = t.points[i];
