@@ -75,7 +75,7 @@ TEST_CASE("the reports read from the rows kept per case what the replay of the h
   CHECK(kinds == 8);  // every kind of event the figures read is in the history
 
   const Reporting reporting(center, **reports, &no_stored_rules);
-  for (const std::string scope : {std::string(), center.jurisdictions(admin).at(1).code}) {
+  for (const std::string& scope : {std::string(), center.jurisdictions(admin).at(1).code}) {
     INFO("scope " << scope);
     const ReportRequest request{scope, period, Bucket::day};
     auto view = reporting.view(admin, request);
