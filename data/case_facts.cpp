@@ -10,7 +10,7 @@ static_assert(kEscalationsToTop == 3, "case_facts keeps the moments of three cou
 
 const std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS case_facts (
-  id              INTEGER PRIMARY KEY,
+  id              INTEGER NOT NULL,
   category        TEXT NOT NULL,
   assignee        TEXT,
   grid            TEXT,
@@ -34,9 +34,10 @@ CREATE TABLE IF NOT EXISTS case_facts (
   escalated_1     INTEGER,
   escalated_2     INTEGER,
   escalated_3     INTEGER,
-  rating          INTEGER
-);
-CREATE INDEX IF NOT EXISTS case_facts_created ON case_facts(created_at);
+  rating          INTEGER,
+  PRIMARY KEY (created_at, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS case_facts_id ON case_facts(id);
 )sql";
 
 const std::string_view kColumns =

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <span>
 #include <utility>
 
 namespace gridkeeper::dispatch {
@@ -41,44 +42,49 @@ Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRule
   Assessment a;
   a.period = period_;
   a.as_of = as_of_;
+  Durations accept_total, resolve_total;
 
-  // The durations of each group, sorted: (group, value) pairs sorted, then walked group by group.
-  using Pairs = std::vector<std::pair<std::uint32_t, Millis>>;
-  auto sorted = [&](std::size_t dimension, Millis Timed::*member) {
-    Pairs pairs;
-    for (const auto& t : timed_) {
-      const auto g = dimension == kDimensions ? 0 : t.group[dimension];
-      if (g != kNone && t.*member != kNoDuration) pairs.emplace_back(g, t.*member);
-    }
-    std::sort(pairs.begin(), pairs.end());
-    return pairs;
-  };
-  auto walk = [](const Pairs& pairs, std::size_t groups) {
-    std::vector<Durations> out(groups);
+  // The durations of each group in ascending order: the values sorted once, then dealt
+  // out to the groups of each dimension in that order (a counting sort by group).
+  std::vector<Durations> accept[kDimensions], resolve[kDimensions];
+  for (auto member : {&Timed::to_accept, &Timed::to_resolve}) {
+    struct Entry {
+      Millis value;
+      std::uint32_t group[kDimensions];
+    };
+    std::vector<Entry> order;  // copied out of timed_ so that the passes below read in sequence
+    for (const auto& t : timed_)
+      if (t.*member != kNoDuration) order.push_back({t.*member, {t.group[0], t.group[1], t.group[2], t.group[3]}});
+    std::sort(order.begin(), order.end(), [](const Entry& x, const Entry& y) { return x.value < y.value; });
     std::vector<Millis> values;
-    for (std::size_t i = 0; i < pairs.size();) {
-      std::size_t j = i;
-      values.clear();
-      for (; j < pairs.size() && pairs[j].first == pairs[i].first; ++j) values.push_back(pairs[j].second);
-      out[pairs[i].first] = durations_of_sorted(values);
-      i = j;
+    values.reserve(order.size());
+    for (const auto& e : order) values.push_back(e.value);
+    auto& total = member == &Timed::to_accept ? accept_total : resolve_total;
+    total = durations_of_sorted(values);
+    for (std::size_t d = 0; d < kDimensions; ++d) {
+      const std::size_t groups = groups_[d].sums.size();
+      std::vector<std::size_t> start(groups + 1, 0);
+      for (const auto& e : order)
+        if (const auto g = e.group[d]; g != kNone) ++start[g + 1];
+      for (std::size_t g = 0; g < groups; ++g) start[g + 1] += start[g];
+      std::vector<std::size_t> next(start.begin(), start.end() - 1);
+      values.resize(start[groups]);
+      for (const auto& e : order)
+        if (const auto g = e.group[d]; g != kNone) values[next[g]++] = e.value;
+      auto& out = member == &Timed::to_accept ? accept[d] : resolve[d];
+      out.resize(groups);
+      for (std::size_t g = 0; g < groups; ++g)
+        out[g] = durations_of_sorted(std::span<const Millis>(values).subspan(start[g], start[g + 1] - start[g]));
     }
-    return out;
-  };
-  {
-    auto accept = walk(sorted(kDimensions, &Timed::to_accept), 1);
-    auto resolve = walk(sorted(kDimensions, &Timed::to_resolve), 1);
-    a.total = total_.finish(std::move(accept[0]), std::move(resolve[0]));
   }
+  a.total = total_.finish(std::move(accept_total), std::move(resolve_total));
   // Each dimension's figures by group index.
   std::vector<Figures> figures[kDimensions];
   for (std::size_t d = 0; d < kDimensions; ++d) {
     const auto& g = groups_[d];
-    auto accept = walk(sorted(d, &Timed::to_accept), g.sums.size());
-    auto resolve = walk(sorted(d, &Timed::to_resolve), g.sums.size());
     figures[d].reserve(g.sums.size());
     for (std::size_t i = 0; i < g.sums.size(); ++i)
-      figures[d].push_back(g.sums[i].finish(std::move(accept[i]), std::move(resolve[i])));
+      figures[d].push_back(g.sums[i].finish(std::move(accept[d][i]), std::move(resolve[d][i])));
   }
   timed_ = {};
   const Figures none = figures_of({});
