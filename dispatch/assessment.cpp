@@ -55,30 +55,30 @@ Durations durations_of_sorted(std::span<const Millis> values) {
 
 bool FigureSums::add(const CaseFacts& f) {
   if (f.cancelled) {
-    ++g_.cancelled;
+    ++cancelled_;
     return false;
   }
-  ++g_.cases;
+  ++cases_;
   if (f.deferred) {
-    ++g_.deferred;
+    ++deferred_;
     return false;
   }
-  ++g_.assessed;
-  g_.handled += f.handled;
-  g_.closed += f.closed;
-  g_.due += f.due;
-  g_.closed_on_time += f.closed_on_time;
-  g_.acceptance_due += f.acceptance_due;
-  g_.accepted_on_time += f.accepted_on_time;
-  g_.reworked += f.reworked && f.handled;
-  g_.escalations += f.escalations;
+  ++assessed_;
+  handled_ += f.handled;
+  closed_ += f.closed;
+  due_ += f.due;
+  closed_on_time_ += f.closed_on_time;
+  acceptance_due_ += f.acceptance_due;
+  accepted_on_time_ += f.accepted_on_time;
+  reworked_ += f.reworked && f.handled;
+  escalations_ += f.escalations;
   if (f.overdue) {
-    ++g_.overdue;
-    if (f.overdue_colour) ++g_.overdue_by_colour[static_cast<std::size_t>(*f.overdue_colour)];
+    ++overdue_;
+    if (f.overdue_colour) ++overdue_by_colour_[static_cast<std::size_t>(*f.overdue_colour)];
   }
   if (f.rating) {
-    ++g_.rated;
-    ++g_.ratings[static_cast<std::size_t>(*f.rating - 1)];
+    ++rated_;
+    ++ratings_[static_cast<std::size_t>(*f.rating - 1)];
     rating_sum_ += *f.rating;
     satisfied_ += *f.rating >= 4;
   }
@@ -86,7 +86,23 @@ bool FigureSums::add(const CaseFacts& f) {
 }
 
 Figures FigureSums::finish(Durations to_accept, Durations to_resolve) const {
-  Figures g = g_;
+  Figures g;
+  g.cases = cases_;
+  g.cancelled = cancelled_;
+  g.deferred = deferred_;
+  g.assessed = assessed_;
+  g.handled = handled_;
+  g.closed = closed_;
+  g.due = due_;
+  g.closed_on_time = closed_on_time_;
+  g.acceptance_due = acceptance_due_;
+  g.accepted_on_time = accepted_on_time_;
+  g.reworked = reworked_;
+  g.overdue = overdue_;
+  g.overdue_by_colour = overdue_by_colour_;
+  g.escalations = escalations_;
+  g.rated = rated_;
+  g.ratings = ratings_;
   g.closure_rate = ratio(g.closed, g.assessed);
   g.on_time_closure_rate = ratio(g.closed_on_time, g.due);
   g.on_time_acceptance_rate = ratio(g.accepted_on_time, g.acceptance_due);

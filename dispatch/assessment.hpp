@@ -118,8 +118,12 @@ class FigureSums {
   Figures finish(Durations to_accept, Durations to_resolve) const;
 
  private:
-  Figures g_;
-  std::int64_t rating_sum_ = 0, satisfied_ = 0;
+  // Only the counts: a tally keeps one of these per row of its tables.
+  std::int64_t cases_ = 0, cancelled_ = 0, deferred_ = 0, assessed_ = 0, handled_ = 0, closed_ = 0, due_ = 0,
+               closed_on_time_ = 0, acceptance_due_ = 0, accepted_on_time_ = 0, reworked_ = 0, overdue_ = 0,
+               escalations_ = 0, rated_ = 0, rating_sum_ = 0, satisfied_ = 0;
+  std::array<std::int64_t, 3> overdue_by_colour_{};
+  std::array<std::int64_t, 5> ratings_{};
 };
 
 // How figures become a score of 0-100 points and 1-5 stars. A figure that is missing

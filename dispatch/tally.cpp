@@ -23,15 +23,38 @@ std::uint32_t AssessmentTally::Groups::of(const std::string& code) {
   return last;
 }
 
+void AssessmentTally::groups_of(const CaseFacts& f, std::uint32_t (&group)[kDimensions]) {
+  auto look_up = [&](std::size_t d, const std::string& code) { group[d] = groups_[d].of(code); };
+  if (f.grid.empty()) {
+    group[kGrid] = kNone;
+    look_up(kWorker, f.worker);
+    look_up(kCommunity, f.community);
+    look_up(kStreet, f.street);
+    return;
+  }
+  auto [it, added] = by_grid_.try_emplace(f.grid);
+  Places& p = it->second;
+  if (added) {
+    p.group[kGrid] = groups_[kGrid].of(f.grid);
+    p.group[kWorker] = groups_[kWorker].of(f.worker), p.worker = f.worker;
+    p.group[kCommunity] = groups_[kCommunity].of(f.community), p.community = f.community;
+    p.group[kStreet] = groups_[kStreet].of(f.street), p.street = f.street;
+  } else {
+    if (p.worker != f.worker) p.group[kWorker] = groups_[kWorker].of(f.worker), p.worker = f.worker;
+    if (p.community != f.community)
+      p.group[kCommunity] = groups_[kCommunity].of(f.community), p.community = f.community;
+    if (p.street != f.street) p.group[kStreet] = groups_[kStreet].of(f.street), p.street = f.street;
+  }
+  std::copy(std::begin(p.group), std::end(p.group), group);
+}
+
 void AssessmentTally::add(const CaseFacts& f) {
   if (f.taken_in_at < period_.from || f.taken_in_at >= period_.to) return;
-  const std::string* codes[kDimensions] = {&f.worker, &f.grid, &f.community, &f.street};
   Timed t{};
+  groups_of(f, t.group);
   const bool assessed = total_.add(f);
-  for (std::size_t d = 0; d < kDimensions; ++d) {
-    t.group[d] = groups_[d].of(*codes[d]);
+  for (std::size_t d = 0; d < kDimensions; ++d)
     if (t.group[d] != kNone) groups_[d].sums[t.group[d]].add(f);
-  }
   if (!assessed || (!f.time_to_accept && !f.time_to_resolve)) return;
   t.to_accept = f.time_to_accept.value_or(kNoDuration);
   t.to_resolve = f.time_to_resolve.value_or(kNoDuration);

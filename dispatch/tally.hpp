@@ -43,6 +43,14 @@ class AssessmentTally {
     Millis to_accept, to_resolve;
   };
   static constexpr Millis kNoDuration = INT64_MIN;
+  // The groups a grid's cases fell in lately, checked before the tables' lookups: a grid's
+  // cases share their community and street, and mostly their worker.
+  struct Places {
+    std::uint32_t group[kDimensions];
+    std::string worker, community, street;
+  };
+  void groups_of(const CaseFacts& f, std::uint32_t (&group)[kDimensions]);
+  std::unordered_map<std::string, Places> by_grid_;
 
   Period period_;
   Millis as_of_;
