@@ -67,21 +67,24 @@ Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRule
   a.as_of = as_of_;
   Durations accept_total, resolve_total;
 
-  // The durations of each group in ascending order: the values sorted once, then dealt
-  // out to the groups of each dimension in that order (a counting sort by group).
+  // The durations of each group in ascending order: the cases sorted once by each, then the
+  // values dealt out to the groups of each dimension in that order (a counting sort by group).
   std::vector<Durations> accept[kDimensions], resolve[kDimensions];
   for (auto member : {&Timed::to_accept, &Timed::to_resolve}) {
-    struct Entry {
-      Millis value;
-      std::uint32_t group[kDimensions];
-    };
-    std::vector<Entry> order;  // copied out of timed_ so that the passes below read in sequence
-    for (const auto& t : timed_)
-      if (t.*member != kNoDuration) order.push_back({t.*member, {t.group[0], t.group[1], t.group[2], t.group[3]}});
-    std::sort(order.begin(), order.end(), [](const Entry& x, const Entry& y) { return x.value < y.value; });
+    // timed_ itself sorted by the value (no copy: memory stays at the cases' entries), the
+    // cases without this duration last.
+    std::sort(timed_.begin(), timed_.end(), [member](const Timed& x, const Timed& y) {
+      const bool x_has = x.*member != kNoDuration, y_has = y.*member != kNoDuration;
+      if (x_has != y_has) return x_has;
+      return x.*member < y.*member;
+    });
+    const auto with = static_cast<std::size_t>(
+        std::find_if(timed_.begin(), timed_.end(), [member](const Timed& t) { return t.*member == kNoDuration; }) -
+        timed_.begin());
+    const std::span<const Timed> order(timed_.data(), with);
     std::vector<Millis> values;
     values.reserve(order.size());
-    for (const auto& e : order) values.push_back(e.value);
+    for (const auto& e : order) values.push_back(e.*member);
     auto& total = member == &Timed::to_accept ? accept_total : resolve_total;
     total = durations_of_sorted(values);
     for (std::size_t d = 0; d < kDimensions; ++d) {
@@ -93,7 +96,7 @@ Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRule
       std::vector<std::size_t> next(start.begin(), start.end() - 1);
       values.resize(start[groups]);
       for (const auto& e : order)
-        if (const auto g = e.group[d]; g != kNone) values[next[g]++] = e.value;
+        if (const auto g = e.group[d]; g != kNone) values[next[g]++] = e.*member;
       auto& out = member == &Timed::to_accept ? accept[d] : resolve[d];
       out.resize(groups);
       for (std::size_t g = 0; g < groups; ++g)
