@@ -1,5 +1,6 @@
 #include "data/schema.hpp"
 
+#include "data/case_facts.hpp"
 #include "data/legacy_events.hpp"
 #include "data/records.hpp"
 
@@ -280,9 +281,17 @@ Status set_pragmas(Connection& db) {
 
 }  // namespace
 
+// Step 7: a summary row per case for the reports (data/case_facts.hpp), made for the cases
+// stored before by replaying their events through dispatch's fold.
+
 const std::vector<MigrationStep>& migrations() {
-  static const std::vector<MigrationStep> steps{{kOrganisationAndCases}, {kUsersTokensPhotos}, {kReports},
-                                                {kPhotoAllowance},       {kReminders},         {{}, &typed_events}};
+  static const std::vector<MigrationStep> steps{{kOrganisationAndCases},
+                                                {kUsersTokensPhotos},
+                                                {kReports},
+                                                {kPhotoAllowance},
+                                                {kReminders},
+                                                {{}, &typed_events},
+                                                {case_facts::kSchema, &case_facts::backfill}};
   return steps;
 }
 

@@ -2,7 +2,8 @@
 // The database schema as a list of migration steps. `PRAGMA user_version` counts the
 // steps applied; opening a database applies the missing ones in order, one transaction
 // each. Later features append steps; a released step is never edited. Step 6 (typed case
-// events) is the first done in code (data/schema.cpp, data/legacy_events.hpp).
+// events) is the first done in code (data/schema.cpp, data/legacy_events.hpp); step 7 keeps
+// a summary row per case (data/case_facts.hpp).
 #include <memory>
 #include <string>
 #include <string_view>

@@ -72,6 +72,8 @@ class Query {
   std::int64_t int64(int column) const;
   double real(int column) const;
   std::string text(int column) const;  // NULL reads as empty
+  // The text without a copy, valid until the next step or column read of this column.
+  std::string_view text_view(int column) const;  // NULL reads as empty
   std::optional<std::int64_t> optional_int64(int column) const;
 
  private:

@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "data/case_facts.hpp"
 #include "data/sqlite.hpp"
 #include "data/write_queue.hpp"
 #include "dispatch/ledger.hpp"
@@ -118,6 +119,7 @@ class SqliteLedger final : public dispatch::Ledger, public WriteQueue {
   struct Writes {
     Prepared upsert_category, upsert_worker, set_mode, set_posts, close_term, end_post, open_term, upsert_case,
         insert_event, insert_audit;
+    case_facts::Writer facts;  // the cases' summary rows
   };
   static Result<Writes> prepare_writes(Connection& db);
 

@@ -39,6 +39,9 @@ Result<SqliteLedger::Writes> SqliteLedger::prepare_writes(Connection& db) {
     if (!prepared) return prepared.error();
     *statement = *prepared;
   }
+  auto facts = case_facts::Writer::prepare(db);
+  if (!facts) return facts.error();
+  w.facts = std::move(*facts);
   return w;
 }
 
@@ -93,6 +96,9 @@ Status SqliteLedger::apply(const Change& change) {
     records::bind_event(q, ev);
     if (auto e = q.run()) return storage_error("event of case " + std::to_string(ev.case_id) + ": " + e->message);
   }
+  // The summary rows of the touched cases, events without their case included (a rating
+  // after closure, a photo).
+  if (auto e = writes_.facts.apply(change)) return e;
   for (const auto& a : change.audit) {
     auto q = writes_.insert_audit.use();
     q.bind(1, a.at).bind(2, a.actor).bind(3, a.kind).bind(4, a.subject).bind(5, a.detail);

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "data/case_facts.hpp"
 #include "data/records.hpp"
 #include "data/schema.hpp"
 
@@ -160,6 +161,26 @@ Result<std::vector<CaseHistory>> SqliteReports::history(const HistoryQuery& quer
     if (auto e = q->status()) return *e;
   }
   return out;
+}
+
+Status SqliteReports::each_record(const HistoryQuery& query, const std::function<bool(const CaseRecord&)>& visit) {
+  auto lease = reader();
+  if (!lease) return lease.error();
+  Connection& db = **lease;
+  // One statement: one snapshot. Newest first along the index by intake.
+  static const std::string sql = "SELECT " + std::string(case_facts::kColumns) +
+                                 " FROM case_facts WHERE created_at >= ?1 AND created_at < ?2 "
+                                 "AND (?3 IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
+                                 "AND (?4 IS NULL OR assignee = ?4) ORDER BY created_at DESC, id DESC";
+  auto q = db.query(sql);
+  if (!q) return q.error();
+  q->bind(1, query.from).bind(2, query.to).bind_code(3, query.scope).bind_code(4, query.assignee);
+  CaseRecord r;
+  while (q->next()) {
+    case_facts::read_record(*q, 0, r);
+    if (!visit(r)) return std::nullopt;
+  }
+  return q->status();
 }
 
 Result<std::vector<Case>> SqliteReports::requests(const RequestQuery& query) {

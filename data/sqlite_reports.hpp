@@ -23,6 +23,8 @@ class SqliteReports final : public dispatch::Reports {
                                                      int busy_timeout_ms = 5000);
 
   Result<std::vector<dispatch::CaseHistory>> history(const dispatch::HistoryQuery& query) override;
+  Status each_record(const dispatch::HistoryQuery& query,
+                     const std::function<bool(const dispatch::CaseRecord&)>& visit) override;
   Result<std::vector<dispatch::Case>> requests(const dispatch::RequestQuery& query) override;
   Result<std::optional<std::string>> setting(const std::string& key) override;
   Status put_setting(const std::string& key, const std::string& value, dispatch::Millis at,

@@ -18,11 +18,32 @@ std::optional<double> ratio(std::int64_t part, std::int64_t whole) {
   return static_cast<double>(part) / static_cast<double>(whole);
 }
 
-Durations durations(std::vector<Millis> values) {
+}  // namespace
+
+CaseRecord record_of(const CaseHistory& h, Millis as_of) {
+  CaseRecord r;
+  set_columns(r, h.c);
+  for (const auto& e : h.events)
+    if (e.at <= as_of) fold(r.track, e);
+  return r;
+}
+
+CaseFacts facts_of(const CaseHistory& h, Millis as_of) {
+  CaseFacts f;
+  facts_into(record_of(h, as_of), as_of, f);
+  return f;
+}
+
+CaseSummary summary_of(const CaseHistory& h, Millis as_of) {
+  CaseSummary s;
+  summary_into(record_of(h, as_of), as_of, s);
+  return s;
+}
+
+Durations durations_of_sorted(std::span<const Millis> values) {
   Durations d;
   d.count = static_cast<std::int64_t>(values.size());
   if (values.empty()) return d;
-  std::sort(values.begin(), values.end());
   double sum = 0;
   for (auto v : values) sum += static_cast<double>(v);
   d.mean_s = sum / static_cast<double>(values.size()) / 1000.0;
@@ -31,134 +52,80 @@ Durations durations(std::vector<Millis> values) {
   d.p90_s = static_cast<double>(values[std::max<std::size_t>(rank, 1) - 1]) / 1000.0;
   return d;
 }
-}  // namespace
 
-CaseFacts facts_of(const CaseHistory& h, Millis as_of) {
-  const Case& c = h.c;
-  CaseFacts f;
-  f.id = c.id;
-  f.category = c.category;
-  f.worker = c.assignee;
-  f.grid = c.grid;
-  f.community = c.community;
-  f.street = c.street;
-  f.taken_in_at = c.created_at;
-  std::optional<Millis> dispatched, first_accept, last_resolve;
-  bool resolution_stands = false, acceptance_missed = false;
-  int steps = 0;  // escalations seen: beyond the top's, an old history's repeats add nothing
-  for (const auto& e : h.events) {
-    if (e.at > as_of) continue;
-    switch (e.type) {
-      case EventType::register_case:
-        if (!dispatched) dispatched = e.at;
-        break;
-      case EventType::accept:
-        if (!first_accept) first_accept = e.at;
-        break;
-      case EventType::resolve:
-        f.handled = true;
-        last_resolve = e.at;
-        resolution_stands = true;
-        break;
-      case EventType::reopen:
-        f.reworked = true;
-        resolution_stands = false;
-        break;
-      case EventType::defer:
-        f.deferred = true;
-        break;
-      case EventType::escalated:
-        if (++steps > kEscalationsToTop) break;
-        ++f.escalations;
-        if (!f.overdue) {
-          f.overdue = true;
-          f.overdue_at = e.at;
-          f.overdue_colour = e.urgency_from;  // the colour whose deadline passed
-        }
-        if (e.deadline == Deadline::accept) acceptance_missed = true;
-        break;
-      case EventType::close:
-        f.closed = true;
-        f.closed_at = e.at;
-        break;
-      case EventType::cancel:
-        f.cancelled = true;
-        f.closed_at = e.at;
-        break;
-      case EventType::rated:
-        if (e.score && *e.score >= 1 && *e.score <= 5) f.rating = e.score;
-        break;
-      default:
-        break;
-    }
+bool FigureSums::add(const CaseFacts& f) {
+  if (f.cancelled) {
+    ++cancelled_;
+    return false;
   }
-  f.deferred = f.deferred || c.deferred;
-  if (!dispatched) dispatched = c.created_at;
-  const bool clock_running = (c.state == CaseState::dispatched || c.state == CaseState::accepted) && !c.paused_at;
-  f.due = f.closed || f.overdue || (clock_running && c.resolve_by && *c.resolve_by <= as_of);
-  f.closed_on_time = f.closed && !f.overdue;
-  f.acceptance_due = first_accept || acceptance_missed ||
-                     (c.state == CaseState::dispatched && !c.paused_at && c.accept_by && *c.accept_by <= as_of);
-  f.accepted_on_time = first_accept && !acceptance_missed;
-  if (first_accept) f.time_to_accept = *first_accept - *dispatched;
-  if (last_resolve && resolution_stands) f.time_to_resolve = *last_resolve - *dispatched;
-  return f;
+  ++cases_;
+  if (f.deferred) {
+    ++deferred_;
+    return false;
+  }
+  ++assessed_;
+  handled_ += f.handled;
+  closed_ += f.closed;
+  due_ += f.due;
+  closed_on_time_ += f.closed_on_time;
+  acceptance_due_ += f.acceptance_due;
+  accepted_on_time_ += f.accepted_on_time;
+  reworked_ += f.reworked && f.handled;
+  escalations_ += f.escalations;
+  if (f.overdue) {
+    ++overdue_;
+    if (f.overdue_colour) ++overdue_by_colour_[static_cast<std::size_t>(*f.overdue_colour)];
+  }
+  if (f.rating) {
+    ++rated_;
+    ++ratings_[static_cast<std::size_t>(*f.rating - 1)];
+    rating_sum_ += *f.rating;
+    satisfied_ += *f.rating >= 4;
+  }
+  return true;
 }
 
-CaseSummary summary_of(const CaseHistory& h, Millis as_of) {
-  CaseSummary s{facts_of(h, as_of), {}};
-  int steps = 0;
-  for (const auto& e : h.events)
-    if (e.type == EventType::escalated && e.at <= as_of && ++steps <= kEscalationsToTop) s.escalated_at.push_back(e.at);
-  return s;
-}
-
-Figures figures_of(const std::vector<const CaseFacts*>& cases) {
+Figures FigureSums::finish(Durations to_accept, Durations to_resolve) const {
   Figures g;
-  std::vector<Millis> to_accept, to_resolve;
-  std::int64_t rating_sum = 0, satisfied = 0;
-  for (const auto* f : cases) {
-    if (f->cancelled) {
-      ++g.cancelled;
-      continue;
-    }
-    ++g.cases;
-    if (f->deferred) {
-      ++g.deferred;
-      continue;
-    }
-    ++g.assessed;
-    g.handled += f->handled;
-    g.closed += f->closed;
-    g.due += f->due;
-    g.closed_on_time += f->closed_on_time;
-    g.acceptance_due += f->acceptance_due;
-    g.accepted_on_time += f->accepted_on_time;
-    g.reworked += f->reworked && f->handled;
-    g.escalations += f->escalations;
-    if (f->overdue) {
-      ++g.overdue;
-      if (f->overdue_colour) ++g.overdue_by_colour[static_cast<std::size_t>(*f->overdue_colour)];
-    }
-    if (f->time_to_accept) to_accept.push_back(*f->time_to_accept);
-    if (f->time_to_resolve) to_resolve.push_back(*f->time_to_resolve);
-    if (f->rating) {
-      ++g.rated;
-      ++g.ratings[static_cast<std::size_t>(*f->rating - 1)];
-      rating_sum += *f->rating;
-      satisfied += *f->rating >= 4;
-    }
-  }
+  g.cases = cases_;
+  g.cancelled = cancelled_;
+  g.deferred = deferred_;
+  g.assessed = assessed_;
+  g.handled = handled_;
+  g.closed = closed_;
+  g.due = due_;
+  g.closed_on_time = closed_on_time_;
+  g.acceptance_due = acceptance_due_;
+  g.accepted_on_time = accepted_on_time_;
+  g.reworked = reworked_;
+  g.overdue = overdue_;
+  g.overdue_by_colour = overdue_by_colour_;
+  g.escalations = escalations_;
+  g.rated = rated_;
+  g.ratings = ratings_;
   g.closure_rate = ratio(g.closed, g.assessed);
   g.on_time_closure_rate = ratio(g.closed_on_time, g.due);
   g.on_time_acceptance_rate = ratio(g.accepted_on_time, g.acceptance_due);
   g.rework_rate = ratio(g.reworked, g.handled);
   g.deferral_rate = ratio(g.deferred, g.cases);
-  g.time_to_accept = durations(std::move(to_accept));
-  g.time_to_resolve = durations(std::move(to_resolve));
-  if (g.rated > 0) g.satisfaction = static_cast<double>(rating_sum) / static_cast<double>(g.rated);
-  g.satisfied_rate = ratio(satisfied, g.rated);
+  g.time_to_accept = std::move(to_accept);
+  g.time_to_resolve = std::move(to_resolve);
+  if (g.rated > 0) g.satisfaction = static_cast<double>(rating_sum_) / static_cast<double>(g.rated);
+  g.satisfied_rate = ratio(satisfied_, g.rated);
   return g;
+}
+
+Figures figures_of(const std::vector<const CaseFacts*>& cases) {
+  FigureSums sums;
+  std::vector<Millis> to_accept, to_resolve;
+  for (const auto* f : cases) {
+    if (!sums.add(*f)) continue;
+    if (f->time_to_accept) to_accept.push_back(*f->time_to_accept);
+    if (f->time_to_resolve) to_resolve.push_back(*f->time_to_resolve);
+  }
+  std::sort(to_accept.begin(), to_accept.end());
+  std::sort(to_resolve.begin(), to_resolve.end());
+  return sums.finish(durations_of_sorted(to_accept), durations_of_sorted(to_resolve));
 }
 
 std::optional<double> score_of(const Figures& f, const AssessmentRules& rules) {

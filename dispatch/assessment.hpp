@@ -12,9 +12,11 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "dispatch/case_record.hpp"
 #include "dispatch/model.hpp"
 
 namespace gridkeeper::dispatch {
@@ -55,12 +57,14 @@ struct CaseFacts {
   std::optional<int> rating;              // the latest follow-up rating (回访), 1-5
 };
 
+// The history's events up to `as_of` folded into a record (dispatch/case_record.hpp).
+CaseRecord record_of(const CaseHistory& h, Millis as_of);
 CaseFacts facts_of(const CaseHistory& h, Millis as_of);
 
 // A case as the reports add it up: its facts, and what the trends need beyond them, the
 // moments of its counted escalations (its first kEscalationsToTop). The reports read
-// nothing else of a case, so these can come from a replay of its history (summary_of) or
-// from a row kept up to date with its events.
+// nothing else of a case, so these come from a replay of its history (summary_of) or from
+// a row kept up to date with its events (summary_into), by the same rules.
 struct CaseSummary {
   CaseFacts facts;
   std::vector<Millis> escalated_at;
@@ -101,6 +105,26 @@ struct Figures {
 };
 
 Figures figures_of(const std::vector<const CaseFacts*>& cases);
+
+// The durations of values sorted ascending (the mean sums them in that order).
+Durations durations_of_sorted(std::span<const Millis> sorted);
+
+// The figures added up one case at a time, without keeping the cases: the counts here, the
+// durations handed to finish by whoever kept them (figures_of keeps them in vectors).
+class FigureSums {
+ public:
+  // Adds the case's counts; true when its durations count (it is assessed).
+  bool add(const CaseFacts& f);
+  Figures finish(Durations to_accept, Durations to_resolve) const;
+
+ private:
+  // Only the counts: a tally keeps one of these per row of its tables.
+  std::int64_t cases_ = 0, cancelled_ = 0, deferred_ = 0, assessed_ = 0, handled_ = 0, closed_ = 0, due_ = 0,
+               closed_on_time_ = 0, acceptance_due_ = 0, accepted_on_time_ = 0, reworked_ = 0, overdue_ = 0,
+               escalations_ = 0, rated_ = 0, rating_sum_ = 0, satisfied_ = 0;
+  std::array<std::int64_t, 3> overdue_by_colour_{};
+  std::array<std::int64_t, 5> ratings_{};
+};
 
 // How figures become a score of 0-100 points and 1-5 stars. A figure that is missing
 // (no denominator) drops out and the weights of the others are scaled up to fill.
@@ -146,7 +170,6 @@ struct Assessment {
   Millis as_of = 0;
   Figures total;
   std::vector<AssessmentRow> workers, grids, communities, streets;
-  std::vector<CaseFacts> cases;  // taken in during the period, newest first
 };
 
 // The histories replayed into an AssessmentTally (dispatch/tally.hpp).

@@ -38,15 +38,6 @@ dispatch::Result<View> view_of(const dispatch::Center& center, const dispatch::A
 }
 
 namespace {
-dispatch::Result<std::vector<dispatch::CaseHistory>> visible_history(const dispatch::Center& center,
-                                                                     dispatch::Reports& reports,
-                                                                     const dispatch::Actor& actor, const View& v) {
-  auto history = reports.history(v.query);
-  if (!history) return history.error();
-  std::erase_if(*history, [&](const dispatch::CaseHistory& h) { return !center.case_visible(h.c, actor); });
-  return history;
-}
-
 using W = AssessmentRules::Weights;
 const WeightField kWeights[kWeightCount] = {{"closure_rate", &W::closure_rate},
                                             {"on_time_closure_rate", &W::on_time_closure_rate},
@@ -114,11 +105,21 @@ Result<View> Reporting::view(const Actor& actor, const ReportRequest& request) c
 Result<AssessmentRules> Reporting::rules() const { return load_rules(reports_, read_rules_); }
 
 Status Reporting::each_case(const Actor& actor, const View& view, Millis as_of,
-                            const std::function<void(CaseSummary&&)>& visit) const {
-  auto history = visible_history(center_, reports_, actor, view);
-  if (!history) return history.error();
-  for (const auto& h : *history) visit(summary_of(h, as_of));
-  return std::nullopt;
+                            const std::function<bool(const CaseSummary&)>& visit) const {
+  // Who may see a case depends on its places and assignee only (dispatch/access.cpp): one
+  // case of those fields, reused, is asked about each record.
+  Case seen;
+  CaseSummary summary;
+  return reports_.each_record(view.query, [&](const CaseRecord& r) {
+    seen.grid = r.grid;
+    seen.community = r.community;
+    seen.street = r.street;
+    seen.district = r.district;
+    seen.assignee = r.assignee;
+    if (!center_.case_visible(seen, actor)) return true;
+    summary_into(r, as_of, summary);
+    return visit(summary);
+  });
 }
 
 Result<AssessmentReport> Reporting::assessment(const Actor& actor, const ReportRequest& request, Millis now) const {
@@ -127,23 +128,52 @@ Result<AssessmentReport> Reporting::assessment(const Actor& actor, const ReportR
   auto rules = this->rules();
   if (!rules) return rules.error();
   AssessmentTally tally(request.period, now);
-  if (auto e = each_case(actor, *view, now, [&](CaseSummary&& c) { tally.add(std::move(c.facts)); })) return *e;
+  if (auto e = each_case(actor, *view, now, [&](const CaseSummary& c) {
+        tally.add(c.facts);
+        return true;
+      }))
+    return *e;
   return AssessmentReport{view->scope, *rules, std::move(tally).finish(view->org, *rules)};
+}
+
+Status Reporting::each_case_fact(const Actor& actor, const ReportRequest& request, Millis now,
+                                 const std::function<bool(const CaseFacts&)>& visit) const {
+  auto view = view_of(center_, actor, request);
+  if (!view) return view.error();
+  const Period period = request.period;
+  return each_case(actor, *view, now, [&](const CaseSummary& c) {
+    if (c.facts.taken_in_at < period.from || c.facts.taken_in_at >= period.to) return true;
+    return visit(c.facts);
+  });
 }
 
 Result<CaseFactsReport> Reporting::case_facts(const Actor& actor, const ReportRequest& request, Millis now) const {
   auto view = view_of(center_, actor, request);
   if (!view) return view.error();
-  AssessmentTally tally(request.period, now);
-  if (auto e = each_case(actor, *view, now, [&](CaseSummary&& c) { tally.add(std::move(c.facts)); })) return *e;
-  return CaseFactsReport{view->scope, request.period, std::move(tally).cases()};
+  CaseFactsReport report{view->scope, request.period, {}};
+  bool too_many = false;
+  if (auto e = each_case_fact(actor, request, now, [&](const CaseFacts& f) {
+        if (report.cases.size() >= kMaxCaseFacts) return !(too_many = true);
+        report.cases.push_back(f);
+        return true;
+      }))
+    return *e;
+  if (too_many)
+    return make_error(ErrorCode::too_large, "the period holds more than " + std::to_string(kMaxCaseFacts) +
+                                                " cases, more than one list holds; choose a shorter period or a "
+                                                "smaller scope");
+  return report;
 }
 
 Result<TrendReport> Reporting::trends(const Actor& actor, const ReportRequest& request, Millis now) const {
   auto view = view_of(center_, actor, request);
   if (!view) return view.error();
   TrendTally tally(request.period, request.bucket, now);
-  if (auto e = each_case(actor, *view, now, [&](CaseSummary&& c) { tally.add(c); })) return *e;
+  if (auto e = each_case(actor, *view, now, [&](const CaseSummary& c) {
+        tally.add(c);
+        return true;
+      }))
+    return *e;
   TrendReport report{view->scope, now, std::move(tally).finish(), {}};
   std::map<std::string, std::string> names;
   for (const auto& c : center_.categories()) names[c.id] = c.name;

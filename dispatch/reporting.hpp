@@ -80,6 +80,7 @@ struct AssessmentReport {
 };
 
 // The cases of the period in view with what each contributed, newest first.
+inline constexpr std::size_t kMaxCaseFacts = 200'000;
 struct CaseFactsReport {
   std::string scope;
   Period period;
@@ -101,15 +102,21 @@ class Reporting {
   Result<AssessmentRules> rules() const;
 
   Result<AssessmentReport> assessment(const Actor& actor, const ReportRequest& request, Millis now) const;
+  // The case table: what each case of the view contributed, newest first, handed to `visit`
+  // one at a time (it returns false to stop). An error of the view (forbidden, not_found)
+  // comes before any visit; a storage error may come after some.
+  Status each_case_fact(const Actor& actor, const ReportRequest& request, Millis now,
+                        const std::function<bool(const CaseFacts&)>& visit) const;
+  // The same, collected (at most kMaxCaseFacts cases, or too_large).
   Result<CaseFactsReport> case_facts(const Actor& actor, const ReportRequest& request, Millis now) const;
   Result<TrendReport> trends(const Actor& actor, const ReportRequest& request, Millis now) const;
 
  private:
-  // Hands each case of the view that the actor may see to `visit`, judged as of `as_of`.
-  // Today the histories are read and replayed; this is the one place to change when each
-  // case's summary is kept as a row of its own.
+  // Hands each case of the view that the actor may see to `visit`, judged as of `as_of`,
+  // newest first, from the rows storage keeps per case (Reports::each_record). The summary
+  // is lent for the call; `visit` returns false to stop.
   Status each_case(const Actor& actor, const View& view, Millis as_of,
-                   const std::function<void(CaseSummary&&)>& visit) const;
+                   const std::function<bool(const CaseSummary&)>& visit) const;
 
   const Center& center_;
   Reports& reports_;

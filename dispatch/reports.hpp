@@ -4,11 +4,13 @@
 // defines it; data implements it. Every call may block: keep it off network threads.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "dispatch/assessment.hpp"
+#include "dispatch/case_record.hpp"
 #include "dispatch/errors.hpp"
 #include "dispatch/model.hpp"
 
@@ -19,7 +21,7 @@ struct HistoryQuery {
   std::string scope;  // jurisdiction or grid code; empty: everything
   WorkerId assignee;  // only this worker's cases; empty: anyone's
   Millis from = 0, to = 0;
-  std::size_t limit = 200'000;  // more cases than this: too_large
+  std::size_t limit = 200'000;  // history(): more cases than this is too_large; each_record reads any number
 };
 
 // Service requests for Open311: newest first, paged.
@@ -47,7 +49,13 @@ class Reports {
  public:
   virtual ~Reports() = default;
 
+  // The cases with all their events (a replay's input: small periods and checks).
   virtual Result<std::vector<CaseHistory>> history(const HistoryQuery& query) = 0;
+  // The summary of each case of the query (its columns and what its events said, kept as
+  // they are stored), newest first (created_at, then id, descending), from one snapshot.
+  // The record is lent for the call only; `visit` returns false to stop. The reports read
+  // this: its memory does not grow with the period.
+  virtual Status each_record(const HistoryQuery& query, const std::function<bool(const CaseRecord&)>& visit) = 0;
   virtual Result<std::vector<Case>> requests(const RequestQuery& query) = 0;
 
   // Settings are JSON text by key; a change is recorded in the audit trail.

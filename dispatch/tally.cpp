@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <set>
+#include <span>
+#include <utility>
 
 namespace gridkeeper::dispatch {
 
@@ -9,45 +11,115 @@ namespace {
 constexpr Millis kDay = 24LL * 3600 * 1000;
 }  // namespace
 
-AssessmentTally::AssessmentTally(Period period, Millis as_of) {
-  a_.period = period;
-  a_.as_of = as_of;
+AssessmentTally::AssessmentTally(Period period, Millis as_of) : period_(period), as_of_(as_of) {}
+
+std::uint32_t AssessmentTally::Groups::of(const std::string& code) {
+  if (code.empty()) return kNone;
+  if (last != kNone && code == last_code) return last;
+  auto [it, added] = index.try_emplace(code, static_cast<std::uint32_t>(sums.size()));
+  if (added) sums.emplace_back();
+  last = it->second;
+  last_code = code;
+  return last;
 }
 
-void AssessmentTally::add(CaseFacts facts) {
-  if (facts.taken_in_at < a_.period.from || facts.taken_in_at >= a_.period.to) return;
-  a_.cases.push_back(std::move(facts));
+void AssessmentTally::groups_of(const CaseFacts& f, std::uint32_t (&group)[kDimensions]) {
+  auto look_up = [&](std::size_t d, const std::string& code) { group[d] = groups_[d].of(code); };
+  if (f.grid.empty()) {
+    group[kGrid] = kNone;
+    look_up(kWorker, f.worker);
+    look_up(kCommunity, f.community);
+    look_up(kStreet, f.street);
+    return;
+  }
+  auto [it, added] = by_grid_.try_emplace(f.grid);
+  Places& p = it->second;
+  if (added) {
+    p.group[kGrid] = groups_[kGrid].of(f.grid);
+    p.group[kWorker] = groups_[kWorker].of(f.worker), p.worker = f.worker;
+    p.group[kCommunity] = groups_[kCommunity].of(f.community), p.community = f.community;
+    p.group[kStreet] = groups_[kStreet].of(f.street), p.street = f.street;
+  } else {
+    if (p.worker != f.worker) p.group[kWorker] = groups_[kWorker].of(f.worker), p.worker = f.worker;
+    if (p.community != f.community)
+      p.group[kCommunity] = groups_[kCommunity].of(f.community), p.community = f.community;
+    if (p.street != f.street) p.group[kStreet] = groups_[kStreet].of(f.street), p.street = f.street;
+  }
+  std::copy(std::begin(p.group), std::end(p.group), group);
 }
 
-std::vector<CaseFacts> AssessmentTally::cases() && {
-  std::sort(a_.cases.begin(), a_.cases.end(), [](const CaseFacts& x, const CaseFacts& y) {
-    return x.taken_in_at != y.taken_in_at ? x.taken_in_at > y.taken_in_at : x.id > y.id;
-  });
-  return std::move(a_.cases);
+void AssessmentTally::add(const CaseFacts& f) {
+  if (f.taken_in_at < period_.from || f.taken_in_at >= period_.to) return;
+  Timed t{};
+  groups_of(f, t.group);
+  const bool assessed = total_.add(f);
+  for (std::size_t d = 0; d < kDimensions; ++d)
+    if (t.group[d] != kNone) groups_[d].sums[t.group[d]].add(f);
+  if (!assessed || (!f.time_to_accept && !f.time_to_resolve)) return;
+  t.to_accept = f.time_to_accept.value_or(kNoDuration);
+  t.to_resolve = f.time_to_resolve.value_or(kNoDuration);
+  timed_.push_back(t);
 }
 
 Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRules& rules) && {
   Assessment a;
-  a.period = a_.period;
-  a.as_of = a_.as_of;
-  a.cases = std::move(*this).cases();
+  a.period = period_;
+  a.as_of = as_of_;
+  Durations accept_total, resolve_total;
 
-  std::vector<const CaseFacts*> all;
-  std::map<std::string, std::vector<const CaseFacts*>> by_worker, by_grid, by_community, by_street;
-  for (const auto& f : a.cases) {
-    all.push_back(&f);
-    if (!f.worker.empty()) by_worker[f.worker].push_back(&f);
-    if (!f.grid.empty()) by_grid[f.grid].push_back(&f);
-    if (!f.community.empty()) by_community[f.community].push_back(&f);
-    if (!f.street.empty()) by_street[f.street].push_back(&f);
+  // The durations of each group in ascending order: the cases sorted once by each, then the
+  // values dealt out to the groups of each dimension in that order (a counting sort by group).
+  std::vector<Durations> accept[kDimensions], resolve[kDimensions];
+  for (auto member : {&Timed::to_accept, &Timed::to_resolve}) {
+    // timed_ itself sorted by the value (no copy: memory stays at the cases' entries), the
+    // cases without this duration last.
+    std::sort(timed_.begin(), timed_.end(), [member](const Timed& x, const Timed& y) {
+      const bool x_has = x.*member != kNoDuration, y_has = y.*member != kNoDuration;
+      if (x_has != y_has) return x_has;
+      return x.*member < y.*member;
+    });
+    const auto with = static_cast<std::size_t>(
+        std::find_if(timed_.begin(), timed_.end(), [member](const Timed& t) { return t.*member == kNoDuration; }) -
+        timed_.begin());
+    const std::span<const Timed> order(timed_.data(), with);
+    std::vector<Millis> values;
+    values.reserve(order.size());
+    for (const auto& e : order) values.push_back(e.*member);
+    auto& total = member == &Timed::to_accept ? accept_total : resolve_total;
+    total = durations_of_sorted(values);
+    for (std::size_t d = 0; d < kDimensions; ++d) {
+      const std::size_t groups = groups_[d].sums.size();
+      std::vector<std::size_t> start(groups + 1, 0);
+      for (const auto& e : order)
+        if (const auto g = e.group[d]; g != kNone) ++start[g + 1];
+      for (std::size_t g = 0; g < groups; ++g) start[g + 1] += start[g];
+      std::vector<std::size_t> next(start.begin(), start.end() - 1);
+      values.resize(start[groups]);
+      for (const auto& e : order)
+        if (const auto g = e.group[d]; g != kNone) values[next[g]++] = e.*member;
+      auto& out = member == &Timed::to_accept ? accept[d] : resolve[d];
+      out.resize(groups);
+      for (std::size_t g = 0; g < groups; ++g)
+        out[g] = durations_of_sorted(std::span<const Millis>(values).subspan(start[g], start[g + 1] - start[g]));
+    }
   }
-  a.total = figures_of(all);
+  a.total = total_.finish(std::move(accept_total), std::move(resolve_total));
+  // Each dimension's figures by group index.
+  std::vector<Figures> figures[kDimensions];
+  for (std::size_t d = 0; d < kDimensions; ++d) {
+    const auto& g = groups_[d];
+    figures[d].reserve(g.sums.size());
+    for (std::size_t i = 0; i < g.sums.size(); ++i)
+      figures[d].push_back(g.sums[i].finish(std::move(accept[d][i]), std::move(resolve[d][i])));
+  }
+  timed_ = {};
+  const Figures none = figures_of({});
 
-  auto row = [&](std::string code, std::string name, std::string parent,
-                 const std::map<std::string, std::vector<const CaseFacts*>>& groups) {
+  auto row = [&](std::string code, std::string name, std::string parent, std::size_t dimension) {
     AssessmentRow r;
-    auto g = groups.find(code);
-    r.figures = figures_of(g == groups.end() ? std::vector<const CaseFacts*>{} : g->second);
+    const auto& index = groups_[dimension].index;
+    auto g = index.find(code);
+    r.figures = g == index.end() ? none : figures[dimension][g->second];
     r.score = score_of(r.figures, rules);
     if (r.score) r.stars = stars_of(*r.score, rules);
     r.code = std::move(code);
@@ -58,20 +130,20 @@ Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRule
 
   std::set<WorkerId> listed;
   for (const auto& w : org.workers)
-    if (listed.insert(w.id).second) a.workers.push_back(row(w.id, w.name, w.community, by_worker));
-  for (const auto& [id, cases] : by_worker) {
+    if (listed.insert(w.id).second) a.workers.push_back(row(w.id, w.name, w.community, kWorker));
+  for (const auto& [id, group] : groups_[kWorker].index) {
     if (listed.count(id)) continue;
     std::string name, community;
     for (const auto& w : org.other_workers)
       if (w.id == id) name = w.name, community = w.community;
-    a.workers.push_back(row(id, name, community, by_worker));
+    a.workers.push_back(row(id, name, community, kWorker));
   }
   std::sort(a.workers.begin(), a.workers.end(), [](const auto& x, const auto& y) { return x.code < y.code; });
-  for (const auto& g : org.grids) a.grids.push_back(row(g.code, g.name, g.community, by_grid));
+  for (const auto& g : org.grids) a.grids.push_back(row(g.code, g.name, g.community, kGrid));
   std::sort(a.grids.begin(), a.grids.end(), [](const auto& x, const auto& y) { return x.code < y.code; });
   for (const auto& j : org.jurisdictions) {
-    if (j.level == Level::community) a.communities.push_back(row(j.code, j.name, j.parent, by_community));
-    if (j.level == Level::street) a.streets.push_back(row(j.code, j.name, j.parent, by_street));
+    if (j.level == Level::community) a.communities.push_back(row(j.code, j.name, j.parent, kCommunity));
+    if (j.level == Level::street) a.streets.push_back(row(j.code, j.name, j.parent, kStreet));
   }
   std::sort(a.streets.begin(), a.streets.end(), [](const auto& x, const auto& y) { return x.code < y.code; });
 
@@ -116,7 +188,11 @@ TrendTally::TrendTally(Period period, Bucket bucket, Millis as_of, int utc_offse
   last_ = t_.points.empty() ? first_ : t_.points.back().end;
   // Overdue and open at the end of a bucket (or now): counted for the buckets begun by now.
   for (auto& p : t_.points)
-    if (p.start < as_of_) p.overdue_open = 0;
+    if (p.start < as_of_) {
+      p.overdue_open = 0;
+      open_ends_.push_back(std::min(p.end, as_of_));
+    }
+  open_delta_.assign(open_ends_.size() + 1, 0);
 }
 
 std::optional<std::size_t> TrendTally::index(Millis at) const {
@@ -146,15 +222,24 @@ void TrendTally::add(const CaseSummary& c) {
   for (Millis at : c.escalated_at)
     if (auto i = index(at)) ++t_.points[*i].escalations;
   if (!f.overdue_at) return;
-  for (auto& p : t_.points) {
-    if (!p.overdue_open) continue;
-    const Millis end = std::min(p.end, as_of_);
-    *p.overdue_open += *f.overdue_at < end && (!f.closed_at || *f.closed_at >= end);
-  }
+  // Counted in the buckets whose end e has overdue_at < e <= closed_at: the ends rise, so
+  // those buckets are one run.
+  const auto begin = std::upper_bound(open_ends_.begin(), open_ends_.end(), *f.overdue_at) - open_ends_.begin();
+  const auto end = f.closed_at
+                       ? std::upper_bound(open_ends_.begin(), open_ends_.end(), *f.closed_at) - open_ends_.begin()
+                       : static_cast<std::ptrdiff_t>(open_ends_.size());
+  if (begin >= end) return;
+  ++open_delta_[static_cast<std::size_t>(begin)];
+  --open_delta_[static_cast<std::size_t>(end)];
 }
 
 Trends TrendTally::finish() && {
   Trends t = std::move(t_);
+  std::int64_t open = 0;
+  for (std::size_t i = 0; i < open_ends_.size(); ++i) {
+    open += open_delta_[i];
+    *t.points[i].overdue_open = open;
+  }
   for (const auto& [category, counts] : by_category_) t.categories.push_back(category);
   for (std::size_t i = 0; i < t.points.size(); ++i) {
     auto& p = t.points[i];

@@ -1,12 +1,18 @@
 #pragma once
 // Adding cases up into the assessment and the trends, one case at a time. A tally sees a
-// case's facts (CaseSummary), never its history: whatever yields them can feed it, a replay
-// of the histories today (summary_of), rows kept per case in storage later. Cases taken in
-// outside the period are left out, so a source may hand over more than the period.
+// case's facts (CaseSummary), never its history: a replay of the histories (summary_of) or
+// the rows storage keeps per case (summary_into) feed it alike. Cases taken in outside the
+// period are left out, so a source may hand over more than the period.
+//
+// Memory does not follow the cases' text: the counts are added up per row of the tables as
+// the cases come, the codes of workers, grids, communities and streets are kept once each,
+// and of each assessed case only its rows and its two durations are kept (for the exact
+// p90 and mean, taken at the end).
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "dispatch/assessment.hpp"
@@ -16,14 +22,41 @@ namespace gridkeeper::dispatch {
 class AssessmentTally {
  public:
   AssessmentTally(Period period, Millis as_of);
-  void add(CaseFacts facts);
+  void add(const CaseFacts& facts);
   // The tables: a row for every worker, grid, community and street of `org`, scored and
-  // ranked by `rules`; the cases newest first.
+  // ranked by `rules`.
   Assessment finish(const Organisation& org, const AssessmentRules& rules) &&;
-  std::vector<CaseFacts> cases() &&;  // only the cases, newest first
 
  private:
-  Assessment a_;
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  enum Dimension : std::size_t { kWorker, kGrid, kCommunity, kStreet, kDimensions };
+  struct Groups {
+    std::unordered_map<std::string, std::uint32_t> index;
+    std::vector<FigureSums> sums;
+    std::uint32_t last = kNone;  // the last group met, checked first: neighbouring cases share them
+    std::string last_code;
+    std::uint32_t of(const std::string& code);
+  };
+  // An assessed case with a duration: its groups and its durations (kNoDuration: none).
+  struct Timed {
+    std::uint32_t group[kDimensions];
+    Millis to_accept, to_resolve;
+  };
+  static constexpr Millis kNoDuration = INT64_MIN;
+  // The groups a grid's cases fell in lately, checked before the tables' lookups: a grid's
+  // cases share their community and street, and mostly their worker.
+  struct Places {
+    std::uint32_t group[kDimensions];
+    std::string worker, community, street;
+  };
+  void groups_of(const CaseFacts& f, std::uint32_t (&group)[kDimensions]);
+  std::unordered_map<std::string, Places> by_grid_;
+
+  Period period_;
+  Millis as_of_;
+  FigureSums total_;
+  Groups groups_[kDimensions];
+  std::vector<Timed> timed_;
 };
 
 class TrendTally {
@@ -38,6 +71,10 @@ class TrendTally {
   Trends t_;
   Millis as_of_ = 0, first_ = 0, last_ = 0, step_ = 0;
   std::map<std::string, std::vector<std::int64_t>> by_category_;  // taken in, per point
+  // Overdue and open: the end of each counted bucket (or as_of), and +1/-1 where a case's
+  // span of counted buckets begins and ends, added up at the end.
+  std::vector<Millis> open_ends_;
+  std::vector<std::int64_t> open_delta_;
 };
 
 }  // namespace gridkeeper::dispatch

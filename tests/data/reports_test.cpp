@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "../dispatch/support.hpp"
@@ -76,6 +77,72 @@ TEST_CASE("reports read a period's cases with their events, settings and Open311
     auto refused = r.history(small);
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error().code == ErrorCode::too_large);
+  }
+  SECTION("records: each case's summary row, newest first, filtered as history is") {
+    auto ids = [&](const HistoryQuery& q) {
+      std::vector<CaseId> out;
+      REQUIRE_FALSE(r.each_record(q, [&](const CaseRecord& rec) {
+        out.push_back(rec.id);
+        return true;
+      }));
+      return out;
+    };
+    CHECK(ids({{}, {}, t0, t0 + 3 * kHour}) == std::vector<CaseId>{c->id, b->id, a->id});
+    CHECK(ids({{}, {}, t0 + kHour, t0 + 3 * kHour}) == std::vector<CaseId>{c->id, b->id});
+    CHECK(ids({"G0-1", {}, t0, t0 + 3 * kHour}) == std::vector<CaseId>{c->id});
+    CHECK(ids({kCommunity, {}, t0, t0 + 3 * kHour}).size() == 3);
+    CHECK(ids({{}, a->assignee, t0, t0 + 3 * kHour}) == std::vector<CaseId>{a->id});
+    CHECK(ids({"NOWHERE", {}, t0, t0 + 3 * kHour}).empty());
+    // history's limit is not the stream's.
+    CHECK(ids({{}, {}, t0, t0 + 3 * kHour, 1}).size() == 3);
+    std::size_t visited = 0;
+    REQUIRE_FALSE(r.each_record({{}, {}, t0, t0 + 3 * kHour}, [&](const CaseRecord&) { return ++visited < 2; }));
+    CHECK(visited == 2);
+
+    // Each row is its case's columns and the fold of its stored events.
+    auto all = r.history({{}, {}, t0, t0 + 3 * kHour});
+    REQUIRE(all.ok());
+    REQUIRE_FALSE(r.each_record({{}, {}, t0, t0 + 3 * kHour}, [&](const CaseRecord& rec) {
+      const auto h = std::find_if(all->begin(), all->end(), [&](const CaseHistory& x) { return x.c.id == rec.id; });
+      REQUIRE(h != all->end());
+      const auto expected = record_of(*h, clock.now());
+      CHECK(rec.category == expected.category);
+      CHECK(rec.assignee == expected.assignee);
+      CHECK(rec.grid == expected.grid);
+      CHECK(rec.community == expected.community);
+      CHECK(rec.street == expected.street);
+      CHECK(rec.district == expected.district);
+      CHECK(rec.created_at == expected.created_at);
+      CHECK(rec.state == expected.state);
+      CHECK(rec.accept_by == expected.accept_by);
+      CHECK(rec.resolve_by == expected.resolve_by);
+      CHECK(rec.track.flags() == expected.track.flags());
+      CHECK(rec.track.dispatched_at == expected.track.dispatched_at);
+      CHECK(rec.track.first_accept_at == expected.track.first_accept_at);
+      CHECK(rec.track.closed_at == expected.track.closed_at);
+      return true;
+    }));
+  }
+  SECTION("records: events stored without their case (a rating of a closed case) reach the row") {
+    auto d = center.intake_and_wait(at_grid(0, 0), op);
+    REQUIRE(d.ok());
+    const Actor w{10, "w", Role::worker, {}, d->assignee};
+    REQUIRE(center.transition_and_wait(d->id, step(Action::accept, 1), w).ok());
+    REQUIRE(center.transition_and_wait(d->id, step(Action::resolve, 2, "done"), w).ok());
+    REQUIRE(center.transition_and_wait(d->id, step(Action::close, 3), op).ok());
+    clock.advance(kHour);
+    REQUIRE(center.rate_and_wait(d->id, 2, "", op).ok());
+    REQUIRE(center.rate_and_wait(d->id, 5, "", op).ok());
+    std::optional<CaseRecord> row;
+    REQUIRE_FALSE(r.each_record({{}, {}, d->created_at, d->created_at + 1}, [&](const CaseRecord& rec) {
+      if (rec.id == d->id) row = rec;
+      return true;
+    }));
+    REQUIRE(row);
+    CHECK(row->state == CaseState::closed);
+    CHECK(row->track.closed);
+    CHECK(row->track.handled);
+    CHECK(row->track.rating == 5);  // the latest
   }
   SECTION("requests: filters, newest first, pages") {
     RequestQuery q;

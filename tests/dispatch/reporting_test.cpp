@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include "dispatch/center.hpp"
@@ -111,6 +112,16 @@ class FakeReports final : public Reports {
       out.push_back(h);
     }
     return out;
+  }
+  // The records as storage keeps them: the histories folded whole, newest first.
+  Status each_record(const HistoryQuery& q, const std::function<bool(const CaseRecord&)>& visit) override {
+    auto found = history(q);
+    std::sort(found->begin(), found->end(), [](const CaseHistory& x, const CaseHistory& y) {
+      return x.c.created_at != y.c.created_at ? x.c.created_at > y.c.created_at : x.c.id > y.c.id;
+    });
+    for (const auto& h : *found)
+      if (!visit(record_of(h, std::numeric_limits<Millis>::max()))) break;
+    return std::nullopt;
   }
   Result<std::vector<Case>> requests(const RequestQuery&) override { return std::vector<Case>{}; }
   Result<std::optional<std::string>> setting(const std::string& key) override {
@@ -258,8 +269,10 @@ TEST_CASE("the reports: the view's cases added up into typed results", "[reporti
     // W2 has one assessed case: fewer than min_cases, so no score.
     for (const auto& w : a.workers)
       if (w.code == "W2") CHECK_FALSE(w.score);
-    REQUIRE(a.cases.size() == 3);
-    CHECK(a.cases.front().id == 3);  // newest first
+    auto cases = f.reporting->case_facts(actor(Role::operator_, "D"), request("C1"), kAsOf);
+    REQUIRE(cases);
+    REQUIRE(cases->cases.size() == 3);
+    CHECK(cases->cases.front().id == 3);  // newest first
   }
   SECTION("a worker's report holds its own cases only") {
     auto r = f.reporting->assessment(actor(Role::worker, {}, "W4"), request(), kAsOf);
@@ -384,8 +397,6 @@ TEST_CASE("the tallies add facts up as the replay of whole histories does", "[re
   for (auto it = history.rbegin(); it != history.rend(); ++it) tally.add(facts_of(*it, kAsOf));
   const auto fed = std::move(tally).finish(org, AssessmentRules{});
   const auto replayed = assess(history, org, AssessmentRules{}, kMonth, kAsOf);
-  REQUIRE(fed.cases.size() == replayed.cases.size());
-  for (std::size_t i = 0; i < fed.cases.size(); ++i) CHECK(fed.cases[i].id == replayed.cases[i].id);
   CHECK(fed.total.cases == replayed.total.cases);
   CHECK(fed.total.on_time_closure_rate == replayed.total.on_time_closure_rate);
   REQUIRE(fed.communities.size() == replayed.communities.size());

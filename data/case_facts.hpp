@@ -1,0 +1,47 @@
+#pragma once
+// The summary row storage keeps of each case (table case_facts, schema step 7): the
+// columns of the case that the reports read and what its events said so far
+// (dispatch::CaseRecord), folded by dispatch's rules (dispatch/case_record.hpp). The
+// ledger's writer keeps the rows true in the same transaction as the cases and events they
+// sum up; the reports stream them (SqliteReports::each_record) instead of replaying
+// histories.
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "data/sqlite.hpp"
+#include "dispatch/case_record.hpp"
+#include "dispatch/ledger.hpp"
+
+namespace gridkeeper::data::case_facts {
+
+// Step 7's SQL: the table and its index by the moment of intake.
+extern const std::string_view kSchema;
+// Step 7's code: a row for every stored case, replayed from its stored events.
+Status backfill(Connection& db);
+
+// The row's columns, in the order read_record reads them from `first`.
+extern const std::string_view kColumns;
+void read_record(const Query& q, int first, dispatch::CaseRecord& r);  // reuses r's text
+
+// The writer's part: after a change's cases and events are stored, reads each touched
+// case's row once, folds the change's events into it and writes it once.
+class Writer {
+ public:
+  static Result<Writer> prepare(Connection& db);
+  Status apply(const dispatch::Change& change);
+
+ private:
+  // Reads the row of `id` into `r`; false when there is none.
+  Result<bool> load(dispatch::CaseId id, dispatch::CaseRecord& r);
+  // A case stored without a row: its row made from the stored case and all its events.
+  Status rebuild(dispatch::CaseId id, dispatch::CaseRecord& r);
+  Status store(const dispatch::CaseRecord& r);
+
+  Prepared select_row_, select_case_, select_events_, upsert_;
+  std::vector<dispatch::CaseRecord> records_;
+  std::vector<bool> folded_;  // by records_: the stored events already hold the change's
+  std::unordered_map<dispatch::CaseId, std::size_t> at_;
+};
+
+}  // namespace gridkeeper::data::case_facts
