@@ -139,6 +139,15 @@ Result<CaseFactsReport> Reporting::case_facts(const Actor& actor, const ReportRe
   return CaseFactsReport{view->scope, request.period, std::move(tally).cases()};
 }
 
+Status Reporting::each_case_fact(const Actor& actor, const ReportRequest& request, Millis now,
+                                 const std::function<bool(const CaseFacts&)>& visit) const {
+  auto report = case_facts(actor, request, now);
+  if (!report) return report.error();
+  for (const auto& f : report->cases)
+    if (!visit(f)) break;
+  return std::nullopt;
+}
+
 Result<TrendReport> Reporting::trends(const Actor& actor, const ReportRequest& request, Millis now) const {
   auto view = view_of(center_, actor, request);
   if (!view) return view.error();

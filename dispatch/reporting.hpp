@@ -102,6 +102,10 @@ class Reporting {
 
   Result<AssessmentReport> assessment(const Actor& actor, const ReportRequest& request, Millis now) const;
   Result<CaseFactsReport> case_facts(const Actor& actor, const ReportRequest& request, Millis now) const;
+  // The same cases one at a time, newest first, for answers written as they are read: the
+  // view's errors come before any visit; `visit` returns false to stop.
+  Status each_case_fact(const Actor& actor, const ReportRequest& request, Millis now,
+                        const std::function<bool(const CaseFacts&)>& visit) const;
   Result<TrendReport> trends(const Actor& actor, const ReportRequest& request, Millis now) const;
 
  private:
