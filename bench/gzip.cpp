@@ -2,7 +2,7 @@
 // a GeoJSON of grids (8,000 polygons with wiggly shared borders, 7 decimals; about 4 MB
 // with the defaults) and on a case CSV, whole and streamed (64 KiB chunks, a sync flush
 // each), so that the level the server uses is chosen by measurement.
-//   bench_gzip [--grids 8000] [--vertices 24] [--repeat 5]
+//   bench_gzip [--grids 8000] [--vertices 4] [--repeat 5]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -48,10 +48,9 @@ std::string grids_geojson(int grids, int vertices_per_edge) {
     for (int k = n; k > 0; --k) ring.emplace_back(x0 + wiggle(r * 2, c, k), y0 + step * k / n);
     ring.push_back(ring.front());
     if (g) out += ',';
-    out += R"({"type":"Feature","properties":{"code":"350213)" + std::to_string(100000 + g) +
-           R"(","name":"网格)" + std::to_string(g) + R"(","community":"350213)" + std::to_string(1000 + g / 6) +
-           R"(","population":)" + std::to_string(1000 + g * 37 % 1000) +
-           R"(},"geometry":{"type":"Polygon","coordinates":[[)";
+    out += R"({"type":"Feature","properties":{"code":"350213)" + std::to_string(100000 + g) + R"(","name":"网格)" +
+           std::to_string(g) + R"(","community":"350213)" + std::to_string(1000 + g / 6) + R"(","population":)" +
+           std::to_string(1000 + g * 37 % 1000) + R"(},"geometry":{"type":"Polygon","coordinates":[[)";
     for (std::size_t i = 0; i < ring.size(); ++i) {
       if (i) out += ',';
       out += "[" + fixed7(ring[i].first) + "," + fixed7(ring[i].second) + "]";
@@ -67,9 +66,9 @@ std::string cases_csv(std::size_t bytes) {
   std::string out = "id,state,urgency,category,grid,created_at,accepted_at,resolved_at,overdue,lon,lat\r\n";
   for (int i = 1; out.size() < bytes; ++i)
     out += std::to_string(i) + (rng() % 3 ? ",closed,yellow,environment,G" : ",resolved,red,roads,G") +
-           std::to_string(rng() % 8000) + ",2026-03-0" + std::to_string(1 + rng() % 9) + " 08:" +
-           std::to_string(10 + rng() % 50) + ":00,2026-03-01 09:00:00,," + (rng() % 7 ? "false" : "true") + "," +
-           fixed7(118.2 + (rng() % 400000) * 1e-6) + "," + fixed7(24.5 + (rng() % 400000) * 1e-6) + "\r\n";
+           std::to_string(rng() % 8000) + ",2026-03-0" + std::to_string(1 + rng() % 9) +
+           " 08:" + std::to_string(10 + rng() % 50) + ":00,2026-03-01 09:00:00,," + (rng() % 7 ? "false" : "true") +
+           "," + fixed7(118.2 + (rng() % 400000) * 1e-6) + "," + fixed7(24.5 + (rng() % 400000) * 1e-6) + "\r\n";
   return out;
 }
 
@@ -97,8 +96,7 @@ void measure(const char* what, const std::string& body, int repeat) {
       std::exit(1);
     }
     std::printf("  %5d   %9.1f   %5.3f   %11.1f   %4.0f   %13.1f\n", level, packed.size() / 1e3,
-                static_cast<double>(packed.size()) / body.size(), best * 1e3, body.size() / 1e6 / best,
-                inflate * 1e3);
+                static_cast<double>(packed.size()) / body.size(), best * 1e3, body.size() / 1e6 / best, inflate * 1e3);
   }
 }
 
@@ -124,13 +122,13 @@ void measure_stream(const std::string& body, int level, int repeat) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int grids = 8000, vertices = 24, repeat = 5;
+  int grids = 8000, vertices = 4, repeat = 5;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--grids")) grids = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--vertices")) vertices = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--repeat")) repeat = std::atoi(argv[i + 1]);
     else {
-      std::fprintf(stderr, "usage: bench_gzip [--grids 8000] [--vertices 24] [--repeat 5]\n");
+      std::fprintf(stderr, "usage: bench_gzip [--grids 8000] [--vertices 4] [--repeat 5]\n");
       return 2;
     }
   }

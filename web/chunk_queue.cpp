@@ -16,8 +16,8 @@ bool ChunkQueue::push(std::string chunk) {
       ++stalls_;
       if (stall_counter_) stall_counter_->fetch_add(1, std::memory_order_relaxed);
       producer_waiting_ = true;
-      const bool room = room_.wait_for(lock, stall_timeout_,
-                                       [&] { return state_ != State::open || chunks_.size() < max_chunks_; });
+      const bool room =
+          room_.wait_for(lock, stall_timeout_, [&] { return state_ != State::open || chunks_.size() < max_chunks_; });
       producer_waiting_ = false;
       // A client that has taken nothing for the whole timeout is given up.
       if (!room) {

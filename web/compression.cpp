@@ -114,8 +114,8 @@ bool accepts_gzip(std::string_view header) {
 bool compressible_type(std::string_view type) {
   type = trim(type.substr(0, type.find(';')));
   if (starts_with_i(type, "text/")) return true;
-  for (std::string_view t : {"application/json", "application/geo+json", "application/javascript",
-                             "application/xml", "image/svg+xml", "application/problem+json"})
+  for (std::string_view t : {"application/json", "application/geo+json", "application/javascript", "application/xml",
+                             "image/svg+xml", "application/problem+json"})
     if (iequals(type, t)) return true;
   // Structured syntaxes: application/vnd.something+json, +xml.
   return starts_with_i(type, "application/") && type.size() > 5 &&

@@ -63,10 +63,10 @@ TEST_CASE("Accept-Encoding: gzip is taken when named with a weight above 0 or co
 }
 
 TEST_CASE("Compressible types are text-like; images, fonts and binaries are not", "[compression]") {
-  for (const char* t : {"application/json", "application/json; charset=utf-8", "application/geo+json",
-                        "text/csv; charset=utf-8", "text/plain", "text/html; charset=utf-8",
-                        "text/javascript; charset=utf-8", "text/css; charset=utf-8", "image/svg+xml",
-                        "application/vnd.oai.openapi+json", "Application/JSON"})
+  for (const char* t :
+       {"application/json", "application/json; charset=utf-8", "application/geo+json", "text/csv; charset=utf-8",
+        "text/plain", "text/html; charset=utf-8", "text/javascript; charset=utf-8", "text/css; charset=utf-8",
+        "image/svg+xml", "application/vnd.oai.openapi+json", "Application/JSON"})
     CHECK(compressible_type(t));
   for (const char* t :
        {"image/png", "image/jpeg", "image/x-icon", "font/woff2", "application/octet-stream", "application/zip", ""})
@@ -118,8 +118,7 @@ TEST_CASE("Incremental gzip: each sync flush makes what was written decodable; t
   CHECK(ok);
 }
 
-TEST_CASE("compress_response: large text when accepted; never small bodies, images or encoded ones",
-          "[compression]") {
+TEST_CASE("compress_response: large text when accepted; never small bodies, images or encoded ones", "[compression]") {
   const auto big = json_like(20'000);
   {
     auto r = answer("application/json", big);

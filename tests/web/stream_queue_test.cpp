@@ -201,8 +201,7 @@ TEST_CASE("StreamWriter: chunks of at most chunk_bytes, the head once, the same 
   }
 }
 
-TEST_CASE("StreamWriter: once the reader is gone the next write says stop; an error after the head cuts",
-          "[stream]") {
+TEST_CASE("StreamWriter: once the reader is gone the next write says stop; an error after the head cuts", "[stream]") {
   StreamOptions o;
   o.chunk_bytes = 100;
   std::shared_ptr<ChunkQueue> queue;

@@ -187,8 +187,7 @@ TEST_CASE("Answers are gzip-compressed when the client accepts it; decompressed 
   }
 }
 
-TEST_CASE("The assessment's case CSV is streamed: chunked, byte for byte the table it was before",
-          "[stream][server]") {
+TEST_CASE("The assessment's case CSV is streamed: chunked, byte for byte the table it was before", "[stream][server]") {
   auto options = test_options();
   options.api.stream_chunk_bytes = 2048;  // a small table still makes many chunks
   ServerFixture f(options);
