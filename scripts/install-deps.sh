@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libgeos-dev libsqlite3-dev catch2 libsodium-dev
+  libgeos-dev libsqlite3-dev catch2 libsodium-dev zlib1g-dev
   chromium fonts-noto-cjk
   clang libclang-rt-14-dev clang-format
 )

@@ -4,6 +4,7 @@
 // requests into Center calls and answers into JSON. Plain values in, plain values out;
 // no sockets here. Work that may block runs on a bounded pool; asynchronous center
 // calls finish on the connection's strand through `Resume`. One place catches.
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -44,6 +45,12 @@ struct ApiOptions {
   // delays reads and intakes; beyond the queue a login is 429 with Retry-After: 1.
   std::size_t hashing_threads = 2;
   std::size_t hashing_queue = 32;
+  // Streamed answers (the assessment's case CSV): chunks of `stream_chunk_bytes`, at most
+  // `stream_chunks` of them queued for a slow client; a producer that finds no room for
+  // `stream_stall_timeout` gives the stream up.
+  std::size_t stream_chunk_bytes = 64 * 1024;
+  std::size_t stream_chunks = 4;
+  std::chrono::milliseconds stream_stall_timeout{30'000};
   AuthOptions auth;
   std::function<std::string()> extra_metrics;  // more Prometheus text (storage figures)
   // Assessment, trends and Open311 read through this; without it they answer 503.

@@ -6,6 +6,12 @@
 
 namespace gridkeeper::web {
 
+namespace {
+thread_local bool tl_on_pool = false;
+}
+
+bool BlockingPool::on_pool_thread() { return tl_on_pool; }
+
 struct BlockingPool::Impl {
   Impl(std::size_t threads, std::size_t limit) : pool(threads ? threads : 1), queue_limit(limit ? limit : 1) {}
   boost::asio::thread_pool pool;
@@ -26,6 +32,7 @@ bool BlockingPool::try_post(std::function<void()> job) {
     return false;
   }
   boost::asio::post(impl_->pool, [impl = impl_.get(), job = std::move(job)] {
+    tl_on_pool = true;
     job();
     impl->pending.fetch_sub(1);
   });

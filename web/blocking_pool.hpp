@@ -19,6 +19,8 @@ class BlockingPool {
   bool try_post(std::function<void()> job);
   std::size_t pending() const;
   void join();
+  // True on a thread of any BlockingPool, running its job.
+  static bool on_pool_thread();
 
  private:
   struct Impl;

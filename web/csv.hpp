@@ -25,6 +25,9 @@ class CsvWriter {
   CsvWriter& boolean(bool value) { return text(value ? "true" : "false"); }
   void end_row();
   const std::string& str() const { return out_; }
+  // Forgets what was written (the byte order mark too), keeping the buffer: a streamed
+  // answer hands each part on and writes on.
+  void clear() { out_.clear(); }
   std::string take() { return std::move(out_); }
 
  private:

@@ -123,6 +123,7 @@ void Server::Impl::on_accept(tcp::acceptor& a, Listener listener, beast::error_c
     return;
   }
   socket.set_option(tcp::no_delay(true), ec);
+  if (options.send_buffer > 0) socket.set_option(net::socket_base::send_buffer_size(options.send_buffer), ec);
   std::shared_ptr<PeerSlot> slot;
   if (static_cast<std::size_t>(std::max<std::int64_t>(0, metrics.connections.load())) < options.max_connections)
     slot = take_peer_slot(peer_of(socket));

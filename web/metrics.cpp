@@ -76,6 +76,12 @@ std::string Metrics::render() const {
         static_cast<long long>(websockets_dropped.load()));
   gauge("gridkeeper_client_timeouts_total", "Idle or slow clients dropped by a read or write timeout.", "counter",
         static_cast<long long>(timeouts.load()));
+  gauge("gridkeeper_streams", "Streamed answers (chunked) being produced.", "gauge", streams.load());
+  gauge("gridkeeper_stream_stalls_total", "Times a streamed answer's producer waited for a slow client.", "counter",
+        static_cast<long long>(stream_stalls.load()));
+  gauge("gridkeeper_streams_abandoned_total",
+        "Streamed answers given up before their end (client gone or too slow, server stopping).", "counter",
+        static_cast<long long>(streams_abandoned.load()));
   return out;
 }
 

@@ -24,6 +24,9 @@ class Metrics {
   std::atomic<std::uint64_t> connections_refused{0};  // over the connection cap
   std::atomic<std::uint64_t> websockets_dropped{0};   // could not keep up with the feed
   std::atomic<std::uint64_t> timeouts{0};             // idle or slow clients dropped
+  std::atomic<std::int64_t> streams{0};               // streamed answers being produced
+  std::atomic<std::uint64_t> stream_stalls{0};        // times a producer waited for a slow client
+  std::atomic<std::uint64_t> streams_abandoned{0};    // streams given up (client gone, too slow, stopping)
 
   // Prometheus text exposition of everything above.
   std::string render() const;

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "web/compression.hpp"
+
 namespace gridkeeper::web {
 
 namespace generated {  // openapi_document.cpp, made by the build from docs/openapi.json
@@ -28,6 +30,14 @@ Response openapi_response(const Request& request) {
   // Not "application/json" alone: that one the transport marks no-store, and this answer
   // is meant to be kept and revalidated.
   r.content_type = "application/json; charset=utf-8";
+  add_vary_accept_encoding(r);
+  if (accepts_gzip(request.accept_encoding)) {
+    // Compressed once, not on every request (this answer is made on a network thread).
+    static const std::string gzipped = gzip(openapi_document(), kGzipStaticLevel);
+    r.body = gzipped;
+    r.headers.emplace_back("Content-Encoding", "gzip");
+    return r;
+  }
   r.body = std::string(openapi_document());
   return r;
 }

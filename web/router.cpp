@@ -3,6 +3,7 @@
 #include <boost/url/parse.hpp>
 #include <cctype>
 
+#include "web/compression.hpp"
 #include "web/json_codec.hpp"
 #include "web/metrics.hpp"
 #include "web/open311.hpp"
@@ -16,6 +17,10 @@ using dispatch::ErrorCode;
 using dispatch::make_error;
 
 namespace {
+// Bodies up to this size are compressed wherever they are answered, even on a network
+// thread (a few hundred microseconds at most); larger ones only on a pool thread.
+constexpr std::size_t kCompressedInline = 64 * 1024;
+
 // The decoded path of a target, for the messages of unknown paths.
 std::string path_text(std::string_view target) {
   auto parsed = boost::urls::parse_origin_form(target);
@@ -52,12 +57,39 @@ Router::Router(dispatch::Accounts& accounts, const dispatch::Clock& clock, Metri
 
 void Router::respond(const CallPtr& call, Response r) {
   if (call->answered.exchange(true)) return;
-  call->ticket.reset();  // before the answer leaves, so that the user's next request finds its place
+  // Before the answer leaves, so that the user's next request finds its place; a stream
+  // keeps it until its end (Router::stream).
+  if (!r.stream) call->ticket.reset();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - call->started).count();
   metrics_.record(call->route, r.status, seconds);
   // The browser counts deadlines down against the server's clock, not its own.
   r.headers.emplace_back("X-Server-Time", std::to_string(clock_.now()));
   add_common_headers(r);
+  if (r.stream) return call->reply(std::move(r));  // the stream's sink encodes its chunks
+  send_compressed(call, std::move(r));
+}
+
+void Router::send_compressed(const CallPtr& call, Response r) {
+  const bool accepted = worth_compressing(r) && accepts_gzip(call->request.accept_encoding);
+  const auto compress = [](Response& answer, bool accepts) {
+    try {
+      compress_response(answer, accepts);
+    } catch (const std::exception& e) {  // out of memory: the answer goes as it is
+      std::cerr << "gridkeeper serve: cannot compress an answer: " << e.what() << "\n";
+    }
+  };
+  if (accepted && r.body.size() > kCompressedInline && !BlockingPool::on_pool_thread()) {
+    auto held = std::make_shared<Response>(std::move(r));
+    if (pool_.try_post([call, held, compress] {
+          compress(*held, true);
+          call->reply(std::move(*held));
+        }))
+      return;
+    r = std::move(*held);  // the pool is full: sent as it is rather than on a network thread
+    compress(r, false);
+    return call->reply(std::move(r));
+  }
+  compress(r, accepted);
   call->reply(std::move(r));
 }
 
@@ -80,6 +112,59 @@ void Router::refuse_for(const CallPtr& call, dispatch::Millis wait_ms, std::stri
   auto r = open311 ? open311::error(e) : error_response(e);
   r.headers.emplace_back("Retry-After", std::to_string(std::max<dispatch::Millis>(1, (wait_ms + 999) / 1000)));
   respond(call, std::move(r));
+}
+
+void Router::overloaded(const CallPtr& call, std::string message) {
+  const bool open311 = !call->path.empty() && call->path[0] == "open311";
+  const auto e = make_error(ErrorCode::overloaded, std::move(message));
+  auto r = open311 ? open311::error(e) : error_response(e);
+  r.headers.emplace_back("Retry-After", "1");
+  respond(call, std::move(r));
+}
+
+void Router::stream(const CallPtr& call, StreamHead head, const std::function<dispatch::Status(ChunkSink&)>& produce) {
+  StreamOptions o;
+  o.chunk_bytes = options_.stream_chunk_bytes;
+  o.chunks_in_flight = options_.stream_chunks;
+  o.stall_timeout = options_.stream_stall_timeout;
+  o.stall_counter = &metrics_.stream_stalls;
+  StreamWriter writer(std::move(head), accepts_gzip(call->request.accept_encoding), o,
+                      [this, call](Response r) { respond(call, std::move(r)); });
+  const auto queue = writer.queue();
+  {
+    std::lock_guard lock(streams_mutex_);
+    if (draining_) return overloaded(call, "the server is stopping");
+    streams_.insert(queue);
+  }
+  ++metrics_.streams;
+  struct Leave {
+    Router& router;
+    const std::shared_ptr<ChunkQueue>& queue;
+    ~Leave() {
+      {
+        std::lock_guard lock(router.streams_mutex_);
+        router.streams_.erase(queue);
+      }
+      --router.metrics_.streams;
+      if (queue->abandoned()) ++router.metrics_.streams_abandoned;
+    }
+  } leave{*this, queue};
+  dispatch::Status status;
+  try {
+    status = produce(writer);
+  } catch (...) {
+    writer.cut();
+    throw;  // answered by `guarded` when nothing was sent yet; logged either way
+  }
+  if (status) {
+    if (!writer.started()) return fail(call, *status);
+    std::cerr << "gridkeeper serve: a streamed answer to " << call->request.target << " was cut: " << status->message
+              << "\n";
+    return writer.cut();
+  }
+  if (writer.abandoned()) return writer.cut();
+  call->ticket.reset();  // the rest is queued; the user's next report may begin
+  if (auto whole = writer.finish()) respond(call, std::move(*whole));
 }
 
 // ---- routing ----
@@ -226,6 +311,13 @@ void Router::authenticate_feed(const Request& request, std::function<void(dispat
 }
 
 void Router::drain() {
+  {
+    // Streams being produced are given up: their connections are gone or going, and their
+    // producers stop at their next write instead of waiting out the stall timeout.
+    std::lock_guard lock(streams_mutex_);
+    draining_ = true;
+    for (const auto& q : streams_) q->abandon();
+  }
   hashing_.join();
   pool_.join();
   report_pool_.join();

@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "dispatch/center.hpp"
@@ -27,6 +28,7 @@
 #include "web/limits.hpp"
 #include "web/message.hpp"
 #include "web/params.hpp"
+#include "web/streaming.hpp"
 
 namespace gridkeeper::web {
 
@@ -87,6 +89,16 @@ class Router {
   void ok(const CallPtr& call, int status, const boost::json::value& body);
   // 429 with the seconds to wait in Retry-After.
   void refuse_for(const CallPtr& call, dispatch::Millis wait_ms, std::string message);
+  // 503 overloaded with Retry-After: a pool's queue is full.
+  void overloaded(const CallPtr& call, std::string message);
+
+  // A long answer written as it is produced (web/streaming.hpp), from the calling pool
+  // thread (inside `offload_heavy`): `produce` writes into the sink until it is done or the
+  // sink says the stream was abandoned. An error it returns before the first chunk went
+  // out is a plain error answer; after, the stream is cut (no final chunk), so the client
+  // sees a broken transfer and never a short file that looks whole. gzip applies when the
+  // client accepts it. The user's place among heavy requests is held until the end.
+  void stream(const CallPtr& call, StreamHead head, const std::function<dispatch::Status(ChunkSink&)>& produce);
 
   // The one place that catches: whatever escapes a handler becomes a JSON error.
   template <class F>
@@ -107,7 +119,7 @@ class Router {
   template <class F>
   void offload(const CallPtr& call, F f) {
     if (!pool_.try_post([this, call, f = std::move(f)]() mutable { guarded(call, f); }))
-      fail(call, dispatch::ErrorCode::overloaded, "the server is busy; try again shortly");
+      overloaded(call, "the server is busy; try again shortly");
   }
   // A heavy read: a few at a time per user, on the report pool.
   template <class F>
@@ -121,7 +133,7 @@ class Router {
           // system, so that a day of reports leaves the server no larger than it was.
           malloc_trim(0);
         }))
-      fail(call, dispatch::ErrorCode::overloaded, "the server is busy preparing reports; try again shortly");
+      overloaded(call, "the server is busy preparing reports; try again shortly");
   }
   // An anonymous read: limited per address, on the public pool.
   template <class F>
@@ -129,7 +141,7 @@ class Router {
     if (const auto wait = anonymous_reads_.take(call->request.peer, clock_.now()); wait > 0)
       return refuse_for(call, wait, "too many requests from your address; slow down");
     if (!public_pool_.try_post([this, call, f = std::move(f)]() mutable { guarded(call, f); }))
-      fail(call, dispatch::ErrorCode::overloaded, "the server is busy; try again shortly");
+      overloaded(call, "the server is busy; try again shortly");
   }
   // Leaves the storage writer's thread for the connection's strand.
   template <class F>
@@ -155,6 +167,9 @@ class Router {
 
  private:
   bool resolve(const CallPtr& call);
+  // Sends `r` compressed when the client accepts gzip and it is worth it; a large body
+  // met on a network thread is compressed on the blocking pool.
+  void send_compressed(const CallPtr& call, Response r);
   template <class F>
   void with_user(const CallPtr& call, F next);
 
@@ -170,6 +185,9 @@ class Router {
   ConcurrencyLimit reports_per_user_;
   RateLimiter anonymous_reads_;
   RateLimiter unknown_tokens_;  // per address
+  std::mutex streams_mutex_;
+  std::unordered_set<std::shared_ptr<ChunkQueue>> streams_;  // being produced; abandoned by drain()
+  bool draining_ = false;
 };
 
 }  // namespace gridkeeper::web

@@ -39,7 +39,8 @@ struct ServerOptions {
   std::chrono::milliseconds feed_idle_timeout{30'000};  // a ping goes out at half of it
   std::size_t feed_queue_limit = 256;                   // messages waiting for a slow live-feed client
   int feed_send_buffer = 0;                             // kernel send buffer of feed sockets; 0: system default
-  std::size_t feed_sockets_per_user = 10;               // live feeds one user may hold; beyond: 429
+  int send_buffer = 0;  // kernel send buffer of every connection; 0: system default (grows on its own)
+  std::size_t feed_sockets_per_user = 10;  // live feeds one user may hold; beyond: 429
   // A second listener serving only GET /metrics and /healthz, to whoever reaches it
   // (serve --metrics-listen). Without it the main listener answers /metrics to loopback
   // peers only; with it, to none.

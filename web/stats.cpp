@@ -65,6 +65,17 @@ std::string rows_csv(const std::vector<dispatch::AssessmentRow>& rows, const dis
   return w.take();
 }
 
+json::object period_json(const dispatch::Period& p) {
+  return json::object{{"from", iso8601(p.from)}, {"to", iso8601(p.to)}};
+}
+
+json::value scope_json(const std::string& scope) { return scope.empty() ? json::value(nullptr) : json::value(scope); }
+
+dispatch::Reporting reporting(const dispatch::Center& center, dispatch::Reports& reports) {
+  return dispatch::Reporting(center, reports, &read_stored_rules);
+}
+}  // namespace
+
 std::string case_facts_csv(const std::vector<dispatch::CaseFacts>& cases) {
   CsvWriter w;
   csv_header(w, dispatch::fact_columns());
@@ -76,16 +87,32 @@ std::string case_facts_csv(const std::vector<dispatch::CaseFacts>& cases) {
   return w.take();
 }
 
-json::object period_json(const dispatch::Period& p) {
-  return json::object{{"from", iso8601(p.from)}, {"to", iso8601(p.to)}};
+dispatch::Status write_case_facts_csv(const dispatch::Center& center, dispatch::Reports& reports,
+                                      const dispatch::Actor& actor, const StatsRequest& request, Millis now,
+                                      ChunkSink& sink) {
+  constexpr std::size_t kHandOn = 64 * 1024;
+  CsvWriter w;
+  csv_header(w, dispatch::fact_columns());
+  w.end_row();
+  bool open = true;
+  auto status = reporting(center, reports).each_case_fact(actor, request, now, [&](const dispatch::CaseFacts& f) {
+    csv_cells(w, dispatch::fact_columns(), f);
+    w.end_row();
+    if (w.str().size() >= kHandOn) {
+      open = sink.write(w.str());
+      w.clear();
+    }
+    return open;  // the client is gone: read no further
+  });
+  if (status || !open) return status;
+  sink.write(w.str());
+  return std::nullopt;
 }
 
-json::value scope_json(const std::string& scope) { return scope.empty() ? json::value(nullptr) : json::value(scope); }
-
-dispatch::Reporting reporting(const dispatch::Center& center, dispatch::Reports& reports) {
-  return dispatch::Reporting(center, reports, &read_stored_rules);
+StreamHead case_facts_csv_head(const StatsRequest& request) {
+  auto r = csv_response({}, filename("assessment-cases", request));
+  return StreamHead{r.status, std::move(r.content_type), std::move(r.headers)};
 }
-}  // namespace
 
 dispatch::Result<StatsRequest> stats_request(const QueryParams& params, Millis now) {
   StatsRequest r;

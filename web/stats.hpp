@@ -15,6 +15,7 @@
 #include "dispatch/reports.hpp"
 #include "web/message.hpp"
 #include "web/params.hpp"
+#include "web/streaming.hpp"
 
 namespace gridkeeper::web {
 
@@ -33,6 +34,17 @@ dispatch::Result<StatsRequest> stats_request(const QueryParams& params, dispatch
 // Blocking. The figures of what the actor may see.
 Response assessment_response(const dispatch::Center& center, dispatch::Reports& reports, const dispatch::Actor& actor,
                              const StatsRequest& request, dispatch::Millis now);
+// Blocking. The assessment's case table as CSV (table=cases&format=csv), written to `sink`
+// as its rows are read: the header, then the rows, handed on about every 64 KiB, so that
+// memory does not grow with the period. The report's errors come before the first byte.
+dispatch::Status write_case_facts_csv(const dispatch::Center& center, dispatch::Reports& reports,
+                                      const dispatch::Actor& actor, const StatsRequest& request, dispatch::Millis now,
+                                      ChunkSink& sink);
+// The head of that answer (its type and file name).
+StreamHead case_facts_csv_head(const StatsRequest& request);
+// The same table made whole in memory, from a report's cases.
+std::string case_facts_csv(const std::vector<dispatch::CaseFacts>& cases);
+
 Response trends_response(const dispatch::Center& center, dispatch::Reports& reports, const dispatch::Actor& actor,
                          const StatsRequest& request, dispatch::Millis now);
 

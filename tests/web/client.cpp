@@ -177,9 +177,14 @@ struct RawConnection::Impl {
   bool closed = false;
 };
 
-RawConnection::RawConnection(unsigned short port) : impl_(std::make_unique<Impl>()) {
+RawConnection::RawConnection(unsigned short port, int receive_buffer) : impl_(std::make_unique<Impl>()) {
   beast::error_code ec;
-  impl_->socket.connect(loopback(port), ec);
+  if (receive_buffer > 0) {
+    // Before the connection, so that the window offered to the server is small from the start.
+    impl_->socket.open(tcp::v4(), ec);
+    if (!ec) impl_->socket.set_option(net::socket_base::receive_buffer_size(receive_buffer), ec);
+  }
+  if (!ec) impl_->socket.connect(loopback(port), ec);
   impl_->closed = static_cast<bool>(ec);
 }
 

@@ -54,7 +54,9 @@ class HttpClient {
 // until the server closes or the time runs out.
 class RawConnection {
  public:
-  explicit RawConnection(unsigned short port);
+  // `receive_buffer` > 0: the socket's receive buffer, so that a client that does not read
+  // holds back the server after a few kilobytes.
+  explicit RawConnection(unsigned short port, int receive_buffer = 0);
   ~RawConnection();
   bool send(const std::string& bytes);  // false once the server has closed
   std::string read_until_closed(std::chrono::milliseconds timeout, bool* closed = nullptr);

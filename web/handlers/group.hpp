@@ -40,6 +40,10 @@ class HandlerGroup {
   void offload_heavy(const CallPtr& call, F f) {
     router_.offload_heavy(call, std::move(f));
   }
+  // Inside offload_heavy: a long answer written as it is produced (Router::stream).
+  void stream(const CallPtr& call, StreamHead head, const std::function<dispatch::Status(ChunkSink&)>& produce) {
+    router_.stream(call, std::move(head), produce);
+  }
   template <class F>
   void offload_public(const CallPtr& call, F f) {
     router_.offload_public(call, std::move(f));

@@ -1,8 +1,11 @@
 #include "web/handlers/operations.hpp"
 
 #include <array>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+
+#include "web/compression.hpp"
 
 #include "web/live_feed.hpp"
 #include "web/metrics.hpp"
@@ -17,6 +20,16 @@ using dispatch::make_error;
 
 namespace {
 constexpr std::size_t kMaxStaticFile = 10u << 20;
+constexpr std::size_t kMaxGzippedBytes = 32u << 20;  // the compressed UI kept in memory
+
+std::optional<std::string> read_file(const std::string& path, std::uintmax_t size) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string body(static_cast<std::size_t>(size), '\0');
+  in.read(body.data(), static_cast<std::streamsize>(size));
+  if (static_cast<std::uintmax_t>(in.gcount()) != size) return std::nullopt;
+  return body;
+}
 
 std::string_view static_type(std::string_view path) {
   const auto dot = path.rfind('.');
@@ -189,21 +202,52 @@ void OperationsHandlers::static_file(const CallPtr& call) {
   }
   if (relative.empty()) relative = "/index.html";
   offload(call, [this, call, relative] {
-    std::ifstream in(options.ui_dir + relative, std::ios::binary);
-    if (!in) return fail(call, ErrorCode::not_found, "no such file");
-    in.seekg(0, std::ios::end);
-    const auto size = in.tellg();
-    if (size < 0 || static_cast<std::size_t>(size) > kMaxStaticFile)
+    const std::filesystem::path path(options.ui_dir + relative);
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    const auto mtime = ec ? std::filesystem::file_time_type{} : std::filesystem::last_write_time(path, ec);
+    if (ec || !std::filesystem::is_regular_file(path, ec) || size > kMaxStaticFile)
       return fail(call, ErrorCode::not_found, "no such file");
     Response r;
-    r.body.resize(static_cast<std::size_t>(size));
-    in.seekg(0);
-    in.read(r.body.data(), size);
     r.content_type = std::string(static_type(relative));
     r.headers.emplace_back("Cache-Control", "no-cache");
     add_ui_headers(r, ui_policy);
+    if (size >= kMinCompressed && compressible_type(r.content_type) && accepts_gzip(call->request.accept_encoding)) {
+      if (auto gz = gzipped_file(relative, size, mtime.time_since_epoch().count())) {
+        r.body = *gz;
+        r.headers.emplace_back("Content-Encoding", "gzip");
+        add_vary_accept_encoding(r);
+        return respond(call, std::move(r));
+      }
+    }
+    auto body = read_file(path.string(), size);
+    if (!body) return fail(call, ErrorCode::not_found, "no such file");
+    r.body = std::move(*body);
     respond(call, std::move(r));
   });
+}
+
+std::shared_ptr<const std::string> OperationsHandlers::gzipped_file(const std::string& relative, std::uintmax_t size,
+                                                                    std::int64_t mtime) {
+  {
+    std::lock_guard lock(gzipped_mutex);
+    auto it = gzipped.find(relative);
+    if (it != gzipped.end() && it->second.size == size && it->second.mtime == mtime) return it->second.body;
+  }
+  auto body = read_file(options.ui_dir + relative, size);
+  if (!body) return nullptr;
+  auto gz = std::make_shared<const std::string>(gzip(*body, kGzipStaticLevel));
+  std::lock_guard lock(gzipped_mutex);
+  auto& entry = gzipped[relative];
+  gzipped_bytes -= entry.body ? entry.body->size() : 0;
+  if (gzipped_bytes + gz->size() > kMaxGzippedBytes) {
+    // More than the UI ever holds: files come and go under the directory. Start afresh.
+    gzipped.clear();
+    gzipped_bytes = 0;
+  }
+  gzipped[relative] = Gzipped{size, mtime, gz};
+  gzipped_bytes += gz->size();
+  return gz;
 }
 
 }  // namespace gridkeeper::web

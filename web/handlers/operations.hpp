@@ -3,7 +3,11 @@
 // API's own description (GET /api/v1/openapi.json), the browser UI's static files, the
 // live feed's paths asked without an upgrade, login, logout and me, and the test clock
 // (serve --manual-clock).
+#include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "dispatch/center.hpp"
 #include "web/auth.hpp"
@@ -35,6 +39,8 @@ class OperationsHandlers : HandlerGroup {
 
  private:
   void refuse_login(const CallPtr& call, const dispatch::Error& e, dispatch::Millis wait);
+  // The gzip of a UI file, compressed once per version of the file (its size and time).
+  std::shared_ptr<const std::string> gzipped_file(const std::string& relative, std::uintmax_t size, std::int64_t mtime);
 
   dispatch::Center& center;
   Metrics& metrics;
@@ -44,6 +50,14 @@ class OperationsHandlers : HandlerGroup {
   BlockingPool& hashing;  // logins only
   std::string ui_policy_warning;
   UiPolicy ui_policy;  // the headers of the UI's files, from its config.json at start
+  struct Gzipped {
+    std::uintmax_t size = 0;
+    std::int64_t mtime = 0;
+    std::shared_ptr<const std::string> body;
+  };
+  std::mutex gzipped_mutex;
+  std::unordered_map<std::string, Gzipped> gzipped;  // by relative path
+  std::size_t gzipped_bytes = 0;
 };
 
 }  // namespace gridkeeper::web

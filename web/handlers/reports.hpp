@@ -1,6 +1,7 @@
 #pragma once
 // The reports: the assessment and the trends (GET /api/v1/stats/...), as JSON or CSV, on
-// the report pool, a few at a time per user. Their figures are made in web/stats.cpp.
+// the report pool, a few at a time per user; the assessment's case table (one row per
+// case) is streamed. Their figures are made in web/stats.cpp.
 #include "dispatch/center.hpp"
 #include "dispatch/clock.hpp"
 #include "web/handlers/group.hpp"
@@ -19,6 +20,7 @@ class ReportHandlers : HandlerGroup {
   using Report = Response (*)(const dispatch::Center&, dispatch::Reports&, const dispatch::Actor&, const StatsRequest&,
                               dispatch::Millis);
   void report(const CallPtr& call, Report make);
+  void case_table(const CallPtr& call, StatsRequest request);
 
   dispatch::Center& center;
   const dispatch::Clock& clock;
