@@ -295,13 +295,13 @@ class HeldReports final : public dispatch::Reports {
     opened_.notify_all();
   }
   dispatch::Result<std::vector<dispatch::CaseHistory>> history(const dispatch::HistoryQuery& q) override {
-    ++waiting;
-    {
-      std::unique_lock lock(mutex_);
-      opened_.wait_for(lock, 30s, [&] { return open_; });
-    }
-    --waiting;
+    hold();
     return inner->history(q);
+  }
+  dispatch::Status each_record(const dispatch::HistoryQuery& q,
+                               const std::function<bool(const dispatch::CaseRecord&)>& visit) override {
+    hold();
+    return inner->each_record(q, visit);
   }
   dispatch::Result<std::vector<dispatch::Case>> requests(const dispatch::RequestQuery& q) override {
     return inner->requests(q);
@@ -323,6 +323,16 @@ class HeldReports final : public dispatch::Reports {
   }
 
  private:
+  // A report waits here until the test lets it go.
+  void hold() {
+    ++waiting;
+    {
+      std::unique_lock lock(mutex_);
+      opened_.wait_for(lock, 30s, [&] { return open_; });
+    }
+    --waiting;
+  }
+
   std::mutex mutex_;
   std::condition_variable opened_;
   bool open_ = false;
