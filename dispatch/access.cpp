@@ -124,6 +124,11 @@ bool sees(const Actor& actor, const Worker& worker, const Hierarchy& places) {
 
 bool sees_own_work_only(const Actor& actor) { return is_worker(actor); }
 
+Sight sight_of(const Actor& actor) {
+  if (is_worker(actor)) return Sight::by_assignee;
+  return actor.scope.empty() ? Sight::everything : Sight::by_grid;
+}
+
 bool sees_area_counts(const Actor& actor, const std::string& code, const Hierarchy& places) {
   return !is_worker(actor) && covers(actor, code, places);
 }

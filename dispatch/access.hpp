@@ -73,6 +73,11 @@ bool sees(const Actor& actor, const Grid& grid, const Hierarchy& places);
 bool sees(const Actor& actor, const Worker& worker, const Hierarchy& places);
 // Whose view is its own work (cases, posts) rather than a jurisdiction: workers.
 bool sees_own_work_only(const Actor& actor);
+// What `sees` of a case turns on for this actor: nothing (every case), the case's grid
+// alone (its community, street and district follow from it), or its assignee alone. A
+// reader of many cases asks once per grid or assignee instead of once per case.
+enum class Sight { everything, by_grid, by_assignee };
+Sight sight_of(const Actor& actor);
 // Whether the actor may read the counts of all open cases of area `code` (a grid,
 // community or street): an area of its jurisdiction's subtree; never a worker (its view is
 // its own cases), never an area above the scope (a community's supervisor does not see its

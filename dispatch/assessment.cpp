@@ -53,6 +53,21 @@ Durations durations_of_sorted(std::span<const Millis> values) {
   return d;
 }
 
+Durations durations_of(std::span<Millis> values) {
+  Durations d;
+  d.count = static_cast<std::int64_t>(values.size());
+  if (values.empty()) return d;
+  // Whole milliseconds add up exactly (far below 2^53), so the sum is that of any order.
+  std::int64_t sum = 0;
+  for (auto v : values) sum += v;
+  d.mean_s = static_cast<double>(sum) / static_cast<double>(values.size()) / 1000.0;
+  const auto rank = static_cast<std::size_t>(std::ceil(0.9 * static_cast<double>(values.size())));
+  const auto nth = values.begin() + static_cast<std::ptrdiff_t>(std::max<std::size_t>(rank, 1) - 1);
+  std::nth_element(values.begin(), nth, values.end());
+  d.p90_s = static_cast<double>(*nth) / 1000.0;
+  return d;
+}
+
 bool FigureSums::add(const CaseFacts& f) {
   if (f.cancelled) {
     ++cancelled_;
@@ -83,6 +98,29 @@ bool FigureSums::add(const CaseFacts& f) {
     satisfied_ += *f.rating >= 4;
   }
   return true;
+}
+
+FigureSums& FigureSums::operator+=(const FigureSums& o) {
+  for (auto [mine, theirs] : {std::pair{&cases_, &o.cases_},
+                              {&cancelled_, &o.cancelled_},
+                              {&deferred_, &o.deferred_},
+                              {&assessed_, &o.assessed_},
+                              {&handled_, &o.handled_},
+                              {&closed_, &o.closed_},
+                              {&due_, &o.due_},
+                              {&closed_on_time_, &o.closed_on_time_},
+                              {&acceptance_due_, &o.acceptance_due_},
+                              {&accepted_on_time_, &o.accepted_on_time_},
+                              {&reworked_, &o.reworked_},
+                              {&overdue_, &o.overdue_},
+                              {&escalations_, &o.escalations_},
+                              {&rated_, &o.rated_},
+                              {&rating_sum_, &o.rating_sum_},
+                              {&satisfied_, &o.satisfied_}})
+    *mine += *theirs;
+  for (std::size_t i = 0; i < overdue_by_colour_.size(); ++i) overdue_by_colour_[i] += o.overdue_by_colour_[i];
+  for (std::size_t i = 0; i < ratings_.size(); ++i) ratings_[i] += o.ratings_[i];
+  return *this;
 }
 
 Figures FigureSums::finish(Durations to_accept, Durations to_resolve) const {

@@ -108,6 +108,8 @@ Figures figures_of(const std::vector<const CaseFacts*>& cases);
 
 // The durations of values sorted ascending (the mean sums them in that order).
 Durations durations_of_sorted(std::span<const Millis> sorted);
+// The same of values in any order (they are reordered): the same figures, bit for bit.
+Durations durations_of(std::span<Millis> values);
 
 // The figures added up one case at a time, without keeping the cases: the counts here, the
 // durations handed to finish by whoever kept them (figures_of keeps them in vectors).
@@ -115,6 +117,8 @@ class FigureSums {
  public:
   // Adds the case's counts; true when its durations count (it is assessed).
   bool add(const CaseFacts& f);
+  // Adds another's counts: the sums of two sets of cases are the sum of theirs.
+  FigureSums& operator+=(const FigureSums& other);
   Figures finish(Durations to_accept, Durations to_resolve) const;
 
  private:

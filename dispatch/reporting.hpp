@@ -112,6 +112,9 @@ class Reporting {
   Result<TrendReport> trends(const Actor& actor, const ReportRequest& request, Millis now) const;
 
  private:
+  // The assessment and the trends read a period in this many spans at once, one thread each.
+  static constexpr std::size_t kReadThreads = 2;
+
   // Hands each case of the view that the actor may see to `visit`, judged as of `as_of`,
   // newest first, from the rows storage keeps per case (Reports::each_record). The summary
   // is lent for the call; `visit` returns false to stop.

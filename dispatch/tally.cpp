@@ -61,46 +61,57 @@ void AssessmentTally::add(const CaseFacts& f) {
   timed_.push_back(t);
 }
 
+void AssessmentTally::merge(AssessmentTally&& o) {
+  total_ += o.total_;
+  std::vector<std::uint32_t> remap[kDimensions];
+  for (std::size_t d = 0; d < kDimensions; ++d) {
+    remap[d].assign(o.groups_[d].sums.size(), kNone);
+    for (const auto& [code, i] : o.groups_[d].index) {
+      const auto j = groups_[d].of(code);
+      remap[d][i] = j;
+      groups_[d].sums[j] += o.groups_[d].sums[i];
+    }
+  }
+  timed_.reserve(timed_.size() + o.timed_.size());
+  for (auto t : o.timed_) {
+    for (std::size_t d = 0; d < kDimensions; ++d)
+      if (t.group[d] != kNone) t.group[d] = remap[d][t.group[d]];
+    timed_.push_back(t);
+  }
+  o.timed_ = {};
+}
+
 Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRules& rules) && {
   Assessment a;
   a.period = period_;
   a.as_of = as_of_;
   Durations accept_total, resolve_total;
 
-  // The durations of each group in ascending order: the cases sorted once by each, then the
-  // values dealt out to the groups of each dimension in that order (a counting sort by group).
+  // The durations of each group in ascending order, for the exact p90 and mean.
   std::vector<Durations> accept[kDimensions], resolve[kDimensions];
   for (auto member : {&Timed::to_accept, &Timed::to_resolve}) {
-    // timed_ itself sorted by the value (no copy: memory stays at the cases' entries), the
-    // cases without this duration last.
-    std::sort(timed_.begin(), timed_.end(), [member](const Timed& x, const Timed& y) {
-      const bool x_has = x.*member != kNoDuration, y_has = y.*member != kNoDuration;
-      if (x_has != y_has) return x_has;
-      return x.*member < y.*member;
-    });
-    const auto with = static_cast<std::size_t>(
-        std::find_if(timed_.begin(), timed_.end(), [member](const Timed& t) { return t.*member == kNoDuration; }) -
-        timed_.begin());
-    const std::span<const Timed> order(timed_.data(), with);
     std::vector<Millis> values;
-    values.reserve(order.size());
-    for (const auto& e : order) values.push_back(e.*member);
+    values.reserve(timed_.size());
+    for (const auto& t : timed_)
+      if (t.*member != kNoDuration) values.push_back(t.*member);
     auto& total = member == &Timed::to_accept ? accept_total : resolve_total;
-    total = durations_of_sorted(values);
+    total = durations_of(values);
+    // Each dimension: the values dealt out to their groups in one pass over the entries (a
+    // counting sort by group), then each group's figures taken where its values lie.
     for (std::size_t d = 0; d < kDimensions; ++d) {
       const std::size_t groups = groups_[d].sums.size();
       std::vector<std::size_t> start(groups + 1, 0);
-      for (const auto& e : order)
-        if (const auto g = e.group[d]; g != kNone) ++start[g + 1];
+      for (const auto& t : timed_)
+        if (t.*member != kNoDuration && t.group[d] != kNone) ++start[t.group[d] + 1];
       for (std::size_t g = 0; g < groups; ++g) start[g + 1] += start[g];
       std::vector<std::size_t> next(start.begin(), start.end() - 1);
       values.resize(start[groups]);
-      for (const auto& e : order)
-        if (const auto g = e.group[d]; g != kNone) values[next[g]++] = e.*member;
+      for (const auto& t : timed_)
+        if (t.*member != kNoDuration && t.group[d] != kNone) values[next[t.group[d]]++] = t.*member;
       auto& out = member == &Timed::to_accept ? accept[d] : resolve[d];
       out.resize(groups);
       for (std::size_t g = 0; g < groups; ++g)
-        out[g] = durations_of_sorted(std::span<const Millis>(values).subspan(start[g], start[g + 1] - start[g]));
+        out[g] = durations_of(std::span<Millis>(values.data() + start[g], start[g + 1] - start[g]));
     }
   }
   a.total = total_.finish(std::move(accept_total), std::move(resolve_total));
@@ -231,6 +242,26 @@ void TrendTally::add(const CaseSummary& c) {
   if (begin >= end) return;
   ++open_delta_[static_cast<std::size_t>(begin)];
   --open_delta_[static_cast<std::size_t>(end)];
+}
+
+void TrendTally::merge(TrendTally&& o) {
+  for (std::size_t i = 0; i < t_.points.size() && i < o.t_.points.size(); ++i) {
+    auto& p = t_.points[i];
+    const auto& q = o.t_.points[i];
+    p.taken_in += q.taken_in;
+    p.closed += q.closed;
+    p.closed_on_time += q.closed_on_time;
+    p.became_overdue += q.became_overdue;
+    for (std::size_t k = 0; k < p.became_overdue_by_colour.size(); ++k)
+      p.became_overdue_by_colour[k] += q.became_overdue_by_colour[k];
+    p.escalations += q.escalations;
+  }
+  for (const auto& [category, counts] : o.by_category_) {
+    auto& mine = by_category_[category];
+    if (mine.size() < counts.size()) mine.resize(counts.size());
+    for (std::size_t i = 0; i < counts.size(); ++i) mine[i] += counts[i];
+  }
+  for (std::size_t i = 0; i < open_delta_.size() && i < o.open_delta_.size(); ++i) open_delta_[i] += o.open_delta_[i];
 }
 
 Trends TrendTally::finish() && {

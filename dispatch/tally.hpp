@@ -23,6 +23,8 @@ class AssessmentTally {
  public:
   AssessmentTally(Period period, Millis as_of);
   void add(const CaseFacts& facts);
+  // Adds the cases another tally of the same period and moment was given.
+  void merge(AssessmentTally&& other);
   // The tables: a row for every worker, grid, community and street of `org`, scored and
   // ranked by `rules`.
   Assessment finish(const Organisation& org, const AssessmentRules& rules) &&;
@@ -63,6 +65,8 @@ class TrendTally {
  public:
   TrendTally(Period period, Bucket bucket, Millis as_of, int utc_offset_minutes = kChinaUtcOffsetMinutes);
   void add(const CaseSummary& c);  // cancelled cases are left out
+  // Adds the cases another tally of the same period, bucket and moment was given.
+  void merge(TrendTally&& other);
   Trends finish() &&;
 
  private:

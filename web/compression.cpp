@@ -198,7 +198,7 @@ bool compress_response(Response& r, bool accepts, int level) {
   if (!compressible_type(r.content_type) || header_of(r, "Content-Encoding")) return false;
   add_vary_accept_encoding(r);
   if (!accepts || r.body.size() < kMinCompressed) return false;
-  r.body = gzip(r.body, level);
+  r.body = gzip(r.body, r.body.size() > kLargeBody ? std::min(level, kGzipLargeLevel) : level);
   r.headers.emplace_back("Content-Encoding", "gzip");
   return true;
 }

@@ -36,17 +36,27 @@ std::string filename(std::string_view what, const StatsRequest& r) {
 
 // ---- the assessment ----
 
-json::array rows_json(const std::vector<dispatch::AssessmentRow>& rows, const dispatch::RowTable& table) {
+// The rows as a JSON array appended to `out`, each row made and written on its own: a
+// city's tables (tens of thousands of rows) never stand in memory as one JSON tree.
+void append_rows_json(std::string& out, const std::vector<dispatch::AssessmentRow>& rows,
+                      const dispatch::RowTable& table) {
   const auto leading = dispatch::leading_columns(table), trailing = dispatch::trailing_columns(table);
-  json::array out;
+  out += '[';
+  bool first = true;
+  // Each row's object is made in a buffer used again for the next: no allocation per member.
+  std::vector<unsigned char> buffer(32 * 1024);
   for (const auto& r : rows) {
-    json::object o;
+    json::monotonic_resource memory(buffer.data(), buffer.size());
+    json::object o(&memory);
+    o.reserve(64);
     put_columns<dispatch::AssessmentRow>(o, leading, r);
     put_figures(o, r.figures);
     put_columns<dispatch::AssessmentRow>(o, trailing, r);
-    out.push_back(std::move(o));
+    if (!first) out += ',';
+    first = false;
+    out += to_json_text(o);
   }
-  return out;
+  out += ']';
 }
 
 std::string rows_csv(const std::vector<dispatch::AssessmentRow>& rows, const dispatch::RowTable& table) {
@@ -192,8 +202,18 @@ Response assessment_response(const dispatch::Center& center, dispatch::Reports& 
                     {"scope", scope_json(report->scope)},
                     {"rules", rules_json(report->rules)},
                     {"total", std::move(total)}};
-  for (const auto& table : dispatch::row_tables()) body[table.name] = rows_json(a.*(table.rows), table);
-  return json_response(200, body);
+  // The small members first, then each table written row by row into the same text.
+  Response r;
+  r.body = to_json_text(body);
+  r.body.pop_back();  // the closing brace
+  for (const auto& table : dispatch::row_tables()) {
+    r.body += ',';
+    r.body += to_json_text(json::value(table.name));
+    r.body += ':';
+    append_rows_json(r.body, a.*(table.rows), table);
+  }
+  r.body += '}';
+  return r;
 }
 
 Response trends_response(const dispatch::Center& center, dispatch::Reports& reports, const dispatch::Actor& actor,
