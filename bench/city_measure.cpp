@@ -346,9 +346,24 @@ std::size_t measure_server(const std::string& binary, const std::string& db, con
                    {"bytes", shaped.last.bytes},
                    {"decoded_bytes", shaped.last.decoded_bytes},
                    {"etag", shaped.last.etag}});
+  // The shapes alone (counts=false): what a map keeps and revalidates by its tag.
+  const std::string shapes_target = "/api/v1/overdue-map?level=grid&counts=false";
+  auto shapes = m.run("overdue_map.shapes", shapes_target, gz, options.runs);
+  const double shapes_ms = median(shapes.ms);
+  report.add(
+      "overdue_map.shapes", "overdue map, grid shapes alone (gzip)",
+      format("%.0f ms, %s on the wire (%s), %s decoded, ETag %s", shapes_ms, size_text(shapes.last.bytes).c_str(),
+             shapes.last.content_encoding.empty() ? "not compressed" : shapes.last.content_encoding.c_str(),
+             size_text(shapes.last.decoded_bytes).c_str(),
+             shapes.last.etag.empty() ? "none" : shapes.last.etag.c_str()),
+      "ETag", !shapes.last.etag.empty(),
+      json::object{{"median_ms", shapes_ms},
+                   {"bytes", shapes.last.bytes},
+                   {"decoded_bytes", shapes.last.decoded_bytes},
+                   {"etag", shapes.last.etag}});
   FetchOptions again = gz;
-  if (!shaped.last.etag.empty()) again.headers.push_back({"If-None-Match", shaped.last.etag});
-  auto repeat = m.run("overdue_map.etag", "/api/v1/overdue-map?level=grid", again, 1);
+  if (!shapes.last.etag.empty()) again.headers.push_back({"If-None-Match", shapes.last.etag});
+  auto repeat = m.run("overdue_map.etag", shapes_target, again, 1);
   report.add(
       "overdue_map.etag", "  again with If-None-Match of the ETag",
       format("status %d, %s, %.0f ms", repeat.last.status, size_text(repeat.last.bytes).c_str(), repeat.last.total_ms),

@@ -58,7 +58,9 @@ void AssessmentTally::add(const CaseFacts& f) {
   if (!assessed || (!f.time_to_accept && !f.time_to_resolve)) return;
   t.to_accept = f.time_to_accept.value_or(kNoDuration);
   t.to_resolve = f.time_to_resolve.value_or(kNoDuration);
-  timed_.push_back(t);
+  if (timed_.empty() || timed_.back().size() == kBlock) timed_.emplace_back().reserve(kBlock);
+  timed_.back().push_back(t);
+  ++timed_count_;
 }
 
 void AssessmentTally::merge(AssessmentTally&& o) {
@@ -72,13 +74,15 @@ void AssessmentTally::merge(AssessmentTally&& o) {
       groups_[d].sums[j] += o.groups_[d].sums[i];
     }
   }
-  timed_.reserve(timed_.size() + o.timed_.size());
-  for (auto t : o.timed_) {
-    for (std::size_t d = 0; d < kDimensions; ++d)
-      if (t.group[d] != kNone) t.group[d] = remap[d][t.group[d]];
-    timed_.push_back(t);
+  for (auto& block : o.timed_) {
+    for (auto& t : block)
+      for (std::size_t d = 0; d < kDimensions; ++d)
+        if (t.group[d] != kNone) t.group[d] = remap[d][t.group[d]];
+    timed_.push_back(std::move(block));
   }
+  timed_count_ += o.timed_count_;
   o.timed_ = {};
+  o.timed_count_ = 0;
 }
 
 Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRules& rules) && {
@@ -91,9 +95,10 @@ Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRule
   std::vector<Durations> accept[kDimensions], resolve[kDimensions];
   for (auto member : {&Timed::to_accept, &Timed::to_resolve}) {
     std::vector<Millis> values;
-    values.reserve(timed_.size());
-    for (const auto& t : timed_)
-      if (t.*member != kNoDuration) values.push_back(t.*member);
+    values.reserve(timed_count_);
+    for (const auto& block : timed_)
+      for (const auto& t : block)
+        if (t.*member != kNoDuration) values.push_back(t.*member);
     auto& total = member == &Timed::to_accept ? accept_total : resolve_total;
     total = durations_of(values);
     // Each dimension: the values dealt out to their groups in one pass over the entries (a
@@ -101,13 +106,15 @@ Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRule
     for (std::size_t d = 0; d < kDimensions; ++d) {
       const std::size_t groups = groups_[d].sums.size();
       std::vector<std::size_t> start(groups + 1, 0);
-      for (const auto& t : timed_)
-        if (t.*member != kNoDuration && t.group[d] != kNone) ++start[t.group[d] + 1];
+      for (const auto& block : timed_)
+        for (const auto& t : block)
+          if (t.*member != kNoDuration && t.group[d] != kNone) ++start[t.group[d] + 1];
       for (std::size_t g = 0; g < groups; ++g) start[g + 1] += start[g];
       std::vector<std::size_t> next(start.begin(), start.end() - 1);
       values.resize(start[groups]);
-      for (const auto& t : timed_)
-        if (t.*member != kNoDuration && t.group[d] != kNone) values[next[t.group[d]]++] = t.*member;
+      for (const auto& block : timed_)
+        for (const auto& t : block)
+          if (t.*member != kNoDuration && t.group[d] != kNone) values[next[t.group[d]]++] = t.*member;
       auto& out = member == &Timed::to_accept ? accept[d] : resolve[d];
       out.resize(groups);
       for (std::size_t g = 0; g < groups; ++g)
@@ -124,6 +131,7 @@ Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRule
       figures[d].push_back(g.sums[i].finish(std::move(accept[d][i]), std::move(resolve[d][i])));
   }
   timed_ = {};
+  timed_count_ = 0;
   const Figures none = figures_of({});
 
   auto row = [&](std::string code, std::string name, std::string parent, std::size_t dimension) {

@@ -58,7 +58,11 @@ class AssessmentTally {
   Millis as_of_;
   FigureSums total_;
   Groups groups_[kDimensions];
-  std::vector<Timed> timed_;
+  // In blocks of a fixed size: no reallocation copies them as they grow, and a merge moves
+  // the other tally's blocks instead of copying its entries.
+  static constexpr std::size_t kBlock = 1 << 16;
+  std::vector<std::vector<Timed>> timed_;
+  std::size_t timed_count_ = 0;
 };
 
 class TrendTally {
