@@ -28,7 +28,7 @@ http() {
 wait_for_port() {
   port=
   for _ in $(seq "$3"); do
-    port=$(grep -o "$2" "$1" | head -1 | sed 's/.*://')
+    port=$(grep -o "$2" "$1" 2>/dev/null | head -1 | sed 's/.*://')
     [[ -n $port ]] && break
     kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.1

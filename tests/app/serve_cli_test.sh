@@ -10,6 +10,8 @@ sample=$2
 source "$(dirname "$0")/cli_support.sh"
 
 start_server() {
+  # A fresh log: the last server's line must not be read as the new one's port.
+  rm -f "$work/serve.log"
   "$gridkeeper" serve --db "$work/city.db" --listen 127.0.0.1:0 --threads 2 >"$work/serve.log" 2>&1 &
   server_pid=$!
   wait_for_port "$work/serve.log" '127.0.0.1:[0-9]*' 50
