@@ -355,7 +355,7 @@ Result<std::unique_ptr<Connection>> open_for_writing(const std::string& path, in
 Result<std::unique_ptr<Connection>> open_for_reading(const std::string& path, int busy_timeout_ms) {
   auto db = Connection::open(path, OpenMode::read_only, busy_timeout_ms);
   if (!db) return db.error();
-  if (auto e = (*db)->exec("PRAGMA cache_size = -16384")) return *e;
+  if (auto e = (*db)->exec("PRAGMA cache_size = -8192")) return *e;
   return std::move(*db);
 }
 

@@ -25,8 +25,12 @@ const city = buildCity({
 log(`city: ${city.cells.length} grids, ${city.communities.length} communities, ${city.streets.length} streets`);
 
 // Counts the page's requests of the overdue map's counts (and all of them), finished.
+// Requests for /overdue-map, and the live feeds the page opened: a feed that was dropped (a
+// reader too slow for a burst is cut off by the server) comes back and fetches the counts
+// once more, by design; any other fetch after the first is a failure.
 function countMaps(page) {
-  const seen = { counts: 0, shapes: 0, all: 0 };
+  const seen = { counts: 0, shapes: 0, all: 0, feeds: 0 };
+  page.on('websocket', () => { seen.feeds++; });
   page.on('requestfinished', (r) => {
     const url = new URL(r.url());
     if (url.pathname !== '/api/v1/overdue-map') return;
@@ -88,7 +92,7 @@ try {
     const c = await api('op', 'POST', '/api/v1/cases', { lon: forConsole.centre[0], lat: forConsole.centre[1], category: 'environment', urgency: 'red', title: '规模测试：新案件' });
     check(c.grid_id === forConsole.code, 'the case is in the chosen grid');
     await waitFor(async () => (await fillOf(page, forConsole.code)) === '#d32f2f', 'the grid turns red from the feed', 15000);
-    check(maps.counts === 1, `no further /overdue-map request (${maps.counts})`);
+    check(maps.counts - 1 <= maps.feeds - 1, `no further /overdue-map request but after a new feed (${maps.counts - 1} after ${maps.feeds - 1})`);
     await shot(page, 'scale-console');
     await context.close();
   });
@@ -111,7 +115,7 @@ try {
     await label.waitFor();
     check(await label.getAttribute('data-worst-overdue') === 'none', 'nothing overdue there yet');
     const calm = await fillOf(page, forSupervisor.code);
-    const counted = maps.all;
+    const counted = maps.all, feeds = maps.feeds;
     const c = await api('op', 'POST', '/api/v1/cases', { lon: forSupervisor.centre[0], lat: forSupervisor.centre[1], category: 'environment', urgency: 'red', title: '规模测试：将超时' });
     check(c.grid_id === forSupervisor.code, 'the case is in the chosen grid');
     await waitFor(async () => (await fillOf(page, forSupervisor.code)) !== calm, 'the grid shows its open case', 15000);
@@ -120,7 +124,8 @@ try {
     await api('admin', 'POST', '/api/v1/test/clock', { advance_s: 3600 });
     await page.waitForSelector(`.area-label[data-area="${forSupervisor.code}"] .label-box[data-worst-overdue=red]`, { timeout: 20000 });
     await waitFor(async () => (await fillOf(page, forSupervisor.code)) === '#d32f2f', 'the grid turns red', 15000);
-    check(maps.all === counted, `no further /overdue-map request (${maps.all - counted})`);
+    if (maps.feeds > feeds) log(`the feed was opened again ${maps.feeds - feeds} time(s)`);
+    check(maps.all - counted <= maps.feeds - feeds, `no further /overdue-map request but after a new feed (${maps.all - counted} after ${maps.feeds - feeds})`);
     await shot(page, 'scale-supervisor');
     // Loaded again (logged in anew), the shapes come from the browser's cache, revalidated
     // by their tag.
