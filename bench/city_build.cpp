@@ -1,6 +1,6 @@
 #include "bench/city_build.hpp"
 
-#include "bench/city_in_flight.hpp"
+#include "demo/in_flight.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -330,7 +330,8 @@ class Player {
   Millis floor_ = 0, ramp_ = 0, ramp_start_ = 0;
   CaseId last_case_ = 0;
   std::size_t actions_ = 0, steps_ = 0;
-  InFlight flight_;
+  // Past 20,000 waiting it waits for 5,000: the center refuses intakes past 50,000 open.
+  demo::InFlight flight_{20'000, 5'000};
 };
 
 }  // namespace

@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <condition_variable>
 #include <limits>
-#include <mutex>
 #include <queue>
 #include <thread>
 
 #include "demo/cases.hpp"
+#include "demo/in_flight.hpp"
 #include "demo/names.hpp"
 #include "dispatch/escalation.hpp"
 
@@ -25,43 +24,6 @@ constexpr Millis kLocalOffset = 8 * kHour;  // Asia/Shanghai
 // Cases by local hour of the day: quiet at night, busy mornings and afternoons.
 constexpr double kHourly[24] = {0.15, 0.1, 0.08, 0.08, 0.1, 0.2, 0.45, 0.8, 1.2, 1.5, 1.5,  1.3,
                                 0.9,  1.0, 1.4,  1.5,  1.4, 1.2, 1.0,  0.9, 0.7, 0.5, 0.35, 0.25};
-
-// Changes in flight: each `done` is counted, refusals remembered.
-class InFlight {
- public:
-  void add() {
-    std::lock_guard lock(mutex_);
-    ++open_;
-  }
-  void done(const Status& status) {
-    std::lock_guard lock(mutex_);
-    if (status) refused(status->message);
-    if (--open_ == 0) wake_.notify_all();
-  }
-  void refused(const std::string& why) {
-    ++refusals_;
-    if (first_.empty()) first_ = why;
-  }
-  void wait() {
-    std::unique_lock lock(mutex_);
-    wake_.wait(lock, [&] { return open_ == 0; });
-  }
-  std::size_t refusals() {
-    std::lock_guard lock(mutex_);
-    return refusals_;
-  }
-  std::string first() {
-    std::lock_guard lock(mutex_);
-    return first_;
-  }
-  std::mutex& mutex() { return mutex_; }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::size_t open_ = 0, refusals_ = 0;
-  std::string first_;
-};
 
 enum class Step { accept, resolve, close, reopen, give_back, register_again, cancel, ask_deferral, defer, resume };
 
@@ -127,7 +89,7 @@ class Player {
       }
     }
     advance(end);
-    flight_.wait();
+    flight_.drain();
     HistoryOutcome out;
     out.cases = stories_.size();
     out.actions = actions_;
@@ -376,10 +338,7 @@ class Player {
           ++actions_;
           ++done;
           auto r = center_.reassign_grid_and_wait(g.area->code, b->second, owner, people_.operator_);
-          if (!r) {
-            std::lock_guard lock(flight_.mutex());
-            flight_.refused("handover: " + r.error().message);
-          }
+          if (!r) flight_.refused("handover: " + r.error().message);
           backups_[g.area->code] = owner;
         }
       }

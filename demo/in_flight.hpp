@@ -1,31 +1,35 @@
 #pragma once
-// The changes bench_city's history has asked the center for and storage has not yet
-// acknowledged: the player waits when too many are waiting (the center refuses intakes
-// past 50,000) and at the end of each day; refusals are counted, the first remembered.
+// The changes a generated history has asked the center for and storage has not yet
+// acknowledged: the player waits for them (at the end, or of a day), and may be held back
+// while too many wait (the center refuses intakes past its ceiling); refusals are counted,
+// the first remembered.
 #include <condition_variable>
 #include <cstddef>
+#include <limits>
 #include <mutex>
 #include <string>
 
 #include "dispatch/errors.hpp"
 
-namespace gridkeeper::bench {
+namespace gridkeeper::demo {
 
 class InFlight {
  public:
-  // Past kHighWater waiting, add() waits until no more than kLowWater are.
-  static constexpr std::size_t kHighWater = 20'000, kLowWater = 5'000;
+  // With `high_water` waiting, add() waits until no more than `low_water` are; by default
+  // it never waits.
+  InFlight() = default;
+  InFlight(std::size_t high_water, std::size_t low_water) : high_water_(high_water), low_water_(low_water) {}
 
   void add() {
     std::unique_lock lock(mutex_);
-    if (open_ >= kHighWater) wake_.wait(lock, [&] { return open_ <= kLowWater; });
+    if (open_ >= high_water_) wake_.wait(lock, [&] { return open_ <= low_water_; });
     ++open_;
   }
   void done(const dispatch::Status& status) {
     std::lock_guard lock(mutex_);
     if (status) refused_locked(status->message);
     --open_;
-    if (open_ <= kLowWater) wake_.notify_all();
+    if (open_ <= low_water_) wake_.notify_all();
   }
   void refused(const std::string& why) {
     std::lock_guard lock(mutex_);
@@ -50,8 +54,9 @@ class InFlight {
   }
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::size_t high_water_ = std::numeric_limits<std::size_t>::max(), low_water_ = 0;
   std::size_t open_ = 0, refusals_ = 0;
   std::string first_;
 };
 
-}  // namespace gridkeeper::bench
+}  // namespace gridkeeper::demo
