@@ -109,6 +109,24 @@ class Measurer {
     rss(key + ".rss", "  server RSS during it", s);
   }
 
+  // An answer's time and its size on the wire and decoded (and its ETag when `with_etag`).
+  void wire(const std::string& key, const std::string& what, const Series& s, bool with_etag, std::string goal,
+            std::optional<bool> met) {
+    const double ms = median(s.ms);
+    const auto& f = s.last;
+    std::string value = format("%.0f ms, %s on the wire (%s), %s decoded", ms, size_text(f.bytes).c_str(),
+                               f.content_encoding.empty() ? "not compressed" : f.content_encoding.c_str(),
+                               size_text(f.decoded_bytes).c_str());
+    json::object figures{{"median_ms", ms}, {"bytes", f.bytes}, {"decoded_bytes", f.decoded_bytes}};
+    if (with_etag) {
+      value += ", ETag " + (f.etag.empty() ? std::string("none") : f.etag);
+      figures["etag"] = f.etag;
+    } else {
+      figures["content_encoding"] = f.content_encoding;
+    }
+    report_.add(key, what, std::move(value), std::move(goal), met, std::move(figures));
+  }
+
   void rss(const std::string& key, const std::string& what, const Series& s) {
     report_.add(
         key, what,
@@ -324,43 +342,15 @@ std::size_t measure_server(const std::string& binary, const std::string& db, con
   auto packed = m.run("overdue_map.gzip", bare, gz, options.runs);
   const double packed_ms = median(packed.ms);
   const bool small = packed.last.bytes < 200'000;
-  report.add("overdue_map.gzip", "  the same, Accept-Encoding: gzip",
-             format("%.0f ms, %s on the wire (%s), %s decoded", packed_ms, size_text(packed.last.bytes).c_str(),
-                    packed.last.content_encoding.empty() ? "not compressed" : packed.last.content_encoding.c_str(),
-                    size_text(packed.last.decoded_bytes).c_str()),
-             "< 50 ms, < 200 KB", packed.ok ? std::optional<bool>(packed_ms < 50 && small) : false,
-             json::object{{"median_ms", packed_ms},
-                          {"bytes", packed.last.bytes},
-                          {"decoded_bytes", packed.last.decoded_bytes},
-                          {"content_encoding", packed.last.content_encoding}});
+  m.wire("overdue_map.gzip", "  the same, Accept-Encoding: gzip", packed, false, "< 50 ms, < 200 KB",
+         packed.ok ? std::optional<bool>(packed_ms < 50 && small) : false);
   auto shaped = m.run("overdue_map.geometry", "/api/v1/overdue-map?level=grid", gz, options.runs);
-  const double shaped_ms = median(shaped.ms);
-  report.add(
-      "overdue_map.geometry", "overdue map, grids, with geometry (gzip)",
-      format("%.0f ms, %s on the wire (%s), %s decoded, ETag %s", shaped_ms, size_text(shaped.last.bytes).c_str(),
-             shaped.last.content_encoding.empty() ? "not compressed" : shaped.last.content_encoding.c_str(),
-             size_text(shaped.last.decoded_bytes).c_str(),
-             shaped.last.etag.empty() ? "none" : shaped.last.etag.c_str()),
-      "", std::nullopt,
-      json::object{{"median_ms", shaped_ms},
-                   {"bytes", shaped.last.bytes},
-                   {"decoded_bytes", shaped.last.decoded_bytes},
-                   {"etag", shaped.last.etag}});
+  m.wire("overdue_map.geometry", "overdue map, grids, with geometry (gzip)", shaped, true, "", std::nullopt);
   // The shapes alone (counts=false): what a map keeps and revalidates by its tag.
   const std::string shapes_target = "/api/v1/overdue-map?level=grid&counts=false";
   auto shapes = m.run("overdue_map.shapes", shapes_target, gz, options.runs);
-  const double shapes_ms = median(shapes.ms);
-  report.add(
-      "overdue_map.shapes", "overdue map, grid shapes alone (gzip)",
-      format("%.0f ms, %s on the wire (%s), %s decoded, ETag %s", shapes_ms, size_text(shapes.last.bytes).c_str(),
-             shapes.last.content_encoding.empty() ? "not compressed" : shapes.last.content_encoding.c_str(),
-             size_text(shapes.last.decoded_bytes).c_str(),
-             shapes.last.etag.empty() ? "none" : shapes.last.etag.c_str()),
-      "ETag", !shapes.last.etag.empty(),
-      json::object{{"median_ms", shapes_ms},
-                   {"bytes", shapes.last.bytes},
-                   {"decoded_bytes", shapes.last.decoded_bytes},
-                   {"etag", shapes.last.etag}});
+  m.wire("overdue_map.shapes", "overdue map, grid shapes alone (gzip)", shapes, true, "ETag",
+         !shapes.last.etag.empty());
   FetchOptions again = gz;
   if (!shapes.last.etag.empty()) again.headers.push_back({"If-None-Match", shapes.last.etag});
   auto repeat = m.run("overdue_map.etag", shapes_target, again, 1);
