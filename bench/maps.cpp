@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "bench/scratch_city.hpp"
+#include "bench/soak_load.hpp"
 #include "data/sqlite_accounts.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "dispatch/center.hpp"
@@ -153,23 +154,11 @@ int main(int argc, char** argv) {
   net::io_context ioc;
   beast::tcp_stream s(ioc);
   s.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server->port()));
-  std::string token;
-  {
-    http::request<http::string_body> req{http::verb::post, "/api/v1/auth/login", 11};
-    req.set(http::field::host, "bench");
-    req.set(http::field::content_type, "application/json");
-    req.body() = R"({"username":"bench","password":"bench-password"})";
-    req.prepare_payload();
-    http::write(s, req);
-    beast::flat_buffer b;
-    http::response<http::string_body> res;
-    http::read(s, b, res);
-    const auto at = res.body().find("\"token\":\"");
-    if (res.result_int() != 200 || at == std::string::npos) {
-      std::cerr << "bench_maps: login failed: " << res.body() << "\n";
-      return 1;
-    }
-    token = res.body().substr(at + 9, 64);
+  int status = 0;
+  const std::string token = soak::Load::login(server->port(), "bench", "bench-password", &status);
+  if (token.empty()) {
+    std::cerr << "bench_maps: login failed: status " << status << "\n";
+    return 1;
   }
 
   std::printf("%-52s %9s %9s %12s %12s\n", "GET", "first ms", "median ms", "bytes", "compressed");
