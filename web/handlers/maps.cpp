@@ -20,6 +20,28 @@ struct AreaName {
   std::string name, community;
 };
 
+// The code of the area of `level` that holds a grid (empty: none), each community's street
+// looked up once.
+class AreaOf {
+ public:
+  AreaOf(const dispatch::Center& center, Level level) : center_(center), level_(level) {}
+  std::string operator()(const dispatch::Grid& g) {
+    if (level_ == Level::grid) return g.code;
+    if (level_ == Level::community) return g.community;
+    auto s = street_of_.find(g.community);
+    if (s == street_of_.end()) {
+      const auto j = center_.jurisdiction(g.community);
+      s = street_of_.emplace(g.community, j ? j->parent : std::string{}).first;
+    }
+    return s->second;
+  }
+
+ private:
+  const dispatch::Center& center_;
+  Level level_;
+  std::unordered_map<std::string, std::string> street_of_;  // community -> street
+};
+
 void append_feature(std::string& out, bool& first, const std::string& code, const json::object& properties,
                     const std::string& geometry) {
   out += first ? "" : ",";
@@ -117,17 +139,9 @@ void MapHandlers::overdue_map(const CallPtr& call) {
       zeros.reserve(grids.size());                                     // never moves: `listed` points into it
       std::map<std::string_view, const dispatch::AreaCounts*> listed;  // by code
       for (const auto& a : counts) listed.emplace(a.code, &a);
-      std::unordered_map<std::string, std::string> street_of;  // community -> street
+      AreaOf area_of(center, level);
       for (const auto& g : grids) {
-        std::string code = level == Level::grid ? g.code : g.community;
-        if (level == Level::street) {
-          auto s = street_of.find(g.community);
-          if (s == street_of.end()) {
-            const auto j = center.jurisdiction(g.community);
-            s = street_of.emplace(g.community, j ? j->parent : std::string{}).first;
-          }
-          code = s->second;
-        }
+        std::string code = area_of(g);
         if (code.empty() || listed.count(code)) continue;
         zeros.push_back(dispatch::AreaCounts{level, std::move(code), {}});
         listed.emplace(zeros.back().code, &zeros.back());
@@ -161,21 +175,13 @@ void MapHandlers::overdue_map(const CallPtr& call) {
     }
     // The areas in view: those of the grids the reader sees, with their names.
     std::map<std::string, AreaName> areas;
-    std::unordered_map<std::string, std::string> street_of;  // community -> street
+    AreaOf area_of(center, level);
     for (const auto& g : center.grids(actor)) {
       if (level == Level::grid) {
         areas[g.code] = {g.name, g.community};
         continue;
       }
-      std::string code = g.community;
-      if (level == Level::street) {
-        auto s = street_of.find(g.community);
-        if (s == street_of.end()) {
-          const auto j = center.jurisdiction(g.community);
-          s = street_of.emplace(g.community, j ? j->parent : std::string{}).first;
-        }
-        code = s->second;
-      }
+      std::string code = area_of(g);
       if (!code.empty() && !areas.count(code)) areas[code] = {};
     }
     if (level != Level::grid)
