@@ -40,19 +40,6 @@ CaseSummary summary_of(const CaseHistory& h, Millis as_of) {
   return s;
 }
 
-Durations durations_of_sorted(std::span<const Millis> values) {
-  Durations d;
-  d.count = static_cast<std::int64_t>(values.size());
-  if (values.empty()) return d;
-  double sum = 0;
-  for (auto v : values) sum += static_cast<double>(v);
-  d.mean_s = sum / static_cast<double>(values.size()) / 1000.0;
-  // Nearest rank: the ceil(0.9 n)-th smallest value.
-  const auto rank = static_cast<std::size_t>(std::ceil(0.9 * static_cast<double>(values.size())));
-  d.p90_s = static_cast<double>(values[std::max<std::size_t>(rank, 1) - 1]) / 1000.0;
-  return d;
-}
-
 Durations durations_of(std::span<Millis> values) {
   Durations d;
   d.count = static_cast<std::int64_t>(values.size());
@@ -151,19 +138,6 @@ Figures FigureSums::finish(Durations to_accept, Durations to_resolve) const {
   if (g.rated > 0) g.satisfaction = static_cast<double>(rating_sum_) / static_cast<double>(g.rated);
   g.satisfied_rate = ratio(satisfied_, g.rated);
   return g;
-}
-
-Figures figures_of(const std::vector<const CaseFacts*>& cases) {
-  FigureSums sums;
-  std::vector<Millis> to_accept, to_resolve;
-  for (const auto* f : cases) {
-    if (!sums.add(*f)) continue;
-    if (f->time_to_accept) to_accept.push_back(*f->time_to_accept);
-    if (f->time_to_resolve) to_resolve.push_back(*f->time_to_resolve);
-  }
-  std::sort(to_accept.begin(), to_accept.end());
-  std::sort(to_resolve.begin(), to_resolve.end());
-  return sums.finish(durations_of_sorted(to_accept), durations_of_sorted(to_resolve));
 }
 
 std::optional<double> score_of(const Figures& f, const AssessmentRules& rules) {

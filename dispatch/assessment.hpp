@@ -104,15 +104,11 @@ struct Figures {
   std::optional<double> satisfied_rate;   // 满意率: ratings of 4 or 5 / rated
 };
 
-Figures figures_of(const std::vector<const CaseFacts*>& cases);
-
-// The durations of values sorted ascending (the mean sums them in that order).
-Durations durations_of_sorted(std::span<const Millis> sorted);
-// The same of values in any order (they are reordered): the same figures, bit for bit.
+// The count, mean and nearest-rank p90 of durations in any order (they are reordered).
 Durations durations_of(std::span<Millis> values);
 
 // The figures added up one case at a time, without keeping the cases: the counts here, the
-// durations handed to finish by whoever kept them (figures_of keeps them in vectors).
+// durations handed to finish by whoever kept them (AssessmentTally, dispatch/tally.hpp).
 class FigureSums {
  public:
   // Adds the case's counts; true when its durations count (it is assessed).

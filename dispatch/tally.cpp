@@ -132,7 +132,7 @@ Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRule
   }
   timed_ = {};
   timed_count_ = 0;
-  const Figures none = figures_of({});
+  const Figures none = FigureSums{}.finish({}, {});
 
   auto row = [&](std::string code, std::string name, std::string parent, std::size_t dimension) {
     AssessmentRow r;
