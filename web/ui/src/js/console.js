@@ -117,8 +117,8 @@ class Console {
     };
   }
 
-  // All the counts: at load and when the feed comes back. The answer lists only the grids
-  // holding open cases; the others have none.
+  // All the counts: at load and when the feed comes back (every grid in view, zeros
+  // included); a grid missing from the map has none.
   async loadCounts() {
     try {
       const m = await api('/api/v1/overdue-map?level=grid&geometry=false');

@@ -35,7 +35,7 @@ class OverdueMap {
     this.mode = 'auto';  // or a fixed level
     this.level = null;
     this.geo = {};  // level → FeatureCollection (shapes alone), kept by the browser and revalidated
-    this.counts = new Map();  // area → counts, for the areas of the current level holding open cases
+    this.counts = new Map();  // area → counts of the current level; an area missing has none
     this.area = null;  // the area opened in the side panel
   }
 
@@ -155,8 +155,8 @@ class OverdueMap {
     }
   }
 
-  // All the counts of a level: when it is shown and when the feed comes back. The answer
-  // lists only the areas holding open cases; the others have none.
+  // All the counts of a level: when it is shown and when the feed comes back (every area in
+  // view, zeros included).
   async loadCounts(level = this.level) {
     try {
       const m = await api(`/api/v1/overdue-map${query({ level, geometry: 'false' })}`);
