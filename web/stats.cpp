@@ -86,17 +86,6 @@ dispatch::Reporting reporting(const dispatch::Center& center, dispatch::Reports&
 }
 }  // namespace
 
-std::string case_facts_csv(const std::vector<dispatch::CaseFacts>& cases) {
-  CsvWriter w;
-  csv_header(w, dispatch::fact_columns());
-  w.end_row();
-  for (const auto& f : cases) {
-    csv_cells(w, dispatch::fact_columns(), f);
-    w.end_row();
-  }
-  return w.take();
-}
-
 dispatch::Status write_case_facts_csv(const dispatch::Center& center, dispatch::Reports& reports,
                                       const dispatch::Actor& actor, const StatsRequest& request, Millis now,
                                       ChunkSink& sink) {
@@ -181,13 +170,8 @@ dispatch::Result<StatsRequest> stats_request(const QueryParams& params, Millis n
 
 Response assessment_response(const dispatch::Center& center, dispatch::Reports& reports, const dispatch::Actor& actor,
                              const StatsRequest& request, Millis now) {
-  const auto service = reporting(center, reports);
-  if (request.csv && request.table == "cases") {
-    auto facts = service.case_facts(actor, request, now);
-    if (!facts) return error_response(facts.error());
-    return csv_response(case_facts_csv(facts->cases), filename("assessment-cases", request));
-  }
-  auto report = service.assessment(actor, request, now);
+  // (table=cases&format=csv is streamed: write_case_facts_csv.)
+  auto report = reporting(center, reports).assessment(actor, request, now);
   if (!report) return error_response(report.error());
   const auto& a = report->assessment;
   if (request.csv) {

@@ -31,7 +31,8 @@ inline constexpr std::int64_t kMaxReportDays = 400;
 // start of the current quarter up to now).
 dispatch::Result<StatsRequest> stats_request(const QueryParams& params, dispatch::Millis now);
 
-// Blocking. The figures of what the actor may see.
+// Blocking. The figures of what the actor may see: the JSON, or one table of rows as CSV
+// (the case table is streamed instead: write_case_facts_csv).
 Response assessment_response(const dispatch::Center& center, dispatch::Reports& reports, const dispatch::Actor& actor,
                              const StatsRequest& request, dispatch::Millis now);
 // Blocking. The assessment's case table as CSV (table=cases&format=csv), written to `sink`
@@ -42,8 +43,6 @@ dispatch::Status write_case_facts_csv(const dispatch::Center& center, dispatch::
                                       ChunkSink& sink);
 // The head of that answer (its type and file name).
 StreamHead case_facts_csv_head(const StatsRequest& request);
-// The same table made whole in memory, from a report's cases.
-std::string case_facts_csv(const std::vector<dispatch::CaseFacts>& cases);
 
 Response trends_response(const dispatch::Center& center, dispatch::Reports& reports, const dispatch::Actor& actor,
                          const StatsRequest& request, dispatch::Millis now);

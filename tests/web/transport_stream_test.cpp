@@ -13,9 +13,12 @@
 #include <thread>
 #include <vector>
 
+#include "dispatch/figures.hpp"
 #include "dispatch/reporting.hpp"
 #include "fixture.hpp"
+#include "web/columns.hpp"
 #include "web/compression.hpp"
+#include "web/csv.hpp"
 #include "web/stats.hpp"
 
 using namespace gridkeeper;
@@ -85,7 +88,14 @@ std::string whole_case_csv(ServerFixture& f, const dispatch::Actor& actor, const
   const dispatch::Reporting reporting(*f.center, *f.reports, &web::read_stored_rules);
   auto facts = reporting.case_facts(actor, *request, f.clock.now());
   REQUIRE(facts);
-  return web::case_facts_csv(facts->cases);
+  web::CsvWriter w;
+  web::csv_header(w, dispatch::fact_columns());
+  w.end_row();
+  for (const auto& c : facts->cases) {
+    web::csv_cells(w, dispatch::fact_columns(), c);
+    w.end_row();
+  }
+  return w.take();
 }
 
 const dispatch::Actor kAdmin{1, "admin", dispatch::Role::admin, "", {}};
