@@ -200,7 +200,7 @@ const std::string_view kUpsertJurisdiction =
     "ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, parent = excluded.parent";
 
 const std::string_view kInsertAudit =
-    "INSERT INTO audit (at, actor, kind, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO audit (at, actor, kind, subject, detail, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 const std::string_view kUpsertWorker =
     "INSERT INTO workers (id, name, phone, community, status) VALUES (?1, ?2, ?3, ?4, ?5) "

@@ -250,18 +250,38 @@ constexpr std::pair<std::string_view, std::string_view> kTypedEventColumns[] = {
     {"backup_to", "TEXT"},
 };
 
-Status typed_events(Connection& db) {
-  for (const auto& [name, definition] : kTypedEventColumns) {
-    auto q = db.query("SELECT count(*) FROM pragma_table_info('case_events') WHERE name = ?1");
+// Adds to `table` those of `columns` (name, definition) it lacks.
+template <std::size_t N>
+Status add_missing_columns(Connection& db, std::string_view table,
+                           const std::pair<std::string_view, std::string_view> (&columns)[N]) {
+  for (const auto& [name, definition] : columns) {
+    auto q = db.query("SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2");
     if (!q) return q.error();
-    q->bind(1, name);
+    q->bind(1, table).bind(2, name);
     const bool present = q->next() && q->int64(0) > 0;
     if (auto e = q->status()) return e;
     if (present) continue;
-    if (auto e = db.exec("ALTER TABLE case_events ADD COLUMN " + std::string(name) + " " + std::string(definition)))
+    if (auto e = db.exec("ALTER TABLE " + std::string(table) + " ADD COLUMN " + std::string(name) + " " +
+                         std::string(definition)))
       return e;
   }
+  return std::nullopt;
+}
+
+Status typed_events(Connection& db) {
+  if (auto e = add_missing_columns(db, "case_events", kTypedEventColumns)) return e;
   return legacy::type_old_events(db);
+}
+
+// Step 8: the audit trail says what a change to the organisation was before and after
+// (JSON objects of the fields it touched), and is read by time.
+constexpr std::pair<std::string_view, std::string_view> kAuditColumns[] = {
+    {"before", "TEXT NOT NULL DEFAULT ''"},
+    {"after", "TEXT NOT NULL DEFAULT ''"},
+};
+Status audit_before_after(Connection& db) {
+  if (auto e = add_missing_columns(db, "audit", kAuditColumns)) return e;
+  return db.exec("CREATE INDEX IF NOT EXISTS audit_at ON audit(at, seq)");
 }
 
 Status set_pragmas(Connection& db) {
@@ -291,7 +311,8 @@ const std::vector<MigrationStep>& migrations() {
                                                 {kPhotoAllowance},
                                                 {kReminders},
                                                 {{}, &typed_events},
-                                                {case_facts::kSchema, &case_facts::backfill}};
+                                                {case_facts::kSchema, &case_facts::backfill},
+                                                {{}, &audit_before_after}};
   return steps;
 }
 

@@ -1,5 +1,6 @@
 #include "dispatch/center.hpp"
 
+#include "dispatch/audit.hpp"
 #include "dispatch/center_internal.hpp"
 #include "dispatch/text_rules.hpp"
 
@@ -40,7 +41,9 @@ void Center::reassign_grid(const std::string& grid_code, const WorkerId& owner, 
   grid.backup = backup;
   change.grids.push_back(grid);
   change.audit.push_back({now, actor.label(), "grid_posts", grid_code,
-                          "owner " + before.owner + " -> " + owner + ", backup " + before.backup + " -> " + backup});
+                          "owner " + before.owner + " -> " + owner + ", backup " + before.backup + " -> " + backup,
+                          audit_fields({{"owner_id", before.owner}, {"backup_id", before.backup}}),
+                          audit_fields({{"owner_id", owner}, {"backup_id", backup}})});
   // Hand the grid's open cases held by outgoing post holders (or waiting unassigned) to
   // whoever the assignment rule now picks.
   std::vector<CaseNotice> notices;
@@ -80,10 +83,12 @@ void Center::set_worker_status(const WorkerId& worker, DutyStatus status, const 
   auto w = workers_.find(worker);
   if (w == workers_.end()) return done(make_error(ErrorCode::not_found, "no worker " + worker));
   if (auto e = check_duty_status(actor, w->second, places())) return done(std::move(*e));
+  const DutyStatus was = w->second.status;
   w->second.status = status;
   Change change;
   change.workers.push_back(w->second);
-  change.audit.push_back({clock_.now(), actor.label(), "worker_status", worker, std::string(to_string(status))});
+  change.audit.push_back({clock_.now(), actor.label(), "worker_status", worker, std::string(to_string(status)),
+                          audit_fields({{"status", to_string(was)}}), audit_fields({{"status", to_string(status)}})});
   submit_locked(std::move(change), {}, [updated = w->second, done = std::move(done)](Status s) {
     if (s) return done(std::move(*s));
     done(updated);
@@ -113,7 +118,9 @@ void Center::set_mode(const std::string& code, bool emergency, const Actor& acto
   if (j->second.emergency != emergency) {
     j->second.emergency = emergency;
     change.jurisdictions.push_back(j->second);
-    change.audit.push_back({clock_.now(), actor.label(), "mode", code, emergency ? "emergency" : "normal"});
+    change.audit.push_back({clock_.now(), actor.label(), "mode", code, emergency ? "emergency" : "normal",
+                            audit_fields({{"mode", emergency ? "normal" : "emergency"}}),
+                            audit_fields({{"mode", emergency ? "emergency" : "normal"}})});
   }
   if (change.empty()) return done(j->second);
   submit_locked(std::move(change), {}, [updated = j->second, done = std::move(done)](Status s) {
@@ -144,10 +151,12 @@ void Center::update_category(Category category, const Actor& actor, std::functio
     detail += " " + std::string(to_string(u)) + "=" + std::to_string(category.deadlines(u).accept_s) + "/" +
               std::to_string(category.deadlines(u).resolve_s) + "s";
   if (category.working_time) detail += " working time";
+  std::string was = before == categories_.end() ? std::string() : category_fields(before->second);
   categories_[category.id] = category;
   Change change;
   change.categories.push_back(category);
-  change.audit.push_back({clock_.now(), actor.label(), "category", category.id, detail});
+  change.audit.push_back(
+      {clock_.now(), actor.label(), "category", category.id, detail, std::move(was), category_fields(category)});
   submit_locked(std::move(change), {}, [category, done = std::move(done)](Status s) {
     if (s) return done(std::move(*s));
     done(category);

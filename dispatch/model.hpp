@@ -106,14 +106,19 @@ struct Jurisdiction {
   bool emergency = false;  // 平战切换: streets and districts may switch to emergency mode
 };
 
-// A recorded change outside the cases: emergency mode switches, category deadlines,
-// duty status, grid posts.
+// A recorded change to the organisation (操作日志): emergency mode switches, categories and
+// their deadlines, duty status, grid posts, accounts, the roster, leave, settings, Open311
+// keys. `before` and `after` are JSON objects (as text) of the fields the change touched,
+// empty when there was nothing before (a creation) or after (a deletion); `detail` says the
+// change in words for people.
 struct AuditEntry {
   Millis at = 0;
   std::string actor;
-  std::string kind;     // mode | category | worker_status | grid_posts
-  std::string subject;  // the jurisdiction, category, worker or grid
+  std::string kind;     // mode | category | worker_status | grid_posts | user | worker | leave | setting | ...
+  std::string subject;  // the jurisdiction, category, worker, grid, user or key
   std::string detail;
+  std::string before;  // JSON object text, or empty
+  std::string after;   // JSON object text, or empty
 };
 
 struct Grid {
