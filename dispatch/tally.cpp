@@ -1,8 +1,11 @@
 #include "dispatch/tally.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <exception>
 #include <set>
 #include <span>
+#include <thread>
 #include <utility>
 
 namespace gridkeeper::dispatch {
@@ -13,71 +16,114 @@ constexpr Millis kDay = 24LL * 3600 * 1000;
 
 AssessmentTally::AssessmentTally(Period period, Millis as_of) : period_(period), as_of_(as_of) {}
 
-std::uint32_t AssessmentTally::Groups::of(const std::string& code) {
-  if (code.empty()) return kNone;
-  if (last != kNone && code == last_code) return last;
-  auto [it, added] = index.try_emplace(code, static_cast<std::uint32_t>(sums.size()));
-  if (added) sums.emplace_back();
-  last = it->second;
-  last_code = code;
-  return last;
+std::size_t AssessmentTally::KeyHash::operator()(const Key& k) const noexcept {
+  std::uint64_t h = 0x9e3779b97f4a7c15ULL;
+  for (auto v : k) h = (h ^ v) * 0xff51afd7ed558ccdULL;
+  return static_cast<std::size_t>(h ^ (h >> 32));
 }
 
-void AssessmentTally::groups_of(const CaseFacts& f, std::uint32_t (&group)[kDimensions]) {
-  auto look_up = [&](std::size_t d, const std::string& code) { group[d] = groups_[d].of(code); };
-  if (f.grid.empty()) {
-    group[kGrid] = kNone;
-    look_up(kWorker, f.worker);
-    look_up(kCommunity, f.community);
-    look_up(kStreet, f.street);
-    return;
-  }
-  auto [it, added] = by_grid_.try_emplace(f.grid);
-  Places& p = it->second;
+std::uint32_t AssessmentTally::Groups::of(const std::string& code) {
+  if (code.empty()) return kNone;
+  if (last != kNone && code == codes[last]) return last;
+  auto [it, added] = index.try_emplace(code, static_cast<std::uint32_t>(codes.size()));
+  if (added) codes.push_back(code);
+  return last = it->second;
+}
+
+std::uint32_t AssessmentTally::cell_of(const Key& key) {
+  auto [it, added] = cell_index_.try_emplace(key, static_cast<std::uint32_t>(cells_.size()));
   if (added) {
-    p.group[kGrid] = groups_[kGrid].of(f.grid);
-    p.group[kWorker] = groups_[kWorker].of(f.worker), p.worker = f.worker;
-    p.group[kCommunity] = groups_[kCommunity].of(f.community), p.community = f.community;
-    p.group[kStreet] = groups_[kStreet].of(f.street), p.street = f.street;
-  } else {
-    if (p.worker != f.worker) p.group[kWorker] = groups_[kWorker].of(f.worker), p.worker = f.worker;
-    if (p.community != f.community)
-      p.group[kCommunity] = groups_[kCommunity].of(f.community), p.community = f.community;
-    if (p.street != f.street) p.group[kStreet] = groups_[kStreet].of(f.street), p.street = f.street;
+    cell_keys_.push_back(key);
+    cells_.emplace_back();
   }
-  std::copy(std::begin(p.group), std::end(p.group), group);
+  return it->second;
+}
+
+namespace {
+// A hash of the case's four codes, eight bytes at a time.
+std::uint64_t hash_of(const CaseFacts& f) {
+  std::uint64_t h = 0x9e3779b97f4a7c15ULL;
+  for (const std::string* code : {&f.grid, &f.worker, &f.community, &f.street}) {
+    const char* p = code->data();
+    std::size_t n = code->size();
+    for (; n >= 8; p += 8, n -= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p, 8);
+      h = (h ^ word) * 0xff51afd7ed558ccdULL;
+      h ^= h >> 29;
+    }
+    std::uint64_t tail = n;  // the length too: "ab" + "c" differs from "a" + "bc"
+    std::memcpy(&tail, p, n);
+    h = (h ^ tail ^ (code->size() << 56)) * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 32;
+  }
+  return h;
+}
+}  // namespace
+
+bool AssessmentTally::holds(std::uint32_t cell, const CaseFacts& f) const {
+  const Key& key = cell_keys_[cell];
+  auto same = [&](std::size_t d, const std::string& code) {
+    return key[d] == kNone ? code.empty() : groups_[d].codes[key[d]] == code;
+  };
+  return same(kGrid, f.grid) && same(kWorker, f.worker) && same(kCommunity, f.community) && same(kStreet, f.street);
+}
+
+void AssessmentTally::grow() {
+  std::vector<Slot> old(std::max<std::size_t>(1024, slots_.size() * 2));
+  old.swap(slots_);
+  const std::size_t mask = slots_.size() - 1;
+  for (const auto& s : old) {
+    if (s.cell == kNone) continue;
+    std::size_t i = s.hash & mask;
+    while (slots_[i].cell != kNone) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+std::uint32_t AssessmentTally::cell_of(const CaseFacts& f) {
+  if (2 * (slots_used_ + 1) > slots_.size()) grow();
+  const std::uint64_t h = hash_of(f);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    Slot& s = slots_[i];
+    if (s.cell == kNone) {
+      s.hash = h;
+      s.cell = cell_of(Key{groups_[kWorker].of(f.worker), groups_[kGrid].of(f.grid),
+                           groups_[kCommunity].of(f.community), groups_[kStreet].of(f.street)});
+      ++slots_used_;
+      return s.cell;
+    }
+    if (s.hash == h && holds(s.cell, f)) return s.cell;
+  }
 }
 
 void AssessmentTally::add(const CaseFacts& f) {
   if (f.taken_in_at < period_.from || f.taken_in_at >= period_.to) return;
-  Timed t{};
-  groups_of(f, t.group);
-  const bool assessed = total_.add(f);
-  for (std::size_t d = 0; d < kDimensions; ++d)
-    if (t.group[d] != kNone) groups_[d].sums[t.group[d]].add(f);
+  const std::uint32_t cell = cell_of(f);
+  const bool assessed = cells_[cell].add(f);
   if (!assessed || (!f.time_to_accept && !f.time_to_resolve)) return;
-  t.to_accept = f.time_to_accept.value_or(kNoDuration);
-  t.to_resolve = f.time_to_resolve.value_or(kNoDuration);
   if (timed_.empty() || timed_.back().size() == kBlock) timed_.emplace_back().reserve(kBlock);
-  timed_.back().push_back(t);
+  timed_.back().push_back({cell, f.time_to_accept.value_or(kNoDuration), f.time_to_resolve.value_or(kNoDuration)});
   ++timed_count_;
 }
 
 void AssessmentTally::merge(AssessmentTally&& o) {
-  total_ += o.total_;
   std::vector<std::uint32_t> remap[kDimensions];
   for (std::size_t d = 0; d < kDimensions; ++d) {
-    remap[d].assign(o.groups_[d].sums.size(), kNone);
-    for (const auto& [code, i] : o.groups_[d].index) {
-      const auto j = groups_[d].of(code);
-      remap[d][i] = j;
-      groups_[d].sums[j] += o.groups_[d].sums[i];
-    }
+    remap[d].reserve(o.groups_[d].codes.size());
+    for (const auto& code : o.groups_[d].codes) remap[d].push_back(groups_[d].of(code));
+  }
+  std::vector<std::uint32_t> cells(o.cells_.size());
+  for (std::size_t c = 0; c < o.cells_.size(); ++c) {
+    Key key = o.cell_keys_[c];
+    for (std::size_t d = 0; d < kDimensions; ++d)
+      if (key[d] != kNone) key[d] = remap[d][key[d]];
+    cells[c] = cell_of(key);
+    cells_[cells[c]] += o.cells_[c];
   }
   for (auto& block : o.timed_) {
-    for (auto& t : block)
-      for (std::size_t d = 0; d < kDimensions; ++d)
-        if (t.group[d] != kNone) t.group[d] = remap[d][t.group[d]];
+    for (auto& t : block) t.cell = cells[t.cell];
     timed_.push_back(std::move(block));
   }
   timed_count_ += o.timed_count_;
@@ -91,44 +137,69 @@ Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRule
   a.as_of = as_of_;
   Durations accept_total, resolve_total;
 
-  // The durations of each group in ascending order, for the exact p90 and mean.
+  // Each table's sums: its groups' cells added up.
+  std::vector<FigureSums> sums[kDimensions];
+  FigureSums total;
+  for (std::size_t d = 0; d < kDimensions; ++d) sums[d].resize(groups_[d].codes.size());
+  for (std::size_t c = 0; c < cells_.size(); ++c) {
+    total += cells_[c];
+    for (std::size_t d = 0; d < kDimensions; ++d)
+      if (cell_keys_[c][d] != kNone) sums[d][cell_keys_[c][d]] += cells_[c];
+  }
+
+  // The durations of each group, for the exact p90 and mean: the times to accept on a
+  // thread of their own while the times to resolve are taken here.
   std::vector<Durations> accept[kDimensions], resolve[kDimensions];
-  for (auto member : {&Timed::to_accept, &Timed::to_resolve}) {
+  auto durations = [&](Millis Timed::*member, Durations& all, std::vector<Durations>(&by_group)[kDimensions]) {
     std::vector<Millis> values;
     values.reserve(timed_count_);
     for (const auto& block : timed_)
       for (const auto& t : block)
         if (t.*member != kNoDuration) values.push_back(t.*member);
-    auto& total = member == &Timed::to_accept ? accept_total : resolve_total;
-    total = durations_of(values);
+    all = durations_of(values);
     // Each dimension: the values dealt out to their groups in one pass over the entries (a
     // counting sort by group), then each group's figures taken where its values lie.
     for (std::size_t d = 0; d < kDimensions; ++d) {
-      const std::size_t groups = groups_[d].sums.size();
+      const std::size_t groups = groups_[d].codes.size();
       std::vector<std::size_t> start(groups + 1, 0);
       for (const auto& block : timed_)
         for (const auto& t : block)
-          if (t.*member != kNoDuration && t.group[d] != kNone) ++start[t.group[d] + 1];
+          if (const auto g = cell_keys_[t.cell][d]; t.*member != kNoDuration && g != kNone) ++start[g + 1];
       for (std::size_t g = 0; g < groups; ++g) start[g + 1] += start[g];
       std::vector<std::size_t> next(start.begin(), start.end() - 1);
       values.resize(start[groups]);
       for (const auto& block : timed_)
         for (const auto& t : block)
-          if (t.*member != kNoDuration && t.group[d] != kNone) values[next[t.group[d]]++] = t.*member;
-      auto& out = member == &Timed::to_accept ? accept[d] : resolve[d];
-      out.resize(groups);
+          if (const auto g = cell_keys_[t.cell][d]; t.*member != kNoDuration && g != kNone)
+            values[next[g]++] = t.*member;
+      by_group[d].resize(groups);
       for (std::size_t g = 0; g < groups; ++g)
-        out[g] = durations_of(std::span<Millis>(values.data() + start[g], start[g + 1] - start[g]));
+        by_group[d][g] = durations_of(std::span<Millis>(values.data() + start[g], start[g + 1] - start[g]));
     }
+  };
+  std::exception_ptr failed;
+  std::thread other([&] {
+    try {
+      durations(&Timed::to_accept, accept_total, accept);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+  });
+  try {
+    durations(&Timed::to_resolve, resolve_total, resolve);
+  } catch (...) {
+    other.join();
+    throw;
   }
-  a.total = total_.finish(std::move(accept_total), std::move(resolve_total));
-  // Each dimension's figures by group index.
+  other.join();
+  if (failed) std::rethrow_exception(failed);
+  a.total = total.finish(std::move(accept_total), std::move(resolve_total));
+  // Each dimension's figures by group number.
   std::vector<Figures> figures[kDimensions];
   for (std::size_t d = 0; d < kDimensions; ++d) {
-    const auto& g = groups_[d];
-    figures[d].reserve(g.sums.size());
-    for (std::size_t i = 0; i < g.sums.size(); ++i)
-      figures[d].push_back(g.sums[i].finish(std::move(accept[d][i]), std::move(resolve[d][i])));
+    figures[d].reserve(sums[d].size());
+    for (std::size_t i = 0; i < sums[d].size(); ++i)
+      figures[d].push_back(sums[d][i].finish(std::move(accept[d][i]), std::move(resolve[d][i])));
   }
   timed_ = {};
   timed_count_ = 0;
@@ -150,7 +221,7 @@ Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRule
   std::set<WorkerId> listed;
   for (const auto& w : org.workers)
     if (listed.insert(w.id).second) a.workers.push_back(row(w.id, w.name, w.community, kWorker));
-  for (const auto& [id, group] : groups_[kWorker].index) {
+  for (const auto& id : groups_[kWorker].codes) {
     if (listed.count(id)) continue;
     std::string name, community;
     for (const auto& w : org.other_workers)

@@ -8,6 +8,7 @@
 // the cases come, the codes of workers, grids, communities and streets are kept once each,
 // and of each assessed case only its rows and its two durations are kept (for the exact
 // p90 and mean, taken at the end).
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -32,32 +33,46 @@ class AssessmentTally {
  private:
   static constexpr std::uint32_t kNone = UINT32_MAX;
   enum Dimension : std::size_t { kWorker, kGrid, kCommunity, kStreet, kDimensions };
+  using Key = std::array<std::uint32_t, kDimensions>;  // a group of each dimension, or kNone
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const noexcept;
+  };
+  // The codes of one dimension, each once, numbered as they are met.
   struct Groups {
     std::unordered_map<std::string, std::uint32_t> index;
-    std::vector<FigureSums> sums;
-    std::uint32_t last = kNone;  // the last group met, checked first: neighbouring cases share them
-    std::string last_code;
+    std::vector<std::string> codes;  // by number
+    std::uint32_t last = kNone;      // the last group met, checked first: neighbouring cases share them
     std::uint32_t of(const std::string& code);
   };
-  // An assessed case with a duration: its groups and its durations (kNoDuration: none).
+  // An assessed case with a duration: its cell and its durations (kNoDuration: none).
   struct Timed {
-    std::uint32_t group[kDimensions];
+    std::uint32_t cell;
     Millis to_accept, to_resolve;
   };
   static constexpr Millis kNoDuration = INT64_MIN;
-  // The groups a grid's cases fell in lately, checked before the tables' lookups: a grid's
-  // cases share their community and street, and mostly their worker.
-  struct Places {
-    std::uint32_t group[kDimensions];
-    std::string worker, community, street;
+  // The cells by the codes of their case: an open-addressed table of the hashes of the four
+  // codes (a power of two of slots, probed in turn), checked against the cell's codes. Every
+  // case is looked up here, so it is one hash and mostly one slot, never a chain of nodes.
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t cell = kNone;
   };
-  void groups_of(const CaseFacts& f, std::uint32_t (&group)[kDimensions]);
-  std::unordered_map<std::string, Places> by_grid_;
+  std::uint32_t cell_of(const CaseFacts& f);
+  std::uint32_t cell_of(const Key& key);
+  bool holds(std::uint32_t cell, const CaseFacts& f) const;
+  void grow();
+  std::vector<Slot> slots_;
+  std::size_t slots_used_ = 0;
 
   Period period_;
   Millis as_of_;
-  FigureSums total_;
   Groups groups_[kDimensions];
+  // A case is added to one cell: the cases of one grid, worker, community and street
+  // together. The rows of each table are the sums of the cells that hold its code, taken at
+  // the end: a city's quarter has a few times more cases than cells.
+  std::vector<Key> cell_keys_;
+  std::vector<FigureSums> cells_;
+  std::unordered_map<Key, std::uint32_t, KeyHash> cell_index_;
   // In blocks of a fixed size: no reallocation copies them as they grow, and a merge moves
   // the other tally's blocks instead of copying its entries.
   static constexpr std::size_t kBlock = 1 << 16;

@@ -1,5 +1,9 @@
 #include "web/compression.hpp"
 
+#include <exception>
+#include <thread>
+#include <vector>
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -46,9 +50,10 @@ int qvalue(std::string_view v) {
 }
 
 struct Deflater {
-  explicit Deflater(int level) {
-    // windowBits 15 + 16: a gzip header and trailer around the deflate stream.
-    if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+  // windowBits 15 + 16: a gzip header and trailer around the deflate stream; -15: the bare
+  // deflate stream.
+  explicit Deflater(int level, int window_bits = 15 + 16) {
+    if (deflateInit2(&z, level, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) != Z_OK)
       throw std::runtime_error("gzip: cannot start the compressor");
   }
   ~Deflater() { deflateEnd(&z); }
@@ -128,7 +133,72 @@ const std::string* header_of(const Response& r, std::string_view name) {
   return nullptr;
 }
 
+namespace {
+// A piece of a body as bare deflate blocks that go on from `before` (the 32 KiB that
+// precede it, as the dictionary its matches may reach into): flushed to a byte boundary
+// without ending the stream, or ending it when `last`.
+std::string deflate_piece(std::string_view before, std::string_view piece, int level, bool last) {
+  Deflater d(level, -15);
+  if (!before.empty() && deflateSetDictionary(&d.z, reinterpret_cast<const Bytef*>(before.data()),
+                                              static_cast<uInt>(before.size())) != Z_OK)
+    throw std::runtime_error("gzip: cannot set the dictionary");
+  std::string out;
+  out.reserve(piece.size() / 4 + 64);
+  d.run(piece, last ? Z_FINISH : Z_SYNC_FLUSH, out);
+  return out;
+}
+
+void append_le32(std::string& out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
+}
+
+// One gzip member made of pieces compressed at once on threads of their own, as pigz does:
+// each piece is primed with the 32 KiB before it, all but the last end on a byte boundary
+// without ending the stream, and the checksums of the pieces are combined. The stream
+// decodes as if it had been made in one go, a little larger (each piece starts its codes
+// afresh).
+std::string gzip_in_pieces(std::string_view data, int level, std::size_t pieces) {
+  constexpr std::size_t kWindow = 32 * 1024;
+  std::vector<std::string> parts(pieces);
+  std::vector<uLong> crcs(pieces);
+  std::vector<std::size_t> at(pieces + 1);
+  for (std::size_t i = 0; i <= pieces; ++i) at[i] = data.size() * i / pieces;
+  std::vector<std::exception_ptr> errors(pieces);
+  auto run = [&](std::size_t i) {
+    try {
+      const auto piece = data.substr(at[i], at[i + 1] - at[i]);
+      const auto window_start = at[i] > kWindow ? at[i] - kWindow : 0;
+      parts[i] = deflate_piece(data.substr(window_start, at[i] - window_start), piece, level, i + 1 == pieces);
+      crcs[i] = crc32_z(crc32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(piece.data()), piece.size());
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < pieces; ++i) threads.emplace_back(run, i);
+  run(0);
+  for (auto& t : threads) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  std::string out("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);  // deflate, no name, no time, Unix
+  std::size_t size = out.size() + 8;
+  for (const auto& p : parts) size += p.size();
+  out.reserve(size);
+  uLong crc = crcs[0];
+  for (std::size_t i = 0; i < pieces; ++i) {
+    out += parts[i];
+    if (i > 0) crc = crc32_combine(crc, crcs[i], static_cast<z_off_t>(at[i + 1] - at[i]));
+  }
+  append_le32(out, static_cast<std::uint32_t>(crc));
+  append_le32(out, static_cast<std::uint32_t>(data.size() & 0xffffffffu));
+  return out;
+}
+}  // namespace
+
 std::string gzip(std::string_view data, int level) {
+  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  if (data.size() >= kParallelBody && cores > 1)
+    return gzip_in_pieces(data, level, std::min<std::size_t>(cores, kMaxGzipPieces));
   Deflater d(level);
   std::string out;
   out.reserve(data.size() / 4 + 64);
@@ -136,9 +206,10 @@ std::string gzip(std::string_view data, int level) {
   return out;
 }
 
-std::string gunzip(std::string_view data, bool* ok) {
+std::string gunzip(std::string_view data, bool* ok, int* members) {
   std::string out;
   if (ok) *ok = false;
+  if (members) *members = 0;
   z_stream z{};
   // 15 + 32: gzip or zlib, detected from the header.
   if (inflateInit2(&z, 15 + 32) != Z_OK) return out;
@@ -153,6 +224,7 @@ std::string gunzip(std::string_view data, bool* ok) {
     out.append(buf, sizeof buf - z.avail_out);
     if (rc == Z_STREAM_END) {
       whole = true;
+      if (members) ++*members;
       if (z.avail_in == 0) break;
       // Another member follows.
       whole = false;

@@ -8,6 +8,7 @@
 #include "web/dates.hpp"
 #include "web/json_codec.hpp"
 #include "web/json_reader.hpp"
+#include "web/json_rows.hpp"
 #include "web/text.hpp"
 
 namespace gridkeeper::web {
@@ -35,29 +36,6 @@ std::string filename(std::string_view what, const StatsRequest& r) {
 }
 
 // ---- the assessment ----
-
-// The rows as a JSON array appended to `out`, each row made and written on its own: a
-// city's tables (tens of thousands of rows) never stand in memory as one JSON tree.
-void append_rows_json(std::string& out, const std::vector<dispatch::AssessmentRow>& rows,
-                      const dispatch::RowTable& table) {
-  const auto leading = dispatch::leading_columns(table), trailing = dispatch::trailing_columns(table);
-  out += '[';
-  bool first = true;
-  // Each row's object is made in a buffer used again for the next: no allocation per member.
-  std::vector<unsigned char> buffer(32 * 1024);
-  for (const auto& r : rows) {
-    json::monotonic_resource memory(buffer.data(), buffer.size());
-    json::object o(&memory);
-    o.reserve(64);
-    put_columns<dispatch::AssessmentRow>(o, leading, r);
-    put_figures(o, r.figures);
-    put_columns<dispatch::AssessmentRow>(o, trailing, r);
-    if (!first) out += ',';
-    first = false;
-    out += to_json_text(o);
-  }
-  out += ']';
-}
 
 std::string rows_csv(const std::vector<dispatch::AssessmentRow>& rows, const dispatch::RowTable& table) {
   const auto leading = dispatch::leading_columns(table), trailing = dispatch::trailing_columns(table);
@@ -194,7 +172,7 @@ Response assessment_response(const dispatch::Center& center, dispatch::Reports& 
     r.body += ',';
     r.body += to_json_text(json::value(table.name));
     r.body += ':';
-    append_rows_json(r.body, a.*(table.rows), table);
+    RowJsonWriter(table).append_all(r.body, a.*(table.rows));
   }
   r.body += '}';
   return r;

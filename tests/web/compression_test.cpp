@@ -95,6 +95,34 @@ TEST_CASE("gzip round trip: whole bodies, empty and large", "[compression]") {
   CHECK_FALSE(ok);
 }
 
+TEST_CASE("gzip of large bodies, made in pieces at once, is one member that decodes whole", "[compression]") {
+  for (std::size_t n : {kParallelBody, kParallelBody + 12'345, std::size_t{13} << 20}) {
+    const auto text = json_like(n, static_cast<unsigned>(n));
+    REQUIRE(text.size() >= kParallelBody);
+    for (int level : {kGzipLargeLevel, kGzipLevel}) {
+      const auto packed = gzip(text, level);
+      REQUIRE(packed.size() >= 18);
+      CHECK(static_cast<unsigned char>(packed[0]) == 0x1f);
+      CHECK(static_cast<unsigned char>(packed[1]) == 0x8b);
+      // The trailer: the CRC-32 and the length of the whole text.
+      const auto le32 = [&](std::size_t at) {
+        std::uint32_t v = 0;
+        for (int i = 3; i >= 0; --i)
+          v = (v << 8) | static_cast<unsigned char>(packed[at + static_cast<std::size_t>(i)]);
+        return v;
+      };
+      CHECK(le32(packed.size() - 4) == static_cast<std::uint32_t>(text.size()));
+      bool ok = false;
+      int members = 0;
+      const auto back = gunzip(packed, &ok, &members);
+      CHECK(ok);
+      CHECK(back == text);
+      CHECK(members == 1);  // the pieces joined into one stream, not members one after another
+      CHECK(packed.size() < text.size() / 2);
+    }
+  }
+}
+
 TEST_CASE("Incremental gzip: each sync flush makes what was written decodable; the whole is one member",
           "[compression]") {
   const auto text = json_like(400'000, 7);
