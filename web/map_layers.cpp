@@ -1,5 +1,10 @@
 #include "web/map_layers.hpp"
 
+#include <pthread.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <vector>
 
 #include "geo/geojson.hpp"
@@ -40,6 +45,12 @@ MapLayers::~MapLayers() {
 void MapLayers::warm_up() {
   if (warming_.joinable()) return;
   warming_ = std::jthread([this](std::stop_token stop) {
+    // Background work: requests come first. The thread leaves any real-time policy it was
+    // started with and runs at a low priority (not the lowest: a request for a map that it
+    // is building waits for it).
+    sched_param normal{};
+    pthread_setschedparam(pthread_self(), SCHED_OTHER, &normal);
+    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
     if (!center_.grid_index()) return;
     shapes();
     for (auto level : {dispatch::Level::street, dispatch::Level::community}) {

@@ -48,7 +48,8 @@ class MapLayers {
 
   // Builds the shapes of the current grid index on a thread of its own (the grids', then
   // the streets' and the communities' unions, a few seconds at 8,000 grids), so that the
-  // first map after start-up does not wait for them.
+  // first map after start-up does not wait for them. It runs at a low priority, so that
+  // the requests of the first seconds are not slowed by it.
   void warm_up();
   std::shared_ptr<const Shapes> shapes();
   // level: community or street.
