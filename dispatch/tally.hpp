@@ -4,10 +4,11 @@
 // the rows storage keeps per case (summary_into) feed it alike. Cases taken in outside the
 // period are left out, so a source may hand over more than the period.
 //
-// Memory does not follow the cases' text: the counts are added up per row of the tables as
-// the cases come, the codes of workers, grids, communities and streets are kept once each,
-// and of each assessed case only its rows and its two durations are kept (for the exact
-// p90 and mean, taken at the end).
+// Memory does not follow the cases' text: the counts are added up per cell (the cases of
+// one grid, worker, community and street) as the cases come and rolled up into the rows of
+// the tables at the end, the codes of workers, grids, communities and streets are kept once
+// each, and of each assessed case only its cell and its two durations are kept (for the
+// exact p90 and mean, taken at the end).
 #include <array>
 #include <cstdint>
 #include <map>
