@@ -82,7 +82,12 @@ try {
     await p.selectOption('#audit-filters select[name=kind]', '');
     await p.fill('#audit-filters input[name=target]', street.code);
     await apply();
-    await rowsBecome(1, `subject ${street.code}`);
+    // A part of the subject: the street, and the grid whose code begins with the street's.
+    await rowsBecome(2, `subject ${street.code}`);
+    check(await p.locator('#audit-table tbody tr[data-kind=grid_posts]').count() === 1, 'the grid within the street');
+    await p.fill('#audit-filters input[name=target]', grid.code);
+    await apply();
+    await rowsBecome(1, `subject ${grid.code}`);
     await p.fill('#audit-filters input[name=target]', '');
     await p.fill('#audit-filters input[name=actor]', 'nobody');
     await apply();
@@ -100,7 +105,8 @@ try {
     // 60 more switches of the other street: 65 entries, 50 a page.
     for (let i = 0; i < 60; i++)
       await api('admin', 'PUT', `/api/v1/jurisdictions/${other.code}/mode`, { mode: i % 2 ? 'normal' : 'emergency' });
-    await p.fill('#audit-filters input[name=actor]', '');
+    for (const name of ['actor', 'target', 'from', 'to']) await p.fill(`#audit-filters input[name=${name}]`, '');
+    await p.selectOption('#audit-filters select[name=kind]', '');
     await apply();
     await rowsBecome(50, 'the first page');
     await p.click('#audit-more');
