@@ -30,10 +30,9 @@ dispatch::Result<std::string> filter_text(const QueryParams& params, const char*
   const auto* v = param(params, name);
   if (!v) return std::string();
   if (v->size() > kAuditMaxFilterBytes || !valid_utf8(*v))
-    return make_error(ErrorCode::invalid_value,
-                      std::string(name) + " must be at most " + std::to_string(kAuditMaxFilterBytes) +
-                          " bytes of UTF-8",
-                      name);
+    return make_error(
+        ErrorCode::invalid_value,
+        std::string(name) + " must be at most " + std::to_string(kAuditMaxFilterBytes) + " bytes of UTF-8", name);
   return *v;
 }
 
@@ -111,14 +110,9 @@ dispatch::Result<AuditRequest> audit_request(const QueryParams& params, std::str
 
 json::object audit_json(const dispatch::AuditRecord& r) {
   const auto& e = r.entry;
-  return json::object{{"seq", r.seq},
-                      {"at", iso8601(e.at)},
-                      {"actor", e.actor},
-                      {"kind", e.kind},
-                      {"subject", e.subject},
-                      {"detail", e.detail},
-                      {"before", fields(e.before)},
-                      {"after", fields(e.after)}};
+  return json::object{
+      {"seq", r.seq},         {"at", iso8601(e.at)}, {"actor", e.actor},           {"kind", e.kind},
+      {"subject", e.subject}, {"detail", e.detail},  {"before", fields(e.before)}, {"after", fields(e.after)}};
 }
 
 StreamHead audit_csv_head() {
@@ -147,8 +141,7 @@ AuditPlaces::AuditPlaces(const dispatch::Center& center) {
 
 std::optional<std::string> AuditPlaces::place(const dispatch::AuditEntry& e) const {
   if (codes_.count(e.subject)) return e.subject;
-  if (auto w = worker_community_.find(e.subject); w != worker_community_.end() && !w->second.empty())
-    return w->second;
+  if (auto w = worker_community_.find(e.subject); w != worker_community_.end() && !w->second.empty()) return w->second;
   return std::nullopt;
 }
 

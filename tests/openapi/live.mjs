@@ -248,7 +248,8 @@ test('live answers of the server validate against docs/openapi.json', { timeout:
     assert.ok(keys.json.items.some((e) => e.after?.revoked === true && e.before?.revoked === false));
     const csv = await call('admin', 'GET', '/api/v1/audit?format=csv&kind=setting');
     assert.equal(csv.status, 200);
-    assert.ok(csv.text.startsWith('\ufeffseq,at,actor,kind,subject,detail,before,after'), csv.text.slice(0, 100));
+    assert.deepEqual([...csv.bytes.slice(0, 3)], [0xef, 0xbb, 0xbf]);  // the text decoder drops the byte order mark
+    assert.ok(csv.text.startsWith('seq,at,actor,kind,subject,detail,before,after'), csv.text.slice(0, 100));
     assert.equal((await call('admin', 'GET', '/api/v1/audit', { headers: { Accept: 'text/csv' } })).headers.get('content-type').split(';')[0], 'text/csv');
     assert.equal((await call('op', 'GET', '/api/v1/audit')).status, 403);
     assert.equal((await call('admin', 'GET', '/api/v1/audit?kind=nope')).status, 422);

@@ -122,8 +122,8 @@ TEST_CASE("changes made through the API appear with who, before and after", "[we
     CHECK(items(admin->get("/api/v1/audit?target=G0-")).size() == 1);
     CHECK(items(admin->get("/api/v1/audit?actor=admin")).size() == 8);
     CHECK(items(admin->get("/api/v1/audit?actor=Admin")).empty());  // case matters
-    CHECK(items(admin->get("/api/v1/audit?actor=%25")).empty());     // a percent sign is no pattern
-    CHECK(items(admin->get("/api/v1/audit?kind=user")).empty());     // known, none yet
+    CHECK(items(admin->get("/api/v1/audit?actor=%25")).empty());    // a percent sign is no pattern
+    CHECK(items(admin->get("/api/v1/audit?kind=user")).empty());    // known, none yet
     // 2026-01-01T00:00Z is 08:00 in Shanghai; the changes came a minute apart from there.
     CHECK(column(items(admin->get("/api/v1/audit?from=2026-01-01T00:02:00Z&to=2026-01-01T00:04:00Z")), "kind") ==
           std::vector<std::string>{"grid_posts", "category"});
@@ -181,10 +181,10 @@ TEST_CASE("an admin with a scope reads the entries of its scope's subjects and t
   auto scoped = f.client("admin_s");
   auto seen = items(scoped->get("/api/v1/audit"));
   CHECK(find(seen, "mode", "S"));
-  CHECK_FALSE(find(seen, "mode", "S2"));          // another street
-  CHECK(find(seen, "grid_posts", "G0-1"));        // a grid of C1
+  CHECK_FALSE(find(seen, "mode", "S2"));           // another street
+  CHECK(find(seen, "grid_posts", "G0-1"));         // a grid of C1
   CHECK_FALSE(find(seen, "worker_status", "W9"));  // a worker of C3
-  CHECK(find(seen, "category", "environment"));   // no place: every admin's
+  CHECK(find(seen, "category", "environment"));    // no place: every admin's
   CHECK(find(seen, "setting", "assessment"));
   // Paging counts what it shows: two entries a page, none left out.
   std::size_t total = 0;
