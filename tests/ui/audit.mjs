@@ -60,7 +60,9 @@ try {
     check((await row('setting').getAttribute('data-seq')) > (await row('mode').getAttribute('data-seq')), 'newest first');
     check((await field('mode', 'mode').textContent()) === 'mode: normal → emergency', 'the mode before and after');
     check((await row('mode').locator('td').nth(2).textContent()).includes('平战切换'), 'the kind in words');
-    check((await row('mode').locator('.audit-subject').textContent()) === street.code, 'the street is the subject');
+    check((await row('mode').locator('.audit-subject code').textContent()) === street.code, 'the street is the subject');
+    check((await row('mode').locator('.audit-subject div').textContent()) === street.name, 'by its name');
+    check((await row('category').locator('.audit-subject div').textContent()) === category.name, 'the category by its name');
     check((await field('category', 'sla.yellow.accept_s').textContent()) === `sla.yellow.accept_s: ${accept} → ${accept + 600}`,
       'the deadline before and after');
     check(await row('category').locator('li').count() === 1, 'only the changed field of the category');

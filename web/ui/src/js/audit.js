@@ -7,13 +7,15 @@ import { t } from './i18n.js';
 import { api, query, download } from './api.js';
 import { fmtTime } from './format.js';
 import { actorName } from './case_detail.js';
+import { loadRefs } from './refs.js';
 
 const PAGE = 50;
 // The kinds the server knows (GET /api/v1/audit?kind=), in the filter's order.
 export const AUDIT_KINDS = ['mode', 'category', 'worker_status', 'grid_posts', 'setting', 'open311_key', 'user', 'worker', 'leave', 'generation'];
 
 export async function mount(main, ctx) {
-  const s = new AuditScreen(main, ctx);
+  const refs = await loadRefs({ grids: false });
+  const s = new AuditScreen(main, { ...ctx, refs });
   s.start();
   return s;
 }
@@ -40,8 +42,8 @@ export function fieldChanges(before, after) {
 }
 
 class AuditScreen {
-  constructor(main, { user }) {
-    Object.assign(this, { main, user });
+  constructor(main, { user, refs }) {
+    Object.assign(this, { main, user, refs });
     this.items = [];
     this.next = null;
   }
@@ -116,11 +118,18 @@ class AuditScreen {
       h('td', { class: 'nowrap' }, fmtTime(e.at)),
       h('td', { class: 'audit-actor' }, actorName(e.actor)),
       h('td', {}, h('b', {}, kindName(e.kind)), e.detail ? h('div', { class: 'muted' }, e.detail) : null),
-      h('td', { class: 'audit-subject' }, e.subject),
+      h('td', { class: 'audit-subject' }, this.subjectName(e.subject), h('code', {}, e.subject)),
       h('td', {}, changes.length
         ? h('ul', { class: 'audit-diff' }, changes.map(([k, b, a]) => h('li', { dataset: { field: k } },
           h('code', {}, k), ': ', h('span', { class: 'before' }, shown(b)), ' → ', h('span', { class: 'after' }, shown(a)))))
         : h('span', { class: 'muted' }, '—')));
+  }
+
+  // The name of a jurisdiction, worker or category the reader knows; nothing for the rest.
+  subjectName(code) {
+    const r = this.refs;
+    const name = r.jurisdictions.get(code)?.name || r.workers.get(code)?.name || r.categories.get(code)?.name;
+    return name && name !== code ? h('div', {}, name) : null;
   }
 
   async csv() {
