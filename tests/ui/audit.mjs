@@ -160,6 +160,20 @@ try {
     await o.context.close();
   });
 
+  await test('markup in what was changed shows as text', async () => {
+    const hostile = '<img src=x onerror="window.__pwned=1">';
+    await api('admin', 'POST', '/api/v1/open311-keys', { name: hostile });
+    for (const name of ['actor', 'target', 'from', 'to']) await p.fill(`#audit-filters input[name=${name}]`, '');
+    await p.selectOption('#audit-filters select[name=kind]', 'open311_key');
+    await apply();
+    await rowsBecome(2, 'both keys');
+    const newest = rows.first();
+    check((await newest.locator('.audit-subject code').textContent()) === hostile, 'the name as it was typed');
+    check((await newest.locator('li[data-field=name] .after').textContent()) === hostile, 'in the diff too');
+    check(await p.locator('#audit-table img').count() === 0, 'no element made of it');
+    check(!(await p.evaluate(() => window.__pwned)), 'nothing ran');
+  });
+
   await ad.context.close();
 } catch (e) {
   run.fail('setup', e);
