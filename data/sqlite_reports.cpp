@@ -7,6 +7,7 @@
 #include "data/case_facts.hpp"
 #include "data/records.hpp"
 #include "data/schema.hpp"
+#include "dispatch/audit.hpp"
 
 namespace gridkeeper::data {
 
@@ -56,6 +57,7 @@ Status audit(Connection& db, Millis at, const std::string& actor, std::string_vi
   q->bind(1, at).bind(2, actor).bind(3, kind).bind(4, subject).bind(5, detail).bind(6, before).bind(7, after);
   return q->run();
 }
+
 }  // namespace
 
 class SqliteReports::Lease {
@@ -237,6 +239,14 @@ Result<std::optional<std::string>> SqliteReports::setting(const std::string& key
 Status SqliteReports::put_setting(const std::string& key, const std::string& value, Millis at,
                                   const std::string& actor) {
   return write([&](Connection& db) -> Status {
+    std::string before;  // the value it replaces, read in the same transaction
+    {
+      auto q = db.query("SELECT value FROM settings WHERE key = ?1");
+      if (!q) return q.error();
+      q->bind(1, key);
+      if (q->next()) before = q->text(0);
+      if (auto e = q->status()) return e;
+    }
     auto q = db.query(
         "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
@@ -244,7 +254,7 @@ Status SqliteReports::put_setting(const std::string& key, const std::string& val
     if (!q) return q.error();
     q->bind(1, key).bind(2, value).bind(3, at).bind(4, actor);
     if (auto e = q->run()) return e;
-    return audit(db, at, actor, "setting", key, value);
+    return audit(db, at, actor, "setting", key, "changed " + key, setting_fields(before), setting_fields(value));
   });
 }
 
@@ -265,7 +275,8 @@ Result<ClientKey> SqliteReports::add_client_key(ClientKey key) {
     if (auto e = q->run()) return e;
     key.id = sqlite3_last_insert_rowid(db.handle());
     return audit(db, key.created_at, key.created_by, "open311_key", key.name,
-                 "created key " + std::to_string(key.id) + (key.scope.empty() ? "" : " for " + key.scope));
+                 "created key " + std::to_string(key.id) + (key.scope.empty() ? "" : " for " + key.scope), {},
+                 client_key_fields(key.id, key.name, key.scope, false));
   });
   if (failed) return *failed;
   return key;
@@ -300,12 +311,15 @@ Result<std::optional<ClientKey>> SqliteReports::find_client_key(const std::strin
 
 Status SqliteReports::revoke_client_key(std::int64_t id, Millis at, const std::string& actor) {
   return write([&](Connection& db) -> Status {
-    std::string name;
+    std::string name, scope;
     {
-      auto q = db.query("SELECT name FROM open311_keys WHERE id = ?1 AND revoked_at IS NULL");
+      auto q = db.query("SELECT name, scope FROM open311_keys WHERE id = ?1 AND revoked_at IS NULL");
       if (!q) return q.error();
       q->bind(1, id);
-      if (q->next()) name = q->text(0);
+      if (q->next()) {
+        name = q->text(0);
+        scope = q->text(1);
+      }
       if (auto e = q->status()) return e;
     }
     if (name.empty()) return make_error(ErrorCode::not_found, "no active Open311 key " + std::to_string(id));
@@ -313,8 +327,47 @@ Status SqliteReports::revoke_client_key(std::int64_t id, Millis at, const std::s
     if (!q) return q.error();
     q->bind(1, id).bind(2, at);
     if (auto e = q->run()) return e;
-    return audit(db, at, actor, "open311_key", name, "revoked key " + std::to_string(id));
+    return audit(db, at, actor, "open311_key", name, "revoked key " + std::to_string(id),
+                 client_key_fields(id, name, scope, false), client_key_fields(id, name, scope, true));
   });
+}
+
+// The audit trail, newest first along the index audit_at(at, seq).
+Status SqliteReports::each_audit(const AuditQuery& query, const std::function<bool(const AuditRecord&)>& visit) {
+  auto lease = reader();
+  if (!lease) return lease.error();
+  // One statement: one snapshot. The cursor is the entry's place in (at, seq) order, so
+  // paging follows the order even when the clock was moved back between two entries.
+  static const std::string sql =
+      "SELECT seq, at, actor, kind, subject, detail, before, after FROM audit "
+      "WHERE at >= ?1 AND at < ?2 "
+      "AND (?3 IS NULL OR instr(actor, ?3) > 0) "
+      "AND (?4 IS NULL OR instr(subject, ?4) > 0) "
+      "AND (?5 IS NULL OR kind = ?5) "
+      "AND (?6 IS NULL OR (at, seq) < (SELECT at, seq FROM audit WHERE seq = ?6)) "
+      "ORDER BY at DESC, seq DESC";
+  auto q = (*lease)->query(sql);
+  if (!q) return q.error();
+  q->bind(1, query.from)
+      .bind(2, query.to)
+      .bind_code(3, query.actor)
+      .bind_code(4, query.target)
+      .bind_code(5, query.kind);
+  if (query.after > 0) q->bind(6, query.after);
+  else q->bind_null(6);
+  AuditRecord r;
+  while (q->next()) {
+    r.seq = q->int64(0);
+    r.entry.at = q->int64(1);
+    r.entry.actor = q->text(2);
+    r.entry.kind = q->text(3);
+    r.entry.subject = q->text(4);
+    r.entry.detail = q->text(5);
+    r.entry.before = q->text(6);
+    r.entry.after = q->text(7);
+    if (!visit(r)) return std::nullopt;
+  }
+  return q->status();
 }
 
 }  // namespace gridkeeper::data

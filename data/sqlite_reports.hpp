@@ -1,10 +1,10 @@
 #pragma once
 // SqliteReports: the reports port on the same database as the ledger. Reads use read-only
-// connections of its own (WAL: they never wait for the ledger's writer). Settings and
-// Open311 keys, each change with its audit entry, are written in one transaction through
-// the WriteQueue it is given (the server passes its ledger: one writer a file), or, given
-// none, on a connection of its own. Every call blocks: the server calls it from its
-// blocking pool.
+// connections of its own (WAL: they never wait for the ledger's writer), the audit trail's
+// too. Settings and Open311 keys, each change with its audit entry, are written in one
+// transaction through the WriteQueue it is given (the server passes its ledger: one writer
+// a file), or, given none, on a connection of its own. Every call blocks: the server calls
+// it from its blocking pool.
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,6 +33,8 @@ class SqliteReports final : public dispatch::Reports {
   Result<std::vector<dispatch::ClientKey>> client_keys() override;
   Result<std::optional<dispatch::ClientKey>> find_client_key(const std::string& key_hash) override;
   Status revoke_client_key(std::int64_t id, dispatch::Millis at, const std::string& actor) override;
+  Status each_audit(const dispatch::AuditQuery& query,
+                    const std::function<bool(const dispatch::AuditRecord&)>& visit) override;
 
  private:
   SqliteReports(std::string path, int busy_timeout_ms, std::unique_ptr<Connection> own, WriteQueue* queue)

@@ -41,6 +41,7 @@ constexpr Grant kGrants[] = {
      "rate_cases",
      {R::admin, R::operator_, R::system},
      "only an operator or admin records follow-up ratings"},
+    {Permission::read_audit, "read_audit", kAdmin, "only an admin reads the audit log"},
 };
 constexpr bool grants_in_order() {
   for (std::size_t i = 0; i < std::size(kGrants); ++i)
@@ -78,6 +79,11 @@ bool covers(const Actor& actor, const std::string& code, const Hierarchy& places
 }
 
 std::string_view to_string(Permission p) { return grant(p).name; }
+
+bool sees_audit_entry(const Actor& actor, const std::optional<std::string>& place, const Hierarchy& places) {
+  if (!may(actor, Permission::read_audit)) return false;
+  return !place || covers(actor, *place, places);
+}
 
 bool may(const Actor& actor, Permission p) { return grant(p).roles.has(actor.role); }
 

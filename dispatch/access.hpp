@@ -49,11 +49,12 @@ enum class Permission {
   move_clock,          // the manual clock of a test server
   add_photos,          // photos of open cases the actor sees
   rate_cases,          // follow-up ratings (回访) of closed cases the actor sees
+  read_audit,          // the audit trail (操作日志): admins; a scope narrows it (sees_audit_entry)
 };
 inline constexpr std::array kPermissions{
     Permission::take_in,           Permission::manage_posts,    Permission::set_duty_status,    Permission::switch_mode,
     Permission::manage_categories, Permission::manage_settings, Permission::manage_client_keys, Permission::move_clock,
-    Permission::add_photos,        Permission::rate_cases};
+    Permission::add_photos,        Permission::rate_cases,      Permission::read_audit};
 std::string_view to_string(Permission);
 
 bool may(const Actor& actor, Permission p);
@@ -65,6 +66,14 @@ Status check(const Actor& actor, Permission p);
 Status check_duty_status(const Actor& actor, const Worker& worker, const Hierarchy& places);
 
 // ---- what an actor sees ----
+
+// An entry of the audit trail, for a reader who may read it (Permission::read_audit): an
+// admin without a scope sees every entry; an admin with a scope the entries whose subject
+// lies within it, where that can be told: `place` is the grid or jurisdiction the subject
+// is or lies in (a grid, a street, a worker's community), nullopt when the subject has no
+// place in the hierarchy (a category, a setting, an Open311 key, an account), and those
+// entries it sees too.
+bool sees_audit_entry(const Actor& actor, const std::optional<std::string>& place, const Hierarchy& places);
 
 bool sees(const Actor& actor, const Case& c, const Hierarchy& places);
 // A worker sees the grids it holds a post of; everyone else the grids of its scope.

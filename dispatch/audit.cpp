@@ -6,6 +6,12 @@ namespace gridkeeper::dispatch {
 
 namespace json = boost::json;
 
+bool known_audit_kind(std::string_view kind) {
+  for (auto k : kAuditKinds)
+    if (k == kind) return true;
+  return false;
+}
+
 std::string audit_fields(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
   json::object o;
   for (const auto& [name, value] : fields) o[name] = value;
@@ -20,6 +26,18 @@ std::string category_fields(const Category& category) {
   }
   return json::serialize(
       json::object{{"name", category.name}, {"sla", std::move(sla)}, {"working_time", category.working_time}});
+}
+
+std::string setting_fields(const std::string& value) {
+  if (value.empty()) return {};
+  boost::system::error_code ec;
+  auto parsed = json::parse(value, ec);
+  if (!ec && parsed.is_object()) return value;
+  return json::serialize(json::object{{"value", value}});
+}
+
+std::string client_key_fields(std::int64_t id, std::string_view name, std::string_view scope, bool revoked) {
+  return json::serialize(json::object{{"id", id}, {"name", name}, {"scope", scope}, {"revoked", revoked}});
 }
 
 }  // namespace gridkeeper::dispatch

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,20 @@ struct ClientKey {
   std::string created_by;
 };
 
+// The audit trail (操作日志): entries newest first (at, then seq, descending).
+struct AuditQuery {
+  std::string actor;   // a substring of the actor's label (bytes, case as written); empty: anyone
+  std::string target;  // a substring of the subject; empty: any
+  std::string kind;    // exactly this kind; empty: any
+  Millis from = 0;     // at in [from, to)
+  Millis to = std::numeric_limits<Millis>::max();
+  std::int64_t after = 0;  // a cursor: only the entries after (older than) entry `after`; 0: from the newest
+};
+struct AuditRecord {
+  std::int64_t seq = 0;
+  AuditEntry entry;
+};
+
 class Reports {
  public:
   virtual ~Reports() = default;
@@ -66,6 +81,10 @@ class Reports {
   virtual Result<std::vector<ClientKey>> client_keys() = 0;
   virtual Result<std::optional<ClientKey>> find_client_key(const std::string& key_hash) = 0;
   virtual Status revoke_client_key(std::int64_t id, Millis at, const std::string& actor) = 0;  // not_found
+
+  // The audit entries of the query, newest first, from one snapshot; `visit` returns false
+  // to stop. An unknown cursor finds nothing.
+  virtual Status each_audit(const AuditQuery& query, const std::function<bool(const AuditRecord&)>& visit) = 0;
 };
 
 }  // namespace gridkeeper::dispatch

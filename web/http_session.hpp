@@ -202,6 +202,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     r.authorization = std::string(req[http::field::authorization]);
     r.if_none_match = std::string(req[http::field::if_none_match]);
     r.accept_encoding = std::string(req[http::field::accept_encoding]);
+    r.accept = std::string(req[http::field::accept]);
     if (with_body) r.body = std::move(req.body());
     r.peer = peer_;
     return r;

@@ -20,6 +20,7 @@ struct Request {
   std::string authorization;    // the Authorization header, if any
   std::string if_none_match;    // the If-None-Match header, if any (GET /api/v1/openapi.json)
   std::string accept_encoding;  // the Accept-Encoding header, if any (gzip answers)
+  std::string accept;           // the Accept header, if any (GET /api/v1/audit: text/csv)
   std::string body;
   std::string peer;  // remote address, for per-address login throttling
 };

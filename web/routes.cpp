@@ -79,6 +79,7 @@ const std::vector<Route>& routes() {
        on<&H::organisation, &Org::add_client_key>},
       {Method::delete_, {"api", "v1", "open311-keys", "*"}, "DELETE /api/v1/open311-keys/{id}", true,
        on<&H::organisation, &Org::revoke_client_key>},
+      {Method::get, {"api", "v1", "audit"}, "GET /api/v1/audit", true, on<&H::reports, &Reports::audit>},
       {Method::get, {"open311", "v2", "services.json"}, "GET /open311/v2/services.json", false,
        on<&H::open311, &Open311::services>},
       {Method::get, {"open311", "v2", "services", "*"}, "GET /open311/v2/services/{code}.json", false,

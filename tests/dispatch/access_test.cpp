@@ -223,7 +223,7 @@ TEST_CASE("permissions by role", "[access]") {
   const std::map<Role, std::set<P>> want = {
       {Role::admin,
        {P::take_in, P::manage_posts, P::set_duty_status, P::switch_mode, P::manage_categories, P::manage_settings,
-        P::manage_client_keys, P::move_clock, P::add_photos, P::rate_cases}},
+        P::manage_client_keys, P::move_clock, P::add_photos, P::rate_cases, P::read_audit}},
       {Role::operator_, {P::take_in, P::manage_posts, P::set_duty_status, P::add_photos, P::rate_cases}},
       {Role::supervisor, {P::set_duty_status, P::switch_mode}},
       {Role::worker, {P::add_photos}},
@@ -244,6 +244,28 @@ TEST_CASE("permissions by role", "[access]") {
     }
   // The system (escalation, imports, tools) holds them all.
   for (Permission p : kPermissions) CHECK(may(Actor{}, p));
+}
+
+TEST_CASE("the audit trail: admins; a scope narrows it to the subjects within it", "[access][audit]") {
+  const Tree tree;
+  const std::optional<std::string> none;
+  // An admin without a scope sees every entry.
+  for (const auto& place : {std::optional<std::string>("G0-0"), std::optional<std::string>("C3"), none})
+    CHECK(sees_audit_entry(actor("admin", Role::admin), place, tree));
+  // An admin of S: what lies in S, and what has no place.
+  const auto admin_s = actor("admin of S", Role::admin, "S");
+  CHECK(sees_audit_entry(admin_s, std::string("G0-0"), tree));
+  CHECK(sees_audit_entry(admin_s, std::string("C2"), tree));
+  CHECK(sees_audit_entry(admin_s, std::string("S"), tree));
+  CHECK_FALSE(sees_audit_entry(admin_s, std::string("C3"), tree));
+  CHECK_FALSE(sees_audit_entry(admin_s, std::string("D"), tree));  // above the scope
+  CHECK(sees_audit_entry(admin_s, none, tree));
+  // Nobody else, whatever its scope.
+  for (Role role : {Role::operator_, Role::supervisor, Role::worker}) {
+    CHECK_FALSE(sees_audit_entry(actor("x", role), none, tree));
+    CHECK_FALSE(sees_audit_entry(actor("x", role, "S"), std::string("G0-0"), tree));
+  }
+  CHECK(sees_audit_entry(Actor{}, std::string("C3"), tree));  // the system
 }
 
 TEST_CASE("duty status: a worker its own, managers within scope", "[access]") {

@@ -136,6 +136,7 @@ class FakeReports final : public Reports {
   Result<std::vector<ClientKey>> client_keys() override { return std::vector<ClientKey>{}; }
   Result<std::optional<ClientKey>> find_client_key(const std::string&) override { return std::optional<ClientKey>{}; }
   Status revoke_client_key(std::int64_t, Millis, const std::string&) override { return std::nullopt; }
+  Status each_audit(const AuditQuery&, const std::function<bool(const AuditRecord&)>&) override { return std::nullopt; }
 };
 
 // Stored settings in a format of the test's own: "min_cases N", or "unreadable".

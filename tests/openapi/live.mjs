@@ -238,6 +238,25 @@ test('live answers of the server validate against docs/openapi.json', { timeout:
     assert.equal((await call('admin', 'DELETE', `/api/v1/open311-keys/${key.json.id}`)).status, 404);
   });
 
+  await t.test('the audit trail', async () => {
+    const page = await call('admin', 'GET', '/api/v1/audit?limit=2');
+    assert.equal(page.status, 200);
+    assert.equal(page.json.items.length, 2);
+    assert.ok(page.json.next > 0);
+    const keys = await call('admin', 'GET', '/api/v1/audit?kind=open311_key');
+    assert.ok(keys.json.items.some((e) => e.after?.name === '12345热线' && e.before === null));
+    assert.ok(keys.json.items.some((e) => e.after?.revoked === true && e.before?.revoked === false));
+    const csv = await call('admin', 'GET', '/api/v1/audit?format=csv&kind=setting');
+    assert.equal(csv.status, 200);
+    assert.deepEqual([...csv.bytes.slice(0, 3)], [0xef, 0xbb, 0xbf]);  // the text decoder drops the byte order mark
+    assert.ok(csv.text.startsWith('seq,at,actor,kind,subject,detail,before,after'), csv.text.slice(0, 100));
+    assert.equal((await call('admin', 'GET', '/api/v1/audit', { headers: { Accept: 'text/csv' } })).headers.get('content-type').split(';')[0], 'text/csv');
+    assert.equal((await call('op', 'GET', '/api/v1/audit')).status, 403);
+    assert.equal((await call('admin', 'GET', '/api/v1/audit?kind=nope')).status, 422);
+    assert.equal((await call('admin', 'GET', '/api/v1/audit?from=yesterday')).status, 400);
+    assert.equal((await call(null, 'GET', '/api/v1/audit')).status, 401);
+  });
+
   await t.test('the test clock, the live feed without an upgrade, logging out', async () => {
     assert.equal((await call('admin', 'POST', '/api/v1/test/clock', { body: { advance_s: 60 } })).status, 200);
     assert.equal((await call('op', 'POST', '/api/v1/test/clock', { body: { advance_s: 60 } })).status, 403);
@@ -256,7 +275,7 @@ test('live answers of the server validate against docs/openapi.json', { timeout:
       'GET /api/v1/workers': 200, 'GET /api/v1/jurisdictions': 200, 'GET /api/v1/categories': 200,
       'GET /api/v1/stats/assessment': 200, 'GET /api/v1/stats/trends': 200, 'GET /open311/v2/services.json': 200,
       'GET /open311/v2/requests.json': 200, 'POST /open311/v2/requests.json': 201, 'GET /healthz': 200,
-      'GET /api/v1/openapi.json': 200,
+      'GET /api/v1/openapi.json': 200, 'GET /api/v1/audit': 200,
     };
     for (const [op, status] of Object.entries(main)) assert.ok(checked.get(op)?.has(status), `${op}: never answered ${status}`);
     // and every documented operation was called at least once

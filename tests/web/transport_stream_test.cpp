@@ -331,6 +331,10 @@ class HeldReports final : public dispatch::Reports {
   dispatch::Status revoke_client_key(std::int64_t id, dispatch::Millis at, const std::string& actor) override {
     return inner->revoke_client_key(id, at, actor);
   }
+  dispatch::Status each_audit(const dispatch::AuditQuery& q,
+                              const std::function<bool(const dispatch::AuditRecord&)>& visit) override {
+    return inner->each_audit(q, visit);
+  }
 
  private:
   // A report waits here until the test lets it go.

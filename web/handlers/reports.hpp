@@ -1,7 +1,8 @@
 #pragma once
 // The reports: the assessment and the trends (GET /api/v1/stats/...), as JSON or CSV, on
 // the report pool, a few at a time per user; the assessment's case table (one row per
-// case) is streamed. Their figures are made in web/stats.cpp.
+// case) is streamed. Their figures are made in web/stats.cpp. The audit trail (操作日志)
+// reads through the same port (web/audit.hpp).
 #include "dispatch/center.hpp"
 #include "dispatch/clock.hpp"
 #include "web/handlers/group.hpp"
@@ -15,6 +16,8 @@ class ReportHandlers : HandlerGroup {
 
   void assessment(const CallPtr& call);
   void trends(const CallPtr& call);
+  // GET /api/v1/audit: the audit trail, a page of JSON or the whole filtered trail as CSV.
+  void audit(const CallPtr& call);
 
  private:
   using Report = Response (*)(const dispatch::Center&, dispatch::Reports&, const dispatch::Actor&, const StatsRequest&,
