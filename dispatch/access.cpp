@@ -41,6 +41,10 @@ constexpr Grant kGrants[] = {
      "rate_cases",
      {R::admin, R::operator_, R::system},
      "only an operator or admin records follow-up ratings"},
+    {Permission::manage_leave,
+     "manage_leave",
+     {R::admin, R::supervisor, R::system},
+     "only a supervisor or admin schedules leave"},
 };
 constexpr bool grants_in_order() {
   for (std::size_t i = 0; i < std::size(kGrants); ++i)
@@ -78,6 +82,13 @@ bool covers(const Actor& actor, const std::string& code, const Hierarchy& places
 }
 
 std::string_view to_string(Permission p) { return grant(p).name; }
+
+Status check_leave(const Actor& actor, const Worker& worker, bool change, const Hierarchy& places) {
+  if (change || !is_worker(actor))
+    if (auto e = check(actor, Permission::manage_leave)) return e;
+  if (!sees(actor, worker, places)) return make_error(ErrorCode::not_found, "no worker " + worker.id);
+  return std::nullopt;
+}
 
 bool may(const Actor& actor, Permission p) { return grant(p).roles.has(actor.role); }
 

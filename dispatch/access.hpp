@@ -49,11 +49,12 @@ enum class Permission {
   move_clock,          // the manual clock of a test server
   add_photos,          // photos of open cases the actor sees
   rate_cases,          // follow-up ratings (回访) of closed cases the actor sees
+  manage_leave,        // schedule and cancel the leave of workers in scope
 };
 inline constexpr std::array kPermissions{
     Permission::take_in,           Permission::manage_posts,    Permission::set_duty_status,    Permission::switch_mode,
     Permission::manage_categories, Permission::manage_settings, Permission::manage_client_keys, Permission::move_clock,
-    Permission::add_photos,        Permission::rate_cases};
+    Permission::add_photos,        Permission::rate_cases,      Permission::manage_leave};
 std::string_view to_string(Permission);
 
 bool may(const Actor& actor, Permission p);
@@ -63,6 +64,10 @@ Status check(const Actor& actor, Permission p);
 // Setting a worker's duty status: a worker its own, managers any worker of their scope.
 // forbidden (a worker for another) or not_found (a worker outside the caller's scope).
 Status check_duty_status(const Actor& actor, const Worker& worker, const Hierarchy& places);
+
+// Leave of `worker`: changing it needs manage_leave (forbidden) and the worker in scope
+// (not_found); reading it too, except for the worker itself, which may read its own.
+Status check_leave(const Actor& actor, const Worker& worker, bool change, const Hierarchy& places);
 
 // ---- what an actor sees ----
 

@@ -14,6 +14,8 @@ const SCREENS = {
   // Supervisors have the same view in their map's 考评 tab.
   assessment: { load: () => import('./assessment.js'), roles: ['operator', 'admin'], label: 'nav.assessment' },
   keys: { load: () => import('./keys.js'), roles: ['admin'], label: 'nav.keys' },
+  leave: { load: () => import('./leave.js'), roles: ['supervisor', 'admin'], label: 'nav.leave' },
+  categories: { load: () => import('./categories.js'), roles: ['admin'], label: 'nav.categories' },
 };
 const HOME = { operator: 'console', admin: 'console', worker: 'tablet', supervisor: 'overdue' };
 
