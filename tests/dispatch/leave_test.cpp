@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <thread>
+
 #include "dispatch/center.hpp"
+#include "dispatch/escalation_clock.hpp"
 #include "support.hpp"
 
 using namespace gridkeeper;
@@ -215,4 +219,27 @@ TEST_CASE("leave: ending a current leave puts the worker back on duty now", "[le
   CHECK(status_of(*f.center, "W1") == DutyStatus::on_duty);
   CHECK(f.center->end_leave_and_wait("W1", l->id, admin()).error().code == ErrorCode::conflict);
   CHECK_FALSE(f.center->next_due_at());
+}
+
+TEST_CASE("leave: the escalation clock wakes for a leave's start and end", "[leave][clock]") {
+  // The system clock and a long wait between looks: only a next due time that includes
+  // the leave's boundaries gets the thread there within the test's patience.
+  testing::MemoryLedger ledger;
+  ledger.initial = testing::small_city();
+  SystemClock clock;
+  Center center(ledger, clock);
+  center.start();
+  const Millis now = clock.now();
+  REQUIRE(center.schedule_leave_and_wait("W1", leave(now + 300, now + 600), admin()).ok());
+  auto wait_for_status = [&](DutyStatus want) {
+    for (int i = 0; i < 500 && status_of(center, "W1") != want; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return status_of(center, "W1");
+  };
+  {
+    EscalationClock ticking(center, clock, {60'000, 1, 10'000});
+    CHECK(wait_for_status(DutyStatus::leave) == DutyStatus::leave);
+    CHECK(wait_for_status(DutyStatus::on_duty) == DutyStatus::on_duty);
+  }
+  ledger.drain();
 }
