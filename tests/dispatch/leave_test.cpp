@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -242,4 +243,22 @@ TEST_CASE("leave: the escalation clock wakes for a leave's start and end", "[lea
     CHECK(wait_for_status(DutyStatus::on_duty) == DutyStatus::on_duty);
   }
   ledger.drain();
+}
+
+TEST_CASE("categories: the next case taken in carries a changed deadline", "[categories]") {
+  Fixture f;
+  auto env = f.center->categories();
+  auto it = std::find_if(env.begin(), env.end(), [](const Category& c) { return c.id == "environment"; });
+  REQUIRE(it != env.end());
+  Category changed = *it;
+  changed.sla[static_cast<std::size_t>(Urgency::yellow)] = Deadlines{3 * 3600, 48 * 3600};
+  auto before = f.center->intake_and_wait(testing::at_grid(0, 0), operator_at());
+  REQUIRE(f.center->update_category_and_wait(changed, admin()).ok());
+  auto after = f.center->intake_and_wait(testing::at_grid(0, 0), operator_at());
+  REQUIRE(before.ok());
+  REQUIRE(after.ok());
+  CHECK(*before->accept_by - before->created_at == 24 * kHour);  // taken in before: as it was
+  CHECK(*after->accept_by - after->created_at == 3 * kHour);
+  CHECK(*after->resolve_by - after->created_at == 48 * kHour);
+  CHECK(f.center->get_case(before->id, admin())->accept_by == before->accept_by);
 }
