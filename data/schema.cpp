@@ -284,6 +284,24 @@ Status audit_before_after(Connection& db) {
   return db.exec("CREATE INDEX IF NOT EXISTS audit_at ON audit(at, seq)");
 }
 
+// Step 9: leave (请假), each with its boundaries applied so far (dispatch/leave.hpp), so a
+// restart applies those passed while the server was down.
+constexpr const char* kLeaves = R"sql(
+CREATE TABLE IF NOT EXISTS leaves (
+  id INTEGER PRIMARY KEY,
+  worker_id TEXT NOT NULL REFERENCES workers(id),
+  from_at INTEGER NOT NULL,
+  to_at INTEGER NOT NULL CHECK (to_at >= from_at),
+  reason TEXT NOT NULL,
+  move_cases INTEGER NOT NULL DEFAULT 0,
+  created_by TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  cancelled_at INTEGER,
+  applied INTEGER NOT NULL DEFAULT 0 CHECK (applied = 0 OR applied = 1 OR applied = 2)
+);
+CREATE INDEX IF NOT EXISTS leaves_worker ON leaves(worker_id, from_at);
+)sql";
+
 Status set_pragmas(Connection& db) {
   // WAL: readers see the last commit while the writer writes. FULL: the WAL is synced at
   // every COMMIT, so an acknowledged case survives a crash or a power cut.
@@ -312,7 +330,8 @@ const std::vector<MigrationStep>& migrations() {
                                                 {kReminders},
                                                 {{}, &typed_events},
                                                 {case_facts::kSchema, &case_facts::backfill},
-                                                {{}, &audit_before_after}};
+                                                {{}, &audit_before_after},
+                                                {kLeaves}};
   return steps;
 }
 

@@ -118,7 +118,7 @@ class SqliteLedger final : public dispatch::Ledger, public WriteQueue {
   // The writer's statements, prepared once.
   struct Writes {
     Prepared upsert_category, upsert_worker, set_mode, set_posts, close_term, end_post, open_term, upsert_case,
-        insert_event, insert_audit;
+        insert_event, insert_audit, upsert_leave;
     case_facts::Writer facts;  // the cases' summary rows
   };
   static Result<Writes> prepare_writes(Connection& db);

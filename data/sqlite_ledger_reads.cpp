@@ -76,6 +76,16 @@ Result<LedgerState> SqliteLedger::read_state() {
     while (q->next()) state.open_cases.push_back(records::read_case(*q, 0));
     if (auto e = q->status()) return *e;
   }
+  {
+    auto q = db.query(
+        "SELECT id, worker_id, from_at, to_at, reason, move_cases, created_by, created_at, cancelled_at, applied "
+        "FROM leaves ORDER BY id");
+    if (!q) return q.error();
+    while (q->next())
+      state.leaves.push_back({q->int64(0), q->text(1), q->int64(2), q->int64(3), q->text(4), q->int64(5) != 0,
+                              q->text(6), q->int64(7), q->optional_int64(8), static_cast<int>(q->int64(9))});
+    if (auto e = q->status()) return *e;
+  }
   auto max_id = db.scalar("SELECT coalesce(max(id), 0) FROM cases");
   if (!max_id) return max_id.error();
   state.max_case_id = *max_id;

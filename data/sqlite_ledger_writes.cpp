@@ -33,6 +33,9 @@ Result<SqliteLedger::Writes> SqliteLedger::prepare_writes(Connection& db) {
       {&w.insert_event, records::kInsertEvent},
       {&w.set_mode, "UPDATE jurisdictions SET emergency = ?2 WHERE code = ?1"},
       {&w.insert_audit, records::kInsertAudit},
+      {&w.upsert_leave,
+       "INSERT OR REPLACE INTO leaves (id, worker_id, from_at, to_at, reason, move_cases, created_by, created_at, "
+       "cancelled_at, applied) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
   };
   for (const auto& [statement, sql] : all) {
     auto prepared = db.prepare(sql);
@@ -57,6 +60,20 @@ Status SqliteLedger::apply(const Change& change) {
     auto q = writes_.upsert_worker.use();
     q.bind(1, w.id).bind(2, w.name).bind(3, w.phone).bind_code(4, w.community).bind(5, to_string(w.status));
     if (auto e = q.run()) return storage_error("worker " + w.id + ": " + e->message);
+  }
+  for (const auto& l : change.leaves) {
+    auto q = writes_.upsert_leave.use();
+    q.bind(1, l.id)
+        .bind(2, l.worker)
+        .bind(3, l.from)
+        .bind(4, l.to)
+        .bind(5, l.reason)
+        .bind(6, l.move_cases)
+        .bind(7, l.created_by)
+        .bind(8, l.created_at)
+        .bind(9, l.cancelled_at)
+        .bind(10, l.applied);
+    if (auto e = q.run()) return storage_error("leave " + std::to_string(l.id) + ": " + e->message);
   }
   for (const auto& j : change.jurisdictions) {
     auto q = writes_.set_mode.use();

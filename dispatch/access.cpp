@@ -42,6 +42,10 @@ constexpr Grant kGrants[] = {
      {R::admin, R::operator_, R::system},
      "only an operator or admin records follow-up ratings"},
     {Permission::read_audit, "read_audit", kAdmin, "only an admin reads the audit log"},
+    {Permission::manage_leave,
+     "manage_leave",
+     {R::admin, R::supervisor, R::system},
+     "only a supervisor or admin schedules leave"},
 };
 constexpr bool grants_in_order() {
   for (std::size_t i = 0; i < std::size(kGrants); ++i)
@@ -83,6 +87,13 @@ std::string_view to_string(Permission p) { return grant(p).name; }
 bool sees_audit_entry(const Actor& actor, const std::optional<std::string>& place, const Hierarchy& places) {
   if (!may(actor, Permission::read_audit)) return false;
   return !place || covers(actor, *place, places);
+}
+
+Status check_leave(const Actor& actor, const Worker& worker, bool change, const Hierarchy& places) {
+  if (change || !is_worker(actor))
+    if (auto e = check(actor, Permission::manage_leave)) return e;
+  if (!sees(actor, worker, places)) return make_error(ErrorCode::not_found, "no worker " + worker.id);
+  return std::nullopt;
 }
 
 bool may(const Actor& actor, Permission p) { return grant(p).roles.has(actor.role); }

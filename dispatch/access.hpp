@@ -50,11 +50,13 @@ enum class Permission {
   add_photos,          // photos of open cases the actor sees
   rate_cases,          // follow-up ratings (回访) of closed cases the actor sees
   read_audit,          // the audit trail (操作日志): admins; a scope narrows it (sees_audit_entry)
+  manage_leave,        // schedule and cancel the leave of workers in scope
 };
 inline constexpr std::array kPermissions{
     Permission::take_in,           Permission::manage_posts,    Permission::set_duty_status,    Permission::switch_mode,
     Permission::manage_categories, Permission::manage_settings, Permission::manage_client_keys, Permission::move_clock,
-    Permission::add_photos,        Permission::rate_cases,      Permission::read_audit};
+    Permission::add_photos,        Permission::rate_cases,      Permission::read_audit,
+    Permission::manage_leave};
 std::string_view to_string(Permission);
 
 bool may(const Actor& actor, Permission p);
@@ -64,6 +66,10 @@ Status check(const Actor& actor, Permission p);
 // Setting a worker's duty status: a worker its own, managers any worker of their scope.
 // forbidden (a worker for another) or not_found (a worker outside the caller's scope).
 Status check_duty_status(const Actor& actor, const Worker& worker, const Hierarchy& places);
+
+// Leave of `worker`: changing it needs manage_leave (forbidden) and the worker in scope
+// (not_found); reading it too, except for the worker itself, which may read its own.
+Status check_leave(const Actor& actor, const Worker& worker, bool change, const Hierarchy& places);
 
 // ---- what an actor sees ----
 

@@ -37,7 +37,16 @@ void Center::start() {
     recount_locked(id, nullptr);
   }
   next_id_ = state.max_case_id + 1;
+  for (auto& l : state.leaves) {
+    next_leave_id_ = std::max(next_leave_id_, l.id + 1);
+    leaves_[l.id] = std::move(l);
+  }
   index_.replace(geo::GridIndex::build(std::move(state.grid_shapes), options_.index));
+  // Leave that started or ended while the server was down takes effect now.
+  Change change;
+  std::vector<CaseNotice> notices;
+  if (apply_leave_boundaries_locked(clock_.now(), change, notices) > 0)
+    submit_locked(std::move(change), std::move(notices), [](Status) {});
 }
 
 Center::Location Center::locate(const std::string& grid) const {

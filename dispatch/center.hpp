@@ -107,6 +107,17 @@ class Center {
   // Category name, deadlines and working-time flag (admin); applies to new cases.
   void update_category(Category category, const Actor& actor, std::function<void(Result<Category>)> done);
 
+  // Leave (请假, dispatch/leave.hpp; who: check_leave): scheduled, listed (every leave of
+  // the worker, newest first), and ended: an upcoming one is cancelled, a current one ends
+  // now. Boundaries are applied by `tick` as the clock passes them (and at start-up for
+  // those passed while the server was down).
+  void schedule_leave(const WorkerId& worker, LeaveRequest request, const Actor& actor,
+                      std::function<void(Result<Leave>)> done);
+  Result<std::vector<Leave>> leaves_of(const WorkerId& worker, const Actor& actor) const;
+  void end_leave(const WorkerId& worker, LeaveId id, const Actor& actor, std::function<void(Result<Leave>)> done);
+  Result<Leave> schedule_leave_and_wait(const WorkerId& worker, LeaveRequest request, const Actor& actor);
+  Result<Leave> end_leave_and_wait(const WorkerId& worker, LeaveId id, const Actor& actor);
+
   // 回访: an operator or admin records the resident's satisfaction (1-5) with a closed
   // case, as a "rated" event of its history; a new rating replaces the last. Blocking: a
   // closed case is read from storage.
@@ -155,6 +166,8 @@ class Center {
   std::vector<Grid> grids(const Actor& actor) const;
   std::vector<Worker> workers(const Actor& actor) const;
   std::vector<Category> categories() const;
+  // The working calendar in force (none: deadlines count clock time).
+  std::shared_ptr<const WorkingCalendar> calendar() const { return options_.calendar; }
   std::optional<Jurisdiction> jurisdiction(const std::string& code) const;
   // What the actor may see of the hierarchy: its scope's subtree and the chain above it
   // (workers: the chains of their community and of the grids they hold), by code.
@@ -222,6 +235,11 @@ class Center {
   void recount_locked(CaseId id, std::vector<std::pair<Level, std::string>>* touched);
   void submit_locked(Change change, std::vector<CaseNotice> notices, std::function<void(Status)> done);
   void publish(const std::vector<CaseNotice>& notices);
+  // Applies every leave boundary due by `now` into `change` (status, moved cases, audit);
+  // returns how many.
+  std::size_t apply_leave_boundaries_locked(Millis now, Change& change, std::vector<CaseNotice>& notices);
+  void move_open_cases_locked(const WorkerId& worker, Millis now, Change& change, std::vector<CaseNotice>& notices);
+  std::optional<Millis> next_leave_boundary_locked() const;
   CaseEvent event_for(const Case& c, EventType type, const Actor& actor, CaseState from, std::string note,
                       std::string reason) const;
 
@@ -241,6 +259,8 @@ class Center {
   AreaTallies tallies_;                          // open cases by area, by recount_locked only
   std::unordered_map<CaseId, AreaKey> counted_;  // what each open case adds to tallies_
   CaseId next_id_ = 1;
+  std::map<LeaveId, Leave> leaves_;  // every leave, by id
+  LeaveId next_leave_id_ = 1;
   // One queue of due moments for all open cases; entries of superseded versions are
   // skipped when they surface.
   struct DueEntry {

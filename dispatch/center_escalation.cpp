@@ -40,8 +40,9 @@ std::size_t Center::scheduled() const {
 
 std::optional<Millis> Center::next_due_at() const {
   std::lock_guard lock(mutex_);
-  if (due_.empty()) return std::nullopt;
-  return due_.top().at;
+  auto next = next_leave_boundary_locked();
+  if (!due_.empty() && (!next || due_.top().at < *next)) next = due_.top().at;
+  return next;
 }
 
 std::size_t Center::tick(std::size_t max_steps) {
@@ -50,7 +51,8 @@ std::size_t Center::tick(std::size_t max_steps) {
   const Actor system{};
   Change change;
   std::vector<CaseNotice> notices;
-  std::size_t steps = 0;
+  // Leave boundaries first: a case that falls due is then handled as the worker now stands.
+  std::size_t steps = apply_leave_boundaries_locked(now, change, notices);
   while (!due_.empty() && due_.top().at <= now && steps < max_steps) {
     const DueEntry entry = due_.top();
     due_.pop();

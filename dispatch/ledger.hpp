@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dispatch/errors.hpp"
+#include "dispatch/leave.hpp"
 #include "dispatch/model.hpp"
 #include "geo/grid_index.hpp"
 
@@ -21,6 +22,7 @@ struct LedgerState {
   std::vector<Category> categories;
   std::vector<Case> open_cases;
   CaseId max_case_id = 0;
+  std::vector<Leave> leaves;  // every leave, past ones included
 };
 
 // One atomic unit of work: all of it is stored in one transaction, or none of it.
@@ -34,9 +36,10 @@ struct Change {
   std::vector<Category> categories;
   std::vector<Jurisdiction> jurisdictions;  // mode updates
   std::vector<AuditEntry> audit;            // appended
+  std::vector<Leave> leaves;                // inserted or replaced whole
   bool empty() const {
     return cases.empty() && events.empty() && grids.empty() && post_terms_closed.empty() && post_terms_opened.empty() &&
-           workers.empty() && categories.empty() && jurisdictions.empty() && audit.empty();
+           workers.empty() && categories.empty() && jurisdictions.empty() && audit.empty() && leaves.empty();
   }
 };
 

@@ -15,6 +15,7 @@ using Maps = MapHandlers;
 using Open311 = Open311Handlers;
 using Ops = OperationsHandlers;
 using Org = OrganisationHandlers;
+using Leave = LeaveHandlers;
 using Reports = ReportHandlers;
 }  // namespace
 
@@ -23,6 +24,7 @@ Handlers::Handlers(Router& router, const ApiOptions& options, dispatch::Center& 
     : operations(router, options, center, metrics, feed),
       cases(router, options, center, accounts, clock),
       organisation(router, options, center, clock),
+      leave(router, options, center, clock),
       maps(router, options, center),
       reports(router, options, center, clock),
       open311(router, options, center, clock) {}
@@ -55,6 +57,13 @@ const std::vector<Route>& routes() {
       {Method::get, {"api", "v1", "workers"}, "GET /api/v1/workers", true, on<&H::organisation, &Org::workers>},
       {Method::put, {"api", "v1", "workers", "*", "status"}, "PUT /api/v1/workers/{id}/status", true,
        on<&H::organisation, &Org::worker_status>},
+      {Method::get, {"api", "v1", "workers", "*", "leave"}, "GET /api/v1/workers/{id}/leave", true,
+       on<&H::leave, &Leave::list_leave>},
+      {Method::post, {"api", "v1", "workers", "*", "leave"}, "POST /api/v1/workers/{id}/leave", true,
+       on<&H::leave, &Leave::add_leave>},
+      {Method::delete_, {"api", "v1", "workers", "*", "leave", "*"}, "DELETE /api/v1/workers/{id}/leave/{leave_id}", true,
+       on<&H::leave, &Leave::end_leave>},
+      {Method::get, {"api", "v1", "calendar"}, "GET /api/v1/calendar", true, on<&H::leave, &Leave::calendar>},
       {Method::get, {"api", "v1", "jurisdictions"}, "GET /api/v1/jurisdictions", true,
        on<&H::organisation, &Org::jurisdictions>},
       {Method::put, {"api", "v1", "jurisdictions", "*", "mode"}, "PUT /api/v1/jurisdictions/{code}/mode", true,

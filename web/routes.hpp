@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "web/handlers/cases.hpp"
+#include "web/handlers/leave.hpp"
 #include "web/handlers/maps.hpp"
 #include "web/handlers/open311.hpp"
 #include "web/handlers/operations.hpp"
@@ -25,6 +26,7 @@ struct Handlers {
   OperationsHandlers operations;
   CaseHandlers cases;
   OrganisationHandlers organisation;
+  LeaveHandlers leave;
   MapHandlers maps;
   ReportHandlers reports;
   Open311Handlers open311;

@@ -1,6 +1,7 @@
 #pragma once
 // An in-memory Ledger for dispatch tests: applies changes in order on its own thread,
 // like the real one, and can be told to fail the next writes.
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -26,6 +27,7 @@ class MemoryLedger final : public dispatch::Ledger {
 
   dispatch::LedgerState initial;
   int fail_next = 0;
+  std::vector<dispatch::AuditEntry> audit;  // stored audit entries (read after drain())
 
   // The initial organisation plus whatever was stored since, as a restart would see it.
   dispatch::LedgerState load() override {
@@ -117,6 +119,16 @@ class MemoryLedger final : public dispatch::Ledger {
           for (auto& open : terms_)
             if (open.grid == t.grid && open.worker == t.worker && open.backup == t.backup && !open.to) open.to = t.to;
         for (const auto& t : change.post_terms_opened) terms_.push_back(t);
+        for (const auto& w : change.workers)
+          for (auto& known : initial.workers)
+            if (known.id == w.id) known = w;
+        for (const auto& l : change.leaves) {
+          auto it = std::find_if(initial.leaves.begin(), initial.leaves.end(),
+                                 [&](const dispatch::Leave& k) { return k.id == l.id; });
+          if (it == initial.leaves.end()) initial.leaves.push_back(l);
+          else *it = l;
+        }
+        audit.insert(audit.end(), change.audit.begin(), change.audit.end());
       }
       lock.unlock();
       done(status);

@@ -196,6 +196,36 @@ test('live answers of the server validate against docs/openapi.json', { timeout:
     assert.equal((await call('admin', 'PUT', '/api/v1/categories/environment', { body: { name: 'x', sla: { red: { accept_s: 1, resolve_s: 2 } } } })).status, 422);
   });
 
+  await t.test('leave and the working calendar', async () => {
+    const owner = centre.owner.id;
+    const listed = await call('sup', 'GET', `/api/v1/workers/${owner}/leave`);
+    assert.equal(listed.status, 200, listed.text);
+    const now = Date.parse(listed.json.now);
+    const at = (hours) => new Date(now + hours * 3600_000).toISOString();
+    const body = { from: at(24), to: at(48), reason: '年休假', open_cases: 'keep' };
+    const made = await call('sup', 'POST', `/api/v1/workers/${owner}/leave`, { body });
+    assert.equal(made.status, 201, made.text);
+    assert.equal(made.json.state, 'upcoming');
+    assert.equal((await call('sup', 'POST', `/api/v1/workers/${owner}/leave`, { body })).status, 409);
+    assert.equal((await call('sup', 'POST', `/api/v1/workers/${owner}/leave`, { body: { ...body, to: at(1) } })).status, 422);
+    assert.equal((await call('sup', 'POST', `/api/v1/workers/${owner}/leave`, { body: { ...body, from: 'tomorrow' } })).status, 400);
+    assert.equal((await call('sup', 'POST', `/api/v1/workers/${owner}/leave`, { body: '{"from":' })).status, 400);
+    assert.equal((await call('op', 'POST', `/api/v1/workers/${owner}/leave`, { body })).status, 403);
+    assert.equal((await call('sup', 'POST', '/api/v1/workers/W9999/leave', { body })).status, 404);
+    assert.equal((await call('sup', 'POST', `/api/v1/workers/${owner}/leave`, { body: 'x'.repeat(2 << 20) })).status, 413);
+    assert.equal((await call('worker', 'GET', `/api/v1/workers/${owner}/leave`)).json.items.length, 1);
+    assert.equal((await call('op', 'GET', `/api/v1/workers/${owner}/leave`)).status, 403);
+    assert.equal((await call('sup', 'GET', '/api/v1/workers/W9999/leave')).status, 404);
+    assert.equal((await call('worker', 'DELETE', `/api/v1/workers/${owner}/leave/${made.json.id}`)).status, 403);
+    assert.equal((await call('sup', 'DELETE', `/api/v1/workers/${owner}/leave/999`)).status, 404);
+    const cancelled = await call('sup', 'DELETE', `/api/v1/workers/${owner}/leave/${made.json.id}`);
+    assert.equal(cancelled.json.state, 'cancelled');
+    assert.equal((await call('sup', 'DELETE', `/api/v1/workers/${owner}/leave/${made.json.id}`)).status, 409);
+    assert.equal((await call('admin', 'GET', '/api/v1/calendar?year=2026')).json.known, true);
+    await call('worker', 'GET', '/api/v1/calendar');
+    assert.equal((await call('admin', 'GET', '/api/v1/calendar?year=1800')).status, 422);
+  });
+
   await t.test('reports and settings', async () => {
     await call('sup', 'GET', '/api/v1/stats/assessment');
     await call('worker', 'GET', '/api/v1/stats/assessment?period=2026');

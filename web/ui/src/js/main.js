@@ -15,7 +15,11 @@ const SCREENS = {
   assessment: { load: () => import('./assessment.js'), roles: ['operator', 'admin'], label: 'nav.assessment' },
   keys: { load: () => import('./keys.js'), roles: ['admin'], label: 'nav.keys' },
   audit: { load: () => import('./audit.js'), roles: ['admin'], label: 'nav.audit' },
+  leave: { load: () => import('./leave.js'), roles: ['supervisor', 'admin'], permission: 'manage_leave', label: 'nav.leave' },
+  categories: { load: () => import('./categories.js'), roles: ['admin'], permission: 'manage_categories', label: 'nav.categories' },
 };
+// A screen that names a permission shows only to users the server gave it.
+const offered = (s, user) => s.roles.includes(user.role) && (!s.permission || (user.permissions || []).includes(s.permission));
 const HOME = { operator: 'console', admin: 'console', worker: 'tablet', supervisor: 'overdue' };
 
 const root = document.getElementById('app');
@@ -36,7 +40,7 @@ function route() {
   const wanted = location.hash.replace(/^#\/?/, '');
   if (!session) return showLogin();
   const role = session.user.role;
-  const name = SCREENS[wanted]?.roles.includes(role) ? wanted : HOME[role];
+  const name = SCREENS[wanted] && offered(SCREENS[wanted], session.user) ? wanted : HOME[role];
   if (!name) return showLogin(t('login.no_screen'));
   if (location.hash !== `#/${name}`) history.replaceState(null, '', `#/${name}`);
   show(name);
@@ -87,7 +91,7 @@ function topBar(active, user) {
   feed?.addEventListener('status', onStatus);
   barCleanup = () => feed?.removeEventListener('status', onStatus);
   const nav = Object.entries(SCREENS)
-    .filter(([, s]) => s.roles.includes(user.role))
+    .filter(([, s]) => offered(s, user))
     .map(([name, s]) => h('a', { href: `#/${name}`, class: name === active ? 'active' : null, dataset: { nav: name } },
       t(s.label)));
   return h('header', { class: 'topbar' },

@@ -9,6 +9,7 @@ import { loadRefs } from './refs.js';
 import { Outbox, shrinkPhoto } from './offline.js';
 import { beep, audioReady, unlockAudio } from './sound.js';
 import { actorName, pendingDeferral } from './case_detail.js';
+import { leaveLine } from './leave.js';
 import {
   URGENCY_COLOURS, OPEN_STATES, fmtTime, timeLeft, timeLeftMs, urgencyBadge, stateName, tierName, eventName,
   categoryName,
@@ -24,6 +25,18 @@ export async function mount(main, ctx) {
 }
 
 class Tablet {
+  // The worker's own current and upcoming leave, above its cases.
+  async loadLeave() {
+    if (!this.user.worker_id) return;
+    try {
+      const r = await api(`/api/v1/workers/${encodeURIComponent(this.user.worker_id)}/leave`);
+      const shown = r.items.filter((l) => l.state === 'current' || l.state === 'upcoming').reverse();
+      this.leaveBox.hidden = !shown.length;
+      fill(this.leaveBox, shown.length ? h('b', {}, t('leave.mine')) : null,
+        shown.map((l) => h('div', { class: 'leave-item', dataset: { leaveId: l.id, state: l.state } }, leaveLine(l))));
+    } catch { /* offline: shown again on the next look */ }
+  }
+
   constructor(main, { config, feed, user, refs }) {
     Object.assign(this, { main, config, feed, user, refs });
     this.cases = new Map();
@@ -45,6 +58,7 @@ class Tablet {
         h('div', { class: 'my-head' }, h('h2', {}, t('tablet.mine'), this.count),
           this.soundButton = h('button', { class: 'secondary', hidden: audioReady(), onclick: () => { unlockAudio(); this.soundButton.hidden = true; } }, t('tablet.sound_on')),
           h('span', { class: 'muted small' }, t('tablet.sorted'))),
+        this.leaveBox = h('div', { class: 'my-leave', id: 'my-leave', hidden: true }),
         this.list),
       h('div', { class: 'right' }, mapEl, this.work)));
 
@@ -76,6 +90,8 @@ class Tablet {
     // Should a change slip by (a feed that dropped), the list is fetched again now and then.
     this.timers.push(setInterval(() => { if (this.feed.online && !this.outbox.size) this.load(); }, 60000));
     this.renderBanner();
+    this.loadLeave();
+    this.timers.push(setInterval(() => this.loadLeave(), 60000));
     await this.load();
     this.outbox.flush();
   }
