@@ -52,11 +52,18 @@ enum class Permission {
   read_audit,          // the audit trail (操作日志): admins; a scope narrows it (sees_audit_entry)
   manage_leave,        // schedule and cancel the leave of workers in scope
 };
-inline constexpr std::array kPermissions{
-    Permission::take_in,           Permission::manage_posts,    Permission::set_duty_status,    Permission::switch_mode,
-    Permission::manage_categories, Permission::manage_settings, Permission::manage_client_keys, Permission::move_clock,
-    Permission::add_photos,        Permission::rate_cases,      Permission::read_audit,
-    Permission::manage_leave};
+inline constexpr std::array kPermissions{Permission::take_in,
+                                         Permission::manage_posts,
+                                         Permission::set_duty_status,
+                                         Permission::switch_mode,
+                                         Permission::manage_categories,
+                                         Permission::manage_settings,
+                                         Permission::manage_client_keys,
+                                         Permission::move_clock,
+                                         Permission::add_photos,
+                                         Permission::rate_cases,
+                                         Permission::read_audit,
+                                         Permission::manage_leave};
 std::string_view to_string(Permission);
 
 bool may(const Actor& actor, Permission p);
