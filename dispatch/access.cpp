@@ -41,6 +41,8 @@ constexpr Grant kGrants[] = {
      "rate_cases",
      {R::admin, R::operator_, R::system},
      "only an operator or admin records follow-up ratings"},
+    {Permission::manage_users, "manage_users", kAdmin, "only an admin manages accounts"},
+    {Permission::view_users, "view_users", {R::admin, R::supervisor, R::system}, "a {role} may not read the accounts"},
 };
 constexpr bool grants_in_order() {
   for (std::size_t i = 0; i < std::size(kGrants); ++i)
