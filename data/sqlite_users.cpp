@@ -13,8 +13,13 @@ namespace {
 Status insert_audit(Connection& db, const AuditEntry& a) {
   auto q = db.query(records::kInsertAudit);
   if (!q) return q.error();
-  q->bind(1, a.at).bind(2, a.actor).bind(3, a.kind).bind(4, a.subject).bind(5, a.detail).bind(6, a.before).bind(7,
-                                                                                                                a.after);
+  q->bind(1, a.at)
+      .bind(2, a.actor)
+      .bind(3, a.kind)
+      .bind(4, a.subject)
+      .bind(5, a.detail)
+      .bind(6, a.before)
+      .bind(7, a.after);
   return q->run();
 }
 

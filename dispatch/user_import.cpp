@@ -101,8 +101,7 @@ Status check_username(std::string_view username, std::string_view field) {
 }
 
 Result<std::vector<ImportRow>> parse_user_csv(std::string_view text) {
-  if (text.size() > kMaxImportBytes)
-    return make_error(ErrorCode::too_large, "the file is larger than 1 MiB; split it");
+  if (text.size() > kMaxImportBytes) return make_error(ErrorCode::too_large, "the file is larger than 1 MiB; split it");
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   auto records = records_of(text);
   if (!records) return records.error();
@@ -110,7 +109,8 @@ Result<std::vector<ImportRow>> parse_user_csv(std::string_view text) {
   const auto& header = records->front();
   bool header_ok = header.cells.size() == kHeader.size();
   for (std::size_t k = 0; header_ok && k < kHeader.size(); ++k) header_ok = header.cells[k] == kHeader[k];
-  if (!header_ok) return bad(header.line, "header", "the first line must be username,display_name,role,scope,worker_id");
+  if (!header_ok)
+    return bad(header.line, "header", "the first line must be username,display_name,role,scope,worker_id");
   if (records->size() == 1) return bad(header.line, "header", "the file has no accounts after its header");
 
   std::vector<ImportRow> rows;
@@ -118,8 +118,9 @@ Result<std::vector<ImportRow>> parse_user_csv(std::string_view text) {
   for (std::size_t n = 1; n < records->size(); ++n) {
     const auto& r = (*records)[n];
     if (r.cells.size() != kHeader.size())
-      return bad(r.line, "file",
-                 "the row has " + std::to_string(r.cells.size()) + " cells instead of " + std::to_string(kHeader.size()));
+      return bad(
+          r.line, "file",
+          "the row has " + std::to_string(r.cells.size()) + " cells instead of " + std::to_string(kHeader.size()));
     ImportRow row;
     row.line = r.line;
     row.username = r.cells[0];

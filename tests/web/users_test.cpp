@@ -2,6 +2,7 @@
 // live feeds end at once, login refused), resets and the forced change of password, the
 // CSV import (all rows or none), and hostile bodies that change nothing.
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "data/schema.hpp"
 #include "fixture.hpp"
@@ -52,8 +53,9 @@ TEST_CASE("accounts: roles x endpoints", "[web][users][authz]") {
     CHECK(c.put("/api/v1/users/" + w2, R"({"disabled":true})").status == 403);
     CHECK(c.post("/api/v1/users/" + w2 + "/password", R"({"password":")" + kStrong + "\"}").status == 403);
     CHECK(c.request("POST", "/api/v1/users/import", kCsvHeader + "x2,X,operator,,\n", "text/csv").status == 403);
-    CHECK(c.post("/api/v1/auth/password", R"({"old_password":"wrong-one-1","new_password":")" + kStrong + "\"}")
-              .status == 422);
+    CHECK(
+        c.post("/api/v1/auth/password", R"({"old_password":"wrong-one-1","new_password":")" + kStrong + "\"}").status ==
+        422);
   }
   // A supervisor reads the accounts of its jurisdiction only.
   const auto seen = usernames(as["sup_c1"]->get("/api/v1/users"));
@@ -92,17 +94,14 @@ TEST_CASE("accounts: creation checks the password, the name, the scope and the w
   CHECK(create(R"({"username":"new_op","role":"operator","password":"new_op"})").error_field() == "password");
   CHECK(create(R"({"username":"new_op","role":"operator","password":"password123"})").error_field() == "password");
   CHECK(create(R"({"username":"op","role":"operator","password":")" + kStrong + "\"}").status == 409);
-  CHECK(create(R"({"username":"new_op","role":"operator","scope":"X9","password":")" + kStrong + "\"}")
-            .error_field() == "scope");
-  CHECK(create(R"({"username":"new_w","role":"worker","password":")" + kStrong + "\"}").error_field() ==
-        "worker_id");
+  CHECK(create(R"({"username":"new_op","role":"operator","scope":"X9","password":")" + kStrong + "\"}").error_field() ==
+        "scope");
+  CHECK(create(R"({"username":"new_w","role":"worker","password":")" + kStrong + "\"}").error_field() == "worker_id");
   CHECK(create(R"({"username":"new_w","role":"worker","worker_id":"W404","password":")" + kStrong + "\"}")
             .error_field() == "worker_id");
   CHECK(create(R"({"username":"new_op","role":"root","password":")" + kStrong + "\"}").error_field() == "role");
-  CHECK(create(R"({"username":"new op","role":"operator","password":")" + kStrong + "\"}").error_field() ==
-        "username");
-  CHECK(create(R"({"username":"new_op","role":"operator","password":")" + kStrong + R"(","extra":1})").status ==
-        400);
+  CHECK(create(R"({"username":"new op","role":"operator","password":")" + kStrong + "\"}").error_field() == "username");
+  CHECK(create(R"({"username":"new_op","role":"operator","password":")" + kStrong + R"(","extra":1})").status == 400);
   CHECK(create(R"({"username":"new_op","role":"operator","password":)").status == 400);
   CHECK(create(R"({"username":"new_op","role":"operator","display_name":"a\u202Eb","password":")" + kStrong + "\"}")
             .error_field() == "display_name");
@@ -183,9 +182,11 @@ TEST_CASE("accounts: a reset ends every token and forces a change of password", 
   CHECK(c.post("/api/v1/auth/password", R"({"old_password":")" + kStrong + R"(","new_password":"short"})")
             .error_field() == "new_password");
   auto other = f.client();
-  other->token = std::string(
-      HttpClient(f.port).post("/api/v1/auth/login", R"({"username":"op","password":")" + kStrong + "\"}").json()
-          .at("token").as_string());
+  other->token = std::string(HttpClient(f.port)
+                                 .post("/api/v1/auth/login", R"({"username":"op","password":")" + kStrong + "\"}")
+                                 .json()
+                                 .at("token")
+                                 .as_string());
   auto changed =
       c.post("/api/v1/auth/password", R"({"old_password":")" + kStrong + R"(","new_password":"An0ther-Long-One"})");
   REQUIRE(changed.status == 200);

@@ -113,7 +113,8 @@ void UserHandlers::list(const CallPtr& call) {
   std::optional<dispatch::Role> role;
   if (const auto* r = call->param("role"); r && !r->empty()) {
     role = dispatch::role_from(*r);
-    if (!role) return fail(call, ErrorCode::invalid_value, "role must be admin, operator, supervisor or worker", "role");
+    if (!role)
+      return fail(call, ErrorCode::invalid_value, "role must be admin, operator, supervisor or worker", "role");
   }
   std::string scope;
   if (const auto* s = call->param("scope")) scope = *s;
@@ -196,7 +197,8 @@ void UserHandlers::update(const CallPtr& call) {
   std::optional<dispatch::Role> role;
   if (role_text) {
     role = dispatch::role_from(*role_text);
-    if (!role) return fail(call, ErrorCode::invalid_value, "role must be admin, operator, supervisor or worker", "role");
+    if (!role)
+      return fail(call, ErrorCode::invalid_value, "role must be admin, operator, supervisor or worker", "role");
   }
   offload(call, [=, this] {
     auto before = visible_user(call, call->path[3]);
@@ -212,7 +214,8 @@ void UserHandlers::update(const CallPtr& call) {
     const CenterPlaces places(center);
     if (auto e = dispatch::check_account_place(call->actor(), place_of(after), places)) return fail(call, *e);
     std::size_t other_admins = 0;
-    for (const auto& u : accounts.users()) other_admins += u.id != before->id && u.active && u.role == dispatch::Role::admin;
+    for (const auto& u : accounts.users())
+      other_admins += u.id != before->id && u.active && u.role == dispatch::Role::admin;
     if (auto e = dispatch::check_account_change(call->actor(), *before, after, other_admins)) return fail(call, *e);
 
     dispatch::UserChange change;
@@ -221,9 +224,9 @@ void UserHandlers::update(const CallPtr& call) {
     change.end_tokens = disabling ? dispatch::EndTokens::all : dispatch::EndTokens::none;
     const auto& who = call->actor().username;
     change.audit = audit_of(call, after,
-                            disabling                            ? "disabled by " + who
+                            disabling                         ? "disabled by " + who
                             : !before->active && after.active ? "enabled by " + who
-                                                                 : "changed by " + who);
+                                                              : "changed by " + who);
     // Only the fields the change touched.
     json::object was, now;
     const auto old_fields = audited_fields(*before), new_fields = audited_fields(after);

@@ -24,8 +24,8 @@ class UserHandlers : HandlerGroup {
   void list(const CallPtr& call);
   void create(const CallPtr& call);
   void update(const CallPtr& call);
-  void reset_password(const CallPtr& call);    // web/handlers/users_passwords.cpp
-  void import_csv(const CallPtr& call);        // web/handlers/users_passwords.cpp
+  void reset_password(const CallPtr& call);       // web/handlers/users_passwords.cpp
+  void import_csv(const CallPtr& call);           // web/handlers/users_passwords.cpp
   void change_own_password(const CallPtr& call);  // web/handlers/users_passwords.cpp
 
  private:

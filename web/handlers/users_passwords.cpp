@@ -55,7 +55,8 @@ void UserHandlers::reset_password(const CallPtr& call) {
     change.user.must_change_password = true;
     change.end_tokens = dispatch::EndTokens::all;
     change.audit = audit_of(call, *user, "password reset by " + call->actor().username);
-    change.audit.before = dispatch::audit_fields({{"must_change_password", user->must_change_password ? "true" : "false"}});
+    change.audit.before =
+        dispatch::audit_fields({{"must_change_password", user->must_change_password ? "true" : "false"}});
     change.audit.after = dispatch::audit_fields({{"must_change_password", "true"}});
     auto ended = accounts.change_user(change);
     if (!ended) return fail(call, ended.error());
@@ -93,7 +94,8 @@ void UserHandlers::change_own_password(const CallPtr& call) {
     change.end_tokens = dispatch::EndTokens::all_but_one;
     change.kept_token_hash = call->token_hash;
     change.audit = audit_of(call, *user, "password changed by the user");
-    change.audit.before = dispatch::audit_fields({{"must_change_password", user->must_change_password ? "true" : "false"}});
+    change.audit.before =
+        dispatch::audit_fields({{"must_change_password", user->must_change_password ? "true" : "false"}});
     change.audit.after = dispatch::audit_fields({{"must_change_password", "false"}});
     auto ended = accounts.change_user(change);
     if (!ended) return fail(call, ended.error());

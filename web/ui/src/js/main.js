@@ -1,7 +1,7 @@
 // The shell: configuration, the session, the top bar, and the screen for the user's role
 // (operator → console, worker → tablet, supervisor → overdue map, admin → everything;
 // operators and admins also reach the assessment, admins the Open311 keys).
-import { h, stateBlock, fill } from './dom.js';
+import { h, stateBlock, fill, toast } from './dom.js';
 import { t, lang, setLang } from './i18n.js';
 import { getSession, setSession, onSessionEnd, logout, api } from './api.js';
 import { Feed } from './feed.js';
@@ -14,6 +14,7 @@ const SCREENS = {
   // Supervisors have the same view in their map's 考评 tab.
   assessment: { load: () => import('./assessment.js'), roles: ['operator', 'admin'], label: 'nav.assessment' },
   keys: { load: () => import('./keys.js'), roles: ['admin'], label: 'nav.keys' },
+  accounts: { load: () => import('./accounts.js'), roles: ['admin', 'supervisor'], label: 'nav.accounts' },
 };
 const HOME = { operator: 'console', admin: 'console', worker: 'tablet', supervisor: 'overdue' };
 
@@ -34,6 +35,7 @@ function route() {
   const session = getSession();
   const wanted = location.hash.replace(/^#\/?/, '');
   if (!session) return showLogin();
+  if (session.user.must_change_password) return showPasswordChange(true);
   const role = session.user.role;
   const name = SCREENS[wanted]?.roles.includes(role) ? wanted : HOME[role];
   if (!name) return showLogin(t('login.no_screen'));
@@ -54,6 +56,19 @@ async function showLogin(message) {
   document.body.dataset.screen = 'login';
   const { renderLogin } = await import('./login.js');
   fill(root, renderLogin({ message, onDone: () => { unlockAudio(); route(); } }));
+}
+
+// Before any screen when the user must change its password; from the top bar otherwise.
+async function showPasswordChange(forced) {
+  stopCurrent();
+  if (feed) { feed.stop(); feed = null; }
+  document.body.dataset.screen = 'password';
+  const { renderPasswordChange } = await import('./password.js');
+  fill(root, renderPasswordChange({
+    forced,
+    onDone: () => { toast(t('pw.done'), 'ok'); route(); },
+    onCancel: forced ? () => logout() : () => route(),
+  }));
 }
 
 async function show(name) {
@@ -96,6 +111,7 @@ function topBar(active, user) {
     status,
     h('button', { class: 'lang', onclick: switchLang, title: t('lang.switch') }, lang() === 'zh' ? 'EN' : '中文'),
     h('span', { class: 'who' }, `${user.username} · ${t(`role.${user.role}`)}`),
+    h('button', { class: 'secondary', id: 'change-password', onclick: () => showPasswordChange(false) }, t('pw.title')),
     h('button', { class: 'secondary', onclick: () => logout() }, t('login.logout')));
 }
 
