@@ -35,6 +35,10 @@ std::int64_t count_of(ServerFixture& f, const std::string& sql) {
   return *n;
 }
 
+bool is_ready(const json::value& m) {
+  return m.is_object() && m.as_object().contains("type") && m.at("type").as_string() == "feed.ready";
+}
+
 const std::string kStrong = "Correct-Horse-42";
 const std::string kCsvHeader = "username,display_name,role,scope,worker_id\n";
 }  // namespace
