@@ -14,8 +14,8 @@ namespace json = boost::json;
 namespace {
 std::int64_t id_of(ServerFixture& f, const std::string& username) {
   auto admin = f.client("admin");
-  auto list = admin->get("/api/v1/users?q=" + username);
-  for (const auto& u : list.json().at("items").as_array())
+  const auto list = admin->get("/api/v1/users?q=" + username).json();
+  for (const auto& u : list.at("items").as_array())
     if (u.at("username").as_string() == username) return u.at("id").as_int64();
   return 0;
 }
@@ -23,7 +23,8 @@ std::int64_t id_of(ServerFixture& f, const std::string& username) {
 std::set<std::string> usernames(const Answer& a) {
   std::set<std::string> out;
   if (a.status != 200) return out;
-  for (const auto& u : a.json().at("items").as_array()) out.insert(std::string(u.at("username").as_string()));
+  const auto body = a.json();
+  for (const auto& u : body.at("items").as_array()) out.insert(std::string(u.at("username").as_string()));
   return out;
 }
 
@@ -220,7 +221,8 @@ TEST_CASE("accounts: the CSV import creates all rows or none", "[web][users][imp
   auto ok = import("\xEF\xBB\xBF" + std::string("username,display_name,role,scope,worker_id\r\n") +
                    "n1,\"甲, 一\",operator,S,\r\nn2,乙,worker,,W2\r\nn3,丙,supervisor,C1,\r\n");
   REQUIRE(ok.status == 201);
-  const auto& created = ok.json().at("created").as_array();
+  const auto answer = ok.json();
+  const auto& created = answer.at("created").as_array();
   REQUIRE(created.size() == 3);
   CHECK(count_of(f, "SELECT count(*) FROM users") == before + 3);
   CHECK(count_of(f, "SELECT count(*) FROM users WHERE must_change_password = 1") == 3);
