@@ -85,6 +85,11 @@ Result<std::vector<std::string>> SqliteAccounts::change_user(const UserChange& c
   auto e = write([&](Connection& db) -> Status {
     ended.clear();
     const auto& u = change.user;
+    // Whether the user is an active admin now: then one must be left after the change. The
+    // writer runs one change at a time, so two admins cannot disable each other at once.
+    auto was = db.scalar("SELECT count(*) FROM users WHERE id = " + std::to_string(u.id) +
+                         " AND role = 'admin' AND active = 1");
+    if (!was) return was.error();
     auto q = db.query(kUpdateUser);
     if (!q) return q.error();
     q->bind(1, u.id)
@@ -97,6 +102,13 @@ Result<std::vector<std::string>> SqliteAccounts::change_user(const UserChange& c
         .bind(8, u.must_change_password);
     if (auto e = q->run()) return e;
     if (db.changes() == 0) return make_error(ErrorCode::not_found, "no user " + std::to_string(u.id));
+    if (*was > 0) {
+      auto left = db.scalar("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1");
+      if (!left) return left.error();
+      if (*left == 0)
+        return make_error(ErrorCode::conflict, "the last active admin must stay an active admin",
+                          u.active ? "role" : "disabled");
+    }
     auto tokens = end_tokens(db, change);
     if (!tokens) return tokens.error();
     ended = std::move(*tokens);
