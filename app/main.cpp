@@ -19,7 +19,9 @@ const char* kUsage =
     "                  [--seed N] [--export DIR]   (builds the demo city when PATH is absent, then serves)\n"
     "  gridkeeper simulate --url http://127.0.0.1:8080 --rate N [--seconds S]   (N cases a minute)\n"
     "  gridkeeper user add --db PATH --username U --role admin|operator|supervisor|worker\n"
-    "                      [--scope CODE] [--worker ID]   (password read from stdin)\n";
+    "                      [--scope CODE] [--worker ID]   (password read from stdin)\n"
+    "  gridkeeper user import --db PATH FILE.csv   (username,display_name,role,scope,worker_id; prints\n"
+    "                      username,initial_password once; all rows or none)\n";
 }
 
 int main(int argc, char** argv) {

@@ -1,13 +1,19 @@
 // gridkeeper user add --db PATH --username U --role admin|operator|supervisor|worker
 //                    [--scope CODE] [--worker ID]        (password read from stdin; the
 //                    password policy of dispatch/password_policy.hpp applies)
+// gridkeeper user import --db PATH FILE.csv              (dispatch/user_import.hpp; prints
+//                    username,initial_password once)
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include "app/cli.hpp"
 #include "data/schema.hpp"
 #include "data/sqlite_accounts.hpp"
+#include "dispatch/audit.hpp"
 #include "dispatch/password_policy.hpp"
+#include "dispatch/user_import.hpp"
 #include "web/auth.hpp"
 
 namespace gridkeeper::app {
@@ -24,8 +30,11 @@ bool known(data::Connection& db, const char* sql, const std::string& code) {
 }
 }  // namespace
 
+int run_user_import(int argc, char** argv);
+
 int run_user(int argc, char** argv) {
-  if (argc < 3 || std::string(argv[2]) != "add") throw UsageError("user takes the subcommand add");
+  if (argc >= 3 && std::string(argv[2]) == "import") return run_user_import(argc, argv);
+  if (argc < 3 || std::string(argv[2]) != "add") throw UsageError("user takes the subcommand add or import");
   Args args(argc, argv, 3, {"--db", "--username", "--role", "--scope", "--worker"});
   if (!args.positionals().empty()) throw UsageError("user add takes no positional arguments");
   const std::string db = args.required("--db");
@@ -84,6 +93,89 @@ int run_user(int argc, char** argv) {
   std::cout << "added " << dispatch::to_string(user.role) << " " << user.username << " (id " << added->id << ")"
             << (user.scope.empty() ? std::string() : ", scope " + user.scope)
             << (user.worker_id.empty() ? std::string() : ", worker " + user.worker_id) << "\n";
+  return 0;
+}
+
+int run_user_import(int argc, char** argv) {
+  Args args(argc, argv, 3, {"--db"});
+  if (args.positionals().size() != 1) throw UsageError("user import takes one FILE.csv");
+  const std::string db = args.required("--db");
+  const std::string file = args.positionals().front();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::cerr << "gridkeeper user: cannot read " << file << "\n";
+    return 1;
+  }
+  std::string text(dispatch::kMaxImportBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  auto rows = dispatch::parse_user_csv(text);
+  if (!rows) {
+    std::cerr << "gridkeeper user: " << file << ": " << rows.error().message << "; nothing was imported\n";
+    return 1;
+  }
+  auto accounts = data::SqliteAccounts::open(db);
+  if (!accounts) {
+    std::cerr << "gridkeeper user: " << accounts.error().message << "\n";
+    return 1;
+  }
+  auto check = data::open_for_reading(db);
+  if (!check) {
+    std::cerr << "gridkeeper user: " << check.error().message << "\n";
+    return 1;
+  }
+  std::vector<dispatch::User> users;
+  std::vector<dispatch::AuditEntry> audit;
+  std::vector<std::string> passwords;
+  const auto now = dispatch::SystemClock().now();
+  for (const auto& row : *rows) {
+    const auto where = file + " line " + std::to_string(row.line) + ": ";
+    if (!row.scope.empty() && !known(**check, "SELECT 1 FROM jurisdictions WHERE code = ?1", row.scope)) {
+      std::cerr << "gridkeeper user: " << where << "no jurisdiction " << row.scope << "; nothing was imported\n";
+      return 1;
+    }
+    if (!row.worker_id.empty() && !known(**check, "SELECT 1 FROM workers WHERE id = ?1", row.worker_id)) {
+      std::cerr << "gridkeeper user: " << where << "no worker " << row.worker_id << "; nothing was imported\n";
+      return 1;
+    }
+    if ((*accounts)->find_user(row.username)) {
+      std::cerr << "gridkeeper user: " << where << "username " << row.username << " exists; nothing was imported\n";
+      return 1;
+    }
+    dispatch::User u;
+    u.username = row.username;
+    u.display_name = row.display_name;
+    u.role = row.role;
+    u.scope = row.scope;
+    u.worker_id = row.worker_id;
+    u.must_change_password = true;
+    passwords.push_back(web::new_initial_password());
+    u.password_hash = web::hash_initial_password(passwords.back());
+    dispatch::AuditEntry a;
+    a.at = now;
+    a.actor = "gridkeeper user import";
+    a.kind = "user";
+    a.subject = u.username;
+    a.detail = "account imported from " + file;
+    a.after = dispatch::audit_fields({{"display_name", u.display_name},
+                                      {"role", dispatch::to_string(u.role)},
+                                      {"scope", u.scope},
+                                      {"worker_id", u.worker_id},
+                                      {"must_change_password", "true"}});
+    audit.push_back(std::move(a));
+    users.push_back(std::move(u));
+  }
+  auto stored = (*accounts)->create_users(std::move(users), std::move(audit));
+  if (!stored) {
+    std::cerr << "gridkeeper user: " << stored.error().message << "; nothing was imported\n";
+    return 1;
+  }
+  std::ostringstream out;
+  out << "username,initial_password\n";
+  for (std::size_t i = 0; i < stored->size(); ++i) out << (*stored)[i].username << "," << passwords[i] << "\n";
+  std::cout << out.str();
+  std::cerr << "gridkeeper user: imported " << stored->size()
+            << " accounts; give each its initial password, shown only this once\n";
   return 0;
 }
 

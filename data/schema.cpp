@@ -301,6 +301,14 @@ CREATE TABLE IF NOT EXISTS leaves (
 );
 CREATE INDEX IF NOT EXISTS leaves_worker ON leaves(worker_id, from_at);
 )sql";
+// Step 10: accounts administration: a display name, the last login, and whether the user
+// must change its password (after a reset or an import); `active` = 0 is a disabled account.
+constexpr std::pair<std::string_view, std::string_view> kAccountColumns[] = {
+    {"display_name", "TEXT NOT NULL DEFAULT ''"},
+    {"last_login_at", "INTEGER NOT NULL DEFAULT 0"},
+    {"must_change_password", "INTEGER NOT NULL DEFAULT 0"},
+};
+Status account_columns(Connection& db) { return add_missing_columns(db, "users", kAccountColumns); }
 
 Status set_pragmas(Connection& db) {
   // WAL: readers see the last commit while the writer writes. FULL: the WAL is synced at
@@ -331,7 +339,8 @@ const std::vector<MigrationStep>& migrations() {
                                                 {{}, &typed_events},
                                                 {case_facts::kSchema, &case_facts::backfill},
                                                 {{}, &audit_before_after},
-                                                {kLeaves}};
+                                                {kLeaves},
+                                                {{}, &account_columns}};
   return steps;
 }
 

@@ -9,7 +9,9 @@ namespace gridkeeper::data {
 using namespace dispatch;
 
 namespace {
-constexpr std::string_view kUserColumns = "id, username, role, scope, worker_id, password_hash, active";
+constexpr std::string_view kUserColumns =
+    "id, username, role, scope, worker_id, password_hash, active, display_name, last_login_at, must_change_password";
+}  // namespace
 
 User read_user(const Query& q) {
   User u;
@@ -20,8 +22,15 @@ User read_user(const Query& q) {
   u.worker_id = q.text(4);
   u.password_hash = q.text(5);
   u.active = q.int64(6) != 0;
+  u.display_name = q.text(7);
+  u.last_login_at = q.int64(8);
+  u.must_change_password = q.int64(9) != 0;
   return u;
 }
+
+std::string_view user_columns() { return kUserColumns; }
+
+namespace {
 
 // A statement with a BLOB column, which the Query layer does not bind: prepared per call.
 struct BlobStatement {
@@ -64,8 +73,9 @@ Status SqliteAccounts::write(Work work) {
 
 namespace {
 constexpr std::string_view kInsertUser =
-    "INSERT INTO users (username, role, scope, worker_id, password_hash, active) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-    "ON CONFLICT (username) DO NOTHING";
+    "INSERT INTO users (username, role, scope, worker_id, password_hash, active, display_name, must_change_password) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (username) DO NOTHING";
+}  // namespace
 
 Result<User> insert_user(Connection& db, User user) {
   auto q = db.query(kInsertUser);
@@ -75,13 +85,14 @@ Result<User> insert_user(Connection& db, User user) {
       .bind(3, user.scope)
       .bind(4, user.worker_id)
       .bind(5, user.password_hash)
-      .bind(6, user.active);
+      .bind(6, user.active)
+      .bind(7, user.display_name)
+      .bind(8, user.must_change_password);
   if (auto e = q->run()) return *e;
   if (db.changes() == 0) return make_error(ErrorCode::conflict, "user " + user.username + " exists", "username");
   user.id = sqlite3_last_insert_rowid(db.handle());
   return user;
 }
-}  // namespace
 
 Result<User> SqliteAccounts::add_user(User user) {
   auto added = add_users({std::move(user)});
@@ -128,7 +139,12 @@ Status SqliteAccounts::store_token(const TokenRecord& token) {
     auto q = db.query("INSERT INTO tokens (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)");
     if (!q) return q.error();
     q->bind(1, token.token_hash).bind(2, token.user_id).bind(3, token.created_at).bind(4, token.expires_at);
-    return q->run();
+    if (auto e = q->run()) return e;
+    // A token is stored at login: the user's last login is its time.
+    auto login = db.query("UPDATE users SET last_login_at = ?2 WHERE id = ?1");
+    if (!login) return login.error();
+    login->bind(1, token.user_id).bind(2, token.created_at);
+    return login->run();
   });
 }
 

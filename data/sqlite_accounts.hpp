@@ -16,6 +16,12 @@
 
 namespace gridkeeper::data {
 
+// Shared with data/sqlite_users.cpp: the columns a user is read from, in order, and the reader.
+std::string_view user_columns();
+dispatch::User read_user(const Query& q);
+// Inserts `user` (conflict when its username exists) on the writer's connection.
+Result<dispatch::User> insert_user(Connection& db, dispatch::User user);
+
 class SqliteAccounts final : public dispatch::Accounts {
  public:
   // Creates or migrates the database at `path`.
@@ -34,6 +40,11 @@ class SqliteAccounts final : public dispatch::Accounts {
   std::optional<dispatch::TokenRecord> find_token(std::string_view token_hash) override;
   void delete_token(std::string_view token_hash) override;
   void delete_expired_tokens(dispatch::Millis now) override;
+  // data/sqlite_users.cpp: the administration of accounts.
+  std::vector<dispatch::User> users() override;
+  Result<std::vector<dispatch::User>> create_users(std::vector<dispatch::User> users,
+                                                   std::vector<dispatch::AuditEntry> audit) override;
+  Result<std::vector<std::string>> change_user(const dispatch::UserChange& change) override;
   Result<dispatch::Photo> add_photo(dispatch::Photo photo) override;
   std::vector<dispatch::Photo> photos(dispatch::CaseId id, bool with_data) override;
   std::optional<dispatch::Photo> photo(std::int64_t id) override;

@@ -46,6 +46,8 @@ constexpr Grant kGrants[] = {
      "manage_leave",
      {R::admin, R::supervisor, R::system},
      "only a supervisor or admin schedules leave"},
+    {Permission::manage_users, "manage_users", kAdmin, "only an admin manages accounts"},
+    {Permission::view_users, "view_users", {R::admin, R::supervisor, R::system}, "a {role} may not read the accounts"},
 };
 constexpr bool grants_in_order() {
   for (std::size_t i = 0; i < std::size(kGrants); ++i)

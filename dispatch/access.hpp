@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dispatch/accounts.hpp"
 #include "dispatch/errors.hpp"
 #include "dispatch/ledger.hpp"
 #include "dispatch/model.hpp"
@@ -51,19 +52,14 @@ enum class Permission {
   rate_cases,          // follow-up ratings (回访) of closed cases the actor sees
   read_audit,          // the audit trail (操作日志): admins; a scope narrows it (sees_audit_entry)
   manage_leave,        // schedule and cancel the leave of workers in scope
+  manage_users,        // accounts: create, change, disable, reset passwords, import (within the scope)
+  view_users,          // the list of accounts of the jurisdiction (supervisors read it)
 };
-inline constexpr std::array kPermissions{Permission::take_in,
-                                         Permission::manage_posts,
-                                         Permission::set_duty_status,
-                                         Permission::switch_mode,
-                                         Permission::manage_categories,
-                                         Permission::manage_settings,
-                                         Permission::manage_client_keys,
-                                         Permission::move_clock,
-                                         Permission::add_photos,
-                                         Permission::rate_cases,
-                                         Permission::read_audit,
-                                         Permission::manage_leave};
+inline constexpr std::array kPermissions{
+    Permission::take_in,           Permission::manage_posts,    Permission::set_duty_status,    Permission::switch_mode,
+    Permission::manage_categories, Permission::manage_settings, Permission::manage_client_keys, Permission::move_clock,
+    Permission::add_photos,        Permission::rate_cases,      Permission::read_audit,         Permission::manage_leave,
+    Permission::manage_users,      Permission::view_users};
 std::string_view to_string(Permission);
 
 bool may(const Actor& actor, Permission p);
@@ -129,6 +125,26 @@ bool hears_of_loss(const Actor& actor, const WorkerId& previous_assignee);
 // The actor an Open311 client key acts as: an operator of the key's scope that only the
 // Open311 endpoint makes (`Channel::open311`), so only it marks a case as a resident's.
 Actor open311_client(const std::string& key_name, const std::string& scope);
+
+// ---- accounts (dispatch/access_accounts.cpp) ----
+
+// Where an account lies: its scope, and for a worker's account its worker's community.
+struct AccountPlace {
+  std::string scope;
+  std::string worker_community;
+};
+// Whether the actor sees the account in GET /users: admins (manage_users) and supervisors
+// (view_users, read only) whose scope is empty or holds the account's scope or its
+// worker's community; nobody else.
+bool sees_account(const Actor& actor, const AccountPlace& account, const Hierarchy& places);
+// Whether the actor may give an account this place (create it, or change it there): it must
+// manage users, and an admin with a scope may not place accounts outside it or wider than
+// it (an empty scope is everything). forbidden, with the field, when not.
+Status check_account_place(const Actor& actor, const AccountPlace& account, const Hierarchy& places);
+// Whether the change from `before` to `after` keeps the organisation governable: an admin
+// does not disable itself nor change its own role, and the last active admin stays one
+// (`other_active_admins`: the active admins besides `before`). conflict when not.
+Status check_account_change(const Actor& actor, const User& before, const User& after, std::size_t other_active_admins);
 
 // ---- acting on a case ----
 

@@ -18,7 +18,10 @@ struct User {
   std::string scope;          // jurisdiction code; empty: everything (admin)
   WorkerId worker_id;         // for workers
   std::string password_hash;  // Argon2id string
-  bool active = true;
+  bool active = true;         // false: disabled (its login is refused, its tokens are gone)
+  std::string display_name;
+  Millis last_login_at = 0;           // 0: never
+  bool must_change_password = false;  // after a reset or an import: only /auth/password until changed
 
   Actor actor() const { return Actor{id, username, role, scope, worker_id}; }
 };
@@ -39,6 +42,18 @@ struct Photo {
   std::string actor;
 };
 
+// Which tokens of a user a change of the user ends.
+enum class EndTokens { none, all, all_but_one };
+
+// A change to one account: the user as it is to be stored (id names it), the audit entry
+// written in the same transaction, and the tokens that end with it.
+struct UserChange {
+  User user;
+  AuditEntry audit;
+  EndTokens end_tokens = EndTokens::none;
+  std::string kept_token_hash;  // for all_but_one
+};
+
 class Accounts {
  public:
   virtual ~Accounts() = default;
@@ -49,6 +64,16 @@ class Accounts {
   virtual std::optional<TokenRecord> find_token(std::string_view token_hash) = 0;
   virtual void delete_token(std::string_view token_hash) = 0;
   virtual void delete_expired_tokens(Millis now) = 0;
+
+  // Every account (the administration screens; a district has hundreds, not millions).
+  virtual std::vector<User> users() = 0;
+  // New accounts with an audit entry each, in one transaction: all of them, or none
+  // (conflict, with the username, when one exists).
+  virtual Result<std::vector<User>> create_users(std::vector<User> users, std::vector<AuditEntry> audit) = 0;
+  // Stores the change's user (display name, role, scope, worker, active, password hash,
+  // must-change), its audit entry and ends its tokens, in one transaction. The hashes of
+  // the tokens ended, so that their live feeds close too. not_found when the user is gone.
+  virtual Result<std::vector<std::string>> change_user(const UserChange& change) = 0;
 
   virtual Result<Photo> add_photo(Photo photo) = 0;  // durable before it returns
   virtual std::vector<Photo> photos(CaseId id, bool with_data) = 0;

@@ -24,6 +24,8 @@ constexpr Entry kCatalogue[] = {
     {ErrorCode::overloaded, "overloaded", 503},
     {ErrorCode::storage_failed, "storage_failed", 500},
     {ErrorCode::storage_unavailable, "storage_unavailable", 503},
+    {ErrorCode::password_change_required, "password_change_required", 403},
+    {ErrorCode::account_disabled, "account_disabled", 403},
 };
 
 const Entry& entry(ErrorCode code) {

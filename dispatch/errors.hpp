@@ -11,20 +11,22 @@
 namespace gridkeeper::dispatch {
 
 enum class ErrorCode {
-  bad_request,          // 400 malformed input
-  unauthenticated,      // 401
-  forbidden,            // 403 the role or scope does not allow it
-  not_found,            // 404
-  not_in_any_grid,      // 404/422 a location no grid contains
-  stale_version,        // 409 the case changed since the client read it
-  illegal_transition,   // 409 the action does not apply in the case's state
-  conflict,             // 409 other conflicts (duplicates)
-  too_large,            // 413
-  invalid_value,        // 422 well-formed but out of range or unknown
-  too_many_requests,    // 429
-  overloaded,           // 503
-  storage_failed,       // 500 the database refused a write
-  storage_unavailable,  // 503 the database cannot store now (disk full, I/O error); nothing was changed
+  bad_request,               // 400 malformed input
+  unauthenticated,           // 401
+  forbidden,                 // 403 the role or scope does not allow it
+  not_found,                 // 404
+  not_in_any_grid,           // 404/422 a location no grid contains
+  stale_version,             // 409 the case changed since the client read it
+  illegal_transition,        // 409 the action does not apply in the case's state
+  conflict,                  // 409 other conflicts (duplicates)
+  too_large,                 // 413
+  invalid_value,             // 422 well-formed but out of range or unknown
+  too_many_requests,         // 429
+  overloaded,                // 503
+  storage_failed,            // 500 the database refused a write
+  storage_unavailable,       // 503 the database cannot store now (disk full, I/O error); nothing was changed
+  password_change_required,  // 403 the user must change its password (after a reset or an import) first
+  account_disabled,          // 403 the account is disabled: its login is refused
 };
 
 std::string_view code_name(ErrorCode code);

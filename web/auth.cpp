@@ -50,6 +50,21 @@ std::string new_token() {
   return to_hex(bytes, sizeof bytes);
 }
 
+std::string new_initial_password() {
+  init_sodium();
+  static constexpr std::string_view kAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  std::string out;
+  for (int i = 0; i < 20; ++i) out += kAlphabet[randombytes_uniform(static_cast<std::uint32_t>(kAlphabet.size()))];
+  return out;
+}
+
+std::string hash_initial_password(std::string_view password) {
+  AuthOptions cheapest;
+  cheapest.ops_limit = crypto_pwhash_OPSLIMIT_MIN;
+  cheapest.mem_limit = crypto_pwhash_MEMLIMIT_MIN;
+  return hash_password(password, cheapest);
+}
+
 std::string token_hash(std::string_view token) {
   init_sodium();
   unsigned char digest[crypto_generichash_BYTES];
@@ -116,11 +131,13 @@ dispatch::Result<LoginSession> Auth::login(const std::string& username, const st
                                            const std::string& address) {
   auto user = accounts_.find_user(username);
   if (options_.before_verify) options_.before_verify();
-  const bool ok = user && user->active ? verify_password(user->password_hash, password)
-                                       : (verify_password(dummy_hash_, password), false);
+  const bool ok =
+      user ? verify_password(user->password_hash, password) : (verify_password(dummy_hash_, password), false);
   const Millis now = clock_.now();
   // A failure was counted when the attempt began.
   if (!ok) return make_error(ErrorCode::unauthenticated, "wrong username or password");
+  // Only who knows the password learns that the account is disabled.
+  if (!user->active) return make_error(ErrorCode::account_disabled, "this account is disabled; ask an administrator");
   throttle_.succeeded(username, address);
   {
     // Expired tokens are swept now and then, on a thread that may block.
@@ -139,6 +156,11 @@ dispatch::Result<LoginSession> Auth::login(const std::string& username, const st
   s.user = *user;
   remember(hash, s.user, s.expires_at);
   return s;
+}
+
+void Auth::forget_user(dispatch::UserId id) {
+  std::unique_lock lock(cache_mutex_);
+  std::erase_if(cache_, [id](const auto& kv) { return kv.second.user->id == id; });
 }
 
 void Auth::logout(const std::string& hash) {

@@ -41,7 +41,13 @@ struct AuthOptions {
 // Argon2id string (libsodium crypto_pwhash_str); throws only when memory runs out.
 std::string hash_password(std::string_view password, const AuthOptions& options = {});
 bool verify_password(const std::string& hash, std::string_view password);
-std::string new_token();                         // 64 hex digits
+std::string new_token();  // 64 hex digits
+// A strong random password to be shown once (imports, the CLI): 20 characters from 57
+// that are not mistaken for one another (about 116 bits), which passes the password rule.
+std::string new_initial_password();
+// The Argon2id string of such a random password, at libsodium's smallest cost: its
+// strength is its randomness, and an import of thousands of accounts takes seconds.
+std::string hash_initial_password(std::string_view password);
 std::string token_hash(std::string_view token);  // hex of BLAKE2b-256
 
 struct LoginSession {
@@ -69,6 +75,9 @@ class Auth {
   dispatch::Result<LoginSession> login(const std::string& username, const std::string& password,
                                        const std::string& address);
   void logout(const std::string& hash);
+  // Non-blocking: the cached tokens of the user are forgotten, so that its next request
+  // asks storage (where a disabled user, a reset password or an ended token shows at once).
+  void forget_user(dispatch::UserId id);
 
   const AuthOptions& options() const { return options_; }
 

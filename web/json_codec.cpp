@@ -360,6 +360,8 @@ json::object user_json(const dispatch::User& u) {
                       {"role", to_string(u.role)},
                       {"scope", text_or_null(u.scope)},
                       {"worker_id", text_or_null(u.worker_id)},
+                      {"display_name", u.display_name},
+                      {"must_change_password", u.must_change_password},
                       {"permissions", std::move(permissions)},
                       {"steps", std::move(steps)}};
 }

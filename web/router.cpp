@@ -246,6 +246,19 @@ void Router::dispatch_admitted(const CallPtr& call) {
   routes()[route].handler(*handlers_, call);
 }
 
+namespace {
+// What a user who must change its password may still call.
+bool open_before_password_change(std::size_t route) {
+  if (route >= routes().size()) return true;
+  const auto name = routes()[route].name;
+  return name == "POST /api/v1/auth/password" || name == "POST /api/v1/auth/logout" || name == "GET /api/v1/auth/me";
+}
+dispatch::Error password_change_required() {
+  return make_error(ErrorCode::password_change_required,
+                    "change your password first (POST /api/v1/auth/password); nothing else is open until then");
+}
+}  // namespace
+
 // Finds the user behind the call's token, then runs `next` (at once when the token cache
 // knows it, else on the blocking pool); without a valid token the call is answered 401.
 template <class F>
@@ -256,6 +269,8 @@ void Router::with_user(const CallPtr& call, F next) {
   call->token_hash = token_hash(token);
   if (auto user = auth_.cached(call->token_hash)) {
     call->user = std::move(user);
+    if (call->user->must_change_password && !open_before_password_change(call->route))
+      return fail(call, password_change_required());
     return next();
   }
   // Unknown tokens cost a storage read each: an address that keeps sending them is held
@@ -269,6 +284,8 @@ void Router::with_user(const CallPtr& call, F next) {
       return fail(call, user.error());
     }
     call->user = std::make_shared<const dispatch::User>(std::move(*user));
+    if (call->user->must_change_password && !open_before_password_change(call->route))
+      return fail(call, password_change_required());
     next();
   });
 }
@@ -285,6 +302,7 @@ void Router::authenticate_feed(const Request& request, std::function<void(dispat
   auto hash = token_hash(token);
   FeedIdentity identity;
   if (auto user = auth_.cached(hash, &identity.expires_at)) {
+    if (user->must_change_password) return done(password_change_required());
     identity.user = *user;
     identity.token_hash = std::move(hash);
     return done(std::move(identity));
@@ -300,6 +318,7 @@ void Router::authenticate_feed(const Request& request, std::function<void(dispat
         unknown_tokens_.take(peer, clock_.now());
         return done(user.error());
       }
+      if (user->must_change_password) return done(password_change_required());
       identity.user = std::move(*user);
       identity.token_hash = hash;
       done(std::move(identity));

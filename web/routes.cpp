@@ -17,6 +17,7 @@ using Ops = OperationsHandlers;
 using Org = OrganisationHandlers;
 using Leave = LeaveHandlers;
 using Reports = ReportHandlers;
+using Users = UserHandlers;
 }  // namespace
 
 Handlers::Handlers(Router& router, const ApiOptions& options, dispatch::Center& center, dispatch::Accounts& accounts,
@@ -27,7 +28,8 @@ Handlers::Handlers(Router& router, const ApiOptions& options, dispatch::Center& 
       leave(router, options, center, clock),
       maps(router, options, center),
       reports(router, options, center, clock),
-      open311(router, options, center, clock) {}
+      open311(router, options, center, clock),
+      users(router, options, center, accounts, clock, feed) {}
 
 const std::vector<Route>& routes() {
   // clang-format off
@@ -89,6 +91,15 @@ const std::vector<Route>& routes() {
       {Method::delete_, {"api", "v1", "open311-keys", "*"}, "DELETE /api/v1/open311-keys/{id}", true,
        on<&H::organisation, &Org::revoke_client_key>},
       {Method::get, {"api", "v1", "audit"}, "GET /api/v1/audit", true, on<&H::reports, &Reports::audit>},
+      {Method::get, {"api", "v1", "users"}, "GET /api/v1/users", true, on<&H::users, &Users::list>},
+      {Method::post, {"api", "v1", "users"}, "POST /api/v1/users", true, on<&H::users, &Users::create>},
+      {Method::post, {"api", "v1", "users", "import"}, "POST /api/v1/users/import", true,
+       on<&H::users, &Users::import_csv>},
+      {Method::put, {"api", "v1", "users", "*"}, "PUT /api/v1/users/{id}", true, on<&H::users, &Users::update>},
+      {Method::post, {"api", "v1", "users", "*", "password"}, "POST /api/v1/users/{id}/password", true,
+       on<&H::users, &Users::reset_password>},
+      {Method::post, {"api", "v1", "auth", "password"}, "POST /api/v1/auth/password", true,
+       on<&H::users, &Users::change_own_password>},
       {Method::get, {"open311", "v2", "services.json"}, "GET /open311/v2/services.json", false,
        on<&H::open311, &Open311::services>},
       {Method::get, {"open311", "v2", "services", "*"}, "GET /open311/v2/services/{code}.json", false,

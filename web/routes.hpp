@@ -13,6 +13,7 @@
 #include "web/handlers/operations.hpp"
 #include "web/handlers/organisation.hpp"
 #include "web/handlers/reports.hpp"
+#include "web/handlers/users.hpp"
 #include "web/message.hpp"
 #include "web/router.hpp"
 
@@ -30,6 +31,7 @@ struct Handlers {
   MapHandlers maps;
   ReportHandlers reports;
   Open311Handlers open311;
+  UserHandlers users;
 };
 
 using Handler = void (*)(Handlers&, const CallPtr&);

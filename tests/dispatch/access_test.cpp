@@ -223,9 +223,10 @@ TEST_CASE("permissions by role", "[access]") {
   const std::map<Role, std::set<P>> want = {
       {Role::admin,
        {P::take_in, P::manage_posts, P::set_duty_status, P::switch_mode, P::manage_categories, P::manage_settings,
-        P::manage_client_keys, P::move_clock, P::add_photos, P::rate_cases, P::read_audit, P::manage_leave}},
+        P::manage_client_keys, P::move_clock, P::add_photos, P::rate_cases, P::read_audit, P::manage_leave,
+        P::manage_users, P::view_users}},
       {Role::operator_, {P::take_in, P::manage_posts, P::set_duty_status, P::add_photos, P::rate_cases}},
-      {Role::supervisor, {P::set_duty_status, P::switch_mode, P::manage_leave}},
+      {Role::supervisor, {P::set_duty_status, P::switch_mode, P::manage_leave, P::view_users}},
       {Role::worker, {P::add_photos}},
   };
   for (Role role : kRoles)

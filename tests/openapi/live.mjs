@@ -287,6 +287,44 @@ test('live answers of the server validate against docs/openapi.json', { timeout:
     assert.equal((await call(null, 'GET', '/api/v1/audit')).status, 401);
   });
 
+  await t.test('accounts: list, create, change, reset, import, a change of password', async () => {
+    const list = await call('admin', 'GET', '/api/v1/users');
+    assert.equal(list.status, 200, list.text);
+    await call('sup', 'GET', `/api/v1/users?role=worker&q=w&scope=${city.district.code}`);
+    assert.equal((await call('op', 'GET', '/api/v1/users')).status, 403);
+    assert.equal((await call('admin', 'GET', '/api/v1/users?role=root')).status, 422);
+    const made = await call('admin', 'POST', '/api/v1/users', { body: { username: 'li.lei', display_name: '李雷', role: 'operator', scope: city.district.code, password: 'Correct-Horse-42' } });
+    assert.equal(made.status, 201, made.text);
+    assert.equal((await call('admin', 'POST', '/api/v1/users', { body: { username: 'li.lei', role: 'operator', password: 'Correct-Horse-42' } })).status, 409);
+    assert.equal((await call('admin', 'POST', '/api/v1/users', { body: { username: 'han.mei', role: 'operator', password: 'short' } })).status, 422);
+    assert.equal((await call('admin', 'POST', '/api/v1/users', { body: { username: 'han.mei', role: 'operator', extra: 1 } })).status, 400);
+    assert.equal((await call('op', 'POST', '/api/v1/users', { body: { username: 'han.mei', role: 'operator', password: 'Correct-Horse-42' } })).status, 403);
+    assert.equal((await call('admin', 'PUT', `/api/v1/users/${made.json.id}`, { body: { display_name: '李雷雷' } })).status, 200);
+    assert.equal((await call('admin', 'PUT', `/api/v1/users/${made.json.id}`, { body: { disabled: true } })).status, 200);
+    assert.equal((await call('admin', 'PUT', '/api/v1/users/999999', { body: { disabled: true } })).status, 404);
+    assert.equal((await call('admin', 'PUT', `/api/v1/users/${made.json.id}`, { body: { role: 'worker' } })).status, 422);
+    const self = list.json.items.find((u) => u.username === 'admin');
+    assert.equal((await call('admin', 'PUT', `/api/v1/users/${self.id}`, { body: { disabled: true } })).status, 409);
+    assert.equal((await call('admin', 'POST', `/api/v1/users/${made.json.id}/password`, { body: { password: 'Temporary-Pass-77' } })).status, 200);
+    assert.equal((await call('admin', 'POST', `/api/v1/users/${made.json.id}/password`, { body: { password: 'li.lei' } })).status, 422);
+    assert.equal((await call('admin', 'POST', '/api/v1/users/999999/password', { body: { password: 'Temporary-Pass-77' } })).status, 404);
+    const csv = 'username,display_name,role,scope,worker_id\nhan.mei,韩梅梅,operator,,\n';
+    const imported = await call('admin', 'POST', '/api/v1/users/import', { body: csv, type: 'text/csv' });
+    assert.equal(imported.status, 201, imported.text);
+    assert.equal((await call('admin', 'POST', '/api/v1/users/import', { body: csv, type: 'text/csv' })).status, 409);
+    assert.equal((await call('admin', 'POST', '/api/v1/users/import', { body: csv.replace('operator', 'root'), type: 'text/csv' })).status, 422);
+    const login = await call(null, 'POST', '/api/v1/auth/login', { body: { username: 'han.mei', password: imported.json.created[0].initial_password } });
+    assert.equal(login.status, 200, login.text);
+    assert.equal(login.json.user.must_change_password, true);
+    const fresh = login.json.token;
+    assert.equal((await call(fresh, 'GET', '/api/v1/cases')).status, 403);
+    assert.equal((await call(fresh, 'POST', '/api/v1/auth/password', { body: { old_password: 'wrong-password-1', new_password: 'Correct-Horse-42' } })).status, 422);
+    assert.equal((await call(fresh, 'POST', '/api/v1/auth/password', { body: { old_password: imported.json.created[0].initial_password } })).status, 400);
+    const changed = await call(fresh, 'POST', '/api/v1/auth/password', { body: { old_password: imported.json.created[0].initial_password, new_password: 'Correct-Horse-42' } });
+    assert.equal(changed.status, 200, changed.text);
+    assert.equal((await call(fresh, 'GET', '/api/v1/cases')).status, 200);
+  });
+
   await t.test('the test clock, the live feed without an upgrade, logging out', async () => {
     assert.equal((await call('admin', 'POST', '/api/v1/test/clock', { body: { advance_s: 60 } })).status, 200);
     assert.equal((await call('op', 'POST', '/api/v1/test/clock', { body: { advance_s: 60 } })).status, 403);

@@ -2,7 +2,7 @@
 // message ({type, case, attention?}) and 'status' events ({online}) as the connection
 // comes and goes. An escalation carries `attention: true` for the clients that answer for
 // the case's new tier.
-import { getSession } from './api.js';
+import { getSession, api } from './api.js';
 
 export class Feed extends EventTarget {
   constructor() {
@@ -80,8 +80,11 @@ export class Feed extends EventTarget {
         this.dispatchEvent(new CustomEvent('case', { detail: m }));
       }
     };
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       if (this.ws !== ws) return;
+      // The server ended the token's feed (a logout elsewhere, a disabled account, a reset
+      // password): one request finds out, and a 401 sends the page back to the login.
+      if (e.code === 1008) api('/api/v1/auth/me').catch(() => {});
       this.ws = null;
       this.setStatus(false);
       this.retry();

@@ -219,6 +219,20 @@ const zh = {
   'err.storage_failed': '服务器保存失败，请稍后再试。', 'err.photo': '照片无法显示',
   'field.note': '说明', 'field.title': '标题', 'field.lon': '经度', 'field.lat': '纬度', 'field.assignee_id': '处置人',
   'field.category': '类别', 'field.urgency': '紧急程度', 'field.version': '版本', 'field.mode': '模式',
+  'nav.accounts': '账号', 'err.account_disabled': '此账号已停用，请联系管理员。', 'err.password_change_required': '请先修改密码。',
+  'acc.title': '账号管理', 'acc.intro': '创建、修改、停用账号，重置密码，或从 CSV 文件批量导入。初始密码只显示一次。',
+  'acc.read_only': '本辖区的账号（只读）。', 'acc.all_roles': '全部角色', 'acc.role': '角色', 'acc.search': '搜索用户名或姓名',
+  'acc.create': '新建账号', 'acc.import': '导入 CSV', 'acc.imported': '已导入 {n} 个账号。', 'acc.once': '初始密码只显示这一次，请立即分发或下载保存；首次登录时须修改密码。',
+  'acc.download': '下载 CSV', 'acc.none': '没有符合条件的账号。', 'acc.username': '用户名', 'acc.display_name': '姓名',
+  'acc.scope': '辖区', 'acc.worker': '网格员编号', 'acc.status': '状态', 'acc.last_login': '最近登录', 'acc.disabled': '已停用',
+  'acc.must_change': '待修改密码', 'acc.active': '正常', 'acc.edit': '修改', 'acc.enable': '启用', 'acc.disable': '停用',
+  'acc.reset': '重置密码', 'acc.password_once': '系统生成的初始密码：{password}（创建后还会显示一次）', 'acc.edit_title': '修改账号 {name}',
+  'acc.saved': '已保存。', 'acc.disable_confirm': '停用 {name}？其登录将立即失效。', 'acc.disabled_done': '{name} 已停用。',
+  'acc.enabled_done': '{name} 已启用。', 'acc.reset_confirm': '为 {name} 重置密码？其登录将立即失效，下次登录须修改密码。',
+  'acc.password_for': '{name} 的新密码：',
+  'pw.title': '修改密码', 'pw.forced': '您的密码已被重置或为初始密码，请先设置新密码。', 'pw.rule': '新密码至少 10 个字符，不能与用户名相同，也不能是常见密码。',
+  'pw.old': '当前密码', 'pw.new': '新密码', 'pw.again': '再次输入新密码', 'pw.submit': '修改密码', 'pw.mismatch': '两次输入的新密码不一致。',
+  'pw.old_wrong': '当前密码不正确。', 'pw.done': '密码已修改。',
 };
 
 const en = {
@@ -448,6 +462,20 @@ const en = {
   'err.photo': 'The photo cannot be shown',
   'field.note': 'note', 'field.title': 'title', 'field.lon': 'longitude', 'field.lat': 'latitude', 'field.assignee_id': 'assignee',
   'field.category': 'category', 'field.urgency': 'urgency', 'field.version': 'version', 'field.mode': 'mode',
+  'nav.accounts': 'Accounts', 'err.account_disabled': 'This account is disabled; ask an administrator.', 'err.password_change_required': 'Change your password first.',
+  'acc.title': 'Accounts', 'acc.intro': 'Create, change and disable accounts, reset passwords, or import many from a CSV file. Initial passwords are shown only once.',
+  'acc.read_only': 'The accounts of your jurisdiction (read only).', 'acc.all_roles': 'All roles', 'acc.role': 'Role', 'acc.search': 'Search username or name',
+  'acc.create': 'New account', 'acc.import': 'Import CSV', 'acc.imported': '{n} accounts imported.', 'acc.once': 'The initial passwords are shown only this once: hand them out or download them now. Each must be changed at the first login.',
+  'acc.download': 'Download CSV', 'acc.none': 'No matching accounts.', 'acc.username': 'Username', 'acc.display_name': 'Name',
+  'acc.scope': 'Scope', 'acc.worker': 'Worker id', 'acc.status': 'Status', 'acc.last_login': 'Last login', 'acc.disabled': 'Disabled',
+  'acc.must_change': 'Must change password', 'acc.active': 'Active', 'acc.edit': 'Edit', 'acc.enable': 'Enable', 'acc.disable': 'Disable',
+  'acc.reset': 'Reset password', 'acc.password_once': 'Proposed initial password: {password} (shown once more after creation)', 'acc.edit_title': 'Change account {name}',
+  'acc.saved': 'Saved.', 'acc.disable_confirm': 'Disable {name}? Its sessions end at once.', 'acc.disabled_done': '{name} is disabled.',
+  'acc.enabled_done': '{name} is enabled.', 'acc.reset_confirm': 'Reset the password of {name}? Its sessions end at once and it must change the password at its next login.',
+  'acc.password_for': 'New password of {name}:',
+  'pw.title': 'Change password', 'pw.forced': 'Your password was reset or is an initial one: choose a new password first.', 'pw.rule': 'At least 10 characters, not your username, not a common password.',
+  'pw.old': 'Current password', 'pw.new': 'New password', 'pw.again': 'New password again', 'pw.submit': 'Change password', 'pw.mismatch': 'The two new passwords differ.',
+  'pw.old_wrong': 'The current password is wrong.', 'pw.done': 'Your password is changed.',
 };
 
 const dictionaries = { zh, en };

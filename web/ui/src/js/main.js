@@ -1,7 +1,7 @@
 // The shell: configuration, the session, the top bar, and the screen for the user's role
 // (operator → console, worker → tablet, supervisor → overdue map, admin → everything;
 // operators and admins also reach the assessment, admins the Open311 keys).
-import { h, stateBlock, fill } from './dom.js';
+import { h, stateBlock, fill, toast } from './dom.js';
 import { t, lang, setLang } from './i18n.js';
 import { getSession, setSession, onSessionEnd, logout, api } from './api.js';
 import { Feed } from './feed.js';
@@ -17,6 +17,7 @@ const SCREENS = {
   audit: { load: () => import('./audit.js'), roles: ['admin'], label: 'nav.audit' },
   leave: { load: () => import('./leave.js'), roles: ['supervisor', 'admin'], permission: 'manage_leave', label: 'nav.leave' },
   categories: { load: () => import('./categories.js'), roles: ['admin'], permission: 'manage_categories', label: 'nav.categories' },
+  accounts: { load: () => import('./accounts.js'), roles: ['admin', 'supervisor'], label: 'nav.accounts' },
 };
 // A screen that names a permission shows only to users the server gave it.
 const offered = (s, user) => s.roles.includes(user.role) && (!s.permission || (user.permissions || []).includes(s.permission));
@@ -39,6 +40,7 @@ function route() {
   const session = getSession();
   const wanted = location.hash.replace(/^#\/?/, '');
   if (!session) return showLogin();
+  if (session.user.must_change_password) return showPasswordChange(true);
   const role = session.user.role;
   const name = SCREENS[wanted] && offered(SCREENS[wanted], session.user) ? wanted : HOME[role];
   if (!name) return showLogin(t('login.no_screen'));
@@ -59,6 +61,19 @@ async function showLogin(message) {
   document.body.dataset.screen = 'login';
   const { renderLogin } = await import('./login.js');
   fill(root, renderLogin({ message, onDone: () => { unlockAudio(); route(); } }));
+}
+
+// Before any screen when the user must change its password; from the top bar otherwise.
+async function showPasswordChange(forced) {
+  stopCurrent();
+  if (feed) { feed.stop(); feed = null; }
+  document.body.dataset.screen = 'password';
+  const { renderPasswordChange } = await import('./password.js');
+  fill(root, renderPasswordChange({
+    forced,
+    onDone: () => { toast(t('pw.done'), 'ok'); route(); },
+    onCancel: forced ? () => logout() : () => route(),
+  }));
 }
 
 async function show(name) {
@@ -101,6 +116,7 @@ function topBar(active, user) {
     status,
     h('button', { class: 'lang', onclick: switchLang, title: t('lang.switch') }, lang() === 'zh' ? 'EN' : '中文'),
     h('span', { class: 'who' }, `${user.username} · ${t(`role.${user.role}`)}`),
+    h('button', { class: 'secondary', id: 'change-password', onclick: () => showPasswordChange(false) }, t('pw.title')),
     h('button', { class: 'secondary', onclick: () => logout() }, t('login.logout')));
 }
 
