@@ -284,6 +284,12 @@ Status audit_before_after(Connection& db) {
   return db.exec("CREATE INDEX IF NOT EXISTS audit_at ON audit(at, seq)");
 }
 
+// Step 9: the roster keeps its retired workers (离职), who take no new cases and hold no posts.
+constexpr std::pair<std::string_view, std::string_view> kRosterColumns[] = {
+    {"retired", "INTEGER NOT NULL DEFAULT 0 CHECK (retired = 0 OR retired = 1)"},
+};
+Status workers_retired(Connection& db) { return add_missing_columns(db, "workers", kRosterColumns); }
+
 Status set_pragmas(Connection& db) {
   // WAL: readers see the last commit while the writer writes. FULL: the WAL is synced at
   // every COMMIT, so an acknowledged case survives a crash or a power cut.
@@ -312,7 +318,8 @@ const std::vector<MigrationStep>& migrations() {
                                                 {kReminders},
                                                 {{}, &typed_events},
                                                 {case_facts::kSchema, &case_facts::backfill},
-                                                {{}, &audit_before_after}};
+                                                {{}, &audit_before_after},
+                                                {{}, &workers_retired}};
   return steps;
 }
 

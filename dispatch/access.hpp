@@ -49,11 +49,12 @@ enum class Permission {
   move_clock,          // the manual clock of a test server
   add_photos,          // photos of open cases the actor sees
   rate_cases,          // follow-up ratings (回访) of closed cases the actor sees
+  manage_roster,       // add, edit, move and retire workers of the scope (花名册)
 };
 inline constexpr std::array kPermissions{
     Permission::take_in,           Permission::manage_posts,    Permission::set_duty_status,    Permission::switch_mode,
     Permission::manage_categories, Permission::manage_settings, Permission::manage_client_keys, Permission::move_clock,
-    Permission::add_photos,        Permission::rate_cases};
+    Permission::add_photos,        Permission::rate_cases,      Permission::manage_roster};
 std::string_view to_string(Permission);
 
 bool may(const Actor& actor, Permission p);
@@ -63,6 +64,11 @@ Status check(const Actor& actor, Permission p);
 // Setting a worker's duty status: a worker its own, managers any worker of their scope.
 // forbidden (a worker for another) or not_found (a worker outside the caller's scope).
 Status check_duty_status(const Actor& actor, const Worker& worker, const Hierarchy& places);
+
+// The roster: whether the actor may change a worker of `community` (manage_roster and the
+// community within its scope). forbidden naming `field` otherwise.
+Status check_roster(const Actor& actor, const std::string& community, const Hierarchy& places,
+                    std::string_view field = "community");
 
 // ---- what an actor sees ----
 

@@ -14,6 +14,7 @@ const SCREENS = {
   // Supervisors have the same view in their map's 考评 tab.
   assessment: { load: () => import('./assessment.js'), roles: ['operator', 'admin'], label: 'nav.assessment' },
   keys: { load: () => import('./keys.js'), roles: ['admin'], label: 'nav.keys' },
+  roster: { load: () => import('./roster.js'), roles: ['admin', 'supervisor'], label: 'nav.roster' },
 };
 const HOME = { operator: 'console', admin: 'console', worker: 'tablet', supervisor: 'overdue' };
 
