@@ -138,8 +138,8 @@ Result<Worker> Center::update_worker_and_wait(const WorkerId& id, const WorkerEd
 
 Result<std::vector<RosterEntry>> Center::roster(const RosterQuery& query, const Actor& actor) const {
   std::lock_guard lock(mutex_);
-  for (auto [code, level, field] : {std::tuple{&query.street, Level::street, "street"},
-                                    {&query.community, Level::community, "community"}}) {
+  for (auto [code, level, field] :
+       {std::tuple{&query.street, Level::street, "street"}, {&query.community, Level::community, "community"}}) {
     if (code->empty()) continue;
     auto j = jurisdictions_.find(*code);
     if (j == jurisdictions_.end() || j->second.level != level)
@@ -175,8 +175,8 @@ Result<std::vector<RosterEntry>> Center::roster(const RosterQuery& query, const 
   return out;
 }
 
-Result<PostsPreview> Center::preview_posts(const std::string& grid_code, const WorkerId& owner,
-                                           const WorkerId& backup, const Actor& actor) const {
+Result<PostsPreview> Center::preview_posts(const std::string& grid_code, const WorkerId& owner, const WorkerId& backup,
+                                           const Actor& actor) const {
   if (auto e = check(actor, Permission::manage_posts)) return std::move(*e);
   std::lock_guard lock(mutex_);
   auto g = grids_.find(grid_code);

@@ -20,11 +20,11 @@ inline constexpr int kMaxAPosts = 3;
 inline constexpr int kMaxPosts = 6;
 
 // The flags, by their contract names.
-inline constexpr std::string_view kTooManyPosts = "too_many_posts";  // a worker: over-loaded
-inline constexpr std::string_view kNoAHolder = "no_a_holder";        // a grid: nobody holds the A post
-inline constexpr std::string_view kNoBHolder = "no_b_holder";        // a grid: nobody holds the B post
-inline constexpr std::string_view kHolderRetired = "holder_retired";  // a grid: a holder has retired
-inline constexpr std::string_view kHolderAway = "holder_away";        // a grid: a holder is off duty or on leave
+inline constexpr std::string_view kTooManyPosts = "too_many_posts";         // a worker: over-loaded
+inline constexpr std::string_view kNoAHolder = "no_a_holder";               // a grid: nobody holds the A post
+inline constexpr std::string_view kNoBHolder = "no_b_holder";               // a grid: nobody holds the B post
+inline constexpr std::string_view kHolderRetired = "holder_retired";        // a grid: a holder has retired
+inline constexpr std::string_view kHolderAway = "holder_away";              // a grid: a holder is off duty or on leave
 inline constexpr std::string_view kHolderOverloaded = "holder_overloaded";  // a grid: a holder has too many posts
 
 struct PostCount {

@@ -64,12 +64,8 @@ json::object posts_preview_json(const dispatch::PostsPreview& p) {
   before["flags"] = flags_json(p.flags_before);
   auto after = grid_properties(p.after);
   after["flags"] = flags_json(p.flags_after);
-  return json::object{{"grid", p.before.code},
-                      {"before", std::move(before)},
-                      {"after", std::move(after)},
-                      {"moving_count", p.moving.size()},
-                      {"by_urgency", std::move(by)},
-                      {"moving", std::move(moving)}};
+  return json::object{{"grid", p.before.code},           {"before", std::move(before)}, {"after", std::move(after)},
+                      {"moving_count", p.moving.size()}, {"by_urgency", std::move(by)}, {"moving", std::move(moving)}};
 }
 
 }  // namespace gridkeeper::web
