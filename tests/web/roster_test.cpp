@@ -35,7 +35,8 @@ TEST_CASE("roster endpoints: roles x endpoints x scope", "[web][roster]") {
   for (const auto& [user, want] : add) {
     const auto id = "N" + std::to_string(++n);
     auto a = f.client(user)->post(
-        "/api/v1/workers", R"({"id":")" + id + R"(","name":"新人","phone":"13800000100","community":")" + want.first + "\"}");
+        "/api/v1/workers",
+        R"({"id":")" + id + R"(","name":"新人","phone":"13800000100","community":")" + want.first + "\"}");
     INFO(user << " -> " << a.status << " " << a.body);
     CHECK(a.status == want.second);
   }
@@ -52,15 +53,14 @@ TEST_CASE("roster endpoints: roles x endpoints x scope", "[web][roster]") {
   CHECK(f.client("admin")->put("/api/v1/workers/W7", R"({"community":"C2"})").status == 200);
   // GET /workers: everyone, each its own view.
   CHECK(worker_ids(f.client("w1")->get("/api/v1/workers")) == std::set<std::string>{"W1"});
-  for (const auto& id : worker_ids(f.client("sup_c1")->get("/api/v1/workers")))
-    CHECK((id == "N104" || id.size() == 2));
+  for (const auto& id : worker_ids(f.client("sup_c1")->get("/api/v1/workers"))) CHECK((id == "N104" || id.size() == 2));
   CHECK(worker_ids(f.client("sup_c1")->get("/api/v1/workers")).count("W7") == 0);  // moved to C2
   CHECK(f.client("sup_c1")->get("/api/v1/workers?community=C3").status == 403);
   CHECK(f.client("admin")->get("/api/v1/workers?street=nowhere").status == 422);
   CHECK(f.client("admin")->get("/api/v1/workers?retired=maybe").status == 422);
   CHECK(f.client("admin")->get("/api/v1/workers?q=" + std::string(300, 'x')).status == 422);
   // The preview: admins and operators in scope.
-  const std::map<std::string, int> preview = {{"admin", 200}, {"op", 200},    {"op_s", 200}, {"op_s2", 404},
+  const std::map<std::string, int> preview = {{"admin", 200},  {"op", 200},     {"op_s", 200}, {"op_s2", 404},
                                               {"sup_c1", 403}, {"sup_c2", 403}, {"w1", 403}};
   for (const auto& [user, want] : preview) {
     auto a = f.client(user)->post("/api/v1/grids/G0-0/owners/preview", R"({"owner_id":"W2","backup_id":"W3"})");
@@ -147,9 +147,9 @@ TEST_CASE("retiring over HTTP: refused with the posts named, then done after the
     std::string owner = g.owner == "W1" ? "W7" : g.owner, backup = g.backup == "W1" ? "" : g.backup;
     if (owner == g.owner && backup == g.backup) continue;
     if (owner == backup) backup.clear();
-    auto a = admin->put("/api/v1/grids/" + g.code + "/owners",
-                        R"({"owner_id":")" + owner + "\"" + (backup.empty() ? "" : R"(,"backup_id":")" + backup + "\"") +
-                            "}");
+    auto a = admin->put(
+        "/api/v1/grids/" + g.code + "/owners",
+        R"({"owner_id":")" + owner + "\"" + (backup.empty() ? "" : R"(,"backup_id":")" + backup + "\"") + "}");
     REQUIRE(a.status == 200);
   }
   CHECK(admin->get("/api/v1/cases/" + std::to_string(c.json().at("id").as_int64())).json().at("assignee_id") == "W7");

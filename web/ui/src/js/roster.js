@@ -77,9 +77,15 @@ class RosterScreen {
       onClick: (f) => this.showPanel(String(f.id)),
     });
     this.layer.setData(this.refs.gridsGeo);
+    this.countFlagged(mapEl);
     const b = this.layer.bounds();
     if (b?.isValid?.()) this.map.fitBounds(b, { padding: [8, 8] });
     mapEl.dataset.ready = 'true';
+  }
+
+  // How many grids of the map are flagged (highlighted), for people and tests alike.
+  countFlagged(mapEl = this.map.getContainer()) {
+    mapEl.dataset.flagged = String([...this.refs.grids.values()].filter((g) => (g.flags || []).length).length);
   }
 
   async reloadGrids() {
@@ -87,6 +93,7 @@ class RosterScreen {
     this.refs.gridsGeo = geo;
     this.refs.grids = new Map(geo.features.map((f) => [String(f.id), f.properties]));
     this.layer.setData(geo);
+    this.countFlagged();
   }
 
   async load() {
