@@ -184,6 +184,7 @@ class RosterScreen {
         h('div', { class: 'handover' }, w.posts.map((p) => h('button', { type: 'button', class: 'primary', dataset: { handover: p.grid },
           onclick: () => this.showPanel(p.grid) }, t('roster.handover', { grid: p.grid_name || p.grid, post: p.post })))),
         w.open_cases ? h('div', {}, t('roster.open_left', { n: w.open_cases })) : null));
+      this.refusal.scrollIntoView({ block: 'nearest' });
     }
   }
 
