@@ -203,9 +203,9 @@ const std::string_view kInsertAudit =
     "INSERT INTO audit (at, actor, kind, subject, detail, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 const std::string_view kUpsertWorker =
-    "INSERT INTO workers (id, name, phone, community, status) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "INSERT INTO workers (id, name, phone, community, status, retired) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
     "ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, community = excluded.community, "
-    "status = excluded.status";
+    "status = excluded.status, retired = excluded.retired";
 
 const std::string_view kCategoryColumns =
     "id, name, yellow_accept_s, yellow_resolve_s, orange_accept_s, orange_resolve_s, red_accept_s, red_resolve_s, "

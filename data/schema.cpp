@@ -309,6 +309,11 @@ constexpr std::pair<std::string_view, std::string_view> kAccountColumns[] = {
     {"must_change_password", "INTEGER NOT NULL DEFAULT 0"},
 };
 Status account_columns(Connection& db) { return add_missing_columns(db, "users", kAccountColumns); }
+// Step 11: the roster keeps its retired workers (离职), who take no new cases and hold no posts.
+constexpr std::pair<std::string_view, std::string_view> kRosterColumns[] = {
+    {"retired", "INTEGER NOT NULL DEFAULT 0 CHECK (retired = 0 OR retired = 1)"},
+};
+Status workers_retired(Connection& db) { return add_missing_columns(db, "workers", kRosterColumns); }
 
 Status set_pragmas(Connection& db) {
   // WAL: readers see the last commit while the writer writes. FULL: the WAL is synced at
@@ -340,7 +345,8 @@ const std::vector<MigrationStep>& migrations() {
                                                 {case_facts::kSchema, &case_facts::backfill},
                                                 {{}, &audit_before_after},
                                                 {kLeaves},
-                                                {{}, &account_columns}};
+                                                {{}, &account_columns},
+                                                {{}, &workers_retired}};
   return steps;
 }
 

@@ -55,11 +55,11 @@ Result<LedgerState> SqliteLedger::read_state() {
     if (auto e = q->status()) return *e;
   }
   {
-    auto q = db.query("SELECT id, name, phone, community, status FROM workers ORDER BY id");
+    auto q = db.query("SELECT id, name, phone, community, status, retired FROM workers ORDER BY id");
     if (!q) return q.error();
     while (q->next())
-      state.workers.push_back(
-          {q->text(0), q->text(1), q->text(2), q->text(3), duty_status_from(q->text(4)).value_or(DutyStatus::on_duty)});
+      state.workers.push_back({q->text(0), q->text(1), q->text(2), q->text(3),
+                               duty_status_from(q->text(4)).value_or(DutyStatus::on_duty), q->int64(5) != 0});
     if (auto e = q->status()) return *e;
   }
   {

@@ -59,6 +59,7 @@ Status SqliteLedger::apply(const Change& change) {
   for (const auto& w : change.workers) {
     auto q = writes_.upsert_worker.use();
     q.bind(1, w.id).bind(2, w.name).bind(3, w.phone).bind_code(4, w.community).bind(5, to_string(w.status));
+    q.bind(6, w.retired ? 1 : 0);
     if (auto e = q.run()) return storage_error("worker " + w.id + ": " + e->message);
   }
   for (const auto& l : change.leaves) {

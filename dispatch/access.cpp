@@ -48,6 +48,10 @@ constexpr Grant kGrants[] = {
      "only a supervisor or admin schedules leave"},
     {Permission::manage_users, "manage_users", kAdmin, "only an admin manages accounts"},
     {Permission::view_users, "view_users", {R::admin, R::supervisor, R::system}, "a {role} may not read the accounts"},
+    {Permission::manage_roster,
+     "manage_roster",
+     {R::admin, R::supervisor, R::system},
+     "only an admin or supervisor manages the roster"},
 };
 constexpr bool grants_in_order() {
   for (std::size_t i = 0; i < std::size(kGrants); ++i)
@@ -112,6 +116,13 @@ Status check_duty_status(const Actor& actor, const Worker& worker, const Hierarc
   if (is_worker(actor)) return make_error(ErrorCode::forbidden, "a worker may set only its own status");
   if (may(actor, Permission::set_duty_status) && covers(actor, worker.community, places)) return std::nullopt;
   return make_error(ErrorCode::not_found, "no worker " + worker.id);
+}
+
+Status check_roster(const Actor& actor, const std::string& community, const Hierarchy& places, std::string_view field) {
+  if (auto e = check(actor, Permission::manage_roster)) return e;
+  if (covers(actor, community, places)) return std::nullopt;
+  return make_error(ErrorCode::forbidden, "community " + community + " is outside your jurisdiction",
+                    std::string(field));
 }
 
 bool sees(const Actor& actor, const Case& c, const Hierarchy& places) {

@@ -54,12 +54,13 @@ enum class Permission {
   manage_leave,        // schedule and cancel the leave of workers in scope
   manage_users,        // accounts: create, change, disable, reset passwords, import (within the scope)
   view_users,          // the list of accounts of the jurisdiction (supervisors read it)
+  manage_roster,       // add, edit, move and retire workers of the scope (花名册)
 };
 inline constexpr std::array kPermissions{
     Permission::take_in,           Permission::manage_posts,    Permission::set_duty_status,    Permission::switch_mode,
     Permission::manage_categories, Permission::manage_settings, Permission::manage_client_keys, Permission::move_clock,
     Permission::add_photos,        Permission::rate_cases,      Permission::read_audit,         Permission::manage_leave,
-    Permission::manage_users,      Permission::view_users};
+    Permission::manage_users,      Permission::view_users,      Permission::manage_roster};
 std::string_view to_string(Permission);
 
 bool may(const Actor& actor, Permission p);
@@ -73,6 +74,10 @@ Status check_duty_status(const Actor& actor, const Worker& worker, const Hierarc
 // Leave of `worker`: changing it needs manage_leave (forbidden) and the worker in scope
 // (not_found); reading it too, except for the worker itself, which may read its own.
 Status check_leave(const Actor& actor, const Worker& worker, bool change, const Hierarchy& places);
+// The roster: whether the actor may change a worker of `community` (manage_roster and the
+// community within its scope). forbidden naming `field` otherwise.
+Status check_roster(const Actor& actor, const std::string& community, const Hierarchy& places,
+                    std::string_view field = "community");
 
 // ---- what an actor sees ----
 

@@ -24,6 +24,7 @@
 #include "dispatch/ledger.hpp"
 #include "dispatch/model.hpp"
 #include "dispatch/policy.hpp"
+#include "dispatch/roster.hpp"
 #include "geo/crs.hpp"
 #include "geo/grid_index.hpp"
 
@@ -117,6 +118,22 @@ class Center {
   void end_leave(const WorkerId& worker, LeaveId id, const Actor& actor, std::function<void(Result<Leave>)> done);
   Result<Leave> schedule_leave_and_wait(const WorkerId& worker, LeaveRequest request, const Actor& actor);
   Result<Leave> end_leave_and_wait(const WorkerId& worker, LeaveId id, const Actor& actor);
+  // The roster (花名册, dispatch/center_roster.cpp; manage_roster within the scope): a new
+  // worker (201; conflict when the id exists), an edit, a move to another community, a
+  // retirement (conflict while the worker holds posts or open cases, naming them).
+  void add_worker(Worker worker, const Actor& actor, std::function<void(Result<Worker>)> done);
+  void update_worker(const WorkerId& id, const WorkerEdit& edit, const Actor& actor,
+                     std::function<void(Result<Worker>)> done);
+  Result<Worker> add_worker_and_wait(Worker worker, const Actor& actor);
+  Result<Worker> update_worker_and_wait(const WorkerId& id, const WorkerEdit& edit, const Actor& actor);
+  // The workers the actor sees, filtered, with their posts, open cases and flags.
+  Result<std::vector<RosterEntry>> roster(const RosterQuery& query, const Actor& actor) const;
+  // What PUT /grids/{id}/owners would do, changing nothing: the same checks, the open cases
+  // that would move (as the assignment rule picks now) and the grid's flags before and after.
+  Result<PostsPreview> preview_posts(const std::string& grid, const WorkerId& owner, const WorkerId& backup,
+                                     const Actor& actor) const;
+  // The flags of every grid (dispatch/roster.hpp), by code; grids without flags left out.
+  std::unordered_map<std::string, std::vector<std::string>> grid_flags() const;
 
   // 回访: an operator or admin records the resident's satisfaction (1-5) with a closed
   // case, as a "rated" event of its history; a new rating replaces the last. Blocking: a
@@ -228,6 +245,9 @@ class Center {
   DeadlineRules rules_locked(const Case& c) const;
   std::vector<std::string> street_communities_locked(const std::string& street) const;
   int load_of_locked(const WorkerId& w) const;
+  // The checks of a change of `grid`'s posts (reassign_grid and preview_posts).
+  Status check_posts_locked(const WorkerId& owner, const WorkerId& backup, const Actor& actor) const;
+  PostCounts post_counts_locked() const;
   Assignment assign_locked(const Grid& grid, const std::string& street, bool emergency) const;
   Assignment assign_locked(const Case& c, const Grid& grid) const;
   // Brings the kept counts of case `id` in line with open_ (its contribution before, if

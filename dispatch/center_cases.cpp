@@ -48,6 +48,8 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
         if (!covers(actor, w->second.community, places()))
           return done(make_error(ErrorCode::forbidden, "worker " + *req.assignee + " is outside your jurisdiction",
                                  "assignee_id"));
+        if (w->second.retired)
+          return done(make_error(ErrorCode::invalid_value, "worker " + *req.assignee + " has retired", "assignee_id"));
         assignee = *req.assignee;
         reason = "chosen by " + actor.label();
       } else {

@@ -16,18 +16,7 @@ void Center::reassign_grid(const std::string& grid_code, const WorkerId& owner, 
   auto g = grids_.find(grid_code);
   if (g == grids_.end() || !covers(actor, grid_code, places()))
     return done(make_error(ErrorCode::not_found, "no grid " + grid_code));
-  for (auto [id, field] : {std::pair{&owner, "owner_id"}, {&backup, "backup_id"}}) {
-    if (id->empty()) continue;
-    auto w = workers_.find(*id);
-    if (w == workers_.end()) return done(make_error(ErrorCode::invalid_value, "unknown worker " + *id, field));
-    // As for re-dispatch: a post goes only to a worker of the caller's own jurisdiction,
-    // or the worker would read cases and reporters outside it.
-    if (!covers(actor, w->second.community, places()))
-      return done(make_error(ErrorCode::forbidden, "worker " + *id + " is outside your jurisdiction", field));
-  }
-  if (owner.empty()) return done(make_error(ErrorCode::invalid_value, "a grid needs an owner", "owner_id"));
-  if (owner == backup)
-    return done(make_error(ErrorCode::invalid_value, "owner and backup must be different workers", "backup_id"));
+  if (auto e = check_posts_locked(owner, backup, actor)) return done(std::move(*e));
   const Millis now = clock_.now();
   Grid& grid = g->second;
   const Grid before = grid;
@@ -48,10 +37,7 @@ void Center::reassign_grid(const std::string& grid_code, const WorkerId& owner, 
   // whoever the assignment rule now picks.
   std::vector<CaseNotice> notices;
   for (auto& [id, c] : open_) {
-    if (c.grid != grid_code || c.state == CaseState::reported) continue;
-    const bool held_by_outgoing = (!c.assignee.empty() && ((c.assignee == before.owner && before.owner != owner) ||
-                                                           (c.assignee == before.backup && before.backup != backup)));
-    if (!held_by_outgoing && !c.assignee.empty()) continue;
+    if (!follows_posts(c, before, grid)) continue;
     auto a = assign_locked(c, grid);
     if (a.worker == c.assignee) continue;
     const CaseState from = c.state;
@@ -75,6 +61,23 @@ void Center::reassign_grid(const std::string& grid_code, const WorkerId& owner, 
     if (status) return done(std::move(*status));
     done(grid);
   });
+}
+
+Status Center::check_posts_locked(const WorkerId& owner, const WorkerId& backup, const Actor& actor) const {
+  for (auto [id, field] : {std::pair{&owner, "owner_id"}, {&backup, "backup_id"}}) {
+    if (id->empty()) continue;
+    auto w = workers_.find(*id);
+    if (w == workers_.end()) return make_error(ErrorCode::invalid_value, "unknown worker " + *id, field);
+    // As for re-dispatch: a post goes only to a worker of the caller's own jurisdiction,
+    // or the worker would read cases and reporters outside it.
+    if (!covers(actor, w->second.community, places()))
+      return make_error(ErrorCode::forbidden, "worker " + *id + " is outside your jurisdiction", field);
+    if (w->second.retired) return make_error(ErrorCode::invalid_value, "worker " + *id + " has retired", field);
+  }
+  if (owner.empty()) return make_error(ErrorCode::invalid_value, "a grid needs an owner", "owner_id");
+  if (owner == backup)
+    return make_error(ErrorCode::invalid_value, "owner and backup must be different workers", "backup_id");
+  return std::nullopt;
 }
 
 void Center::set_worker_status(const WorkerId& worker, DutyStatus status, const Actor& actor,

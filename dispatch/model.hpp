@@ -136,6 +136,7 @@ struct Worker {
   std::string phone;
   std::string community;
   DutyStatus status = DutyStatus::on_duty;
+  bool retired = false;  // left the roster: no new cases, no posts, listed only when asked for
 };
 
 // Who held a grid's A or B post, and when.

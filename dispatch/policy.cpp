@@ -8,7 +8,7 @@ namespace {
 bool on_duty(const std::map<WorkerId, Worker>& workers, const WorkerId& id) {
   if (id.empty()) return false;
   auto it = workers.find(id);
-  return it != workers.end() && it->second.status == DutyStatus::on_duty;
+  return it != workers.end() && it->second.status == DutyStatus::on_duty && !it->second.retired;
 }
 std::string status_of(const std::map<WorkerId, Worker>& workers, const WorkerId& id) {
   auto it = workers.find(id);
@@ -46,7 +46,7 @@ Assignment choose_assignee(const Grid& grid, const std::map<WorkerId, Worker>& w
   const Worker* best = nullptr;
   int best_load = 0;
   for (const auto& [id, w] : workers) {
-    if (w.community != grid.community || w.status != DutyStatus::on_duty) continue;
+    if (w.community != grid.community || w.status != DutyStatus::on_duty || w.retired) continue;
     const int load = open_cases(id);
     if (!best || load < best_load) {
       best = &w;
@@ -59,7 +59,7 @@ Assignment choose_assignee(const Grid& grid, const std::map<WorkerId, Worker>& w
                 " open cases): " + owner_note + ", " + backup_note,
             least_loaded};
   for (const auto& [id, w] : workers) {
-    if (w.status != DutyStatus::on_duty ||
+    if (w.status != DutyStatus::on_duty || w.retired ||
         std::find(street_communities.begin(), street_communities.end(), w.community) == street_communities.end())
       continue;
     const int load = open_cases(id);

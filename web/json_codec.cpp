@@ -322,8 +322,12 @@ void write_area_members(std::string& out, const dispatch::AreaCounts& a) {
 }
 
 json::object worker_json(const dispatch::Worker& w) {
-  return json::object{
-      {"id", w.id}, {"name", w.name}, {"phone", w.phone}, {"community", w.community}, {"status", to_string(w.status)}};
+  return json::object{{"id", w.id},
+                      {"name", w.name},
+                      {"phone", w.phone},
+                      {"community", w.community},
+                      {"status", to_string(w.status)},
+                      {"retired", w.retired}};
 }
 
 json::object category_json(const dispatch::Category& c) {

@@ -224,9 +224,9 @@ TEST_CASE("permissions by role", "[access]") {
       {Role::admin,
        {P::take_in, P::manage_posts, P::set_duty_status, P::switch_mode, P::manage_categories, P::manage_settings,
         P::manage_client_keys, P::move_clock, P::add_photos, P::rate_cases, P::read_audit, P::manage_leave,
-        P::manage_users, P::view_users}},
+        P::manage_users, P::view_users, P::manage_roster}},
       {Role::operator_, {P::take_in, P::manage_posts, P::set_duty_status, P::add_photos, P::rate_cases}},
-      {Role::supervisor, {P::set_duty_status, P::switch_mode, P::manage_leave, P::view_users}},
+      {Role::supervisor, {P::set_duty_status, P::switch_mode, P::manage_leave, P::view_users, P::manage_roster}},
       {Role::worker, {P::add_photos}},
   };
   for (Role role : kRoles)
@@ -284,6 +284,21 @@ TEST_CASE("duty status: a worker its own, managers within scope", "[access]") {
   CHECK_FALSE(check_duty_status(actor("op", Role::operator_, "D"), w9, tree));
   CHECK(code(actor("op", Role::operator_, "S"), w9) == ErrorCode::not_found);
   CHECK_FALSE(check_duty_status(actor("admin", Role::admin), w9, tree));
+}
+
+TEST_CASE("the roster: admins anywhere in scope, supervisors within theirs", "[access]") {
+  const Tree tree;
+  CHECK_FALSE(check_roster(actor("admin", Role::admin, ""), "C3", tree));
+  CHECK_FALSE(check_roster(actor("sup", Role::supervisor, "S"), "C1", tree));
+  auto outside = check_roster(actor("sup", Role::supervisor, "C1"), "C3", tree);
+  REQUIRE(outside);
+  CHECK(outside->code == ErrorCode::forbidden);
+  CHECK(outside->field == "community");
+  for (Role r : {Role::operator_, Role::worker}) {
+    auto e = check_roster(actor("x", r, ""), "C1", tree);
+    REQUIRE(e);
+    CHECK(e->code == ErrorCode::forbidden);
+  }
 }
 
 TEST_CASE("what each actor sees of grids, workers, lists and reports", "[access]") {

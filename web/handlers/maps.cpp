@@ -6,6 +6,7 @@
 
 #include "web/etag.hpp"
 #include "web/params.hpp"
+#include "web/roster_codec.hpp"
 
 namespace gridkeeper::web {
 
@@ -75,6 +76,12 @@ void MapHandlers::grids(const CallPtr& call) {
   offload(call, [this, call, bbox, bbox_text] {
     const auto shapes = layers.shapes();
     const auto grids = center.grids(call->actor());
+    const auto flags = center.grid_flags();  // dispatch/roster.hpp: no B holder, a holder away...
+    static const std::vector<std::string> kNoFlags;
+    auto flags_of = [&](const std::string& code) -> const std::vector<std::string>& {
+      auto f = flags.find(code);
+      return f == flags.end() ? kNoFlags : f->second;
+    };
     // The tag: the shapes, the box and every property of the grids listed (posts change).
     TagHash hash;
     hash.add(shapes->hash).add(bbox_text);
@@ -90,6 +97,7 @@ void MapHandlers::grids(const CallPtr& call) {
           .add(static_cast<std::uint64_t>(g.population))
           .add(g.owner)
           .add(g.backup);
+      for (const auto& f : flags_of(g.code)) hash.add(f);
     }
     Response r;
     r.content_type = "application/geo+json";
@@ -98,7 +106,9 @@ void MapHandlers::grids(const CallPtr& call) {
     bool first = true;
     for (const auto* g : listed) {
       auto geometry = shapes->grid.find(g->code);
-      append_feature(out, first, g->code, grid_properties(*g),
+      auto properties = grid_properties(*g);
+      properties["flags"] = flags_json(flags_of(g->code));
+      append_feature(out, first, g->code, properties,
                      geometry == shapes->grid.end() ? std::string("null") : geometry->second);
     }
     out += "]}";

@@ -24,16 +24,6 @@ void OrganisationHandlers::grid_owners(const CallPtr& call) {
                        answer_later<dispatch::Grid>(call, 200, &grid_properties));
 }
 
-void OrganisationHandlers::workers(const CallPtr& call) {
-  json::array list;
-  for (const auto& w : center.workers(call->actor())) {
-    auto o = worker_json(w);
-    o["open_cases"] = center.open_cases_of(w.id);
-    list.push_back(std::move(o));
-  }
-  ok(call, 200, json::object{{"workers", std::move(list)}});
-}
-
 void OrganisationHandlers::worker_status(const CallPtr& call) {
   auto body = body_object(call);
   if (!body) return fail(call, body.error());

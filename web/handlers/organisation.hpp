@@ -15,6 +15,10 @@ class OrganisationHandlers : HandlerGroup {
   void grid_owners(const CallPtr& call);
   void workers(const CallPtr& call);
   void worker_status(const CallPtr& call);
+  // The roster and the posts preview (web/handlers/roster.cpp).
+  void add_worker(const CallPtr& call);
+  void update_worker(const CallPtr& call);
+  void preview_owners(const CallPtr& call);
   void jurisdictions(const CallPtr& call);
   void set_mode(const CallPtr& call);
   void categories(const CallPtr& call);

@@ -18,6 +18,7 @@ const SCREENS = {
   leave: { load: () => import('./leave.js'), roles: ['supervisor', 'admin'], permission: 'manage_leave', label: 'nav.leave' },
   categories: { load: () => import('./categories.js'), roles: ['admin'], permission: 'manage_categories', label: 'nav.categories' },
   accounts: { load: () => import('./accounts.js'), roles: ['admin', 'supervisor'], label: 'nav.accounts' },
+  roster: { load: () => import('./roster.js'), roles: ['admin', 'supervisor'], label: 'nav.roster' },
 };
 // A screen that names a permission shows only to users the server gave it.
 const offered = (s, user) => s.roles.includes(user.role) && (!s.permission || (user.permissions || []).includes(s.permission));
