@@ -56,11 +56,21 @@ enum class Permission {
   view_users,          // the list of accounts of the jurisdiction (supervisors read it)
   manage_roster,       // add, edit, move and retire workers of the scope (花名册)
 };
-inline constexpr std::array kPermissions{
-    Permission::take_in,           Permission::manage_posts,    Permission::set_duty_status,    Permission::switch_mode,
-    Permission::manage_categories, Permission::manage_settings, Permission::manage_client_keys, Permission::move_clock,
-    Permission::add_photos,        Permission::rate_cases,      Permission::read_audit,         Permission::manage_leave,
-    Permission::manage_users,      Permission::view_users,      Permission::manage_roster};
+inline constexpr std::array kPermissions{Permission::take_in,
+                                         Permission::manage_posts,
+                                         Permission::set_duty_status,
+                                         Permission::switch_mode,
+                                         Permission::manage_categories,
+                                         Permission::manage_settings,
+                                         Permission::manage_client_keys,
+                                         Permission::move_clock,
+                                         Permission::add_photos,
+                                         Permission::rate_cases,
+                                         Permission::read_audit,
+                                         Permission::manage_leave,
+                                         Permission::manage_users,
+                                         Permission::view_users,
+                                         Permission::manage_roster};
 std::string_view to_string(Permission);
 
 bool may(const Actor& actor, Permission p);
