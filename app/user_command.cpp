@@ -85,12 +85,23 @@ int run_user(int argc, char** argv) {
     return 1;
   }
   user.password_hash = web::hash_password(password);
-  auto added = (*accounts)->add_user(user);
-  if (!added) {
-    std::cerr << "gridkeeper user: " << added.error().message << "\n";
+  // Recorded in the audit trail like an account made through the API.
+  dispatch::AuditEntry a;
+  a.at = dispatch::SystemClock().now();
+  a.actor = "gridkeeper user add";
+  a.kind = "user";
+  a.subject = user.username;
+  a.detail = "account added from the command line";
+  a.after = dispatch::audit_fields({{"role", dispatch::to_string(user.role)},
+                                    {"scope", user.scope},
+                                    {"worker_id", user.worker_id},
+                                    {"disabled", "false"}});
+  auto added = (*accounts)->create_users({user}, {std::move(a)});
+  if (!added || added->empty()) {
+    std::cerr << "gridkeeper user: " << (added ? std::string("nothing was added") : added.error().message) << "\n";
     return 1;
   }
-  std::cout << "added " << dispatch::to_string(user.role) << " " << user.username << " (id " << added->id << ")"
+  std::cout << "added " << dispatch::to_string(user.role) << " " << user.username << " (id " << added->front().id << ")"
             << (user.scope.empty() ? std::string() : ", scope " + user.scope)
             << (user.worker_id.empty() ? std::string() : ", worker " + user.worker_id) << "\n";
   return 0;

@@ -2,7 +2,7 @@
 // emergency mode switch, a category's deadline, a grid's posts, an Open311 key, an
 // assessment setting — all appear with who made them and each field before → after; the
 // filters narrow them, "load more" pages on, the CSV export downloads what is filtered;
-// the screen is an admin's only.
+// the screen is an admin's only; accounts, the roster and leave show there too.
 //   node tests/ui/audit.mjs --bin build/release/app/gridkeeper --ui build/release/ui [--artifacts DIR] [--only NAME]
 import fs from 'node:fs';
 import { startServer, PASSWORD } from './server.mjs';
@@ -23,6 +23,7 @@ const users = [
   { username: 'admin', role: 'admin' },
   { username: 'op', role: 'operator', scope: city.district.code },
 ];
+const added = users.length;  // accounts added from the command line, each in the trail
 let server;
 try {
   server = await startServer({ bin, uiDir, city, users, log });
@@ -50,7 +51,9 @@ try {
     await p.waitForSelector('#console-map[data-ready=true]');
     await p.click('.topbar nav a[data-nav=audit]');
     await p.waitForSelector('#audit-table');
-    await rowsBecome(5, 'five changes');
+    // The accounts the server was started with were added by `gridkeeper user add`, each
+    // with its entry (kind user): the five changes come on top of them.
+    await rowsBecome(5 + added, 'five changes and the accounts added');
     const row = (kind) => p.locator(`#audit-table tbody tr[data-kind=${kind}]`);
     const field = (kind, name) => row(kind).locator(`li[data-field="${name}"]`);
     for (const kind of ['mode', 'category', 'grid_posts', 'open311_key', 'setting']) {
@@ -72,7 +75,7 @@ try {
     check((await field('open311_key', 'scope').textContent()) === `scope: ∅ → ${city.district.code}`, 'a new key: its scope');
     check((await field('setting', 'min_cases').textContent()) === 'min_cases: ∅ → 3', 'the setting');
     check((await p.locator('#audit-table').textContent()).indexOf('key_hash') < 0, 'never a key hash');
-    check((await p.locator('.audit-more').textContent()).includes('5'), 'all five shown');
+    check((await p.locator('.audit-more').textContent()).includes(String(5 + added)), 'all shown');
     await shot(p, 'audit-01-trail');
   });
 
@@ -104,7 +107,7 @@ try {
   });
 
   await test('load more: pages follow until every entry is shown', async () => {
-    // 60 more switches of the other street: 65 entries, 50 a page.
+    // 60 more switches of the other street: 65 entries and the accounts', 50 a page.
     for (let i = 0; i < 60; i++)
       await api('admin', 'PUT', `/api/v1/jurisdictions/${other.code}/mode`, { mode: i % 2 ? 'normal' : 'emergency' });
     for (const name of ['actor', 'target', 'from', 'to']) await p.fill(`#audit-filters input[name=${name}]`, '');
@@ -112,10 +115,10 @@ try {
     await apply();
     await rowsBecome(50, 'the first page');
     await p.click('#audit-more');
-    await rowsBecome(65, 'both pages');
+    await rowsBecome(65 + added, 'both pages');
     check(await p.locator('#audit-more').count() === 0, 'nothing more to load');
     const seqs = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.seq)));
-    check(new Set(seqs).size === 65 && seqs.every((s, i) => i === 0 || s < seqs[i - 1]), 'no entry twice, newest first');
+    check(new Set(seqs).size === 65 + added && seqs.every((s, i) => i === 0 || s < seqs[i - 1]), 'no entry twice, newest first');
   });
 
   await test('the CSV export downloads the filtered entries with the token', async () => {
@@ -172,6 +175,40 @@ try {
     check((await newest.locator('li[data-field=name] .after').textContent()) === hostile, 'in the diff too');
     check(await p.locator('#audit-table img').count() === 0, 'no element made of it');
     check(!(await p.evaluate(() => window.__pwned)), 'nothing ran');
+  });
+
+  await test('accounts, the roster and leave are in the trail too, with who did each', async () => {
+    const made = await api('admin', 'POST', '/api/v1/users',
+      { username: 'zhang.wei', display_name: '张伟', role: 'operator', scope: city.district.code, password: 'Correct-Horse-42' });
+    await api('admin', 'PUT', `/api/v1/users/${made.id}`, { disabled: true });
+    await api('admin', 'POST', `/api/v1/users/${made.id}/password`, { password: 'Temporary-Pass-77' });
+    await api('admin', 'POST', '/api/v1/workers', { id: 'W-AUDIT', name: '王芳', phone: '13800000000', community: grid.com.code });
+    const now = await server.now();
+    const from = new Date(now + 3600_000), to = new Date(now + 7200_000);
+    await api('admin', 'POST', `/api/v1/workers/${grid.owner.id}/leave`,
+      { from: from.toISOString(), to: to.toISOString(), reason: '年假' });
+    for (const name of ['actor', 'target', 'from', 'to']) await p.fill(`#audit-filters input[name=${name}]`, '');
+    const kindRows = async (kind, n) => {
+      await p.selectOption('#audit-filters select[name=kind]', kind);
+      await apply();
+      await rowsBecome(n, `kind ${kind}`);
+    };
+    await kindRows('user', 3 + added);
+    const user = (i) => rows.nth(i);
+    for (let i = 0; i < 3; i++) {
+      check((await user(i).locator('td.audit-actor').textContent()) === 'admin', `account change ${i}: made by admin`);
+      check((await user(i).locator('.audit-subject code').textContent()) === 'zhang.wei', `account change ${i}: of zhang.wei`);
+    }
+    check((await user(0).locator('li[data-field=must_change_password]').textContent()).endsWith('→ true'),
+      'the reset: must change the password');
+    check((await user(1).locator('li[data-field=disabled]').textContent()) === 'disabled: false → true', 'the disabling');
+    check((await p.locator('#audit-table').textContent()).indexOf('Correct-Horse-42') < 0, 'never a password');
+    await kindRows('worker', 1);
+    check((await rows.first().locator('li[data-field=name]').textContent()) === 'name: ∅ → 王芳', 'a new worker');
+    await kindRows('leave', 1);
+    check((await rows.first().locator('.audit-subject code').textContent()) === grid.owner.id, 'the worker on leave');
+    check((await rows.first().locator('li[data-field=reason]').textContent()) === 'reason: ∅ → 年假', 'the leave');
+    await shot(p, 'audit-03-organisation');
   });
 
   await ad.context.close();

@@ -103,6 +103,8 @@ export class AreaLayer {
     this.labels.clearLayers();
     this.labelById.clear();
     if (!this.labelOf) return;
+    const size = this.map.getSize();
+    if (!(size.x > 0 && size.y > 0)) return;  // a map not laid out yet has no view to label
     const view = this.map.getBounds();
     let shown = 0;
     for (const [id, layer] of this.byId) {
