@@ -150,31 +150,52 @@ Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRule
   // The durations of each group, for the exact p90 and mean: the times to accept on a
   // thread of their own while the times to resolve are taken here.
   std::vector<Durations> accept[kDimensions], resolve[kDimensions];
+  // Each dimension's groups as lists of cells, made once: a group's values are those of its
+  // cells.
+  const std::size_t cells = cells_.size();
+  std::vector<std::uint32_t> cells_of[kDimensions];
+  std::vector<std::size_t> cells_start[kDimensions];
+  for (std::size_t d = 0; d < kDimensions; ++d) {
+    const std::size_t groups = groups_[d].codes.size();
+    auto& start = cells_start[d];
+    start.assign(groups + 1, 0);
+    for (std::size_t c = 0; c < cells; ++c)
+      if (const auto g = cell_keys_[c][d]; g != kNone) ++start[g + 1];
+    for (std::size_t g = 0; g < groups; ++g) start[g + 1] += start[g];
+    std::vector<std::size_t> next(start.begin(), start.end() - 1);
+    cells_of[d].resize(start[groups]);
+    for (std::size_t c = 0; c < cells; ++c)
+      if (const auto g = cell_keys_[c][d]; g != kNone) cells_of[d][next[g]++] = static_cast<std::uint32_t>(c);
+  }
   auto durations = [&](Millis Timed::*member, Durations& all, std::vector<Durations>(&by_group)[kDimensions]) {
-    std::vector<Millis> values;
-    values.reserve(timed_count_);
+    // The values dealt out to their cells in one pass over the entries (a counting sort by
+    // cell); then each group's values are gathered from its cells' runs.
+    std::vector<std::size_t> start(cells + 1, 0);
     for (const auto& block : timed_)
       for (const auto& t : block)
-        if (t.*member != kNoDuration) values.push_back(t.*member);
+        if (t.*member != kNoDuration) ++start[t.cell + 1];
+    for (std::size_t c = 0; c < cells; ++c) start[c + 1] += start[c];
+    std::vector<Millis> by_cell(start[cells]);
+    {
+      std::vector<std::size_t> next(start.begin(), start.end() - 1);
+      for (const auto& block : timed_)
+        for (const auto& t : block)
+          if (t.*member != kNoDuration) by_cell[next[t.cell]++] = t.*member;
+    }
+    std::vector<Millis> values(by_cell);
     all = durations_of(values);
-    // Each dimension: the values dealt out to their groups in one pass over the entries (a
-    // counting sort by group), then each group's figures taken where its values lie.
     for (std::size_t d = 0; d < kDimensions; ++d) {
       const std::size_t groups = groups_[d].codes.size();
-      std::vector<std::size_t> start(groups + 1, 0);
-      for (const auto& block : timed_)
-        for (const auto& t : block)
-          if (const auto g = cell_keys_[t.cell][d]; t.*member != kNoDuration && g != kNone) ++start[g + 1];
-      for (std::size_t g = 0; g < groups; ++g) start[g + 1] += start[g];
-      std::vector<std::size_t> next(start.begin(), start.end() - 1);
-      values.resize(start[groups]);
-      for (const auto& block : timed_)
-        for (const auto& t : block)
-          if (const auto g = cell_keys_[t.cell][d]; t.*member != kNoDuration && g != kNone)
-            values[next[g]++] = t.*member;
       by_group[d].resize(groups);
-      for (std::size_t g = 0; g < groups; ++g)
-        by_group[d][g] = durations_of(std::span<Millis>(values.data() + start[g], start[g + 1] - start[g]));
+      for (std::size_t g = 0; g < groups; ++g) {
+        values.clear();
+        for (std::size_t i = cells_start[d][g]; i < cells_start[d][g + 1]; ++i) {
+          const auto c = cells_of[d][i];
+          values.insert(values.end(), by_cell.begin() + static_cast<std::ptrdiff_t>(start[c]),
+                        by_cell.begin() + static_cast<std::ptrdiff_t>(start[c + 1]));
+        }
+        by_group[d][g] = durations_of(values);
+      }
     }
   };
   std::exception_ptr failed;
