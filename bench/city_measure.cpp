@@ -255,6 +255,22 @@ std::size_t measure_server(const std::string& binary, const std::string& db, con
   admin.token = tokens.front();
   Measurer m(server, report);
 
+  // The maps' shapes (grids, and the unions of streets and communities) are built in the
+  // background after start-up, at a low priority; a server runs for days, so the reports are
+  // measured once they are ready, as a supervisor meets them. How long they take is a figure.
+  say("waiting for the maps' shapes");
+  {
+    FetchOptions gz = admin;
+    gz.headers.push_back({"Accept-Encoding", "gzip"});
+    bool ok = true;
+    for (const char* level : {"grid", "street", "community"})
+      ok = answered(fetch(server.port(), std::string("/api/v1/overdue-map?counts=false&level=") + level, gz)) && ok;
+    const double ready_s = std::chrono::duration<double>(Steady::now() - t0).count();
+    report.add("maps.ready", "map shapes ready after start-up", format("%.2f s (grids, streets, communities)", ready_s),
+               "", std::nullopt, json::object{{"seconds", ready_s}});
+    if (!ok) report.failure("the maps' shapes were not served");
+  }
+
   // The reports: the quarter, and the year when the history is longer.
   const Millis end = build.end;
   const int quarter_days = std::min(build.days, options.quarter_days), year_days = std::min(build.days, 365);
