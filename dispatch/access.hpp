@@ -156,6 +156,9 @@ bool sees_account(const Actor& actor, const AccountPlace& account, const Hierarc
 // manage users, and an admin with a scope may not place accounts outside it or wider than
 // it (an empty scope is everything). forbidden, with the field, when not.
 Status check_account_place(const Actor& actor, const AccountPlace& account, const Hierarchy& places);
+// A worker's account acts as one worker: it needs its worker_id, and no other role has one.
+// invalid_value naming `field` (worker_id) when not.
+Status check_account_worker(Role role, const WorkerId& worker_id, const std::string& field = "worker_id");
 // Whether the change from `before` to `after` keeps the organisation governable: an admin
 // does not disable itself nor change its own role, and the last active admin stays one
 // (`other_active_admins`: the active admins besides `before`). conflict when not.

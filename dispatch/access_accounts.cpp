@@ -15,6 +15,14 @@ bool sees_account(const Actor& actor, const AccountPlace& account, const Hierarc
   return within(actor, account.scope, places) || within(actor, account.worker_community, places);
 }
 
+Status check_account_worker(Role role, const WorkerId& worker_id, const std::string& field) {
+  if (role == Role::worker && worker_id.empty())
+    return make_error(ErrorCode::invalid_value, "a worker's account needs its worker_id", field);
+  if (role != Role::worker && !worker_id.empty())
+    return make_error(ErrorCode::invalid_value, "only a worker's account has a worker_id", field);
+  return std::nullopt;
+}
+
 Status check_account_place(const Actor& actor, const AccountPlace& account, const Hierarchy& places) {
   if (auto e = check(actor, Permission::manage_users)) return e;
   if (actor.scope.empty()) return std::nullopt;

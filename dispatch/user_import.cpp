@@ -3,6 +3,7 @@
 #include <array>
 #include <unordered_map>
 
+#include "dispatch/access.hpp"
 #include "dispatch/text_rules.hpp"
 
 namespace gridkeeper::dispatch {
@@ -136,10 +137,7 @@ Result<std::vector<ImportRow>> parse_user_csv(std::string_view text) {
       return bad(r.line, "scope", "a scope is " + std::string(kIdentifierRule));
     if (!row.worker_id.empty() && !valid_identifier(row.worker_id))
       return bad(r.line, "worker_id", "a worker id is " + std::string(kIdentifierRule));
-    if (row.role == Role::worker && row.worker_id.empty())
-      return bad(r.line, "worker_id", "a worker's account needs its worker_id");
-    if (row.role != Role::worker && !row.worker_id.empty())
-      return bad(r.line, "worker_id", "only a worker's account has a worker_id");
+    if (auto e = check_account_worker(row.role, row.worker_id)) return bad(r.line, "worker_id", e->message);
     if (auto [it, fresh] = seen.emplace(row.username, r.line); !fresh)
       return bad(r.line, "username",
                  "username " + row.username + " is already on line " + std::to_string(it->second) + " of the file");

@@ -3,7 +3,8 @@
 #   cmake -DIN=FILE -DOUT=FILE.cpp -DNAMESPACE=ns -DNAME=name -P embed_text.cmake
 # defines `std::string_view NAME()` (the text) and `extern const std::string_view NAME_sha256`
 # (its SHA-256, 64 hex digits). The text is held as raw string literals of whole lines, each
-# under 64 KiB (the length compilers must support; clang warns beyond it), joined once.
+# under 64 KiB (the length compilers must support; clang warns beyond it), joined once (the text
+# holds no NUL byte: the parts are C strings).
 file(READ "${IN}" text)
 set(delimiter "gkembed")
 string(FIND "${text}" ")${delimiter}\"" clash)
@@ -43,7 +44,9 @@ file(WRITE "${OUT}.tmp"
   "// Generated from ${source_name} by embed_text.cmake; do not edit.\n"
   "#include <string>\n#include <string_view>\n\n"
   "namespace ${NAMESPACE} {\n"
-  "namespace {\nconstexpr std::string_view kParts[] = {\n${parts}};\n}  // namespace\n\n"
+  "namespace {\n// Pointers, not string_views: a constant string_view of each part would have the\n"
+  "// compiler count its length at compile time, beyond clang's limit of steps for a large text.\n"
+  "constexpr const char* kParts[] = {\n${parts}};\n}  // namespace\n\n"
   "std::string_view ${NAME}();\n"
   "extern const std::string_view ${NAME}_sha256;\n\n"
   "std::string_view ${NAME}() {\n"

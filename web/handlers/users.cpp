@@ -75,11 +75,7 @@ dispatch::Status UserHandlers::check_known(const User& u, const std::string& pre
     for (const auto& w : center.workers(dispatch::Actor{})) found |= w.id == u.worker_id;
     if (!found) return make_error(ErrorCode::invalid_value, "no worker " + u.worker_id, prefix + "worker_id");
   }
-  if (u.role == dispatch::Role::worker && u.worker_id.empty())
-    return make_error(ErrorCode::invalid_value, "a worker's account needs its worker_id", prefix + "worker_id");
-  if (u.role != dispatch::Role::worker && !u.worker_id.empty())
-    return make_error(ErrorCode::invalid_value, "only a worker's account has a worker_id", prefix + "worker_id");
-  return std::nullopt;
+  return dispatch::check_account_worker(u.role, u.worker_id, prefix + "worker_id");
 }
 
 dispatch::AuditEntry UserHandlers::audit_of(const CallPtr& call, const User& u, std::string detail) const {
