@@ -281,6 +281,11 @@ json::object area_json(const dispatch::AreaCounts& a) {
 }
 
 void write_json_string(std::string& out, std::string_view s) { write_string(out, s); }
+void write_json_number(std::string& out, std::int64_t n) { write_number(out, n); }
+void write_json_number(std::string& out, double d) {
+  if (std::isfinite(d)) write_number(out, d);
+  else out += "null";
+}
 
 void write_area_members(std::string& out, const dispatch::AreaCounts& a) {
   const auto total = a.total();

@@ -37,6 +37,9 @@ boost::json::object area_json(const dispatch::AreaCounts& a);
 // list thousands of areas; and a JSON string.
 void write_area_members(std::string& out, const dispatch::AreaCounts& a);
 void write_json_string(std::string& out, std::string_view s);
+// A number as to_json_text writes it (shortest form; not finite: null).
+void write_json_number(std::string& out, std::int64_t n);
+void write_json_number(std::string& out, double d);
 boost::json::object worker_json(const dispatch::Worker& w);
 boost::json::object category_json(const dispatch::Category& c);
 boost::json::object user_json(const dispatch::User& u);

@@ -1,8 +1,6 @@
 #include "web/json_rows.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <variant>
 
 #include "web/dates.hpp"
@@ -12,84 +10,27 @@ namespace gridkeeper::web {
 
 using dispatch::Format;
 
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  std::size_t plain = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + plain, i - plain);
-    plain = i + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-    }
-  }
-  out.append(s.data() + plain, s.size() - plain);
-  out += '"';
-}
-
 namespace {
-void append_number(std::string& out, std::int64_t n) {
-  char buffer[24];
-  auto end = std::to_chars(buffer, buffer + sizeof buffer, n).ptr;
-  out.append(buffer, end);
-}
-
-void append_number(std::string& out, double d) {
-  if (!std::isfinite(d)) {
-    out += "null";
-    return;
-  }
-  char buffer[32];
-  auto end = std::to_chars(buffer, buffer + sizeof buffer, d).ptr;
-  out.append(buffer, end);
-}
-
 struct TextCell {
   std::string& out;
   Format format;
 
   void operator()(std::monostate) const { out += "null"; }
   void operator()(std::int64_t n) const {
-    if (format == Format::moment) return append_json_string(out, iso8601(n));
-    if (format == Format::day) return append_json_string(out, local_date(n));
-    if (format == Format::elapsed) return append_number(out, static_cast<double>(n) / 1000.0);
-    append_number(out, n);
+    if (format == Format::moment) return write_json_string(out, iso8601(n));
+    if (format == Format::day) return write_json_string(out, local_date(n));
+    if (format == Format::elapsed) return write_json_number(out, static_cast<double>(n) / 1000.0);
+    write_json_number(out, n);
   }
-  void operator()(double d) const { append_number(out, d); }
+  void operator()(double d) const { write_json_number(out, d); }
   void operator()(bool b) const { out += b ? "true" : "false"; }
-  void operator()(std::string_view s) const { append_json_string(out, s); }
+  void operator()(std::string_view s) const { write_json_string(out, s); }
   void operator()(std::span<const std::int64_t> counts) const {
     // A list of counts (the rows' tables have no counts by category).
     out += '[';
     for (std::size_t i = 0; i < counts.size(); ++i) {
       if (i) out += ',';
-      append_number(out, counts[i]);
+      write_json_number(out, counts[i]);
     }
     out += ']';
   }
@@ -97,7 +38,7 @@ struct TextCell {
 
 std::string key_text(std::string_view key) {
   std::string out;
-  append_json_string(out, key);
+  write_json_string(out, key);
   out += ':';
   return out;
 }

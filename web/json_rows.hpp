@@ -37,8 +37,6 @@ class RowJsonWriter {
   std::vector<Entry> entries_;
 };
 
-// A JSON string literal of `s` (quotes included) appended to `out`.
-void append_json_string(std::string& out, std::string_view s);
 // The value of a cell as JSON text appended to `out`, as `json_of` makes it.
 void append_json_cell(std::string& out, const dispatch::Cell& cell, dispatch::Format format);
 
