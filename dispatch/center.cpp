@@ -150,6 +150,23 @@ void Center::set_assignee_locked(Case& c, const WorkerId& worker) {
   if (!worker.empty()) ++load_[worker];
 }
 
+CaseEvent Center::hand_over_locked(Case& c, const WorkerId& worker, const Actor& actor, Millis now,
+                                   std::string reason) {
+  const CaseState from = c.state;
+  const WorkerId outgoing = c.assignee;
+  set_assignee_locked(c, worker);
+  if (c.state == CaseState::accepted) c.accepted_at.reset();
+  c.state = CaseState::dispatched;
+  if (auto cat = categories_.find(c.category); cat != categories_.end())
+    start_clocks(c, cat->second, now, Clocks::accept_only, rules_locked(c));
+  c.version += 1;
+  c.updated_at = now;
+  schedule_locked(c);
+  auto e = event_for(c, EventType::handover, actor, from, {}, std::move(reason));
+  e.assignee_from = outgoing;
+  return e;
+}
+
 void Center::submit_locked(Change change, std::vector<CaseNotice> notices, std::function<void(Status)> done) {
   // Every change of an open case passes here (the paths that put a case back after storage
   // refused a change call recount_locked themselves): the kept counts move with it, and

@@ -237,6 +237,9 @@ class Center {
   bool case_visible_locked(const Case& c, const Actor& actor) const;
   bool matches_locked(const Case& c, const CaseQuery& query) const;
   void set_assignee_locked(Case& c, const WorkerId& worker);
+  // Hands an open case to `worker` (a change of posts, a leave): dispatched to it afresh,
+  // the acceptance clock restarted. Returns the handover event (its assignee_from set).
+  CaseEvent hand_over_locked(Case& c, const WorkerId& worker, const Actor& actor, Millis now, std::string reason);
   void schedule_locked(const Case& c);
   Reminders reminders_locked(const Case& c) const;
   bool emergency_locked(const Case& c) const;
@@ -295,6 +298,16 @@ class Center {
   mutable std::mutex subscribers_mutex_;
   std::map<int, Subscriber> subscribers_;
   int next_subscriber_ = 1;
+};
+
+// The hierarchy as Center answers it, for the access policy's questions asked outside the
+// center (each answer takes the center's lock).
+struct CenterPlaces final : Hierarchy {
+  explicit CenterPlaces(const Center& c) : center(c) {}
+  bool contains(const std::string& scope, const std::string& code) const override {
+    return center.in_scope(scope, code);
+  }
+  const Center& center;
 };
 
 }  // namespace gridkeeper::dispatch

@@ -178,17 +178,7 @@ void Center::move_open_cases_locked(const WorkerId& worker, Millis now, Change& 
     if (g == grids_.end()) continue;
     auto a = assign_locked(c, g->second);
     if (a.worker == c.assignee) continue;
-    const CaseState from = c.state;
-    set_assignee_locked(c, a.worker);
-    if (c.state == CaseState::accepted) c.accepted_at.reset();
-    c.state = CaseState::dispatched;
-    if (auto cat = categories_.find(c.category); cat != categories_.end())
-      start_clocks(c, cat->second, now, Clocks::accept_only, rules_locked(c));
-    c.version += 1;
-    c.updated_at = now;
-    schedule_locked(c);
-    auto e = event_for(c, EventType::handover, system, from, {}, "worker " + worker + " is on leave: " + a.reason);
-    e.assignee_from = worker;
+    auto e = hand_over_locked(c, a.worker, system, now, "worker " + worker + " is on leave: " + a.reason);
     change.cases.push_back(c);
     change.events.push_back(e);
     notices.push_back({"case.updated", c, {e}, worker, {}});

@@ -40,18 +40,8 @@ void Center::reassign_grid(const std::string& grid_code, const WorkerId& owner, 
     if (!follows_posts(c, before, grid)) continue;
     auto a = assign_locked(c, grid);
     if (a.worker == c.assignee) continue;
-    const CaseState from = c.state;
     const WorkerId outgoing = c.assignee;
-    set_assignee_locked(c, a.worker);
-    if (c.state == CaseState::accepted) c.accepted_at.reset();
-    c.state = CaseState::dispatched;
-    if (auto cat = categories_.find(c.category); cat != categories_.end())
-      start_clocks(c, cat->second, now, Clocks::accept_only, rules_locked(c));
-    c.version += 1;
-    c.updated_at = now;
-    schedule_locked(c);
-    auto e = event_for(c, EventType::handover, actor, from, {}, "grid " + grid_code + " posts changed: " + a.reason);
-    e.assignee_from = outgoing;
+    auto e = hand_over_locked(c, a.worker, actor, now, "grid " + grid_code + " posts changed: " + a.reason);
     e.posts = PostChange{before.owner, owner, before.backup, backup};
     change.cases.push_back(c);
     change.events.push_back(e);

@@ -11,6 +11,7 @@
 namespace gridkeeper::web {
 
 namespace json = boost::json;
+using dispatch::CenterPlaces;
 using dispatch::ErrorCode;
 using dispatch::make_error;
 
@@ -46,14 +47,6 @@ bool wants_csv(std::string_view accept) {
   return false;
 }
 
-// The hierarchy as Center answers it.
-struct CenterPlaces final : dispatch::Hierarchy {
-  explicit CenterPlaces(const dispatch::Center& c) : center(c) {}
-  bool contains(const std::string& scope, const std::string& code) const override {
-    return center.in_scope(scope, code);
-  }
-  const dispatch::Center& center;
-};
 }  // namespace
 
 dispatch::Result<AuditRequest> audit_request(const QueryParams& params, std::string_view accept) {

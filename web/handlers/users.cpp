@@ -13,19 +13,12 @@
 namespace gridkeeper::web {
 
 namespace json = boost::json;
+using dispatch::CenterPlaces;
 using dispatch::ErrorCode;
 using dispatch::make_error;
 using dispatch::User;
 
 namespace {
-struct CenterPlaces final : dispatch::Hierarchy {
-  explicit CenterPlaces(const dispatch::Center& c) : center(c) {}
-  bool contains(const std::string& scope, const std::string& code) const override {
-    return center.in_scope(scope, code);
-  }
-  const dispatch::Center& center;
-};
-
 std::string lower(std::string s) {
   for (auto& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
