@@ -202,6 +202,23 @@ const std::string_view kUpsertJurisdiction =
 const std::string_view kInsertAudit =
     "INSERT INTO audit (at, actor, kind, subject, detail, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
+void bind_audit(Query& q, const dispatch::AuditEntry& a) {
+  q.bind(1, a.at)
+      .bind(2, a.actor)
+      .bind(3, a.kind)
+      .bind(4, a.subject)
+      .bind(5, a.detail)
+      .bind(6, a.before)
+      .bind(7, a.after);
+}
+
+dispatch::Status insert_audit(Connection& db, const dispatch::AuditEntry& a) {
+  auto q = db.query(kInsertAudit);
+  if (!q) return q.error();
+  bind_audit(*q, a);
+  return q->run();
+}
+
 const std::string_view kUpsertWorker =
     "INSERT INTO workers (id, name, phone, community, status, retired) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
     "ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, community = excluded.community, "

@@ -31,5 +31,8 @@ dispatch::Category read_category(const Query& q, int first);  // columns in kCat
 
 // audit
 extern const std::string_view kInsertAudit;
+void bind_audit(Query& q, const dispatch::AuditEntry& a);
+// One entry inserted on `db` (inside the caller's transaction).
+dispatch::Status insert_audit(Connection& db, const dispatch::AuditEntry& a);
 
 }  // namespace gridkeeper::data::records

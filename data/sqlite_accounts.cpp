@@ -77,17 +77,21 @@ constexpr std::string_view kInsertUser =
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (username) DO NOTHING";
 }  // namespace
 
+void bind_user_fields(Query& q, const User& u) {
+  q.bind(2, to_string(u.role))
+      .bind(3, u.scope)
+      .bind(4, u.worker_id)
+      .bind(5, u.password_hash)
+      .bind(6, u.active)
+      .bind(7, u.display_name)
+      .bind(8, u.must_change_password);
+}
+
 Result<User> insert_user(Connection& db, User user) {
   auto q = db.query(kInsertUser);
   if (!q) return q.error();
-  q->bind(1, user.username)
-      .bind(2, to_string(user.role))
-      .bind(3, user.scope)
-      .bind(4, user.worker_id)
-      .bind(5, user.password_hash)
-      .bind(6, user.active)
-      .bind(7, user.display_name)
-      .bind(8, user.must_change_password);
+  q->bind(1, user.username);
+  bind_user_fields(*q, user);
   if (auto e = q->run()) return *e;
   if (db.changes() == 0) return make_error(ErrorCode::conflict, "user " + user.username + " exists", "username");
   user.id = sqlite3_last_insert_rowid(db.handle());

@@ -19,6 +19,9 @@ namespace gridkeeper::data {
 // Shared with data/sqlite_users.cpp: the columns a user is read from, in order, and the reader.
 std::string_view user_columns();
 dispatch::User read_user(const Query& q);
+// Binds a user's fields (role, scope, worker_id, password_hash, active, display_name,
+// must_change_password) as parameters ?2..?8, as the insert and the update of users take them.
+void bind_user_fields(Query& q, const dispatch::User& u);
 // Inserts `user` (conflict when its username exists) on the writer's connection.
 Result<dispatch::User> insert_user(Connection& db, dispatch::User user);
 

@@ -119,13 +119,7 @@ Status SqliteLedger::apply(const Change& change) {
   if (auto e = writes_.facts.apply(change)) return e;
   for (const auto& a : change.audit) {
     auto q = writes_.insert_audit.use();
-    q.bind(1, a.at)
-        .bind(2, a.actor)
-        .bind(3, a.kind)
-        .bind(4, a.subject)
-        .bind(5, a.detail)
-        .bind(6, a.before)
-        .bind(7, a.after);
+    records::bind_audit(q, a);
     if (auto e = q.run()) return storage_error("audit entry: " + e->message);
   }
   return std::nullopt;

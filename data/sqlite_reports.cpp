@@ -52,10 +52,7 @@ constexpr std::string_view kKeyColumns = "id, name, scope, key_hash, created_at,
 
 Status audit(Connection& db, Millis at, const std::string& actor, std::string_view kind, const std::string& subject,
              const std::string& detail, const std::string& before = {}, const std::string& after = {}) {
-  auto q = db.query(records::kInsertAudit);
-  if (!q) return q.error();
-  q->bind(1, at).bind(2, actor).bind(3, kind).bind(4, subject).bind(5, detail).bind(6, before).bind(7, after);
-  return q->run();
+  return records::insert_audit(db, {at, actor, std::string(kind), subject, detail, before, after});
 }
 
 }  // namespace

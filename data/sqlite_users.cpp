@@ -10,19 +10,6 @@ namespace gridkeeper::data {
 using namespace dispatch;
 
 namespace {
-Status insert_audit(Connection& db, const AuditEntry& a) {
-  auto q = db.query(records::kInsertAudit);
-  if (!q) return q.error();
-  q->bind(1, a.at)
-      .bind(2, a.actor)
-      .bind(3, a.kind)
-      .bind(4, a.subject)
-      .bind(5, a.detail)
-      .bind(6, a.before)
-      .bind(7, a.after);
-  return q->run();
-}
-
 constexpr std::string_view kUpdateUser =
     "UPDATE users SET role = ?2, scope = ?3, worker_id = ?4, password_hash = ?5, active = ?6, display_name = ?7, "
     "must_change_password = ?8 WHERE id = ?1";
@@ -73,7 +60,7 @@ Result<std::vector<User>> SqliteAccounts::create_users(std::vector<User> users, 
       stored.push_back(std::move(*added));
     }
     for (const auto& a : audit)
-      if (auto e = insert_audit(db, a)) return e;
+      if (auto e = records::insert_audit(db, a)) return e;
     return std::nullopt;
   });
   if (e) return *e;
@@ -92,14 +79,8 @@ Result<std::vector<std::string>> SqliteAccounts::change_user(const UserChange& c
     if (!was) return was.error();
     auto q = db.query(kUpdateUser);
     if (!q) return q.error();
-    q->bind(1, u.id)
-        .bind(2, to_string(u.role))
-        .bind(3, u.scope)
-        .bind(4, u.worker_id)
-        .bind(5, u.password_hash)
-        .bind(6, u.active)
-        .bind(7, u.display_name)
-        .bind(8, u.must_change_password);
+    q->bind(1, u.id);
+    bind_user_fields(*q, u);
     if (auto e = q->run()) return e;
     if (db.changes() == 0) return make_error(ErrorCode::not_found, "no user " + std::to_string(u.id));
     if (*was > 0) {
@@ -112,7 +93,7 @@ Result<std::vector<std::string>> SqliteAccounts::change_user(const UserChange& c
     auto tokens = end_tokens(db, change);
     if (!tokens) return tokens.error();
     ended = std::move(*tokens);
-    return insert_audit(db, change.audit);
+    return records::insert_audit(db, change.audit);
   });
   if (e) return *e;
   return ended;
