@@ -14,7 +14,7 @@ dispatch::Result<View> view_of(const dispatch::Center& center, const dispatch::A
   v.query.from = r.period.from;
   v.query.to = r.period.to;
   // Who sees which figures is the access policy's (dispatch/access.hpp).
-  const auto grids = center.grids(actor);
+  auto grids = center.grids(actor);
   const bool known =
       !r.scope.empty() && (center.jurisdiction(r.scope) ||
                            std::any_of(grids.begin(), grids.end(), [&](const auto& g) { return g.code == r.scope; }));
@@ -30,8 +30,10 @@ dispatch::Result<View> view_of(const dispatch::Center& center, const dispatch::A
   auto inside = [&](const std::string& code) { return v.scope.empty() || center.in_scope(v.scope, code); };
   for (auto& j : center.jurisdictions(actor))
     if (inside(j.code)) v.org.jurisdictions.push_back(std::move(j));
-  for (const auto& g : grids)
-    if (inside(g.code)) v.org.grids.push_back(g);
+  if (v.scope.empty()) v.org.grids = std::move(grids);
+  else
+    for (auto& g : grids)
+      if (inside(g.code)) v.org.grids.push_back(std::move(g));
   for (auto& w : center.workers(actor))
     if (inside(w.community)) v.org.workers.push_back(std::move(w));
   // Names of workers from elsewhere (an emergency pool, a moved worker) who handled cases here.
@@ -106,7 +108,7 @@ Result<View> Reporting::view(const Actor& actor, const ReportRequest& request) c
 
 Result<AssessmentRules> Reporting::rules() const { return load_rules(reports_, read_rules_); }
 
-Status Reporting::each_case(const Actor& actor, const View& view, Millis as_of,
+Status Reporting::each_case(const Actor& actor, const HistoryQuery& query, Millis as_of,
                             const std::function<bool(const CaseSummary&)>& visit) const {
   // Who may see a case turns on its grid or its assignee alone, or on nothing
   // (dispatch/access.hpp): the center is asked once per grid or assignee, not per case.
@@ -114,7 +116,7 @@ Status Reporting::each_case(const Actor& actor, const View& view, Millis as_of,
   std::unordered_map<std::string, bool> seen_by;
   Case seen;
   CaseSummary summary;
-  return reports_.each_record(view.query, [&](const CaseRecord& r) {
+  return reports_.each_record(query, [&](const CaseRecord& r) {
     if (sight != Sight::everything) {
       const std::string& key = sight == Sight::by_grid ? r.grid : r.assignee;
       auto it = seen_by.find(key);
@@ -136,16 +138,17 @@ Status Reporting::each_case(const Actor& actor, const View& view, Millis as_of,
 namespace {
 // A period's reading cut in spans of equal length, each read on a thread of its own (the
 // first on the caller's) into a tally of its own; the first error is the answer. Periods
-// shorter than two days are read whole.
-Status in_parts(const View& view, std::size_t parts, const std::function<Status(const View&, std::size_t)>& read) {
-  const Millis span = view.query.to - view.query.from;
+// shorter than two days are read whole. Only the query is cut: the view's organisation is
+// not copied per part.
+Status in_parts(const HistoryQuery& whole, std::size_t parts,
+                const std::function<Status(const HistoryQuery&, std::size_t)>& read) {
+  const Millis span = whole.to - whole.from;
   if (span < 2 * 24LL * 3600 * 1000) parts = 1;
-  std::vector<View> views(parts, view);
+  std::vector<HistoryQuery> views(parts, whole);
   for (std::size_t i = 0; i < parts; ++i) {
-    views[i].query.from = view.query.from + span * static_cast<Millis>(i) / static_cast<Millis>(parts);
-    views[i].query.to = i + 1 == parts
-                            ? view.query.to
-                            : view.query.from + span * static_cast<Millis>(i + 1) / static_cast<Millis>(parts);
+    views[i].from = whole.from + span * static_cast<Millis>(i) / static_cast<Millis>(parts);
+    views[i].to =
+        i + 1 == parts ? whole.to : whole.from + span * static_cast<Millis>(i + 1) / static_cast<Millis>(parts);
   }
   std::vector<Status> results(parts);
   auto run = [&](std::size_t i) {
@@ -171,7 +174,7 @@ Result<AssessmentReport> Reporting::assessment(const Actor& actor, const ReportR
   auto rules = this->rules();
   if (!rules) return rules.error();
   std::vector<AssessmentTally> tallies(kReadThreads, AssessmentTally(request.period, now));
-  if (auto e = in_parts(*view, kReadThreads, [&](const View& part, std::size_t i) {
+  if (auto e = in_parts(view->query, kReadThreads, [&](const HistoryQuery& part, std::size_t i) {
         return each_case(actor, part, now, [&](const CaseSummary& c) {
           tallies[i].add(c.facts);
           return true;
@@ -187,7 +190,7 @@ Status Reporting::each_case_fact(const Actor& actor, const ReportRequest& reques
   auto view = view_of(center_, actor, request);
   if (!view) return view.error();
   const Period period = request.period;
-  return each_case(actor, *view, now, [&](const CaseSummary& c) {
+  return each_case(actor, view->query, now, [&](const CaseSummary& c) {
     if (c.facts.taken_in_at < period.from || c.facts.taken_in_at >= period.to) return true;
     return visit(c.facts);
   });
@@ -215,7 +218,7 @@ Result<TrendReport> Reporting::trends(const Actor& actor, const ReportRequest& r
   auto view = view_of(center_, actor, request);
   if (!view) return view.error();
   std::vector<TrendTally> tallies(kReadThreads, TrendTally(request.period, request.bucket, now));
-  if (auto e = in_parts(*view, kReadThreads, [&](const View& part, std::size_t i) {
+  if (auto e = in_parts(view->query, kReadThreads, [&](const HistoryQuery& part, std::size_t i) {
         return each_case(actor, part, now, [&](const CaseSummary& c) {
           tallies[i].add(c);
           return true;

@@ -118,7 +118,7 @@ class Reporting {
   // Hands each case of the view that the actor may see to `visit`, judged as of `as_of`,
   // newest first, from the rows storage keeps per case (Reports::each_record). The summary
   // is lent for the call; `visit` returns false to stop.
-  Status each_case(const Actor& actor, const View& view, Millis as_of,
+  Status each_case(const Actor& actor, const HistoryQuery& query, Millis as_of,
                    const std::function<bool(const CaseSummary&)>& visit) const;
 
   const Center& center_;

@@ -6,6 +6,7 @@
 #include <set>
 #include <span>
 #include <thread>
+#include <unordered_set>
 #include <utility>
 
 namespace gridkeeper::dispatch {
@@ -226,20 +227,27 @@ Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRule
   timed_count_ = 0;
   const Figures none = FigureSums{}.finish({}, {});
 
-  auto row = [&](std::string code, std::string name, std::string parent, std::size_t dimension) {
+  auto row = [&](const std::string& code, const std::string& name, const std::string& parent, std::size_t dimension) {
     AssessmentRow r;
     const auto& index = groups_[dimension].index;
     auto g = index.find(code);
     r.figures = g == index.end() ? none : figures[dimension][g->second];
     r.score = score_of(r.figures, rules);
     if (r.score) r.stars = stars_of(*r.score, rules);
-    r.code = std::move(code);
-    r.name = std::move(name);
-    r.parent = std::move(parent);
+    r.code = code;
+    r.name = name;
+    r.parent = parent;
     return r;
   };
+  // The organisation's lists come sorted by code; rows are sorted only when they are not.
+  auto by_code = [](std::vector<AssessmentRow>& rows) {
+    auto less = [](const AssessmentRow& x, const AssessmentRow& y) { return x.code < y.code; };
+    if (!std::is_sorted(rows.begin(), rows.end(), less)) std::sort(rows.begin(), rows.end(), less);
+  };
 
-  std::set<WorkerId> listed;
+  std::unordered_set<std::string_view> listed;
+  listed.reserve(org.workers.size());
+  a.workers.reserve(org.workers.size() + groups_[kWorker].codes.size());
   for (const auto& w : org.workers)
     if (listed.insert(w.id).second) a.workers.push_back(row(w.id, w.name, w.community, kWorker));
   for (const auto& id : groups_[kWorker].codes) {
@@ -249,14 +257,15 @@ Assessment AssessmentTally::finish(const Organisation& org, const AssessmentRule
       if (w.id == id) name = w.name, community = w.community;
     a.workers.push_back(row(id, name, community, kWorker));
   }
-  std::sort(a.workers.begin(), a.workers.end(), [](const auto& x, const auto& y) { return x.code < y.code; });
+  by_code(a.workers);
+  a.grids.reserve(org.grids.size());
   for (const auto& g : org.grids) a.grids.push_back(row(g.code, g.name, g.community, kGrid));
-  std::sort(a.grids.begin(), a.grids.end(), [](const auto& x, const auto& y) { return x.code < y.code; });
+  by_code(a.grids);
   for (const auto& j : org.jurisdictions) {
     if (j.level == Level::community) a.communities.push_back(row(j.code, j.name, j.parent, kCommunity));
     if (j.level == Level::street) a.streets.push_back(row(j.code, j.name, j.parent, kStreet));
   }
-  std::sort(a.streets.begin(), a.streets.end(), [](const auto& x, const auto& y) { return x.code < y.code; });
+  by_code(a.streets);
 
   // Ranking within each street: best score first; equal scores share a rank (1, 2, 2, 4).
   std::map<std::string, std::vector<AssessmentRow*>> by_parent;

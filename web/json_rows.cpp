@@ -1,6 +1,8 @@
 #include "web/json_rows.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <thread>
 #include <variant>
 
 #include "web/dates.hpp"
@@ -117,6 +119,51 @@ void RowJsonWriter::append_all(std::string& out, const std::vector<dispatch::Ass
     append(out, rows[i]);
   }
   out += ']';
+}
+
+namespace {
+void append_table(std::string& out, const dispatch::RowTable& table, const dispatch::Assessment& a) {
+  out += ',';
+  write_json_string(out, table.name);
+  out += ':';
+  RowJsonWriter(table).append_all(out, a.*(table.rows));
+}
+}  // namespace
+
+void append_row_tables(std::string& out, const dispatch::Assessment& a) {
+  const auto tables = dispatch::row_tables();
+  std::size_t rows = 0;
+  for (const auto& t : tables) rows += (a.*(t.rows)).size();
+  // The tables before `cut` are written here, the others on a thread of their own.
+  std::size_t cut = 0, before = 0;
+  while (cut < tables.size() && 2 * before < rows) before += (a.*(tables[cut++].rows)).size();
+  // About 800 bytes a row: room for all of it, so that the text is not moved as it grows.
+  constexpr std::size_t kRowBytes = 900;
+  out.reserve(out.size() + rows * kRowBytes + 1024);
+  std::string rest;
+  std::exception_ptr failed;
+  std::thread other;
+  if (cut < tables.size() && rows >= 2048) {
+    other = std::thread([&] {
+      try {
+        rest.reserve((rows - before) * kRowBytes + 1024);
+        for (std::size_t i = cut; i < tables.size(); ++i) append_table(rest, tables[i], a);
+      } catch (...) {
+        failed = std::current_exception();
+      }
+    });
+  } else {
+    cut = tables.size();
+  }
+  try {
+    for (std::size_t i = 0; i < cut; ++i) append_table(out, tables[i], a);
+  } catch (...) {
+    if (other.joinable()) other.join();
+    throw;
+  }
+  if (other.joinable()) other.join();
+  if (failed) std::rethrow_exception(failed);
+  out += rest;
 }
 
 }  // namespace gridkeeper::web

@@ -37,6 +37,12 @@ class RowJsonWriter {
   std::vector<Entry> entries_;
 };
 
+// Appends `,"workers":[…],"grids":[…],…`: every table of the assessment in the order of
+// `row_tables()`. The tables are written on two threads (the first tables on this one, the
+// rest on another, cut where the rows are about halved) and put together in order: a city's
+// tables are some fifteen megabytes of text.
+void append_row_tables(std::string& out, const dispatch::Assessment& assessment);
+
 // The value of a cell as JSON text appended to `out`, as `json_of` makes it.
 void append_json_cell(std::string& out, const dispatch::Cell& cell, dispatch::Format format);
 

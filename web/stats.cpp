@@ -168,12 +168,7 @@ Response assessment_response(const dispatch::Center& center, dispatch::Reports& 
   Response r;
   r.body = to_json_text(body);
   r.body.pop_back();  // the closing brace
-  for (const auto& table : dispatch::row_tables()) {
-    r.body += ',';
-    r.body += to_json_text(json::value(table.name));
-    r.body += ':';
-    RowJsonWriter(table).append_all(r.body, a.*(table.rows));
-  }
+  append_row_tables(r.body, a);
   r.body += '}';
   return r;
 }

@@ -123,3 +123,42 @@ TEST_CASE("cells' text escapes what JSON requires and keeps the rest; numbers th
   append_json_cell(out, std::numeric_limits<double>::infinity(), dispatch::Format::rate);
   CHECK(out == "null");
 }
+
+TEST_CASE("a city's tables written on two threads come out whole and in order", "[report][json]") {
+  // Enough rows that the tables are cut between two threads, and a table with none.
+  dispatch::Assessment a;
+  const auto sample = sample_rows();
+  auto fill = [&](std::vector<dispatch::AssessmentRow>& rows, std::size_t n, const char* prefix) {
+    for (std::size_t i = 0; i < n; ++i) {
+      auto r = sample[i % sample.size()];
+      r.code = prefix + std::to_string(i);
+      rows.push_back(std::move(r));
+    }
+  };
+  fill(a.workers, 3000, "w");
+  fill(a.grids, 2500, "g");
+  fill(a.communities, 700, "c");
+  std::string expected = "{\"head\":1", got = expected;
+  for (const auto& table : dispatch::row_tables()) {
+    expected += ",\"" + std::string(table.name) + "\":";
+    RowJsonWriter(table).append_all(expected, a.*(table.rows));
+  }
+  append_row_tables(got, a);
+  CHECK(got == expected);
+  const auto parsed = json::parse(got + "}").as_object();
+  CHECK(parsed.at("workers").as_array().size() == 3000);
+  CHECK(parsed.at("grids").as_array().size() == 2500);
+  CHECK(parsed.at("communities").as_array().size() == 700);
+  CHECK(parsed.at("streets").as_array().empty());
+  CHECK(parsed.at("grids").as_array().back().as_object().at("id").as_string() == "g2499");
+
+  dispatch::Assessment small;  // few rows: written on this thread alone, the same way
+  fill(small.streets, 3, "s");
+  std::string one, other;
+  append_row_tables(one, small);
+  for (const auto& table : dispatch::row_tables()) {
+    other += ",\"" + std::string(table.name) + "\":";
+    RowJsonWriter(table).append_all(other, small.*(table.rows));
+  }
+  CHECK(one == other);
+}
