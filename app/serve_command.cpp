@@ -180,10 +180,11 @@ int serve_database(const std::string& command, const std::string& db, ServeOptio
     };
   }
   {
+    MemoryTrimmer trimmer;
+    options.api.reports_done = [&trimmer] { trimmer.soon(); };
     web::Server server(center, **accounts, clock, options);
     server.start();
     dispatch::EscalationClock escalation(center, clock);
-    MemoryTrimmer trimmer;
     {
       std::lock_guard lock(escalation_mutex);
       escalation_loop = &escalation;

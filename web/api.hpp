@@ -53,6 +53,9 @@ struct ApiOptions {
   std::chrono::milliseconds stream_stall_timeout{30'000};
   AuthOptions auth;
   std::function<std::string()> extra_metrics;  // more Prometheus text (storage figures)
+  // Called on the report pool's thread after each heavy read is answered (the server hands
+  // the memory reports free back to the system once they stop for a moment).
+  std::function<void()> reports_done;
   // Assessment, trends and Open311 read through this; without it they answer 503.
   dispatch::Reports* reports = nullptr;
   // Test only (serve --manual-clock): the clock the center runs on, moved forward by

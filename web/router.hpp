@@ -6,7 +6,6 @@
 // that catches (`guarded`), the pools that work which may block is offloaded to (503 when
 // full), the fair shares (reports per user, anonymous reads per address, unknown tokens
 // per address) and the return to the connection's strand. Internal to web/.
-#include <malloc.h>
 #include <algorithm>
 #include <atomic>
 #include <boost/json/object.hpp>
@@ -127,11 +126,12 @@ class Router {
     call->ticket = reports_per_user_.enter(std::to_string(call->user->id));
     if (!call->ticket)
       return refuse_for(call, 1000, "your earlier reports are still being prepared; wait for them, then ask again");
+    // The memory a report frees stays with the process for the next one (handing it back
+    // after each report made every report fault all of it in again); `reports_done` lets
+    // `serve` hand it back once the reports stop for a moment (app/memory_trim.hpp).
     if (!report_pool_.try_post([this, call, f = std::move(f)]() mutable {
           guarded(call, f);
-          // The report's rows are freed once it is written: give their memory back to the
-          // system, so that a day of reports leaves the server no larger than it was.
-          malloc_trim(0);
+          if (options_.reports_done) options_.reports_done();
         }))
       overloaded(call, "the server is busy preparing reports; try again shortly");
   }
