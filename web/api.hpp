@@ -27,10 +27,16 @@ struct ApiOptions {
   std::string ui_dir;                 // static files of the browser UI; empty: none
   std::size_t blocking_threads = 4;   // SQLite reads, photos, files
   std::size_t blocking_queue = 1024;  // beyond this, 503 overloaded
-  // Heavy reads (assessment, trends, CSV) run on a pool of their own, at most a few per
-  // user at once (429 beyond), so that one user's reports never hold up anyone's reads.
-  std::size_t report_threads = 2;
+  // Heavy reads run on pools of their own, at most a few per user at once (429 beyond), so
+  // that one user's reports never hold up anyone's reads. The reports answered whole
+  // (assessment, trends) one at a time: each reads its period on two threads and holds
+  // tens of megabytes while it is made, so the next waits in the queue (503 beyond) rather
+  // than doubling the memory. Streamed answers (CSV) hold little and may wait on a slow
+  // client, so they have threads of their own and never hold up the reports.
+  std::size_t report_threads = 1;
   std::size_t report_queue = 32;
+  std::size_t stream_threads = 2;
+  std::size_t stream_queue = 32;
   int reports_per_user = 2;
   // Anonymous Open311 reads: a rate per address (429 beyond) and a pool of their own, so
   // that they cannot starve staff.

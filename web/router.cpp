@@ -48,6 +48,7 @@ Router::Router(dispatch::Accounts& accounts, const dispatch::Clock& clock, Metri
       pool_(options.blocking_threads, options.blocking_queue),
       hashing_(options.hashing_threads, options.hashing_queue),
       report_pool_(options.report_threads, options.report_queue),
+      stream_pool_(options.stream_threads, options.stream_queue),
       public_pool_(options.public_threads, options.public_queue),
       reports_per_user_(options.reports_per_user),
       anonymous_reads_(options.anonymous_reads_per_minute, options.anonymous_read_burst),
@@ -340,6 +341,7 @@ void Router::drain() {
   hashing_.join();
   pool_.join();
   report_pool_.join();
+  stream_pool_.join();
   public_pool_.join();
 }
 

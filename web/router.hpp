@@ -92,7 +92,7 @@ class Router {
   void overloaded(const CallPtr& call, std::string message);
 
   // A long answer written as it is produced (web/streaming.hpp), from the calling pool
-  // thread (inside `offload_heavy`): `produce` writes into the sink until it is done or the
+  // thread (inside `offload_stream`): `produce` writes into the sink until it is done or the
   // sink says the stream was abandoned. An error it returns before the first chunk went
   // out is a plain error answer; after, the stream is cut (no final chunk), so the client
   // sees a broken transfer and never a short file that looks whole. gzip applies when the
@@ -120,20 +120,15 @@ class Router {
     if (!pool_.try_post([this, call, f = std::move(f)]() mutable { guarded(call, f); }))
       overloaded(call, "the server is busy; try again shortly");
   }
-  // A heavy read: a few at a time per user, on the report pool.
+  // A heavy read answered whole: a few at a time per user, on the report pool.
   template <class F>
   void offload_heavy(const CallPtr& call, F f) {
-    call->ticket = reports_per_user_.enter(std::to_string(call->user->id));
-    if (!call->ticket)
-      return refuse_for(call, 1000, "your earlier reports are still being prepared; wait for them, then ask again");
-    // The memory a report frees stays with the process for the next one (handing it back
-    // after each report made every report fault all of it in again); `reports_done` lets
-    // `serve` hand it back once the reports stop for a moment (app/memory_trim.hpp).
-    if (!report_pool_.try_post([this, call, f = std::move(f)]() mutable {
-          guarded(call, f);
-          if (options_.reports_done) options_.reports_done();
-        }))
-      overloaded(call, "the server is busy preparing reports; try again shortly");
+    offload_limited(report_pool_, call, std::move(f), "the server is busy preparing reports; try again shortly");
+  }
+  // A heavy read answered as a stream (Router::stream inside): on the stream pool.
+  template <class F>
+  void offload_stream(const CallPtr& call, F f) {
+    offload_limited(stream_pool_, call, std::move(f), "the server is busy writing exports; try again shortly");
   }
   // An anonymous read: limited per address, on the public pool.
   template <class F>
@@ -167,6 +162,20 @@ class Router {
 
  private:
   bool resolve(const CallPtr& call);
+  template <class F>
+  void offload_limited(BlockingPool& pool, const CallPtr& call, F f, const char* busy) {
+    call->ticket = reports_per_user_.enter(std::to_string(call->user->id));
+    if (!call->ticket)
+      return refuse_for(call, 1000, "your earlier reports are still being prepared; wait for them, then ask again");
+    // The memory a report frees stays with the process for the next one (handing it back
+    // after each report made every report fault all of it in again); `reports_done` lets
+    // `serve` hand it back once the reports stop for a moment (app/memory_trim.hpp).
+    if (!pool.try_post([this, call, f = std::move(f)]() mutable {
+          guarded(call, f);
+          if (options_.reports_done) options_.reports_done();
+        }))
+      overloaded(call, busy);
+  }
   // Sends `r` compressed when the client accepts gzip and it is worth it; a large body
   // met on a network thread is compressed on the blocking pool.
   void send_compressed(const CallPtr& call, Response r);
@@ -180,7 +189,8 @@ class Router {
   Auth auth_;
   BlockingPool pool_;
   BlockingPool hashing_;      // logins only
-  BlockingPool report_pool_;  // heavy reads of staff
+  BlockingPool report_pool_;  // heavy reads of staff answered whole
+  BlockingPool stream_pool_;  // heavy reads of staff answered as streams
   BlockingPool public_pool_;  // anonymous Open311 reads
   ConcurrencyLimit reports_per_user_;
   RateLimiter anonymous_reads_;

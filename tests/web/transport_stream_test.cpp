@@ -360,7 +360,9 @@ TEST_CASE("Concurrent reports are bounded: the pool's queue, then 503 with Retry
   auto options = test_options();
   options.api.reports = &held;
   options.api.report_threads = 1;
-  options.api.report_queue = 2;  // one running, one waiting
+  options.api.report_queue = 2;    // one running, one waiting
+  options.api.stream_threads = 1;  // and the same for exports, which have a pool of their own
+  options.api.stream_queue = 2;
   options.api.reports_per_user = 2;
   ServerFixture f(options);
   held.inner = f.reports.get();
@@ -380,14 +382,15 @@ TEST_CASE("Concurrent reports are bounded: the pool's queue, then 503 with Retry
       clients.emplace_back([&, u, i] {
         HttpClient c(f.port, 40s);
         c.token = tokens[u];
-        auto a = c.get(i == 2 ? std::string(kCaseCsv) : "/api/v1/stats/assessment");
+        auto a = c.get(u % 2 == 1 ? std::string(kCaseCsv) : "/api/v1/stats/assessment");
         std::lock_guard lock(mutex);
         answers.push_back(std::move(a));
       });
-  // While the first report is held, every request but the two the pool took is refused.
+  // While the first report and the first export are held, every request but the two each
+  // pool took is refused.
   REQUIRE(eventually([&] {
     std::lock_guard lock(mutex);
-    return static_cast<int>(answers.size()) == total - 2 && held.waiting == 1;
+    return static_cast<int>(answers.size()) == total - 4 && held.waiting == 2;
   }));
   {
     std::lock_guard lock(mutex);
@@ -405,13 +408,13 @@ TEST_CASE("Concurrent reports are bounded: the pool's queue, then 503 with Retry
       }
     }
     CHECK(overloaded >= 1);
-    CHECK(overloaded + per_user == total - 2);
+    CHECK(overloaded + per_user == total - 4);
   }
   held.release();
   for (auto& t : clients) t.join();
   int answered = 0;
   for (const auto& a : answers) answered += a.status == 200;
-  CHECK(answered == 2);
+  CHECK(answered == 4);
 
   // Afterwards the server answers as before: every user's report, then the rest.
   for (const auto& token : tokens) {

@@ -40,7 +40,11 @@ class HandlerGroup {
   void offload_heavy(const CallPtr& call, F f) {
     router_.offload_heavy(call, std::move(f));
   }
-  // Inside offload_heavy: a long answer written as it is produced (Router::stream).
+  template <class F>
+  void offload_stream(const CallPtr& call, F f) {
+    router_.offload_stream(call, std::move(f));
+  }
+  // Inside offload_stream: a long answer written as it is produced (Router::stream).
   void stream(const CallPtr& call, StreamHead head, const std::function<dispatch::Status(ChunkSink&)>& produce) {
     router_.stream(call, std::move(head), produce);
   }

@@ -22,7 +22,7 @@ void ReportHandlers::report(const CallPtr& call, Report make) {
 
 // One row per case of the period: as long as the period's history, so written as it is read.
 void ReportHandlers::case_table(const CallPtr& call, StatsRequest q) {
-  offload_heavy(call, [this, call, q = std::move(q)] {
+  offload_stream(call, [this, call, q = std::move(q)] {
     stream(call, case_facts_csv_head(q), [&](ChunkSink& sink) {
       return write_case_facts_csv(center, *options.reports, call->actor(), q, clock.now(), sink);
     });
@@ -76,7 +76,7 @@ void ReportHandlers::audit(const CallPtr& call) {
     if (status) return fail(call, *status);
     ok(call, 200, boost::json::object{{"items", std::move(items)}, {"next", next}});
   };
-  if (csv) return offload_heavy(call, std::move(work));
+  if (csv) return offload_stream(call, std::move(work));
   offload(call, std::move(work));
 }
 
