@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "data/address_files.hpp"
+#include "data/schema.hpp"
 #include "data/sqlite_addresses.hpp"
 #include "support.hpp"
 

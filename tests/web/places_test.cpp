@@ -108,8 +108,8 @@ TEST_CASE("addresses: the query is checked, and hostile text is plain text", "[p
   CHECK(op->get("/api/v1/addresses?q=" + encode("社区")).json().at("items").as_array().size() == 2);
   CHECK(op->get("/api/v1/addresses?q=" + encode("社区") + "&limit=1").json().at("items").as_array().size() == 1);
   CHECK(op->get("/api/v1/addresses").status == 400);
-  for (const std::string q : {std::string("x"), encode("文"), "%20" + encode("文") + "%20", std::string(201, 'a'),
-                              std::string("%01%02"), std::string("%C3%28x"), std::string("%E2%80%AEab")}) {
+  for (const std::string& q : {std::string("x"), encode("文"), "%20" + encode("文") + "%20", std::string(201, 'a'),
+                               std::string("%01%02"), std::string("%C3%28x"), std::string("%E2%80%AEab")}) {
     INFO(q);
     CHECK(op->get("/api/v1/addresses?q=" + q).status == 422);
   }
