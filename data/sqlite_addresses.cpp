@@ -179,6 +179,7 @@ Result<AddressLoad> SqliteAddresses::load_addresses(const std::vector<Address>& 
     const std::string detail = "addresses loaded: " + std::to_string(counts->added) + " added, " +
                                std::to_string(counts->updated) + " updated, " + std::to_string(counts->unchanged) +
                                " unchanged";
+    if (counts->added + counts->updated == 0) return std::nullopt;  // nothing changed: no entry
     return records::insert_audit(db, {at, actor, "address", "addresses", detail, "", ""});
   });
   if (e) return *e;

@@ -199,7 +199,8 @@ void PlaceHandlers::search(const CallPtr& call) {
     auto view = center.report_view(actor, "", true);
     if (!view) return fail(call, view.error());
     dispatch::CaseSearch search{q, {}, *view, kSearchResults};
-    if (q.size() == 4 && case_number(q)) search.phone_tail = q;
+    if (q.size() == 4 && std::all_of(q.begin(), q.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      search.phone_tail = q;
     auto found = address_book()->find_case_ids(search);
     if (!found) return fail(call, found.error());
     ids.insert(ids.end(), found->begin(), found->end());
