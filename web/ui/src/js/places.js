@@ -15,7 +15,7 @@ export async function mount(main) {
     upload.disabled = true;
     fill(result, stateBlock('loading', t('common.loading')));
     try {
-      const r = await api(`/api/v1/addresses/import${query({ crs: crs.value })}`, { method: 'POST', body: await f.text(), type: 'text/csv' });
+      const r = await api(`/api/v1/addresses/import${query({ crs: crs.value })}`, { method: 'POST', body: f, type: 'text/csv' });
       fill(result,
         h('p', { dataset: { field: 'counts' } }, t('places.counts', r)),
         r.problems.length ? h('table', { class: 'table' },
