@@ -98,7 +98,8 @@ TEST_CASE("addresses: the query is checked, and hostile text is plain text", "[p
   auto w1 = s.f.client("w1");  // addresses are public places: a worker finds them too
   auto found = w1->get("/api/v1/addresses?q=" + encode("文化"));
   REQUIRE(found.status == 200);
-  const auto& items = found.json().at("items").as_array();
+  const auto body = found.json();
+  const auto& items = body.at("items").as_array();
   REQUIRE(items.size() == 1);
   CHECK(items[0].at("grid_id").as_string() == "G0-0");
   CHECK(items[0].at("building").as_string() == "1号楼");
@@ -109,10 +110,11 @@ TEST_CASE("addresses: the query is checked, and hostile text is plain text", "[p
   CHECK(op->get("/api/v1/addresses?q=" + encode("社区") + "&limit=1").json().at("items").as_array().size() == 1);
   CHECK(op->get("/api/v1/addresses").status == 400);
   for (const std::string& q : {std::string("x"), encode("文"), "%20" + encode("文") + "%20", std::string(201, 'a'),
-                               std::string("%01%02"), std::string("%C3%28x"), std::string("%E2%80%AEab")}) {
+                               std::string("%01%02"), std::string("%E2%80%AEab")}) {
     INFO(q);
     CHECK(op->get("/api/v1/addresses?q=" + q).status == 422);
   }
+  CHECK(op->get("/api/v1/addresses?q=%C3%28x").status == 400);  // malformed UTF-8: the router refuses it
   for (const std::string limit : {"0", "51", "abc", "-1", "1e3"}) {
     INFO(limit);
     CHECK(op->get("/api/v1/addresses?q=ab&limit=" + limit).status == 422);

@@ -19,9 +19,17 @@ namespace {
 
 constexpr std::size_t kSearchResults = 10;  // of each kind in GET /search
 
-// The query text: required, trimmed of spaces, 2 to kMaxQueryBytes bytes of one line of
-// well-formed text (dispatch/text_rules.hpp), at least two characters.
-dispatch::Result<std::string> query_text(const CallPtr& call) {
+// "1234" or "#1234": a case number.
+std::optional<dispatch::CaseId> case_number(const std::string& q) {
+  std::string_view s = q;
+  if (!s.empty() && s.front() == '#') s.remove_prefix(1);
+  return parse_id(s);
+}
+
+// The query text: required, trimmed of spaces, up to kMaxQueryBytes bytes of one line of
+// well-formed text (dispatch/text_rules.hpp), at least two characters (or, for the search,
+// a case number of any length).
+dispatch::Result<std::string> query_text(const CallPtr& call, bool case_numbers = false) {
   const std::string* q = call->param("q");
   if (!q) return dispatch::make_error(ErrorCode::bad_request, "q is required", "q");
   if (q->size() > dispatch::kMaxQueryBytes)
@@ -35,7 +43,8 @@ dispatch::Result<std::string> query_text(const CallPtr& call) {
   std::size_t chars = 0;
   for (unsigned char b : text)
     if ((b & 0xC0) != 0x80) ++chars;
-  if (chars < 2) return dispatch::make_error(ErrorCode::invalid_value, "q needs two or more characters", "q");
+  if (chars < 2 && !(case_numbers && case_number(text)))
+    return dispatch::make_error(ErrorCode::invalid_value, "q needs two or more characters", "q");
   return text;
 }
 
@@ -106,13 +115,6 @@ json::object grid_json(const dispatch::Grid& g, const Names& names, const geo::G
         break;
       }
   return o;
-}
-
-// "1234" or "#1234": a case number.
-std::optional<dispatch::CaseId> case_number(const std::string& q) {
-  std::string_view s = q;
-  if (!s.empty() && s.front() == '#') s.remove_prefix(1);
-  return parse_id(s);
 }
 
 }  // namespace
@@ -186,7 +188,7 @@ void PlaceHandlers::import_addresses(const CallPtr& call) {
 
 void PlaceHandlers::search(const CallPtr& call) {
   if (auto e = dispatch::check_find_places(call->actor())) return fail(call, *e);
-  auto q = query_text(call);
+  auto q = query_text(call, /*case_numbers=*/true);
   if (!q) return fail(call, q.error());
   if (!ready(call)) return;
   offload(call, [this, call, q = std::move(*q)] {
