@@ -61,7 +61,7 @@ void print_built(const std::string& db, const demo::DemoSummary& s) {
             << seconds(s.city_seconds) << ", history " << seconds(s.history_seconds) << ")\n"
             << "  翔安区: " << s.streets << " streets and " << s.towns << " towns, " << s.communities
             << " communities and " << s.villages << " villages, " << s.grids << " grids, " << s.population
-            << " residents, " << s.workers << " workers\n"
+            << " residents, " << s.workers << " workers, " << s.addresses << " standard addresses\n"
             << "  history: " << s.cases << " cases, " << s.open_cases << " open (" << s.warned << " warned, "
             << s.overdue << " overdue)";
   for (const auto& [state, n] : s.cases_by_state) std::cout << ", " << n << " " << state;

@@ -12,10 +12,12 @@
 #include "app/memory_trim.hpp"
 #include "app/serve.hpp"
 #include "data/sqlite_accounts.hpp"
+#include "data/sqlite_addresses.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "data/sqlite_reports.hpp"
 #include "dispatch/center.hpp"
 #include "dispatch/escalation_clock.hpp"
+#include "web/address_book_slot.hpp"
 #include "web/server.hpp"
 
 #ifndef GRIDKEEPER_DEFAULT_UI_DIR
@@ -155,6 +157,12 @@ int serve_database(const std::string& command, const std::string& db, ServeOptio
     return 1;
   }
   options.api.reports = reports->get();
+  auto addresses = data::SqliteAddresses::open(db, ledger->get());
+  if (!addresses) {
+    std::cerr << "gridkeeper " << command << ": " << addresses.error().message << "\n";
+    return 1;
+  }
+  web::use_address_book(addresses->get());
   dispatch::Center::Options center_options;
   {
     const std::filesystem::path dir = serve.calendars ? std::filesystem::path(*serve.calendars)
@@ -206,6 +214,7 @@ int serve_database(const std::string& command, const std::string& db, ServeOptio
   // Everything queued is stored before the database closes.
   (*ledger)->close();
   std::cout << "gridkeeper: stopped" << std::endl;
+  web::use_address_book(nullptr);
   return 0;
 }
 

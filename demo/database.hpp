@@ -32,6 +32,7 @@ struct DemoSummary {
   std::size_t streets = 0, towns = 0, communities = 0, villages = 0, grids = 0, workers = 0, users = 0;
   std::int64_t population = 0;
   std::size_t cases = 0, open_cases = 0, warned = 0, overdue = 0;
+  std::size_t addresses = 0;  // standard addresses loaded
   std::map<std::string, std::size_t> cases_by_state;
   std::size_t refused = 0;  // history actions the center refused (none expected)
   std::string first_refusal;

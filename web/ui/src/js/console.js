@@ -7,6 +7,7 @@ import { api, query } from './api.js';
 import { createMap, AreaLayer, labelBox, L } from './map.js';
 import { loadRefs } from './refs.js';
 import { CaseDetail } from './case_detail.js';
+import { consoleSearch } from './console_search.js';
 import { AttentionList } from './attention.js';
 import {
   URGENCIES, URGENCY_COLOURS, OPEN_STATES, STATES, fmtTime, fmtDuration, timeLeft, urgencyBadge, stateName, tierName,
@@ -57,9 +58,10 @@ class Console {
     this.tabButtons = { intake: intakeTab, cases: casesTab };
     this.tabs.intake = this.intakeForm();
     this.tabs.cases = this.caseList();
+    this.searchBox = consoleSearch(this);
     fill(this.main, h('div', { class: 'console-layout' },
       h('div', { class: 'map-wrap' }, mapEl, this.legend(), this.attention.el, this.detail.el),
-      h('section', { class: 'side' }, h('div', { class: 'tabs', role: 'tablist' }, intakeTab, casesTab),
+      h('section', { class: 'side' }, this.searchBox.el, h('div', { class: 'tabs', role: 'tablist' }, intakeTab, casesTab),
         this.tabs.intake, this.tabs.cases)));
     this.showTab('intake');
 
@@ -89,6 +91,7 @@ class Console {
     this.feed.removeEventListener('case', this.onCase);
     this.feed.removeEventListener('ready', this.onReady);
     this.timers.forEach(clearInterval);
+    this.searchBox?.destroy();
     this.map?.remove();
   }
 

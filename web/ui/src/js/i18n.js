@@ -251,6 +251,14 @@ const zh = {
   'pw.title': '修改密码', 'pw.forced': '您的密码已被重置或为初始密码，请先设置新密码。', 'pw.rule': '新密码至少 10 个字符，不能与用户名相同，也不能是常见密码。',
   'pw.old': '当前密码', 'pw.new': '新密码', 'pw.again': '再次输入新密码', 'pw.submit': '修改密码', 'pw.mismatch': '两次输入的新密码不一致。',
   'pw.old_wrong': '当前密码不正确。', 'pw.done': '密码已修改。',
+  // places and search (issue 18)
+  'search.placeholder': '搜索地址、案件编号、网格、社区、网格员…', 'search.addresses': '标准地址', 'search.cases': '案件',
+  'search.grids': '网格', 'search.communities': '街道与社区', 'search.workers': '网格员', 'search.none': '没有找到。',
+  'search.no_grid': '不在任何网格', 'link.back': '返回', 'link.not_found': '案件 #{id} 不存在，或您无权查看。',
+  'nav.places': '标准地址', 'places.intro': '上传标准地址 CSV（表头 address,lon,lat，可选 building,community）：每行落到所在网格；相同地址与楼栋再次上传时原地更新；有问题的行按行号列出，不影响其余各行。',
+  'places.upload': '上传', 'places.pick_file': '请先选择文件。', 'places.counts': '新增 {added}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}。',
+  'places.line': '行号', 'places.field': '列', 'places.problem': '问题', 'places.search': '试查', 'places.try': '查找',
+  'audit.kind.address': '标准地址',
 };
 
 const en = {
@@ -512,6 +520,14 @@ const en = {
   'pw.title': 'Change password', 'pw.forced': 'Your password was reset or is an initial one: choose a new password first.', 'pw.rule': 'At least 10 characters, not your username, not a common password.',
   'pw.old': 'Current password', 'pw.new': 'New password', 'pw.again': 'New password again', 'pw.submit': 'Change password', 'pw.mismatch': 'The two new passwords differ.',
   'pw.old_wrong': 'The current password is wrong.', 'pw.done': 'Your password is changed.',
+  // places and search (issue 18)
+  'search.placeholder': 'Search addresses, case numbers, grids, communities, workers…', 'search.addresses': 'Addresses', 'search.cases': 'Cases',
+  'search.grids': 'Grids', 'search.communities': 'Streets and communities', 'search.workers': 'Workers', 'search.none': 'Nothing found.',
+  'search.no_grid': 'in no grid', 'link.back': 'Back', 'link.not_found': 'Case #{id} does not exist, or you may not see it.',
+  'nav.places': 'Addresses', 'places.intro': 'Upload a CSV of standard addresses (header address,lon,lat, optionally building,community): each row goes to its grid; the same address and building again updates in place; bad rows are listed by line and the others load.',
+  'places.upload': 'Upload', 'places.pick_file': 'Choose a file first.', 'places.counts': '{added} added, {updated} updated, {unchanged} unchanged, {rejected} rejected.',
+  'places.line': 'Line', 'places.field': 'Column', 'places.problem': 'Problem', 'places.search': 'Try a search', 'places.try': 'Find',
+  'audit.kind.address': 'Standard addresses',
 };
 
 const dictionaries = { zh, en };
