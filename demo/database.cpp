@@ -3,11 +3,13 @@
 #include <cctype>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 
 #include "data/import.hpp"
 #include "data/schema.hpp"
 #include "data/sqlite_accounts.hpp"
 #include "data/sqlite_ledger.hpp"
+#include "demo/city_places.hpp"
 #include "demo/history.hpp"
 #include "dispatch/center.hpp"
 
@@ -45,7 +47,32 @@ constexpr RoleLogin kRoleLogins[] = {
 
 Result<std::int64_t> scalar(data::Connection& db, const std::string& sql) { return db.scalar(sql); }
 
+std::string beside(const std::string& path, const std::string& suffix) {
+  const std::filesystem::path p(path);
+  return (p.parent_path() / (p.stem().string() + suffix)).string();
+}
+
+// The city's roads, estates and addresses, written beside the database.
+std::optional<Error> write_places(const std::string& path, const DemoCity& city, std::uint64_t seed,
+                                  DemoSummary& summary) {
+  const auto places = demo_places(city, seed);
+  const auto addresses = demo_addresses(city, places);
+  for (const auto& [file, text] : {std::pair{demo_addresses_path(path), demo_addresses_csv(addresses)},
+                                   std::pair{demo_places_path(path), demo_places_geojson(places)}}) {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) return make_error(ErrorCode::storage_failed, "cannot write " + file);
+  }
+  summary.roads = places.roads.size();
+  summary.estates = places.estates.size();
+  summary.addresses = addresses.size();
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::string demo_addresses_path(const std::string& path) { return beside(path, "-addresses.csv"); }
+std::string demo_places_path(const std::string& path) { return beside(path, "-places.geojson"); }
 
 std::string demo_worker_username(const WorkerId& worker) {
   std::string s = worker;
@@ -164,6 +191,7 @@ Result<DemoSummary> build_demo_database(const std::string& path, const DemoOptio
     // in a -wal file when it moves. The server switches WAL on again when it opens it.
     if (auto e = (*db)->exec("PRAGMA journal_mode = DELETE")) return failed(*e);
   }
+  if (auto e = write_places(path, *city, o.city.seed, summary)) return failed(*e);
   std::filesystem::rename(part, path, ec);
   if (ec)
     return failed(

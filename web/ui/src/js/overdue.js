@@ -6,6 +6,7 @@ import { h, clear, stateBlock, toast, dialog, debounce, fill } from './dom.js';
 import { t } from './i18n.js';
 import { api, query } from './api.js';
 import { createMap, AreaLayer, labelBox } from './map.js';
+import { Outlines } from './outlines.js';
 import { loadRefs } from './refs.js';
 import { CaseDetail } from './case_detail.js';
 import { AttentionList } from './attention.js';
@@ -74,6 +75,7 @@ class OverdueMap {
       onClick: (f) => this.openArea(String(f.id ?? f.properties.id)),
       labelMinPx: 64,
     });
+    this.outlines = new Outlines(this.map, { labels: false });
     // The levels worth showing: a street level only with more than one street, and so on.
     const streets = this.refs.streets().length, communities = this.refs.communities().length;
     this.autoLevels = LEVELS.filter((l) => l === 'grid' || (l === 'street' ? streets > 1 : communities > 1));
@@ -203,7 +205,9 @@ class OverdueMap {
   label(f) {
     const id = String(f.id);
     const p = this.counts.get(id) || {};
-    const name = f.properties.name || this.refs.areaName(id);
+    // A grid says which grid of which community: 鸿山社区 第3网格.
+    const community = this.level === 'grid' && f.properties.community ? this.refs.areaName(f.properties.community) : null;
+    const name = community ? `${community} ${f.properties.name}` : f.properties.name || this.refs.areaName(id);
     const sub = p.overdue || p.warned ? t('overdue.label_counts', { o: p.overdue, w: p.warned }) : null;
     const box = labelBox(name, sub);
     box.dataset.worstOverdue = worst(p, 'overdue') || 'none';
