@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <numbers>
 #include <set>
 
 #include "demo/city_phases.hpp"
@@ -16,14 +17,15 @@ namespace {
 using geo::Point;
 
 constexpr double kMetresPerDegree = 111'320;
+constexpr double kRadian = std::numbers::pi / 180;
 
 // Metres east and north of `p`, in degrees.
 Point moved(Point p, double east_m, double north_m) {
-  return {p.lon + east_m / (kMetresPerDegree * std::cos(p.lat * M_PI / 180)), p.lat + north_m / kMetresPerDegree};
+  return {p.lon + east_m / (kMetresPerDegree * std::cos(p.lat * kRadian)), p.lat + north_m / kMetresPerDegree};
 }
 
 double metres(Point a, Point b) {
-  const double dx = (b.lon - a.lon) * kMetresPerDegree * std::cos(a.lat * M_PI / 180);
+  const double dx = (b.lon - a.lon) * kMetresPerDegree * std::cos(a.lat * kRadian);
   const double dy = (b.lat - a.lat) * kMetresPerDegree;
   return std::hypot(dx, dy);
 }
@@ -32,7 +34,8 @@ double metres(Point a, Point b) {
 // that no boundary rule can put it elsewhere.
 bool well_inside(const geo::MultiPolygon& shape, Point p) {
   constexpr double d = 4e-6;
-  for (Point q : {p, Point{p.lon + d, p.lat}, Point{p.lon - d, p.lat}, Point{p.lon, p.lat + d}, Point{p.lon, p.lat - d}})
+  for (Point q :
+       {p, Point{p.lon + d, p.lat}, Point{p.lon - d, p.lat}, Point{p.lon, p.lat + d}, Point{p.lon, p.lat - d}})
     if (!geo::inside_rings(shape, q)) return false;
   return true;
 }
@@ -147,18 +150,19 @@ void add_main_roads(DemoPlaces& places, const Index& index, Random& random, std:
     double best_m = INFINITY;
     for (std::size_t a = 0; a < seats.size(); ++a)
       for (std::size_t b = 0; b < seats.size(); ++b)
-        if (joined[a] && !joined[b] && metres(seats[a], seats[b]) < best_m) best_m = metres(seats[a], seats[b]), best = {a, b};
+        if (joined[a] && !joined[b] && metres(seats[a], seats[b]) < best_m)
+          best_m = metres(seats[a], seats[b]), best = {a, b};
     joined[best.second] = true;
     edges.push_back(best);
   }
   for (std::size_t a = 0; a < seats.size(); ++a)
     for (std::size_t b = a + 1; b < seats.size(); ++b)
-      if (std::none_of(edges.begin(), edges.end(), [&](auto e) {
-            return (e.first == a && e.second == b) || (e.first == b && e.second == a);
-          }))
+      if (std::none_of(edges.begin(), edges.end(),
+                       [&](auto e) { return (e.first == a && e.second == b) || (e.first == b && e.second == a); }))
         rest.emplace_back(a, b);
-  std::sort(rest.begin(), rest.end(),
-            [&](auto x, auto y) { return metres(seats[x.first], seats[x.second]) < metres(seats[y.first], seats[y.second]); });
+  std::sort(rest.begin(), rest.end(), [&](auto x, auto y) {
+    return metres(seats[x.first], seats[x.second]) < metres(seats[y.first], seats[y.second]);
+  });
   for (std::size_t i = 0; i < rest.size() && i < 4; ++i) edges.push_back(rest[i]);
 
   std::size_t next_name = 0;
@@ -168,7 +172,8 @@ void add_main_roads(DemoPlaces& places, const Index& index, Random& random, std:
     std::vector<Point> line{p};
     for (double t : {1.0 / 3, 2.0 / 3}) {
       const double off = random.uniform(-0.1, 0.1);
-      line.push_back({p.lon + (q.lon - p.lon) * t - (q.lat - p.lat) * off, p.lat + (q.lat - p.lat) * t + (q.lon - p.lon) * off});
+      line.push_back(
+          {p.lon + (q.lon - p.lon) * t - (q.lat - p.lat) * off, p.lat + (q.lat - p.lat) * t + (q.lon - p.lon) * off});
     }
     line.push_back(q);
     auto runs = clipped(line, index.district->shape, 40);
@@ -296,7 +301,7 @@ std::vector<DemoAddress> demo_addresses(const DemoCity& city, const DemoPlaces& 
         const double ux = (b.lon - a.lon) / len, uy = (b.lat - a.lat) / len;  // degrees a metre along
         for (double d = 25; d < len; d += 50) {
           const Point on{a.lon + ux * d, a.lat + uy * d};
-          const double east = uy * kMetresPerDegree, north = ux * kMetresPerDegree * std::cos(on.lat * M_PI / 180);
+          const double east = uy * kMetresPerDegree, north = ux * kMetresPerDegree * std::cos(on.lat * kRadian);
           const double norm = std::hypot(east, north);
           for (int side : {1, -1}) {
             int& n = side > 0 ? odd : even;
@@ -319,8 +324,8 @@ std::string demo_addresses_csv(const std::vector<DemoAddress>& rows) {
   std::string out = "address,lon,lat,building,community\n";
   out.reserve(rows.size() * 110);
   for (const auto& r : rows)
-    out += r.address + "," + number_text(r.at.lon) + "," + number_text(r.at.lat) + "," + r.building + "," + r.community +
-           "\n";
+    out += r.address + "," + number_text(r.at.lon) + "," + number_text(r.at.lat) + "," + r.building + "," +
+           r.community + "\n";
   return out;
 }
 

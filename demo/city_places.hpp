@@ -15,7 +15,7 @@ namespace gridkeeper::demo {
 
 struct DemoRoad {
   std::string name;
-  bool main = false;                     // between streets, or inside one community
+  bool main = false;                           // between streets, or inside one community
   std::vector<std::vector<geo::Point>> lines;  // the road's runs inside the district
 };
 

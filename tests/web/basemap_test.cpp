@@ -80,13 +80,15 @@ TEST_CASE("the UI's policy lets the browser load the tiles of every configured b
       {"type":"wmts","url":"https://t{s}.tianditu.gov.cn/vec_w/wmts","layer":"vec","tk":"KEY"},
       {"type":"wmts","url":"https://t{s}.tianditu.gov.cn/cva_w/wmts","layer":"cva","tk":"KEY"},
       {"type":"xyz","url":"http://tiles.example.org:8080/{z}/{x}/{y}.png"},
-      {"type":"xyz","url":"javascript:alert(1)"},
-      {"type":"xyz"}, 7]})");
+      {"type":"xyz","url":"javascript:alert(1)"
+},
+      {"type":"xyz"}, 7]
+})");
   std::string warning;
-  const auto policy = web::load_ui_policy(dir.file(""), &warning);
-  CHECK(policy.tile_origin == "https://*.tianditu.gov.cn http://tiles.example.org:8080");
-  CHECK(policy.content_security_policy.find("img-src 'self' data: blob: https://*.tianditu.gov.cn "
-                                            "http://tiles.example.org:8080;") != std::string::npos);
-  CHECK(warning.find("javascript:") != std::string::npos);
-  CHECK(web::load_ui_policy(dir.file("none")).tile_origin.empty());
+const auto policy = web::load_ui_policy(dir.file(""), &warning);
+CHECK(policy.tile_origin == "https://*.tianditu.gov.cn http://tiles.example.org:8080");
+CHECK(policy.content_security_policy.find("img-src 'self' data: blob: https://*.tianditu.gov.cn "
+                                          "http://tiles.example.org:8080;") != std::string::npos);
+CHECK(warning.find("javascript:") != std::string::npos);
+CHECK(web::load_ui_policy(dir.file("none")).tile_origin.empty());
 }

@@ -23,6 +23,8 @@ export function addressWithNavigate(c) {
 // The map centred on the case, near enough to see its street.
 export function zoomToCase(map, c) {
   if (!map || !Number.isFinite(c?.lat) || !Number.isFinite(c?.lon)) return;
+  // The container's size as laid out now, so that a later resize does not move the centre.
+  map.invalidateSize({ pan: false });
   map.setView([c.lat, c.lon], Math.max(map.getZoom(), 17), { animate: false });
   map.getContainer().dataset.caseView = String(c.id);
 }
