@@ -76,19 +76,17 @@ TEST_CASE("GET /grids names each grid's community for its label", "[web][maps][b
 TEST_CASE("the UI's policy lets the browser load the tiles of every configured basemap, and no other",
           "[web][maps][basemap]") {
   TempDir dir;
-  write_text(dir.file("config.json"), R"({"basemaps":[
+  write_text(dir.file("config.json"), R"json({"basemaps":[
       {"type":"wmts","url":"https://t{s}.tianditu.gov.cn/vec_w/wmts","layer":"vec","tk":"KEY"},
       {"type":"wmts","url":"https://t{s}.tianditu.gov.cn/cva_w/wmts","layer":"cva","tk":"KEY"},
       {"type":"xyz","url":"http://tiles.example.org:8080/{z}/{x}/{y}.png"},
-      {"type":"xyz","url":"javascript:alert(1)"
-},
-      {"type":"xyz"}, 7]
-})");
+      {"type":"xyz","url":"javascript:alert(1)"},
+      {"type":"xyz"}, 7]})json");
   std::string warning;
-const auto policy = web::load_ui_policy(dir.file(""), &warning);
-CHECK(policy.tile_origin == "https://*.tianditu.gov.cn http://tiles.example.org:8080");
-CHECK(policy.content_security_policy.find("img-src 'self' data: blob: https://*.tianditu.gov.cn "
-                                          "http://tiles.example.org:8080;") != std::string::npos);
-CHECK(warning.find("javascript:") != std::string::npos);
-CHECK(web::load_ui_policy(dir.file("none")).tile_origin.empty());
+  const auto policy = web::load_ui_policy(dir.file(""), &warning);
+  CHECK(policy.tile_origin == "https://*.tianditu.gov.cn http://tiles.example.org:8080");
+  CHECK(policy.content_security_policy.find("img-src 'self' data: blob: https://*.tianditu.gov.cn "
+                                            "http://tiles.example.org:8080;") != std::string::npos);
+  CHECK(warning.find("javascript:") != std::string::npos);
+  CHECK(web::load_ui_policy(dir.file("none")).tile_origin.empty());
 }
