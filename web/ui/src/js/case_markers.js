@@ -37,8 +37,10 @@ export class CaseMarkers {
       const drawn = cases.filter((c) => Number.isFinite(c.lat) && Number.isFinite(c.lon))
         .sort((a, b) => (a.overdue - b.overdue) || (RANK[a.urgency] - RANK[b.urgency]));
       for (const c of drawn) {
+        // On the areas' own canvas (drawn after them, so on top): a canvas of its own over
+        // the whole map would take the clicks meant for the areas under it.
         const m = L.circleMarker([c.lat, c.lon], {
-          renderer: this.map.casesRenderer, pane: 'cases', radius: c.overdue ? 7 : 5,
+          radius: c.overdue ? 7 : 5,
           color: c.overdue ? '#212121' : '#fff', weight: 2, fillColor: URGENCY_COLOURS[c.urgency], fillOpacity: 1,
           bubblingMouseEvents: false,
         });

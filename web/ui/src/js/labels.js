@@ -37,6 +37,9 @@ export function placeLabels(map) {
     }
     kept.push(box);
   }
+  // The hidden ones after the shown ones in the document, so that the first label a
+  // selector finds is one that is shown.
+  for (const el of labels) if (el.classList.contains('label-hidden')) el.parentNode.appendChild(el);
   container.dataset.labelsShown = String(kept.length);
   container.dataset.labelsHidden = String(hidden);
   container.dataset.labelPass = String(Number(container.dataset.labelPass || 0) + 1);
