@@ -25,9 +25,11 @@ export function placeLabels(map) {
   const view = container.getBoundingClientRect();
   const kept = [];
   let hidden = 0;
-  for (const el of labels) {
-    el.classList.remove('label-hidden');
-    const r = (el.firstElementChild || el).getBoundingClientRect();
+  // All boxes read at once, after one layout (a write between reads would lay out anew).
+  for (const el of labels) el.classList.remove('label-hidden');
+  const rects = labels.map((el) => (el.firstElementChild || el).getBoundingClientRect());
+  for (const [i, el] of labels.entries()) {
+    const r = rects[i];
     const box = { left: r.left - 2, right: r.right + 2, top: r.top - 1, bottom: r.bottom + 1 };
     const off = r.width === 0 || r.right < view.left || r.left > view.right || r.bottom < view.top || r.top > view.bottom;
     if (off || kept.some((k) => k.left < box.right && box.left < k.right && k.top < box.bottom && box.top < k.bottom)) {
