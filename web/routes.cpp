@@ -60,6 +60,7 @@ const std::vector<Route>& routes() {
       {Method::post, {"api", "v1", "grids", "*", "owners", "preview"}, "POST /api/v1/grids/{id}/owners/preview", true,
        on<&H::organisation, &Org::preview_owners>},
       {Method::get, {"api", "v1", "overdue-map"}, "GET /api/v1/overdue-map", true, on<&H::maps, &Maps::overdue_map>},
+      {Method::get, {"api", "v1", "map", "basemap"}, "GET /api/v1/map/basemap", true, on<&H::maps, &Maps::basemap>},
       {Method::get, {"api", "v1", "workers"}, "GET /api/v1/workers", true, on<&H::organisation, &Org::workers>},
       {Method::post, {"api", "v1", "workers"}, "POST /api/v1/workers", true, on<&H::organisation, &Org::add_worker>},
       {Method::put, {"api", "v1", "workers", "*"}, "PUT /api/v1/workers/{id}", true,

@@ -116,6 +116,7 @@ test('live answers of the server validate against docs/openapi.json', { timeout:
     assert.equal((await call('op', 'GET', '/api/v1/grids')).json.features.length, city.cells.length);
     await call('worker', 'GET', '/api/v1/grids?bbox=118.2,24.5,118.5,24.7');
     assert.equal((await call('op', 'GET', '/api/v1/grids?bbox=1,2,3')).status, 422);
+    assert.equal((await call('worker', 'GET', '/api/v1/map/basemap')).json.type, 'FeatureCollection');
     for (const level of ['grid', 'community', 'street']) await call('sup', 'GET', `/api/v1/overdue-map?level=${level}`);
     await call('sup', 'GET', '/api/v1/overdue-map?level=community&geometry=false');
     assert.equal((await call('sup', 'GET', '/api/v1/overdue-map?level=city')).status, 422);

@@ -4,7 +4,8 @@
 import { h, clear, stateBlock, toast, debounce, fill } from './dom.js';
 import { t } from './i18n.js';
 import { api, query } from './api.js';
-import { createMap, AreaLayer, labelBox, L } from './map.js';
+import { createMap, AreaLayer, labelBox, gridTitle, L } from './map.js';
+import { Outlines } from './outlines.js';
 import { loadRefs } from './refs.js';
 import { CaseDetail } from './case_detail.js';
 import { consoleSearch } from './console_search.js';
@@ -68,9 +69,10 @@ class Console {
     this.map = createMap(mapEl, this.config);
     this.grids = new AreaLayer(this.map, {
       style: (f) => this.gridStyle(f),
-      label: (f) => labelBox(f.properties.name),
+      label: (f) => labelBox(gridTitle(f.properties)),
       labelMinPx: 70,
     });
+    this.outlines = new Outlines(this.map);
     this.grids.setData(this.refs.gridsGeo);
     if (this.grids.byId.size) this.map.fitBounds(this.grids.bounds(), { padding: [16, 16], animate: false });
     else mapEl.append(stateBlock('empty', t('map.no_grids')));
@@ -116,7 +118,7 @@ class Console {
       color: selected ? '#1565c0' : '#607d8b',
       weight: selected ? 3 : 1,
       fillColor: worst ? URGENCY_COLOURS[worst] : '#ffffff',
-      fillOpacity: worst ? 0.28 : 0.55,
+      fillOpacity: worst ? 0.28 : 0.15,  // the roads or tiles show through
     };
   }
 
