@@ -20,8 +20,8 @@ struct CaseClock {
   bool running = false;          // that deadline's clock runs (not paused by a deferral)
   std::optional<Millis> due_at;  // the current tier's deadline of `deadline`
   bool overdue = false;
-  std::optional<Millis> missed_at;  // the first deadline missed (set exactly when overdue)
-  std::int64_t overdue_s = 0;       // seconds from missed_at to now or to when the clock stopped
+  std::optional<Millis> missed_at;     // the first deadline missed (set exactly when overdue)
+  std::int64_t overdue_s = 0;          // seconds from missed_at to now or to when the clock stopped
   std::optional<std::int64_t> left_s;  // seconds until due_at while running and not overdue
 };
 

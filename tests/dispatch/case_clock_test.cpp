@@ -12,7 +12,8 @@ using testing::kHour;
 using testing::kMinute;
 
 namespace {
-const Category kEnv{"environment", "环境卫生", default_sla()};  // yellow 24 h / 5 d, orange 2 h / 24 h, red 30 min / 4 h
+const Category kEnv{"environment", "环境卫生",
+                    default_sla()};  // yellow 24 h / 5 d, orange 2 h / 24 h, red 30 min / 4 h
 
 Case dispatched(Urgency u = Urgency::yellow) {
   Case c;

@@ -165,11 +165,12 @@ void CaseHandlers::list_cases(const CallPtr& call) {
       for (std::size_t i = 0; i < page.cases.size(); ++i) list.push_back(case_json(page.cases[i], allowed[i], now));
       const auto next = offset.value_or(0) + page.cases.size();
       ok(call, 200,
-         json::object{{"cases", std::move(list)},
-                      {"next_after", nullptr},
-                      {"next_offset", next < page.total ? json::value(next) : json::value(nullptr)},
-                      {"total", page.total},
-                      {"sort", std::string(sort.descending ? "-" : "") + std::string(to_string(sort.key))}});
+         json::object{
+             {"cases", std::move(list)},
+             {"next_after", nullptr},
+             {"next_offset", next < page.total ? json::value(static_cast<std::int64_t>(next)) : json::value(nullptr)},
+             {"total", static_cast<std::int64_t>(page.total)},
+             {"sort", std::string(sort.descending ? "-" : "") + std::string(to_string(sort.key))}});
     });
   }
   auto work = [this, call, q, csv] {
