@@ -122,8 +122,8 @@ export class CaseDetail {
       this.history(c));
   }
 
-  // The history, newest first: a run of the same system event ("系统 超时升级 ×5") folds into
-  // one line that opens; people are named by the server's `actor_name` (or the roster).
+  // The history, newest first: a run of the system's own events folds into one line that
+  // opens ("超时升级 ×3 · 预警 ×3"); people are named by the server's `actor_name` (or the roster).
   history(c) {
     const item = (e) => h('li', { dataset: { event: e.type } },
       h('time', {}, fmtTime(e.at)),
@@ -135,13 +135,13 @@ export class CaseDetail {
     const runs = [];
     for (const e of (c.events || []).slice().reverse()) {
       const last = runs[runs.length - 1];
-      if (last && e.actor === 'system' && last[0].actor === 'system' && last[0].type === e.type) last.push(e);
+      if (last && e.actor === 'system' && last[0].actor === 'system') last.push(e);
       else runs.push([e]);
     }
     return h('ol', { class: 'history' }, runs.map((run) => (run.length < 2 ? item(run[0]) : h('li', { class: 'fold', dataset: { event: run[0].type, folded: run.length } },
       h('details', {},
         h('summary', {}, h('time', {}, `${fmtTime(run[run.length - 1].at)} – ${fmtTime(run[0].at, 'time')}`), ' ',
-          h('b', {}, t('history.folded', { what: eventName(run[0].type), n: run.length })),
+          h('b', {}, folded(run)),
           h('div', { class: 'muted small' }, t('actor.system'))),
         h('ol', { class: 'history' }, run.map(item)))))));
   }
@@ -275,6 +275,13 @@ export class CaseDetail {
       toast(e.message, 'error', 6000);
     }
   }
+}
+
+// What a folded run of events holds: "超时升级 ×3 · 预警 ×3".
+function folded(run) {
+  const counts = new Map();
+  for (const e of run) counts.set(e.type, (counts.get(e.type) || 0) + 1);
+  return [...counts].map(([type, n]) => t('history.folded', { what: eventName(type), n })).join(' · ');
 }
 
 // "user:3:op" → "op"; "system" → the system's name.

@@ -370,13 +370,13 @@ class Console {
     fill(this.headRow, COLUMNS.map(([word, k]) => {
       const active = k === key;
       const dir = active ? (sort.startsWith('-') ? 'descending' : 'ascending') : 'none';
-      const label = word ? t(word) : t('list.urgency_short');
-      if (!this.sortable()) return h('th', { dataset: { sort: k } }, word ? t(word) : '');
+      const label = t(word || 'list.urgency_short');
+      if (!this.sortable()) return h('th', { dataset: { sort: k } }, label);
       return h('th', { dataset: { sort: k }, 'aria-sort': dir },
         h('button', {
           type: 'button', class: `sort${active ? ' active' : ''}`, title: t('list.sort_by', { c: label }),
           onclick: () => { this.filters.sort = active && !sort.startsWith('-') ? `-${k}` : k; this.filtersChanged(); },
-        }, word ? t(word) : h('span', { class: 'sr-only' }, label), active ? (dir === 'ascending' ? ' ▲' : ' ▼') : ''));
+        }, label, active ? (dir === 'ascending' ? ' ▲' : ' ▼') : ''));
     }));
   }
 
