@@ -140,7 +140,10 @@ try {
       await p.waitForSelector('.case-detail .detail-head');
       const [map, panel] = await Promise.all([p.locator('#console-map').boundingBox(), p.locator('.case-detail').boundingBox()]);
       check(panel.x >= map.x + map.width - 1, `the case panel (x ${panel.x}) covers the map (to ${map.x + map.width})`);
-      check(map.width >= 0.4 * w, `the map keeps room (${map.width} px)`);
+      check(map.width >= 0.3 * w, `the map keeps room (${map.width} px)`);
+      // The list stays at hand: the next case is picked while one is open.
+      problems = await layoutProblems(p, 'cases');
+      check(problems.length === 0, `case list beside a case: ${problems.join('; ')}`);
       const detailTime = await p.locator('.case-detail .chips .time-left').getAttribute('data-clock');
       const detailText = await p.locator('.case-detail .chips .time-left').textContent();
       check(!(detailTime === 'over' && /剩余/.test(detailText)), 'the case panel tells one truth');

@@ -143,7 +143,7 @@ export class CaseDetail {
         h('summary', {}, h('time', {}, `${fmtTime(run[run.length - 1].at)} – ${fmtTime(run[0].at, 'time')}`), ' ',
           h('b', {}, folded(run)),
           h('div', { class: 'muted small' }, t('actor.system'))),
-        h('ol', { class: 'history' }, run.map(item)))))));
+        h('ol', { class: 'history-fold' }, run.map(item)))))));
   }
 
   personName(e) {
