@@ -55,6 +55,7 @@ const layoutProblems = (page, tab) => page.evaluate((tab) => {
   const walker = document.createTreeWalker(document.querySelector('.console-layout'), NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     if (!n.textContent.trim() || n.parentElement.closest('.leaflet-pane, .sr-only, option, select')) continue;
+    if (!n.parentElement.checkVisibility({ visibilityProperty: true, contentVisibilityAuto: true })) continue;  // a closed fold
     const range = document.createRange();
     range.selectNodeContents(n);
     for (const r of range.getClientRects()) if (r.width > 1 && r.height > 1 && r.bottom > 0 && r.top < vh) boxes.push({ r, n });
@@ -142,12 +143,12 @@ try {
       check(panel.x >= map.x + map.width - 1, `the case panel (x ${panel.x}) covers the map (to ${map.x + map.width})`);
       check(map.width >= 0.3 * w, `the map keeps room (${map.width} px)`);
       // The list stays at hand: the next case is picked while one is open.
+      await shot(p, `console-${w}x${hgt}`);
       problems = await layoutProblems(p, 'cases');
       check(problems.length === 0, `case list beside a case: ${problems.join('; ')}`);
       const detailTime = await p.locator('.case-detail .chips .time-left').getAttribute('data-clock');
       const detailText = await p.locator('.case-detail .chips .time-left').textContent();
       check(!(detailTime === 'over' && /剩余/.test(detailText)), 'the case panel tells one truth');
-      await shot(p, `console-${w}x${hgt}`);
       await p.click('.case-detail .close');
     });
   }
