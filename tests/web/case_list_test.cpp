@@ -10,7 +10,6 @@ using namespace gridkeeper::testing;
 namespace json = boost::json;
 
 namespace {
-constexpr dispatch::Millis kMinute = 60'000;
 
 std::vector<std::int64_t> ids_of(const json::value& body) {
   std::vector<std::int64_t> out;
@@ -30,12 +29,12 @@ TEST_CASE("sort and offset are read strictly, and nothing changes on a refusal",
   auto op = f.client("op");
   REQUIRE(op->post("/api/v1/cases", case_body(0, 0)).status == 201);
   const auto before = op->get("/api/v1/cases").body;
-  for (const std::string q :
-       {"sort=", "sort=-", "sort=--id", "sort=time", "sort=TIME_LEFT", "sort=id%3Bdrop%20table%20cases",
-        "sort=%E2%80%AEtime_left", "sort=" + std::string(1000, 'a'), "sort=time_left&open=false", "sort=time_left",
-        "sort=urgency&state=closed", "sort=time_left&open=true&after=5", "sort=time_left&open=true&format=csv",
-        "sort=time_left&open=true&offset=-1", "sort=time_left&open=true&offset=abc",
-        "sort=time_left&open=true&offset=100001", "sort=time_left&open=true&offset=1e3", "offset=1"}) {
+  for (const std::string& q : std::vector<std::string>{
+           "sort=", "sort=-", "sort=--id", "sort=time", "sort=TIME_LEFT", "sort=id%3Bdrop%20table%20cases",
+           "sort=%E2%80%AEtime_left", "sort=" + std::string(1000, 'a'), "sort=time_left&open=false", "sort=time_left",
+           "sort=urgency&state=closed", "sort=time_left&open=true&after=5", "sort=time_left&open=true&format=csv",
+           "sort=time_left&open=true&offset=-1", "sort=time_left&open=true&offset=abc",
+           "sort=time_left&open=true&offset=100001", "sort=time_left&open=true&offset=1e3", "offset=1"}) {
     INFO(q.substr(0, 80));
     auto a = op->get("/api/v1/cases?" + q);
     CHECK(a.status == 422);
