@@ -102,7 +102,8 @@ TEST_CASE("time left order: overdue first, the most overdue first; paged by offs
   CHECK(k.at("left_s").is_null());
   // The newest-first list and the sorted list tell the same clock; never overdue with time left.
   for (const auto& q : {"/api/v1/cases?limit=500", "/api/v1/cases?open=true&sort=time_left&limit=500"}) {
-    for (const auto& c : op->get(q).json().at("cases").as_array()) {
+    const auto listed = op->get(q).json();
+    for (const auto& c : listed.at("cases").as_array()) {
       const auto& ck = c.at("clock");
       CHECK_FALSE((ck.at("overdue") == true && !ck.at("left_s").is_null()));
       CHECK((ck.at("overdue") == true) == !ck.at("missed_at").is_null());
