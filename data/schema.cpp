@@ -314,6 +314,15 @@ constexpr std::pair<std::string_view, std::string_view> kRosterColumns[] = {
     {"retired", "INTEGER NOT NULL DEFAULT 0 CHECK (retired = 0 OR retired = 1)"},
 };
 Status workers_retired(Connection& db) { return add_missing_columns(db, "workers", kRosterColumns); }
+// Step (console): the first deadline an overdue case missed (dispatch/case_clock.hpp), for the
+// cases stored before from their first escalation or reminder.
+constexpr std::pair<std::string_view, std::string_view> kOverdueAtColumns[] = {{"overdue_at", "INTEGER"}};
+Status case_overdue_at(Connection& db) {
+  if (auto e = add_missing_columns(db, "cases", kOverdueAtColumns)) return e;
+  return db.exec(
+      "UPDATE cases SET overdue_at = (SELECT min(at) FROM case_events e WHERE e.case_id = cases.id "
+      "AND e.type IN ('escalated', 'reminded')) WHERE overdue AND overdue_at IS NULL");
+}
 
 // Step 12: the standard addresses (标准地址, dispatch/address_book.hpp). (address, building)
 // is the key a reload updates in place. Searched by substring: an FTS5 table with the
@@ -377,7 +386,8 @@ const std::vector<MigrationStep>& migrations() {
                                                 {kLeaves},
                                                 {{}, &account_columns},
                                                 {{}, &workers_retired},
-                                                {kAddresses}};
+                                                {kAddresses},
+                                                {{}, &case_overdue_at}};
   return steps;
 }
 

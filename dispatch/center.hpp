@@ -18,6 +18,7 @@
 #include "dispatch/access.hpp"
 #include "dispatch/area_counts.hpp"
 #include "dispatch/calendar.hpp"
+#include "dispatch/case_sort.hpp"
 #include "dispatch/clock.hpp"
 #include "dispatch/errors.hpp"
 #include "dispatch/escalation.hpp"
@@ -180,6 +181,9 @@ class Center {
   Result<Case> get_case(CaseId id, const Actor& actor) const;
   std::vector<CaseEvent> case_events(CaseId id) const;
   std::vector<Case> find_cases(CaseQuery query, const Actor& actor) const;
+  // The open cases `query` matches in `sort`'s order as of the clock's now, a page from
+  // `offset` (dispatch/center_sorted.cpp); `query.after` is not used.
+  SortedCases sorted_open_cases(CaseQuery query, CaseSort sort, std::size_t offset, const Actor& actor) const;
   std::vector<Grid> grids(const Actor& actor) const;
   std::vector<Worker> workers(const Actor& actor) const;
   std::vector<Category> categories() const;

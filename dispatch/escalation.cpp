@@ -70,6 +70,7 @@ EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category, 
       Millis at = m.at;
       for (Millis next = reminders.next_after(at); next <= now.value_or(m.at); next = reminders.next_after(at))
         at = next;
+      if (!c.overdue_at) c.overdue_at = m.at;
       c.overdue = true;
       c.reminded_at = at;
       step.type = EventType::reminded;
@@ -87,6 +88,7 @@ EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category, 
   step.deadline = m.kind == DueKind::accept_deadline ? Deadline::accept : Deadline::resolve;
   step.urgency_from = c.urgency;
   step.tier_from = c.tier;
+  if (!c.overdue_at) c.overdue_at = m.at;  // the first deadline missed
   c.overdue = true;
   c.urgency = raised(c.urgency);
   c.tier = raised(c.tier);

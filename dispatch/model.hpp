@@ -197,6 +197,7 @@ struct Case {
   std::optional<Millis> accepted_at, resolved_at, closed_at;
   bool warned = false;
   bool overdue = false;
+  std::optional<Millis> overdue_at;  // the first deadline it missed (dispatch/case_clock.hpp)
   int rework_count = 0;
   std::string return_reason;
   bool deferred = false;            // a deferral was approved at some point (assessment leaves it out)

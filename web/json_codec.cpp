@@ -1,5 +1,7 @@
 #include "web/json_codec.hpp"
 
+#include "dispatch/case_clock.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <ctime>
@@ -169,7 +171,25 @@ json::value text_or_null(const std::string& s) {
 }
 }  // namespace
 
-json::object case_json(const dispatch::Case& c) {
+json::object clock_json(const dispatch::Case& c, dispatch::Millis now) {
+  const auto k = dispatch::clock_of(c, now);
+  json::value deadline = nullptr;
+  if (k.deadline) deadline = json::value(to_string(*k.deadline));
+  json::value left = nullptr;
+  if (k.left_s) left = *k.left_s;
+  return json::object{{"deadline", deadline},
+                      {"running", k.running ? deadline : json::value(nullptr)},
+                      {"due_at", time_or_null(k.due_at)},
+                      {"overdue", k.overdue},
+                      {"missed_at", time_or_null(k.missed_at)},
+                      {"overdue_s", k.overdue ? json::value(k.overdue_s) : json::value(nullptr)},
+                      {"left_s", left},
+                      {"as_of", iso8601(now)}};
+}
+
+json::object case_json(const dispatch::Case& c) { return case_json(c, c.updated_at); }
+
+json::object case_json(const dispatch::Case& c, dispatch::Millis now) {
   json::object o;
   o.reserve(32);
   o["id"] = c.id;
@@ -204,11 +224,16 @@ json::object case_json(const dispatch::Case& c) {
   // A deferred case's clock stands still: screens show the pause instead of a countdown.
   o["deferred"] = c.deferred;
   o["paused_at"] = time_or_null(c.paused_at);
+  o["clock"] = clock_json(c, now);
   return o;
 }
 
 json::object case_json(const dispatch::Case& c, const dispatch::Allowed& allowed) {
-  auto o = case_json(c);
+  return case_json(c, allowed, c.updated_at);
+}
+
+json::object case_json(const dispatch::Case& c, const dispatch::Allowed& allowed, dispatch::Millis now) {
+  auto o = case_json(c, now);
   json::array names;
   for (auto name : allowed.names()) names.emplace_back(name);
   o["allowed_actions"] = std::move(names);

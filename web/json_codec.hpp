@@ -22,9 +22,13 @@ std::string to_json_text(const boost::json::value& v);
 // ISO 8601 UTC with milliseconds, e.g. 2026-01-01T00:00:00.000Z.
 std::string iso8601(dispatch::Millis t);
 
+// `clock` (dispatch/case_clock.hpp) is judged as of `now`; without one, as of the case's
+// last change (the moment a feed message is about).
 boost::json::object case_json(const dispatch::Case& c);
+boost::json::object case_json(const dispatch::Case& c, dispatch::Millis now);
 // The case as its reader gets it: with `allowed_actions`, what the reader may do to it now.
 boost::json::object case_json(const dispatch::Case& c, const dispatch::Allowed& allowed);
+boost::json::object case_json(const dispatch::Case& c, const dispatch::Allowed& allowed, dispatch::Millis now);
 boost::json::object event_json(const dispatch::CaseEvent& e);
 boost::json::object photo_json(const dispatch::Photo& p);
 boost::json::object grid_properties(const dispatch::Grid& g);

@@ -187,3 +187,27 @@ TEST_CASE("a database of the previous schema gains the reminder column, its case
   CHECK(scalar(**db, "SELECT count(*) FROM pragma_table_info('cases') WHERE name = 'reminded_at'") == 1);
   CHECK(scalar(**db, "SELECT count(*) FROM cases WHERE id = 1 AND reminded_at IS NULL AND tier = 'district'") == 1);
 }
+
+TEST_CASE("a database before the first missed deadline was kept gains it from the cases' events", "[schema]") {
+  testing::TempDir dir;
+  const auto path = dir.file("old.db");
+  {
+    auto db = open_for_writing(path);
+    REQUIRE(db.ok());
+    REQUIRE(!(*db)->exec("ALTER TABLE cases DROP COLUMN overdue_at"));
+    REQUIRE(!(*db)->exec("PRAGMA user_version = " + std::to_string(latest_schema_version() - 1)));
+    REQUIRE(!(*db)->exec(
+        "INSERT INTO cases (id, state, urgency, category, title, lon, lat, tier, version, created_at, updated_at, "
+        "overdue) VALUES (1, 'dispatched', 'red', 'environment', 't', 118.3, 24.6, 'street', 9, 0, 0, 1), "
+        "(2, 'dispatched', 'yellow', 'environment', 't', 118.3, 24.6, 'worker', 1, 0, 0, 0);"
+        "INSERT INTO case_events (case_id, at, type, actor, from_state, to_state) VALUES "
+        "(1, 100, 'created', 'system', 'reported', 'reported'), (1, 500, 'warned', 'system', 'dispatched', "
+        "'dispatched'), (1, 1000, 'escalated', 'system', 'dispatched', 'dispatched'), (1, 2000, 'escalated', "
+        "'system', 'dispatched', 'dispatched')"));
+  }
+  auto db = open_for_writing(path);
+  REQUIRE(db.ok());
+  CHECK(scalar(**db, "PRAGMA user_version") == latest_schema_version());
+  CHECK(scalar(**db, "SELECT overdue_at FROM cases WHERE id = 1") == 1000);  // the first escalation
+  CHECK(scalar(**db, "SELECT count(*) FROM cases WHERE id = 2 AND overdue_at IS NULL") == 1);
+}

@@ -143,6 +143,13 @@ test('live answers of the server validate against docs/openapi.json', { timeout:
     const csv = await call('op', 'GET', '/api/v1/cases?format=csv');
     assert.match(csv.headers.get('content-type'), /^text\/csv/);
     assert.equal((await call('op', 'GET', '/api/v1/cases?limit=0')).status, 422);
+    const sorted = await call('op', 'GET', '/api/v1/cases?open=true&sort=time_left&limit=1');
+    assert.equal(sorted.status, 200);
+    assert.equal(typeof sorted.json.total, 'number');
+    assert.equal(typeof sorted.json.cases[0].clock.overdue, 'boolean');
+    await call('sup', 'GET', '/api/v1/cases?open=true&sort=-urgency&offset=0');
+    assert.equal((await call('op', 'GET', '/api/v1/cases?sort=nope')).status, 422);
+    assert.equal((await call('op', 'GET', '/api/v1/cases?sort=time_left')).status, 422);  // closed cases are not sorted
     assert.equal((await call('op', 'GET', `/api/v1/cases/${id}`)).json.events.length >= 2, true);
     assert.equal((await call('op', 'GET', '/api/v1/cases/999999')).status, 404);
 

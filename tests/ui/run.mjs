@@ -277,7 +277,8 @@ try {
     await p.click(`#case-list tr[data-case-id="${second}"]`);
     await p.waitForSelector(`.case-detail .detail-head[data-case-id="${second}"]`);
     await p.click('.case-detail [data-action=reassign]');
-    await p.selectOption('.dialog select[name=assignee_id]', pool.id);
+    await p.fill('.dialog [data-picker=search]', pool.id);  // the picker searches every worker in scope
+    await p.click(`.dialog .picker-option[data-worker-id="${pool.id}"]`);
     await p.fill('.dialog textarea[name=note]', '原网格员外出，改派社区统筹');
     await p.click('.dialog button[type=submit]');
     await p.waitForSelector(`#case-list tr[data-case-id="${second}"][data-state=dispatched]`);
@@ -564,7 +565,7 @@ try {
     await p.click('.topbar button.lang');
     await p.waitForSelector('.topbar nav a[data-nav=console]:text("Command center")');
     await p.click('[data-tab=cases]');
-    await p.waitForSelector('#case-list th:text("Time left")');
+    await p.waitForSelector('#case-list th[data-sort=time_left]:has-text("Time")');
     await shot(p, '13-console-en');
     // Times are shown in Asia/Shanghai whatever the browser's zone is.
     const c = await api('op', 'GET', `/api/v1/cases/${red}`);
@@ -786,7 +787,7 @@ await test('markup in titles and names is shown as text everywhere, never run', 
     await p.waitForSelector(`.case-detail .detail-head[data-case-id="${fromOpen311}"]`);
     await clean(p, 'case panel', '.case-detail');
     await p.click('.case-detail [data-action=reassign]');
-    await p.waitForSelector('.dialog select[name=assignee_id]');
+    await p.waitForSelector('.dialog .picker-option[data-worker-id]');  // the case's community, names as text
     await clean(p, 're-dispatch picker', '.dialog');
     await p.click('.dialog button.secondary');
     await shot(p, '30-xss-console');

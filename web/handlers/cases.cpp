@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <optional>
 
 #include "web/csv.hpp"
 #include "web/params.hpp"
@@ -21,6 +23,15 @@ std::string media_type(std::string_view content_type) {
   return t;
 }
 
+// The account of an event's actor, "user:<id>:<login>"; none for the system.
+std::optional<dispatch::UserId> actor_user(std::string_view actor) {
+  if (!actor.starts_with("user:")) return std::nullopt;
+  actor.remove_prefix(5);
+  auto id = parse_id(actor.substr(0, actor.find(':')));
+  if (!id) return std::nullopt;
+  return *id;
+}
+
 bool looks_like(std::string_view type, std::string_view bytes) {
   if (type == "image/jpeg") return bytes.size() >= 3 && bytes.substr(0, 3) == "\xFF\xD8\xFF";
   if (type == "image/png") return bytes.size() >= 8 && bytes.substr(0, 8) == "\x89PNG\r\n\x1A\n";
@@ -33,7 +44,7 @@ CaseHandlers::CaseHandlers(Router& router, const ApiOptions& o, dispatch::Center
     : HandlerGroup(router, o), center(c), accounts(a), clock(clk) {}
 
 json::object CaseHandlers::case_for(const CallPtr& call, const dispatch::Case& c) {
-  return case_json(c, center.allowed_actions(c, call->actor()));
+  return case_json(c, center.allowed_actions(c, call->actor()), clock.now());
 }
 
 void CaseHandlers::route(const CallPtr& call) {
@@ -120,13 +131,56 @@ void CaseHandlers::list_cases(const CallPtr& call) {
       return fail(call, ErrorCode::invalid_value, "format must be json or csv", "format");
     csv = *f == "csv";
   }
+  dispatch::CaseSort sort;
+  if (const auto* s = call->param("sort")) {
+    auto parsed = dispatch::case_sort_from(*s);
+    if (!parsed)
+      return fail(call, ErrorCode::invalid_value,
+                  "sort must be id, time_left, urgency, state, tier, grid, assignee, title or created_at, "
+                  "with - before it for the reverse order",
+                  "sort");
+    sort = *parsed;
+  }
+  std::optional<std::size_t> offset;
+  if (const auto* o = call->param("offset")) {
+    auto n = *o == "0" ? std::optional<std::int64_t>(0) : parse_id(*o);
+    if (!n || *n > 100000) return fail(call, ErrorCode::invalid_value, "offset must be between 0 and 100000", "offset");
+    offset = static_cast<std::size_t>(*n);
+  }
+  const bool sorted = sort.key != dispatch::SortKey::id || sort.descending || offset;
+  if (sorted) {
+    // Sorted lists are of open cases, paged by offset.
+    const bool open_only = q.open == true || (q.state && *q.state != dispatch::CaseState::closed &&
+                                              *q.state != dispatch::CaseState::cancelled);
+    if (!open_only)
+      return fail(call, ErrorCode::invalid_value, "a sorted list holds open cases: add open=true", "sort");
+    if (q.after) return fail(call, ErrorCode::invalid_value, "a sorted list is paged by offset, not after", "after");
+    if (csv) return fail(call, ErrorCode::invalid_value, "a sorted list is JSON", "format");
+    return offload(call, [this, call, q, sort, offset] {
+      const auto page = center.sorted_open_cases(q, sort, offset.value_or(0), call->actor());
+      const auto now = clock.now();
+      json::array list;
+      list.reserve(page.cases.size());
+      const auto allowed = center.allowed_actions(page.cases, call->actor());
+      for (std::size_t i = 0; i < page.cases.size(); ++i) list.push_back(case_json(page.cases[i], allowed[i], now));
+      const auto next = offset.value_or(0) + page.cases.size();
+      ok(call, 200,
+         json::object{
+             {"cases", std::move(list)},
+             {"next_after", nullptr},
+             {"next_offset", next < page.total ? json::value(static_cast<std::int64_t>(next)) : json::value(nullptr)},
+             {"total", static_cast<std::int64_t>(page.total)},
+             {"sort", std::string(sort.descending ? "-" : "") + std::string(to_string(sort.key))}});
+    });
+  }
   auto work = [this, call, q, csv] {
     const auto cases = center.find_cases(q, call->actor());
     if (csv) return respond(call, csv_response(cases_csv(cases), "cases.csv"));
     json::array list;
     list.reserve(cases.size());
     const auto allowed = center.allowed_actions(cases, call->actor());
-    for (std::size_t i = 0; i < cases.size(); ++i) list.push_back(case_json(cases[i], allowed[i]));
+    const auto now = clock.now();
+    for (std::size_t i = 0; i < cases.size(); ++i) list.push_back(case_json(cases[i], allowed[i], now));
     json::value next = nullptr;
     if (!cases.empty() && static_cast<int>(cases.size()) >= std::clamp(q.limit, 1, 500)) next = cases.back().id;
     ok(call, 200, json::object{{"cases", std::move(list)}, {"next_after", next}});
@@ -149,7 +203,20 @@ void CaseHandlers::get_case(const CallPtr& call) {
     if (!c) return fail(call, c.error());
     auto body = case_for(call, *c);
     json::array events, photos;
-    for (const auto& e : center.case_events(id)) events.push_back(event_json(e));
+    // People's names, not logins: each account acting in the history looked up once.
+    std::map<dispatch::UserId, std::optional<dispatch::User>> people;
+    for (const auto& e : center.case_events(id)) {
+      auto o = event_json(e);
+      if (auto user_id = actor_user(e.actor)) {
+        auto [it, fresh] = people.try_emplace(*user_id);
+        if (fresh) it->second = accounts.user_by_id(*user_id);
+        if (const auto& u = it->second) {
+          o["actor_name"] = u->display_name.empty() ? u->username : u->display_name;
+          if (!u->worker_id.empty()) o["actor_worker_id"] = u->worker_id;
+        }
+      }
+      events.push_back(std::move(o));
+    }
     for (const auto& p : accounts.photos(id, false)) photos.push_back(photo_json(p));
     body["events"] = std::move(events);
     body["photos"] = std::move(photos);

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "web/compression.hpp"
+#include "web/etag.hpp"
 
 #include "web/live_feed.hpp"
 #include "web/metrics.hpp"
@@ -210,8 +211,15 @@ void OperationsHandlers::static_file(const CallPtr& call) {
       return fail(call, ErrorCode::not_found, "no such file");
     Response r;
     r.content_type = std::string(static_type(relative));
-    r.headers.emplace_back("Cache-Control", "no-cache");
     add_ui_headers(r, ui_policy);
+    // Kept by the browser and revalidated: a file unchanged since (same size and time) is a
+    // 304 without its body.
+    const auto etag = TagHash()
+                          .add(relative)
+                          .add(static_cast<std::uint64_t>(size))
+                          .add(static_cast<std::uint64_t>(mtime.time_since_epoch().count()))
+                          .tag("ui");
+    if (tag_answer(r, call->request, etag)) return respond(call, std::move(r));
     if (size >= kMinCompressed && compressible_type(r.content_type) && accepts_gzip(call->request.accept_encoding)) {
       if (auto gz = gzipped_file(relative, size, mtime.time_since_epoch().count())) {
         r.body = *gz;

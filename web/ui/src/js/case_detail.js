@@ -4,6 +4,7 @@
 import { h, stateBlock, dialog, toast, fill } from './dom.js';
 import { t } from './i18n.js';
 import { api, photoUrl } from './api.js';
+import { workerPicker } from './worker_picker.js';
 import { fmtTime, timeLeft, urgencyBadge, stateName, tierName, eventName, eventDetail, categoryName } from './format.js';
 
 // The actions this panel has a form for, in the order it shows them: the command
@@ -87,13 +88,14 @@ export class CaseDetail {
       h('div', { class: 'chips' },
         h('span', { class: `chip state-${c.state}`, dataset: { field: 'state' } }, stateName(c.state)),
         h('span', { class: 'chip' }, tierName(c.tier)),
-        c.overdue ? h('span', { class: 'chip chip-over' }, t('case.overdue')) : null,
-        c.warned && !c.overdue ? h('span', { class: 'chip chip-warn' }, t('case.warned')) : null,
+        left.overdue ? h('span', { class: 'chip chip-over' }, t('case.overdue')) : null,
+        c.warned && !left.overdue ? h('span', { class: 'chip chip-warn' }, t('case.warned')) : null,
         c.rework_count ? h('span', { class: 'chip' }, t('case.rework', { n: c.rework_count })) : null,
         c.paused_at ? h('span', { class: 'chip chip-paused', dataset: { paused: 'true' } }, t('case.paused')) : null,
         c.deferred && !c.paused_at ? h('span', { class: 'chip', title: t('case.deferred_hint') }, t('case.deferred')) : null,
         rating ? h('span', { class: 'chip chip-rated', dataset: { rating: rating.score } }, t('case.rated', { n: rating.score })) : null,
-        h('span', { class: `time-left ${left.cls}` }, left.text)),
+        h('span', { class: `time-left ${left.cls}`, dataset: { clock: left.overdue ? 'over' : 'left' } }, left.text),
+        left.due ? h('span', { class: 'muted small', dataset: { field: 'due' } }, left.due) : null),
       h('dl', { class: 'kvs' },
         row(t('case.category'), categoryName(refs.categories, c.category)),
         row(t('case.grid'), grid ? `${grid.name} (${c.grid_id})` : c.grid_id),
@@ -105,6 +107,7 @@ export class CaseDetail {
         row(t('case.reporter'), [c.reporter?.name, c.reporter?.phone].filter(Boolean).join(' · ')),
         row(t('case.source'), t(`source.${c.source}`, {}, c.source)),
         row(t('case.created'), fmtTime(c.created_at)),
+        row(t('case.missed_at'), c.clock?.missed_at ? fmtTime(c.clock.missed_at) : null),
         row(t('case.accept_by'), c.accept_by && !c.accepted_at ? fmtTime(c.accept_by) : null),
         row(t('case.accepted_at'), c.accepted_at ? fmtTime(c.accepted_at) : null),
         row(t('case.resolve_by'), c.resolve_by ? fmtTime(c.resolve_by) : null),
@@ -116,13 +119,35 @@ export class CaseDetail {
       this.actions(c),
       this.photos(c),
       h('h3', {}, t('case.history')),
-      h('ol', { class: 'history' }, (c.events || []).slice().reverse().map((e) => h('li', { dataset: { event: e.type } },
-        h('time', {}, fmtTime(e.at)),
-        h('b', {}, eventName(e.type)),
-        e.from_state !== e.to_state ? h('span', { class: 'muted' }, ` ${stateName(e.from_state)} → ${stateName(e.to_state)}`) : null,
-        h('div', { class: 'muted small' }, actorName(e.actor)),
-        e.note ? h('div', { class: 'note' }, e.note) : null,
-        eventDetail(e) ? h('div', { class: 'muted small' }, eventDetail(e)) : null))));
+      this.history(c));
+  }
+
+  // The history, newest first: a run of the system's own events folds into one line that
+  // opens ("超时升级 ×3 · 预警 ×3"); people are named by the server's `actor_name` (or the roster).
+  history(c) {
+    const item = (e) => h('li', { dataset: { event: e.type } },
+      h('time', {}, fmtTime(e.at)),
+      h('b', {}, eventName(e.type)),
+      e.from_state !== e.to_state ? h('span', { class: 'muted' }, ` ${stateName(e.from_state)} → ${stateName(e.to_state)}`) : null,
+      h('div', { class: 'muted small', dataset: { field: 'actor' } }, this.personName(e)),
+      e.note ? h('div', { class: 'note' }, e.note) : null,
+      eventDetail(e) ? h('div', { class: 'muted small' }, eventDetail(e)) : null);
+    const runs = [];
+    for (const e of (c.events || []).slice().reverse()) {
+      const last = runs[runs.length - 1];
+      if (last && e.actor === 'system' && last[0].actor === 'system') last.push(e);
+      else runs.push([e]);
+    }
+    return h('ol', { class: 'history' }, runs.map((run) => (run.length < 2 ? item(run[0]) : h('li', { class: 'fold', dataset: { event: run[0].type, folded: run.length } },
+      h('details', {},
+        h('summary', {}, h('time', {}, `${fmtTime(run[run.length - 1].at)} – ${fmtTime(run[0].at, 'time')}`), ' ',
+          h('b', {}, folded(run)),
+          h('div', { class: 'muted small' }, t('actor.system'))),
+        h('ol', { class: 'history-fold' }, run.map(item)))))));
+  }
+
+  personName(e) {
+    return this.refs.workerName(e.actor_worker_id) || e.actor_name || actorName(e.actor);
   }
 
   photos(c) {
@@ -167,17 +192,13 @@ export class CaseDetail {
     if (action === 'rate') return this.rate(c);
     const body = { action, version: c.version };
     if (action === 'reassign' || action === 'register') {
-      // The case's community first; then the others in view, since a street may lend
-      // workers across communities (灵活调配).
-      const all = [...this.refs.workers.values()];
-      const workers = all.filter((w) => w.community === c.community)
-        .concat(all.filter((w) => w.community !== c.community)).slice(0, 300);
+      // Every worker in scope, searched on the server, the case's community first: a street
+      // may lend workers across communities (灵活调配).
       const v = await dialog({
         title: t(`action.${action}`),
         message: t('dialog.reassign_hint'),
-        fields: [{ name: 'assignee_id', label: t('case.assignee'), type: 'select', value: '',
-          options: [{ value: '', label: t('dialog.auto_assign') }].concat(workers.map((w) => ({
-            value: w.id, label: `${w.name} (${w.id}) · ${this.refs.areaName(w.community)} · ${t(`duty.${w.status}`)} · ${t('dialog.load', { n: w.open_cases ?? 0 })}` }))) },
+        fields: [{ name: 'assignee_id', label: t('case.assignee'), type: 'custom',
+          input: workerPicker({ refs: this.refs, community: c.community }) },
         { name: 'note', label: t('dialog.note_optional'), type: 'textarea' }],
         confirm: t(`action.${action}`),
       });
@@ -236,10 +257,11 @@ export class CaseDetail {
     const v = await dialog({
       title: t('rating.title', { id: c.id }), message: before ? t('rating.again', { n: before.score }) : t('rating.hint'),
       fields: [
-        { name: 'score', label: t('rating.score_label'), type: 'select', value: '5',
-          options: [5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: `${'★'.repeat(n)}${'☆'.repeat(5 - n)} ${t(`rating.level_${n}`)}` })) },
+        // No score is chosen for the operator: saving waits until one is.
+        { name: 'score', label: t('rating.score_label'), type: 'select', value: '', required: true,
+          options: [{ value: '', label: t('rating.choose') }].concat([5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: `${'★'.repeat(n)}${'☆'.repeat(5 - n)} ${t(`rating.level_${n}`)}` }))) },
         { name: 'note', label: t('rating.note'), type: 'textarea' }],
-      confirm: t('rating.save'),
+      confirm: t('rating.save'), untilValid: true,
     });
     if (!v) return;
     this.busy = true;
@@ -253,6 +275,13 @@ export class CaseDetail {
       toast(e.message, 'error', 6000);
     }
   }
+}
+
+// What a folded run of events holds: "超时升级 ×3 · 预警 ×3".
+function folded(run) {
+  const counts = new Map();
+  for (const e of run) counts.set(e.type, (counts.get(e.type) || 0) + 1);
+  return [...counts].map(([type, n]) => t('history.folded', { what: eventName(type), n })).join(' · ');
 }
 
 // "user:3:op" → "op"; "system" → the system's name.

@@ -11,11 +11,30 @@ import { CaseDetail } from './case_detail.js';
 import { consoleSearch } from './console_search.js';
 import { AttentionList } from './attention.js';
 import {
-  URGENCIES, URGENCY_COLOURS, OPEN_STATES, STATES, fmtTime, fmtDuration, timeLeft, urgencyBadge, stateName, tierName,
-  categoryName,
+  URGENCIES, URGENCY_COLOURS, OPEN_STATES, STATES, fmtTime, fmtDuration, timeLeft, timeLeftMs, urgencyBadge, stateName,
+  tierName, categoryName,
 } from './format.js';
 
 const PAGE = 50;
+const TIERS = ['worker', 'community', 'street', 'district'];
+// The list's columns: the word of the header and the server's sort key (GET /cases?sort=).
+const COLUMNS = [['', 'urgency'], ['list.id', 'id'], ['case.title', 'title'], ['case.grid', 'grid'],
+  ['case.assignee', 'assignee'], ['case.state', 'state'], ['case.tier', 'tier'], ['list.left', 'time_left']];
+const FILTER_KEYS = ['state', 'urgency', 'street', 'community', 'overdue', 'sort'];
+const DEFAULT_FILTERS = { state: 'open', urgency: '', street: '', community: '', overdue: false, sort: 'time_left' };
+
+// Filters and sort as the page's address keeps them (?state=…&sort=…), so that a reload
+// keeps them and back and forward step through them.
+function filtersFromUrl() {
+  const p = new URLSearchParams(location.search);
+  const fl = { ...DEFAULT_FILTERS };
+  for (const k of FILTER_KEYS) if (p.has(k)) fl[k] = k === 'overdue' ? p.get(k) === 'true' : p.get(k);
+  // An address edited by hand falls back to the defaults for what it gets wrong.
+  if (!COLUMNS.some(([, key]) => key === fl.sort.replace(/^-/, ''))) fl.sort = DEFAULT_FILTERS.sort;
+  if (!['open', '', ...STATES].includes(fl.state)) fl.state = DEFAULT_FILTERS.state;
+  if (!['', ...URGENCIES].includes(fl.urgency)) fl.urgency = '';
+  return fl;
+}
 
 export async function mount(main, { config, feed, user }) {
   const refs = await loadRefs();
@@ -29,7 +48,8 @@ class Console {
     Object.assign(this, { main, config, feed, user, refs });
     this.cases = [];  // the list as shown, newest first
     this.nextAfter = null;
-    this.filters = { state: 'open', urgency: '', street: '', community: '', overdue: false };
+    this.nextOffset = null;
+    this.filters = filtersFromUrl();
     this.counts = new Map();  // grid → open counts, for the map's colours
     this.timers = [];
     this.listToken = 0;
@@ -61,7 +81,7 @@ class Console {
     this.tabs.cases = this.caseList();
     this.searchBox = consoleSearch(this);
     fill(this.main, h('div', { class: 'console-layout' },
-      h('div', { class: 'map-wrap' }, mapEl, this.legend(), this.attention.el, this.detail.el),
+      h('div', { class: 'map-wrap' }, mapEl, this.legend(), this.attention.el), this.detail.el,
       h('section', { class: 'side' }, this.searchBox.el, h('div', { class: 'tabs', role: 'tablist' }, intakeTab, casesTab),
         this.tabs.intake, this.tabs.cases)));
     this.showTab('intake');
@@ -82,6 +102,8 @@ class Console {
 
     this.onCase = (e) => this.live(e.detail);
     this.onReady = () => { if (this.synced) this.resync(); this.synced = true; };
+    this.onPopState = () => { this.filters = filtersFromUrl(); this.showFilters(); this.loadCases(true); };
+    window.addEventListener('popstate', this.onPopState);
     this.feed.addEventListener('case', this.onCase);
     this.feed.addEventListener('ready', this.onReady);
     this.synced = this.feed.online;
@@ -92,6 +114,7 @@ class Console {
   destroy() {
     this.feed.removeEventListener('case', this.onCase);
     this.feed.removeEventListener('ready', this.onReady);
+    window.removeEventListener('popstate', this.onPopState);
     this.timers.forEach(clearInterval);
     this.searchBox?.destroy();
     this.map?.remove();
@@ -304,23 +327,27 @@ class Console {
 
   caseList() {
     const fl = this.filters;
+    this.filterEls = {};
     const select = (name, options) => {
       const el = h('select', { name, dataset: { filter: name } }, options.map(([v, label]) => h('option', { value: v }, label)));
       el.value = fl[name];
       el.addEventListener('change', () => {
-        fl[name] = el.value;
+        this.filters[name] = el.value;
         if (name === 'street') {
-          fl.community = '';
+          this.filters.community = '';
           this.fillCommunities();
         }
-        this.loadCases(true);
+        this.filtersChanged();
       });
+      this.filterEls[name] = el;
       return el;
     };
     this.communitySelect = select('community', [['', t('filter.all_communities')]]);
     this.fillCommunities();
-    const overdue = h('input', { type: 'checkbox', dataset: { filter: 'overdue' },
-      onchange: (e) => { fl.overdue = e.target.checked; this.loadCases(true); } });
+    const overdue = h('input', { type: 'checkbox', dataset: { filter: 'overdue' }, checked: fl.overdue,
+      onchange: (e) => { this.filters.overdue = e.target.checked; this.filtersChanged(); } });
+    this.filterEls.overdue = overdue;
+    this.headRow = h('tr');
     this.listBody = h('tbody');
     this.listState = h('div', { class: 'list-state' });
     this.moreButton = h('button', { class: 'secondary', hidden: true, onclick: () => this.loadCases(false) }, t('list.more'));
@@ -333,11 +360,48 @@ class Console {
         h('label', { class: 'check' }, overdue, t('filter.overdue_only'))),
       h('div', { class: 'table-wrap' },
         h('table', { class: 'cases', id: 'case-list' },
-          h('thead', {}, h('tr', {},
-            ['', 'list.id', 'case.title', 'case.grid', 'case.assignee', 'case.state', 'case.tier', 'list.left']
-              .map((k) => h('th', {}, k ? t(k) : '')))),
+          h('thead', {}, this.headRow),
           this.listBody),
         this.listState, this.moreButton));
+  }
+
+  // A sorted list is of open cases (the server sorts those); other lists are newest first.
+  sortable() { return this.filters.state === 'open' || OPEN_STATES.includes(this.filters.state); }
+  sortKey() { return this.sortable() ? this.filters.sort || 'time_left' : 'id'; }
+
+  renderHead() {
+    const sort = this.sortKey();
+    const key = sort.replace(/^-/, '');
+    fill(this.headRow, COLUMNS.map(([word, k]) => {
+      const active = k === key;
+      const dir = active ? (sort.startsWith('-') ? 'descending' : 'ascending') : 'none';
+      const label = t(word || 'list.urgency_short');
+      if (!this.sortable()) return h('th', { dataset: { sort: k } }, label);
+      return h('th', { dataset: { sort: k }, 'aria-sort': dir },
+        h('button', {
+          type: 'button', class: `sort${active ? ' active' : ''}`, title: t('list.sort_by', { c: label }),
+          onclick: () => { this.filters.sort = active && !sort.startsWith('-') ? `-${k}` : k; this.filtersChanged(); },
+        }, label, active ? (dir === 'ascending' ? ' ▲' : ' ▼') : ''));
+    }));
+  }
+
+  // The controls as the filters say (after back or forward).
+  showFilters() {
+    const fl = this.filters;
+    for (const k of ['state', 'urgency', 'street']) if (this.filterEls[k]) this.filterEls[k].value = fl[k];
+    this.fillCommunities();
+    this.filterEls.overdue.checked = !!fl.overdue;
+  }
+
+  filtersChanged() {
+    const p = new URLSearchParams();
+    for (const k of FILTER_KEYS) {
+      const v = this.filters[k];
+      if (v !== DEFAULT_FILTERS[k]) p.set(k, String(v));
+    }
+    const search = p.toString() ? `?${p}` : '';
+    if (search !== location.search) history.pushState(null, '', `${location.pathname}${search}${location.hash}`);
+    this.loadCases(true);
   }
 
   fillCommunities() {
@@ -347,8 +411,9 @@ class Console {
     el.value = this.filters.community;
   }
 
-  listQuery(after) {
+  listQuery(after, offset) {
     const fl = this.filters;
+    const sort = this.sortKey();
     return query({
       state: fl.state === 'open' ? '' : fl.state,
       open: fl.state === 'open' ? 'true' : '',
@@ -356,7 +421,7 @@ class Console {
       scope: fl.community || fl.street,
       overdue: fl.overdue ? 'true' : '',
       limit: PAGE,
-      after,
+      ...(sort === 'id' ? { after } : { sort, offset }),
     });
   }
 
@@ -365,16 +430,19 @@ class Console {
     if (reset) {
       this.cases = [];
       this.nextAfter = null;
+      this.nextOffset = null;
       clear(this.listBody);
+      this.renderHead();
     }
     this.moreButton.hidden = true;
     fill(this.listState, stateBlock('loading', t('list.loading')));
     try {
-      const r = await api(`/api/v1/cases${this.listQuery(reset ? null : this.nextAfter)}`);
+      const r = await api(`/api/v1/cases${this.listQuery(reset ? null : this.nextAfter, reset ? null : this.nextOffset)}`);
       if (token !== this.listToken) return;
       const known = new Set(this.cases.map((c) => c.id));
       for (const c of r.cases) if (!known.has(c.id)) this.cases.push(c);
       this.nextAfter = r.next_after;
+      this.nextOffset = r.next_offset ?? null;
       this.renderList();
     } catch (e) {
       if (token !== this.listToken) return;
@@ -408,15 +476,39 @@ class Console {
     } else if (at >= 0) {
       this.cases[at] = c;
     } else {
-      // Newest first; a case older than the last one shown waits for its page.
-      const last = this.cases[this.cases.length - 1];
-      if (this.nextAfter && last && c.id < last.id) return this.renderList();
-      const pos = this.cases.findIndex((x) => x.id < c.id);
+      // In the list's order; a case after the last one shown waits for its page.
+      const before = (x) => this.comesBefore(c, x);
+      const pos = this.cases.findIndex(before);
+      if (pos < 0 && this.more()) return this.renderList();
       this.cases.splice(pos < 0 ? this.cases.length : pos, 0, c);
       this.flash = c.id;
     }
     if (fresh) this.flash = c.id;
     this.renderList();
+  }
+
+  more() { return this.nextAfter !== null || this.nextOffset !== null; }
+
+  // Where a case that arrives live goes in the order shown (the server ordered the pages).
+  comesBefore(a, b) {
+    const sort = this.sortKey();
+    const key = sort.replace(/^-/, '');
+    const value = (c) => {
+      switch (key) {
+        case 'time_left': { const ms = timeLeftMs(c); return ms === null ? Infinity : ms; }
+        case 'urgency': return -URGENCIES.indexOf(c.urgency);
+        case 'state': return STATES.indexOf(c.state);
+        case 'tier': return -TIERS.indexOf(c.tier);
+        case 'grid': return c.grid_id || '';
+        case 'assignee': return c.assignee_id || '';
+        case 'title': return c.title;
+        case 'created_at': return c.created_at;
+        default: return -c.id;
+      }
+    };
+    const va = value(a), vb = value(b);
+    if (va === vb) return a.id > b.id;
+    return sort.startsWith('-') ? va > vb : va < vb;
   }
 
   live(m) {
@@ -429,10 +521,10 @@ class Console {
   renderList() {
     clear(this.listBody);
     for (const c of this.cases) this.listBody.append(this.row(c));
-    this.caseCount.textContent = this.cases.length ? ` ${this.cases.length}${this.nextAfter ? '+' : ''}` : '';
+    this.caseCount.textContent = this.cases.length ? ` ${this.cases.length}${this.more() ? '+' : ''}` : '';
     clear(this.listState);
     if (!this.cases.length) this.listState.append(stateBlock('empty', t('list.empty')));
-    this.moreButton.hidden = !this.nextAfter;
+    this.moreButton.hidden = !this.more();
     this.flash = null;
     this.drawMarkers();
   }
@@ -452,19 +544,21 @@ class Console {
     h('td', { class: 'nowrap' }, grid?.name || c.grid_id || '—', c.community ? h('div', { class: 'muted small' }, this.refs.areaName(c.community)) : null),
     h('td', { class: 'nowrap' }, this.refs.workerName(c.assignee_id) || h('span', { class: 'muted' }, t('case.unassigned'))),
     h('td', {}, h('span', { class: `chip state-${c.state}` }, stateName(c.state))),
-    h('td', { class: 'nowrap' }, tierName(c.tier), c.overdue ? h('div', {}, h('span', { class: 'chip chip-over' }, t('case.overdue'))) : null),
-    h('td', { class: `time-left ${left.cls}` }, left.text));
+    h('td', { class: 'nowrap' }, tierName(c.tier), left.overdue ? h('div', {}, h('span', { class: 'chip chip-over' }, t('case.overdue'))) : null),
+    this.timeCell(left));
     tr.case = c;
     return tr;
   }
 
+  // The time as one truth: overdue (against the deadline missed) or time left, and under it
+  // which deadline runs with the current tier's deadline.
+  timeCell(left) {
+    return h('td', { class: `time-left ${left.cls}`, dataset: { clock: left.overdue ? 'over' : 'left' } },
+      left.text, left.due ? h('div', { class: 'muted small due' }, left.due) : null);
+  }
+
   tickTimes() {
-    for (const tr of this.listBody.children) {
-      const left = timeLeft(tr.case);
-      const cell = tr.lastChild;
-      cell.className = `time-left ${left.cls}`;
-      cell.textContent = left.text;
-    }
+    for (const tr of this.listBody.children) tr.lastChild.replaceWith(this.timeCell(timeLeft(tr.case)));
   }
 
   drawMarkers() {

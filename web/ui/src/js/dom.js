@@ -95,9 +95,11 @@ export function toast(message, kind = 'info', ms = 4000) {
   return el;
 }
 
-// A modal dialog. fields: [{name, label, type: 'text'|'textarea'|'select', options, required, value}].
+// A modal dialog. fields: [{name, label, type: 'text'|'textarea'|'select'|'custom', options, required, value,
+// input (custom: the element, with a `value`)}].
 // Resolves with the values, or null when cancelled.
-export function dialog({ title, message, fields = [], confirm = t('common.ok'), danger = false }) {
+// untilValid: the confirm button stays disabled while a required field is empty.
+export function dialog({ title, message, fields = [], confirm = t('common.ok'), danger = false, untilValid = false }) {
   return new Promise((resolve) => {
     const inputs = {};
     const form = h('form', { class: 'dialog', method: 'dialog' },
@@ -105,7 +107,8 @@ export function dialog({ title, message, fields = [], confirm = t('common.ok'), 
       message ? h('p', {}, message) : null,
       fields.map((f) => {
         let input;
-        if (f.type === 'textarea') input = h('textarea', { name: f.name, rows: 3, required: f.required }, f.value || '');
+        if (f.type === 'custom') input = f.input;  // an element with a `value`
+        else if (f.type === 'textarea') input = h('textarea', { name: f.name, rows: 3, required: f.required }, f.value || '');
         else if (f.type === 'select') {
           input = h('select', { name: f.name, required: f.required },
             f.options.map((o) => h('option', { value: o.value, selected: o.value === f.value }, o.label)));
@@ -116,11 +119,18 @@ export function dialog({ title, message, fields = [], confirm = t('common.ok'), 
       h('div', { class: 'dialog-buttons' },
         h('button', { type: 'button', class: 'secondary', onclick: () => done(null) }, t('common.cancel')),
         h('button', { type: 'submit', class: danger ? 'danger' : 'primary' }, confirm)));
+    const submit = form.querySelector('button[type=submit]');
+    const check = () => { submit.disabled = fields.some((f) => f.required && !String(inputs[f.name].value ?? '').trim()); };
+    if (untilValid) {
+      form.addEventListener('input', check);
+      form.addEventListener('change', check);
+      check();
+    }
     const backdrop = h('div', { class: 'backdrop' }, form);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const values = {};
-      for (const [k, el] of Object.entries(inputs)) values[k] = el.value.trim();
+      for (const [k, el] of Object.entries(inputs)) values[k] = String(el.value ?? '').trim();
       for (const f of fields) if (f.required && !values[f.name]) return inputs[f.name].focus();
       done(values);
     });

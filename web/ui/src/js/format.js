@@ -27,41 +27,70 @@ export function fmtTime(iso, kind = 'short') {
   return `${p.month}-${p.day} ${hour}:${p.minute}`;
 }
 
-// The deadline that matters now: acceptance until accepted, then resolution; none while a
-// deferral holds the clock (the deadlines move when it resumes).
+// The case's time as the server judges it (`clock`, one rule for every screen): which
+// deadline applies (accept or resolve), its current tier's deadline, and whether the case
+// is overdue against the first deadline it missed. Between answers the time moves on by the
+// server's clock: an overdue case's count grows while its clock runs, and a running
+// deadline that passes is missed at that deadline, as the server will say.
+export function clockOf(c) {
+  const k = c.clock;
+  if (!k) return { deadline: null, running: false, dueAt: null, overdue: !!c.overdue, overdueMs: 0, leftMs: null };
+  const now = serverNow();
+  const asOf = Date.parse(k.as_of);
+  const dueAt = k.due_at ? Date.parse(k.due_at) : null;
+  const out = { deadline: k.deadline, running: !!k.running, dueAt, overdue: !!k.overdue, overdueMs: 0, leftMs: null };
+  if (k.overdue) {
+    out.overdueMs = (k.overdue_s || 0) * 1000 + (k.running ? Math.max(0, now - asOf) : 0);
+  } else if (k.running && dueAt !== null) {
+    const left = dueAt - now;
+    if (left <= 0) Object.assign(out, { overdue: true, overdueMs: -left });
+    else out.leftMs = left;
+  } else if (k.left_s !== null && k.left_s !== undefined) {
+    out.leftMs = k.left_s * 1000;
+  }
+  return out;
+}
+
+export const isOverdue = (c) => clockOf(c).overdue;
+
+// The deadline that matters now (the current tier's), or none; while a deferral holds the
+// clock there is none (the deadlines move when it resumes).
 export function deadlineOf(c) {
-  if (c.paused_at) return null;
-  if (c.state === 'reported' || c.state === 'dispatched') return c.accept_by;
-  if (c.state === 'accepted') return c.resolve_by;
-  return null;
+  const k = clockOf(c);
+  return k.running && k.dueAt !== null ? new Date(k.dueAt).toISOString() : null;
 }
 
+// Milliseconds left (negative: overdue by as much), or null when no deadline runs.
 export function timeLeftMs(c) {
-  const d = deadlineOf(c);
-  return d ? Date.parse(d) - serverNow() : null;
+  const k = clockOf(c);
+  if (k.overdue) return -k.overdueMs;
+  return k.running ? k.leftMs : null;
 }
 
-// "2小时15分" / "2 h 15 min"; "3天4小时" / "3 d 4 h".
+// "2小时15分" / "2 h 15 min"; "3天4小时" / "3 d 4 h"; "5分钟" / "5 min".
 export function fmtDuration(ms) {
   const minutes = Math.max(0, Math.floor(Math.abs(ms) / 60000));
   const d = Math.floor(minutes / 1440), hr = Math.floor((minutes % 1440) / 60), m = minutes % 60;
   const parts = [];
   if (d) parts.push(t('dur.d', { n: d }));
   if (hr && parts.length < 2) parts.push(t('dur.h', { n: hr }));
-  if (!d && (m || parts.length === 0)) parts.push(t('dur.m', { n: m }));
+  if (!d && (m || parts.length === 0)) parts.push(t(parts.length ? 'dur.m' : 'dur.m_only', { n: m }));
   return parts.join(lang() === 'en' ? ' ' : '');
 }
 
-// "剩余 2小时15分" or "超时 30分"; the class says how pressing it is.
+// "剩余 2小时15分" or "超时 3小时12分" (never both); `which` names the deadline that runs
+// (接单 / 办结) and `due` the current tier's deadline; the class says how pressing it is.
 export function timeLeft(c) {
-  const ms = timeLeftMs(c);
-  if (ms === null) {
-    if (c.paused_at) return { text: t('left.paused'), cls: 'left-paused' };
-    if (c.state === 'resolved') return { text: t('left.verify'), cls: 'left-none' };
-    return { text: '—', cls: 'left-none' };
+  const k = clockOf(c);
+  const which = k.deadline ? t(`clock.${k.deadline}`) : null;
+  const due = k.dueAt !== null ? t('clock.due', { which, at: fmtTime(new Date(k.dueAt).toISOString()) }) : null;
+  if (k.overdue) return { text: t('left.over', { d: fmtDuration(k.overdueMs) }), cls: 'left-over', which, due, overdue: true };
+  if (c.paused_at) return { text: t('left.paused'), cls: 'left-paused', which, due, overdue: false };
+  if (k.running && k.leftMs !== null) {
+    return { text: t('left.left', { d: fmtDuration(k.leftMs) }), cls: c.warned ? 'left-warn' : 'left-ok', which, due, overdue: false };
   }
-  if (ms < 0) return { text: t('left.over', { d: fmtDuration(ms) }), cls: 'left-over' };
-  return { text: t('left.left', { d: fmtDuration(ms) }), cls: c.warned ? 'left-warn' : 'left-ok' };
+  if (c.state === 'resolved') return { text: t('left.verify'), cls: 'left-none', which, due, overdue: false };
+  return { text: '—', cls: 'left-none', which, due, overdue: false };
 }
 
 export const urgencyName = (u) => t(`urgency.${u}`);

@@ -174,13 +174,14 @@ class Tablet {
     },
     h('div', { class: 'card-top' }, urgencyBadge(c.urgency, true),
       this.fresh.has(c.id) ? h('span', { class: 'chip chip-new' }, t('tablet.new')) : null,
-      h('span', { class: `time-left big ${left.cls}` }, left.text)),
+      h('span', { class: `time-left big ${left.cls}`, dataset: { clock: left.overdue ? 'over' : 'left' } }, left.text)),
     h('div', { class: 'card-title' }, `#${c.id} ${c.title}`),
+    left.due ? h('div', { class: 'muted small', dataset: { field: 'due' } }, left.due) : null,
     h('div', { class: 'muted' }, [c.address, grid?.name].filter(Boolean).join(' · ') || '—'),
     h('div', { class: 'chips' },
       h('span', { class: `chip state-${c.state}` }, stateName(c.state)),
       c.tier !== 'worker' ? h('span', { class: 'chip chip-over' }, tierName(c.tier)) : null,
-      c.overdue ? h('span', { class: 'chip chip-over' }, t('case.overdue')) : c.warned ? h('span', { class: 'chip chip-warn' }, t('case.warned')) : null,
+      left.overdue ? h('span', { class: 'chip chip-over' }, t('case.overdue')) : c.warned ? h('span', { class: 'chip chip-warn' }, t('case.warned')) : null,
       c.paused_at ? h('span', { class: 'chip chip-paused', dataset: { paused: 'true' } }, t('case.paused')) : null,
       pending ? h('span', { class: 'chip chip-pending', dataset: { pending } }, t('tablet.pending', { n: pending })) : null));
   }
@@ -301,7 +302,7 @@ class Tablet {
     const photos = full?.photos || [];
     add(this.work,
       h('div', { class: 'work-head', dataset: { caseId: c.id, state: c.state } }, urgencyBadge(c.urgency, true),
-        h('h2', {}, `#${c.id} ${c.title}`), h('span', { class: `time-left big ${left.cls}` }, left.text)),
+        h('h2', {}, `#${c.id} ${c.title}`), h('span', { class: `time-left big ${left.cls}`, dataset: { clock: left.overdue ? 'over' : 'left' } }, left.text)),
       h('div', { class: 'chips' },
         h('span', { class: `chip state-${c.state}`, dataset: { field: 'state' } }, stateName(c.state)),
         h('span', { class: 'chip' }, categoryName(this.refs.categories, c.category)),
