@@ -226,7 +226,7 @@ try {
     // Without the photo the dialog stays and nothing is sent.
     await p.click('.dialog button[type=submit]');
     check(await p.locator('.dialog').count() === 1, 'no photo, no resolve');
-    await photo.setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: makePng() });
+    await photo.setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: makePng(800, 600) });
     await p.fill('.dialog textarea[name=note]', '垃圾已清运');
     await p.click('.dialog button[type=submit]');
     await waitFor(async () => (await api('worker', 'GET', `/api/v1/cases/${c.id}`)).state === 'resolved', 'resolved with its after-photo');
@@ -238,14 +238,17 @@ try {
     await p.tap('#work-photos .photo-thumb');
     await p.waitForSelector('.photo-viewer img[src^="blob:"]');
     const v = await p.locator('.photo-viewer img').boundingBox();
-    check(v.width > 200, `the photo is shown large (${v.width} px wide)`);
+    check(v.width >= 360, `the photo is shown across the screen (${v.width} px wide)`);
+    const natural = await p.locator('.photo-viewer img').evaluate((e) => e.naturalWidth);
+    check(natural === 800, `the photo is the full-size one, not a thumbnail (${natural} px)`);
     await shot(p, 'worker-6-viewer');
     await p.tap('.photo-viewer .viewer-close');
     await p.waitForSelector('.photo-viewer', { state: 'detached' });
 
     // The operator who verifies sees before and after side by side.
-    const op = await newPage('operator', { width: 1366, height: 768 });
+    const op = await newPage('operator', { width: 1600, height: 900 });
     await login(op.page, server.url, 'op');
+    await op.page.click('[data-tab=cases]');
     await op.page.waitForSelector(`#case-list tr[data-case-id="${c.id}"]`);
     await op.page.click(`#case-list tr[data-case-id="${c.id}"]`);
     await op.page.waitForSelector('.case-detail .before-after [data-stage=after] img[src^="blob:"]');
