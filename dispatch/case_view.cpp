@@ -7,12 +7,15 @@ std::string masked_phone(std::string_view phone) {
   // dashes) stays and the text stays valid UTF-8.
   std::size_t digits = 0;
   for (char ch : phone) digits += ch >= '0' && ch <= '9';
-  const std::size_t head = digits >= 11 ? 3 : 0, tail = digits >= 8 ? 4 : 2;
+  // Eleven digits or more (a mobile number, with its country code or not): the four before
+  // the last four. Fewer: all but the last four, or the last two of a short number.
+  const std::size_t from = digits >= 11 ? digits - 8 : 0;
+  const std::size_t to = digits >= 11 ? digits - 4 : digits >= 8 ? digits - 4 : digits > 2 ? digits - 2 : 0;
   std::string out(phone);
   std::size_t seen = 0;
   for (char& ch : out) {
     if (ch < '0' || ch > '9') continue;
-    if (seen >= head && seen + tail < digits) ch = '*';
+    if (seen >= from && seen < to) ch = '*';
     ++seen;
   }
   return out;

@@ -10,8 +10,9 @@
 
 namespace gridkeeper::dispatch {
 
-// The reporter's phone, masked: the first three and the last four digits stay
-// (13812341234 → 138****1234); eight to ten digits keep the last four, fewer the last two.
+// The reporter's phone, masked: of a number of eleven digits or more the four before the
+// last four (13812341234 → 138****1234, +86 138 1234 1234 → +86 138 **** 1234); of eight
+// to ten digits all but the last four; of fewer all but the last two. Only digits change.
 std::string masked_phone(std::string_view phone);
 
 // Whether `actor` sees the reporter's whole phone: operators, supervisors and admins do;

@@ -32,7 +32,9 @@ Category environment(const Center& center) {
 
 TEST_CASE("a reporter's phone is masked to its first three and last four digits", "[case_view]") {
   CHECK(masked_phone("13812341234") == "138****1234");
-  CHECK(masked_phone("+86 138 1234 1234") == "+86 *** ***4 1234");
+  CHECK(masked_phone("+86 138 1234 1234") == "+86 138 **** 1234");
+  CHECK(masked_phone("05925551234") == "059****1234");
+  CHECK(masked_phone("25551234") == "****1234");
   CHECK(masked_phone("0592-5551234") == "059*-***1234");
   CHECK(masked_phone("5551234") == "*****34");
   CHECK(masked_phone("12") == "12");

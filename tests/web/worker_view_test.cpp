@@ -104,9 +104,9 @@ TEST_CASE("worker view: a required after-photo is enforced on resolve; photos ar
   REQUIRE(before.status == 201);
   CHECK(before.json().at("stage").as_string() == "before");
   f.clock.advance(kMinute);
-  REQUIRE(w1->post(path + "/transitions", R"({"action":"accept","version":)" + std::to_string(version_of(*w1, id)) +
-                                              "}")
-              .status == 200);
+  REQUIRE(
+      w1->post(path + "/transitions", R"({"action":"accept","version":)" + std::to_string(version_of(*w1, id)) + "}")
+          .status == 200);
   f.clock.advance(kMinute);
   const auto v = version_of(*w1, id);
   auto refused = w1->post(path + "/transitions", R"({"action":"resolve","version":)" + std::to_string(v) + "}");
