@@ -86,7 +86,7 @@ export function toast(message, kind = 'info', ms = 4000) {
   if (!toastBox) toastBox = h('div', { class: 'toasts', 'aria-live': 'polite' });
   if (!toastBox.isConnected) (toastDockEl?.isConnected ? toastDockEl : document.body).append(toastBox);
   const el = h('div', { class: `toast toast-${kind}`, role: kind === 'error' ? 'alert' : 'status' },
-    h('span', { class: 'toast-text' }, message),
+    message,
     h('button', { class: 'toast-close', type: 'button', title: t('toast.close'), 'aria-label': t('toast.close'), onclick: () => el.remove() }, '✕'));
   toastBox.append(el);
   // A few at a time: older ones give way, so that buttons stay reachable.
