@@ -229,15 +229,17 @@ const std::string_view kUpsertWorker =
 
 const std::string_view kCategoryColumns =
     "id, name, yellow_accept_s, yellow_resolve_s, orange_accept_s, orange_resolve_s, red_accept_s, red_resolve_s, "
-    "working_time";
+    "working_time, after_photo_required, callback";
 
 const std::string_view kUpsertCategory =
     "INSERT INTO categories (id, name, yellow_accept_s, yellow_resolve_s, orange_accept_s, orange_resolve_s, "
-    "red_accept_s, red_resolve_s, working_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+    "red_accept_s, red_resolve_s, working_time, after_photo_required, callback) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
     "ON CONFLICT (id) DO UPDATE SET name = excluded.name, yellow_accept_s = excluded.yellow_accept_s, "
     "yellow_resolve_s = excluded.yellow_resolve_s, orange_accept_s = excluded.orange_accept_s, "
     "orange_resolve_s = excluded.orange_resolve_s, red_accept_s = excluded.red_accept_s, "
-    "red_resolve_s = excluded.red_resolve_s, working_time = excluded.working_time";
+    "red_resolve_s = excluded.red_resolve_s, working_time = excluded.working_time, "
+    "after_photo_required = excluded.after_photo_required, callback = excluded.callback";
 
 void bind_category(Query& q, const Category& c) {
   q.bind(1, c.id).bind(2, c.name);
@@ -245,7 +247,7 @@ void bind_category(Query& q, const Category& c) {
     const auto& d = c.sla[static_cast<std::size_t>(u)];
     q.bind(3 + 2 * u, d.accept_s).bind(4 + 2 * u, d.resolve_s);
   }
-  q.bind(9, c.working_time);
+  q.bind(9, c.working_time).bind(10, c.after_photo_required).bind(11, c.callback);
 }
 
 Category read_category(const Query& q, int f) {
@@ -254,6 +256,8 @@ Category read_category(const Query& q, int f) {
   c.name = q.text(f + 1);
   for (int u = 0; u < 3; ++u) c.sla[static_cast<std::size_t>(u)] = {q.int64(f + 2 + 2 * u), q.int64(f + 3 + 2 * u)};
   c.working_time = q.int64(f + 8) != 0;
+  c.after_photo_required = q.int64(f + 9) != 0;
+  c.callback = q.int64(f + 10) != 0;
   return c;
 }
 

@@ -354,6 +354,14 @@ CREATE VIRTUAL TABLE IF NOT EXISTS address_bigrams USING fts5(grams, detail='col
   tokenize='unicode61 remove_diacritics 0');
 )sql";
 
+// Step 12: a category says whether resolving needs an after-photo and whether the worker
+// calls the reporter back (and so sees the whole phone).
+constexpr std::pair<std::string_view, std::string_view> kCategoryPhotoColumns[] = {
+    {"after_photo_required", "INTEGER NOT NULL DEFAULT 0 CHECK (after_photo_required = 0 OR after_photo_required = 1)"},
+    {"callback", "INTEGER NOT NULL DEFAULT 0 CHECK (callback = 0 OR callback = 1)"},
+};
+Status category_photo_callback(Connection& db) { return add_missing_columns(db, "categories", kCategoryPhotoColumns); }
+
 Status set_pragmas(Connection& db) {
   // WAL: readers see the last commit while the writer writes. FULL: the WAL is synced at
   // every COMMIT, so an acknowledged case survives a crash or a power cut.
@@ -387,7 +395,8 @@ const std::vector<MigrationStep>& migrations() {
                                                 {{}, &account_columns},
                                                 {{}, &workers_retired},
                                                 {kAddresses},
-                                                {{}, &case_overdue_at}};
+                                                {{}, &case_overdue_at},
+                                                {{}, &category_photo_callback}};
   return steps;
 }
 
@@ -416,12 +425,15 @@ Status migrate(Connection& db) {
 
 std::vector<dispatch::Category> default_categories() {
   const auto sla = dispatch::default_sla();
-  return {
+  std::vector<dispatch::Category> out{
       {"environment", "环境卫生", sla},    {"illegal_construction", "违法建设", sla},
       {"dispute", "矛盾纠纷", sla},        {"safety_hazard", "安全隐患", sla},
       {"public_service", "民生服务", sla}, {"petition", "信访诉求", sla},
       {"epidemic", "疫情防控", sla},       {"other", "其他", sla},
   };
+  // A dispute or a petition is settled by talking to the one who raised it: its worker calls back.
+  for (auto& c : out) c.callback = c.id == "dispute" || c.id == "petition";
+  return out;
 }
 
 Status insert_default_categories(Connection& db) {

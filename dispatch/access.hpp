@@ -189,7 +189,12 @@ bool may_rate(const Actor& actor, const Case& c, const Hierarchy& places);
 class Allowed {
  public:
   static constexpr unsigned kPhoto = 12, kRate = 13;  // after the twelve actions
+  // Not an action: the reader sees the reporter's whole phone (dispatch/case_view.hpp's
+  // `sees_whole_phone`); without it the case is shown with the number masked.
+  static constexpr unsigned kWholePhone = 14;
   void allow(Action a) { bits_ |= 1u << static_cast<unsigned>(a); }
+  void allow_whole_phone() { bits_ |= 1u << kWholePhone; }
+  bool whole_phone() const { return (bits_ >> kWholePhone) & 1u; }
   void allow_photo() { bits_ |= 1u << kPhoto; }
   void allow_rate() { bits_ |= 1u << kRate; }
   bool has(Action a) const { return (bits_ >> static_cast<unsigned>(a)) & 1u; }

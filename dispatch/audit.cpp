@@ -24,8 +24,11 @@ std::string category_fields(const Category& category) {
     const auto& d = category.deadlines(u);
     sla[to_string(u)] = json::object{{"accept_s", d.accept_s}, {"resolve_s", d.resolve_s}};
   }
-  return json::serialize(
-      json::object{{"name", category.name}, {"sla", std::move(sla)}, {"working_time", category.working_time}});
+  return json::serialize(json::object{{"name", category.name},
+                                      {"sla", std::move(sla)},
+                                      {"working_time", category.working_time},
+                                      {"after_photo", category.after_photo_required ? "required" : "optional"},
+                                      {"callback", category.callback}});
 }
 
 std::string setting_fields(const std::string& value) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "dispatch/case_view.hpp"
+
 namespace gridkeeper::dispatch {
 
 namespace {
@@ -104,16 +106,25 @@ bool Center::case_visible(const Case& c, const Actor& actor) const {
   return case_visible_locked(c, actor);
 }
 
+Allowed Center::allowed_locked(const Case& c, const Actor& actor) const {
+  auto out = dispatch::allowed_actions(actor, c, places());
+  const auto category = categories_.find(c.category);
+  if (case_visible_locked(c, actor) &&
+      sees_whole_phone(actor, category != categories_.end() && category->second.callback))
+    out.allow_whole_phone();
+  return out;
+}
+
 Allowed Center::allowed_actions(const Case& c, const Actor& actor) const {
   std::lock_guard lock(mutex_);
-  return dispatch::allowed_actions(actor, c, places());
+  return allowed_locked(c, actor);
 }
 
 std::vector<Allowed> Center::allowed_actions(const std::vector<Case>& cases, const Actor& actor) const {
   std::vector<Allowed> out;
   out.reserve(cases.size());
   std::lock_guard lock(mutex_);
-  for (const auto& c : cases) out.push_back(dispatch::allowed_actions(actor, c, places()));
+  for (const auto& c : cases) out.push_back(allowed_locked(c, actor));
   return out;
 }
 
@@ -220,6 +231,10 @@ Result<Case> Center::intake_and_wait(const IntakeRequest& request, const Actor& 
 }
 Result<Case> Center::transition_and_wait(CaseId id, const TransitionRequest& request, const Actor& actor) {
   return wait_for<Case>([&](auto cb) { transition(id, request, actor, std::move(cb)); });
+}
+Result<Case> Center::transition_and_wait(CaseId id, const TransitionRequest& request, const Actor& actor,
+                                         std::optional<Millis> latest_photo) {
+  return wait_for<Case>([&](auto cb) { transition(id, request, actor, latest_photo, std::move(cb)); });
 }
 Result<Grid> Center::reassign_grid_and_wait(const std::string& grid, const WorkerId& owner, const WorkerId& backup,
                                             const Actor& actor) {

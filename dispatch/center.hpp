@@ -99,6 +99,11 @@ class Center {
   // `done` runs once the change is durable (on the ledger's thread) or at once on error.
   void intake(const IntakeRequest& request, const Actor& actor, CaseCallback done);
   void transition(CaseId id, const TransitionRequest& request, const Actor& actor, CaseCallback done);
+  // As above; `latest_photo`: when the case's latest photo was taken (the caller reads the
+  // photos; none: no photo), for a category that requires an after-photo to resolve
+  // (dispatch/case_view.hpp). Without it a resolve there is refused.
+  void transition(CaseId id, const TransitionRequest& request, const Actor& actor, std::optional<Millis> latest_photo,
+                  CaseCallback done);
   void reassign_grid(const std::string& grid, const WorkerId& owner, const WorkerId& backup, const Actor& actor,
                      std::function<void(Result<Grid>)> done);
   void set_worker_status(const WorkerId& worker, DutyStatus status, const Actor& actor,
@@ -154,6 +159,8 @@ class Center {
   // Blocking conveniences for tools, tests and benchmarks.
   Result<Case> intake_and_wait(const IntakeRequest& request, const Actor& actor);
   Result<Case> transition_and_wait(CaseId id, const TransitionRequest& request, const Actor& actor);
+  Result<Case> transition_and_wait(CaseId id, const TransitionRequest& request, const Actor& actor,
+                                   std::optional<Millis> latest_photo);
   Result<Grid> reassign_grid_and_wait(const std::string& grid, const WorkerId& owner, const WorkerId& backup,
                                       const Actor& actor);
   Result<Worker> set_worker_status_and_wait(const WorkerId& worker, DutyStatus status, const Actor& actor);
@@ -239,6 +246,7 @@ class Center {
   Location locate(const std::string& grid) const;  // needs mutex_
   bool in_scope_locked(const std::string& scope, const std::string& code) const;
   bool case_visible_locked(const Case& c, const Actor& actor) const;
+  Allowed allowed_locked(const Case& c, const Actor& actor) const;
   bool matches_locked(const Case& c, const CaseQuery& query) const;
   void set_assignee_locked(Case& c, const WorkerId& worker);
   // Hands an open case to `worker` (a change of posts, a leave): dispatched to it afresh,

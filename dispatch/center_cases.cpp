@@ -1,5 +1,6 @@
 #include "dispatch/center.hpp"
 
+#include "dispatch/case_view.hpp"
 #include "dispatch/center_internal.hpp"
 #include "dispatch/events.hpp"
 #include "dispatch/text_rules.hpp"
@@ -10,6 +11,11 @@ namespace gridkeeper::dispatch {
 using namespace detail;
 
 void Center::transition(CaseId id, const TransitionRequest& req, const Actor& actor, CaseCallback done) {
+  transition(id, req, actor, std::nullopt, std::move(done));
+}
+
+void Center::transition(CaseId id, const TransitionRequest& req, const Actor& actor, std::optional<Millis> latest_photo,
+                        CaseCallback done) {
   if (auto e = check_text(req.note, kMaxText, "note", TextKind::multiline)) return done(std::move(*e));
   std::unique_lock lock(mutex_);
   auto it = open_.find(id);
@@ -75,6 +81,8 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
       c.warned = false;  // the resolution clock applies from now on
       break;
     case Action::resolve:
+      if (category != categories_.end())
+        if (auto e = check_after_photo(c, category->second, latest_photo)) return done(std::move(*e));
       c.resolved_at = now;
       break;
     case Action::return_case:

@@ -144,6 +144,8 @@ void Center::update_category(Category category, const Actor& actor, std::functio
     detail += " " + std::string(to_string(u)) + "=" + std::to_string(category.deadlines(u).accept_s) + "/" +
               std::to_string(category.deadlines(u).resolve_s) + "s";
   if (category.working_time) detail += " working time";
+  if (category.after_photo_required) detail += " after-photo required";
+  if (category.callback) detail += " callback";
   std::string was = before == categories_.end() ? std::string() : category_fields(before->second);
   categories_[category.id] = category;
   Change change;

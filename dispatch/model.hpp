@@ -157,8 +157,10 @@ struct Deadlines {
 struct Category {
   std::string id;
   std::string name;
-  std::array<Deadlines, 3> sla;  // by urgency
-  bool working_time = false;     // deadlines count working hours (red always counts clock time)
+  std::array<Deadlines, 3> sla;       // by urgency
+  bool working_time = false;          // deadlines count working hours (red always counts clock time)
+  bool after_photo_required = false;  // resolving needs a photo of the work done (dispatch/case_view.hpp)
+  bool callback = false;              // the worker calls the reporter back: sees the whole phone
   const Deadlines& deadlines(Urgency u) const { return sla[static_cast<std::size_t>(u)]; }
 };
 

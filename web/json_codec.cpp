@@ -9,6 +9,7 @@
 #include <iostream>
 #include <limits>
 
+#include "dispatch/case_view.hpp"
 #include "dispatch/lifecycle.hpp"
 
 namespace gridkeeper::web {
@@ -234,6 +235,8 @@ json::object case_json(const dispatch::Case& c, const dispatch::Allowed& allowed
 
 json::object case_json(const dispatch::Case& c, const dispatch::Allowed& allowed, dispatch::Millis now) {
   auto o = case_json(c, now);
+  if (!allowed.whole_phone())
+    o["reporter"] = json::object{{"name", c.reporter.name}, {"phone", dispatch::masked_phone(c.reporter.phone)}};
   json::array names;
   for (auto name : allowed.names()) names.emplace_back(name);
   o["allowed_actions"] = std::move(names);
@@ -366,7 +369,12 @@ json::object category_json(const dispatch::Category& c) {
     const auto& d = c.deadlines(u);
     sla[to_string(u)] = json::object{{"accept_s", d.accept_s}, {"resolve_s", d.resolve_s}};
   }
-  return json::object{{"id", c.id}, {"name", c.name}, {"sla", std::move(sla)}, {"working_time", c.working_time}};
+  return json::object{{"id", c.id},
+                      {"name", c.name},
+                      {"sla", std::move(sla)},
+                      {"working_time", c.working_time},
+                      {"after_photo", c.after_photo_required ? "required" : "optional"},
+                      {"callback", c.callback}};
 }
 
 json::object user_json(const dispatch::User& u) {

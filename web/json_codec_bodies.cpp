@@ -99,10 +99,16 @@ dispatch::Result<dispatch::TransitionRequest> transition_from(const json::object
 
 dispatch::Result<dispatch::Category> category_from(dispatch::Category base, const json::object& body) {
   Reader r(body);
-  r.only({"id", "name", "sla", "working_time"});
+  r.only({"id", "name", "sla", "working_time", "after_photo", "callback"});
   if (auto body_id = r.text("id"); body_id && *body_id != base.id) r.invalid("id", "id must match the path");
   if (auto name = r.text("name", true)) base.name = *name;
   if (auto working_time = r.boolean("working_time")) base.working_time = *working_time;
+  if (auto after_photo = r.text("after_photo")) {
+    if (*after_photo == "required" || *after_photo == "optional")
+      base.after_photo_required = *after_photo == "required";
+    else r.invalid("after_photo", "after_photo must be required or optional");
+  }
+  if (auto callback = r.boolean("callback")) base.callback = *callback;
   // Ranges are the center's to judge; here only the shape.
   if (const auto* sla = r.object("sla")) {
     Reader rs(*sla, "sla");

@@ -166,6 +166,7 @@ test('live answers of the server validate against docs/openapi.json', { timeout:
     assert.equal((await act('worker', 'note', { note: '已到现场' })).status, 200);
     const photo = await call('worker', 'POST', `/api/v1/cases/${id}/photos`, { body: PNG, type: 'image/png' });
     assert.equal(photo.status, 201, photo.text);
+    assert.equal(photo.json.stage, 'after');  // taken once the worker accepted
     const image = await call('op', 'GET', photo.json.url);
     assert.equal(image.headers.get('content-type'), 'image/png');
     assert.equal((await call('sup', 'POST', `/api/v1/cases/${id}/photos`, { body: PNG, type: 'image/png' })).status, 403);
@@ -248,6 +249,12 @@ test('live answers of the server validate against docs/openapi.json', { timeout:
     assert.equal((await call('admin', 'PUT', '/api/v1/categories/environment', { body: category })).status, 200);
     assert.equal((await call('op', 'PUT', '/api/v1/categories/environment', { body: category })).status, 403);
     assert.equal((await call('admin', 'PUT', '/api/v1/categories/environment', { body: { name: 'x', sla: { red: { accept_s: 1, resolve_s: 2 } } } })).status, 422);
+    // A category's after-photo and call back: set, refused when bad, set back.
+    const photoRule = await call('admin', 'PUT', '/api/v1/categories/environment', { body: { ...category, after_photo: 'required', callback: true } });
+    assert.equal(photoRule.status, 200, photoRule.text);
+    assert.equal(photoRule.json.after_photo, 'required');
+    assert.equal((await call('admin', 'PUT', '/api/v1/categories/environment', { body: { ...category, after_photo: 'sometimes' } })).status, 422);
+    assert.equal((await call('admin', 'PUT', '/api/v1/categories/environment', { body: { ...category, after_photo: 'optional', callback: false } })).status, 200);
   });
 
   await t.test('leave and the working calendar', async () => {

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 
+#include "dispatch/case_view.hpp"
 #include "web/csv.hpp"
 #include "web/params.hpp"
 #include "web/stats.hpp"
@@ -217,7 +218,11 @@ void CaseHandlers::get_case(const CallPtr& call) {
       }
       events.push_back(std::move(o));
     }
-    for (const auto& p : accounts.photos(id, false)) photos.push_back(photo_json(p));
+    for (const auto& p : accounts.photos(id, false)) {
+      auto o = photo_json(p);
+      o["stage"] = dispatch::is_after_photo(*c, p.at) ? "after" : "before";
+      photos.push_back(std::move(o));
+    }
     body["events"] = std::move(events);
     body["photos"] = std::move(photos);
     ok(call, 200, body);
@@ -233,7 +238,12 @@ void CaseHandlers::transition(const CallPtr& call) {
   if (!req) return fail(call, req.error());
   // A case no longer open is looked up in storage: start on the pool.
   offload(call, [this, call, id = *id, req = std::move(*req)] {
-    center.transition(id, req, call->actor(), [this, call](dispatch::Result<dispatch::Case> r) {
+    // A category may require an after-photo to resolve: the center judges by the latest.
+    std::optional<dispatch::Millis> latest_photo;
+    if (req.action == dispatch::Action::resolve)
+      for (const auto& p : accounts.photos(id, false))
+        if (!latest_photo || p.at > *latest_photo) latest_photo = p.at;
+    center.transition(id, req, call->actor(), latest_photo, [this, call](dispatch::Result<dispatch::Case> r) {
       on_strand(call, [this, call, r = std::move(r)] {
         if (!r) return fail(call, r.error());
         ok(call, 200, case_for(call, *r));
@@ -275,18 +285,20 @@ void CaseHandlers::add_photo(const CallPtr& call) {
     photo.data = std::move(call->request.body);
     photo.at = now;
     photo.actor = actor.label();
+    const bool after = dispatch::is_after_photo(*allowed, now);
     auto stored = accounts.add_photo(std::move(photo));
     if (!stored) return fail(call, stored.error());
     // Every photo is in the case's history; the answer waits for that event to be durable.
-    center.record_photo(id, actor,
-                        [this, call, stored = std::move(*stored), size](dispatch::Result<dispatch::CaseEvent> e) {
-                          on_strand(call, [this, call, stored, size, e = std::move(e)] {
-                            if (!e) return fail(call, e.error());
-                            auto body = photo_json(stored);
-                            body["size"] = size;
-                            ok(call, 201, body);
-                          });
-                        });
+    center.record_photo(
+        id, actor, [this, call, stored = std::move(*stored), size, after](dispatch::Result<dispatch::CaseEvent> e) {
+          on_strand(call, [this, call, stored, size, after, e = std::move(e)] {
+            if (!e) return fail(call, e.error());
+            auto body = photo_json(stored);
+            body["size"] = size;
+            body["stage"] = after ? "after" : "before";
+            ok(call, 201, body);
+          });
+        });
   });
 }
 

@@ -3,8 +3,9 @@
 // (`allowed_actions` of the case, from its access policy); this panel only draws them.
 import { h, stateBlock, dialog, toast, fill } from './dom.js';
 import { t } from './i18n.js';
-import { api, photoUrl } from './api.js';
+import { api } from './api.js';
 import { workerPicker } from './worker_picker.js';
+import { beforeAfter } from './photos.js';
 import { fmtTime, timeLeft, urgencyBadge, stateName, tierName, eventName, eventDetail, categoryName } from './format.js';
 
 // The actions this panel has a form for, in the order it shows them: the command
@@ -150,15 +151,12 @@ export class CaseDetail {
     return this.refs.workerName(e.actor_worker_id) || e.actor_name || actorName(e.actor);
   }
 
+  // Before and after side by side: the operator who verifies a resolved case compares them.
   photos(c) {
     if (!c.photos?.length) return null;
-    return h('div', {}, h('h3', {}, t('case.photos', { n: c.photos.length })),
-      h('div', { class: 'photos' }, c.photos.map((p) => {
-        const img = h('img', { alt: t('case.photo_alt', { time: fmtTime(p.at) }), loading: 'lazy' });
-        photoUrl(p.url).then((u) => { img.src = u; }).catch(() => { img.alt = t('err.photo'); });
-        return h('a', { class: 'photo', href: '#', onclick: (e) => { e.preventDefault(); if (img.src) window.open(img.src); } }, img);
-      })));
+    return h('div', {}, h('h3', {}, t('case.photos', { n: c.photos.length })), beforeAfter(c.photos, 'case-photos'));
   }
+
 
   // A deferral the worker asked for, waiting for the operator's or supervisor's answer; or
   // the pause an approved one holds.

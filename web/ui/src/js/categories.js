@@ -67,7 +67,7 @@ class CategoriesScreen {
       fill(this.list, h('table', { class: 'figures categories', id: 'categories-table' },
         h('thead', {}, h('tr', {}, h('th', {}, t('cat.name')),
           URGENCIES.map((u) => h('th', {}, t(`urgency.${u}`), h('div', { class: 'muted small' }, t('cat.accept_resolve')))),
-          h('th', {}, t('cat.time')), h('th', {}, ''))),
+          h('th', {}, t('cat.time')), h('th', {}, t('cat.worker_side')), h('th', {}, ''))),
         h('tbody', {}, r.categories.map((c) => this.row(c)))));
     } catch (e) {
       fill(this.list, stateBlock('error', e.message, () => this.load()));
@@ -96,6 +96,11 @@ class CategoriesScreen {
     const working = h('select', { name: 'working_time' },
       h('option', { value: 'false', selected: !c.working_time }, t('cat.clock_hours')),
       h('option', { value: 'true', selected: c.working_time }, t('cat.working_hours')));
+    // What the worker's resolve needs and whether the worker calls the reporter back.
+    const afterPhoto = h('select', { name: 'after_photo' },
+      ['optional', 'required'].map((v) => h('option', { value: v, selected: (c.after_photo || 'optional') === v }, t(`cat.after_photo_${v}`))));
+    const callback = h('input', { type: 'checkbox', name: 'callback', checked: !!c.callback });
+    errors.after_photo = h('div', { class: 'field-error', dataset: { errorFor: 'after_photo' } });
     const save = h('button', { class: 'primary', dataset: { action: 'save' } }, t('common.save'));
     save.addEventListener('click', async () => {
       Object.values(errors).forEach((el) => fill(el));
@@ -110,7 +115,8 @@ class CategoriesScreen {
       save.disabled = true;
       try {
         await api(`/api/v1/categories/${encodeURIComponent(c.id)}`, {
-          method: 'PUT', body: { name: name.value.trim(), sla, working_time: working.value === 'true' },
+          method: 'PUT',
+          body: { name: name.value.trim(), sla, working_time: working.value === 'true', after_photo: afterPhoto.value, callback: callback.checked },
         });
         toast(t('cat.saved', { name: name.value.trim() }), 'ok');
         await this.load();
@@ -123,7 +129,10 @@ class CategoriesScreen {
     });
     return h('tr', { dataset: { category: c.id } },
       h('td', {}, name, h('div', { class: 'muted small' }, c.id), errors.name),
-      cells, h('td', {}, working), h('td', {}, save, error));
+      cells, h('td', {}, working),
+      h('td', { class: 'worker-side' }, afterPhoto, errors.after_photo,
+        h('label', { class: 'check' }, callback, h('span', {}, t('cat.callback')))),
+      h('td', {}, save, error));
   }
 
   async loadCalendar() {

@@ -83,11 +83,11 @@ export function stateBlock(kind, message, retry) {
 
 let toastBox;
 export function toast(message, kind = 'info', ms = 4000) {
-  if (!toastBox) {
-    toastBox = h('div', { class: 'toasts', 'aria-live': 'polite' });
-    document.body.append(toastBox);
-  }
-  const el = h('div', { class: `toast toast-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, message);
+  if (!toastBox) toastBox = h('div', { class: 'toasts', 'aria-live': 'polite' });
+  if (!toastBox.isConnected) (toastDockEl?.isConnected ? toastDockEl : document.body).append(toastBox);
+  const el = h('div', { class: `toast toast-${kind}`, role: kind === 'error' ? 'alert' : 'status' },
+    message,
+    h('button', { class: 'toast-close', type: 'button', title: t('toast.close'), 'aria-label': t('toast.close'), onclick: () => el.remove() }, '✕'));
   toastBox.append(el);
   // A few at a time: older ones give way, so that buttons stay reachable.
   while (toastBox.children.length > 3) toastBox.firstChild.remove();
@@ -95,7 +95,16 @@ export function toast(message, kind = 'info', ms = 4000) {
   return el;
 }
 
-// A modal dialog. fields: [{name, label, type: 'text'|'textarea'|'select'|'custom', options, required, value,
+// Where toasts stack: a screen that has a place for them where they cover nothing of its
+// work (the tablet's dock in the flow of the page) names it; null puts them back in the
+// corner of the window.
+let toastDockEl = null;
+export function toastDock(el) {
+  toastDockEl = el;
+  if (toastBox) (el || document.body).append(toastBox);
+}
+
+// A modal dialog. fields: [{name, label, type: 'text'|'textarea'|'select'|'file'|'custom', options, required, value, hint,
 // input (custom: the element, with a `value`)}].
 // Resolves with the values, or null when cancelled.
 // untilValid: the confirm button stays disabled while a required field is empty.
@@ -112,9 +121,9 @@ export function dialog({ title, message, fields = [], confirm = t('common.ok'), 
         else if (f.type === 'select') {
           input = h('select', { name: f.name, required: f.required },
             f.options.map((o) => h('option', { value: o.value, selected: o.value === f.value }, o.label)));
-        } else input = h('input', { name: f.name, type: f.type || 'text', required: f.required, value: f.value || '' });
+        } else input = h('input', { name: f.name, type: f.type || 'text', required: f.required, value: f.value || '', accept: f.accept, capture: f.capture });
         inputs[f.name] = input;
-        return h('label', { class: 'field' }, h('span', {}, f.label), input);
+        return h('label', { class: 'field', dataset: { field: f.name } }, h('span', {}, f.label), input, f.hint ? h('span', { class: 'muted small hint' }, f.hint) : null);
       }),
       h('div', { class: 'dialog-buttons' },
         h('button', { type: 'button', class: 'secondary', onclick: () => done(null) }, t('common.cancel')),
@@ -130,7 +139,8 @@ export function dialog({ title, message, fields = [], confirm = t('common.ok'), 
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const values = {};
-      for (const [k, el] of Object.entries(inputs)) values[k] = String(el.value ?? '').trim();
+      // A file field's value is the file chosen (a photo), or null.
+      for (const [k, el] of Object.entries(inputs)) values[k] = el.type === 'file' ? el.files?.[0] || null : String(el.value ?? '').trim();
       for (const f of fields) if (f.required && !values[f.name]) return inputs[f.name].focus();
       done(values);
     });

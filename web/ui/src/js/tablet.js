@@ -1,9 +1,9 @@
 // 网格员 — the worker's tablet: my cases sorted by time left, big buttons to accept, note,
 // photograph, resolve or return, my grid on the map, and new cases arriving with a sound.
 // Every action goes through the outbox, so a brief network loss loses nothing.
-import { h, clear, stateBlock, toast, dialog, fill, add } from './dom.js';
+import { h, clear, stateBlock, toast, fill, add, toastDock } from './dom.js';
 import { t } from './i18n.js';
-import { api, photoUrl } from './api.js';
+import { api } from './api.js';
 import { createMap, AreaLayer, labelBox, gridTitle, L } from './map.js';
 import { addressWithNavigate, zoomToCase } from './navigate.js';
 import { loadRefs } from './refs.js';
@@ -11,6 +11,8 @@ import { Outbox, shrinkPhoto } from './offline.js';
 import { beep, audioReady, unlockAudio } from './sound.js';
 import { actorName, pendingDeferral } from './case_detail.js';
 import { leaveLine } from './leave.js';
+import { thumb } from './photos.js';
+import { askFor, reporterLine, kv, stepFor, applyLocally } from './tablet_parts.js';
 import {
   URGENCY_COLOURS, OPEN_STATES, fmtTime, timeLeft, timeLeftMs, urgencyBadge, stateName, tierName, eventName,
   categoryName,
@@ -54,7 +56,11 @@ class Tablet {
     this.count = h('span', { class: 'count' });
     this.work = h('section', { class: 'work', id: 'case-work' });
     const mapEl = h('div', { class: 'map', id: 'tablet-map' });
-    fill(this.main, this.banner, h('div', { class: 'tablet-layout' },
+    // Toasts stack here, in the flow of the page, so they cover nothing of the work.
+    this.dock = h('div', { class: 'toast-dock', id: 'toast-dock' });
+    toastDock(this.dock);
+    // On a phone the list and the case are one screen each: `data-view` says which.
+    fill(this.main, this.banner, this.dock, this.layout = h('div', { class: 'tablet-layout', dataset: { view: 'list' } },
       h('section', { class: 'my' },
         h('div', { class: 'my-head' }, h('h2', {}, t('tablet.mine'), this.count),
           this.soundButton = h('button', { class: 'secondary', hidden: audioReady(), onclick: () => { unlockAudio(); this.soundButton.hidden = true; } }, t('tablet.sound_on')),
@@ -105,6 +111,7 @@ class Tablet {
     window.removeEventListener('offline', this.onNet);
     this.outbox.destroy();
     this.timers.forEach(clearInterval);
+    toastDock(null);
     this.map?.remove();
   }
 
@@ -275,8 +282,14 @@ class Tablet {
 
   renderWork(c, full) {
     clear(this.work);
+    const view = c ? 'case' : 'list';
+    if (this.layout.dataset.view !== view) {
+      this.layout.dataset.view = view;
+      // On a phone the map was hidden with the list: it measures itself again when shown.
+      requestAnimationFrame(() => this.map?.invalidateSize());
+    }
     if (!c) {
-      this.work.append(stateBlock('empty', t('tablet.pick')));
+      this.work.append(stateBlock('empty', t('tablet.pick_any')));
       return;
     }
     const pending = this.outbox.pendingFor(c.id);
@@ -301,6 +314,7 @@ class Tablet {
       t('tablet.photo'), can('photo') ? camera : null);
     const photos = full?.photos || [];
     add(this.work,
+      h('button', { class: 'secondary back', id: 'back-to-list', onclick: () => this.closeCase() }, t('tablet.back')),
       h('div', { class: 'work-head', dataset: { caseId: c.id, state: c.state } }, urgencyBadge(c.urgency, true),
         h('h2', {}, `#${c.id} ${c.title}`), h('span', { class: `time-left big ${left.cls}`, dataset: { clock: left.overdue ? 'over' : 'left' } }, left.text)),
       h('div', { class: 'chips' },
@@ -316,50 +330,25 @@ class Tablet {
       h('dl', { class: 'kvs' },
         kv(t('case.address'), addressWithNavigate(c)),
         kv(t('case.description'), c.description),
-        kv(t('case.reporter'), c.reporter?.phone
-          ? h('span', {}, c.reporter.name || '', ' ', h('a', { href: `tel:${c.reporter.phone}` }, c.reporter.phone))
-          : c.reporter?.name),
+        kv(t('case.reporter'), reporterLine(c.reporter)),
         // While paused the deadlines do not hold: they move by the pause when it ends.
         kv(t('case.accept_by'), c.state === 'dispatched' && !c.paused_at ? fmtTime(c.accept_by) : null),
         kv(t('case.resolve_by'), c.paused_at ? null : fmtTime(c.resolve_by)),
         kv(t('case.return_reason'), c.return_reason)),
-      photos.length ? h('div', { class: 'photos', id: 'work-photos' }, photos.map((p) => {
-        const img = h('img', { alt: t('case.photo_alt', { time: fmtTime(p.at) }) });
-        photoUrl(p.url).then((u) => { img.src = u; }).catch(() => {});
-        return img;
-      })) : null,
+      photos.length ? h('div', { class: 'photos', id: 'work-photos' }, photos.map(thumb)) : null,
       full?.events ? h('ol', { class: 'history' }, full.events.slice().reverse().map((e) => h('li', {},
         h('time', {}, fmtTime(e.at)), h('b', {}, eventName(e.type)), ' ', h('span', { class: 'muted small' }, actorName(e.actor)),
         e.note ? h('div', { class: 'note' }, e.note) : null))) : null);
   }
 
   async act(c, action) {
-    let note = '';
-    if (action === 'note') {
-      const v = await dialog({ title: t('tablet.note'), fields: [{ name: 'note', label: t('tablet.note_label'), type: 'textarea', required: true }], confirm: t('common.save') });
-      if (!v) return;
-      note = v.note;
-    } else if (action === 'return') {
-      const v = await dialog({
-        title: t('tablet.return'), message: t('tablet.return_hint'), danger: true, confirm: t('tablet.return'),
-        fields: [
-          { name: 'why', label: t('tablet.return_why'), type: 'select', value: 'not_my_grid',
-            options: ['not_my_grid', 'wrong_kind', 'other'].map((x) => ({ value: x, label: t(`return.${x}`) })) },
-          { name: 'note', label: t('tablet.return_more'), type: 'textarea' }],
-      });
-      if (!v) return;
-      note = [t(`return.${v.why}`), v.note].filter(Boolean).join('：');
-    } else if (action === 'request_deferral') {
-      const v = await dialog({ title: t('tablet.request_deferral'), message: t('tablet.deferral_hint'), confirm: t('tablet.deferral_send'),
-        fields: [{ name: 'note', label: t('tablet.deferral_why'), type: 'textarea', required: true }] });
-      if (!v) return;
-      note = v.note;
-    } else if (action === 'resolve') {
-      const v = await dialog({ title: t('tablet.resolve'), message: t('tablet.resolve_hint'), confirm: t('tablet.resolve'),
-        fields: [{ name: 'note', label: t('tablet.resolve_note'), type: 'textarea' }] });
-      if (!v) return;
-      note = v.note;
-    }
+    // What the step needs asked first: a note, a reason, the after-photo of a resolve.
+    const after = (this.full?.id === c.id ? this.full.photos || [] : []).filter((p) => p.stage === 'after').length;
+    const asked = await askFor(action, this.refs.categories.get(c.category), after);
+    if (!asked) return;
+    const { note } = asked;
+    // A photo taken now goes through the outbox ahead of the resolve.
+    if (asked.photo && !(await this.photo(c, asked.photo))) return;
     const local = this.cases.get(c.id) || c;
     const item = { caseId: c.id, kind: 'transition', action, version: local.version, note };
     try {
@@ -379,19 +368,30 @@ class Tablet {
     this.selected ? this.renderWork(next, this.full?.id === c.id ? this.full : null) : this.renderWork();
   }
 
+  // Queues a photo; whether it was queued.
   async photo(c, file) {
     let data;
     try {
       data = await shrinkPhoto(file);
     } catch {
-      return toast(t('tablet.photo_bad'), 'error', 6000);
+      toast(t('tablet.photo_bad'), 'error', 6000);
+      return false;
     }
     try {
       this.outbox.add({ caseId: c.id, kind: 'photo', type: 'image/jpeg', data });
     } catch {
-      return toast(t('tablet.outbox_full'), 'error', 8000);
+      toast(t('tablet.outbox_full'), 'error', 8000);
+      return false;
     }
     toast(navigator.onLine === false ? t('tablet.queued') : t('tablet.photo_sending'), 'info');
+    return true;
+  }
+
+  // Back to the list (on a phone, where the case took the whole screen).
+  closeCase() {
+    this.selected = null;
+    this.renderList();
+    this.renderWork();
   }
 
   sent({ item, result }) {
@@ -426,28 +426,4 @@ class Tablet {
     this.renderList();
     if (this.selected === item.caseId) this.openCase(item.caseId);
   }
-}
-
-function kv(label, value) {
-  if (value === null || value === undefined || value === '' || value === '—') return null;
-  return h('div', { class: 'kv' }, h('dt', {}, label), h('dd', {}, value));
-}
-
-// The row of the lifecycle table (served as the user's `steps`) that lets the worker take
-// `action` on the case as it stands: its state, its clock, its tier, and whether it is theirs.
-function stepFor(user, c, action) {
-  return (user.steps || []).find((s) => s.from === c.state && s.action === action
-    && (s.clock === 'any' || (s.clock === 'paused') === !!c.paused_at)
-    && (s.tier === 'any' || c.tier !== 'worker')
-    && (!s.assignee_only || c.assignee_id === user.worker_id));
-}
-
-// What an action does to the case, as the server will do it.
-function applyLocally(c, item, user) {
-  const next = { ...c, version: c.version + 1 };
-  const step = stepFor(user, c, item.action);
-  if (step) next.state = step.to;
-  // Until the history says so, the tablet remembers that it asked.
-  if (item.action === 'request_deferral') next.deferralAsked = item.note || true;
-  return next;
 }
