@@ -52,6 +52,11 @@ constexpr Grant kGrants[] = {
      "manage_roster",
      {R::admin, R::supervisor, R::system},
      "only an admin or supervisor manages the roster"},
+    {Permission::list_overdue,
+     "list_overdue",
+     {R::admin, R::operator_, R::supervisor, R::system},
+     "a {role} may not read the list of overdue cases"},
+    {Permission::view_wall, "view_wall", {R::admin, R::supervisor, R::system}, "a {role} may not open the wall screen"},
 };
 constexpr bool grants_in_order() {
   for (std::size_t i = 0; i < std::size(kGrants); ++i)

@@ -55,6 +55,8 @@ enum class Permission {
   manage_users,        // accounts: create, change, disable, reset passwords, import (within the scope)
   view_users,          // the list of accounts of the jurisdiction (supervisors read it)
   manage_roster,       // add, edit, move and retire workers of the scope (花名册)
+  list_overdue,        // the list of overdue cases of the scope, longest overdue first
+  view_wall,           // the command center's wall screen (大屏): read-only figures of the scope
 };
 inline constexpr std::array kPermissions{Permission::take_in,
                                          Permission::manage_posts,
@@ -70,7 +72,9 @@ inline constexpr std::array kPermissions{Permission::take_in,
                                          Permission::manage_leave,
                                          Permission::manage_users,
                                          Permission::view_users,
-                                         Permission::manage_roster};
+                                         Permission::manage_roster,
+                                         Permission::list_overdue,
+                                         Permission::view_wall};
 std::string_view to_string(Permission);
 
 bool may(const Actor& actor, Permission p);

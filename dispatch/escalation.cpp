@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "dispatch/events.hpp"
+#include "dispatch/overdue_colour.hpp"
 #include "dispatch/policy.hpp"
 
 namespace gridkeeper::dispatch {
@@ -71,6 +72,8 @@ EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category, 
       for (Millis next = reminders.next_after(at); next <= now.value_or(m.at); next = reminders.next_after(at))
         at = next;
       c.overdue = true;
+      note_missed(c.overdue_colour, c.urgency);
+      if (!c.overdue_at) c.overdue_at = m.at;
       c.reminded_at = at;
       step.type = EventType::reminded;
       step.at = at;
@@ -88,6 +91,8 @@ EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category, 
   step.urgency_from = c.urgency;
   step.tier_from = c.tier;
   c.overdue = true;
+  note_missed(c.overdue_colour, c.urgency);  // the colour whose deadline passed, as the figures count it
+  if (!c.overdue_at) c.overdue_at = m.at;
   c.urgency = raised(c.urgency);
   c.tier = raised(c.tier);
   start_clocks(c, category, m.at, Clocks::both, rules);
