@@ -190,7 +190,8 @@ bool may_rate(const Actor& actor, const Case& c, const Hierarchy& places);
 // Everything the reader may do to a case now: its transitions, a photo, a rating.
 class Allowed {
  public:
-  static constexpr unsigned kPhoto = 12, kRate = 13;  // after the twelve actions
+  // After the actions: a new action moves them.
+  static constexpr unsigned kPhoto = static_cast<unsigned>(kActions.size()), kRate = kPhoto + 1;
   void allow(Action a) { bits_ |= 1u << static_cast<unsigned>(a); }
   void allow_photo() { bits_ |= 1u << kPhoto; }
   void allow_rate() { bits_ |= 1u << kRate; }

@@ -78,7 +78,7 @@ inline constexpr std::array kEventTypes{
     EventType::created,   EventType::register_case, EventType::accept, EventType::resolve,  EventType::close,
     EventType::reopen,    EventType::return_case,   EventType::cancel, EventType::reassign, EventType::request_deferral,
     EventType::defer,     EventType::resume,        EventType::note,   EventType::handover, EventType::warned,
-    EventType::escalated, EventType::reminded,      EventType::rated,  EventType::photo};
+    EventType::escalated, EventType::reminded,      EventType::rated,  EventType::photo,    EventType::urge};
 
 std::string_view to_string(Level);
 std::string_view to_string(Urgency);

@@ -77,7 +77,7 @@ TEST_CASE("the overdue map and the assessment count overdue cases by colour alik
                              {0, 1, Urgency::yellow},
                              {1, 0, Urgency::orange},
                              {1, 1, Urgency::red},
-                             {2, 0, Urgency::red}}) {
+                             {0, 2, Urgency::red}}) {
     auto c = center.intake_and_wait(at_grid(row, col, u), kOp);
     REQUIRE(c.ok());
     ids.push_back(c->id);

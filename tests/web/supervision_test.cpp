@@ -117,7 +117,8 @@ TEST_CASE("urge: the worker's live feed hears of it at once, with the note", "[w
   REQUIRE(admin.wait_for([](const json::value& m) { return type_of(m) == "feed.ready"; }));
   REQUIRE(sup->post("/api/v1/cases/" + std::to_string(c.id) + "/urge", R"({"note":"再催"})").status == 200);
   REQUIRE(admin.wait_for([](const json::value& m) { return type_of(m) == "case.urged"; }));
-  REQUIRE(w1.wait_for([](const json::value& m) { return type_of(m) == "case.urged" && m.at("note").as_string() == "再催"; }));
+  REQUIRE(w1.wait_for(
+      [](const json::value& m) { return type_of(m) == "case.urged" && m.at("note").as_string() == "再催"; }));
   for (const auto& msg : w2.messages()) CHECK(type_of(msg) != "case.urged");
 }
 
