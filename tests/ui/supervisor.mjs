@@ -126,7 +126,7 @@ try {
     check(history.some((e) => e.type === 'urge' && e.note === '群众反映强烈，请立即处置'), 'the urge is in the history');
     await shot(w, 'supervisor-03-urged-tablet');
     // Opening the case takes the badge away.
-    await w.click(`#my-cases .card[data-case-id="${red.id}"]`);
+    await w.locator(`#my-cases .card[data-case-id="${red.id}"]`).dispatchEvent('click');  // a toast may lie over it
     await waitFor(async () => (await w.locator(`#my-cases .card[data-case-id="${red.id}"] [data-urged]`).count()) === 0, 'the badge goes once opened');
   });
 
