@@ -64,11 +64,12 @@ function monthStart(now) {
 }
 
 // The span of a choice in days, to pick day or week buckets before asking: days for a
-// month, weeks for a quarter (also the quarter so far) or a year.
+// month (and the quarter's first weeks), weeks for a quarter or a year.
 function spanDays(choice, from, to) {
   if (choice === 'month' || /^\d{4}-\d{2}$/.test(choice)) return 31;
   if (choice === 'custom') return (dateMs(to) - dateMs(from)) / DAY + 1;
-  return /Q/.test(choice) || choice === 'current' ? 91 : 365;
+  if (choice === 'current') return (serverNow() - dateMs(quarterStart(serverNow()))) / DAY;
+  return /Q/.test(choice) ? 91 : 365;
 }
 
 // ---- how figures read ----
