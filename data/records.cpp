@@ -8,15 +8,15 @@ const std::string_view kCaseColumns =
     "id, state, urgency, category, title, description, address, source, reporter_name, reporter_phone, lon, lat, "
     "grid, community, street, district, assignee, tier, version, created_at, updated_at, accept_by, resolve_by, "
     "accept_warn_at, resolve_warn_at, accepted_at, resolved_at, closed_at, warned, overdue, rework_count, "
-    "return_reason, deferred, paused_at, reminded_at, overdue_at";
+    "return_reason, deferred, paused_at, reminded_at, overdue_colour, overdue_at";
 
 const std::string_view kUpsertCase =
     "INSERT INTO cases (id, state, urgency, category, title, description, address, source, reporter_name, "
     "reporter_phone, lon, lat, grid, community, street, district, assignee, tier, version, created_at, updated_at, "
     "accept_by, resolve_by, accept_warn_at, resolve_warn_at, accepted_at, resolved_at, closed_at, warned, overdue, "
-    "rework_count, return_reason, deferred, paused_at, reminded_at, overdue_at) "
+    "rework_count, return_reason, deferred, paused_at, reminded_at, overdue_colour, overdue_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
-    "?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36) "
+    "?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37) "
     "ON CONFLICT (id) DO UPDATE SET state = excluded.state, urgency = excluded.urgency, "
     "category = excluded.category, title = excluded.title, description = excluded.description, "
     "address = excluded.address, source = excluded.source, reporter_name = excluded.reporter_name, "
@@ -29,7 +29,7 @@ const std::string_view kUpsertCase =
     "resolved_at = excluded.resolved_at, closed_at = excluded.closed_at, warned = excluded.warned, "
     "overdue = excluded.overdue, rework_count = excluded.rework_count, return_reason = excluded.return_reason, "
     "deferred = excluded.deferred, paused_at = excluded.paused_at, reminded_at = excluded.reminded_at, "
-    "overdue_at = excluded.overdue_at";
+    "overdue_colour = excluded.overdue_colour, overdue_at = excluded.overdue_at";
 
 void bind_case(Query& q, const Case& c) {
   // The case outlives the statement's use: its text is bound without copies.
@@ -67,8 +67,10 @@ void bind_case(Query& q, const Case& c) {
       .bind_borrowed(32, c.return_reason)
       .bind(33, c.deferred)
       .bind(34, c.paused_at)
-      .bind(35, c.reminded_at)
-      .bind(36, c.overdue_at);
+      .bind(35, c.reminded_at);
+  if (c.overdue_colour) q.bind_borrowed(36, to_string(*c.overdue_colour));
+  else q.bind_null(36);
+  q.bind(37, c.overdue_at);
 }
 
 Case read_case(const Query& q, int f) {
@@ -109,7 +111,8 @@ Case read_case(const Query& q, int f) {
   c.deferred = q.int64(f + 32) != 0;
   c.paused_at = q.optional_int64(f + 33);
   c.reminded_at = q.optional_int64(f + 34);
-  c.overdue_at = q.optional_int64(f + 35);
+  c.overdue_colour = q.is_null(f + 35) ? std::nullopt : urgency_from(q.text_view(f + 35));
+  c.overdue_at = q.optional_int64(f + 36);
   return c;
 }
 

@@ -362,6 +362,21 @@ constexpr std::pair<std::string_view, std::string_view> kCategoryPhotoColumns[] 
 };
 Status category_photo_callback(Connection& db) { return add_missing_columns(db, "categories", kCategoryPhotoColumns); }
 
+// Step: the colour whose deadline an overdue case missed first (dispatch/overdue_colour.hpp),
+// which the overdue map counts it under as the figures do, and when (the overdue list's
+// order); the cases stored before take them from their summary row, which their events made.
+constexpr std::pair<std::string_view, std::string_view> kOverdueColourColumns[] = {
+    {"overdue_colour", "TEXT CHECK (overdue_colour = 'yellow' OR overdue_colour = 'orange' OR overdue_colour = 'red')"},
+    {"overdue_at", "INTEGER"},
+};
+Status overdue_colour_column(Connection& db) {
+  if (auto e = add_missing_columns(db, "cases", kOverdueColourColumns)) return e;
+  return db.exec(
+      "UPDATE cases SET overdue_colour = (SELECT f.overdue_colour FROM case_facts f WHERE f.id = cases.id), "
+      "overdue_at = (SELECT f.overdue_at FROM case_facts f WHERE f.id = cases.id) "
+      "WHERE overdue = 1 AND overdue_colour IS NULL");
+}
+
 Status set_pragmas(Connection& db) {
   // WAL: readers see the last commit while the writer writes. FULL: the WAL is synced at
   // every COMMIT, so an acknowledged case survives a crash or a power cut.
@@ -396,7 +411,8 @@ const std::vector<MigrationStep>& migrations() {
                                                 {{}, &workers_retired},
                                                 {kAddresses},
                                                 {{}, &case_overdue_at},
-                                                {{}, &category_photo_callback}};
+                                                {{}, &category_photo_callback},
+                                                {{}, &overdue_colour_column}};
   return steps;
 }
 

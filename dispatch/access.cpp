@@ -56,6 +56,11 @@ constexpr Grant kGrants[] = {
      "view_basemap",
      {R::admin, R::operator_, R::supervisor, R::worker, R::system},
      "a {role} may not read the map"},
+    {Permission::list_overdue,
+     "list_overdue",
+     {R::admin, R::operator_, R::supervisor, R::system},
+     "a {role} may not read the list of overdue cases"},
+    {Permission::view_wall, "view_wall", {R::admin, R::supervisor, R::system}, "a {role} may not open the wall screen"},
 };
 constexpr bool grants_in_order() {
   for (std::size_t i = 0; i < std::size(kGrants); ++i)

@@ -56,6 +56,8 @@ enum class Permission {
   view_users,          // the list of accounts of the jurisdiction (supervisors read it)
   manage_roster,       // add, edit, move and retire workers of the scope (花名册)
   view_basemap,        // the map's own roads and estates layer (every role)
+  list_overdue,        // the list of overdue cases of the scope, longest overdue first
+  view_wall,           // the command center's wall screen (大屏): read-only figures of the scope
 };
 inline constexpr std::array kPermissions{Permission::take_in,
                                          Permission::manage_posts,
@@ -72,7 +74,9 @@ inline constexpr std::array kPermissions{Permission::take_in,
                                          Permission::manage_users,
                                          Permission::view_users,
                                          Permission::manage_roster,
-                                         Permission::view_basemap};
+                                         Permission::view_basemap,
+                                         Permission::list_overdue,
+                                         Permission::view_wall};
 std::string_view to_string(Permission);
 
 bool may(const Actor& actor, Permission p);
@@ -188,10 +192,11 @@ bool may_rate(const Actor& actor, const Case& c, const Hierarchy& places);
 // Everything the reader may do to a case now: its transitions, a photo, a rating.
 class Allowed {
  public:
-  static constexpr unsigned kPhoto = 12, kRate = 13;  // after the twelve actions
+  // After the actions: a new action moves them.
+  static constexpr unsigned kPhoto = static_cast<unsigned>(kActions.size()), kRate = kPhoto + 1;
   // Not an action: the reader sees the reporter's whole phone (dispatch/case_view.hpp's
   // `sees_whole_phone`); without it the case is shown with the number masked.
-  static constexpr unsigned kWholePhone = 14;
+  static constexpr unsigned kWholePhone = kRate + 1;
   void allow(Action a) { bits_ |= 1u << static_cast<unsigned>(a); }
   void allow_whole_phone() { bits_ |= 1u << kWholePhone; }
   bool whole_phone() const { return (bits_ >> kWholePhone) & 1u; }

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "dispatch/overdue_colour.hpp"
+
 namespace gridkeeper::dispatch {
 
 UrgencyTally AreaCounts::total() const {
@@ -21,7 +23,9 @@ std::optional<Urgency> AreaCounts::worst() const {
   return out;
 }
 
-AreaKey AreaKey::of(const Case& c) { return {c.grid, c.community, c.street, c.urgency, c.warned, c.overdue}; }
+AreaKey AreaKey::of(const Case& c) {
+  return {c.grid, c.community, c.street, c.urgency, c.warned, c.overdue, overdue_colour_of(c)};
+}
 
 std::unordered_map<std::string, AreaCounts>* AreaTallies::map_of(Level level) {
   switch (level) {
@@ -64,7 +68,7 @@ void AreaTallies::add(const AreaKey& key, int sign) {
     auto& row = it->second.by_urgency[static_cast<std::size_t>(key.urgency)];
     row.open += sign;
     row.warned += key.warned ? sign : 0;
-    row.overdue += key.overdue ? sign : 0;
+    if (key.overdue) it->second.by_urgency[static_cast<std::size_t>(key.missed.value_or(key.urgency))].overdue += sign;
     if (it->second.total().open <= 0) areas.erase(it);
   }
 }

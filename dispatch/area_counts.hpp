@@ -14,6 +14,8 @@
 
 namespace gridkeeper::dispatch {
 
+// By colour: `open` and `warned` count the open cases of that colour now; `overdue` the
+// overdue cases that count under that colour (the colour of the deadline they missed first).
 struct UrgencyTally {
   std::int64_t open = 0, warned = 0, overdue = 0;
   bool empty() const { return open == 0 && warned == 0 && overdue == 0; }
@@ -39,6 +41,9 @@ struct AreaKey {
   std::string grid, community, street;
   Urgency urgency = Urgency::yellow;
   bool warned = false, overdue = false;
+  // The colour the case counts under as overdue (dispatch/overdue_colour.hpp); the
+  // case's colour when not set.
+  std::optional<Urgency> missed;
   static AreaKey of(const Case& c);
 };
 

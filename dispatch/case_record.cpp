@@ -1,6 +1,7 @@
 #include "dispatch/case_record.hpp"
 
 #include "dispatch/assessment.hpp"
+#include "dispatch/overdue_colour.hpp"
 
 namespace gridkeeper::dispatch {
 
@@ -59,7 +60,7 @@ void fold(CaseTrack& t, const CaseEvent& e) {
       ++t.escalations;
       if (!t.overdue_at) {
         t.overdue_at = e.at;
-        t.overdue_colour = e.urgency_from;  // the colour whose deadline passed
+        if (e.urgency_from) note_missed(t.overdue_colour, *e.urgency_from);  // as the map counts it
       }
       if (e.deadline == Deadline::accept) t.acceptance_missed = true;
       break;

@@ -46,6 +46,7 @@ struct TransitionRequest {
   std::int64_t version = 0;
   std::string note;
   std::optional<WorkerId> assignee;  // reassign / register: the chosen worker
+  bool any_version = false;          // act on the case's version, whichever it is (an urge)
 };
 
 // Where a location belongs.

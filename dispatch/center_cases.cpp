@@ -25,7 +25,8 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
     auto stored = ledger_.find_case(id);
     if (!stored) return done(make_error(ErrorCode::not_found, "no case " + std::to_string(id)));
     lock.lock();
-    auto check = check_act(actor, *stored, req.action, req.version, req.note, places());
+    auto check =
+        check_act(actor, *stored, req.action, req.any_version ? stored->version : req.version, req.note, places());
     lock.unlock();
     if (!check) return done(check.error());
     return done(make_error(ErrorCode::illegal_transition,
@@ -33,7 +34,9 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
   }
   Case& c = it->second;
   // Who may take which step, on what conditions: the access policy over the lifecycle's table.
-  auto next = check_act(actor, c, req.action, req.version, req.note, places());
+  // An urge (催办) need not name the version: it changes nothing the urger read.
+  const auto version = req.any_version ? c.version : req.version;
+  auto next = check_act(actor, c, req.action, version, req.note, places());
   if (!next) return done(next.error());
   if (in_flight_.load() >= options_.max_in_flight)
     return done(make_error(ErrorCode::overloaded, "the command center is busy; try again shortly"));
@@ -107,6 +110,9 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
       break;
     case Action::note:
       break;
+    case Action::urge:
+      reason = req.note;
+      break;
     case Action::defer:
       c.paused_at = now;
       c.deferred = true;
@@ -134,7 +140,7 @@ void Center::transition(CaseId id, const TransitionRequest& req, const Actor& ac
   e.paused_ms = paused_ms;
   if (e.reason.empty()) e.reason = reason_of(e);
   change.cases.push_back(c);
-  CaseNotice notice{"case.updated", c, change.events, {}, {}};
+  CaseNotice notice{req.action == Action::urge ? "case.urged" : "case.updated", c, change.events, {}, {}};
   if (before.assignee != c.assignee) notice.previous_assignee = before.assignee;
   const Case after = c;
   if (!c.open()) {

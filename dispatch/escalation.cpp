@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "dispatch/events.hpp"
+#include "dispatch/overdue_colour.hpp"
 #include "dispatch/policy.hpp"
 
 namespace gridkeeper::dispatch {
@@ -72,6 +73,7 @@ EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category, 
         at = next;
       if (!c.overdue_at) c.overdue_at = m.at;
       c.overdue = true;
+      note_missed(c.overdue_colour, c.urgency);
       c.reminded_at = at;
       step.type = EventType::reminded;
       step.at = at;
@@ -90,6 +92,7 @@ EscalationStep apply_due(Case& c, const DueMoment& m, const Category& category, 
   step.tier_from = c.tier;
   if (!c.overdue_at) c.overdue_at = m.at;  // the first deadline missed
   c.overdue = true;
+  note_missed(c.overdue_colour, c.urgency);  // the colour whose deadline passed, as the figures count it
   c.urgency = raised(c.urgency);
   c.tier = raised(c.tier);
   start_clocks(c, category, m.at, Clocks::both, rules);

@@ -20,6 +20,9 @@ constexpr std::string_view kReturnWhy = "returning a case needs a reason in note
 constexpr std::string_view kAskWhy = "a deferral request needs a reason in note";
 constexpr std::string_view kDeferWhy = "a deferral needs a reason in note";
 constexpr std::string_view kNoteWhy = "a progress note needs a text";
+constexpr std::string_view kUrgeWhy = "urging a case needs a note";
+// 催办: supervisors, and admins who supervise everything.
+constexpr RoleSet kUrgers{R::supervisor, R::admin};
 
 constexpr TransitionRule kTable[] = {
     // from         action                roles        to              holder     clock      tier        note
@@ -52,6 +55,10 @@ constexpr TransitionRule kTable[] = {
     // A progress note keeps the state too.
     {S::dispatched, A::note, kWorker, S::dispatched, kAssignee, kAnyClock, kAnyTier, kNoteWhy},
     {S::accepted, A::note, kWorker, S::accepted, kAssignee, kAnyClock, kAnyTier, kNoteWhy},
+
+    // Urging (催办) keeps the state: the holder is told at once; it is a step of the history.
+    {S::dispatched, A::urge, kUrgers, S::dispatched, kAnyone, kAnyClock, kAnyTier, kUrgeWhy},
+    {S::accepted, A::urge, kUrgers, S::accepted, kAnyone, kAnyClock, kAnyTier, kUrgeWhy},
 
     {S::resolved, A::close, kDesk, S::closed, kAnyone, kAnyClock, kAnyTier, {}},
     {S::resolved, A::reopen, kDesk, S::dispatched, kAnyone, kAnyClock, kAnyTier, {}},

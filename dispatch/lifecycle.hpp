@@ -9,6 +9,7 @@
 //   reported/dispatched/accepted --reassign--> dispatched (re-dispatch to another worker)
 //   dispatched/accepted --request_deferral | defer | resume--> same state (the clock pauses)
 //   dispatched/accepted --note--> same state (a worker's progress note)
+//   dispatched/accepted --urge--> same state (催办: a supervisor presses the holder)
 #include <cstdint>
 #include <initializer_list>
 #include <span>

@@ -34,7 +34,8 @@ constexpr std::pair<Action, std::string_view> kActionNames[] = {{Action::registe
                                                                 {Action::request_deferral, "request_deferral"},
                                                                 {Action::defer, "defer"},
                                                                 {Action::resume, "resume"},
-                                                                {Action::note, "note"}};
+                                                                {Action::note, "note"},
+                                                                {Action::urge, "urge"}};
 constexpr std::pair<Role, std::string_view> kRoleNames[] = {{Role::admin, "admin"},
                                                             {Role::operator_, "operator"},
                                                             {Role::supervisor, "supervisor"},
@@ -56,7 +57,7 @@ constexpr std::pair<EventType, std::string_view> kEventTypeNames[] = {
     {EventType::note, "note"},          {EventType::handover, "handover"},
     {EventType::warned, "warned"},      {EventType::escalated, "escalated"},
     {EventType::reminded, "reminded"},  {EventType::rated, "rated"},
-    {EventType::photo, "photo"}};
+    {EventType::photo, "photo"},        {EventType::urge, "urge"}};
 constexpr std::pair<Deadline, std::string_view> kDeadlines[] = {{Deadline::accept, "accept"},
                                                                 {Deadline::resolve, "resolve"}};
 }  // namespace
@@ -110,6 +111,8 @@ EventType event_type_of(Action a) {
       return EventType::resume;
     case Action::note:
       return EventType::note;
+    case Action::urge:
+      return EventType::urge;
   }
   return EventType::note;
 }

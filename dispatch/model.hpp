@@ -32,6 +32,7 @@ enum class Action {
   defer,             // an operator or supervisor approves: the case's clock pauses
   resume,            // the clock runs again, deadlines moved by the pause
   note,              // a worker's progress note (进展): the state stays
+  urge,              // 催办: a supervisor presses the case's holder, with a note; the state stays
 };
 enum class Role { admin, operator_, supervisor, worker, system };
 // The tier that answers for a case now; rises one step each time a deadline passes.
@@ -59,6 +60,7 @@ enum class EventType {
   reminded,   // still overdue at the top (red, district)
   rated,      // a follow-up rating (回访) of a closed case
   photo,      // a photo attached to an open case
+  urge,       // 催办 (a transition that keeps the state)
 };
 // The deadline an event is about: acceptance (签收) or resolution (办结).
 enum class Deadline { accept, resolve };
@@ -66,15 +68,17 @@ enum class Deadline { accept, resolve };
 inline constexpr std::array kUrgencies{Urgency::yellow, Urgency::orange, Urgency::red};
 inline constexpr std::array kCaseStates{CaseState::reported, CaseState::dispatched, CaseState::accepted,
                                         CaseState::resolved, CaseState::closed,     CaseState::cancelled};
-inline constexpr std::array kActions{Action::register_case,    Action::accept,      Action::resolve, Action::close,
-                                     Action::reopen,           Action::return_case, Action::cancel,  Action::reassign,
-                                     Action::request_deferral, Action::defer,       Action::resume,  Action::note};
+inline constexpr std::array kActions{Action::register_case, Action::accept,   Action::resolve,
+                                     Action::close,         Action::reopen,   Action::return_case,
+                                     Action::cancel,        Action::reassign, Action::request_deferral,
+                                     Action::defer,         Action::resume,   Action::note,
+                                     Action::urge};
 inline constexpr std::array kRoles{Role::admin, Role::operator_, Role::supervisor, Role::worker};
 inline constexpr std::array kEventTypes{
     EventType::created,   EventType::register_case, EventType::accept, EventType::resolve,  EventType::close,
     EventType::reopen,    EventType::return_case,   EventType::cancel, EventType::reassign, EventType::request_deferral,
     EventType::defer,     EventType::resume,        EventType::note,   EventType::handover, EventType::warned,
-    EventType::escalated, EventType::reminded,      EventType::rated,  EventType::photo};
+    EventType::escalated, EventType::reminded,      EventType::rated,  EventType::photo,    EventType::urge};
 
 std::string_view to_string(Level);
 std::string_view to_string(Urgency);
@@ -199,7 +203,11 @@ struct Case {
   std::optional<Millis> accepted_at, resolved_at, closed_at;
   bool warned = false;
   bool overdue = false;
-  std::optional<Millis> overdue_at;  // the first deadline it missed (dispatch/case_clock.hpp)
+  // The colour whose deadline the case missed first (see overdue_colour_of); kept from the
+  // first escalation on.
+  std::optional<Urgency> overdue_colour;
+  // The first deadline it missed: how long it is overdue (dispatch/case_clock.hpp).
+  std::optional<Millis> overdue_at;
   int rework_count = 0;
   std::string return_reason;
   bool deferred = false;            // a deferral was approved at some point (assessment leaves it out)

@@ -11,6 +11,7 @@
 
 #include "dispatch/case_view.hpp"
 #include "dispatch/lifecycle.hpp"
+#include "dispatch/overdue_colour.hpp"
 
 namespace gridkeeper::web {
 
@@ -305,7 +306,25 @@ json::object area_json(const dispatch::AreaCounts& a) {
                       {"warned", total.warned},
                       {"overdue", total.overdue},
                       {"worst", worst ? json::value(to_string(*worst)) : json::value(nullptr)},
+                      {"overdue_step", dispatch::overdue_step(total.overdue, total.open)},
+                      {"overdue_per_mille", dispatch::overdue_per_mille(total.overdue, total.open)},
                       {"by_urgency", std::move(by)}};
+}
+
+void write_overdue_steps(std::string& out) {
+  out += R"("steps":[)";
+  bool first = true;
+  for (const auto& s : dispatch::kOverdueSteps) {
+    out += first ? R"({"step":)" : R"(,{"step":)";
+    first = false;
+    write_number(out, std::int64_t{s.step});
+    out += R"(,"min_per_mille":)";
+    write_number(out, s.min_per_mille);
+    out += R"(,"name":)";
+    write_string(out, s.name);
+    out += '}';
+  }
+  out += ']';
 }
 
 void write_json_string(std::string& out, std::string_view s) { write_string(out, s); }
@@ -336,6 +355,10 @@ void write_area_members(std::string& out, const dispatch::AreaCounts& a) {
   } else {
     out += "null";
   }
+  out += R"(,"overdue_step":)";
+  write_number(out, std::int64_t{dispatch::overdue_step(total.overdue, total.open)});
+  out += R"(,"overdue_per_mille":)";
+  write_number(out, dispatch::overdue_per_mille(total.overdue, total.open));
   out += R"(,"by_urgency":{)";
   bool first = true;
   for (auto u : dispatch::kUrgencies) {

@@ -40,6 +40,8 @@ boost::json::object area_json(const dispatch::AreaCounts& a);
 // The same members written straight to `out` (no braces around them), for answers that
 // list thousands of areas; and a JSON string.
 void write_area_members(std::string& out, const dispatch::AreaCounts& a);
+// `"steps":[{step, min_per_mille, name}, ...]`: the overdue map's steps (dispatch/overdue_colour.hpp).
+void write_overdue_steps(std::string& out);
 void write_json_string(std::string& out, std::string_view s);
 // A number as to_json_text writes it (shortest form; not finite: null).
 void write_json_number(std::string& out, std::int64_t n);

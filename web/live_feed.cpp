@@ -180,6 +180,8 @@ std::string LiveFeed::message(const dispatch::CaseNotice& notice, const dispatch
                               std::uint64_t areas) {
   boost::json::object o{{"type", notice.type}, {"case", case_json(notice.current, allowed)}};
   if (calls_tier(notice)) o["attention"] = attention;
+  // 催办: the urger's note, for the worker's notice.
+  if (notice.type == "case.urged" && !notice.events.empty()) o["note"] = notice.events.back().note;
   boost::json::array shown;
   for (std::size_t i = 0; i < notice.areas.size() && i < 64; ++i)
     if (areas >> i & 1u) shown.push_back(area_json(notice.areas[i]));

@@ -94,6 +94,8 @@ std::set<std::string> expected(Role role, const Case& c) {
     add(c.state == S::resolved, "reopen");
   }
   if (role == Role::supervisor) add(working && c.tier != Tier::worker, "reassign");
+  // 催办: supervisors and admins urge a case being worked on.
+  add((role == Role::supervisor || role == Role::admin) && working, "urge");
   if (staff) {
     add(working && !paused, "defer");
     add(working && paused, "resume");
@@ -154,8 +156,8 @@ TEST_CASE("every role x action x relation x state: allowed_actions, may_act and 
               // A stale version is refused; a step that needs a note needs one.
               CHECK(check_act(rel.who, c, a, c.version - 1, "说明", tree).error().code == ErrorCode::stale_version);
               const auto bare = check_act(rel.who, c, a, c.version, "", tree);
-              const bool needs_note =
-                  a == Action::return_case || a == Action::request_deferral || a == Action::defer || a == Action::note;
+              const bool needs_note = a == Action::return_case || a == Action::request_deferral || a == Action::defer ||
+                                      a == Action::note || a == Action::urge;
               CHECK(bare.ok() == !needs_note);
               if (needs_note) {
                 CHECK(bare.error().code == ErrorCode::invalid_value);
@@ -165,7 +167,7 @@ TEST_CASE("every role x action x relation x state: allowed_actions, may_act and 
             ++combinations;
           }
         }
-  CHECK(combinations == 13 * 6 * 2 * 3 * 12);
+  CHECK(combinations == 13 * 6 * 2 * 3 * 13);
 }
 
 TEST_CASE("the reasons for a refusal: not yours, not escalated, the clock", "[access]") {
@@ -209,7 +211,7 @@ TEST_CASE("every lifecycle row names roles, and a note is needed exactly where a
     CHECK(any_role);
     CHECK_FALSE(rule.roles.has(Role::system));
     const bool reason = rule.action == Action::return_case || rule.action == Action::request_deferral ||
-                        rule.action == Action::defer || rule.action == Action::note;
+                        rule.action == Action::defer || rule.action == Action::note || rule.action == Action::urge;
     CHECK(rule.note_needed.empty() == !reason);
     // Only a worker's own steps are the assignee's; only re-dispatch by a supervisor waits
     // for an escalation.
@@ -224,11 +226,13 @@ TEST_CASE("permissions by role", "[access]") {
       {Role::admin,
        {P::take_in, P::manage_posts, P::set_duty_status, P::switch_mode, P::manage_categories, P::manage_settings,
         P::manage_client_keys, P::move_clock, P::add_photos, P::rate_cases, P::read_audit, P::manage_leave,
-        P::manage_users, P::view_users, P::manage_roster, P::view_basemap}},
+        P::manage_users, P::view_users, P::manage_roster, P::view_basemap, P::list_overdue, P::view_wall}},
       {Role::operator_,
-       {P::take_in, P::manage_posts, P::set_duty_status, P::add_photos, P::rate_cases, P::view_basemap}},
+       {P::take_in, P::manage_posts, P::set_duty_status, P::add_photos, P::rate_cases, P::view_basemap,
+        P::list_overdue}},
       {Role::supervisor,
-       {P::set_duty_status, P::switch_mode, P::manage_leave, P::view_users, P::manage_roster, P::view_basemap}},
+       {P::set_duty_status, P::switch_mode, P::manage_leave, P::view_users, P::manage_roster, P::view_basemap,
+        P::list_overdue, P::view_wall}},
       {Role::worker, {P::add_photos, P::view_basemap}},
   };
   for (Role role : kRoles)

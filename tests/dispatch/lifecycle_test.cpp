@@ -20,6 +20,7 @@ std::map<std::pair<CaseState, Action>, Expected> expected_lifecycle() {
   const std::vector<Role> desk{Role::operator_, Role::admin};
   const std::vector<Role> redispatch{Role::operator_, Role::admin, Role::supervisor};
   const std::vector<Role> field{Role::worker};
+  const std::vector<Role> urgers{Role::supervisor, Role::admin};
   return {
       {{S::reported, A::register_case}, {desk, S::dispatched}},
       {{S::reported, A::reassign}, {desk, S::dispatched}},
@@ -42,6 +43,8 @@ std::map<std::pair<CaseState, Action>, Expected> expected_lifecycle() {
       {{S::accepted, A::resume}, {redispatch, S::accepted}},
       {{S::dispatched, A::note}, {field, S::dispatched}},
       {{S::accepted, A::note}, {field, S::accepted}},
+      {{S::dispatched, A::urge}, {urgers, S::dispatched}},
+      {{S::accepted, A::urge}, {urgers, S::accepted}},
   };
 }
 bool role_ever_allowed(Action a, Role r) {
@@ -85,7 +88,7 @@ TEST_CASE("every state x action x role gives the lifecycle's answer", "[lifecycl
         }
         ++checked;
       }
-  CHECK(checked == 6 * 12 * 4);
+  CHECK(checked == 6 * 13 * 4);
 }
 
 TEST_CASE("closed and cancelled cases accept no action", "[lifecycle]") {

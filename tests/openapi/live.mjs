@@ -164,6 +164,24 @@ test('live answers of the server validate against docs/openapi.json', { timeout:
     assert.equal((await act('worker', 'accept')).status, 409);
     assert.equal((await act('worker', 'fly')).status, 422);
     assert.equal((await act('worker', 'note', { note: '已到现场' })).status, 200);
+    // 催办: a supervisor urges the case with a note; the version rises, the state stays.
+    const urge = (who, body) => call(who, 'POST', `/api/v1/cases/${id}/urge`, { body });
+    const urged = await urge('sup', { note: '请尽快处理' });
+    assert.equal(urged.status, 200, urged.text);
+    assert.equal(urged.json.state, 'accepted');
+    version = urged.json.version;
+    assert.equal((await urge('worker', { note: '请尽快处理' })).status, 403);
+    assert.equal((await urge('op', { note: '请尽快处理' })).status, 403);
+    assert.equal((await urge('sup', { note: '' })).status, 422);
+    assert.equal((await urge('sup', {})).status, 400);
+    assert.equal((await urge('sup', '{"note":')).status, 400);
+    assert.equal((await call('sup', 'POST', '/api/v1/cases/999999/urge', { body: { note: 'x' } })).status, 404);
+    assert.equal((await call(null, 'POST', `/api/v1/cases/${id}/urge`, { body: { note: 'x' } })).status, 401);
+    assert.equal((await call('sup', 'GET', '/api/v1/overdue-cases?limit=5&offset=0')).status, 200);
+    assert.equal((await call('op', 'GET', `/api/v1/overdue-cases?scope=${centre.code}`)).status, 200);
+    assert.equal((await call('worker', 'GET', '/api/v1/overdue-cases')).status, 403);
+    assert.equal((await call('sup', 'GET', '/api/v1/overdue-cases?limit=0')).status, 422);
+    assert.equal((await call(null, 'GET', '/api/v1/overdue-cases')).status, 401);
     const photo = await call('worker', 'POST', `/api/v1/cases/${id}/photos`, { body: PNG, type: 'image/png' });
     assert.equal(photo.status, 201, photo.text);
     assert.equal(photo.json.stage, 'after');  // taken once the worker accepted
@@ -181,6 +199,7 @@ test('live answers of the server validate against docs/openapi.json', { timeout:
     assert.equal(closed.json.state, 'closed');
     assert.ok(closed.json.events.some((e) => e.type === 'rated'));
     assert.equal((await call('worker', 'POST', `/api/v1/cases/${id}/photos`, { body: PNG, type: 'image/png' })).status, 409);
+    assert.equal((await call('sup', 'POST', `/api/v1/cases/${id}/urge`, { body: { note: '已结案还催' } })).status, 409);
   });
 
   await t.test('standard addresses and the search', async () => {

@@ -14,9 +14,9 @@ namespace json = boost::json;
 namespace {
 const std::string kPng = std::string("\x89PNG\r\n\x1A\n", 8) + "pixels";
 const std::vector<std::string> kUsers = {"admin", "op", "op_s", "op_s2", "sup_c1", "sup_c2", "w1", "w2", "w9"};
-const std::vector<std::string> kActs = {"register", "accept",   "resolve",          "close", "reopen", "return",
-                                        "cancel",   "reassign", "request_deferral", "defer", "resume", "note",
-                                        "photo",    "rate"};
+const std::vector<std::string> kActs = {
+    "register",         "accept", "resolve", "close", "reopen", "return", "cancel", "reassign",
+    "request_deferral", "defer",  "resume",  "note",  "photo",  "rate",   "urge"};
 
 std::set<std::string> allowed_of(const json::value& c) {
   std::set<std::string> out;

@@ -25,6 +25,9 @@ class CaseHandlers : HandlerGroup {
   void add_photo(const CallPtr& call);
   void get_photo(const CallPtr& call);
   void rate_case(const CallPtr& call);
+  // 催办 and the overdue list (cases_supervision.cpp).
+  void urge_case(const CallPtr& call);
+  void overdue_cases(const CallPtr& call);
 
   // Admission of a photo upload, before its body is read: runs `admitted` when the user
   // may attach a photo to the case, else answers the call (403, 404, 409).

@@ -191,7 +191,9 @@ void MapHandlers::overdue_map(const CallPtr& call) {
         }
         out += R"(},"geometry":null})";
       }
-      out += "]}";
+      out += "],";
+      write_overdue_steps(out);
+      out += '}';
       r.body = std::move(out);
       return respond(call, std::move(r));
     }
@@ -250,7 +252,9 @@ void MapHandlers::overdue_map(const CallPtr& call) {
       auto c = counts.find(code);
       append_feature(out, first, code, properties(code, c == counts.end() ? nullptr : &c->second), geometry);
     }
-    out += "]}";
+    out += "],";
+    write_overdue_steps(out);
+    out += '}';
     r.body = std::move(out);
     respond(call, std::move(r));
   });

@@ -39,7 +39,10 @@ const dateMs = (s) => Date.parse(`${s}T00:00:00+08:00`);
 export function periodChoices(now = serverNow()) {
   const { y, m } = shanghaiDate(now);
   const q = Math.floor((m - 1) / 3) + 1;
-  const list = [{ value: 'current', label: t('asm.period_current', { y, q }) }];
+  const list = [{ value: 'current', label: t('asm.period_current', { y, q }) },
+    { value: 'month', label: t('asm.period_month_current', { y, m }) }];
+  const pm = m === 1 ? { y: y - 1, m: 12 } : { y, m: m - 1 };
+  list.push({ value: `${pm.y}-${String(pm.m).padStart(2, '0')}`, label: t('asm.period_month', pm) });
   for (let i = 1, yy = y, qq = q; i <= 4; i++) {
     qq -= 1;
     if (!qq) { qq = 4; yy -= 1; }
@@ -55,10 +58,17 @@ function quarterStart(now) {
   return iso({ y, m: Math.floor((m - 1) / 3) * 3 + 1, d: 1 });
 }
 
-// The span of a choice in days, to pick day or week buckets before asking.
-function spanDays(choice, from, to, now) {
-  if (choice === 'current') return (now - dateMs(quarterStart(now))) / DAY;
+function monthStart(now) {
+  const { y, m } = shanghaiDate(now);
+  return iso({ y, m, d: 1 });
+}
+
+// The span of a choice in days, to pick day or week buckets before asking: days for a
+// month (and the quarter's first weeks), weeks for a quarter or a year.
+function spanDays(choice, from, to) {
+  if (choice === 'month' || /^\d{4}-\d{2}$/.test(choice)) return 31;
   if (choice === 'custom') return (dateMs(to) - dateMs(from)) / DAY + 1;
+  if (choice === 'current') return (serverNow() - dateMs(quarterStart(serverNow()))) / DAY;
   return /Q/.test(choice) ? 91 : 365;
 }
 
@@ -193,13 +203,14 @@ export class AssessmentView {
   params() {
     const p = { scope: this.scope };
     if (this.choice === 'custom') Object.assign(p, { from: this.from, to: this.to });
+    else if (this.choice === 'month') p.from = monthStart(serverNow());
     else if (this.choice !== 'current') p.period = this.choice;
     return p;
   }
 
   bucketFor() {
     if (this.bucket !== 'auto') return this.bucket;
-    return spanDays(this.choice, this.from, this.to, serverNow()) <= 35 ? 'day' : 'week';
+    return spanDays(this.choice, this.from, this.to) <= 35 ? 'day' : 'week';
   }
 
   // Shown again each time the tab opens: the figures are as of now.
@@ -262,6 +273,8 @@ export class AssessmentView {
     this.tables = h('section', { class: 'asm-tables', id: 'asm-tables' });
     fill(this.body,
       d.total.cases === 0 ? stateBlock('empty', t('asm.no_cases')) : null,
+      // The bottom warning (末位告诫) first: seen without scrolling on a 1366×768 screen.
+      this.bottomNote(),
       this.kpis(d.total),
       this.charts,
       this.tables,
@@ -390,8 +403,7 @@ export class AssessmentView {
       h('button', { class: 'secondary', dataset: { csv: this.table }, onclick: () => this.csv(this.table) },
         t('asm.csv', { what: t(`asm.table_${this.table}`) })),
       h('button', { class: 'secondary', dataset: { csv: 'cases' }, onclick: () => this.csv('cases') }, t('asm.csv_cases')));
-    fill(this.tables, h('div', { class: 'asm-tables-head' }, tabs, tools), this.table === 'communities' ? this.bottomNote() : null,
-      this.tableOf(this.table));
+    fill(this.tables, h('div', { class: 'asm-tables-head' }, tabs, tools), this.tableOf(this.table));
   }
 
   bottomNote() {

@@ -11,7 +11,7 @@ import { fmtTime, timeLeft, urgencyBadge, stateName, tierName, eventName, eventD
 // The actions this panel has a form for, in the order it shows them: the command
 // center's and supervisors' (a worker's are on its tablet). `rate` (回访) is not a
 // transition but a rating.
-const SHOWN = ['register', 'close', 'reopen', 'reassign', 'defer', 'resume', 'cancel', 'rate'];
+const SHOWN = ['register', 'close', 'reopen', 'reassign', 'defer', 'resume', 'cancel', 'rate', 'urge'];
 
 // What the reader may do to the case now, as the server said.
 export function allowed(c, action) {
@@ -227,6 +227,14 @@ export class CaseDetail {
       });
       if (!v) return;
       if (v.note) body.note = v.note;
+    } else if (action === 'urge') {
+      // 催办: the worker is told at once, with this note.
+      const v = await dialog({
+        title: t('sup.urge_title', { id: c.id }),
+        fields: [{ name: 'note', label: t('sup.urge_note'), type: 'textarea', required: true }], confirm: t('sup.urge'),
+      });
+      if (!v) return;
+      body.note = v.note;
     } else if (action === 'close') {
       const v = await dialog({
         title: t('action.close'), message: t('dialog.close_hint'),

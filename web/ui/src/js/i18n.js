@@ -1,5 +1,6 @@
 // Every word on screen comes from here: zh-CN by default, English on the switch.
 // t(key, {vars}) fills {name} placeholders; a key missing in English falls back to Chinese.
+import * as supervisor from './i18n_supervisor.js';
 const zh = {
   'app.name': 'gridkeeper 网格化管理',
   'common.loading': '正在加载…', 'common.retry': '重试', 'common.ok': '确定', 'common.cancel': '取消',
@@ -562,6 +563,8 @@ const en = {
   'audit.kind.address': 'Standard addresses',
 };
 
+Object.assign(zh, supervisor.zh);
+Object.assign(en, supervisor.en);
 const dictionaries = { zh, en };
 let current = localStorage.getItem('gk.lang') === 'en' ? 'en' : 'zh';
 

@@ -20,6 +20,7 @@ const SCREENS = {
   accounts: { load: () => import('./accounts.js'), roles: ['admin', 'supervisor'], label: 'nav.accounts' },
   roster: { load: () => import('./roster.js'), roles: ['admin', 'supervisor'], label: 'nav.roster' },
   places: { load: () => import('./places.js'), roles: ['admin'], label: 'nav.places' },
+  wall: { load: () => import('./wall.js'), roles: ['admin', 'supervisor'], permission: 'view_wall', label: 'nav.wall' },
 };
 // A screen that names a permission shows only to users the server gave it.
 const offered = (s, user) => s.roles.includes(user.role) && (!s.permission || (user.permissions || []).includes(s.permission));

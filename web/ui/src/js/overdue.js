@@ -1,5 +1,6 @@
 // 督办 — the supervisor's overdue map: grids, communities or streets (by zoom or by the
-// switch) coloured by their worst overdue case, counts of warned and overdue cases by
+// switch) filled by how much of them is overdue and outlined by their most urgent case
+// (overdue_list.js), the list of overdue cases with 催办, counts of warned and overdue cases by
 // colour, an area's cases and workers on a click, live as cases escalate and close, and
 // the emergency mode switch (平战切换) for the supervisor's jurisdiction.
 import { h, clear, stateBlock, toast, dialog, debounce, fill } from './dom.js';
@@ -12,7 +13,8 @@ import { loadRefs } from './refs.js';
 import { CaseDetail } from './case_detail.js';
 import { AttentionList } from './attention.js';
 import { AssessmentView } from './assessment.js';
-import { URGENCIES, URGENCY_COLOURS, fmtTime, timeLeft, urgencyBadge, stateName, tierName } from './format.js';
+import { URGENCIES, fmtTime, timeLeft, urgencyBadge, stateName, tierName } from './format.js';
+import { OverdueList, stepLegend, stepStyle, DEFAULT_STEPS } from './overdue_list.js';
 
 const LEVELS = ['street', 'community', 'grid'];
 const AREA_PAGE = 20;
@@ -56,16 +58,18 @@ class OverdueMap {
     this.modeBox = h('div', { class: 'mode-box', id: 'mode-box' });
     this.emergencyBanner = h('div', { class: 'emergency-banner', hidden: true, role: 'status' });
     this.attention = new AttentionList({ refs: this.refs, tier: () => this.feed.tier, onOpen: (id) => { this.showTab('overdue'); this.detail.open(id); } });
+    this.overdueList = new OverdueList({ onOpen: (id) => this.detail.open(id) });
     const panels = (this.panels = {
       overdue: h('div', { class: 'tab-panel' }, this.modeBox, this.summary, this.areaPanel),
+      list: h('div', { class: 'tab-panel', id: 'overdue-list-panel', hidden: true }, this.overdueList.el),
       assessment: h('div', { class: 'tab-panel', id: 'assessment-panel', hidden: true }),
     });
     this.tabButtons = Object.keys(panels).map((name) => h('button', {
       role: 'tab', class: 'tab', dataset: { tab: name }, 'aria-selected': String(name === 'overdue'),
       onclick: () => this.showTab(name),
-    }, t(`overdue.tab_${name}`)));
+    }, name === 'list' ? t('sup.tab_list') : t(`overdue.tab_${name}`)));
     this.layout = h('div', { class: 'overdue-layout', dataset: { tab: 'overdue' } },
-      h('div', { class: 'map-wrap' }, mapEl, this.levelSwitch, this.legend(), this.attention.el, this.detail.el),
+      h('div', { class: 'map-wrap' }, mapEl, this.levelSwitch, this.legendBox = h('div', { class: 'legend-box' }, this.legend()), this.attention.el, this.detail.el),
       h('section', { class: 'side' }, h('div', { class: 'tabs', role: 'tablist' }, this.tabButtons), ...Object.values(panels)));
     fill(this.main, this.emergencyBanner, this.layout);
 
@@ -106,6 +110,7 @@ class OverdueMap {
     for (const [k, p] of Object.entries(this.panels)) p.hidden = k !== name;
     for (const b of this.tabButtons) b.setAttribute('aria-selected', String(b.dataset.tab === name));
     this.layout.dataset.tab = name;
+    if (name === 'list') this.overdueList.load(0);
     if (name === 'assessment') {
       if (!this.assessment) {
         this.assessment = new AssessmentView({ refs: this.refs, user: this.user });
@@ -115,13 +120,9 @@ class OverdueMap {
     }
   }
 
+  // The fill steps (the server's thresholds) and the outlines of urgency.
   legend() {
-    return h('div', { class: 'legend' },
-      h('b', {}, t('overdue.legend')),
-      URGENCIES.map((u) => h('span', { class: 'legend-item' }, h('i', { style: { background: URGENCY_COLOURS[u] } }),
-        t('overdue.legend_over', { u: t(`urgency.${u}`) }))),
-      h('span', { class: 'legend-item' }, h('i', { class: 'warned' }), t('overdue.legend_warned')),
-      h('span', { class: 'legend-item' }, h('i', { class: 'calm' }), t('overdue.legend_none')));
+    return stepLegend(this.steps || DEFAULT_STEPS);
   }
 
   autoLevel() {
@@ -167,6 +168,10 @@ class OverdueMap {
       const m = await api(`/api/v1/overdue-map${query({ level, geometry: 'false' })}`);
       if (level !== this.level) return;
       this.counts = new Map(m.features.map((f) => [String(f.id), f.properties]));
+      if (m.steps && JSON.stringify(m.steps) !== JSON.stringify(this.steps)) {
+        this.steps = m.steps;
+        fill(this.legendBox, this.legend());
+      }
       this.sumAll();
       this.layer.restyleAll();
       this.renderSummary();
@@ -196,13 +201,9 @@ class OverdueMap {
     }
   }
 
+  // Filled by how much of the area is overdue (its step), outlined by its most urgent open case.
   style(f) {
-    const p = this.counts.get(String(f.id));
-    const over = worst(p, 'overdue'), warned = worst(p, 'warned');
-    const selected = this.area?.id === String(f.id);
-    if (over) return { color: selected ? '#0d47a1' : '#37474f', weight: selected ? 4 : 1.5, fillColor: URGENCY_COLOURS[over], fillOpacity: 0.78 };
-    if (warned) return { color: selected ? '#0d47a1' : URGENCY_COLOURS[warned], weight: selected ? 4 : 2.5, dashArray: '6 4', fillColor: URGENCY_COLOURS[warned], fillOpacity: 0.18 };
-    return { color: selected ? '#0d47a1' : '#78909c', weight: selected ? 4 : 1, fillColor: p?.open ? '#cfd8dc' : '#ffffff', fillOpacity: 0.55 };
+    return stepStyle(this.counts.get(String(f.id)), this.area?.id === String(f.id));
   }
 
   label(f) {
@@ -215,6 +216,7 @@ class OverdueMap {
     const box = labelBox(name, sub);
     box.dataset.worstOverdue = worst(p, 'overdue') || 'none';
     box.dataset.overdue = p.overdue || 0;
+    box.dataset.step = p.overdue_step ?? 0;
     return box;
   }
 
@@ -245,6 +247,7 @@ class OverdueMap {
           h('td', { class: by[u].overdue ? 'hot' : '', dataset: { count: 'overdue' } }, by[u].overdue),
           h('td', { dataset: { count: 'open' } }, by[u].open))),
         h('tr', { class: 'total' }, h('td', {}, t('overdue.total')), h('td', {}, total.warned), h('td', {}, total.overdue), h('td', {}, total.open)))),
+      h('p', { class: 'muted small' }, t('sup.overdue_note')),
       total.open === 0 ? stateBlock('empty', t('overdue.none_open')) : null);
   }
 

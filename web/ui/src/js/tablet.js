@@ -46,6 +46,7 @@ class Tablet {
     this.selected = null;
     this.limit = SHOWN;
     this.fresh = new Set();  // cases that arrived live and were not opened yet
+    this.urged = new Set();  // cases a supervisor urged (催办) that were not opened since
     this.outbox = new Outbox(`gk.outbox.${user.worker_id || user.id}`);
     this.timers = [];
   }
@@ -181,6 +182,7 @@ class Tablet {
     },
     h('div', { class: 'card-top' }, urgencyBadge(c.urgency, true),
       this.fresh.has(c.id) ? h('span', { class: 'chip chip-new' }, t('tablet.new')) : null,
+      this.urged.has(c.id) ? h('span', { class: 'chip chip-urged', dataset: { urged: 'true' } }, t('sup.urged_badge')) : null,
       h('span', { class: `time-left big ${left.cls}`, dataset: { clock: left.overdue ? 'over' : 'left' } }, left.text)),
     h('div', { class: 'card-title' }, `#${c.id} ${c.title}`),
     left.due ? h('div', { class: 'muted small', dataset: { field: 'due' } }, left.due) : null,
@@ -241,10 +243,18 @@ class Tablet {
     if (before && before.version > c.version && !this.outbox.pendingFor(c.id).length) return;
     this.cases.set(c.id, this.withPending(c));
     if (!had) this.arrived(c);
+    else if (m.type === 'case.urged') this.urgedNow(c, m.note);
     else if (m.type === 'case.escalated' || m.type === 'case.warned') toast(t(`tablet.${m.type === 'case.warned' ? 'warned' : 'escalated'}`, { id: c.id }), 'warn', 6000);
     this.renderList();
     // The history too: it tells whether a deferral asked for is still waiting.
     if (this.selected === c.id) this.openCase(c.id);
+  }
+
+  // 催办: a sound, a badge on the card until it is opened, and the supervisor's note.
+  urgedNow(c, note) {
+    this.urged.add(c.id);
+    beep();
+    toast(t('sup.urged_toast', { id: c.id, note: note || '' }), 'warn', 8000);
   }
 
   arrived(c) {
@@ -259,6 +269,7 @@ class Tablet {
   async openCase(id, fetchFull = true) {
     this.selected = id;
     this.fresh.delete(id);
+    this.urged.delete(id);
     this.renderList();
     const c = this.cases.get(id);
     if (!c) return this.renderWork();
