@@ -315,6 +315,50 @@ constexpr std::pair<std::string_view, std::string_view> kRosterColumns[] = {
 };
 Status workers_retired(Connection& db) { return add_missing_columns(db, "workers", kRosterColumns); }
 
+// Step 12: grid generations (网格调整, dispatch/generation.hpp): drafts, scheduled, current
+// and past generations, each applied one with its grids as they were, so the grids of any
+// time can be listed; grids no longer in force stay (their cases name them) with the time
+// they were retired. A database with grids gets them as its first generation, in force from
+// the beginning.
+constexpr const char* kGenerations = R"sql(
+CREATE TABLE IF NOT EXISTS generations (
+  id INTEGER PRIMARY KEY,
+  state TEXT NOT NULL CHECK (state = 'draft' OR state = 'scheduled' OR state = 'current' OR state = 'past'),
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  effective_at INTEGER,
+  applied_at INTEGER,
+  open_cases TEXT,
+  grid_count INTEGER NOT NULL DEFAULT 0,
+  problem_count INTEGER NOT NULL DEFAULT 0,
+  diff TEXT NOT NULL DEFAULT '{}',
+  file TEXT
+);
+CREATE TABLE IF NOT EXISTS generation_grids (
+  generation INTEGER NOT NULL REFERENCES generations(id),
+  code       TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  community  TEXT NOT NULL,
+  population INTEGER NOT NULL,
+  geometry   TEXT NOT NULL,
+  PRIMARY KEY (generation, code)
+) WITHOUT ROWID;
+)sql";
+constexpr std::pair<std::string_view, std::string_view> kGridColumns[] = {
+    {"retired_at", "INTEGER"},
+};
+Status generations(Connection& db) {
+  if (auto e = add_missing_columns(db, "grids", kGridColumns)) return e;
+  return db.exec(
+      "INSERT INTO generations (id, state, created_at, created_by, applied_at, grid_count) "
+      "SELECT 1, 'current', 0, 'system', 0, count(*) FROM grids WHERE retired_at IS NULL "
+      "AND NOT EXISTS (SELECT 1 FROM generations) HAVING count(*) > 0; "
+      "INSERT INTO generation_grids (generation, code, name, community, population, geometry) "
+      "SELECT 1, code, name, community, population, geometry FROM grids "
+      "WHERE retired_at IS NULL AND EXISTS (SELECT 1 FROM generations WHERE id = 1 AND state = 'current') "
+      "AND NOT EXISTS (SELECT 1 FROM generation_grids WHERE generation = 1)");
+}
+
 Status set_pragmas(Connection& db) {
   // WAL: readers see the last commit while the writer writes. FULL: the WAL is synced at
   // every COMMIT, so an acknowledged case survives a crash or a power cut.
@@ -346,7 +390,8 @@ const std::vector<MigrationStep>& migrations() {
                                                 {{}, &audit_before_after},
                                                 {kLeaves},
                                                 {{}, &account_columns},
-                                                {{}, &workers_retired}};
+                                                {{}, &workers_retired},
+                                                {kGenerations, &generations}};
   return steps;
 }
 

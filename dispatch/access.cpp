@@ -52,6 +52,7 @@ constexpr Grant kGrants[] = {
      "manage_roster",
      {R::admin, R::supervisor, R::system},
      "only an admin or supervisor manages the roster"},
+    {Permission::manage_generations, "manage_generations", kAdmin, "only an admin redraws the grids"},
 };
 constexpr bool grants_in_order() {
   for (std::size_t i = 0; i < std::size(kGrants); ++i)

@@ -18,6 +18,7 @@ using Org = OrganisationHandlers;
 using Leave = LeaveHandlers;
 using Reports = ReportHandlers;
 using Users = UserHandlers;
+using Gen = GenerationHandlers;
 }  // namespace
 
 Handlers::Handlers(Router& router, const ApiOptions& options, dispatch::Center& center, dispatch::Accounts& accounts,
@@ -29,7 +30,8 @@ Handlers::Handlers(Router& router, const ApiOptions& options, dispatch::Center& 
       maps(router, options, center),
       reports(router, options, center, clock),
       open311(router, options, center, clock),
-      users(router, options, center, accounts, clock, feed) {}
+      users(router, options, center, accounts, clock, feed),
+      generations(router, options, center, clock) {}
 
 const std::vector<Route>& routes() {
   // clang-format off
@@ -105,6 +107,13 @@ const std::vector<Route>& routes() {
        on<&H::users, &Users::reset_password>},
       {Method::post, {"api", "v1", "auth", "password"}, "POST /api/v1/auth/password", true,
        on<&H::users, &Users::change_own_password>},
+      {Method::post, {"api", "v1", "generations"}, "POST /api/v1/generations", true, on<&H::generations, &Gen::create>,
+       /*photo=*/false, /*grid_file=*/true},
+      {Method::get, {"api", "v1", "generations"}, "GET /api/v1/generations", true, on<&H::generations, &Gen::list>},
+      {Method::get, {"api", "v1", "generations", "*"}, "GET /api/v1/generations/{id}", true,
+       on<&H::generations, &Gen::get>},
+      {Method::post, {"api", "v1", "generations", "*", "apply"}, "POST /api/v1/generations/{id}/apply", true,
+       on<&H::generations, &Gen::apply>},
       {Method::get, {"open311", "v2", "services.json"}, "GET /open311/v2/services.json", false,
        on<&H::open311, &Open311::services>},
       {Method::get, {"open311", "v2", "services", "*"}, "GET /open311/v2/services/{code}.json", false,

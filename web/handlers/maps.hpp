@@ -16,6 +16,10 @@ class MapHandlers : HandlerGroup {
   void overdue_map(const CallPtr& call);
 
  private:
+  void grids_as_of(const CallPtr& call, dispatch::Millis at, std::optional<geo::BBox> bbox);
+
+ public:
+ private:
   dispatch::Center& center;
   MapLayers layers;
 };

@@ -19,6 +19,7 @@ const SCREENS = {
   categories: { load: () => import('./categories.js'), roles: ['admin'], permission: 'manage_categories', label: 'nav.categories' },
   accounts: { load: () => import('./accounts.js'), roles: ['admin', 'supervisor'], label: 'nav.accounts' },
   roster: { load: () => import('./roster.js'), roles: ['admin', 'supervisor'], label: 'nav.roster' },
+  redraw: { load: () => import('./redraw.js'), roles: ['admin'], permission: 'manage_generations', label: 'nav.redraw' },
 };
 // A screen that names a permission shows only to users the server gave it.
 const offered = (s, user) => s.roles.includes(user.role) && (!s.permission || (user.permissions || []).includes(s.permission));
