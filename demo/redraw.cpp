@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "data/schema.hpp"
