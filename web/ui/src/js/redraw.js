@@ -44,7 +44,7 @@ class RedrawScreen {
         upload.disabled = false;
       }
     });
-    this.mapEl = h('div', { class: 'redraw-map', id: 'redraw-map', style: 'height:420px' });
+    this.mapEl = h('div', { class: 'redraw-map', id: 'redraw-map', style: { height: '420px' } });
     this.detail = h('div', { id: 'redraw-detail' });
     this.list = h('div', { id: 'redraw-list' });
     fill(this.main, h('div', { class: 'keys-screen redraw-screen' },
