@@ -35,8 +35,7 @@ Result<std::unique_ptr<SqliteGenerations>> SqliteGenerations::open(const std::st
                                                                    int busy_timeout_ms) {
   auto db = open_for_writing(path, busy_timeout_ms);  // creates or migrates the schema
   if (!db) return db.error();
-  if (writer)
-    return std::unique_ptr<SqliteGenerations>(new SqliteGenerations(path, busy_timeout_ms, nullptr, writer));
+  if (writer) return std::unique_ptr<SqliteGenerations>(new SqliteGenerations(path, busy_timeout_ms, nullptr, writer));
   if (auto e = (*db)->exec("PRAGMA wal_autocheckpoint = 0")) return *e;
   return std::unique_ptr<SqliteGenerations>(new SqliteGenerations(path, busy_timeout_ms, std::move(*db), nullptr));
 }

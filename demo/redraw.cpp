@@ -58,7 +58,8 @@ json::object feature(const Unit& u) {
   json::object props{{"code", u.code}, {"name", u.name}, {"level", u.level}};
   if (!u.parent.empty()) props["parent"] = u.parent;
   if (u.level == "grid") props["population"] = u.population;
-  return json::object{{"type", "Feature"}, {"properties", props}, {"geometry", json::parse(geo::write_geometry(u.shape))}};
+  return json::object{
+      {"type", "Feature"}, {"properties", props}, {"geometry", json::parse(geo::write_geometry(u.shape))}};
 }
 
 }  // namespace
@@ -94,10 +95,8 @@ RedrawOutcome demo_redraw(const std::string& db_path) {
     const auto& g = grids[order[k]];
     const auto b = box_of(g.shape);
     geo::BBox first = b, second = b;
-    if (b.max_lon - b.min_lon >= b.max_lat - b.min_lat)
-      first.max_lon = second.min_lon = (b.min_lon + b.max_lon) / 2;
-    else
-      first.max_lat = second.min_lat = (b.min_lat + b.max_lat) / 2;
+    if (b.max_lon - b.min_lon >= b.max_lat - b.min_lat) first.max_lon = second.min_lon = (b.min_lon + b.max_lon) / 2;
+    else first.max_lat = second.min_lat = (b.min_lat + b.max_lat) / 2;
     auto west = clip(g.shape, first), east = clip(g.shape, second);
     if (west.empty() || east.empty()) continue;
     gone.insert(order[k]);

@@ -43,10 +43,8 @@ std::vector<CaseMove> Center::moves_under(const geo::GridIndex& next, const Gene
     CaseMove m{c.id, c.urgency, c.title, c.grid, to, c.assignee, {}};
     // Posts of a grid that exists now stay; a new grid's come from the plan.
     Grid holder;
-    if (auto g = grids_.find(to); g != grids_.end())
-      holder = g->second;
-    else if (auto p = planned.find(to); p != planned.end())
-      holder = *p->second;
+    if (auto g = grids_.find(to); g != grids_.end()) holder = g->second;
+    else if (auto p = planned.find(to); p != planned.end()) holder = *p->second;
     holder.code = to;
     m.assignee_to = assign_locked(c, holder).worker;
     moves.push_back(std::move(m));
@@ -137,15 +135,14 @@ GenerationApplied Center::switch_generation_locked(PendingGeneration& p, Millis 
       ++out.cases_moved;
     }
   }
-  change.audit.push_back({now, p.actor, "generation", std::to_string(p.plan.id),
-                          "generation " + std::to_string(p.plan.id) + " in force (" +
-                              std::to_string(p.plan.grids.size()) + " grids, " + std::to_string(out.grids_retired) +
-                              " retired, open cases " + std::string(to_string(p.mode)) + ", " +
-                              std::to_string(out.cases_moved) + " moved)",
-                          audit_fields({{"state", "scheduled"}}),
-                          audit_fields({{"state", "current"},
-                                        {"applied_at", iso_utc(now)},
-                                        {"open_cases", std::string(to_string(p.mode))}})});
+  change.audit.push_back(
+      {now, p.actor, "generation", std::to_string(p.plan.id),
+       "generation " + std::to_string(p.plan.id) + " in force (" + std::to_string(p.plan.grids.size()) + " grids, " +
+           std::to_string(out.grids_retired) + " retired, open cases " + std::string(to_string(p.mode)) + ", " +
+           std::to_string(out.cases_moved) + " moved)",
+       audit_fields({{"state", "scheduled"}}),
+       audit_fields(
+           {{"state", "current"}, {"applied_at", iso_utc(now)}, {"open_cases", std::string(to_string(p.mode))}})});
   change.generation = std::move(sw);
   return out;
 }
@@ -174,12 +171,12 @@ void Center::apply_generation(GenerationPlan plan, OpenCases mode, std::optional
     sw.at = *at;
     sw.open_cases = mode;
     change.generation = std::move(sw);
-    change.audit.push_back({now, p.actor, "generation", std::to_string(p.plan.id),
-                            "generation " + std::to_string(p.plan.id) + " scheduled for " + iso_utc(*at),
-                            audit_fields({{"state", "draft"}}),
-                            audit_fields({{"state", "scheduled"},
-                                          {"effective_at", iso_utc(*at)},
-                                          {"open_cases", std::string(to_string(mode))}})});
+    change.audit.push_back(
+        {now, p.actor, "generation", std::to_string(p.plan.id),
+         "generation " + std::to_string(p.plan.id) + " scheduled for " + iso_utc(*at),
+         audit_fields({{"state", "draft"}}),
+         audit_fields(
+             {{"state", "scheduled"}, {"effective_at", iso_utc(*at)}, {"open_cases", std::string(to_string(mode))}})});
     scheduled_[p.plan.id] = std::move(p);
   } else {
     p.at = now;

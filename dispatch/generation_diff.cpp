@@ -64,17 +64,17 @@ std::string generation_diff(const DiffInput& in) {
         was.grid.population == g->grid.population)
       continue;
     if (g->grid.population > was.grid.population) residents_moved += g->grid.population - was.grid.population;
-    changed.push_back(json::object{{"id", code},
-                                   {"name_from", was.grid.name},
-                                   {"name_to", g->grid.name},
-                                   {"community_from", was.grid.community},
-                                   {"community_to", g->grid.community},
-                                   {"population_from", was.grid.population},
-                                   {"population_to", g->grid.population},
-                                   {"area_from_m2", rounded(area_of_text(was.geometry))},
-                                   {"area_to_m2", shape ? rounded(area_of_text(g->geometry))
-                                                        : rounded(area_of_text(was.geometry))},
-                                   {"shape_changed", shape}});
+    changed.push_back(
+        json::object{{"id", code},
+                     {"name_from", was.grid.name},
+                     {"name_to", g->grid.name},
+                     {"community_from", was.grid.community},
+                     {"community_to", g->grid.community},
+                     {"population_from", was.grid.population},
+                     {"population_to", g->grid.population},
+                     {"area_from_m2", rounded(area_of_text(was.geometry))},
+                     {"area_to_m2", shape ? rounded(area_of_text(g->geometry)) : rounded(area_of_text(was.geometry))},
+                     {"shape_changed", shape}});
   }
   for (const auto& [code, g] : before)
     if (!after.count(code))

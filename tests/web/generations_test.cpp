@@ -24,9 +24,8 @@ struct Cell {
 std::string num(double v) { return std::to_string(v); }
 
 std::string rect(double x0, double y0, double x1, double y1) {
-  return R"({"type":"Polygon","coordinates":[[[)" + num(x0) + "," + num(y0) + "],[" + num(x1) + "," + num(y0) +
-         "],[" + num(x1) + "," + num(y1) + "],[" + num(x0) + "," + num(y1) + "],[" + num(x0) + "," + num(y0) +
-         "]]]}";
+  return R"({"type":"Polygon","coordinates":[[[)" + num(x0) + "," + num(y0) + "],[" + num(x1) + "," + num(y0) + "],[" +
+         num(x1) + "," + num(y1) + "],[" + num(x0) + "," + num(y1) + "],[" + num(x0) + "," + num(y0) + "]]]}";
 }
 
 std::string feature(const std::string& props, const std::string& geometry) {
@@ -38,14 +37,14 @@ std::string feature(const std::string& props, const std::string& geometry) {
 std::string city(const std::vector<Cell>& cells, const std::string& c1_name = "一社区") {
   std::string out = R"({"type":"FeatureCollection","features":[)";
   out += feature(R"({"code":"D","name":"翔安区","level":"district"})", rect(118.30, 24.60, 118.33, 24.62)) + ",";
-  out += feature(R"({"code":"S","name":"新店街道","level":"street","parent":"D"})",
-                 rect(118.30, 24.60, 118.33, 24.62)) +
-         ",";
+  out +=
+      feature(R"({"code":"S","name":"新店街道","level":"street","parent":"D"})", rect(118.30, 24.60, 118.33, 24.62)) +
+      ",";
   out += feature(R"({"code":"C1","name":")" + c1_name + R"(","level":"community","parent":"S"})",
                  rect(118.30, 24.60, 118.33, 24.61)) +
          ",";
-  out += feature(R"({"code":"C2","name":"二社区","level":"community","parent":"S"})",
-                 rect(118.30, 24.61, 118.33, 24.62));
+  out +=
+      feature(R"({"code":"C2","name":"二社区","level":"community","parent":"S"})", rect(118.30, 24.61, 118.33, 24.62));
   for (const auto& c : cells) {
     std::string props = R"({"code":")" + c.code + R"(","name":"网格)" + c.code + R"(","level":"grid","parent":")" +
                         c.community + R"(","population":)" + std::to_string(c.population);
@@ -87,9 +86,9 @@ json::object apply(HttpClient& c, std::int64_t id, const std::string& body, int 
 }
 
 std::int64_t take_in(HttpClient& c, double lon, double lat, const std::string& urgency = "yellow") {
-  auto a = c.post("/api/v1/cases", R"({"lon":)" + num(lon) + R"(,"lat":)" + num(lat) +
-                                       R"(,"category":"environment","urgency":")" + urgency +
-                                       R"(","title":"井盖缺失"})");
+  auto a =
+      c.post("/api/v1/cases", R"({"lon":)" + num(lon) + R"(,"lat":)" + num(lat) +
+                                  R"(,"category":"environment","urgency":")" + urgency + R"(","title":"井盖缺失"})");
   INFO(a.body);
   REQUIRE(a.status == 201);
   return a.json().at("id").as_int64();
@@ -131,7 +130,7 @@ TEST_CASE("generations: a grid split, the open case follows to the new grid's ho
   auto op = f.client("op");
   rectangles(*admin);
   CHECK(grid_ids(*admin).size() == 6);
-  f.clock.advance(3'600'000);  // the split an hour after the rectangles took effect
+  f.clock.advance(3'600'000);                                // the split an hour after the rectangles took effect
   const auto moving = take_in(*op, 118.307, 24.605, "red");  // east half of G0-0
   const auto staying = take_in(*op, 118.302, 24.605);        // west half
   CHECK(case_of(*op, moving).at("grid_id") == "G0-0");
@@ -247,11 +246,11 @@ TEST_CASE("generations: a draft with problems cannot be applied; bad input chang
   CHECK(refused.error_code() == "conflict");
   const auto grids = grid_ids(*admin);
 
-  for (const auto& [body, status] : std::vector<std::pair<std::string, int>>{
-           {"", 400},
-           {"{", 400},
-           {R"({"type":"FeatureCollection","features":[]})", 422},
-           {std::string(70 * 1024, ' '), 413}}) {
+  for (const auto& [body, status] :
+       std::vector<std::pair<std::string, int>>{{"", 400},
+                                                {"{", 400},
+                                                {R"({"type":"FeatureCollection","features":[]})", 422},
+                                                {std::string(70 * 1024, ' '), 413}}) {
     auto a = admin->request("POST", "/api/v1/generations", body, "application/geo+json");
     INFO(body.substr(0, 40));
     CHECK(a.status == status);
@@ -262,11 +261,11 @@ TEST_CASE("generations: a draft with problems cannot be applied; bad input chang
     CHECK((a.status == 400 || a.status == 422));
     CHECK(a.error_code() != "internal");
   }
-  for (const auto& [body, status] : std::vector<std::pair<std::string, int>>{
-           {"", 400},
-           {R"({"open_cases":"sideways"})", 422},
-           {R"({"open_cases":"follow","effective_at":"tomorrow"})", 400},
-           {R"({"open_cases":"follow","x":1})", 400}}) {
+  for (const auto& [body, status] :
+       std::vector<std::pair<std::string, int>>{{"", 400},
+                                                {R"({"open_cases":"sideways"})", 422},
+                                                {R"({"open_cases":"follow","effective_at":"tomorrow"})", 400},
+                                                {R"({"open_cases":"follow","x":1})", 400}}) {
     auto a = admin->post("/api/v1/generations/1/apply", body);
     INFO(body);
     CHECK(a.status == status);
@@ -279,8 +278,7 @@ TEST_CASE("generations: a draft with problems cannot be applied; bad input chang
   for (const char* u : {"op", "op_s", "sup_c1", "w1"}) {
     INFO(u);
     auto c = f.client(u);
-    CHECK(c->request("POST", "/api/v1/generations", std::string(60 * 1024, ' '), "application/geo+json").status ==
-          403);
+    CHECK(c->request("POST", "/api/v1/generations", std::string(60 * 1024, ' '), "application/geo+json").status == 403);
     CHECK(c->get("/api/v1/generations").status == 403);
     CHECK(c->get("/api/v1/generations/1").status == 403);
     CHECK(c->post("/api/v1/generations/1/apply", R"({"open_cases":"stay"})").status == 403);

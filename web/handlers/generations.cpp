@@ -35,8 +35,8 @@ json::object generation_json(const dispatch::Generation& g, bool diff) {
   o["open_cases"] = g.open_cases.empty() ? json::value() : json::value(g.open_cases);
   o["grids"] = static_cast<std::int64_t>(g.grids);
   o["problems"] = static_cast<std::int64_t>(g.problems);
-  o["applicable"] = g.problems == 0 && (g.state == dispatch::GenerationState::draft ||
-                                        g.state == dispatch::GenerationState::scheduled);
+  o["applicable"] = g.problems == 0 &&
+                    (g.state == dispatch::GenerationState::draft || g.state == dispatch::GenerationState::scheduled);
   if (diff) {
     boost::system::error_code ec;
     auto v = json::parse(g.diff.empty() ? std::string("{}") : g.diff, ec);
@@ -167,8 +167,8 @@ void GenerationHandlers::apply(const CallPtr& call) {
     bool date_only = false;
     at = at_text->size() <= 64 ? parse_datetime(*at_text, &date_only) : std::nullopt;
     if (!at || date_only)
-      return fail(call, ErrorCode::bad_request,
-                  "effective_at must be an ISO 8601 time, e.g. 2026-03-01T00:00:00+08:00", "effective_at");
+      return fail(call, ErrorCode::bad_request, "effective_at must be an ISO 8601 time, e.g. 2026-03-01T00:00:00+08:00",
+                  "effective_at");
   }
   offload(call, [this, call, id = *id, mode = *mode, at] {
     auto g = options.generations->find(id);
