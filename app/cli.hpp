@@ -29,6 +29,7 @@ class Args {
 };
 
 int run_route(int argc, char** argv);
+int run_demo_redraw(int argc, char** argv);
 int run_check_grids(int argc, char** argv);
 int run_import(int argc, char** argv);
 int run_backup(int argc, char** argv);

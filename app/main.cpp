@@ -18,6 +18,7 @@ const char* kUsage =
     "                   [--metrics-listen ADDRESS:PORT]\n"
     "  gridkeeper demo [--db gridkeeper-demo.db] [--listen 127.0.0.1:8080] [--ui DIR] [--simulate RATE]\n"
     "                  [--seed N] [--export DIR]   (builds the demo city when PATH is absent, then serves)\n"
+    "  gridkeeper demo-redraw --db PATH --out FILE.geojson   (a plausible redraw of the city's grids)\n"
     "  gridkeeper simulate --url http://127.0.0.1:8080 --rate N [--seconds S]   (N cases a minute)\n"
     "  gridkeeper user add --db PATH --username U --role admin|operator|supervisor|worker\n"
     "                      [--scope CODE] [--worker ID]   (password read from stdin)\n"
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
     if (command == "user") return run_user(argc, argv);
     if (command == "demo") return run_demo(argc, argv);
     if (command == "simulate") return run_simulate(argc, argv);
+    if (command == "demo-redraw") return run_demo_redraw(argc, argv);
     std::cerr << "gridkeeper: unknown command " << command << "\n" << kUsage;
     return 2;
   } catch (const UsageError& e) {

@@ -15,6 +15,7 @@
 #include "app/serve.hpp"
 #include "data/sqlite_accounts.hpp"
 #include "data/sqlite_addresses.hpp"
+#include "data/sqlite_generations.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "data/sqlite_reports.hpp"
 #include "dispatch/center.hpp"
@@ -184,6 +185,12 @@ int serve_database(const std::string& command, const std::string& db, ServeOptio
     return 1;
   }
   web::use_address_book(addresses->get());
+  auto generations = data::SqliteGenerations::open(db, ledger->get());
+  if (!generations) {
+    std::cerr << "gridkeeper " << command << ": " << generations.error().message << "\n";
+    return 1;
+  }
+  options.api.generations = generations->get();
   dispatch::Center::Options center_options;
   {
     const std::filesystem::path dir = serve.calendars ? std::filesystem::path(*serve.calendars)

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "data/generation_writes.hpp"
 #include "data/records.hpp"
 #include "data/schema.hpp"
 #include "dispatch/text_rules.hpp"
@@ -44,6 +45,47 @@ Status hand_post(Connection& db, const std::string& grid, const std::string& wor
   if (auto e = q->run()) return e;
   ++summary.terms_opened;
   ++summary.posts_changed;
+  return std::nullopt;
+}
+
+// A file with grids becomes the generation in force (the first one in force from the
+// beginning, so that the grids of any earlier time are these); grids it leaves out retire.
+Status record_generation(Connection& db, const std::vector<geo::Area>& areas, const std::map<std::string, Posts>& posts,
+                         dispatch::Millis now, ImportSummary& s) {
+  dispatch::GenerationSwitch sw;
+  std::set<std::string> in_file;
+  for (const auto& a : areas) {
+    if (!a.level || *a.level != geo::Level::grid) continue;
+    dispatch::GenerationGrid g;
+    g.grid.code = a.code;
+    g.grid.name = a.name;
+    g.grid.community = a.parent;
+    g.grid.population = a.population.value_or(0);
+    if (auto p = posts.find(a.code); p != posts.end()) {
+      g.grid.owner = p->second.owner;
+      g.grid.backup = p->second.backup;
+    }
+    g.geometry = geo::write_geometry(a.shape);
+    in_file.insert(a.code);
+    sw.grids.push_back(std::move(g));
+  }
+  if (sw.grids.empty()) return std::nullopt;
+  {
+    auto q = db.query("SELECT code FROM grids WHERE retired_at IS NULL");
+    if (!q) return q.error();
+    while (q->next())
+      if (!in_file.count(q->text(0))) sw.retired.push_back(q->text(0));
+    if (auto e = q->status()) return e;
+  }
+  auto first = db.scalar("SELECT count(*) FROM generations WHERE state = 'current' OR state = 'past'");
+  if (!first) return first.error();
+  auto id = insert_generation(db, now, "import", sw.grids.size(), 0, "{}", {});
+  if (!id) return id.error();
+  sw.id = *id;
+  sw.at = *first == 0 ? 0 : now;
+  if (auto e = store_generation(db, sw)) return e;
+  s.generation = *id;
+  s.grids_retired = sw.retired.size();
   return std::nullopt;
 }
 
@@ -202,6 +244,7 @@ ImportOutcome import_organisation(Connection& db, const std::vector<geo::Area>& 
   }
   for (const auto& a : areas)
     if (*a.level == geo::Level::grid && grid_posts[a.code].owner.empty()) ++s.grids_without_owner;
+  if (auto e = record_generation(db, areas, grid_posts, now, s)) return refused({e->message});
   if (auto e = tx->commit()) return refused({"the database refused the import: " + e->message});
   out.ok = true;
   return out;
@@ -255,6 +298,8 @@ std::string format_summary(const ImportSummary& s) {
   out += "jurisdictions: " + plural(s.districts, "district", "districts") + ", " +
          plural(s.streets, "street", "streets") + ", " + plural(s.communities, "community", "communities") + "\n";
   out += "grids: " + std::to_string(s.grids_added) + " added, " + std::to_string(s.grids_updated) + " updated";
+  if (s.grids_retired) out += ", " + std::to_string(s.grids_retired) + " retired";
+  if (s.generation) out += " (generation " + std::to_string(s.generation) + ")";
   if (s.grids_without_owner) out += " (" + std::to_string(s.grids_without_owner) + " without an owner)";
   out += "\n";
   out += "workers: " + std::to_string(s.workers_added) + " added, " + std::to_string(s.workers_updated) + " updated\n";

@@ -23,6 +23,10 @@ struct ImportSummary {
   std::size_t posts_changed = 0;  // A or B posts given to a new holder
   std::size_t terms_opened = 0, terms_closed = 0;
   std::size_t grids_without_owner = 0;  // in the file, after the import
+  // A file with grids is a new grid generation (dispatch/generation.hpp), in force at once:
+  // the grids it leaves out are retired (no posts, no new cases; their cases keep them).
+  std::int64_t generation = 0;
+  std::size_t grids_retired = 0;
 };
 
 struct ImportOutcome {

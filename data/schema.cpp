@@ -314,7 +314,7 @@ constexpr std::pair<std::string_view, std::string_view> kRosterColumns[] = {
     {"retired", "INTEGER NOT NULL DEFAULT 0 CHECK (retired = 0 OR retired = 1)"},
 };
 Status workers_retired(Connection& db) { return add_missing_columns(db, "workers", kRosterColumns); }
-// Step (console): the first deadline an overdue case missed (dispatch/case_clock.hpp), for the
+// Step 13: the first deadline an overdue case missed (dispatch/case_clock.hpp), for the
 // cases stored before from their first escalation or reminder.
 constexpr std::pair<std::string_view, std::string_view> kOverdueAtColumns[] = {{"overdue_at", "INTEGER"}};
 Status case_overdue_at(Connection& db) {
@@ -354,7 +354,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS address_bigrams USING fts5(grams, detail='col
   tokenize='unicode61 remove_diacritics 0');
 )sql";
 
-// Step 12: a category says whether resolving needs an after-photo and whether the worker
+// Step 14: a category says whether resolving needs an after-photo and whether the worker
 // calls the reporter back (and so sees the whole phone).
 constexpr std::pair<std::string_view, std::string_view> kCategoryPhotoColumns[] = {
     {"after_photo_required", "INTEGER NOT NULL DEFAULT 0 CHECK (after_photo_required = 0 OR after_photo_required = 1)"},
@@ -362,7 +362,7 @@ constexpr std::pair<std::string_view, std::string_view> kCategoryPhotoColumns[] 
 };
 Status category_photo_callback(Connection& db) { return add_missing_columns(db, "categories", kCategoryPhotoColumns); }
 
-// Step: the colour whose deadline an overdue case missed first (dispatch/overdue_colour.hpp),
+// Step 15: the colour whose deadline an overdue case missed first (dispatch/overdue_colour.hpp),
 // which the overdue map counts it under as the figures do, and when (the overdue list's
 // order); the cases stored before take them from their summary row, which their events made.
 constexpr std::pair<std::string_view, std::string_view> kOverdueColourColumns[] = {
@@ -375,6 +375,50 @@ Status overdue_colour_column(Connection& db) {
       "UPDATE cases SET overdue_colour = (SELECT f.overdue_colour FROM case_facts f WHERE f.id = cases.id), "
       "overdue_at = (SELECT f.overdue_at FROM case_facts f WHERE f.id = cases.id) "
       "WHERE overdue = 1 AND overdue_colour IS NULL");
+}
+
+// Step 16: grid generations (网格调整, dispatch/generation.hpp): drafts, scheduled, current
+// and past generations, each applied one with its grids as they were, so the grids of any
+// time can be listed; grids no longer in force stay (their cases name them) with the time
+// they were retired. A database with grids gets them as its first generation, in force from
+// the beginning.
+constexpr const char* kGenerations = R"sql(
+CREATE TABLE IF NOT EXISTS generations (
+  id INTEGER PRIMARY KEY,
+  state TEXT NOT NULL CHECK (state = 'draft' OR state = 'scheduled' OR state = 'current' OR state = 'past'),
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  effective_at INTEGER,
+  applied_at INTEGER,
+  open_cases TEXT,
+  grid_count INTEGER NOT NULL DEFAULT 0,
+  problem_count INTEGER NOT NULL DEFAULT 0,
+  diff TEXT NOT NULL DEFAULT '{}',
+  file TEXT
+);
+CREATE TABLE IF NOT EXISTS generation_grids (
+  generation INTEGER NOT NULL REFERENCES generations(id),
+  code       TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  community  TEXT NOT NULL,
+  population INTEGER NOT NULL,
+  geometry   TEXT NOT NULL,
+  PRIMARY KEY (generation, code)
+) WITHOUT ROWID;
+)sql";
+constexpr std::pair<std::string_view, std::string_view> kGridColumns[] = {
+    {"retired_at", "INTEGER"},
+};
+Status generations(Connection& db) {
+  if (auto e = add_missing_columns(db, "grids", kGridColumns)) return e;
+  return db.exec(
+      "INSERT INTO generations (id, state, created_at, created_by, applied_at, grid_count) "
+      "SELECT 1, 'current', 0, 'system', 0, count(*) FROM grids WHERE retired_at IS NULL "
+      "AND NOT EXISTS (SELECT 1 FROM generations) HAVING count(*) > 0; "
+      "INSERT INTO generation_grids (generation, code, name, community, population, geometry) "
+      "SELECT 1, code, name, community, population, geometry FROM grids "
+      "WHERE retired_at IS NULL AND EXISTS (SELECT 1 FROM generations WHERE id = 1 AND state = 'current') "
+      "AND NOT EXISTS (SELECT 1 FROM generation_grids WHERE generation = 1)");
 }
 
 Status set_pragmas(Connection& db) {
@@ -412,7 +456,8 @@ const std::vector<MigrationStep>& migrations() {
                                                 {kAddresses},
                                                 {{}, &case_overdue_at},
                                                 {{}, &category_photo_callback},
-                                                {{}, &overdue_colour_column}};
+                                                {{}, &overdue_colour_column},
+                                                {kGenerations, &generations}};
   return steps;
 }
 

@@ -43,10 +43,16 @@ Result<LedgerState> SqliteLedger::read_state() {
     if (auto e = q->status()) return *e;
   }
   {
-    auto q = db.query("SELECT code, name, community, population, owner, backup, geometry FROM grids ORDER BY code");
+    auto q = db.query(
+        "SELECT code, name, community, population, owner, backup, geometry, retired_at IS NOT NULL FROM grids "
+        "ORDER BY code");
     if (!q) return q.error();
     while (q->next()) {
       Grid g{q->text(0), q->text(1), q->text(2), q->int64(3), q->text(4), q->text(5)};
+      if (q->int64(7) != 0) {  // of a past generation only: no shape, no new cases
+        state.retired_grids.push_back(std::move(g));
+        continue;
+      }
       auto shape = geo::read_geometry(q->text(6));
       if (!shape) return storage_error("grid " + g.code + " has a stored geometry that cannot be read");
       state.grid_shapes.push_back({g.code, std::move(*shape)});
@@ -84,6 +90,25 @@ Result<LedgerState> SqliteLedger::read_state() {
     while (q->next())
       state.leaves.push_back({q->int64(0), q->text(1), q->int64(2), q->int64(3), q->text(4), q->int64(5) != 0,
                               q->text(6), q->int64(7), q->optional_int64(8), static_cast<int>(q->int64(9))});
+    if (auto e = q->status()) return *e;
+  }
+  {
+    // Generations waiting to take effect, read back from their files.
+    auto q = db.query(
+        "SELECT id, effective_at, open_cases, created_by, file FROM generations WHERE state = 'scheduled' ORDER BY id");
+    if (!q) return q.error();
+    while (q->next()) {
+      ScheduledGeneration s;
+      s.at = q->int64(1);
+      s.open_cases = open_cases_from(q->text(2)).value_or(OpenCases::stay);
+      s.actor = q->text(3);
+      const auto file = geo::read_geojson(q->text(4));
+      if (file.fatal)
+        return storage_error("generation " + std::to_string(q->int64(0)) + " has a file that cannot be read");
+      s.plan = plan_from_areas(file.areas);
+      s.plan.id = q->int64(0);
+      state.scheduled_generations.push_back(std::move(s));
+    }
     if (auto e = q->status()) return *e;
   }
   auto max_id = db.scalar("SELECT coalesce(max(id), 0) FROM cases");

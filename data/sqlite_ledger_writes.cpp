@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "data/generation_writes.hpp"
 #include "data/records.hpp"
 
 // Writing a change: the writer's prepared statements and what each part of a change stores.
@@ -76,6 +77,9 @@ Status SqliteLedger::apply(const Change& change) {
         .bind(10, l.applied);
     if (auto e = q.run()) return storage_error("leave " + std::to_string(l.id) + ": " + e->message);
   }
+  // A grid generation first: its grids before the posts and cases that name them.
+  if (change.generation)
+    if (auto e = store_generation(*writer_, *change.generation)) return e;
   for (const auto& j : change.jurisdictions) {
     auto q = writes_.set_mode.use();
     q.bind(1, j.code).bind(2, j.emergency);

@@ -61,6 +61,7 @@ constexpr Grant kGrants[] = {
      {R::admin, R::operator_, R::supervisor, R::system},
      "a {role} may not read the list of overdue cases"},
     {Permission::view_wall, "view_wall", {R::admin, R::supervisor, R::system}, "a {role} may not open the wall screen"},
+    {Permission::manage_generations, "manage_generations", kAdmin, "only an admin redraws the grids"},
 };
 constexpr bool grants_in_order() {
   for (std::size_t i = 0; i < std::size(kGrants); ++i)

@@ -58,6 +58,7 @@ enum class Permission {
   view_basemap,        // the map's own roads and estates layer (every role)
   list_overdue,        // the list of overdue cases of the scope, longest overdue first
   view_wall,           // the command center's wall screen (大屏): read-only figures of the scope
+  manage_generations,  // grid generations (网格调整): drafts, their diff, applying them
 };
 inline constexpr std::array kPermissions{Permission::take_in,
                                          Permission::manage_posts,
@@ -76,7 +77,8 @@ inline constexpr std::array kPermissions{Permission::take_in,
                                          Permission::manage_roster,
                                          Permission::view_basemap,
                                          Permission::list_overdue,
-                                         Permission::view_wall};
+                                         Permission::view_wall,
+                                         Permission::manage_generations};
 std::string_view to_string(Permission);
 
 bool may(const Actor& actor, Permission p);

@@ -43,19 +43,41 @@ void Center::start() {
     next_leave_id_ = std::max(next_leave_id_, l.id + 1);
     leaves_[l.id] = std::move(l);
   }
+  for (auto& g : state.retired_grids) retired_grids_[g.code] = std::move(g);
   index_.replace(geo::GridIndex::build(std::move(state.grid_shapes), options_.index));
-  // Leave that started or ended while the server was down takes effect now.
+  // Generations scheduled: their indexes built now, as when they were scheduled.
+  for (auto& s : state.scheduled_generations) {
+    PendingGeneration p;
+    p.index = geo::GridIndex::build(s.plan.shapes, options_.index);
+    if (!p.index) continue;
+    p.plan = std::move(s.plan);
+    p.mode = s.open_cases;
+    p.at = s.at;
+    p.actor = s.actor;
+    scheduled_[p.plan.id] = std::move(p);
+  }
+  // Leave that started or ended, and generations that took effect, while the server was
+  // down take effect now.
+  const Millis now = clock_.now();
   Change change;
   std::vector<CaseNotice> notices;
-  if (apply_leave_boundaries_locked(clock_.now(), change, notices) > 0)
+  if (apply_leave_boundaries_locked(now, change, notices) > 0)
     submit_locked(std::move(change), std::move(notices), [](Status) {});
+  while (true) {
+    Change regrid;
+    std::vector<CaseNotice> moved;
+    if (apply_due_generation_locked(now, regrid, moved) == 0) break;
+    submit_locked(std::move(regrid), std::move(moved), [](Status) {});
+  }
 }
 
 Center::Location Center::locate(const std::string& grid) const {
   Location loc;
-  auto g = grids_.find(grid);
-  if (g == grids_.end()) return loc;
-  std::string code = g->second.community;
+  const Grid* g = nullptr;
+  if (auto it = grids_.find(grid); it != grids_.end()) g = &it->second;
+  else if (auto r = retired_grids_.find(grid); r != retired_grids_.end()) g = &r->second;
+  if (!g) return loc;
+  std::string code = g->community;
   for (int depth = 0; depth < 8 && !code.empty(); ++depth) {
     auto j = jurisdictions_.find(code);
     if (j == jurisdictions_.end()) break;
@@ -74,7 +96,7 @@ Center::Location Center::locate(const std::string& grid) const {
     }
     code = j->second.parent;
   }
-  if (loc.community.empty()) loc.community = g->second.community;
+  if (loc.community.empty()) loc.community = g->community;
   return loc;
 }
 
@@ -84,6 +106,10 @@ bool Center::in_scope_locked(const std::string& scope, const std::string& code) 
   for (int depth = 0; depth < 8 && !at.empty(); ++depth) {
     if (at == scope) return true;
     if (auto g = grids_.find(at); g != grids_.end()) {
+      at = g->second.community;
+      continue;
+    }
+    if (auto g = retired_grids_.find(at); g != retired_grids_.end()) {
       at = g->second.community;
       continue;
     }

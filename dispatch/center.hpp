@@ -22,6 +22,7 @@
 #include "dispatch/clock.hpp"
 #include "dispatch/errors.hpp"
 #include "dispatch/escalation.hpp"
+#include "dispatch/generation.hpp"
 #include "dispatch/ledger.hpp"
 #include "dispatch/model.hpp"
 #include "dispatch/policy.hpp"
@@ -141,6 +142,19 @@ class Center {
                                      const Actor& actor) const;
   // The flags of every grid (dispatch/roster.hpp), by code; grids without flags left out.
   std::unordered_map<std::string, std::vector<std::string>> grid_flags() const;
+
+  // Grid generations (dispatch/center_generations.cpp; admin). The open cases whose grid
+  // would change under `next` (red first) and who would take each on `follow`.
+  std::vector<CaseMove> moves_under(const geo::GridIndex& next, const GenerationPlan& plan) const;
+  // Applies `plan` at `at` (none, or a time not after now: at once; later: scheduled, kept
+  // across restarts). Its index is built and warmed before the lock is taken; routing
+  // switches to it atomically with the organisation. Checks: manage_generations.
+  void apply_generation(GenerationPlan plan, OpenCases mode, std::optional<Millis> at, const Actor& actor,
+                        std::function<void(Result<GenerationApplied>)> done);
+  Result<GenerationApplied> apply_generation_and_wait(GenerationPlan plan, OpenCases mode, std::optional<Millis> at,
+                                                      const Actor& actor);
+  // Whether generation `id` waits to take effect.
+  bool generation_scheduled(GenerationId id) const;
 
   // 回访: an operator or admin records the resident's satisfaction (1-5) with a closed
   // case, as a "rated" event of its history; a new rating replaces the last. Blocking: a
@@ -278,6 +292,19 @@ class Center {
   std::optional<Millis> next_leave_boundary_locked() const;
   CaseEvent event_for(const Case& c, EventType type, const Actor& actor, CaseState from, std::string note,
                       std::string reason) const;
+  // Generations: one waiting to take effect, with its index built ahead.
+  struct PendingGeneration {
+    GenerationPlan plan;
+    OpenCases mode = OpenCases::stay;
+    Millis at = 0;
+    std::string actor;
+    std::shared_ptr<const geo::GridIndex> index;
+  };
+  GenerationApplied switch_generation_locked(PendingGeneration& p, Millis now, Change& change,
+                                             std::vector<CaseNotice>& notices);
+  // Applies the earliest scheduled generation due by `now`, if any; returns 1 if it did.
+  std::size_t apply_due_generation_locked(Millis now, Change& change, std::vector<CaseNotice>& notices);
+  std::optional<Millis> next_generation_locked() const;
 
   Ledger& ledger_;
   const Clock& clock_;
@@ -295,7 +322,9 @@ class Center {
   AreaTallies tallies_;                          // open cases by area, by recount_locked only
   std::unordered_map<CaseId, AreaKey> counted_;  // what each open case adds to tallies_
   CaseId next_id_ = 1;
-  std::map<LeaveId, Leave> leaves_;  // every leave, by id
+  std::map<LeaveId, Leave> leaves_;                      // every leave, by id
+  std::unordered_map<std::string, Grid> retired_grids_;  // grids of past generations: their cases' places
+  std::map<GenerationId, PendingGeneration> scheduled_;
   LeaveId next_leave_id_ = 1;
   // One queue of due moments for all open cases; entries of superseded versions are
   // skipped when they surface.

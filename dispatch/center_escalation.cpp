@@ -41,6 +41,7 @@ std::size_t Center::scheduled() const {
 std::optional<Millis> Center::next_due_at() const {
   std::lock_guard lock(mutex_);
   auto next = next_leave_boundary_locked();
+  if (auto g = next_generation_locked(); g && (!next || *g < *next)) next = g;
   if (!due_.empty() && (!next || due_.top().at < *next)) next = due_.top().at;
   return next;
 }
@@ -53,6 +54,8 @@ std::size_t Center::tick(std::size_t max_steps) {
   std::vector<CaseNotice> notices;
   // Leave boundaries first: a case that falls due is then handled as the worker now stands.
   std::size_t steps = apply_leave_boundaries_locked(now, change, notices);
+  // A grid generation due switches routing before anything else is judged.
+  steps += apply_due_generation_locked(now, change, notices);
   while (!due_.empty() && due_.top().at <= now && steps < max_steps) {
     const DueEntry entry = due_.top();
     due_.pop();

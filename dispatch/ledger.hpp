@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dispatch/errors.hpp"
+#include "dispatch/generation.hpp"
 #include "dispatch/leave.hpp"
 #include "dispatch/model.hpp"
 #include "geo/grid_index.hpp"
@@ -22,7 +23,9 @@ struct LedgerState {
   std::vector<Category> categories;
   std::vector<Case> open_cases;
   CaseId max_case_id = 0;
-  std::vector<Leave> leaves;  // every leave, past ones included
+  std::vector<Leave> leaves;        // every leave, past ones included
+  std::vector<Grid> retired_grids;  // grids of past generations only (their cases' places)
+  std::vector<ScheduledGeneration> scheduled_generations;
 };
 
 // One atomic unit of work: all of it is stored in one transaction, or none of it.
@@ -34,12 +37,14 @@ struct Change {
   std::vector<PostTerm> post_terms_opened;
   std::vector<Worker> workers;  // status updates
   std::vector<Category> categories;
-  std::vector<Jurisdiction> jurisdictions;  // mode updates
-  std::vector<AuditEntry> audit;            // appended
-  std::vector<Leave> leaves;                // inserted or replaced whole
+  std::vector<Jurisdiction> jurisdictions;     // mode updates
+  std::vector<AuditEntry> audit;               // appended
+  std::vector<Leave> leaves;                   // inserted or replaced whole
+  std::optional<GenerationSwitch> generation;  // a grid generation scheduled or switched to
   bool empty() const {
     return cases.empty() && events.empty() && grids.empty() && post_terms_closed.empty() && post_terms_opened.empty() &&
-           workers.empty() && categories.empty() && jurisdictions.empty() && audit.empty() && leaves.empty();
+           workers.empty() && categories.empty() && jurisdictions.empty() && audit.empty() && leaves.empty() &&
+           !generation;
   }
 };
 

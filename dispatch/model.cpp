@@ -57,7 +57,8 @@ constexpr std::pair<EventType, std::string_view> kEventTypeNames[] = {
     {EventType::note, "note"},          {EventType::handover, "handover"},
     {EventType::warned, "warned"},      {EventType::escalated, "escalated"},
     {EventType::reminded, "reminded"},  {EventType::rated, "rated"},
-    {EventType::photo, "photo"},        {EventType::urge, "urge"}};
+    {EventType::photo, "photo"},        {EventType::urge, "urge"},
+    {EventType::regrid, "regrid"}};
 constexpr std::pair<Deadline, std::string_view> kDeadlines[] = {{Deadline::accept, "accept"},
                                                                 {Deadline::resolve, "resolve"}};
 }  // namespace

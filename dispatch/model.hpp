@@ -61,6 +61,7 @@ enum class EventType {
   rated,      // a follow-up rating (回访) of a closed case
   photo,      // a photo attached to an open case
   urge,       // 催办 (a transition that keeps the state)
+  regrid,     // a grid redraw moved the case to the grid its location now lies in
 };
 // The deadline an event is about: acceptance (签收) or resolution (办结).
 enum class Deadline { accept, resolve };
@@ -78,7 +79,8 @@ inline constexpr std::array kEventTypes{
     EventType::created,   EventType::register_case, EventType::accept, EventType::resolve,  EventType::close,
     EventType::reopen,    EventType::return_case,   EventType::cancel, EventType::reassign, EventType::request_deferral,
     EventType::defer,     EventType::resume,        EventType::note,   EventType::handover, EventType::warned,
-    EventType::escalated, EventType::reminded,      EventType::rated,  EventType::photo,    EventType::urge};
+    EventType::escalated, EventType::reminded,      EventType::rated,  EventType::photo,    EventType::urge,
+    EventType::regrid};
 
 std::string_view to_string(Level);
 std::string_view to_string(Urgency);

@@ -14,6 +14,7 @@
 #include "dispatch/accounts.hpp"
 #include "dispatch/center.hpp"
 #include "dispatch/clock.hpp"
+#include "dispatch/generation.hpp"
 #include "dispatch/reports.hpp"
 #include "web/auth.hpp"
 #include "web/message.hpp"
@@ -67,6 +68,8 @@ struct ApiOptions {
   std::function<void()> reports_done;
   // Assessment, trends and Open311 read through this; without it they answer 503.
   dispatch::Reports* reports = nullptr;
+  // Grid generations (POST /api/v1/generations ...); without it they answer 503.
+  dispatch::Generations* generations = nullptr;
   // Test only (serve --manual-clock): the clock the center runs on, moved forward by
   // POST /api/v1/test/clock; null, and the endpoint answers 404. `clock_moved` runs after
   // each move, so that a loop waiting for the next deadline looks again.
@@ -83,7 +86,7 @@ using Resume = std::function<void(std::function<void()>)>;
 // checked once.
 struct Admission {
   std::optional<Response> refusal;  // set: answer it and close, without reading the body
-  enum class Body { anonymous, user, photo } body = Body::anonymous;
+  enum class Body { anonymous, user, photo, grid_file } body = Body::anonymous;
   std::shared_ptr<const dispatch::User> user;  // null on routes that need no user
   std::string token_hash;
   std::size_t route = 0;

@@ -94,7 +94,8 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     parser_->header_limit(static_cast<std::uint32_t>(options().header_limit));
     // The parser checks Content-Length against this as the headers end; the limit of the
     // endpoint is known only then, so start from the largest and narrow it.
-    parser_->body_limit(std::max(options().json_body_limit, options().photo_body_limit));
+    parser_->body_limit(
+        std::max({options().json_body_limit, options().photo_body_limit, options().grid_file_body_limit}));
     expires_after(options().header_timeout);
     http::async_read_header(socket_, buffer_, *parser_,
                             beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
@@ -124,9 +125,10 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   void admitted(Admission admission) {
     if (admission.refusal) return send(std::move(*admission.refusal), true);
     const auto& o = options();
-    const std::size_t limit = admission.body == Admission::Body::photo  ? o.photo_body_limit
-                              : admission.body == Admission::Body::user ? o.json_body_limit
-                                                                        : o.anonymous_body_limit;
+    const std::size_t limit = admission.body == Admission::Body::photo       ? o.photo_body_limit
+                              : admission.body == Admission::Body::grid_file ? o.grid_file_body_limit
+                              : admission.body == Admission::Body::user      ? o.json_body_limit
+                                                                             : o.anonymous_body_limit;
     parser_->body_limit(limit);
     const auto length = parser_->content_length();
     if (length && *length > limit)

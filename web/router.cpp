@@ -228,10 +228,14 @@ void Router::admit(const CallPtr& call, const std::function<void(Admission)>& do
   Admission a;
   a.route = call->route;
   if (call->route == routes().size() || !routes()[call->route].needs_user) return done(std::move(a));
-  a.body = routes()[call->route].photo ? Admission::Body::photo : Admission::Body::user;
+  a.body = routes()[call->route].photo       ? Admission::Body::photo
+           : routes()[call->route].grid_file ? Admission::Body::grid_file
+                                             : Admission::Body::user;
   with_user(call, [this, call, done, a = std::move(a)]() mutable {
     a.user = call->user;
     a.token_hash = call->token_hash;
+    if (a.body == Admission::Body::grid_file)
+      return handlers_->generations.admit_upload(call, [done, a = std::move(a)]() mutable { done(std::move(a)); });
     if (a.body != Admission::Body::photo) return done(std::move(a));
     // Whether this user may attach a photo to this case is known before up to 10 MiB
     // are read: a 403, 404 or 409 goes out without reading the body.

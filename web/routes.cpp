@@ -19,6 +19,7 @@ using Leave = LeaveHandlers;
 using Reports = ReportHandlers;
 using Users = UserHandlers;
 using Places = PlaceHandlers;
+using Gen = GenerationHandlers;
 }  // namespace
 
 Handlers::Handlers(Router& router, const ApiOptions& options, dispatch::Center& center, dispatch::Accounts& accounts,
@@ -31,7 +32,8 @@ Handlers::Handlers(Router& router, const ApiOptions& options, dispatch::Center& 
       reports(router, options, center, clock),
       open311(router, options, center, clock),
       users(router, options, center, accounts, clock, feed),
-      places(router, options, center, clock) {}
+      places(router, options, center, clock),
+      generations(router, options, center, clock) {}
 
 const std::vector<Route>& routes() {
   // clang-format off
@@ -116,6 +118,13 @@ const std::vector<Route>& routes() {
       {Method::post, {"api", "v1", "addresses", "import"}, "POST /api/v1/addresses/import", true,
        on<&H::places, &Places::import_addresses>},
       {Method::get, {"api", "v1", "search"}, "GET /api/v1/search", true, on<&H::places, &Places::search>},
+      {Method::post, {"api", "v1", "generations"}, "POST /api/v1/generations", true, on<&H::generations, &Gen::create>,
+       /*photo=*/false, /*grid_file=*/true},
+      {Method::get, {"api", "v1", "generations"}, "GET /api/v1/generations", true, on<&H::generations, &Gen::list>},
+      {Method::get, {"api", "v1", "generations", "*"}, "GET /api/v1/generations/{id}", true,
+       on<&H::generations, &Gen::get>},
+      {Method::post, {"api", "v1", "generations", "*", "apply"}, "POST /api/v1/generations/{id}/apply", true,
+       on<&H::generations, &Gen::apply>},
       {Method::get, {"open311", "v2", "services.json"}, "GET /open311/v2/services.json", false,
        on<&H::open311, &Open311::services>},
       {Method::get, {"open311", "v2", "services", "*"}, "GET /open311/v2/services/{code}.json", false,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "web/handlers/cases.hpp"
+#include "web/handlers/generations.hpp"
 #include "web/handlers/leave.hpp"
 #include "web/handlers/maps.hpp"
 #include "web/handlers/open311.hpp"
@@ -34,6 +35,7 @@ struct Handlers {
   Open311Handlers open311;
   UserHandlers users;
   PlaceHandlers places;
+  GenerationHandlers generations;
 };
 
 using Handler = void (*)(Handlers&, const CallPtr&);
@@ -47,6 +49,9 @@ struct Route {
   // A photo upload: its larger body limit, and whether the user may add a photo to the
   // case is checked before the body is read (CaseHandlers::admit_photo).
   bool photo = false;
+  // A grid file (POST /api/v1/generations): its larger body limit, and only an admin may
+  // send one (GenerationHandlers::admit_upload, before the body is read).
+  bool grid_file = false;
 };
 
 // In order; a call's `route` is its index, routes().size() a static file or no route.

@@ -26,6 +26,7 @@ struct ServerOptions {
   std::size_t anonymous_body_limit = 64 * 1024;
   std::size_t json_body_limit = 1u << 20;
   std::size_t photo_body_limit = 10u << 20;
+  std::size_t grid_file_body_limit = 96u << 20;  // a whole city of 8,000 grids as GeoJSON
   // Body bytes being read or handled on all connections together (declared lengths; a
   // chunked body counts as its limit). A request that would pass it gets 503 overloaded
   // before its body is read.

@@ -306,6 +306,38 @@ test('live answers of the server validate against docs/openapi.json', { timeout:
     assert.equal((await call('admin', 'GET', '/api/v1/calendar?year=1800')).status, 422);
   });
 
+  await t.test('grid generations', async () => {
+    const geo = 'application/geo+json';
+    const draft = await call('admin', 'POST', '/api/v1/generations', { body: JSON.stringify(city.geojson), type: geo });
+    assert.equal(draft.status, 201, draft.text);
+    assert.equal(draft.json.problems, 0);
+    assert.deepEqual(draft.json.diff.grids_added, []);
+    const broken = structuredClone(city.geojson);
+    broken.features.push(broken.features.find((f) => f.properties.level === 'grid'));
+    const bad = await call('admin', 'POST', '/api/v1/generations', { body: JSON.stringify(broken), type: geo });
+    assert.equal(bad.status, 201, bad.text);
+    assert.ok(bad.json.problems > 0);
+    assert.equal((await call('admin', 'POST', `/api/v1/generations/${bad.json.id}/apply`, { body: { open_cases: 'follow' } })).status, 409);
+    assert.equal((await call('admin', 'POST', '/api/v1/generations', { body: '{"type":', type: geo })).status, 400);
+    assert.equal((await call('admin', 'POST', '/api/v1/generations', { body: '{"type":"FeatureCollection","features":[]}', type: geo })).status, 422);
+    assert.equal((await call('op', 'POST', '/api/v1/generations', { body: JSON.stringify(city.geojson), type: geo })).status, 403);
+    assert.equal((await call('op', 'GET', '/api/v1/generations')).status, 403);
+    assert.equal((await call('admin', 'GET', '/api/v1/generations/99999')).status, 404);
+    assert.equal((await call('admin', 'GET', `/api/v1/generations/${draft.json.id}`)).json.state, 'draft');
+    assert.equal((await call('admin', 'POST', `/api/v1/generations/${draft.json.id}/apply`, { body: { open_cases: 'sideways' } })).status, 422);
+    assert.equal((await call('admin', 'POST', `/api/v1/generations/${draft.json.id}/apply`, { body: '{"open_cases":' })).status, 400);
+    assert.equal((await call('admin', 'POST', '/api/v1/generations/99999/apply', { body: { open_cases: 'stay' } })).status, 404);
+    const applied = await call('admin', 'POST', `/api/v1/generations/${draft.json.id}/apply`, { body: { open_cases: 'follow' } });
+    assert.equal(applied.status, 200, applied.text);
+    assert.equal(applied.json.state, 'current');
+    assert.equal((await call('admin', 'POST', `/api/v1/generations/${draft.json.id}/apply`, { body: { open_cases: 'follow' } })).status, 409);
+    const list = await call('admin', 'GET', '/api/v1/generations');
+    assert.ok(list.json.items.some((g) => g.state === 'current'));
+    const then = await call('op', 'GET', `/api/v1/grids?as_of=${encodeURIComponent(new Date().toISOString())}`);
+    assert.equal(then.json.features.length, city.cells.length);
+    assert.equal((await call('op', 'GET', '/api/v1/grids?as_of=yesterday')).status, 422);
+  });
+
   await t.test('reports and settings', async () => {
     await call('sup', 'GET', '/api/v1/stats/assessment');
     await call('worker', 'GET', '/api/v1/stats/assessment?period=2026');

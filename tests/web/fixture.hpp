@@ -11,6 +11,7 @@
 #include "../dispatch/support.hpp"
 #include "client.hpp"
 #include "data/sqlite_accounts.hpp"
+#include "data/sqlite_generations.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "data/sqlite_reports.hpp"
 #include "dispatch/center.hpp"
@@ -118,6 +119,7 @@ struct ServerFixture {
   std::unique_ptr<data::SqliteLedger> ledger;
   std::unique_ptr<data::SqliteAccounts> accounts;
   std::unique_ptr<data::SqliteReports> reports;
+  std::unique_ptr<data::SqliteGenerations> generations;
   std::unique_ptr<DelayedLedger> slow_ledger;
   dispatch::ManualClock clock;  // 2026-01-01T00:00:00Z until a test moves it
   std::unique_ptr<dispatch::Center> center;
@@ -137,6 +139,8 @@ struct ServerFixture {
     accounts = open_or_throw(data::SqliteAccounts::open(db, ledger.get()));
     reports = open_or_throw(data::SqliteReports::open(db, ledger.get()));
     if (!options.api.reports) options.api.reports = reports.get();
+    generations = open_or_throw(data::SqliteGenerations::open(db, ledger.get()));
+    if (!options.api.generations) options.api.generations = generations.get();
     if (slowness.commit.count() > 0 || slowness.read.count() > 0)
       slow_ledger = std::make_unique<DelayedLedger>(*ledger, slowness);
     center = std::make_unique<dispatch::Center>(slow_ledger ? static_cast<dispatch::Ledger&>(*slow_ledger) : *ledger,

@@ -4,6 +4,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "web/dates.hpp"
 #include "web/etag.hpp"
 #include "web/params.hpp"
 #include "web/roster_codec.hpp"
@@ -73,6 +74,14 @@ void MapHandlers::grids(const CallPtr& call) {
     bbox = geo::BBox{(*v)[0], (*v)[1], (*v)[2], (*v)[3]};
     bbox_text = *b;
   }
+  if (const auto* a = call->param("as_of")) {
+    bool date_only = false;
+    auto at = a->size() <= 64 ? parse_datetime(*a, &date_only) : std::nullopt;
+    if (!at || date_only)
+      return fail(call, ErrorCode::invalid_value, "as_of must be an ISO 8601 time, e.g. 2026-03-01T00:00:00+08:00",
+                  "as_of");
+    return grids_as_of(call, *at, bbox);
+  }
   offload(call, [this, call, bbox, bbox_text] {
     const auto shapes = layers.shapes();
     const auto grids = center.grids(call->actor());
@@ -122,6 +131,46 @@ void MapHandlers::grids(const CallPtr& call) {
       properties["community_name"] = community_name(g->community);
       append_feature(out, first, g->code, properties,
                      geometry == shapes->grid.end() ? std::string("null") : geometry->second);
+    }
+    out += "]}";
+    r.body = std::move(out);
+    respond(call, std::move(r));
+  });
+}
+
+// The grids of the generation in force at `at` (dispatch/generation.hpp), as they were:
+// no posts (those of the time are in the posts' history), the generation's id on each.
+void MapHandlers::grids_as_of(const CallPtr& call, dispatch::Millis at, std::optional<geo::BBox> bbox) {
+  if (!options.generations)
+    return fail(call, ErrorCode::overloaded, "grid generations are not available on this server");
+  offload(call, [this, call, at, bbox] {
+    auto found = options.generations->grids_as_of(at);
+    if (!found) return fail(call, found.error());
+    const Actor actor = call->actor();
+    Response r;
+    r.content_type = "application/geo+json";
+    std::string out = R"({"type":"FeatureCollection","generation":)" +
+                      (found->first ? std::to_string(found->first) : std::string("null")) + R"(,"features":[)";
+    bool first = true;
+    for (const auto& g : found->second) {
+      if (!actor.scope.empty() && !center.in_scope(actor.scope, g.grid.community)) continue;
+      if (bbox) {
+        auto shape = geo::read_geometry(g.geometry);
+        geo::BBox box;
+        if (shape)
+          for (const auto& p : *shape)
+            for (const auto& ring : p.rings)
+              for (const auto& v : ring) box.add(v);
+        if (!shape || !bbox->intersects(box)) continue;
+      }
+      json::object properties{{"id", g.grid.code},
+                              {"name", g.grid.name},
+                              {"community", g.grid.community},
+                              {"population", g.grid.population},
+                              {"owner_id", nullptr},
+                              {"backup_id", nullptr},
+                              {"generation", found->first}};
+      append_feature(out, first, g.grid.code, properties, g.geometry);
     }
     out += "]}";
     r.body = std::move(out);

@@ -18,6 +18,10 @@ class MapHandlers : HandlerGroup {
   void basemap(const CallPtr& call);
 
  private:
+  void grids_as_of(const CallPtr& call, dispatch::Millis at, std::optional<geo::BBox> bbox);
+
+ public:
+ private:
   dispatch::Center& center;
   MapLayers layers;
   std::string basemap_tag;  // of options.basemap_geojson, made once

@@ -21,6 +21,7 @@ const SCREENS = {
   roster: { load: () => import('./roster.js'), roles: ['admin', 'supervisor'], label: 'nav.roster' },
   places: { load: () => import('./places.js'), roles: ['admin'], label: 'nav.places' },
   wall: { load: () => import('./wall.js'), roles: ['admin', 'supervisor'], permission: 'view_wall', label: 'nav.wall' },
+  redraw: { load: () => import('./redraw.js'), roles: ['admin'], permission: 'manage_generations', label: 'nav.redraw' },
 };
 // A screen that names a permission shows only to users the server gave it.
 const offered = (s, user) => s.roles.includes(user.role) && (!s.permission || (user.permissions || []).includes(s.permission));
