@@ -62,7 +62,7 @@ std::vector<Cell> base_cells() {
   for (int r = 0; r < 2; ++r)
     for (int c = 0; c < 3; ++c)
       cells.push_back({"G" + std::to_string(r) + "-" + std::to_string(c), r == 0 ? "C1" : "C2", 118.30 + 0.01 * c,
-                       24.60 + 0.01 * r, 118.31 + 0.01 * c, 24.61 + 0.01 * r});
+                       24.60 + 0.01 * r, 118.31 + 0.01 * c, 24.61 + 0.01 * r, 1500, "", ""});
   return cells;
 }
 
