@@ -373,7 +373,7 @@ Status overdue_colour_column(Connection& db) {
   if (auto e = add_missing_columns(db, "cases", kOverdueColourColumns)) return e;
   return db.exec(
       "UPDATE cases SET overdue_colour = (SELECT f.overdue_colour FROM case_facts f WHERE f.id = cases.id), "
-      "overdue_at = (SELECT f.overdue_at FROM case_facts f WHERE f.id = cases.id) "
+      "overdue_at = coalesce(overdue_at, (SELECT f.overdue_at FROM case_facts f WHERE f.id = cases.id)) "
       "WHERE overdue = 1 AND overdue_colour IS NULL");
 }
 

@@ -43,7 +43,7 @@ TEST_CASE("event types and deadlines have one name each, read back", "[events]")
     CHECK(names.insert(to_string(t)).second);
     CHECK(event_type_from(to_string(t)) == t);
   }
-  CHECK(names.size() == 20);
+  CHECK(names.size() == 21);
   // A transition's event is named as its action.
   for (auto a : kActions) CHECK(to_string(event_type_of(a)) == to_string(a));
   CHECK(to_string(EventType::return_case) == "return");

@@ -104,7 +104,8 @@ std::set<std::string> grid_ids(HttpClient& c, const std::string& query = {}) {
   auto a = c.get("/api/v1/grids" + query);
   REQUIRE(a.status == 200);
   std::set<std::string> out;
-  for (const auto& f : a.json().at("features").as_array())
+  const auto a_body1 = a.json();  // kept alive for the loop
+  for (const auto& f : a_body1.at("features").as_array())
     out.insert(std::string(f.at("properties").at("id").as_string()));
   return out;
 }

@@ -59,7 +59,8 @@ TEST_CASE("urge: each role and scope, over HTTP", "[web][urge]") {
   auto got = admin->get("/api/v1/cases/" + std::to_string(c.id));
   REQUIRE(got.status == 200);
   int urges = 0;
-  for (const auto& e : got.json().at("events").as_array()) urges += e.at("type").as_string() == "urge";
+  const auto got_body1 = got.json();  // kept alive for the loop
+  for (const auto& e : got_body1.at("events").as_array()) urges += e.at("type").as_string() == "urge";
   CHECK(urges == 2);
 }
 
@@ -159,7 +160,8 @@ TEST_CASE("the overdue list: scoped, longest overdue first, paged", "[web][overd
   auto sup = f.client("sup_c1");
   auto mine = sup->get("/api/v1/overdue-cases");
   REQUIRE(mine.status == 200);
-  for (const auto& i : mine.json().at("items").as_array()) CHECK(community_of(i.at("id").as_int64()) == "C1");
+  const auto mine_body2 = mine.json();  // kept alive for the loop
+  for (const auto& i : mine_body2.at("items").as_array()) CHECK(community_of(i.at("id").as_int64()) == "C1");
   CHECK(mine.json().at("total").as_int64() == 2);
   REQUIRE(community_of(d.id) == "C2");
   CHECK(admin->get("/api/v1/overdue-cases?scope=C2").json().at("total").as_int64() == 1);
@@ -190,7 +192,8 @@ TEST_CASE("the overdue map serves its steps and each area's step", "[web][overdu
     const auto& steps = m.json().at("steps").as_array();
     REQUIRE(steps.size() >= 3);
     CHECK(steps[0].at("step").as_int64() == 0);
-    for (const auto& feature : m.json().at("features").as_array()) {
+    const auto m_body3 = m.json();  // kept alive for the loop
+    for (const auto& feature : m_body3.at("features").as_array()) {
       const auto& p = feature.at("properties").as_object();
       REQUIRE(p.contains("overdue_step"));
       if (p.at("overdue").as_int64() == 0) CHECK(p.at("overdue_step").as_int64() == 0);
@@ -198,7 +201,8 @@ TEST_CASE("the overdue map serves its steps and each area's step", "[web][overdu
   }
   // One overdue case among ten in the street: a pale step, not the darkest.
   auto street = admin->get("/api/v1/overdue-map?level=street&geometry=false");
-  for (const auto& feature : street.json().at("features").as_array()) {
+  const auto street_body4 = street.json();  // kept alive for the loop
+  for (const auto& feature : street_body4.at("features").as_array()) {
     const auto& p = feature.at("properties").as_object();
     if (p.at("id").as_string() != "S") continue;
     CHECK(p.at("overdue").as_int64() == 1);

@@ -24,7 +24,8 @@ std::string category_put(const std::string& extra) {
 json::object environment(HttpClient& c) {
   auto a = c.get("/api/v1/categories");
   REQUIRE(a.status == 200);
-  for (const auto& cat : a.json().at("categories").as_array())
+  const auto a_body1 = a.json();  // kept alive for the loop
+  for (const auto& cat : a_body1.at("categories").as_array())
     if (cat.at("id").as_string() == "environment") return cat.as_object();
   FAIL("no environment category");
   return {};

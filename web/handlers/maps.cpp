@@ -163,8 +163,11 @@ void MapHandlers::grids_as_of(const CallPtr& call, dispatch::Millis at, std::opt
               for (const auto& v : ring) box.add(v);
         if (!shape || !bbox->intersects(box)) continue;
       }
+      // The community's name as it is now (empty for one that no longer exists).
+      const auto community = center.jurisdiction(g.grid.community);
       json::object properties{{"id", g.grid.code},
                               {"name", g.grid.name},
+                              {"community_name", community ? community->name : std::string()},
                               {"community", g.grid.community},
                               {"population", g.grid.population},
                               {"owner_id", nullptr},
