@@ -114,7 +114,7 @@ export class AreaLayer {
     let shown = 0;
     for (const [id, layer] of this.byId) {
       const b = layer.getBounds();
-      if (!view.intersects(b)) continue;
+      if (!b.isValid() || !view.intersects(b)) continue;  // an area with no shape (yet) has no label
       const ne = this.map.latLngToContainerPoint(b.getNorthEast());
       const sw = this.map.latLngToContainerPoint(b.getSouthWest());
       const width = Math.abs(ne.x - sw.x);
@@ -125,7 +125,9 @@ export class AreaLayer {
       // A node, never a string: Leaflet writes a string `html` with innerHTML.
       if (!(content instanceof Node)) throw new TypeError('an area label must be a DOM node');
       const icon = L.divIcon({ className: 'area-label', html: content, iconSize: null });
-      const marker = L.marker(labelPoint(layer), { icon, interactive: false, keyboard: false });
+      const at = labelPoint(layer);
+      if (!at) continue;
+      const marker = L.marker(at, { icon, interactive: false, keyboard: false });
       marker.size = Math.round(width * Math.abs(ne.y - sw.y));
       marker.on('add', () => { Object.assign(marker.getElement().dataset, { area: id, priority: this.priority, size: marker.size }); });
       this.labels.addLayer(marker);
@@ -143,13 +145,17 @@ export class AreaLayer {
 
 // A point inside the polygon for its label: the bounds' centre when inside, else the
 // centroid of the largest ring's vertices.
+// Null when the area has no point to give (no vertices, or not finite ones).
 function labelPoint(layer) {
   const c = layer.getBounds().getCenter();
   const rings = layer.getLatLngs().flat(Infinity);
+  if (!Number.isFinite(c.lat) || !Number.isFinite(c.lng) || rings.length === 0) return null;
   if (inside(c, layer.getLatLngs())) return c;
   let lat = 0, lng = 0;
   for (const p of rings) { lat += p.lat; lng += p.lng; }
-  return L.latLng(lat / rings.length, lng / rings.length);
+  lat /= rings.length;
+  lng /= rings.length;
+  return Number.isFinite(lat) && Number.isFinite(lng) ? L.latLng(lat, lng) : c;
 }
 
 function inside(p, latlngs) {
