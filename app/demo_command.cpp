@@ -2,7 +2,9 @@
 //                 [--simulate RATE] [--seed N] [--export DIR]
 // Builds the demo city (翔安区) at PATH when there is no database there, then serves it
 // like `serve`; --simulate feeds it RATE cases a minute. --export writes the city as a
-// grid file and a workers file instead.
+// grid file and a workers file instead, with its standard addresses and its places (roads
+// and estates). The demo serves its places (written beside the database) as the map's
+// basemap unless --basemap names another.
 #include <atomic>
 #include <charconv>
 #include <cstdio>
@@ -14,6 +16,7 @@
 #include "app/cli.hpp"
 #include "app/serve.hpp"
 #include "app/simulate.hpp"
+#include "demo/city_places.hpp"
 #include "demo/database.hpp"
 #include "dispatch/clock.hpp"
 #include "web/auth.hpp"
@@ -42,8 +45,13 @@ int export_city(const demo::DemoCityOptions& options, const std::string& dir) {
   std::filesystem::create_directories(dir, ec);
   const auto grids = (std::filesystem::path(dir) / "xiangan-grids.geojson").string();
   const auto workers = (std::filesystem::path(dir) / "xiangan-workers.csv").string();
-  for (auto [path, text] :
-       {std::pair{grids, demo::demo_grids_geojson(*city)}, {workers, demo::demo_workers_csv(*city)}}) {
+  const auto places = demo::demo_places(*city, options.seed);
+  const auto addresses = (std::filesystem::path(dir) / "xiangan-addresses.csv").string();
+  const auto roads = (std::filesystem::path(dir) / "xiangan-places.geojson").string();
+  for (auto [path, text] : {std::pair{grids, demo::demo_grids_geojson(*city)},
+                            {workers, demo::demo_workers_csv(*city)},
+                            {addresses, demo::demo_addresses_csv(demo::demo_addresses(*city, places))},
+                            {roads, demo::demo_places_geojson(places)}}) {
     std::ofstream out(path, std::ios::binary);
     out << text;
     if (!out.flush()) {
@@ -52,7 +60,7 @@ int export_city(const demo::DemoCityOptions& options, const std::string& dir) {
     }
   }
   std::cout << "wrote " << grids << " (" << city->areas.size() << " features) and " << workers << " ("
-            << city->workers.size() << " workers)\n";
+            << city->workers.size() << " workers), " << addresses << " and " << roads << "\n";
   return 0;
 }
 
@@ -62,6 +70,8 @@ void print_built(const std::string& db, const demo::DemoSummary& s) {
             << "  翔安区: " << s.streets << " streets and " << s.towns << " towns, " << s.communities
             << " communities and " << s.villages << " villages, " << s.grids << " grids, " << s.population
             << " residents, " << s.workers << " workers\n"
+            << "  places: " << s.roads << " roads, " << s.estates << " estates (小区), " << s.addresses
+            << " standard addresses (also in " << demo::demo_addresses_path(db) << ")\n"
             << "  history: " << s.cases << " cases, " << s.open_cases << " open (" << s.warned << " warned, "
             << s.overdue << " overdue)";
   for (const auto& [state, n] : s.cases_by_state) std::cout << ", " << n << " " << state;
@@ -117,6 +127,9 @@ int run_demo(int argc, char** argv) {
   } else {
     std::cout << "gridkeeper demo: using " << db << " (remove it to build a fresh demo)" << std::endl;
   }
+  // The demo's own roads and estates under the map, unless another basemap was named.
+  if (!args.get("--basemap") && std::filesystem::is_regular_file(demo::demo_places_path(db), ec))
+    options.server.api.basemap_geojson = load_basemap(demo::demo_places_path(db), "the demo's places");
   auto logins = demo::demo_logins(db);
   if (!logins) {
     std::cerr << "gridkeeper demo: " << db << " is not a gridkeeper database: " << logins.error().message << "\n";

@@ -10,7 +10,8 @@
 namespace gridkeeper::app {
 
 // The flags every serving command takes.
-inline const std::vector<std::string> kServeFlags{"--listen", "--threads", "--ui", "--calendars", "--metrics-listen"};
+inline const std::vector<std::string> kServeFlags{"--listen",    "--threads",        "--ui",
+                                                  "--calendars", "--metrics-listen", "--basemap"};
 inline const std::vector<std::string> kServeSwitches{"--manual-clock"};
 
 struct ServeOptions {
@@ -20,8 +21,13 @@ struct ServeOptions {
 };
 
 // --listen ADDRESS:PORT, --threads N, --ui DIR (default: the UI built with this binary),
-// --calendars DIR, --metrics-listen ADDRESS:PORT and --manual-clock (throws UsageError).
+// --calendars DIR, --metrics-listen ADDRESS:PORT, --basemap FILE and --manual-clock
+// (throws UsageError).
 ServeOptions serve_options(const Args& args);
+
+// The text of a basemap GeoJSON file (a FeatureCollection of at most 16 MiB) for
+// GET /api/v1/map/basemap; throws UsageError naming `flag` when it is not one.
+std::string load_basemap(const std::string& path, const std::string& flag = "--basemap");
 
 struct ServeHooks {
   std::function<void(unsigned short port)> started;  // the server listens on `port`

@@ -8,14 +8,18 @@
 #include <iterator>
 #include <mutex>
 
+#include <boost/json.hpp>
+
 #include "app/cli.hpp"
 #include "app/memory_trim.hpp"
 #include "app/serve.hpp"
 #include "data/sqlite_accounts.hpp"
+#include "data/sqlite_addresses.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "data/sqlite_reports.hpp"
 #include "dispatch/center.hpp"
 #include "dispatch/escalation_clock.hpp"
+#include "web/address_book_slot.hpp"
 #include "web/server.hpp"
 
 #ifndef GRIDKEEPER_DEFAULT_UI_DIR
@@ -118,8 +122,27 @@ ServeOptions serve_options(const Args& args) {
     if (!std::filesystem::is_directory(*dir)) throw UsageError("--calendars " + *dir + " is not a directory");
     o.calendars = *dir;
   }
+  if (auto file = args.get("--basemap")) o.server.api.basemap_geojson = load_basemap(*file);
   o.manual_clock = args.has("--manual-clock");
   return o;
+}
+
+std::string load_basemap(const std::string& path, const std::string& flag) {
+  constexpr std::uintmax_t kMaxBytes = 16u << 20;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) throw UsageError(flag + " " + path + ": cannot read it");
+  if (size > kMaxBytes) throw UsageError(flag + " " + path + " is larger than 16 MiB; simplify it");
+  std::ifstream in(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  boost::system::error_code parse_error;
+  const auto doc = boost::json::parse(text, parse_error);
+  const auto* object = doc.if_object();
+  const auto* type = object ? object->if_contains("type") : nullptr;
+  if (parse_error || !type || !type->is_string() || type->as_string() != "FeatureCollection" ||
+      !object->if_contains("features") || !object->at("features").is_array())
+    throw UsageError(flag + " " + path + " is not a GeoJSON FeatureCollection");
+  return text;
 }
 
 int run_serve(int argc, char** argv) {
@@ -155,6 +178,12 @@ int serve_database(const std::string& command, const std::string& db, ServeOptio
     return 1;
   }
   options.api.reports = reports->get();
+  auto addresses = data::SqliteAddresses::open(db, ledger->get());
+  if (!addresses) {
+    std::cerr << "gridkeeper " << command << ": " << addresses.error().message << "\n";
+    return 1;
+  }
+  web::use_address_book(addresses->get());
   dispatch::Center::Options center_options;
   {
     const std::filesystem::path dir = serve.calendars ? std::filesystem::path(*serve.calendars)
@@ -206,6 +235,7 @@ int serve_database(const std::string& command, const std::string& db, ServeOptio
   // Everything queued is stored before the database closes.
   (*ledger)->close();
   std::cout << "gridkeeper: stopped" << std::endl;
+  web::use_address_book(nullptr);
   return 0;
 }
 

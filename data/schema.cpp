@@ -315,6 +315,36 @@ constexpr std::pair<std::string_view, std::string_view> kRosterColumns[] = {
 };
 Status workers_retired(Connection& db) { return add_missing_columns(db, "workers", kRosterColumns); }
 
+// Step 12: the standard addresses (标准地址, dispatch/address_book.hpp). (address, building)
+// is the key a reload updates in place. Searched by substring: an FTS5 table with the
+// trigram tokenizer over the address and building (three or more characters; its content
+// is the table itself, kept by triggers), and one over their bigrams, each two adjacent
+// characters a token, for two-character queries (data/sqlite_addresses.cpp writes it).
+constexpr const char* kAddresses = R"sql(
+CREATE TABLE IF NOT EXISTS addresses (
+  id        INTEGER PRIMARY KEY,
+  address   TEXT NOT NULL,
+  building  TEXT NOT NULL DEFAULT '',
+  community TEXT NOT NULL DEFAULT '',
+  lon       REAL NOT NULL,
+  lat       REAL NOT NULL,
+  grid_id   TEXT,
+  UNIQUE (address, building)
+);
+CREATE INDEX IF NOT EXISTS addresses_grid ON addresses(grid_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS addresses_fts USING fts5(address, building, content='addresses',
+  content_rowid='id', tokenize='trigram');
+CREATE TRIGGER IF NOT EXISTS addresses_fts_insert AFTER INSERT ON addresses BEGIN
+  INSERT INTO addresses_fts(rowid, address, building) VALUES (new.id, new.address, new.building);
+END;
+CREATE TRIGGER IF NOT EXISTS addresses_fts_delete AFTER DELETE ON addresses BEGIN
+  INSERT INTO addresses_fts(addresses_fts, rowid, address, building) VALUES ('delete', old.id, old.address, old.building);
+  DELETE FROM address_bigrams WHERE rowid = old.id;
+END;
+CREATE VIRTUAL TABLE IF NOT EXISTS address_bigrams USING fts5(grams, detail='column',
+  tokenize='unicode61 remove_diacritics 0');
+)sql";
+
 Status set_pragmas(Connection& db) {
   // WAL: readers see the last commit while the writer writes. FULL: the WAL is synced at
   // every COMMIT, so an acknowledged case survives a crash or a power cut.
@@ -346,7 +376,8 @@ const std::vector<MigrationStep>& migrations() {
                                                 {{}, &audit_before_after},
                                                 {kLeaves},
                                                 {{}, &account_columns},
-                                                {{}, &workers_retired}};
+                                                {{}, &workers_retired},
+                                                {kAddresses}};
   return steps;
 }
 

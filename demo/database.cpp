@@ -3,11 +3,14 @@
 #include <cctype>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 
+#include "data/address_files.hpp"
 #include "data/import.hpp"
 #include "data/schema.hpp"
 #include "data/sqlite_accounts.hpp"
 #include "data/sqlite_ledger.hpp"
+#include "demo/city_places.hpp"
 #include "demo/history.hpp"
 #include "dispatch/center.hpp"
 
@@ -45,7 +48,29 @@ constexpr RoleLogin kRoleLogins[] = {
 
 Result<std::int64_t> scalar(data::Connection& db, const std::string& sql) { return db.scalar(sql); }
 
+std::string beside(const std::string& path, const std::string& suffix) {
+  const std::filesystem::path p(path);
+  return (p.parent_path() / (p.stem().string() + suffix)).string();
+}
+
+// The city's roads, estates and addresses, written beside the database.
+std::optional<Error> write_places(const std::string& path, const DemoPlaces& places,
+                                  const std::vector<DemoAddress>& addresses, DemoSummary& summary) {
+  for (const auto& [file, text] : {std::pair{demo_addresses_path(path), demo_addresses_csv(addresses)},
+                                   std::pair{demo_places_path(path), demo_places_geojson(places)}}) {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) return make_error(ErrorCode::storage_failed, "cannot write " + file);
+  }
+  summary.roads = places.roads.size();
+  summary.estates = places.estates.size();
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::string demo_addresses_path(const std::string& path) { return beside(path, "-addresses.csv"); }
+std::string demo_places_path(const std::string& path) { return beside(path, "-places.geojson"); }
 
 std::string demo_worker_username(const WorkerId& worker) {
   std::string s = worker;
@@ -85,6 +110,18 @@ Result<DemoSummary> build_demo_database(const std::string& path, const DemoOptio
     std::string why = "the demo city could not be imported";
     for (const auto& p : imported.problems) why += "; " + p;
     return failed(make_error(ErrorCode::invalid_value, why));
+  }
+  // Standard addresses (标准地址): those of the city's estates and roads, routed to their
+  // grids as an import would.
+  const auto places = demo_places(*city, o.city.seed);
+  const auto addresses = demo_addresses(*city, places);
+  {
+    std::vector<dispatch::AddressInput> rows;
+    rows.reserve(addresses.size());
+    for (const auto& a : addresses) rows.push_back({a.address, a.building, a.community, a.at.lon, a.at.lat});
+    auto loaded = data::import_address_rows(part, rows, geo::Crs::wgs84, organised, "demo");
+    if (!loaded) return failed(loaded.error());
+    summary.addresses = loaded->load.added;
   }
 
   // Users: one hash for the one demo password, every worker a login.
@@ -164,6 +201,7 @@ Result<DemoSummary> build_demo_database(const std::string& path, const DemoOptio
     // in a -wal file when it moves. The server switches WAL on again when it opens it.
     if (auto e = (*db)->exec("PRAGMA journal_mode = DELETE")) return failed(*e);
   }
+  if (auto e = write_places(path, places, addresses, summary)) return failed(*e);
   std::filesystem::rename(part, path, ec);
   if (ec)
     return failed(

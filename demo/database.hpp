@@ -32,13 +32,21 @@ struct DemoSummary {
   std::size_t streets = 0, towns = 0, communities = 0, villages = 0, grids = 0, workers = 0, users = 0;
   std::int64_t population = 0;
   std::size_t cases = 0, open_cases = 0, warned = 0, overdue = 0;
+  std::size_t addresses = 0;  // standard addresses loaded
   std::map<std::string, std::size_t> cases_by_state;
   std::size_t refused = 0;  // history actions the center refused (none expected)
   std::string first_refusal;
   double city_seconds = 0, history_seconds = 0, total_seconds = 0;
+  std::size_t roads = 0, estates = 0;  // the places written beside the database
 };
 
-// Builds the demo database at `path`, which must not exist yet. The database is built
+// The files the demo writes beside its database `path` (demo.db → demo-addresses.csv,
+// demo-places.geojson): the standard addresses as `gridkeeper import --addresses` reads
+// them, and the roads and estates the map draws when no basemap is configured.
+std::string demo_addresses_path(const std::string& path);
+std::string demo_places_path(const std::string& path);
+
+// Builds the demo database at `path`, which must not exist yet, and writes its places beside it. The database is built
 // beside it under a temporary name and moved into place once complete, so an interrupted
 // build leaves nothing behind that would pass for a demo.
 dispatch::Result<DemoSummary> build_demo_database(const std::string& path, const DemoOptions& options);

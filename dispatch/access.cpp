@@ -52,6 +52,10 @@ constexpr Grant kGrants[] = {
      "manage_roster",
      {R::admin, R::supervisor, R::system},
      "only an admin or supervisor manages the roster"},
+    {Permission::view_basemap,
+     "view_basemap",
+     {R::admin, R::operator_, R::supervisor, R::worker, R::system},
+     "a {role} may not read the map"},
 };
 constexpr bool grants_in_order() {
   for (std::size_t i = 0; i < std::size(kGrants); ++i)

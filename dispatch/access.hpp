@@ -55,6 +55,7 @@ enum class Permission {
   manage_users,        // accounts: create, change, disable, reset passwords, import (within the scope)
   view_users,          // the list of accounts of the jurisdiction (supervisors read it)
   manage_roster,       // add, edit, move and retire workers of the scope (花名册)
+  view_basemap,        // the map's own roads and estates layer (every role)
 };
 inline constexpr std::array kPermissions{Permission::take_in,
                                          Permission::manage_posts,
@@ -70,7 +71,8 @@ inline constexpr std::array kPermissions{Permission::take_in,
                                          Permission::manage_leave,
                                          Permission::manage_users,
                                          Permission::view_users,
-                                         Permission::manage_roster};
+                                         Permission::manage_roster,
+                                         Permission::view_basemap};
 std::string_view to_string(Permission);
 
 bool may(const Actor& actor, Permission p);

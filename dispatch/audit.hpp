@@ -16,10 +16,10 @@ namespace gridkeeper::dispatch {
 
 // The kinds of entry the trail holds, as GET /audit?kind= takes them: mode switches,
 // categories, duty status, grid posts, assessment settings, Open311 keys, and the
-// accounts, roster, leave and grid generations of issue 17.
-inline constexpr std::array<std::string_view, 10> kAuditKinds{"mode",    "category",    "worker_status", "grid_posts",
+// accounts, roster, leave and grid generations of issue 17, loads of standard addresses.
+inline constexpr std::array<std::string_view, 11> kAuditKinds{"mode",    "category",    "worker_status", "grid_posts",
                                                               "setting", "open311_key", "user",          "worker",
-                                                              "leave",   "generation"};
+                                                              "leave",   "generation",  "address"};
 bool known_audit_kind(std::string_view kind);
 
 // A JSON object of text fields, e.g. {"owner_id":"W1","backup_id":"W2"}.

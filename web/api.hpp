@@ -24,7 +24,10 @@ class Metrics;
 class LiveFeed;
 
 struct ApiOptions {
-  std::string ui_dir;                 // static files of the browser UI; empty: none
+  std::string ui_dir;  // static files of the browser UI; empty: none
+  // The map's own basemap (roads and estates as GeoJSON, e.g. the demo's places), served
+  // by GET /api/v1/map/basemap; empty: an empty FeatureCollection.
+  std::string basemap_geojson;
   std::size_t blocking_threads = 4;   // SQLite reads, photos, files
   std::size_t blocking_queue = 1024;  // beyond this, 503 overloaded
   // Heavy reads run on pools of their own, at most a few per user at once (429 beyond), so

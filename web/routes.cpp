@@ -18,6 +18,7 @@ using Org = OrganisationHandlers;
 using Leave = LeaveHandlers;
 using Reports = ReportHandlers;
 using Users = UserHandlers;
+using Places = PlaceHandlers;
 }  // namespace
 
 Handlers::Handlers(Router& router, const ApiOptions& options, dispatch::Center& center, dispatch::Accounts& accounts,
@@ -29,7 +30,8 @@ Handlers::Handlers(Router& router, const ApiOptions& options, dispatch::Center& 
       maps(router, options, center),
       reports(router, options, center, clock),
       open311(router, options, center, clock),
-      users(router, options, center, accounts, clock, feed) {}
+      users(router, options, center, accounts, clock, feed),
+      places(router, options, center, clock) {}
 
 const std::vector<Route>& routes() {
   // clang-format off
@@ -58,6 +60,7 @@ const std::vector<Route>& routes() {
       {Method::post, {"api", "v1", "grids", "*", "owners", "preview"}, "POST /api/v1/grids/{id}/owners/preview", true,
        on<&H::organisation, &Org::preview_owners>},
       {Method::get, {"api", "v1", "overdue-map"}, "GET /api/v1/overdue-map", true, on<&H::maps, &Maps::overdue_map>},
+      {Method::get, {"api", "v1", "map", "basemap"}, "GET /api/v1/map/basemap", true, on<&H::maps, &Maps::basemap>},
       {Method::get, {"api", "v1", "workers"}, "GET /api/v1/workers", true, on<&H::organisation, &Org::workers>},
       {Method::post, {"api", "v1", "workers"}, "POST /api/v1/workers", true, on<&H::organisation, &Org::add_worker>},
       {Method::put, {"api", "v1", "workers", "*"}, "PUT /api/v1/workers/{id}", true,
@@ -105,6 +108,10 @@ const std::vector<Route>& routes() {
        on<&H::users, &Users::reset_password>},
       {Method::post, {"api", "v1", "auth", "password"}, "POST /api/v1/auth/password", true,
        on<&H::users, &Users::change_own_password>},
+      {Method::get, {"api", "v1", "addresses"}, "GET /api/v1/addresses", true, on<&H::places, &Places::addresses>},
+      {Method::post, {"api", "v1", "addresses", "import"}, "POST /api/v1/addresses/import", true,
+       on<&H::places, &Places::import_addresses>},
+      {Method::get, {"api", "v1", "search"}, "GET /api/v1/search", true, on<&H::places, &Places::search>},
       {Method::get, {"open311", "v2", "services.json"}, "GET /open311/v2/services.json", false,
        on<&H::open311, &Open311::services>},
       {Method::get, {"open311", "v2", "services", "*"}, "GET /open311/v2/services/{code}.json", false,

@@ -12,6 +12,7 @@
 #include "web/handlers/open311.hpp"
 #include "web/handlers/operations.hpp"
 #include "web/handlers/organisation.hpp"
+#include "web/handlers/places.hpp"
 #include "web/handlers/reports.hpp"
 #include "web/handlers/users.hpp"
 #include "web/message.hpp"
@@ -32,6 +33,7 @@ struct Handlers {
   ReportHandlers reports;
   Open311Handlers open311;
   UserHandlers users;
+  PlaceHandlers places;
 };
 
 using Handler = void (*)(Handlers&, const CallPtr&);

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace gridkeeper::web {
 
@@ -107,7 +108,9 @@ std::string ui_content_security_policy(std::string_view tile_origin) {
 
 UiPolicy load_ui_policy(const std::string& ui_dir, std::string* warning) {
   UiPolicy p;
-  std::string url;
+  // The tile URLs of config.json: `tile_url`, and the `url` of each of `basemaps` (XYZ
+  // templates and WMTS services).
+  std::vector<std::string> urls;
   if (!ui_dir.empty()) {
     std::ifstream in(ui_dir + "/config.json", std::ios::binary);
     if (in) {
@@ -115,15 +118,27 @@ UiPolicy load_ui_policy(const std::string& ui_dir, std::string* warning) {
       text << in.rdbuf();
       boost::system::error_code ec;
       const auto config = boost::json::parse(text.str(), ec);
-      if (!ec && config.is_object())
-        if (const auto* u = config.as_object().if_contains("tile_url"); u && u->is_string()) url = u->as_string();
+      if (!ec && config.is_object()) {
+        if (const auto* u = config.as_object().if_contains("tile_url"); u && u->is_string())
+          urls.emplace_back(u->as_string());
+        if (const auto* layers = config.as_object().if_contains("basemaps"); layers && layers->is_array())
+          for (const auto& layer : layers->as_array())
+            if (const auto* u = layer.is_object() ? layer.as_object().if_contains("url") : nullptr; u && u->is_string())
+              urls.emplace_back(u->as_string());
+      }
     }
   }
-  p.tile_origin = tile_origin(url);
-  if (p.tile_origin.empty() && warning) {
-    const bool relative = !url.empty() && url.front() == '/' && (url.size() < 2 || url[1] != '/');
-    if (!url.empty() && !relative)
-      *warning = "the tile_url of config.json is not a plain http(s) URL; the browser will not load its tiles";
+  for (const auto& url : urls) {
+    const auto origin = tile_origin(url);
+    if (origin.empty()) {
+      const bool relative = !url.empty() && url.front() == '/' && (url.size() < 2 || url[1] != '/');
+      if (!url.empty() && !relative && warning)
+        *warning =
+            "the tile URL " + url + " of config.json is not a plain http(s) URL; the browser will not load its tiles";
+      continue;
+    }
+    if ((" " + p.tile_origin + " ").find(" " + origin + " ") != std::string::npos) continue;
+    p.tile_origin += (p.tile_origin.empty() ? "" : " ") + origin;
   }
   p.content_security_policy = ui_content_security_policy(p.tile_origin);
   return p;

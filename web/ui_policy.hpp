@@ -11,7 +11,7 @@
 namespace gridkeeper::web {
 
 struct UiPolicy {
-  std::string tile_origin;              // "https://*.tiles.example.org:8443", or empty
+  std::string tile_origin;              // "https://*.tiles.example.org:8443", or empty; several: spaced
   std::string content_security_policy;  // the UI's policy, with tile_origin in img-src
 };
 
@@ -22,7 +22,8 @@ std::string tile_origin(std::string_view tile_url);
 
 std::string ui_content_security_policy(std::string_view tile_origin);
 
-// Reads `tile_url` from ui_dir/config.json; a missing or unreadable file means no tiles.
+// Reads `tile_url` and the `url` of each of `basemaps` from ui_dir/config.json; a missing or
+// unreadable file means no tiles.
 // `warning` gets a sentence when the configured URL cannot be allowed.
 UiPolicy load_ui_policy(const std::string& ui_dir, std::string* warning = nullptr);
 

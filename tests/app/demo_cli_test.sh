@@ -51,6 +51,14 @@ map=$(http GET '/api/v1/overdue-map?level=street' "" "$token")
 grep -q '^HTTP/1.1 200' <<<"$map" && grep -q '新店街道' <<<"$map" && ok "the overdue map by street" || fail "overdue map"
 route=$(http GET '/api/v1/route?lon=118.25&lat=24.66' "" "$token")
 grep -q '"district":"350213"' <<<"$route" && ok "a point of 马巷 routes to a grid" || { fail "route"; echo "$route"; }
+# The places written beside the database: the addresses for the importer, the roads served.
+[[ -s $work/demo-addresses.csv ]] && head -1 "$work/demo-addresses.csv" | grep -qx 'address,lon,lat,building,community' &&
+  ok "the demo writes its addresses beside the database" || fail "no demo-addresses.csv"
+rows=$(($(wc -l <"$work/demo-addresses.csv") - 1))
+[[ $rows -ge 20000 ]] && ok "$rows standard addresses" || fail "only $rows addresses"
+basemap=$(http GET /api/v1/map/basemap "" "$token")
+grep -q '^HTTP/1.1 200' <<<"$basemap" && grep -q '"kind":"main_road","name":"翔安大道"' <<<"$basemap" &&
+  ok "the demo serves its roads as the basemap" || { fail "basemap"; head -c 400 <<<"$basemap"; }
 health=$(http GET /healthz)
 open_before=$(grep -o '"open_cases":[0-9]*' <<<"$health" | cut -d: -f2)
 [[ ${open_before:-0} -gt 100 ]] && ok "healthz: $open_before open cases" || fail "healthz: $health"
@@ -79,6 +87,13 @@ rc=$?
   ok "a file that is not a database is a clear error" || { fail "not a database: exit $rc"; cat "$work/out"; }
 "$gridkeeper" demo --db "$work/no/such/dir/demo.db" >"$work/out" 2>&1
 [[ $? -eq 1 ]] && grep -q 'no directory' "$work/out" && ok "a missing directory is a clear error" || { fail "missing dir"; cat "$work/out"; }
+echo '{"type":"Feature"}' >"$work/not-a-collection.geojson"
+for bad in "$work/not-a-collection.geojson" "$work/text.db" "$work/no-such.geojson"; do
+  "$gridkeeper" serve --db "$work/demo.db" --basemap "$bad" --listen 127.0.0.1:0 >"$work/out" 2>&1
+  rc=$?
+  [[ $rc -eq 2 ]] && grep -q -- '--basemap' "$work/out" && ok "serve refuses the basemap $(basename "$bad")" ||
+    { fail "basemap $bad: exit $rc"; cat "$work/out"; }
+done
 "$gridkeeper" demo --simulate fast >"$work/out" 2>&1
 [[ $? -eq 2 ]] && ok "a bad --simulate is a usage error" || fail "bad --simulate"
 "$gridkeeper" simulate --url http://127.0.0.1:1 --rate 5 --seconds 1 >"$work/out" 2>&1

@@ -224,10 +224,12 @@ TEST_CASE("permissions by role", "[access]") {
       {Role::admin,
        {P::take_in, P::manage_posts, P::set_duty_status, P::switch_mode, P::manage_categories, P::manage_settings,
         P::manage_client_keys, P::move_clock, P::add_photos, P::rate_cases, P::read_audit, P::manage_leave,
-        P::manage_users, P::view_users, P::manage_roster}},
-      {Role::operator_, {P::take_in, P::manage_posts, P::set_duty_status, P::add_photos, P::rate_cases}},
-      {Role::supervisor, {P::set_duty_status, P::switch_mode, P::manage_leave, P::view_users, P::manage_roster}},
-      {Role::worker, {P::add_photos}},
+        P::manage_users, P::view_users, P::manage_roster, P::view_basemap}},
+      {Role::operator_,
+       {P::take_in, P::manage_posts, P::set_duty_status, P::add_photos, P::rate_cases, P::view_basemap}},
+      {Role::supervisor,
+       {P::set_duty_status, P::switch_mode, P::manage_leave, P::view_users, P::manage_roster, P::view_basemap}},
+      {Role::worker, {P::add_photos, P::view_basemap}},
   };
   for (Role role : kRoles)
     for (Permission p : kPermissions) {

@@ -116,6 +116,7 @@ test('live answers of the server validate against docs/openapi.json', { timeout:
     assert.equal((await call('op', 'GET', '/api/v1/grids')).json.features.length, city.cells.length);
     await call('worker', 'GET', '/api/v1/grids?bbox=118.2,24.5,118.5,24.7');
     assert.equal((await call('op', 'GET', '/api/v1/grids?bbox=1,2,3')).status, 422);
+    assert.equal((await call('worker', 'GET', '/api/v1/map/basemap')).json.type, 'FeatureCollection');
     for (const level of ['grid', 'community', 'street']) await call('sup', 'GET', `/api/v1/overdue-map?level=${level}`);
     await call('sup', 'GET', '/api/v1/overdue-map?level=community&geometry=false');
     assert.equal((await call('sup', 'GET', '/api/v1/overdue-map?level=city')).status, 422);
@@ -172,6 +173,28 @@ test('live answers of the server validate against docs/openapi.json', { timeout:
     assert.equal(closed.json.state, 'closed');
     assert.ok(closed.json.events.some((e) => e.type === 'rated'));
     assert.equal((await call('worker', 'POST', `/api/v1/cases/${id}/photos`, { body: PNG, type: 'image/png' })).status, 409);
+  });
+
+  await t.test('standard addresses and the search', async () => {
+    const csv = `address,lon,lat,building,community\n新店路文化街1号,${lon},${lat},1号楼,\n坏行,abc,${lat},,\n`;
+    const loaded = await call('admin', 'POST', '/api/v1/addresses/import', { body: csv, type: 'text/csv' });
+    assert.equal(loaded.status, 200, loaded.text);
+    assert.equal(loaded.json.added, 1);
+    assert.equal(loaded.json.problems[0].line, 3);
+    assert.equal((await call('op', 'POST', '/api/v1/addresses/import', { body: csv, type: 'text/csv' })).status, 403);
+    assert.equal((await call('admin', 'POST', '/api/v1/addresses/import', { body: 'addr,lon\n', type: 'text/csv' })).status, 422);
+    assert.equal((await call('admin', 'POST', '/api/v1/addresses/import?crs=utm', { body: csv, type: 'text/csv' })).status, 422);
+    const found = await call('op', 'GET', '/api/v1/addresses?q=' + encodeURIComponent('文化') + '&limit=5');
+    assert.equal(found.json.items[0].grid_id, centre.code);
+    assert.equal((await call('op', 'GET', '/api/v1/addresses?q=x')).status, 422);
+    assert.equal((await call('op', 'GET', '/api/v1/addresses')).status, 400);
+    assert.equal((await call('op', 'GET', '/api/v1/addresses?q=ab&limit=500')).status, 422);
+    const search = await call('op', 'GET', `/api/v1/search?q=%23${id}`);
+    assert.equal(search.json.cases[0].id, id);
+    await call('worker', 'GET', '/api/v1/search?q=' + encodeURIComponent('垃圾'));
+    await call('sup', 'GET', '/api/v1/search?q=0000');
+    assert.equal((await call('op', 'GET', '/api/v1/search?q=%01%02')).status, 422);
+    assert.equal((await call('op', 'GET', '/api/v1/search')).status, 400);
   });
 
   await t.test('changes to the organisation', async () => {

@@ -106,7 +106,8 @@ try {
     const streetsMs = Date.now() - start;
     await page.click('.level-switch [data-level=grid]');
     await page.waitForSelector('#overdue-map[data-level=grid]');
-    await waitFor(() => maps.shapes === 2 && maps.counts === 2, 'shapes and counts of two levels');
+    // Shapes: the two levels shown, and the community and street outlines drawn over them.
+    await waitFor(() => maps.shapes === 4 && maps.counts === 2, 'shapes and counts of two levels, and the outlines');
     const gridsMs = Date.now() - start;
     log(`8,000 grids: overdue map ready in ${streetsMs} ms (streets), grids shown after ${gridsMs} ms`);
     check(await page.locator('.area-label').count() < 200, 'labels only for what is in view and large enough');

@@ -58,7 +58,7 @@ void append_feature(std::string& out, bool& first, const std::string& code, cons
 }  // namespace
 
 MapHandlers::MapHandlers(Router& router, const ApiOptions& o, dispatch::Center& c)
-    : HandlerGroup(router, o), center(c), layers(c) {
+    : HandlerGroup(router, o), center(c), layers(c), basemap_tag(TagHash().add(o.basemap_geojson).tag("basemap")) {
   layers.warm_up();
 }
 
@@ -87,6 +87,16 @@ void MapHandlers::grids(const CallPtr& call) {
     hash.add(shapes->hash).add(bbox_text);
     std::vector<const dispatch::Grid*> listed;
     listed.reserve(grids.size());
+    // Each grid's community by name (its label on the map: 鸿山社区 第3网格), looked up once.
+    std::unordered_map<std::string, std::string> community_names;
+    auto community_name = [&](const std::string& code) -> const std::string& {
+      auto it = community_names.find(code);
+      if (it == community_names.end()) {
+        const auto j = center.jurisdiction(code);
+        it = community_names.emplace(code, j ? j->name : std::string{}).first;
+      }
+      return it->second;
+    };
     for (const auto& g : grids) {
       auto box = shapes->grid_bbox.find(g.code);
       if (bbox && (box == shapes->grid_bbox.end() || !bbox->intersects(box->second))) continue;
@@ -94,6 +104,7 @@ void MapHandlers::grids(const CallPtr& call) {
       hash.add(g.code)
           .add(g.name)
           .add(g.community)
+          .add(community_name(g.community))
           .add(static_cast<std::uint64_t>(g.population))
           .add(g.owner)
           .add(g.backup);
@@ -108,6 +119,7 @@ void MapHandlers::grids(const CallPtr& call) {
       auto geometry = shapes->grid.find(g->code);
       auto properties = grid_properties(*g);
       properties["flags"] = flags_json(flags_of(g->code));
+      properties["community_name"] = community_name(g->community);
       append_feature(out, first, g->code, properties,
                      geometry == shapes->grid.end() ? std::string("null") : geometry->second);
     }

@@ -14,10 +14,13 @@ class MapHandlers : HandlerGroup {
 
   void grids(const CallPtr& call);
   void overdue_map(const CallPtr& call);
+  // GET /api/v1/map/basemap (web/handlers/basemap.cpp).
+  void basemap(const CallPtr& call);
 
  private:
   dispatch::Center& center;
   MapLayers layers;
+  std::string basemap_tag;  // of options.basemap_geojson, made once
 };
 
 }  // namespace gridkeeper::web

@@ -11,7 +11,7 @@ import { loadRefs } from './refs.js';
 
 const PAGE = 50;
 // The kinds the server knows (GET /api/v1/audit?kind=), in the filter's order.
-export const AUDIT_KINDS = ['mode', 'category', 'worker_status', 'grid_posts', 'setting', 'open311_key', 'user', 'worker', 'leave', 'generation'];
+export const AUDIT_KINDS = ['mode', 'category', 'worker_status', 'grid_posts', 'setting', 'open311_key', 'user', 'worker', 'leave', 'generation', 'address'];
 
 export async function mount(main, ctx) {
   const refs = await loadRefs({ grids: false });

@@ -4,9 +4,11 @@
 import { h, clear, stateBlock, toast, debounce, fill } from './dom.js';
 import { t } from './i18n.js';
 import { api, query } from './api.js';
-import { createMap, AreaLayer, labelBox, L } from './map.js';
+import { createMap, AreaLayer, labelBox, gridTitle, L } from './map.js';
+import { Outlines } from './outlines.js';
 import { loadRefs } from './refs.js';
 import { CaseDetail } from './case_detail.js';
+import { consoleSearch } from './console_search.js';
 import { AttentionList } from './attention.js';
 import {
   URGENCIES, URGENCY_COLOURS, OPEN_STATES, STATES, fmtTime, fmtDuration, timeLeft, urgencyBadge, stateName, tierName,
@@ -57,18 +59,20 @@ class Console {
     this.tabButtons = { intake: intakeTab, cases: casesTab };
     this.tabs.intake = this.intakeForm();
     this.tabs.cases = this.caseList();
+    this.searchBox = consoleSearch(this);
     fill(this.main, h('div', { class: 'console-layout' },
       h('div', { class: 'map-wrap' }, mapEl, this.legend(), this.attention.el, this.detail.el),
-      h('section', { class: 'side' }, h('div', { class: 'tabs', role: 'tablist' }, intakeTab, casesTab),
+      h('section', { class: 'side' }, this.searchBox.el, h('div', { class: 'tabs', role: 'tablist' }, intakeTab, casesTab),
         this.tabs.intake, this.tabs.cases)));
     this.showTab('intake');
 
     this.map = createMap(mapEl, this.config);
     this.grids = new AreaLayer(this.map, {
       style: (f) => this.gridStyle(f),
-      label: (f) => labelBox(f.properties.name),
+      label: (f) => labelBox(gridTitle(f.properties)),
       labelMinPx: 70,
     });
+    this.outlines = new Outlines(this.map);
     this.grids.setData(this.refs.gridsGeo);
     if (this.grids.byId.size) this.map.fitBounds(this.grids.bounds(), { padding: [16, 16], animate: false });
     else mapEl.append(stateBlock('empty', t('map.no_grids')));
@@ -89,6 +93,7 @@ class Console {
     this.feed.removeEventListener('case', this.onCase);
     this.feed.removeEventListener('ready', this.onReady);
     this.timers.forEach(clearInterval);
+    this.searchBox?.destroy();
     this.map?.remove();
   }
 
@@ -113,7 +118,7 @@ class Console {
       color: selected ? '#1565c0' : '#607d8b',
       weight: selected ? 3 : 1,
       fillColor: worst ? URGENCY_COLOURS[worst] : '#ffffff',
-      fillOpacity: worst ? 0.28 : 0.55,
+      fillOpacity: worst ? 0.28 : 0.15,  // the roads or tiles show through
     };
   }
 

@@ -18,7 +18,7 @@ export function h(tag, attrs = {}, ...children) {
 }
 
 // URL schemes a link or source may have: a `javascript:` URL from data would run script.
-const SAFE_SCHEMES = ['http', 'https', 'tel', 'mailto', 'blob'];
+const SAFE_SCHEMES = ['http', 'https', 'tel', 'mailto', 'blob', 'geo'];
 
 // The URL when it is relative or has a harmless scheme, else null.
 export function safeUrl(url) {

@@ -86,6 +86,7 @@ const zh = {
   'tablet.empty': '暂无待办案件。新案件会自动出现并提示音。', 'tablet.offline_empty': '网络已断开，暂时无法加载案件。',
   'tablet.more': '显示更多（还有 {n} 件）', 'tablet.new': '新', 'tablet.pending': '{n} 项待发送',
   'tablet.pick': '请从左侧选择一个案件。', 'tablet.my_grid': '我的网格（A岗）', 'tablet.backup_grid': 'B岗网格',
+  'tablet.navigate': '导航',
   'tablet.accept': '接单', 'tablet.resolve': '办结', 'tablet.note': '添加进展', 'tablet.photo': '拍照 / 上传照片',
   'tablet.return': '退回', 'tablet.note_label': '进展说明', 'tablet.return_hint': '退回后案件交回指挥中心重新派遣。',
   'tablet.return_why': '退回原因', 'tablet.return_more': '补充说明', 'tablet.resolve_hint': '确认已处置完毕，提交指挥中心核查。',
@@ -251,6 +252,14 @@ const zh = {
   'pw.title': '修改密码', 'pw.forced': '您的密码已被重置或为初始密码，请先设置新密码。', 'pw.rule': '新密码至少 10 个字符，不能与用户名相同，也不能是常见密码。',
   'pw.old': '当前密码', 'pw.new': '新密码', 'pw.again': '再次输入新密码', 'pw.submit': '修改密码', 'pw.mismatch': '两次输入的新密码不一致。',
   'pw.old_wrong': '当前密码不正确。', 'pw.done': '密码已修改。',
+  // places and search (issue 18)
+  'search.placeholder': '搜索地址、案件编号、网格、社区、网格员…', 'search.addresses': '标准地址', 'search.cases': '案件',
+  'search.grids': '网格', 'search.communities': '街道与社区', 'search.workers': '网格员', 'search.none': '没有找到。',
+  'search.no_grid': '不在任何网格', 'link.back': '返回', 'link.not_found': '案件 #{id} 不存在，或您无权查看。',
+  'nav.places': '标准地址', 'places.intro': '上传标准地址 CSV（表头 address,lon,lat，可选 building,community）：每行落到所在网格；相同地址与楼栋再次上传时原地更新；有问题的行按行号列出，不影响其余各行。',
+  'places.upload': '上传', 'places.pick_file': '请先选择文件。', 'places.counts': '新增 {added}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}。',
+  'places.line': '行号', 'places.field': '列', 'places.problem': '问题', 'places.search': '试查', 'places.try': '查找',
+  'audit.kind.address': '标准地址',
 };
 
 const en = {
@@ -344,6 +353,7 @@ const en = {
   'tablet.offline_empty': 'No network: the cases cannot be loaded now.',
   'tablet.more': 'Show more ({n} more)', 'tablet.new': 'New', 'tablet.pending': '{n} to send',
   'tablet.pick': 'Choose a case on the left.', 'tablet.my_grid': 'My grid (A post)', 'tablet.backup_grid': 'B post',
+  'tablet.navigate': 'Navigate',
   'tablet.accept': 'Accept', 'tablet.resolve': 'Resolve', 'tablet.note': 'Add progress', 'tablet.photo': 'Take / attach photo',
   'tablet.return': 'Return', 'tablet.note_label': 'What was done', 'tablet.return_hint': 'The case goes back to the command center.',
   'tablet.return_why': 'Why', 'tablet.return_more': 'Details', 'tablet.resolve_hint': 'Confirm the work is done; the command center verifies it.',
@@ -512,6 +522,14 @@ const en = {
   'pw.title': 'Change password', 'pw.forced': 'Your password was reset or is an initial one: choose a new password first.', 'pw.rule': 'At least 10 characters, not your username, not a common password.',
   'pw.old': 'Current password', 'pw.new': 'New password', 'pw.again': 'New password again', 'pw.submit': 'Change password', 'pw.mismatch': 'The two new passwords differ.',
   'pw.old_wrong': 'The current password is wrong.', 'pw.done': 'Your password is changed.',
+  // places and search (issue 18)
+  'search.placeholder': 'Search addresses, case numbers, grids, communities, workers…', 'search.addresses': 'Addresses', 'search.cases': 'Cases',
+  'search.grids': 'Grids', 'search.communities': 'Streets and communities', 'search.workers': 'Workers', 'search.none': 'Nothing found.',
+  'search.no_grid': 'in no grid', 'link.back': 'Back', 'link.not_found': 'Case #{id} does not exist, or you may not see it.',
+  'nav.places': 'Addresses', 'places.intro': 'Upload a CSV of standard addresses (header address,lon,lat, optionally building,community): each row goes to its grid; the same address and building again updates in place; bad rows are listed by line and the others load.',
+  'places.upload': 'Upload', 'places.pick_file': 'Choose a file first.', 'places.counts': '{added} added, {updated} updated, {unchanged} unchanged, {rejected} rejected.',
+  'places.line': 'Line', 'places.field': 'Column', 'places.problem': 'Problem', 'places.search': 'Try a search', 'places.try': 'Find',
+  'audit.kind.address': 'Standard addresses',
 };
 
 const dictionaries = { zh, en };

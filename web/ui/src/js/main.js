@@ -19,6 +19,7 @@ const SCREENS = {
   categories: { load: () => import('./categories.js'), roles: ['admin'], permission: 'manage_categories', label: 'nav.categories' },
   accounts: { load: () => import('./accounts.js'), roles: ['admin', 'supervisor'], label: 'nav.accounts' },
   roster: { load: () => import('./roster.js'), roles: ['admin', 'supervisor'], label: 'nav.roster' },
+  places: { load: () => import('./places.js'), roles: ['admin'], label: 'nav.places' },
 };
 // A screen that names a permission shows only to users the server gave it.
 const offered = (s, user) => s.roles.includes(user.role) && (!s.permission || (user.permissions || []).includes(s.permission));
@@ -60,6 +61,9 @@ function route() {
   if (!session) return showLogin();
   if (session.user.must_change_password) return showPasswordChange(true);
   const role = session.user.role;
+  // A deep link to a case (/#/cases/{id}) opens it for every role that may see it.
+  const link = /^cases\/(\d{1,15})$/.exec(wanted);
+  if (link && HOME[role]) return showCase(Number(link[1]), HOME[role]);
   const name = SCREENS[wanted] && offered(SCREENS[wanted], session.user) ? wanted : HOME[role];
   if (!name) return showLogin(t('login.no_screen'));
   if (location.hash !== `#/${name}`) history.replaceState(null, '', `#/${name}`);
@@ -116,6 +120,24 @@ async function show(name) {
     if (current !== ticket) return;
     console.error(e);
     fill(main, stateBlock('error', e.message || t('err.unknown'), () => show(name)));
+  }
+}
+
+async function showCase(id, home) {
+  stopCurrent();
+  const session = getSession();
+  if (!feed) feed = new Feed().start();
+  document.body.dataset.screen = 'case';
+  const main = h('main', { class: 'screen screen-case', id: 'screen' }, stateBlock('loading', t('common.loading')));
+  fill(root, topBar(home, session.user), main);
+  current = { name: `case-${id}` };
+  try {
+    const module = await import('./case_link.js');
+    if (current?.name !== `case-${id}`) return;
+    current.screen = await module.mount(main, { user: session.user, id, home });
+  } catch (e) {
+    console.error(e);
+    fill(main, stateBlock('error', e.message || t('err.unknown'), () => showCase(id, home)));
   }
 }
 

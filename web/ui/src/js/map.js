@@ -1,8 +1,10 @@
-// Leaflet maps without internet tiles: a plain background with the polygons and labels,
-// drawn on one canvas so that hundreds of grids stay smooth. A site with its own tile
-// server names it in config.json (tile_url).
+// Leaflet maps: the basemap (configured tile layers, or the server's own roads; basemap.js)
+// under the polygons and labels, which are drawn on one canvas so that hundreds of grids
+// stay smooth; labels never overlap (labels.js).
 import * as L from '../vendor/leaflet/leaflet-src.esm.js';
 import { h } from './dom.js';
+import { addBasemap, configuredLayers } from './basemap.js';
+import { scheduleLabelPass } from './labels.js';
 
 export { L };
 
@@ -11,15 +13,10 @@ export function createMap(el, config = {}) {
     preferCanvas: true,
     renderer: L.canvas({ padding: 0.3, tolerance: 3 }),
     zoomSnap: 0.25,
-    attributionControl: Boolean(config.tile_url),
+    attributionControl: configuredLayers(config).length > 0,
     boxZoom: false,
   });
-  if (config.tile_url) {
-    L.tileLayer(config.tile_url, {
-      attribution: config.tile_attribution || '',
-      maxZoom: config.max_zoom || 19,
-    }).addTo(map);
-  }
+  addBasemap(map, config);
   map.setView([config.center_lat ?? 24.6, config.center_lon ?? 118.3], config.zoom ?? 12);
   // Case markers go above the area labels, on a canvas of their own.
   map.createPane('cases').style.zIndex = 650;
@@ -34,14 +31,21 @@ export function createMap(el, config = {}) {
 // Areas (grids, communities or streets) as one GeoJSON layer; each feature's style comes
 // from `style(feature)` and is recomputed for one area or all without rebuilding anything.
 export class AreaLayer {
-  constructor(map, { style, onClick, label, labelMinPx = 60, maxLabels = 150 }) {
+  // labelMinPx, labelMaxPx: an area gets a label while its width on screen lies between
+  // them; priority: which labels win a place first (labels.js).
+  constructor(map, { style, onClick, label, labelMinPx = 60, labelMaxPx = Infinity, maxLabels = 150, priority = 1, pane, interactive = true }) {
     this.map = map;
     this.styleOf = style;
     this.labelOf = label;
     this.labelMinPx = labelMinPx;
+    this.labelMaxPx = labelMaxPx;
     this.maxLabels = maxLabels;
+    this.priority = priority;
     this.byId = new Map();
+    const paneOptions = pane ? { pane, renderer: L.canvas({ pane, padding: 0.3 }) } : {};
     this.layer = L.geoJSON(null, {
+      ...paneOptions,
+      interactive,
       style: (f) => this.styleOf(f),
       onEachFeature: (f, layer) => {
         this.byId.set(String(f.id ?? f.properties.id), layer);
@@ -89,7 +93,8 @@ export class AreaLayer {
     if (!(content instanceof Node)) return;
     marker.setIcon(L.divIcon({ className: 'area-label', html: content, iconSize: null }));
     const el = marker.getElement();
-    if (el) el.dataset.area = String(id);
+    if (el) Object.assign(el.dataset, { area: String(id), priority: this.priority, size: marker.size });
+    scheduleLabelPass(this.map);
   }
 
   restyleAll() {
@@ -109,21 +114,26 @@ export class AreaLayer {
     let shown = 0;
     for (const [id, layer] of this.byId) {
       const b = layer.getBounds();
-      if (!view.intersects(b)) continue;
+      if (!b.isValid() || !view.intersects(b)) continue;  // an area with no shape (yet) has no label
       const ne = this.map.latLngToContainerPoint(b.getNorthEast());
       const sw = this.map.latLngToContainerPoint(b.getSouthWest());
-      if (Math.abs(ne.x - sw.x) < this.labelMinPx) continue;
+      const width = Math.abs(ne.x - sw.x);
+      if (width < this.labelMinPx || width > this.labelMaxPx) continue;
       const content = this.labelOf(layer.feature);
       if (!content) continue;
       if (++shown > this.maxLabels) break;
       // A node, never a string: Leaflet writes a string `html` with innerHTML.
       if (!(content instanceof Node)) throw new TypeError('an area label must be a DOM node');
       const icon = L.divIcon({ className: 'area-label', html: content, iconSize: null });
-      const marker = L.marker(labelPoint(layer), { icon, interactive: false, keyboard: false });
-      marker.on('add', () => { marker.getElement().dataset.area = id; });
+      const at = labelPoint(layer);
+      if (!at) continue;
+      const marker = L.marker(at, { icon, interactive: false, keyboard: false });
+      marker.size = Math.round(width * Math.abs(ne.y - sw.y));
+      marker.on('add', () => { Object.assign(marker.getElement().dataset, { area: id, priority: this.priority, size: marker.size }); });
       this.labels.addLayer(marker);
       this.labelById.set(id, marker);
     }
+    scheduleLabelPass(this.map);
   }
 
   destroy() {
@@ -135,13 +145,17 @@ export class AreaLayer {
 
 // A point inside the polygon for its label: the bounds' centre when inside, else the
 // centroid of the largest ring's vertices.
+// Null when the area has no point to give (no vertices, or not finite ones).
 function labelPoint(layer) {
   const c = layer.getBounds().getCenter();
   const rings = layer.getLatLngs().flat(Infinity);
+  if (!Number.isFinite(c.lat) || !Number.isFinite(c.lng) || rings.length === 0) return null;
   if (inside(c, layer.getLatLngs())) return c;
   let lat = 0, lng = 0;
   for (const p of rings) { lat += p.lat; lng += p.lng; }
-  return L.latLng(lat / rings.length, lng / rings.length);
+  lat /= rings.length;
+  lng /= rings.length;
+  return Number.isFinite(lat) && Number.isFinite(lng) ? L.latLng(lat, lng) : c;
 }
 
 function inside(p, latlngs) {
@@ -157,6 +171,11 @@ function inside(p, latlngs) {
   const walk = (x) => (x.length && x[0].lat !== undefined ? visit(x) : x.forEach(walk));
   walk(latlngs);
   return odd;
+}
+
+// A grid's label names its community: 鸿山社区 第3网格 (properties of GET /grids).
+export function gridTitle(p) {
+  return p?.community_name ? `${p.community_name} ${p.name}` : p?.name;
 }
 
 export function labelBox(title, sub) {

@@ -6,6 +6,8 @@ import { h, clear, stateBlock, toast, dialog, debounce, fill } from './dom.js';
 import { t } from './i18n.js';
 import { api, query } from './api.js';
 import { createMap, AreaLayer, labelBox } from './map.js';
+import { Outlines } from './outlines.js';
+import { CaseMarkers } from './case_markers.js';
 import { loadRefs } from './refs.js';
 import { CaseDetail } from './case_detail.js';
 import { AttentionList } from './attention.js';
@@ -74,6 +76,8 @@ class OverdueMap {
       onClick: (f) => this.openArea(String(f.id ?? f.properties.id)),
       labelMinPx: 64,
     });
+    this.outlines = new Outlines(this.map, { labels: false });
+    this.caseMarkers = new CaseMarkers(this.map, { onOpen: (id) => this.detail.open(id) });
     // The levels worth showing: a street level only with more than one street, and so on.
     const streets = this.refs.streets().length, communities = this.refs.communities().length;
     this.autoLevels = LEVELS.filter((l) => l === 'grid' || (l === 'street' ? streets > 1 : communities > 1));
@@ -145,6 +149,7 @@ class OverdueMap {
       if (this.level !== level) return;
       this.layer.setData(shapes);
       this.main.querySelector('#overdue-map').dataset.level = level;
+      this.caseMarkers.show(level === 'grid');  // cases are drawn at grid zoom
       if (first) {
         if (this.layer.byId.size) this.map.fitBounds(this.layer.bounds(), { padding: [16, 16], animate: false });
         this.baseZoom = this.map.getZoom();
@@ -203,7 +208,9 @@ class OverdueMap {
   label(f) {
     const id = String(f.id);
     const p = this.counts.get(id) || {};
-    const name = f.properties.name || this.refs.areaName(id);
+    // A grid says which grid of which community: 鸿山社区 第3网格.
+    const community = this.level === 'grid' && f.properties.community ? this.refs.areaName(f.properties.community) : null;
+    const name = community ? `${community} ${f.properties.name}` : f.properties.name || this.refs.areaName(id);
     const sub = p.overdue || p.warned ? t('overdue.label_counts', { o: p.overdue, w: p.warned }) : null;
     const box = labelBox(name, sub);
     box.dataset.worstOverdue = worst(p, 'overdue') || 'none';
@@ -245,6 +252,7 @@ class OverdueMap {
 
   live(m) {
     this.applyAreas(m.areas);
+    this.caseMarkers.reload();
     const c = m.case;
     if (this.area && [c.grid_id, c.community, c.street].includes(this.area.id)) this.refreshArea();
     this.detail.refreshIf(c);

@@ -4,7 +4,8 @@
 import { h, clear, stateBlock, toast, dialog, fill, add } from './dom.js';
 import { t } from './i18n.js';
 import { api, photoUrl } from './api.js';
-import { createMap, AreaLayer, labelBox, L } from './map.js';
+import { createMap, AreaLayer, labelBox, gridTitle, L } from './map.js';
+import { addressWithNavigate, zoomToCase } from './navigate.js';
 import { loadRefs } from './refs.js';
 import { Outbox, shrinkPhoto } from './offline.js';
 import { beep, audioReady, unlockAudio } from './sound.js';
@@ -65,7 +66,7 @@ class Tablet {
     this.map = createMap(mapEl, this.config);
     this.grids = new AreaLayer(this.map, {
       style: () => ({ color: '#1565c0', weight: 2, fillColor: '#90caf9', fillOpacity: 0.25 }),
-      label: (f) => labelBox(f.properties.name, f.properties.owner_id === this.user.worker_id ? t('tablet.my_grid') : t('tablet.backup_grid')),
+      label: (f) => labelBox(gridTitle(f.properties), f.properties.owner_id === this.user.worker_id ? t('tablet.my_grid') : t('tablet.backup_grid')),
       labelMinPx: 50,
     });
     this.grids.setData(this.refs.gridsGeo);
@@ -254,6 +255,7 @@ class Tablet {
     const c = this.cases.get(id);
     if (!c) return this.renderWork();
     this.renderWork(c, this.full?.id === id ? this.full : null);
+    zoomToCase(this.map, c);
     if (!fetchFull) return;
     try {
       const full = await api(`/api/v1/cases/${id}`);
@@ -311,7 +313,7 @@ class Tablet {
       h('div', { class: 'buttons' }, big('accept', 'primary'), big('resolve', 'primary'), big('note', 'secondary'), photoButton,
         big('request_deferral', 'secondary'), big('return', 'danger')),
       h('dl', { class: 'kvs' },
-        kv(t('case.address'), c.address),
+        kv(t('case.address'), addressWithNavigate(c)),
         kv(t('case.description'), c.description),
         kv(t('case.reporter'), c.reporter?.phone
           ? h('span', {}, c.reporter.name || '', ' ', h('a', { href: `tel:${c.reporter.phone}` }, c.reporter.phone))

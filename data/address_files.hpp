@@ -1,0 +1,34 @@
+#pragma once
+// Loading standard addresses into a database from a command (gridkeeper import
+// --addresses, the demo, the benchmark): the rows routed against the grids stored there.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data/sqlite.hpp"
+#include "dispatch/address_import.hpp"
+#include "geo/grid_index.hpp"
+
+namespace gridkeeper::data {
+
+// The routing index of the grids stored in the database at `path`.
+Result<std::shared_ptr<const geo::GridIndex>> stored_grid_index(const std::string& path);
+
+// Routes with `index` (nullopt outside every grid, snapping as the server does).
+dispatch::GridOf grid_of(std::shared_ptr<const geo::GridIndex> index);
+
+struct AddressImportOutcome {
+  dispatch::AddressLoad load;
+  std::vector<dispatch::RowProblem> problems;
+  std::size_t rejected = 0;
+};
+
+// Parses, routes and loads the CSV text (or the rows) into the database at `path`; the
+// good rows load, the bad ones are reported by line.
+Result<AddressImportOutcome> import_address_csv(const std::string& path, std::string_view csv, geo::Crs crs,
+                                                dispatch::Millis now, const std::string& actor = "import");
+Result<AddressImportOutcome> import_address_rows(const std::string& path,
+                                                 const std::vector<dispatch::AddressInput>& rows, geo::Crs crs,
+                                                 dispatch::Millis now, const std::string& actor = "import");
+
+}  // namespace gridkeeper::data
