@@ -32,11 +32,8 @@ class MemoryTrimmer {
       auto next = Clock::now() + every_;
       while (!stopping_) {
         const auto until = due_ ? std::min(next, *due_) : next;
-        if (wake_.wait_until(lock, until, [&] { return stopping_ || moved_; })) {
-          moved_ = false;  // stopping, or `soon` moved the moment: look again
-          continue;
-        }
-        if (Clock::now() < until) continue;
+        wake_.wait_until(lock, until);
+        if (stopping_ || Clock::now() < until) continue;  // woken early (`soon` moved the moment): look again
         due_.reset();
         next = Clock::now() + every_;
         lock.unlock();
@@ -50,7 +47,6 @@ class MemoryTrimmer {
     {
       std::lock_guard lock(mutex_);
       due_ = Clock::now() + quiet_;
-      moved_ = true;
     }
     wake_.notify_all();
   }
@@ -70,7 +66,6 @@ class MemoryTrimmer {
   std::chrono::milliseconds quiet_;
   std::function<void()> trim_;
   std::optional<Clock::time_point> due_;
-  bool moved_ = false;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

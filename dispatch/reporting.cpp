@@ -144,16 +144,16 @@ Status in_parts(const HistoryQuery& whole, std::size_t parts,
                 const std::function<Status(const HistoryQuery&, std::size_t)>& read) {
   const Millis span = whole.to - whole.from;
   if (span < 2 * 24LL * 3600 * 1000) parts = 1;
-  std::vector<HistoryQuery> views(parts, whole);
+  std::vector<HistoryQuery> spans(parts, whole);
   for (std::size_t i = 0; i < parts; ++i) {
-    views[i].from = whole.from + span * static_cast<Millis>(i) / static_cast<Millis>(parts);
-    views[i].to =
+    spans[i].from = whole.from + span * static_cast<Millis>(i) / static_cast<Millis>(parts);
+    spans[i].to =
         i + 1 == parts ? whole.to : whole.from + span * static_cast<Millis>(i + 1) / static_cast<Millis>(parts);
   }
   std::vector<Status> results(parts);
   auto run = [&](std::size_t i) {
     try {
-      results[i] = read(views[i], i);
+      results[i] = read(spans[i], i);
     } catch (const std::exception& e) {
       results[i] = make_error(ErrorCode::storage_failed, std::string("reading the period failed: ") + e.what());
     }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
-#include <set>
 #include <span>
 #include <thread>
 #include <unordered_set>

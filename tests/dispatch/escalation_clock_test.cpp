@@ -10,11 +10,13 @@
 #include "dispatch/center.hpp"
 #include "dispatch/escalation_clock.hpp"
 #include "support.hpp"
+#include "tests/eventually.hpp"
 
 using namespace gridkeeper;
 using namespace gridkeeper::dispatch;
 
 namespace {
+using testing::eventually;
 using testing::kDay;
 using testing::kHour;
 using testing::kMinute;
@@ -87,17 +89,6 @@ struct Fixture {
     return n;
   }
 };
-
-// Polls `done` every few milliseconds for up to `seconds`.
-template <class F>
-bool eventually(F done, double seconds = 10) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return done();
-}
 
 }  // namespace
 

@@ -163,7 +163,7 @@ export class Run {
     });
     const page = await context.newPage();
     page.setDefaultTimeout(15000);
-    page.on('pageerror', (e) => this.problems.push(`${label}: ${e.message}`));
+    page.on('pageerror', (e) => this.problems.push(`${label}: ${e.message}${e.stack ? `\n    ${e.stack.split('\n').slice(1, 8).join('\n    ')}` : ''}`));
     // Everything comes from the server itself: no CDN, no tiles, nothing from outside.
     page.on('request', (r) => {
       if (!/^(http:\/\/127\.0\.0\.1:|ws:\/\/127\.0\.0\.1:|blob:|data:)/.test(r.url())) this.problems.push(`${label}: asked for ${r.url()}`);

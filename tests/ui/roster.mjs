@@ -64,6 +64,40 @@ try {
     await shot(a, 'roster-01-table');
   });
 
+  await test('a screen left while it still loads is stopped, not kept running unseen', async () => {
+    // The console's case list is held back: the admin goes on to the roster before the
+    // console has mounted. Once it mounts it must be stopped (its map, timers and live
+    // updates gone), leaving one screen running.
+    const hasty = await newPage('admin-hasty', { width: 1280, height: 800 });
+    const p = hasty.page;
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    let asked = false;
+    await p.route(/\/api\/v1\/cases(\?|$)/, async (route) => {
+      asked = true;
+      await held;
+      await route.continue();
+    });
+    try {
+      await login(p, server.url, 'admin');
+      await waitFor(async () => asked, 'the console asks for its cases');
+      await p.click('.topbar nav a[data-nav=roster]');
+      await p.waitForSelector('#roster-map[data-ready=true]');
+      release();
+      // The console's mount ends (the second mount of the page), and it is stopped.
+      await waitFor(async () => await p.getAttribute('body', 'data-mounts') === '2', 'the console has mounted');
+      check(await p.getAttribute('body', 'data-screens') === '1', 'one screen runs');
+      check(await p.locator('#console-map').count() === 0, 'no console left on the page');
+      await p.click('.topbar nav a[data-nav=console]');
+      await p.waitForSelector('#console-map[data-ready=true]');
+      await waitFor(async () => await p.getAttribute('body', 'data-mounts') === '3', 'the console mounts');
+      check(await p.getAttribute('body', 'data-screens') === '1', 'still one screen');
+    } finally {
+      release();
+      await hasty.context?.close?.();
+    }
+  });
+
   await test('a worker holding posts cannot retire until they are handed over', async () => {
     const retire = async () => {
       await a.click(`#roster-table tr[data-worker-id="${leaving}"] [data-action=retire]`);

@@ -8,32 +8,20 @@
 
 #include "app/memory_trim.hpp"
 #include "fixture.hpp"
+#include "tests/eventually.hpp"
 
 using namespace gridkeeper;
 using namespace gridkeeper::testing;
 using namespace std::chrono_literals;
 
-namespace {
-// Waits for `done`, at most ten seconds; false if it never came.
-template <class F>
-bool wait_for(F done) {
-  const auto until = std::chrono::steady_clock::now() + 10s;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
-}  // namespace
-
 TEST_CASE("a burst of reports is followed by one hand-back of memory", "[web][memory]") {
   std::atomic<int> trims{0};
   app::MemoryTrimmer trimmer(std::chrono::hours(1), 50ms, [&] { ++trims; });
   for (int i = 0; i < 5; ++i) trimmer.soon();
-  REQUIRE(wait_for([&] { return trims.load() >= 1; }));
+  REQUIRE(eventually([&] { return trims.load() >= 1; }));
   CHECK(trims.load() == 1);  // the five asked together: one hand-back
   trimmer.soon();
-  REQUIRE(wait_for([&] { return trims.load() >= 2; }));
+  REQUIRE(eventually([&] { return trims.load() >= 2; }));
 }
 
 TEST_CASE("the server says when a report has been answered", "[web][memory]") {
@@ -43,11 +31,11 @@ TEST_CASE("the server says when a report has been answered", "[web][memory]") {
   ServerFixture f(options);
   auto op = f.client("op");
   CHECK(op->get("/api/v1/stats/assessment?period=2026-Q1").status == 200);
-  REQUIRE(wait_for([&] { return done.load() >= 1; }));
+  REQUIRE(eventually([&] { return done.load() >= 1; }));
   CHECK(op->get("/api/v1/stats/trends?period=2026-Q1").status == 200);
-  REQUIRE(wait_for([&] { return done.load() >= 2; }));
+  REQUIRE(eventually([&] { return done.load() >= 2; }));
   CHECK(op->get("/api/v1/cases").status == 200);
   CHECK(done.load() == 2);  // not a report: not counted
   CHECK(op->get("/api/v1/stats/assessment?period=2026-Q1&format=csv&table=cases").status == 200);
-  REQUIRE(wait_for([&] { return done.load() >= 3; }));
+  REQUIRE(eventually([&] { return done.load() >= 3; }));
 }

@@ -9,24 +9,15 @@
 #include <chrono>
 #include <thread>
 
+#include "tests/eventually.hpp"
 #include "web/chunk_queue.hpp"
 #include "web/streaming.hpp"
 
 using namespace gridkeeper::web;
+using gridkeeper::testing::eventually;
 using namespace std::chrono_literals;
 
 namespace {
-
-// Waits for a state, not for a time: gives up after 10 s.
-template <class F>
-bool eventually(F done) {
-  const auto until = std::chrono::steady_clock::now() + 10s;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
 
 // Everything the queue holds until it ends; the ending (end or cut) in `how`.
 std::string drain(ChunkQueue& q, ChunkQueue::Next* how) {

@@ -16,6 +16,7 @@
 #include "dispatch/figures.hpp"
 #include "dispatch/reporting.hpp"
 #include "fixture.hpp"
+#include "tests/eventually.hpp"
 #include "web/columns.hpp"
 #include "web/compression.hpp"
 #include "web/csv.hpp"
@@ -26,16 +27,8 @@ using namespace gridkeeper::testing;
 
 namespace {
 
-// Waits for a state, not for a time: gives up after 15 s.
-template <class F>
-bool eventually(F done) {
-  const auto until = std::chrono::steady_clock::now() + 15s;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
+// The streams' states come within 15 s on a busy machine.
+constexpr std::chrono::seconds kPatience{15};
 
 Answer get(HttpClient& c, const std::string& target, const std::string& accept_encoding) {
   std::map<std::string, std::string> headers;
@@ -75,7 +68,7 @@ void take_in(ServerFixture& f, int n) {
       ++done;
     });
   }
-  REQUIRE(eventually([&] { return done == n; }));
+  REQUIRE(eventually([&] { return done == n; }, kPatience));
   REQUIRE(failed == 0);
 }
 
@@ -274,14 +267,16 @@ TEST_CASE("A client that goes away mid-stream stops the producer; the server ans
                      "\r\n\r\n"));
     CHECK(raw.read_some(5s).substr(0, 15) == "HTTP/1.1 200 OK");
     // The client reads no further: the producer fills the queue and waits for room.
-    const bool stalled = eventually([&] {
-      return metric(*watcher, "gridkeeper_streams") == 1 && metric(*watcher, "gridkeeper_stream_stalls_total") > 0;
-    });
+    const bool stalled = eventually(
+        [&] {
+          return metric(*watcher, "gridkeeper_streams") == 1 && metric(*watcher, "gridkeeper_stream_stalls_total") > 0;
+        },
+        kPatience);
     INFO("streams " << metric(*watcher, "gridkeeper_streams") << " stalls "
                     << metric(*watcher, "gridkeeper_stream_stalls_total"));
     REQUIRE(stalled);
   }  // the client goes away
-  REQUIRE(eventually([&] { return metric(*watcher, "gridkeeper_streams") == 0; }));
+  REQUIRE(eventually([&] { return metric(*watcher, "gridkeeper_streams") == 0; }, kPatience));
   CHECK(metric(*watcher, "gridkeeper_streams_abandoned_total") == 1);
   auto c = f.client("admin");
   const auto a = get(*c, kCaseCsv, "");
@@ -388,10 +383,12 @@ TEST_CASE("Concurrent reports are bounded: the pool's queue, then 503 with Retry
       });
   // While the first report and the first export are held, every request but the two each
   // pool took is refused.
-  REQUIRE(eventually([&] {
-    std::lock_guard lock(mutex);
-    return static_cast<int>(answers.size()) == total - 4 && held.waiting == 2;
-  }));
+  REQUIRE(eventually(
+      [&] {
+        std::lock_guard lock(mutex);
+        return static_cast<int>(answers.size()) == total - 4 && held.waiting == 2;
+      },
+      kPatience));
   {
     std::lock_guard lock(mutex);
     int overloaded = 0, per_user = 0;

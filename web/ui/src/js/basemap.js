@@ -5,6 +5,7 @@
 // no internet. The map's container says which it shows: data-basemap="tiles" | "roads" | "none".
 import * as L from '../vendor/leaflet/leaflet-src.esm.js';
 import { api } from './api.js';
+import { canvasRenderer } from './canvas.js';
 
 // The Leaflet URL template of one configured layer, or null when it has no http(s) URL.
 export function tileTemplate(layer) {
@@ -60,7 +61,7 @@ async function ownRoads(map) {
   const data = await api('/api/v1/map/basemap', { cache: 'no-cache' });
   if (!data?.features?.length || !map.getContainer().isConnected) return;
   map.createPane('basemap').style.zIndex = 250;  // under the grids (overlay pane: 400)
-  const renderer = L.canvas({ pane: 'basemap', padding: 0.3 });
+  const renderer = canvasRenderer({ pane: 'basemap', padding: 0.3 });
   const style = (f) => (ROAD[f.properties?.kind] || ROAD.road)(map.getZoom());
   const layer = L.geoJSON(data, { pane: 'basemap', renderer, interactive: false, style }).addTo(map);
   map.on('zoomend', () => layer.setStyle(style));

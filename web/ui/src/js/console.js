@@ -4,7 +4,7 @@
 import { h, clear, stateBlock, toast, debounce, fill } from './dom.js';
 import { t } from './i18n.js';
 import { api, query } from './api.js';
-import { createMap, AreaLayer, labelBox, gridTitle, L } from './map.js';
+import { createMap, AreaLayer, labelBox, gridTitle, L, fitWhenSized } from './map.js';
 import { Outlines } from './outlines.js';
 import { loadRefs } from './refs.js';
 import { CaseDetail } from './case_detail.js';
@@ -94,7 +94,7 @@ class Console {
     });
     this.outlines = new Outlines(this.map);
     this.grids.setData(this.refs.gridsGeo);
-    if (this.grids.byId.size) this.map.fitBounds(this.grids.bounds(), { padding: [16, 16], animate: false });
+    if (this.grids.byId.size) fitWhenSized(this.map, this.grids.bounds(), { padding: [16, 16], animate: false });
     else mapEl.append(stateBlock('empty', t('map.no_grids')));
     this.markers = L.layerGroup().addTo(this.map);
     this.map.on('click', (e) => this.pick(e.latlng.lng, e.latlng.lat, 'wgs84'));

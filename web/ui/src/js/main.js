@@ -30,6 +30,23 @@ const HOME = { operator: 'console', admin: 'console', worker: 'tablet', supervis
 const root = document.getElementById('app');
 let config = {};
 let current = null;  // {name, screen}
+// Screens mounted and not yet stopped, and screens ever mounted: on <body data-screens
+// data-mounts>, for tests that check no screen lives on unseen.
+let mounted = 0;
+let mounts = 0;
+
+function counted(step) {
+  mounted += step;
+  if (step > 0) mounts += step;
+  document.body.dataset.screens = String(mounted);
+  document.body.dataset.mounts = String(mounts);
+}
+
+function stop(screen) {
+  if (!screen) return;
+  screen.destroy?.();
+  counted(-1);
+}
 let feed = null;
 let barCleanup = () => {};
 
@@ -58,7 +75,7 @@ function route() {
 function stopCurrent() {
   barCleanup();
   barCleanup = () => {};
-  if (current?.screen?.destroy) current.screen.destroy();
+  stop(current?.screen);
   current = null;
 }
 
@@ -90,12 +107,19 @@ async function show(name) {
   document.body.dataset.screen = name;
   const main = h('main', { class: `screen screen-${name}`, id: 'screen' }, stateBlock('loading', t('common.loading')));
   fill(root, topBar(name, session.user), main);
-  current = { name };
+  // This showing's own ticket: a screen left while it was still loading is stopped as
+  // soon as its mount ends (its map, timers and feed listeners must not live on unseen).
+  const ticket = { name };
+  current = ticket;
   try {
     const module = await SCREENS[name].load();
-    if (current?.name !== name) return;
-    current.screen = await module.mount(main, { config, feed, user: session.user });
+    if (current !== ticket) return;
+    const screen = await module.mount(main, { config, feed, user: session.user });
+    if (screen) counted(1);
+    if (current === ticket) ticket.screen = screen;
+    else stop(screen);
   } catch (e) {
+    if (current !== ticket) return;
     console.error(e);
     fill(main, stateBlock('error', e.message || t('err.unknown'), () => show(name)));
   }

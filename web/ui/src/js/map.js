@@ -5,13 +5,14 @@ import * as L from '../vendor/leaflet/leaflet-src.esm.js';
 import { h } from './dom.js';
 import { addBasemap, configuredLayers } from './basemap.js';
 import { scheduleLabelPass } from './labels.js';
+import { canvasRenderer } from './canvas.js';
 
 export { L };
 
 export function createMap(el, config = {}) {
   const map = L.map(el, {
     preferCanvas: true,
-    renderer: L.canvas({ padding: 0.3, tolerance: 3 }),
+    renderer: canvasRenderer({ padding: 0.3, tolerance: 3 }),
     zoomSnap: 0.25,
     attributionControl: configuredLayers(config).length > 0,
     boxZoom: false,
@@ -20,12 +21,38 @@ export function createMap(el, config = {}) {
   map.setView([config.center_lat ?? 24.6, config.center_lon ?? 118.3], config.zoom ?? 12);
   // Case markers go above the area labels, on a canvas of their own.
   map.createPane('cases').style.zIndex = 650;
-  map.casesRenderer = L.canvas({ pane: 'cases', padding: 0.3 });
+  map.casesRenderer = canvasRenderer({ pane: 'cases', padding: 0.3 });
   // The container may be laid out after the map is made.
   const resize = new ResizeObserver(() => map.invalidateSize({ pan: false }));
   resize.observe(el);
   map.on('unload', () => resize.disconnect());
   return map;
+}
+
+// Fits the map to `bounds` now if it has room, else as soon as it gets some: a map not
+// laid out yet, or no longer in the page (a screen left while it loaded), has no size, and
+// Leaflet works out a zoom of NaN from it and throws on every move after. `done` runs once
+// the map is fitted.
+export function fitWhenSized(map, bounds, options = {}, done = () => {}) {
+  const el = map.getContainer();
+  const [px, py] = options.padding ?? [0, 0];
+  const roomy = () => el.clientWidth > 2 * px && el.clientHeight > 2 * py;
+  const fit = () => {
+    map.invalidateSize({ pan: false });
+    if (bounds?.isValid?.()) map.fitBounds(bounds, options);
+    done();
+  };
+  if (roomy()) {
+    fit();
+    return;
+  }
+  const watch = new ResizeObserver(() => {
+    if (!roomy()) return;
+    watch.disconnect();
+    fit();
+  });
+  watch.observe(el);
+  map.on('unload', () => watch.disconnect());
 }
 
 // Areas (grids, communities or streets) as one GeoJSON layer; each feature's style comes
@@ -42,7 +69,7 @@ export class AreaLayer {
     this.maxLabels = maxLabels;
     this.priority = priority;
     this.byId = new Map();
-    const paneOptions = pane ? { pane, renderer: L.canvas({ pane, padding: 0.3 }) } : {};
+    const paneOptions = pane ? { pane, renderer: canvasRenderer({ pane, padding: 0.3 }) } : {};
     this.layer = L.geoJSON(null, {
       ...paneOptions,
       interactive,
@@ -114,7 +141,7 @@ export class AreaLayer {
     let shown = 0;
     for (const [id, layer] of this.byId) {
       const b = layer.getBounds();
-      if (!view.intersects(b)) continue;
+      if (!b.isValid() || !view.intersects(b)) continue;  // an area with no shape (yet) has no label
       const ne = this.map.latLngToContainerPoint(b.getNorthEast());
       const sw = this.map.latLngToContainerPoint(b.getSouthWest());
       const width = Math.abs(ne.x - sw.x);
@@ -125,7 +152,9 @@ export class AreaLayer {
       // A node, never a string: Leaflet writes a string `html` with innerHTML.
       if (!(content instanceof Node)) throw new TypeError('an area label must be a DOM node');
       const icon = L.divIcon({ className: 'area-label', html: content, iconSize: null });
-      const marker = L.marker(labelPoint(layer), { icon, interactive: false, keyboard: false });
+      const at = labelPoint(layer);
+      if (!at) continue;
+      const marker = L.marker(at, { icon, interactive: false, keyboard: false });
       marker.size = Math.round(width * Math.abs(ne.y - sw.y));
       marker.on('add', () => { Object.assign(marker.getElement().dataset, { area: id, priority: this.priority, size: marker.size }); });
       this.labels.addLayer(marker);
@@ -143,13 +172,17 @@ export class AreaLayer {
 
 // A point inside the polygon for its label: the bounds' centre when inside, else the
 // centroid of the largest ring's vertices.
+// Null when the area has no point to give (no vertices, or not finite ones).
 function labelPoint(layer) {
   const c = layer.getBounds().getCenter();
   const rings = layer.getLatLngs().flat(Infinity);
+  if (!Number.isFinite(c.lat) || !Number.isFinite(c.lng) || rings.length === 0) return null;
   if (inside(c, layer.getLatLngs())) return c;
   let lat = 0, lng = 0;
   for (const p of rings) { lat += p.lat; lng += p.lng; }
-  return L.latLng(lat / rings.length, lng / rings.length);
+  lat /= rings.length;
+  lng /= rings.length;
+  return Number.isFinite(lat) && Number.isFinite(lng) ? L.latLng(lat, lng) : c;
 }
 
 function inside(p, latlngs) {

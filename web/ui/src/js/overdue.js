@@ -6,7 +6,7 @@
 import { h, clear, stateBlock, toast, dialog, debounce, fill } from './dom.js';
 import { t } from './i18n.js';
 import { api, query } from './api.js';
-import { createMap, AreaLayer, labelBox } from './map.js';
+import { createMap, AreaLayer, labelBox, fitWhenSized } from './map.js';
 import { Outlines } from './outlines.js';
 import { CaseMarkers } from './case_markers.js';
 import { loadRefs } from './refs.js';
@@ -152,8 +152,11 @@ class OverdueMap {
       this.main.querySelector('#overdue-map').dataset.level = level;
       this.caseMarkers.show(level === 'grid');  // cases are drawn at grid zoom
       if (first) {
-        if (this.layer.byId.size) this.map.fitBounds(this.layer.bounds(), { padding: [16, 16], animate: false });
-        this.baseZoom = this.map.getZoom();
+        if (this.layer.byId.size) {
+          fitWhenSized(this.map, this.layer.bounds(), { padding: [16, 16], animate: false }, () => { this.baseZoom = this.map.getZoom(); });
+        } else {
+          this.baseZoom = this.map.getZoom();
+        }
       }
       this.renderSummary();
     } catch (e) {

@@ -7,7 +7,7 @@
 import { h, fill, stateBlock, toast } from './dom.js';
 import { t } from './i18n.js';
 import { api } from './api.js';
-import { createMap, L } from './map.js';
+import { createMap, L, fitWhenSized } from './map.js';
 import { fmtTime } from './format.js';
 
 export async function mount(main, ctx) {
@@ -62,8 +62,7 @@ class RedrawScreen {
       const grids = await api('/api/v1/grids');
       this.current?.remove();
       this.current = L.geoJSON(grids, { style: { color: '#777', weight: 1, fill: false } }).addTo(this.map);
-      const b = this.current.getBounds();
-      if (b.isValid()) this.map.fitBounds(b);
+      fitWhenSized(this.map, this.current.getBounds());
     } catch (e) {
       toast(e.message, 'error', 6000);
     }

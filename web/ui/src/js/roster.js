@@ -9,7 +9,7 @@ import { t } from './i18n.js';
 import { api, query } from './api.js';
 import { loadRefs } from './refs.js';
 import { URGENCIES, urgencyBadge } from './format.js';
-import { createMap, AreaLayer, labelBox } from './map.js';
+import { createMap, AreaLayer, labelBox, fitWhenSized } from './map.js';
 
 export async function mount(main, ctx) {
   const refs = await loadRefs();
@@ -78,23 +78,7 @@ class RosterScreen {
     });
     this.layer.setData(this.refs.gridsGeo);
     this.countFlagged(mapEl);
-    // Fitted once the map has a size: a map laid out later (not yet in the page) would
-    // fit its grids to nothing.
-    const fit = () => {
-      const b = this.layer.bounds();
-      if (b?.isValid?.()) this.map.fitBounds(b, { padding: [8, 8] });
-      mapEl.dataset.ready = 'true';
-    };
-    const size = this.map.getSize();
-    if (size.x > 0 && size.y > 0) return fit();
-    this.sized = new ResizeObserver(() => {
-      const box = mapEl.getBoundingClientRect();
-      if (box.width <= 0 || box.height <= 0) return;
-      this.sized.disconnect();
-      this.map.invalidateSize();
-      fit();
-    });
-    this.sized.observe(mapEl);
+    fitWhenSized(this.map, this.layer.bounds(), { padding: [8, 8] }, () => { mapEl.dataset.ready = 'true'; });
   }
 
   // How many grids of the map are flagged (highlighted), for people and tests alike.
@@ -277,7 +261,6 @@ class RosterScreen {
   }
 
   destroy() {
-    this.sized?.disconnect();
     this.layer?.destroy();
     this.map?.remove();
   }

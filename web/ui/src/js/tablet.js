@@ -4,7 +4,7 @@
 import { h, clear, stateBlock, toast, fill, add, toastDock } from './dom.js';
 import { t } from './i18n.js';
 import { api } from './api.js';
-import { createMap, AreaLayer, labelBox, gridTitle, L } from './map.js';
+import { createMap, AreaLayer, labelBox, gridTitle, L, fitWhenSized } from './map.js';
 import { addressWithNavigate, zoomToCase } from './navigate.js';
 import { loadRefs } from './refs.js';
 import { Outbox, shrinkPhoto } from './offline.js';
@@ -77,7 +77,7 @@ class Tablet {
       labelMinPx: 50,
     });
     this.grids.setData(this.refs.gridsGeo);
-    if (this.grids.byId.size) this.map.fitBounds(this.grids.bounds(), { padding: [20, 20], maxZoom: 16, animate: false });
+    if (this.grids.byId.size) fitWhenSized(this.map, this.grids.bounds(), { padding: [20, 20], maxZoom: 16, animate: false });
     this.markers = L.layerGroup().addTo(this.map);
     this.renderWork();
 

@@ -7,7 +7,7 @@
 import { h, fill, clear } from './dom.js';
 import { t } from './i18n.js';
 import { api, query, serverNow } from './api.js';
-import { createMap, AreaLayer } from './map.js';
+import { createMap, AreaLayer, fitWhenSized } from './map.js';
 import { loadRefs } from './refs.js';
 import { URGENCIES, URGENCY_COLOURS, fmtTime, urgencyBadge } from './format.js';
 import { stepLegend, stepStyle, DEFAULT_STEPS } from './overdue_list.js';
@@ -70,7 +70,7 @@ class Wall {
     this.layer = new AreaLayer(this.map, { style: (f) => stepStyle(this.counts.get(String(f.id)), false) });
     const shapes = await api(`/api/v1/overdue-map${query({ level: this.level, counts: 'false' })}`, { cache: 'no-cache' });
     this.layer.setData(shapes);
-    if (this.layer.byId.size) this.map.fitBounds(this.layer.bounds(), { padding: [8, 8], animate: false });
+    if (this.layer.byId.size) fitWhenSized(this.map, this.layer.bounds(), { padding: [8, 8], animate: false });
     await Promise.all([this.loadCounts(), this.loadToday(), this.loadLatest()]);
     mapEl.dataset.ready = 'true';
 
