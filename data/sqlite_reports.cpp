@@ -221,6 +221,40 @@ Result<std::vector<Case>> SqliteReports::requests(const RequestQuery& query) {
   return out;
 }
 
+Result<std::optional<std::vector<dispatch::Grid>>> SqliteReports::replaced_grids(Millis at) {
+  auto lease = reader();
+  if (!lease) return lease.error();
+  Connection& db = **lease;
+  std::optional<std::vector<dispatch::Grid>> out;
+  auto tx = Transaction::begin(db, Transaction::Kind::deferred);  // one snapshot for both reads
+  if (!tx) return tx.error();
+  // The generation in force at `at`, and the one in force now.
+  static const std::string sql =
+      "SELECT (SELECT id FROM generations WHERE applied_at IS NOT NULL AND applied_at <= ?1 AND "
+      "state IN ('current', 'past') ORDER BY applied_at DESC, id DESC LIMIT 1), "
+      "(SELECT id FROM generations WHERE state = 'current' ORDER BY applied_at DESC, id DESC LIMIT 1)";
+  std::int64_t then = 0, now = 0;
+  {
+    auto q = db.query(sql);
+    if (!q) return q.error();
+    q->bind(1, at);
+    if (q->next()) {
+      then = q->is_null(0) ? 0 : q->int64(0);
+      now = q->is_null(1) ? 0 : q->int64(1);
+    }
+    if (auto e = q->status()) return *e;
+  }
+  if (then == 0 || then == now) return out;
+  auto q =
+      db.query("SELECT code, name, community, population FROM generation_grids WHERE generation = ?1 ORDER BY code");
+  if (!q) return q.error();
+  q->bind(1, then);
+  out.emplace();
+  while (q->next()) out->push_back(dispatch::Grid{q->text(0), q->text(1), q->text(2), q->int64(3), {}, {}});
+  if (auto e = q->status()) return *e;
+  return out;
+}
+
 Result<std::optional<std::string>> SqliteReports::setting(const std::string& key) {
   auto lease = reader();
   if (!lease) return lease.error();

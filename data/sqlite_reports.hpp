@@ -26,6 +26,7 @@ class SqliteReports final : public dispatch::Reports {
   Status each_record(const dispatch::HistoryQuery& query,
                      const std::function<bool(const dispatch::CaseRecord&)>& visit) override;
   Result<std::vector<dispatch::Case>> requests(const dispatch::RequestQuery& query) override;
+  Result<std::optional<std::vector<dispatch::Grid>>> replaced_grids(dispatch::Millis at) override;
   Result<std::optional<std::string>> setting(const std::string& key) override;
   Status put_setting(const std::string& key, const std::string& value, dispatch::Millis at,
                      const std::string& actor) override;

@@ -74,6 +74,7 @@ bool FigureSums::add(const CaseFacts& f) {
   accepted_on_time_ += f.accepted_on_time;
   reworked_ += f.reworked && f.handled;
   escalations_ += f.escalations;
+  urged_ += f.urged;
   if (f.overdue) {
     ++overdue_;
     if (f.overdue_colour) ++overdue_by_colour_[static_cast<std::size_t>(*f.overdue_colour)];
@@ -101,6 +102,7 @@ FigureSums& FigureSums::operator+=(const FigureSums& o) {
                               {&reworked_, &o.reworked_},
                               {&overdue_, &o.overdue_},
                               {&escalations_, &o.escalations_},
+                              {&urged_, &o.urged_},
                               {&rated_, &o.rated_},
                               {&rating_sum_, &o.rating_sum_},
                               {&satisfied_, &o.satisfied_}})
@@ -126,6 +128,7 @@ Figures FigureSums::finish(Durations to_accept, Durations to_resolve) const {
   g.overdue = overdue_;
   g.overdue_by_colour = overdue_by_colour_;
   g.escalations = escalations_;
+  g.urged = urged_;
   g.rated = rated_;
   g.ratings = ratings_;
   g.closure_rate = ratio(g.closed, g.assessed);

@@ -47,7 +47,8 @@ struct CaseFacts {
   std::optional<Urgency> overdue_colour;  // the colour whose deadline it missed first
   std::optional<Millis> overdue_at;       // when it first went overdue
   int escalations = 0;
-  bool due = false;  // due for closure: closed, overdue, or its resolution deadline has passed
+  bool urged = false;  // urged (催办) at least once
+  bool due = false;    // due for closure: closed, overdue, or its resolution deadline has passed
   bool closed_on_time = false;
   bool acceptance_due = false;  // accepted, or its acceptance deadline passed
   bool accepted_on_time = false;
@@ -92,6 +93,7 @@ struct Figures {
   std::int64_t overdue = 0;
   std::array<std::int64_t, 3> overdue_by_colour{};  // by Urgency
   std::int64_t escalations = 0;
+  std::int64_t urged = 0;                         // 催办: cases a supervisor urged at least once
   std::optional<double> closure_rate;             // 结案率 closed / assessed
   std::optional<double> on_time_closure_rate;     // 按期结案率 closed_on_time / due
   std::optional<double> on_time_acceptance_rate;  // 按时签收率 accepted_on_time / acceptance_due
@@ -121,7 +123,7 @@ class FigureSums {
   // Only the counts: a tally keeps one of these per row of its tables.
   std::int64_t cases_ = 0, cancelled_ = 0, deferred_ = 0, assessed_ = 0, handled_ = 0, closed_ = 0, due_ = 0,
                closed_on_time_ = 0, acceptance_due_ = 0, accepted_on_time_ = 0, reworked_ = 0, overdue_ = 0,
-               escalations_ = 0, rated_ = 0, rating_sum_ = 0, satisfied_ = 0;
+               escalations_ = 0, urged_ = 0, rated_ = 0, rating_sum_ = 0, satisfied_ = 0;
   std::array<std::int64_t, 3> overdue_by_colour_{};
   std::array<std::int64_t, 5> ratings_{};
 };

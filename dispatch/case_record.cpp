@@ -14,13 +14,14 @@ enum Flag : int {
   kAcceptanceMissed = 1 << 4,
   kClosed = 1 << 5,
   kCancelled = 1 << 6,
+  kUrged = 1 << 7,
 };
 }  // namespace
 
 int CaseTrack::flags() const {
   return (resolution_stands ? kResolutionStands : 0) | (handled ? kHandled : 0) | (reworked ? kReworked : 0) |
          (deferred ? kDeferred : 0) | (acceptance_missed ? kAcceptanceMissed : 0) | (closed ? kClosed : 0) |
-         (cancelled ? kCancelled : 0);
+         (cancelled ? kCancelled : 0) | (urged ? kUrged : 0);
 }
 
 void CaseTrack::set_flags(int bits) {
@@ -31,6 +32,7 @@ void CaseTrack::set_flags(int bits) {
   acceptance_missed = bits & kAcceptanceMissed;
   closed = bits & kClosed;
   cancelled = bits & kCancelled;
+  urged = bits & kUrged;
 }
 
 void fold(CaseTrack& t, const CaseEvent& e) {
@@ -71,6 +73,9 @@ void fold(CaseTrack& t, const CaseEvent& e) {
     case EventType::cancel:
       t.cancelled = true;
       t.closed_at = e.at;
+      break;
+    case EventType::urge:
+      t.urged = true;
       break;
     case EventType::rated:
       if (e.score && *e.score >= 1 && *e.score <= 5) t.rating = e.score;
@@ -114,6 +119,7 @@ void facts_into(const CaseRecord& r, Millis as_of, CaseFacts& f) {
   f.overdue_colour = t.overdue_colour;
   f.overdue_at = t.overdue_at;
   f.escalations = t.escalations;
+  f.urged = t.urged;
   f.closed_at = t.closed_at;
   f.rating = t.rating;
   const Millis dispatched = t.dispatched_at.value_or(r.created_at);

@@ -28,6 +28,7 @@ struct CaseTrack {
   bool acceptance_missed = false;         // a counted escalation for the acceptance deadline
   bool closed = false;
   bool cancelled = false;
+  bool urged = false;                                    // urged (催办) at least once
   std::optional<Millis> closed_at;                       // closed or cancelled
   std::optional<Millis> overdue_at;                      // the first counted escalation
   std::optional<Urgency> overdue_colour;                 // the colour whose deadline it missed first

@@ -72,6 +72,13 @@ class Reports {
   // this: its memory does not grow with the period.
   virtual Status each_record(const HistoryQuery& query, const std::function<bool(const CaseRecord&)>& visit) = 0;
   virtual Result<std::vector<Case>> requests(const RequestQuery& query) = 0;
+  // The grids that were in force at `at` (code, name, community, population) when a later
+  // redraw has replaced them since: a past period is reported on the grids of its time.
+  // None when those in force at `at` are still in force (or no redraw was ever recorded).
+  virtual Result<std::optional<std::vector<Grid>>> replaced_grids(Millis at) {
+    (void)at;
+    return std::optional<std::vector<Grid>>{};
+  }
 
   // Settings are JSON text by key; a change is recorded in the audit trail.
   virtual Result<std::optional<std::string>> setting(const std::string& key) = 0;

@@ -52,7 +52,7 @@ TEST_CASE("figures: every CSV column has its JSON key, and only counts of values
   CHECK(joined(csv_names(figure_columns())) ==
         "cases,cancelled,deferred,assessed,handled,closed,due,closed_on_time,closure_rate,on_time_closure_rate,"
         "acceptance_due,accepted_on_time,on_time_acceptance_rate,reworked,rework_rate,deferral_rate,overdue,"
-        "overdue_yellow,overdue_orange,overdue_red,escalations,time_to_accept_mean_s,time_to_accept_p90_s,"
+        "overdue_yellow,overdue_orange,overdue_red,escalations,urged,time_to_accept_mean_s,time_to_accept_p90_s,"
         "time_to_resolve_mean_s,time_to_resolve_p90_s,rated,satisfaction,satisfied_rate");
 }
 
@@ -144,7 +144,7 @@ TEST_CASE("the per-case and trend tables", "[figures]") {
   names_are_unique(fact_columns());
   CHECK(joined(csv_names(fact_columns())) ==
         "id,taken_in_at,category,worker,grid,community,street,cancelled,deferred,handled,closed,closed_at,due,"
-        "closed_on_time,acceptance_due,accepted_on_time,reworked,overdue,overdue_colour,escalations,"
+        "closed_on_time,acceptance_due,accepted_on_time,reworked,overdue,overdue_colour,escalations,urged,"
         "time_to_accept_s,time_to_resolve_s,rating");
   CaseFacts f;
   f.id = 7;

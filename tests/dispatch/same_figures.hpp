@@ -32,6 +32,7 @@ inline void check_same(const dispatch::Figures& x, const dispatch::Figures& y) {
   CHECK(x.overdue == y.overdue);
   CHECK(x.overdue_by_colour == y.overdue_by_colour);
   CHECK(x.escalations == y.escalations);
+  CHECK(x.urged == y.urged);
   CHECK(x.closure_rate == y.closure_rate);
   CHECK(x.on_time_closure_rate == y.on_time_closure_rate);
   CHECK(x.on_time_acceptance_rate == y.on_time_acceptance_rate);

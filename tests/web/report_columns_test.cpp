@@ -66,7 +66,7 @@ TEST_CASE("figures: the JSON keys and the CSV headers come from the same table",
   // The layout the API has always answered with, byte for byte.
   CHECK(to_json_text(o) ==
         R"({"cases":5,"cancelled":1,"deferred":1,"assessed":4,"handled":3,"closed":3,"due":4,"closed_on_time":2,)"
-        R"("acceptance_due":4,"accepted_on_time":3,"reworked":1,"escalations":2,"closure_rate":0.75,)"
+        R"("acceptance_due":4,"accepted_on_time":3,"reworked":1,"escalations":2,"urged":0,"closure_rate":0.75,)"
         R"("on_time_closure_rate":0.5,"on_time_acceptance_rate":0.75,"rework_rate":0.3333333333333333,)"
         R"("deferral_rate":null,"overdue":{"total":2,"yellow":1,"orange":0,"red":1},)"
         R"("time_to_accept":{"count":4,"mean_s":25350.26,"p90_s":90000},)"

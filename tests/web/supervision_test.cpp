@@ -3,6 +3,7 @@
 // list's order, paging and scope; the overdue map's steps.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 
 #include "fixture.hpp"
@@ -62,6 +63,62 @@ TEST_CASE("urge: each role and scope, over HTTP", "[web][urge]") {
   const auto got_body1 = got.json();  // kept alive for the loop
   for (const auto& e : got_body1.at("events").as_array()) urges += e.at("type").as_string() == "urge";
   CHECK(urges == 2);
+}
+
+TEST_CASE("urge: an urged case is counted in the assessment's figures, once however often urged", "[web][urge]") {
+  ServerFixture f;
+  const auto urged = intake_at(f, 118.305, 24.605);  // G0-0, C1, W1
+  intake_at(f, 118.305, 24.605);                     // the same grid, never urged
+  auto sup = f.client("sup_c1");
+  for (const char* note : {R"({"note":"请尽快处理"})", R"({"note":"再催"})"})
+    REQUIRE(sup->post("/api/v1/cases/" + std::to_string(urged.id) + "/urge", note).status == 200);
+  auto admin = f.client("admin");
+  auto a = admin->get("/api/v1/stats/assessment?period=2026-Q1");
+  REQUIRE(a.status == 200);
+  const auto report = a.json();
+  auto row = [&](const char* table, const std::string& code) -> const json::value& {
+    for (const auto& r : report.at(table).as_array())
+      if (r.at("id").as_string() == code) return r;
+    FAIL("no row " << code << " in " << table);
+    return report;
+  };
+  CHECK(report.at("total").at("urged").as_int64() == 1);
+  CHECK(row("grids", "G0-0").at("urged").as_int64() == 1);
+  CHECK(row("grids", "G0-0").at("cases").as_int64() == 2);
+  CHECK(row("workers", "W1").at("urged").as_int64() == 1);
+  CHECK(row("communities", "C2").at("urged").as_int64() == 0);
+  // The case table says which case it was.
+  auto csv = admin->get("/api/v1/stats/assessment?period=2026-Q1&table=cases&format=csv");
+  REQUIRE(csv.status == 200);
+  std::vector<std::vector<std::string>> lines;
+  std::size_t at = 0;
+  while (at < csv.body.size()) {
+    auto end = csv.body.find('\n', at);
+    if (end == std::string::npos) end = csv.body.size();
+    std::vector<std::string> cells;
+    std::string line = csv.body.substr(at, end - at);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    for (std::size_t p = 0;;) {
+      const auto comma = line.find(',', p);
+      cells.push_back(line.substr(p, comma - p));
+      if (comma == std::string::npos) break;
+      p = comma + 1;
+    }
+    lines.push_back(std::move(cells));
+    at = end + 1;
+  }
+  REQUIRE(lines.size() == 3);  // the header and two cases
+  const auto& head = lines[0];
+  const auto column = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(head.begin(), head.end(), name) - head.begin());
+  };
+  const std::size_t urged_at = column("urged");
+  REQUIRE(urged_at < head.size());
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const bool is_urged = lines[i][0] == std::to_string(urged.id);
+    INFO(lines[i][0] << ": " << lines[i][urged_at]);
+    CHECK(lines[i][urged_at] == (is_urged ? "true" : "false"));
+  }
 }
 
 TEST_CASE("urge: malformed, hostile and oversized bodies are refused and change nothing", "[web][urge][hostile]") {
@@ -137,7 +194,8 @@ TEST_CASE("the overdue list: scoped, longest overdue first, paged", "[web][overd
   auto admin = f.client("admin");
   auto all = admin->get("/api/v1/overdue-cases");
   REQUIRE(all.status == 200);
-  const auto& items = all.json().at("items").as_array();
+  const auto all_body = all.json();  // kept alive while its items are read
+  const auto& items = all_body.at("items").as_array();
   CHECK(all.json().at("total").as_int64() == 3);
   REQUIRE(items.size() == 3);
   // a missed its deadline first (at 30 min), then b (at 50 min), then d (at 2 h 20 min).
@@ -189,7 +247,8 @@ TEST_CASE("the overdue map serves its steps and each area's step", "[web][overdu
     INFO(q);
     auto m = admin->get(std::string("/api/v1/overdue-map?") + q);
     REQUIRE(m.status == 200);
-    const auto& steps = m.json().at("steps").as_array();
+    const auto m_body = m.json();  // kept alive while its steps are read
+    const auto& steps = m_body.at("steps").as_array();
     REQUIRE(steps.size() >= 3);
     CHECK(steps[0].at("step").as_int64() == 0);
     const auto m_body3 = m.json();  // kept alive for the loop

@@ -91,6 +91,7 @@ function figureColumns() {
       r.deferred ? h('span', { class: 'muted small' }, ` ${t('asm.of_deferred', { n: r.deferred })}`) : null), cls: 'num' },
     ...RATES.map(rate),
     { key: 'overdue', value: (r) => r.overdue.total, cell: overdueCell, cls: 'num' },
+    { key: 'urged', value: (r) => r.urged, cell: (r) => String(r.urged ?? 0), cls: 'num' },
     { key: 'time_to_accept', value: (r) => r.time_to_accept.mean_s, cell: (r) => timesCell(r.time_to_accept), cls: 'num' },
     { key: 'time_to_resolve', value: (r) => r.time_to_resolve.mean_s, cell: (r) => timesCell(r.time_to_resolve), cls: 'num' },
     { key: 'satisfaction', value: (r) => r.satisfaction.mean, cell: satisfactionCell, cls: 'num' },
