@@ -151,6 +151,8 @@ try {
     await w.setInputFiles('#case-work input[data-input=photo]', { name: 'site.png', mimeType: 'image/png', buffer: makePng() });
     await w.waitForSelector('#work-photos img[src^="blob:"]');
     await waitFor(async () => (await api('operator', 'GET', `/api/v1/cases/${id}`)).photos.length === 1, 'the photo is stored');
+    // The photo strip is below the case's actions: scrolled to, as the worker would.
+    await w.locator('#work-photos img').first().scrollIntoViewIfNeeded();
     const photo = rounded(await boxOf(w.locator('#work-photos img').first()));
     await shot(w, 'demo-04-tablet-photo', (img) => {
       check(photo.width > 20 && share(img, photo, ([, , b]) => b > 130 && b < 190) > 0.5, 'the photo shows on the tablet');
@@ -228,14 +230,15 @@ try {
     // A grid drawn too small (or under a label) to look at in the community's view: the
     // supervisor zooms in to it, as a person would.
     const sample = await samplePoint(p, grid).catch(async () => { await zoomIn(); return samplePoint(p, grid); });
-    // How the map styles the grid: white without open cases, grey with, a colour when overdue.
-    const fill = async () => p.evaluate((id) => {
-      let colour = null;
-      window.gkMaps.at(-1).eachLayer((l) => { if (String(l.feature?.id) === id) colour = l.options.fillColor; });
-      return colour;
+    // How the map styles the grid: filled by how much of it is overdue (white: nothing),
+    // outlined in the colour of its most urgent open case (grey: none).
+    const style = async () => p.evaluate((id) => {
+      let found = null;
+      window.gkMaps.at(-1).eachLayer((l) => { if (String(l.feature?.id) === id) found = { fill: l.options.fillColor, outline: l.options.color }; });
+      return found;
     }, grid.id);
     const redOverdue = async () => Number(await p.locator('#overdue-summary tr[data-urgency=red] [data-count=overdue]').textContent());
-    check(['#ffffff', '#cfd8dc'].includes(await fill()), 'the grid has no overdue case yet');
+    check((await style())?.fill === '#ffffff', 'the grid has no overdue case yet');
     const before = await redOverdue();
 
     // A red case is taken in there; its deadline to accept is the shortest.
@@ -244,19 +247,23 @@ try {
       address: `${areas.get(grid.properties.community).name}燃气调压箱旁`, source: 'hotline', reporter: { name: '李女士', phone: '13900002222' },
     });
     check(red.grid_id === grid.id && red.urgency === 'red', `the red case is in ${grid.id}`);
-    await waitFor(async () => (await fill()) === '#cfd8dc', 'the map counts the open case');
+    await waitFor(async () => (await style())?.outline === '#d32f2f', 'the map outlines the grid in its open case\'s red');
+    check((await style()).fill === '#ffffff', 'an open case that is not overdue fills nothing');
     await shot(p, 'demo-06-overdue-before', (img) => check(share(img, sample, isRed) < 0.2, 'the grid is not red before'));
     const advance = Math.ceil((Date.parse(red.accept_by) - (await server.now())) / 1000) + 600;
     check(advance > 0 && advance < 6 * 3600, `the red case is due within hours (${advance} s)`);
     await api('admin', 'POST', '/api/v1/test/clock', { advance_s: advance });
     const late = await api('operator', 'GET', `/api/v1/cases/${red.id}`);
     check(late.overdue && late.tier !== 'worker', `the case is overdue and escalated (${late.tier})`);
-    // Live: the map follows the feed, nothing is reloaded.
-    await waitFor(async () => (await fill()) === '#d32f2f', 'the grid is filled red', 10000);
+    // Live: the map follows the feed, nothing is reloaded. The grid's step is the server's.
+    await waitFor(async () => (await style())?.fill !== '#ffffff', 'the grid is filled by its overdue share', 10000);
     await waitFor(async () => (await redOverdue()) > before, 'the summary counts the red case');
+    const counts = (await api(who, 'GET', '/api/v1/overdue-map?level=grid&geometry=false')).features.find((f) => String(f.id) === grid.id)?.properties;
+    check(counts?.overdue_step > 0, `the server puts the grid at a step above none (${counts?.overdue_step})`);
     const label = p.locator(`.area-label[data-area="${grid.id}"] .label-box`);
     if (await label.count()) check(await label.getAttribute('data-worst-overdue') === 'red', 'the label says red');
-    await shot(p, 'demo-07-overdue-red', (img) => check(share(img, sample, isRed) > 0.6, 'the overdue grid is red on screen'));
+    const tinted = ([r, g, b]) => !(r > 235 && g > 235 && b > 235);
+    await shot(p, 'demo-07-overdue-red', (img) => check(share(img, sample, tinted) > 0.6, 'the overdue grid is filled on screen'));
     await p.mouse.click(sample.x + sample.width / 2, sample.y + sample.height / 2);
     await p.waitForSelector(`#area-cases [data-case-id="${red.id}"]`);
     check(await p.locator('#area-workers li').count() === 2, "the grid's A and B post workers are listed");
@@ -273,7 +280,15 @@ try {
     await p.waitForSelector('#overdue-map[data-ready=true]');
     await p.waitForSelector('#overdue-map[data-level=street]');
     const map = rounded(await boxOf(p.locator('#overdue-map')));
-    await shot(p, 'demo-09-overdue-district', (img) => check(share(img, map, isRed) > 0.01, 'streets with red overdue cases show'));
+    // Streets are filled by their share of overdue cases (a pale step for a few), not painted
+    // red by one red case: the district does not open all red.
+    const steps = (await api('district-supervisor', 'GET', '/api/v1/overdue-map?level=street&geometry=false')).features.map((f) => f.properties.overdue_step);
+    check(steps.some((s) => s > 0), `streets with overdue cases have a step (${steps})`);
+    const warm = ([r, g, b]) => r > 230 && g > 160 && b < 225 && r - b > 25;
+    await shot(p, 'demo-09-overdue-district', (img) => {
+      check(share(img, map, warm) > 0.05, 'streets with overdue cases are filled by their step');
+      check(share(img, map, isRed) < 0.05, 'the district does not open all red');
+    });
     let expected = await api('district-supervisor', 'GET', '/api/v1/stats/assessment');
     const t1 = Date.now();
     await p.click('[data-tab=assessment]');

@@ -48,6 +48,13 @@ const fillOf = (page, id) => page.evaluate((id) => {
   return colour;
 }, id);
 
+// The supervisor's map: fill by the overdue step, outline by the most urgent open case.
+const outlineOf = (page, id) => page.evaluate((id) => {
+  let colour = null;
+  window.gkMaps.at(-1).eachLayer((l) => { if (String(l.feature?.id) === id) colour = l.options.color; });
+  return colour;
+}, id);
+
 const zoomTo = (page, cell) => page.evaluate((ring) => {
   const lats = ring.map((p) => p[1]), lons = ring.map((p) => p[0]);
   window.gkMaps.at(-1).fitBounds([[Math.min(...lats), Math.min(...lons)], [Math.max(...lats), Math.max(...lons)]], { animate: false, maxZoom: 17 });
@@ -119,12 +126,14 @@ try {
     const counted = maps.all, feeds = maps.feeds;
     const c = await api('op', 'POST', '/api/v1/cases', { lon: forSupervisor.centre[0], lat: forSupervisor.centre[1], category: 'environment', urgency: 'red', title: '规模测试：将超时' });
     check(c.grid_id === forSupervisor.code, 'the case is in the chosen grid');
-    await waitFor(async () => (await fillOf(page, forSupervisor.code)) !== calm, 'the grid shows its open case', 15000);
+    check(calm === '#ffffff', `nothing overdue fills nothing (${calm})`);
+    await waitFor(async () => (await outlineOf(page, forSupervisor.code)) === '#d32f2f', 'the grid is outlined in its open case\'s red', 15000);
     // 30 min to accept a red case: an hour on, it is overdue (with the city's other red
     // cases); the feed brings the escalations. (Not further: the logins would expire.)
     await api('admin', 'POST', '/api/v1/test/clock', { advance_s: 3600 });
     await page.waitForSelector(`.area-label[data-area="${forSupervisor.code}"] .label-box[data-worst-overdue=red]`, { timeout: 20000 });
-    await waitFor(async () => (await fillOf(page, forSupervisor.code)) === '#d32f2f', 'the grid turns red', 15000);
+    // Its one open case overdue: the top step.
+    await waitFor(async () => (await fillOf(page, forSupervisor.code)) === '#c62828', 'the grid is filled at the top step', 15000);
     if (maps.feeds > feeds) log(`the feed was opened again ${maps.feeds - feeds} time(s)`);
     check(maps.all - counted <= maps.feeds - feeds, `no further /overdue-map request but after a new feed (${maps.all - counted} after ${maps.feeds - feeds})`);
     await shot(page, 'scale-supervisor');
