@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "fixture.hpp"
+#include "tests/eventually.hpp"
 
 using namespace gridkeeper;
 using namespace gridkeeper::testing;
@@ -451,20 +452,22 @@ TEST_CASE("connection cap, per-connection request cap", "[web][hostile]") {
   // a fourth is refused; asked until it is (bounded), not after a fixed pause.
   std::string refused;
   bool closed = false;
-  for (int attempt = 0; attempt < 100 && refused.rfind("HTTP/1.1 503", 0) != 0; ++attempt) {
+  CHECK(eventually([&] {
     RawConnection extra(f.port);
     refused = extra.read_until_closed(100ms, &closed);
-  }
+    return refused.rfind("HTTP/1.1 503", 0) == 0;
+  }));
   CHECK(closed);
   CHECK(refused.rfind("HTTP/1.1 503", 0) == 0);
   CHECK(refused.find("\"overloaded\"") != std::string::npos);
   held.pop_back();
   // The server lets the closed one go: a new connection is served again (asked until it is).
   int status = 0;
-  for (int attempt = 0; attempt < 100 && status != 200; ++attempt) {
+  CHECK(eventually([&] {
     HttpClient after(f.port);
     status = after.get("/healthz").status;
-  }
+    return status == 200;
+  }));
   CHECK(status == 200);
 }
 

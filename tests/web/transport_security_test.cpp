@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "fixture.hpp"
+#include "tests/eventually.hpp"
 #include "web/transport.hpp"
 
 using namespace gridkeeper;
@@ -211,10 +212,11 @@ TEST_CASE("connections per address are capped", "[web][security]") {
   // A connection that closes frees its place (the server notices the close asynchronously).
   held.pop_back();
   int status = 0;
-  for (int attempt = 0; attempt < 100 && status != 200; ++attempt) {
+  CHECK(eventually([&] {
     HttpClient again(f.port, 2s);
     status = again.get("/healthz").status;
-  }
+    return status == 200;
+  }));
   CHECK(status == 200);
 }
 
@@ -276,10 +278,11 @@ TEST_CASE("a user holds at most its share of live feeds", "[web][security]") {
   // A feed that closes frees its place.
   feeds.pop_back();
   bool opened = false;
-  for (int attempt = 0; attempt < 100 && !opened; ++attempt) {
+  CHECK(eventually([&] {
     FeedListener next(f.port, token);
     opened = next.handshake_status() == 101 && next.wait_for(is_ready).has_value();
-  }
+    return opened;
+  }));
   CHECK(opened);
 }
 
