@@ -29,6 +29,18 @@ dispatch::GridOf grid_of(std::shared_ptr<const geo::GridIndex> index) {
   };
 }
 
+Result<std::size_t> reroute_stored_addresses(const std::string& path) {
+  auto book = SqliteAddresses::open(path);
+  if (!book) return book.error();
+  auto count = (*book)->address_count();
+  if (!count) return count.error();
+  if (*count == 0) return std::size_t{0};
+  auto index = stored_grid_index(path);
+  if (!index) return index.error();
+  const auto route = grid_of(*index);
+  return (*book)->reroute_addresses([&route](double lon, double lat) { return route({lon, lat}).value_or(""); });
+}
+
 namespace {
 Result<AddressImportOutcome> load(const std::string& path, dispatch::AddressParse parsed, dispatch::Millis now,
                                   const std::string& actor) {

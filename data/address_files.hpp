@@ -17,6 +17,10 @@ Result<std::shared_ptr<const geo::GridIndex>> stored_grid_index(const std::strin
 // Routes with `index` (nullopt outside every grid, snapping as the server does).
 dispatch::GridOf grid_of(std::shared_ptr<const geo::GridIndex> index);
 
+// Routes every stored address again against the grids stored now (after a grid file was
+// imported); how many changed grid. Nothing to do without addresses.
+Result<std::size_t> reroute_stored_addresses(const std::string& path);
+
 struct AddressImportOutcome {
   dispatch::AddressLoad load;
   std::vector<dispatch::RowProblem> problems;

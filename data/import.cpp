@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "data/address_files.hpp"
 #include "data/generation_writes.hpp"
 #include "data/records.hpp"
 #include "data/schema.hpp"
@@ -287,6 +288,16 @@ ImportOutcome import_files(const std::string& db_path, const std::string& grids_
   out.problems.insert(out.problems.end(), imported.problems.begin(), imported.problems.end());
   out.ok = imported.ok && out.problems.empty();
   out.summary = imported.summary;
+  if (out.ok) {
+    // The standard addresses follow the grids the file drew.
+    auto moved = reroute_stored_addresses(db_path);
+    if (!moved) {
+      out.ok = false;
+      out.problems.push_back("the grids are imported, but the addresses were not re-routed: " + moved.error().message);
+    } else {
+      out.summary.addresses_moved = *moved;
+    }
+  }
   if (!out.ok && !existed) {
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db_path + suffix, ec);
   }
@@ -302,6 +313,7 @@ std::string format_summary(const ImportSummary& s) {
   if (s.generation) out += " (generation " + std::to_string(s.generation) + ")";
   if (s.grids_without_owner) out += " (" + std::to_string(s.grids_without_owner) + " without an owner)";
   out += "\n";
+  if (s.addresses_moved) out += "addresses: " + std::to_string(s.addresses_moved) + " moved to another grid\n";
   out += "workers: " + std::to_string(s.workers_added) + " added, " + std::to_string(s.workers_updated) + " updated\n";
   out += "posts: " + std::to_string(s.posts_changed) + " given to a new holder (" + std::to_string(s.terms_opened) +
          " terms opened, " + std::to_string(s.terms_closed) + " closed)\n";

@@ -27,6 +27,7 @@ struct ImportSummary {
   // the grids it leaves out are retired (no posts, no new cases; their cases keep them).
   std::int64_t generation = 0;
   std::size_t grids_retired = 0;
+  std::size_t addresses_moved = 0;  // standard addresses routed to another grid by the new grids
 };
 
 struct ImportOutcome {

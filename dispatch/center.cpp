@@ -67,6 +67,7 @@ void Center::start() {
     Change regrid;
     std::vector<CaseNotice> moved;
     if (apply_due_generation_locked(now, regrid, moved) == 0) break;
+    switched_at_start_ = true;
     submit_locked(std::move(regrid), std::move(moved), [](Status) {});
   }
 }

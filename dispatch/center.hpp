@@ -155,6 +155,11 @@ class Center {
                                                       const Actor& actor);
   // Whether generation `id` waits to take effect.
   bool generation_scheduled(GenerationId id) const;
+  // Told of each grid index the center switches to (a generation applied), under the
+  // center's lock: it must only hand the index on; told at once of one switched to while
+  // the center started. An empty function stops the telling.
+  using IndexListener = std::function<void(std::shared_ptr<const geo::GridIndex>)>;
+  void on_new_index(IndexListener listener);
 
   // 回访: an operator or admin records the resident's satisfaction (1-5) with a closed
   // case, as a "rated" event of its history; a new rating replaces the last. Blocking: a
@@ -325,6 +330,8 @@ class Center {
   std::map<LeaveId, Leave> leaves_;                      // every leave, by id
   std::unordered_map<std::string, Grid> retired_grids_;  // grids of past generations: their cases' places
   std::map<GenerationId, PendingGeneration> scheduled_;
+  IndexListener index_listener_;
+  bool switched_at_start_ = false;  // a generation fell due while the server was down
   LeaveId next_leave_id_ = 1;
   // One queue of due moments for all open cases; entries of superseded versions are
   // skipped when they surface.

@@ -104,6 +104,7 @@ GenerationApplied Center::switch_generation_locked(PendingGeneration& p, Millis 
   out.grids_retired = sw.retired.size();
   grids_ = std::move(next);
   index_.replace(p.index);
+  if (index_listener_) index_listener_(p.index);
   // Open cases: on `follow` each whose location lies in another grid now goes there.
   if (p.mode == OpenCases::follow) {
     for (auto& [id, c] : open_) {
@@ -201,6 +202,15 @@ Result<GenerationApplied> Center::apply_generation_and_wait(GenerationPlan plan,
 bool Center::generation_scheduled(GenerationId id) const {
   std::lock_guard lock(mutex_);
   return scheduled_.count(id) > 0;
+}
+
+void Center::on_new_index(IndexListener listener) {
+  std::lock_guard lock(mutex_);
+  index_listener_ = std::move(listener);
+  if (index_listener_ && switched_at_start_) {
+    switched_at_start_ = false;
+    index_listener_(index_.current());
+  }
 }
 
 std::size_t Center::apply_due_generation_locked(Millis now, Change& change, std::vector<CaseNotice>& notices) {

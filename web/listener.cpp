@@ -33,6 +33,7 @@ PeerSlot::~PeerSlot() {
 
 Server::Impl::Impl(dispatch::Center& c, dispatch::Accounts& accounts, const dispatch::Clock& clk, ServerOptions o)
     : options(std::move(o)),
+      center(c),
       clock(clk),
       metrics(Api::route_names()),
       feed(c),
@@ -48,7 +49,10 @@ Server::Impl::Impl(dispatch::Center& c, dispatch::Accounts& accounts, const disp
       "Connection: close\r\nContent-Length: " +
       std::to_string(refusal.body.size()) + "\r\n\r\n" + refusal.body;
   if (options.metrics_listener) metrics_acceptor.emplace(acceptor.get_executor());
+  center.on_new_index([r = &rerouter](std::shared_ptr<const geo::GridIndex> index) { r->post(std::move(index)); });
 }
+
+Server::Impl::~Impl() { center.on_new_index({}); }
 
 std::shared_ptr<PeerSlot> Server::Impl::take_peer_slot(const std::string& address) {
   {

@@ -22,6 +22,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "web/address_reroute.hpp"
 #include "web/json_codec.hpp"
 #include "web/live_feed.hpp"
 #include "web/metrics.hpp"
@@ -83,6 +84,7 @@ struct PeerSlot;
 
 struct Server::Impl {
   Impl(dispatch::Center& c, dispatch::Accounts& accounts, const dispatch::Clock& clock, ServerOptions o);
+  ~Impl();
 
   unsigned thread_count() const {
     if (options.threads) return options.threads;
@@ -90,7 +92,10 @@ struct Server::Impl {
   }
 
   ServerOptions options;
+  dispatch::Center& center;
   const dispatch::Clock& clock;
+  // The addresses follow a redraw: the center hands each new grid index over.
+  AddressRerouter rerouter;
   Metrics metrics;
   LiveFeed feed;
   Api api;

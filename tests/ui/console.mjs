@@ -309,6 +309,16 @@ try {
     await json.arrayBuffer();
   });
 
+  await test('a background request that finds no network is no script error (the run\'s last check holds it)', async () => {
+    const p = op.page;
+    const warned = p.waitForEvent('console', (m) => m.type() === 'warning' && m.text().startsWith('offline:'));
+    await p.evaluate(async () => {
+      const { ApiError } = await import('/js/api.js');
+      Promise.reject(new ApiError(0, 'network', 'no network'));
+    });
+    await warned;
+  });
+
 } catch (e) {
   run.fail('setup', e);
 } finally {

@@ -6,7 +6,10 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "data/sqlite_addresses.hpp"
 #include "fixture.hpp"
+#include "tests/eventually.hpp"
+#include "web/address_book_slot.hpp"
 
 using namespace gridkeeper;
 using namespace gridkeeper::testing;
@@ -181,6 +184,40 @@ TEST_CASE("generations: a grid split, the open case follows to the new grid's ho
   auto audit = admin->get("/api/v1/audit?kind=generation");
   REQUIRE(audit.status == 200);
   CHECK(audit.json().at("items").as_array().size() >= 3);  // drafts and switches
+}
+
+TEST_CASE("generations: the standard addresses follow a split to their new grid", "[web][generations][places]") {
+  ServerFixture f;
+  auto book = ServerFixture::open_or_throw(data::SqliteAddresses::open(f.dir.file("city.db"), f.ledger.get()));
+  web::use_address_book(book.get());
+  auto admin = f.client("admin");
+  auto op = f.client("op");
+  rectangles(*admin);
+  // East and west halves of G0-0.
+  REQUIRE(admin
+              ->request("POST", "/api/v1/addresses/import",
+                        "address,lon,lat\n东半边路1号,118.307,24.605\n西半边路2号,118.302,24.605\n", "text/csv")
+              .status == 200);
+  auto grid_of = [&](const std::string& q) {
+    auto found = op->get("/api/v1/addresses?q=" + q);
+    REQUIRE(found.status == 200);
+    const auto body = found.json();  // kept alive while its items are read
+    const auto& items = body.at("items").as_array();
+    REQUIRE(items.size() == 1);
+    return items[0].at("grid_id").is_string() ? std::string(items[0].at("grid_id").as_string()) : std::string();
+  };
+  const std::string east = "%E4%B8%9C%E5%8D%8A%E8%BE%B9", west = "%E8%A5%BF%E5%8D%8A%E8%BE%B9";  // 东半边, 西半边
+  CHECK(grid_of(east) == "G0-0");
+  CHECK(grid_of(west) == "G0-0");
+  auto cells = without(base_cells(), {"G0-0"});
+  cells.push_back({"G0-0a", "C1", 118.300, 24.60, 118.305, 24.61, 1000, "W1", "W2"});
+  cells.push_back({"G0-0b", "C1", 118.305, 24.60, 118.310, 24.61, 1000, "W7", ""});
+  apply(*admin, upload(*admin, city(cells)).at("id").as_int64(), R"({"open_cases":"follow"})");
+  // Re-routed off the switch, on the server's own thread: asked until it is done.
+  CHECK(eventually([&] { return grid_of(east) == "G0-0b"; }));
+  CHECK(grid_of(west) == "G0-0a");
+  f.stop();
+  web::use_address_book(nullptr);
 }
 
 TEST_CASE("generations: a merge with open cases staying; new cases go to the merged grid", "[web][generations]") {

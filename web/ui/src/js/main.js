@@ -3,7 +3,7 @@
 // operators and admins also reach the assessment, admins the Open311 keys).
 import { h, stateBlock, fill, toast } from './dom.js';
 import { t, lang, setLang } from './i18n.js';
-import { getSession, setSession, onSessionEnd, logout, api } from './api.js';
+import { getSession, setSession, onSessionEnd, logout, api, ApiError } from './api.js';
 import { Feed } from './feed.js';
 import { unlockAudio } from './sound.js';
 
@@ -177,6 +177,15 @@ function switchLang() {
 
 onSessionEnd(() => showLogin(t('login.ended')));
 window.addEventListener('hashchange', route);
+// A background refresh (a live update's reload, a suggestion) that finds no network is no
+// script error: the connection indicator says the page is offline, and the feed's return
+// brings what was missed. Any other failure still surfaces.
+window.addEventListener('unhandledrejection', (e) => {
+  if (e.reason instanceof ApiError && e.reason.offline) {
+    e.preventDefault();
+    console.warn('offline:', e.reason.message);
+  }
+});
 document.addEventListener('pointerdown', unlockAudio, { once: true });
 document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
 
