@@ -144,3 +144,30 @@ TEST_CASE("addresses: a million-row benchmark's generator is not needed to see t
   CHECK(data::bigrams_of("文").empty());
   CHECK(data::characters_of("文化路88号") == 6);
 }
+
+TEST_CASE("addresses: a grid file imported again moves them to the grids it draws", "[addresses]") {
+  Library lib;
+  auto grid_of = [&](const std::string& q) {
+    auto r = lib.book->find_addresses(q, 1);
+    REQUIRE(r.ok());
+    REQUIRE(r->size() == 1);
+    return r->front().grid_id;
+  };
+  const std::string before = grid_of("文化路88号");
+  CHECK_FALSE(before.empty());
+  // The same district cut into twice as many columns: the address lies in another grid.
+  auto finer = small_city_options();
+  finer.columns = 6;
+  const auto city = demo::synthetic_city(finer);
+  REQUIRE(data::import_organisation(lib.city.path, city.areas, city.workers, kImportTime + 1).ok);
+  auto moved = data::reroute_stored_addresses(lib.city.path);
+  REQUIRE(moved.ok());
+  CHECK(*moved >= 1);
+  const std::string after = grid_of("文化路88号");
+  CHECK_FALSE(after.empty());
+  CHECK(after != before);
+  // Again: nothing more to move.
+  auto again = data::reroute_stored_addresses(lib.city.path);
+  REQUIRE(again.ok());
+  CHECK(*again == 0);
+}
