@@ -266,11 +266,17 @@ bool worth_compressing(const Response& r) {
   return r.body.size() >= kMinCompressed && compressible_type(r.content_type) && !header_of(r, "Content-Encoding");
 }
 
+int gzip_level_for(std::size_t size, int level) {
+  if (size > kLargeBody) return std::min(level, kGzipLargeLevel);
+  if (size <= kSmallBody && level == kGzipLevel) return kGzipSmallLevel;
+  return level;
+}
+
 bool compress_response(Response& r, bool accepts, int level) {
   if (!compressible_type(r.content_type) || header_of(r, "Content-Encoding")) return false;
   add_vary_accept_encoding(r);
   if (!accepts || r.body.size() < kMinCompressed) return false;
-  r.body = gzip(r.body, r.body.size() > kLargeBody ? std::min(level, kGzipLargeLevel) : level);
+  r.body = gzip(r.body, gzip_level_for(r.body.size(), level));
   r.headers.emplace_back("Content-Encoding", "gzip");
   return true;
 }

@@ -187,3 +187,21 @@ TEST_CASE("compress_response: large text when accepted; never small bodies, imag
     CHECK(*header_of(r, "Vary") == "Origin, Accept-Encoding");
   }
 }
+
+TEST_CASE("the level follows the body: small answers tighter, the largest faster", "[compression]") {
+  CHECK(gzip_level_for(kMinCompressed) == kGzipSmallLevel);
+  CHECK(gzip_level_for(kSmallBody) == kGzipSmallLevel);
+  CHECK(gzip_level_for(kSmallBody + 1) == kGzipLevel);
+  CHECK(gzip_level_for(kLargeBody) == kGzipLevel);
+  CHECK(gzip_level_for(kLargeBody + 1) == kGzipLargeLevel);
+  CHECK(gzip_level_for(kSmallBody, 9) == 9);  // a level asked for by name is kept
+  // The counts of many areas: the small body's level makes them tighter than the default.
+  const auto text = json_like(std::size_t{1} << 20, 7);
+  Response r;
+  r.body = text;
+  REQUIRE(compress_response(r, true));
+  CHECK(r.body.size() < gzip(text, kGzipLevel).size());
+  bool ok = false;
+  CHECK(gunzip(r.body, &ok) == text);
+  CHECK(ok);
+}
