@@ -309,14 +309,16 @@ try {
     await json.arrayBuffer();
   });
 
-  await test('a background request that finds no network is no script error (the run\'s last check holds it)', async () => {
+  await test('a background request that finds no network, or whose login ended, is no script error (the run\'s last check holds it)', async () => {
     const p = op.page;
-    const warned = p.waitForEvent('console', (m) => m.type() === 'warning' && m.text().startsWith('offline:'));
-    await p.evaluate(async () => {
-      const { ApiError } = await import('/js/api.js');
-      Promise.reject(new ApiError(0, 'network', 'no network'));
-    });
-    await warned;
+    for (const [status, code, said] of [[0, 'network', 'offline:'], [401, 'unauthorized', 'login ended:']]) {
+      const warned = p.waitForEvent('console', (m) => m.type() === 'warning' && m.text().startsWith(said));
+      await p.evaluate(async ([s, c]) => {
+        const { ApiError } = await import('/js/api.js');
+        Promise.reject(new ApiError(s, c, 'left unhandled'));
+      }, [status, code]);
+      await warned;
+    }
   });
 
 } catch (e) {

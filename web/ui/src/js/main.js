@@ -177,13 +177,14 @@ function switchLang() {
 
 onSessionEnd(() => showLogin(t('login.ended')));
 window.addEventListener('hashchange', route);
-// A background refresh (a live update's reload, a suggestion) that finds no network is no
-// script error: the connection indicator says the page is offline, and the feed's return
-// brings what was missed. Any other failure still surfaces.
+// A background refresh (a live update's reload, a suggestion) that finds no network, or
+// whose login has ended, is no script error: the connection indicator says the page is
+// offline (the feed's return brings what was missed), and an ended login has already sent
+// the page back to the login form. Any other failure still surfaces.
 window.addEventListener('unhandledrejection', (e) => {
-  if (e.reason instanceof ApiError && e.reason.offline) {
+  if (e.reason instanceof ApiError && (e.reason.offline || e.reason.status === 401)) {
     e.preventDefault();
-    console.warn('offline:', e.reason.message);
+    console.warn(e.reason.offline ? 'offline:' : 'login ended:', e.reason.message);
   }
 });
 document.addEventListener('pointerdown', unlockAudio, { once: true });
