@@ -22,11 +22,7 @@ Result<std::shared_ptr<const geo::GridIndex>> stored_grid_index(const std::strin
 }
 
 dispatch::GridOf grid_of(std::shared_ptr<const geo::GridIndex> index) {
-  return [index = std::move(index)](geo::Point p) -> std::optional<std::string> {
-    auto r = index->route(p);
-    if (!r.found()) return std::nullopt;
-    return index->code(static_cast<std::size_t>(r.grid));
-  };
+  return [index = std::move(index)](geo::Point p) { return index->code_at(p); };
 }
 
 Result<std::size_t> reroute_stored_addresses(const std::string& path) {
@@ -37,8 +33,9 @@ Result<std::size_t> reroute_stored_addresses(const std::string& path) {
   if (*count == 0) return std::size_t{0};
   auto index = stored_grid_index(path);
   if (!index) return index.error();
-  const auto route = grid_of(*index);
-  return (*book)->reroute_addresses([&route](double lon, double lat) { return route({lon, lat}).value_or(""); });
+  return (*book)->reroute_addresses([&index](double lon, double lat) {
+    return (*index)->code_at({lon, lat}).value_or(std::string());
+  });
 }
 
 namespace {

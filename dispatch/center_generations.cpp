@@ -26,8 +26,7 @@ std::shared_ptr<const geo::GridIndex> build_warm(const GenerationPlan& plan, con
 }
 
 std::string route_code(const geo::GridIndex& index, const Case& c) {
-  const auto r = index.route(c.lon, c.lat);
-  return r.found() ? index.code(static_cast<std::size_t>(r.grid)) : std::string();
+  return index.code_at({c.lon, c.lat}).value_or(std::string());
 }
 
 }  // namespace

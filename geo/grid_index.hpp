@@ -20,6 +20,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,12 @@ class GridIndex {
 
   Route route(Point p) const;
   Route route(double lon, double lat) const { return route(Point{lon, lat}); }
+  // The code of the grid `p` routes to (snapped as route snaps); none outside every grid.
+  std::optional<std::string> code_at(Point p) const {
+    const Route r = route(p);
+    if (!r.found()) return std::nullopt;
+    return codes_[static_cast<std::size_t>(r.grid)];
+  }
 
   // GEOS reference: the grids whose closed polygon covers p (STRtree + prepared polygons).
   std::vector<std::uint32_t> covering_reference(Point p) const;

@@ -25,28 +25,20 @@ void AddressRerouter::post(std::shared_ptr<const geo::GridIndex> index) {
   wake_.notify_all();
 }
 
-std::size_t AddressRerouter::finished() const {
-  std::lock_guard lock(mutex_);
-  return finished_;
-}
-
 void AddressRerouter::run() {
   std::unique_lock lock(mutex_);
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || pending_; });
     if (stopping_) return;
-    auto index = std::move(pending_);
-    pending_.reset();
+    auto index = std::move(pending_);  // leaves none pending
     lock.unlock();
     if (auto* book = address_book()) {
       auto moved = book->reroute_addresses([&index](double lon, double lat) {
-        const auto r = index->route(lon, lat);
-        return r.found() ? index->code(static_cast<std::size_t>(r.grid)) : std::string();
+        return index->code_at({lon, lat}).value_or(std::string());
       });
       if (!moved) std::cerr << "gridkeeper serve: re-routing the addresses failed: " << moved.error().message << "\n";
     }
     lock.lock();
-    ++finished_;
   }
 }
 

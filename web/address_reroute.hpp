@@ -5,7 +5,6 @@
 // thread of its own: the switch itself only hands the index over. Redraws that come while
 // one re-route runs are folded into one more run, against the latest index.
 #include <condition_variable>
-#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -23,17 +22,14 @@ class AddressRerouter {
 
   // Never blocks: the index is kept for the thread, replacing one not yet taken.
   void post(std::shared_ptr<const geo::GridIndex> index);
-  // Re-routes finished (with or without a book to route), for tests and metrics.
-  std::size_t finished() const;
 
  private:
   void run();
 
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable wake_;
   std::shared_ptr<const geo::GridIndex> pending_;
   bool stopping_ = false;
-  std::size_t finished_ = 0;
   std::thread thread_;
 };
 

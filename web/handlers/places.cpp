@@ -166,9 +166,7 @@ void PlaceHandlers::import_addresses(const CallPtr& call) {
     auto index = center.grid_index();
     dispatch::GridOf grid_of = [index](geo::Point p) -> std::optional<std::string> {
       if (!index) return std::nullopt;
-      auto r = index->route(p);
-      if (!r.found()) return std::nullopt;
-      return index->code(static_cast<std::size_t>(r.grid));
+      return index->code_at(p);
     };
     auto parsed = dispatch::parse_address_csv(call->request.body, crs, grid_of);
     if (!parsed) return fail(call, parsed.error());
