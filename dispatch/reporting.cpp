@@ -9,8 +9,8 @@
 
 namespace gridkeeper::dispatch {
 
-dispatch::Result<View> view_of(const dispatch::Center& center, const dispatch::Actor& actor, const ReportRequest& r,
-                               Reports* reports) {
+dispatch::Result<View> view_of(const dispatch::Center& center, Reports& reports, const dispatch::Actor& actor,
+                               const ReportRequest& r) {
   View v;
   v.query.from = r.period.from;
   v.query.to = r.period.to;
@@ -33,8 +33,8 @@ dispatch::Result<View> view_of(const dispatch::Center& center, const dispatch::A
     if (inside(j.code)) v.org.jurisdictions.push_back(std::move(j));
   // A period is reported on the grids of its time: those in force at its end, when a
   // redraw has replaced them since (the grids no longer in force keep their rows).
-  if (reports && r.period.to > r.period.from) {
-    auto past = reports->replaced_grids(r.period.to - 1);
+  if (r.period.to > r.period.from) {
+    auto past = reports.replaced_grids(r.period.to - 1);
     if (!past) return past.error();
     if (*past) grids = std::move(**past);
   }
@@ -111,7 +111,7 @@ Reporting::Reporting(const Center& center, Reports& reports, RulesReader read_ru
     : center_(center), reports_(reports), read_rules_(std::move(read_rules)) {}
 
 Result<View> Reporting::view(const Actor& actor, const ReportRequest& request) const {
-  return view_of(center_, actor, request, &reports_);
+  return view_of(center_, reports_, actor, request);
 }
 
 Result<AssessmentRules> Reporting::rules() const { return load_rules(reports_, read_rules_); }
@@ -177,7 +177,7 @@ Status in_parts(const HistoryQuery& whole, std::size_t parts,
 }  // namespace
 
 Result<AssessmentReport> Reporting::assessment(const Actor& actor, const ReportRequest& request, Millis now) const {
-  auto view = view_of(center_, actor, request, &reports_);
+  auto view = view_of(center_, reports_, actor, request);
   if (!view) return view.error();
   auto rules = this->rules();
   if (!rules) return rules.error();
@@ -195,7 +195,7 @@ Result<AssessmentReport> Reporting::assessment(const Actor& actor, const ReportR
 
 Status Reporting::each_case_fact(const Actor& actor, const ReportRequest& request, Millis now,
                                  const std::function<bool(const CaseFacts&)>& visit) const {
-  auto view = view_of(center_, actor, request, &reports_);
+  auto view = view_of(center_, reports_, actor, request);
   if (!view) return view.error();
   const Period period = request.period;
   return each_case(actor, view->query, now, [&](const CaseSummary& c) {
@@ -205,7 +205,7 @@ Status Reporting::each_case_fact(const Actor& actor, const ReportRequest& reques
 }
 
 Result<CaseFactsReport> Reporting::case_facts(const Actor& actor, const ReportRequest& request, Millis now) const {
-  auto view = view_of(center_, actor, request, &reports_);
+  auto view = view_of(center_, reports_, actor, request);
   if (!view) return view.error();
   CaseFactsReport report{view->scope, request.period, {}};
   bool too_many = false;
@@ -223,7 +223,7 @@ Result<CaseFactsReport> Reporting::case_facts(const Actor& actor, const ReportRe
 }
 
 Result<TrendReport> Reporting::trends(const Actor& actor, const ReportRequest& request, Millis now) const {
-  auto view = view_of(center_, actor, request, &reports_);
+  auto view = view_of(center_, reports_, actor, request);
   if (!view) return view.error();
   std::vector<TrendTally> tallies(kReadThreads, TrendTally(request.period, request.bucket, now));
   if (auto e = in_parts(view->query, kReadThreads, [&](const HistoryQuery& part, std::size_t i) {

@@ -34,9 +34,9 @@ struct View {
 
 // The view of an actor: a worker sees its own cases and row, whatever the scope asked for;
 // others their jurisdiction, or the part of it that `r.scope` names (not_found for an
-// unknown code, forbidden for one outside the jurisdiction). With `reports`, a period whose
-// grids a redraw has replaced since lists the grids of its time (Reports::replaced_grids).
-Result<View> view_of(const Center& center, const Actor& actor, const ReportRequest& r, Reports* reports = nullptr);
+// unknown code, forbidden for one outside the jurisdiction). A period whose grids a redraw
+// has replaced since lists the grids of its time (Reports::replaced_grids).
+Result<View> view_of(const Center& center, Reports& reports, const Actor& actor, const ReportRequest& r);
 
 // ---- the assessment rules ----
 
