@@ -4,8 +4,8 @@
 
 #include <boost/json/parse.hpp>
 #include <map>
-#include <sstream>
 
+#include "csv_rows.hpp"
 #include "web/columns.hpp"
 #include "web/json_codec.hpp"
 #include "web/stats.hpp"
@@ -37,26 +37,6 @@ void leaves(const json::object& o, const std::string& prefix, std::vector<std::s
   }
 }
 
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream s(line);
-  std::string cell;
-  while (std::getline(s, cell, ',')) out.push_back(cell);
-  if (!line.empty() && line.back() == ',') out.emplace_back();
-  return out;
-}
-
-// The CSV's rows without the byte order mark, split at commas (the samples hold no quotes).
-std::vector<std::vector<std::string>> rows_of(const std::string& csv) {
-  std::vector<std::vector<std::string>> out;
-  std::string body = csv.substr(kUtf8Bom.size());
-  for (std::size_t at = 0; at < body.size();) {
-    const auto end = body.find("\r\n", at);
-    out.push_back(split(body.substr(at, end - at)));
-    at = end + 2;
-  }
-  return out;
-}
 }  // namespace
 
 TEST_CASE("figures: the JSON keys and the CSV headers come from the same table", "[web][columns]") {
@@ -78,7 +58,7 @@ TEST_CASE("figures: the JSON keys and the CSV headers come from the same table",
   w.end_row();
   csv_cells(w, dispatch::figure_columns(), f);
   w.end_row();
-  const auto rows = rows_of(w.str());
+  const auto rows = testing::csv_rows(w.str());
   REQUIRE(rows.size() == 2);
   const auto& header = rows[0];
   const auto& cells = rows[1];

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "csv_rows.hpp"
 #include "fixture.hpp"
 
 using namespace gridkeeper;
@@ -90,23 +91,7 @@ TEST_CASE("urge: an urged case is counted in the assessment's figures, once howe
   // The case table says which case it was.
   auto csv = admin->get("/api/v1/stats/assessment?period=2026-Q1&table=cases&format=csv");
   REQUIRE(csv.status == 200);
-  std::vector<std::vector<std::string>> lines;
-  std::size_t at = 0;
-  while (at < csv.body.size()) {
-    auto end = csv.body.find('\n', at);
-    if (end == std::string::npos) end = csv.body.size();
-    std::vector<std::string> cells;
-    std::string line = csv.body.substr(at, end - at);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    for (std::size_t p = 0;;) {
-      const auto comma = line.find(',', p);
-      cells.push_back(line.substr(p, comma - p));
-      if (comma == std::string::npos) break;
-      p = comma + 1;
-    }
-    lines.push_back(std::move(cells));
-    at = end + 1;
-  }
+  const auto lines = csv_rows(csv.body);
   REQUIRE(lines.size() == 3);  // the header and two cases
   const auto& head = lines[0];
   const auto column = [&](const std::string& name) {
