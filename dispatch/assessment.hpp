@@ -140,7 +140,7 @@ struct AssessmentRules {
     double satisfaction = 25;  // counts (mean - 1) / 4
   } weights;
   std::array<double, 4> star_thresholds{60, 70, 80, 90};  // points for 2, 3, 4 and 5 stars
-  std::int64_t min_cases = 1;                             // fewer assessed cases: no score, no stars, no rank
+  std::int64_t min_cases = 5;      // fewer assessed cases: no score, no stars, no rank (one case decides nothing)
   int bottom_min_communities = 3;  // 末位告诫 only in streets with at least this many ranked communities
 };
 

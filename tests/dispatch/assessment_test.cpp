@@ -227,8 +227,16 @@ TEST_CASE("each case's facts are read from its events", "[assessment]") {
   CHECK_FALSE(r.time_to_resolve);
 }
 
+// The hand-computed scores below are of areas with two or three cases: scored from one case on,
+// where the default asks for five.
+AssessmentRules from_one_case() {
+  AssessmentRules rules;
+  rules.min_cases = 1;
+  return rules;
+}
+
 TEST_CASE("figures per worker against hand-computed values", "[assessment]") {
-  const auto a = assess(fixed_history(), small_organisation(), AssessmentRules{}, kQuarter, kAsOf);
+  const auto a = assess(fixed_history(), small_organisation(), from_one_case(), kQuarter, kAsOf);
   REQUIRE(a.total.cases + a.total.cancelled == 8);  // case 9 lies before the period
 
   // W1: cases 1, 2, 3.
@@ -307,7 +315,7 @@ TEST_CASE("figures per worker against hand-computed values", "[assessment]") {
 }
 
 TEST_CASE("figures per grid, community and street, ranking and the bottom warning", "[assessment]") {
-  AssessmentRules rules;
+  AssessmentRules rules = from_one_case();
   const auto a = assess(fixed_history(), small_organisation(), rules, kQuarter, kAsOf);
 
   CHECK(row(a.grids, "G0-0").figures.cases == 2);
@@ -392,6 +400,20 @@ TEST_CASE("figures per grid, community and street, ranking and the bottom warnin
     CHECK_FALSE(row(b.communities, "C2").rank);
     CHECK(*row(b.communities, "C1").rank == 1);
   }
+  SECTION("by default an area needs five assessed cases to be scored, starred or ranked") {
+    const auto b = assess(fixed_history(), small_organisation(), AssessmentRules{}, kQuarter, kAsOf);
+    CHECK(AssessmentRules{}.min_cases == 5);
+    CHECK(row(b.communities, "C1").figures.assessed < 5);
+    for (const auto& c : b.communities) {
+      CHECK_FALSE(c.score);
+      CHECK_FALSE(c.stars);
+      CHECK_FALSE(c.rank);
+      CHECK_FALSE(c.bottom_warning);
+    }
+    // The street, with all of them, is scored.
+    REQUIRE(row(b.streets, "S").figures.assessed >= 5);
+    CHECK(row(b.streets, "S").score);
+  }
   SECTION("weights change the stars") {
     rules.star_thresholds = {10, 20, 30, 75};
     const auto b = assess(fixed_history(), small_organisation(), rules, kQuarter, kAsOf);
@@ -401,13 +423,17 @@ TEST_CASE("figures per grid, community and street, ranking and the bottom warnin
 
 TEST_CASE("scores drop missing figures and rescale the others", "[assessment]") {
   Figures f;
-  f.assessed = 2;
+  f.assessed = 5;
   f.closure_rate = 0.5;
   AssessmentRules rules;
+  REQUIRE(score_of(f, rules));
   CHECK(*score_of(f, rules) == Approx(50.0));
   f.satisfaction = 5.0;  // counts 1.0
   CHECK(*score_of(f, rules) == Approx((0.5 * 20 + 1.0 * 25) / 45 * 100).epsilon(1e-4));
+  f.assessed = 4;  // fewer than the default five
+  CHECK_FALSE(score_of(f, rules));
   f.assessed = 0;
+  rules.min_cases = 0;  // and never from no case at all
   CHECK_FALSE(score_of(f, rules));
   CHECK(stars_of(59.99, rules) == 1);
   CHECK(stars_of(60, rules) == 2);

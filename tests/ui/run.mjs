@@ -457,8 +457,9 @@ try {
   await test('the assessment tab: figures, three charts, tables with stars and the bottom warning, CSV', async () => {
     const p = sup.page;
     await ensureLogin(sup, 'sup', '#overdue-map[data-ready=true]');
-    // Street 2 has two communities: with the rule asking for two, its last one is warned.
-    await api('admin', 'PUT', '/api/v1/settings/assessment', { bottom_min_communities: 2 });
+    // Street 2 has two communities: with the rule asking for two, its last one is warned. The
+    // small city's areas have a case or two: they are scored from one case on.
+    await api('admin', 'PUT', '/api/v1/settings/assessment', { bottom_min_communities: 2, min_cases: 1 });
     const expected = await api('sup', 'GET', '/api/v1/stats/assessment');
     check(expected.total.cases >= 4 && expected.total.deferred >= 1 && expected.total.reworked >= 1 && expected.total.satisfaction.rated >= 1,
       'the city has closed, rated, reworked, deferred and overdue cases');
@@ -480,6 +481,14 @@ try {
     check(await p.locator('#asm-table-communities [data-stars]').count() >= 1, 'stars are shown');
     await p.waitForSelector(`#asm-table-communities tr[data-id="${warned[0]}"][data-bottom-warning=true] [data-flag=bottom]`);
     await p.waitForSelector('#asm-bottom:has-text("末位告诫")');
+    // On a 1366×768 office monitor the warning is in sight without scrolling.
+    await p.setViewportSize({ width: 1366, height: 768 });
+    await p.evaluate(() => document.querySelector('#assessment-panel').scrollTo(0, 0));
+    const note = await p.locator('#asm-bottom').boundingBox();
+    const panel = await p.locator('#assessment-panel').boundingBox();
+    check(note && note.y >= panel.y && note.y + note.height <= Math.min(768, panel.y + panel.height),
+      `the bottom warning is seen without scrolling at 1366×768 (${JSON.stringify(note)} in ${JSON.stringify(panel)})`);
+    await p.setViewportSize({ width: 1600, height: 900 });
     check(await p.locator('#asm-table-communities th[title*="应结案件"]').count() >= 1, 'the definitions are on the headers');
     // Sorted by on-time closure, best first.
     await p.click('#asm-table-communities [data-sort=on_time_closure_rate]');
@@ -542,6 +551,30 @@ try {
     await p.click('.topbar nav a[data-nav=assessment]');
     await p.waitForSelector('#assessment[data-state=ready]');
     check(await p.locator('[data-chart=ontime] svg .bar').count() === city.communities.length, 'the same view for the admin');
+    // The admin changes the rules on the screen: a refused value is shown at its field and
+    // changes nothing; saved rules apply at once.
+    check(await sup.page.locator('#asm-rules').count() === 0, 'a supervisor has no rules to change');
+    await p.click('#asm-rules-box summary');
+    const minCases = p.locator('#asm-rules input[name=min_cases]');
+    check(await minCases.inputValue() === '1', 'the rules in force are shown');
+    await minCases.fill('-1');
+    await p.click('#asm-rules [data-action=save-rules]');
+    await p.waitForSelector('#asm-rules [data-error-for=min_cases]:has-text("min_cases")');
+    check((await api('admin', 'GET', '/api/v1/settings/assessment')).min_cases === 1, 'the refused value was not kept');
+    const scored = (await api('admin', 'GET', '/api/v1/stats/assessment')).communities.filter((c) => c.rank !== null).length;
+    check(scored >= 2, `communities are ranked from one case on (${scored})`);
+    await minCases.fill('1000');
+    await p.click('#asm-rules [data-action=save-rules]');
+    await p.waitForSelector('.toast:has-text("考评规则已保存")');
+    await p.waitForSelector('#assessment[data-state=ready] #asm-rules-box[open]');
+    check(await p.locator('#asm-table-communities [data-stars]').count() === 0, 'with 1,000 cases needed, no community has stars');
+    check(await p.locator('#asm-bottom').count() === 0, 'nor a bottom warning');
+    const title = await p.locator('#asm-table-communities tbody tr td .muted[title*="少于 1000 件"]').count();
+    check(title >= 1, 'an unscored row says why');
+    check((await api('admin', 'GET', '/api/v1/settings/assessment')).min_cases === 1000, 'the rules are stored');
+    await p.locator('#asm-rules input[name=min_cases]').fill('1');
+    await p.click('#asm-rules [data-action=save-rules]');
+    await p.waitForSelector('#asm-table-communities [data-stars]');
     await p.click('.topbar nav a[data-nav=keys]');
     await p.waitForSelector('#keys-list [data-state=empty]');
     await p.fill('#key-form input[name=name]', '12345热线');

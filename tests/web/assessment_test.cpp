@@ -87,6 +87,15 @@ TEST_CASE("assessment figures over HTTP, by role and scope", "[web][assessment]"
   h.build();
   auto op = f.client("op");
 
+  // By default an area is scored from five assessed cases on: W1 has three, C1 four.
+  auto unscored = op->get("/api/v1/stats/assessment?period=2026-Q1").json();
+  CHECK(unscored.at("rules").at("min_cases").as_int64() == 5);
+  CHECK(row(unscored, "workers", "W1").at("score").is_null());
+  CHECK(row(unscored, "workers", "W1").at("stars").is_null());
+  CHECK(row(unscored, "communities", "C1").at("rank").is_null());
+  // The hand-computed figures below are scored from one case on.
+  REQUIRE(f.client("admin")->put("/api/v1/settings/assessment", R"({"min_cases":1})").status == 200);
+
   auto a = op->get("/api/v1/stats/assessment?period=2026-Q1");
   REQUIRE(a.status == 200);
   const auto report = a.json();

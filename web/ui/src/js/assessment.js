@@ -9,6 +9,7 @@ import { api, query, download, serverNow } from './api.js';
 import { loadRefs } from './refs.js';
 import { hbars, timeBars, legend } from './charts.js';
 import { URGENCIES, URGENCY_COLOURS, fmtTime, fmtDuration, categoryName } from './format.js';
+import { rulesEditor } from './assessment_rules.js';
 
 const PAGE = 50;
 const DAY = 86400000;
@@ -83,10 +84,10 @@ const secs = (s) => (s === null || s === undefined ? '—' : fmtDuration(s * 100
 const num = (v) => (v === null || v === undefined ? '—' : String(v));
 
 // Columns of every table; `value` is what sorting uses.
-function figureColumns() {
+function figureColumns(rules) {
   const rate = (key) => ({ key, value: (r) => r[key], cell: (r) => pct(r[key]), cls: 'num' });
   return [
-    { key: 'stars', value: (r) => r.score, cell: starsCell },
+    { key: 'stars', value: (r) => r.score, cell: (r) => starsCell(r, rules) },
     { key: 'cases', value: (r) => r.cases, cell: (r) => h('span', {}, String(r.cases),
       r.deferred ? h('span', { class: 'muted small' }, ` ${t('asm.of_deferred', { n: r.deferred })}`) : null), cls: 'num' },
     ...RATES.map(rate),
@@ -98,8 +99,12 @@ function figureColumns() {
   ];
 }
 
-function starsCell(r) {
-  if (r.stars === null || r.stars === undefined) return h('span', { class: 'muted', title: t('asm.no_score') }, '—');
+// An area with fewer assessed cases than the rules ask for has no score, stars or rank: the
+// server decides; the title says why.
+const tooFew = (r, rules) => (r.assessed > 0 ? t('asm.too_few', { n: r.assessed, min: rules?.min_cases ?? 1 }) : t('asm.no_score'));
+
+function starsCell(r, rules) {
+  if (r.stars === null || r.stars === undefined) return h('span', { class: 'muted', title: tooFew(r, rules) }, '—');
   return h('span', { class: `stars stars-${r.stars}`, dataset: { stars: r.stars }, title: t('asm.stars_title', { n: r.stars, score: r.score }) },
     stars(r.stars), h('span', { class: 'score' }, ` ${r.score.toFixed(1)}`));
 }
@@ -279,7 +284,8 @@ export class AssessmentView {
       this.kpis(d.total),
       this.charts,
       this.tables,
-      this.definitions(d.rules));
+      this.definitions(d.rules),
+      this.rulesSection(d.rules));
     this.renderCharts();
     this.renderTables();
   }
@@ -423,9 +429,9 @@ export class AssessmentView {
       { key: 'name', value: (r) => def.name(r), cell: (r) => h('span', {}, h('b', {}, def.name(r)),
         name === 'workers' || name === 'grids' ? h('span', { class: 'muted small' }, ` ${r.id}`) : null), text: true },
       def.parent ? { key: def.parent, value: def.parentName, cell: def.parentName, text: true } : null,
-      ...figureColumns().slice(0, 1),
-      def.rank ? { key: 'rank', value: (r) => r.rank, cell: rankCell, cls: 'num' } : null,
-      ...figureColumns().slice(1),
+      ...figureColumns(this.data.rules).slice(0, 1),
+      def.rank ? { key: 'rank', value: (r) => r.rank, cell: (r) => rankCell(r, this.data.rules), cls: 'num' } : null,
+      ...figureColumns(this.data.rules).slice(1),
     ].filter(Boolean);
     const sort = this.sort[name];
     let list = rows.slice();
@@ -499,13 +505,24 @@ export class AssessmentView {
           .map((k) => `${t(`asm.weight_${k}`)} ${w[k] ?? 0}`).join(t('common.list_sep')),
       })),
       h('p', {}, t('asm.def_stars', { th: (rules?.star_thresholds || []).join(' / ') })),
+      h('p', {}, t('asm.def_min', { n: rules?.min_cases ?? 1 })),
       h('p', {}, t('asm.def_bottom', { n: rules?.bottom_min_communities ?? 3 })),
       h('p', { class: 'muted small' }, t('asm.def_deferred')));
   }
+
+  // Admins change the rules below the definitions; the figures are fetched again under the
+  // new ones, with the rules left open.
+  rulesSection(rules) {
+    if (!(this.user.permissions || []).includes('manage_settings')) return null;
+    const d = h('details', { class: 'asm-defs', id: 'asm-rules-box', open: !!this.rulesOpen },
+      h('summary', {}, t('asm.rules_title')), rulesEditor(rules || {}, () => this.load()));
+    d.addEventListener('toggle', () => { this.rulesOpen = d.open; });
+    return d;
+  }
 }
 
-function rankCell(r) {
-  if (r.rank === null || r.rank === undefined) return h('span', { class: 'muted', title: t('asm.unranked') }, '—');
+function rankCell(r, rules) {
+  if (r.rank === null || r.rank === undefined) return h('span', { class: 'muted', title: r.assessed > 0 ? tooFew(r, rules) : t('asm.unranked') }, '—');
   return h('span', {}, `${r.rank} / ${r.ranked}`,
     r.bottom_warning ? h('span', { class: 'badge badge-warning', dataset: { flag: 'bottom' } }, t('asm.bottom_warning')) : null);
 }
