@@ -112,6 +112,8 @@ try {
     await login(w, server.url, 'worker');
     await w.waitForSelector(`#my-cases .card[data-case-id="${red.id}"]`);
     check(await w.locator(`#my-cases .card[data-case-id="${red.id}"] [data-urged]`).count() === 0, 'no badge before');
+    const beeps = () => w.evaluate(() => Number(document.body.dataset.beeps || 0));
+    const before = await beeps();
     const p = sup.page;
     await p.click('.tabs [data-tab=list]');
     const row = p.locator(`#overdue-list .overdue-row[data-case-id="${red.id}"]`);
@@ -122,6 +124,8 @@ try {
     await p.fill('.dialog textarea[name=note]', '群众反映强烈，请立即处置');
     await p.click('.dialog button[type=submit]');
     await w.waitForSelector(`#my-cases .card[data-case-id="${red.id}"] [data-urged=true]`, { timeout: 10000 });
+    await waitFor(async () => (await beeps()) > before, 'the worker hears the urge');
+    await w.waitForSelector('.toast:has-text("群众反映强烈")');
     const history = (await api('admin', 'GET', `/api/v1/cases/${red.id}`)).events;
     check(history.some((e) => e.type === 'urge' && e.note === '群众反映强烈，请立即处置'), 'the urge is in the history');
     await shot(w, 'supervisor-03-urged-tablet');
