@@ -11,7 +11,7 @@ const char* kUsage =
     "usage:\n"
     "  gridkeeper check-grids FILE.geojson\n"
     "  gridkeeper route --grids FILE.geojson [--id-property NAME] [--crs wgs84|gcj02|bd09]\n"
-    "  gridkeeper import --db PATH --grids FILE.geojson [--workers FILE.csv]\n"
+    "  gridkeeper import --db PATH --grids FILE.geojson [--workers FILE.csv] [--open-cases stay|follow]\n"
     "  gridkeeper import --db PATH --addresses FILE.csv [--crs wgs84|gcj02|bd09]\n"
     "  gridkeeper backup --db PATH OUT.db\n"
     "  gridkeeper serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--ui DIR] [--calendars DIR]\n"

@@ -173,6 +173,9 @@ Result<Writer> Writer::prepare(Connection& db) {
       {&w.select_case_, select_case},
       {&w.select_events_, select_events},
       {&w.upsert_, kUpsert},
+      {&w.insert_move_,
+       "INSERT OR REPLACE INTO case_moves (at, case_id, grid, community, street, district, assignee) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
   };
   for (const auto& [statement, sql] : all) {
     auto prepared = db.prepare(sql);
@@ -213,6 +216,18 @@ Status Writer::store(const CaseRecord& r) {
   return q.run();
 }
 
+Status Writer::store_move(const CaseEvent& regrid, const CaseRecord& before) {
+  auto q = insert_move_.use();
+  q.bind(1, regrid.at)
+      .bind(2, regrid.case_id)
+      .bind_borrowed_code(3, before.grid)
+      .bind_borrowed_code(4, before.community)
+      .bind_borrowed_code(5, before.street)
+      .bind_borrowed_code(6, before.district)
+      .bind_borrowed_code(7, before.assignee);
+  return q.run();
+}
+
 Status Writer::apply(const Change& change) {
   if (change.cases.empty() && change.events.empty()) return std::nullopt;
   std::size_t count = 0;
@@ -241,6 +256,12 @@ Status Writer::apply(const Change& change) {
     if (auto e = touch(c.id, &c)) return e;
   for (const auto& ev : change.events)
     if (auto e = touch(ev.case_id, nullptr)) return e;
+  // The rows still hold the places before the change.
+  for (const auto& ev : change.events) {
+    const auto i = at_[ev.case_id];
+    if (ev.type == EventType::regrid && !folded_[i])
+      if (auto e = store_move(ev, records_[i])) return e;
+  }
   for (const auto& c : change.cases) set_columns(records_[at_[c.id]], c);
   for (const auto& ev : change.events) {
     const auto i = at_[ev.case_id];

@@ -25,7 +25,8 @@ extern const std::string_view kColumns;
 void read_record(const Query& q, int first, dispatch::CaseRecord& r);  // reuses r's text
 
 // The writer's part: after a change's cases and events are stored, reads each touched
-// case's row once, folds the change's events into it and writes it once.
+// case's row once, folds the change's events into it and writes it once. A case a redraw
+// moved (a `regrid` event) leaves a row in case_moves with the place the row held before.
 class Writer {
  public:
   static Result<Writer> prepare(Connection& db);
@@ -38,7 +39,10 @@ class Writer {
   Status rebuild(dispatch::CaseId id, dispatch::CaseRecord& r);
   Status store(const dispatch::CaseRecord& r);
 
-  Prepared select_row_, select_case_, select_events_, upsert_;
+  // A redraw's move: where the case was until then (table case_moves, schema step 17).
+  Status store_move(const dispatch::CaseEvent& regrid, const dispatch::CaseRecord& before);
+
+  Prepared select_row_, select_case_, select_events_, upsert_, insert_move_;
   std::vector<dispatch::CaseRecord> records_;
   std::vector<bool> folded_;  // by records_: the stored events already hold the change's
   std::unordered_map<dispatch::CaseId, std::size_t> at_;

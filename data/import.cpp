@@ -52,8 +52,9 @@ Status hand_post(Connection& db, const std::string& grid, const std::string& wor
 // A file with grids becomes the generation in force (the first one in force from the
 // beginning, so that the grids of any earlier time are these); grids it leaves out retire.
 Status record_generation(Connection& db, const std::vector<geo::Area>& areas, const std::map<std::string, Posts>& posts,
-                         dispatch::Millis now, ImportSummary& s) {
+                         dispatch::Millis now, dispatch::OpenCases open_cases, ImportSummary& s) {
   dispatch::GenerationSwitch sw;
+  sw.open_cases = open_cases;
   std::set<std::string> in_file;
   for (const auto& a : areas) {
     if (!a.level || *a.level != geo::Level::grid) continue;
@@ -245,7 +246,7 @@ ImportOutcome import_organisation(Connection& db, const std::vector<geo::Area>& 
   }
   for (const auto& a : areas)
     if (*a.level == geo::Level::grid && grid_posts[a.code].owner.empty()) ++s.grids_without_owner;
-  if (auto e = record_generation(db, areas, grid_posts, now, s)) return refused({e->message});
+  if (auto e = record_generation(db, areas, grid_posts, now, options.open_cases, s)) return refused({e->message});
   if (auto e = tx->commit()) return refused({"the database refused the import: " + e->message});
   out.ok = true;
   return out;
@@ -260,7 +261,8 @@ ImportOutcome import_organisation(const std::string& db_path, const std::vector<
 }
 
 ImportOutcome import_files(const std::string& db_path, const std::string& grids_path,
-                           const std::optional<std::string>& workers_path, dispatch::Millis now) {
+                           const std::optional<std::string>& workers_path, dispatch::Millis now,
+                           dispatch::OpenCases open_cases) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const bool existed = fs::exists(db_path, ec);
@@ -275,6 +277,7 @@ ImportOutcome import_files(const std::string& db_path, const std::string& grids_
     return out;
   }
   ImportOptions options;
+  options.open_cases = open_cases;
   WorkersFile workers;
   if (workers_path) {
     options.workers_name = *workers_path;

@@ -11,6 +11,7 @@
 
 #include "data/sqlite.hpp"
 #include "data/workers_csv.hpp"
+#include "dispatch/generation.hpp"
 #include "dispatch/model.hpp"
 #include "geo/geojson.hpp"
 
@@ -41,6 +42,9 @@ struct ImportOutcome {
 struct ImportOptions {
   std::string workers_name = "workers";  // how problems name the workers file
   bool check_only = false;               // report the problems, write nothing
+  // What the generation it records says of the open cases in grids it redrew (the
+  // command moves them: app/import_command.cpp).
+  dispatch::OpenCases open_cases = dispatch::OpenCases::stay;
 };
 
 // Writes `areas` (strictly read; district, street, community and grid levels) and
@@ -56,7 +60,8 @@ ImportOutcome import_organisation(const std::string& db_path, const std::vector<
 // The command: reads and checks the grid file, reads the workers file, imports. A
 // database that did not exist before a refused import is not left behind.
 ImportOutcome import_files(const std::string& db_path, const std::string& grids_path,
-                           const std::optional<std::string>& workers_path, dispatch::Millis now);
+                           const std::optional<std::string>& workers_path, dispatch::Millis now,
+                           dispatch::OpenCases open_cases = dispatch::OpenCases::stay);
 
 std::string format_summary(const ImportSummary& summary);
 

@@ -421,6 +421,35 @@ Status generations(Connection& db) {
       "AND NOT EXISTS (SELECT 1 FROM generation_grids WHERE generation = 1)");
 }
 
+// Step 17: where an open case was before a redraw moved it (a `regrid` event): its grid,
+// its areas and its worker until then, so that a report of an earlier period counts it
+// where it was (Reports::each_record with places_at). The ledger's writer adds a row with
+// each regrid event (data/case_facts.cpp); the moves stored before get theirs from the
+// event: the grid its words name, the areas that grid lies in, the worker it left.
+constexpr const char* kCaseMoves = R"sql(
+CREATE TABLE IF NOT EXISTS case_moves (
+  at        INTEGER NOT NULL,
+  case_id   INTEGER NOT NULL,
+  grid      TEXT,
+  community TEXT,
+  street    TEXT,
+  district  TEXT,
+  assignee  TEXT,
+  PRIMARY KEY (at, case_id)
+) WITHOUT ROWID;
+)sql";
+Status case_moves(Connection& db) {
+  return db.exec(
+      "INSERT OR IGNORE INTO case_moves (at, case_id, grid, community, street, district, assignee) "
+      "SELECT e.at, e.case_id, g.code, g.community, s.code, d.code, coalesce(nullif(e.assignee_from, ''), e.assignee) "
+      "FROM case_events e "
+      "JOIN grids g ON g.code = substr(e.reason, 14, instr(e.reason, ' -> ') - 14) "
+      "LEFT JOIN jurisdictions c ON c.code = g.community "
+      "LEFT JOIN jurisdictions s ON s.code = c.parent "
+      "LEFT JOIN jurisdictions d ON d.code = s.parent "
+      "WHERE e.type = 'regrid' AND e.reason LIKE 'grid redraw: % -> %'");
+}
+
 Status set_pragmas(Connection& db) {
   // WAL: readers see the last commit while the writer writes. FULL: the WAL is synced at
   // every COMMIT, so an acknowledged case survives a crash or a power cut.
@@ -457,7 +486,8 @@ const std::vector<MigrationStep>& migrations() {
                                                 {{}, &case_overdue_at},
                                                 {{}, &category_photo_callback},
                                                 {{}, &overdue_colour_column},
-                                                {kGenerations, &generations}};
+                                                {kGenerations, &generations},
+                                                {kCaseMoves, &case_moves}};
   return steps;
 }
 

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <map>
+#include <unordered_map>
 
 #include "data/case_facts.hpp"
 #include "data/records.hpp"
@@ -162,21 +163,77 @@ Result<std::vector<CaseHistory>> SqliteReports::history(const HistoryQuery& quer
   return out;
 }
 
+namespace {
+// Where a case was before the first redraw that moved it after a time.
+struct PlaceThen {
+  std::string grid, community, street, district, assignee;
+};
+
+bool in_scope(const CaseRecord& r, const std::string& scope) {
+  return scope.empty() || r.grid == scope || r.community == scope || r.street == scope || r.district == scope;
+}
+
+// The cases a redraw moved after `at`, each with its place before the first such move.
+Result<std::unordered_map<CaseId, PlaceThen>> places_before_moves(Connection& db, Millis at) {
+  std::unordered_map<CaseId, PlaceThen> out;
+  auto q = db.query(
+      "SELECT case_id, grid, community, street, district, assignee FROM case_moves WHERE at > ?1 "
+      "ORDER BY at DESC, case_id");
+  if (!q) return q.error();
+  q->bind(1, at);
+  while (q->next())  // the earliest move is read last
+    out[q->int64(0)] = PlaceThen{q->text(1), q->text(2), q->text(3), q->text(4), q->text(5)};
+  if (auto e = q->status()) return *e;
+  return out;
+}
+}  // namespace
+
 Status SqliteReports::each_record(const HistoryQuery& query, const std::function<bool(const CaseRecord&)>& visit) {
   auto lease = reader();
   if (!lease) return lease.error();
   Connection& db = **lease;
-  // One statement: one snapshot. Newest first along the index by intake.
+  auto tx = Transaction::begin(db, Transaction::Kind::deferred);  // one snapshot for the moves and the cases
+  if (!tx) return tx.error();
+  std::unordered_map<CaseId, PlaceThen> moved;
+  if (query.places_at) {
+    auto m = places_before_moves(db, *query.places_at);
+    if (!m) return m.error();
+    moved = std::move(*m);
+  }
+  // Newest first along the index by intake. The cases moved since `places_at` are read
+  // whatever their place now, and judged by their place then.
   static const std::string sql = "SELECT " + std::string(case_facts::kColumns) +
                                  " FROM case_facts WHERE created_at >= ?1 AND created_at < ?2 "
-                                 "AND (?3 IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
-                                 "AND (?4 IS NULL OR assignee = ?4) ORDER BY created_at DESC, id DESC";
+                                 "AND (((?3 IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
+                                 "AND (?4 IS NULL OR assignee = ?4)) "
+                                 "OR (?5 IS NOT NULL AND id IN (SELECT value FROM json_each(?5)))) "
+                                 "ORDER BY created_at DESC, id DESC";
   auto q = db.query(sql);
   if (!q) return q.error();
   q->bind(1, query.from).bind(2, query.to).bind_code(3, query.scope).bind_code(4, query.assignee);
+  const bool filtered = !query.scope.empty() || !query.assignee.empty();
+  if (filtered && !moved.empty()) {
+    std::vector<CaseId> ids;
+    ids.reserve(moved.size());
+    for (const auto& [id, place] : moved) ids.push_back(id);
+    q->bind(5, json_array(ids));
+  } else {
+    q->bind_null(5);
+  }
   CaseRecord r;
   while (q->next()) {
     case_facts::read_record(*q, 0, r);
+    if (!moved.empty()) {
+      if (auto it = moved.find(r.id); it != moved.end()) {
+        const PlaceThen& then = it->second;
+        r.grid = then.grid;
+        r.community = then.community;
+        r.street = then.street;
+        r.district = then.district;
+        r.assignee = then.assignee;
+        if (!in_scope(r, query.scope) || (!query.assignee.empty() && r.assignee != query.assignee)) continue;
+      }
+    }
     if (!visit(r)) return std::nullopt;
   }
   return q->status();

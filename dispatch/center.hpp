@@ -153,6 +153,10 @@ class Center {
                         std::function<void(Result<GenerationApplied>)> done);
   Result<GenerationApplied> apply_generation_and_wait(GenerationPlan plan, OpenCases mode, std::optional<Millis> at,
                                                       const Actor& actor);
+  // The open cases whose location lies in another grid of the index in force follow it
+  // there, as on a redraw applied with `follow` (a `regrid` event each): for a grid file
+  // imported while no server ran. How many moved. Checks: manage_generations.
+  Result<std::size_t> regrid_open_cases_and_wait(const Actor& actor);
   // Whether generation `id` waits to take effect.
   bool generation_scheduled(GenerationId id) const;
   // Told of each grid index the center switches to (a generation applied), under the
@@ -305,6 +309,10 @@ class Center {
     std::string actor;
     std::shared_ptr<const geo::GridIndex> index;
   };
+  // Each open case whose location lies in another grid of `index` goes there, to the holder
+  // the assignment rule picks (a `regrid` event by `by` each); how many moved.
+  std::size_t follow_locked(const geo::GridIndex& index, const std::string& by, Millis now, Change& change,
+                            std::vector<CaseNotice>& notices);
   GenerationApplied switch_generation_locked(PendingGeneration& p, Millis now, Change& change,
                                              std::vector<CaseNotice>& notices);
   // Applies the earliest scheduled generation due by `now`, if any; returns 1 if it did.

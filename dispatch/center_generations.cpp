@@ -105,36 +105,7 @@ GenerationApplied Center::switch_generation_locked(PendingGeneration& p, Millis 
   index_.replace(p.index);
   if (index_listener_) index_listener_(p.index);
   // Open cases: on `follow` each whose location lies in another grid now goes there.
-  if (p.mode == OpenCases::follow) {
-    for (auto& [id, c] : open_) {
-      const auto to = route_code(*p.index, c);
-      if (to.empty() || to == c.grid) continue;
-      const std::string from = c.grid;
-      const WorkerId outgoing = c.assignee;
-      c.grid = to;
-      const auto loc = locate(to);
-      c.community = loc.community;
-      c.street = loc.street;
-      c.district = loc.district;
-      const auto a = assign_locked(c, grids_[to]);
-      const std::string reason = "grid redraw: " + from + " -> " + to;
-      CaseEvent e;
-      if (!a.worker.empty() && a.worker != c.assignee) {
-        e = hand_over_locked(c, a.worker, actor, now, reason + ": " + a.reason);
-        e.type = EventType::regrid;
-      } else {
-        c.version += 1;
-        c.updated_at = now;
-        schedule_locked(c);
-        e = event_for(c, EventType::regrid, actor, c.state, {}, reason);
-      }
-      e.actor = p.actor;
-      change.cases.push_back(c);
-      change.events.push_back(e);
-      notices.push_back({"case.updated", c, {e}, outgoing == c.assignee ? WorkerId() : outgoing, {}});
-      ++out.cases_moved;
-    }
-  }
+  if (p.mode == OpenCases::follow) out.cases_moved = follow_locked(*p.index, p.actor, now, change, notices);
   change.audit.push_back(
       {now, p.actor, "generation", std::to_string(p.plan.id),
        "generation " + std::to_string(p.plan.id) + " in force (" + std::to_string(p.plan.grids.size()) + " grids, " +
@@ -145,6 +116,65 @@ GenerationApplied Center::switch_generation_locked(PendingGeneration& p, Millis 
            {{"state", "current"}, {"applied_at", iso_utc(now)}, {"open_cases", std::string(to_string(p.mode))}})});
   change.generation = std::move(sw);
   return out;
+}
+
+std::size_t Center::follow_locked(const geo::GridIndex& index, const std::string& by, Millis now, Change& change,
+                                  std::vector<CaseNotice>& notices) {
+  Actor actor;
+  actor.username = by;
+  std::size_t moved = 0;
+  for (auto& [id, c] : open_) {
+    const auto to = route_code(index, c);
+    if (to.empty() || to == c.grid) continue;
+    const std::string from = c.grid;
+    const WorkerId outgoing = c.assignee;
+    c.grid = to;
+    const auto loc = locate(to);
+    c.community = loc.community;
+    c.street = loc.street;
+    c.district = loc.district;
+    const auto a = assign_locked(c, grids_[to]);
+    const std::string reason = "grid redraw: " + from + " -> " + to;
+    CaseEvent e;
+    if (!a.worker.empty() && a.worker != c.assignee) {
+      e = hand_over_locked(c, a.worker, actor, now, reason + ": " + a.reason);
+      e.type = EventType::regrid;
+    } else {
+      c.version += 1;
+      c.updated_at = now;
+      schedule_locked(c);
+      e = event_for(c, EventType::regrid, actor, c.state, {}, reason);
+    }
+    e.actor = by;
+    change.cases.push_back(c);
+    change.events.push_back(e);
+    notices.push_back({"case.updated", c, {e}, outgoing == c.assignee ? WorkerId() : outgoing, {}});
+    ++moved;
+  }
+  return moved;
+}
+
+Result<std::size_t> Center::regrid_open_cases_and_wait(const Actor& actor) {
+  if (auto e = check(actor, Permission::manage_generations)) return std::move(*e);
+  std::promise<Status> promise;
+  auto future = promise.get_future();
+  std::size_t moved = 0;
+  {
+    std::lock_guard lock(mutex_);
+    const auto index = index_.current();
+    if (!index) return std::size_t{0};
+    const Millis now = clock_.now();
+    Change change;
+    std::vector<CaseNotice> notices;
+    moved = follow_locked(*index, actor.label(), now, change, notices);
+    if (moved == 0) return std::size_t{0};
+    change.audit.push_back({now, actor.label(), "generation", "open cases",
+                            std::to_string(moved) + " open cases followed their location to the grids in force",
+                            audit_fields({}), audit_fields({{"cases_moved", std::to_string(moved)}})});
+    submit_locked(std::move(change), std::move(notices), [&promise](Status s) { promise.set_value(std::move(s)); });
+  }
+  if (auto e = future.get()) return std::move(*e);
+  return moved;
 }
 
 void Center::apply_generation(GenerationPlan plan, OpenCases mode, std::optional<Millis> at, const Actor& actor,

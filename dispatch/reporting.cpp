@@ -14,6 +14,8 @@ dispatch::Result<View> view_of(const dispatch::Center& center, Reports& reports,
   View v;
   v.query.from = r.period.from;
   v.query.to = r.period.to;
+  // Each case where it was at the period's end: a redraw since then does not move it.
+  if (r.period.to > r.period.from) v.query.places_at = r.period.to - 1;
   // Who sees which figures is the access policy's (dispatch/access.hpp).
   auto grids = center.grids(actor);
   const bool known =

@@ -23,6 +23,10 @@ struct HistoryQuery {
   WorkerId assignee;  // only this worker's cases; empty: anyone's
   Millis from = 0, to = 0;
   std::size_t limit = 200'000;  // history(): more cases than this is too_large; each_record reads any number
+  // each_record: each case in the grid, areas and hands it had at this time, when a
+  // redraw has moved it since (a report of a period counts a case where it was then).
+  // Unset: where it is now.
+  std::optional<Millis> places_at{};
 };
 
 // Service requests for Open311: newest first, paged.

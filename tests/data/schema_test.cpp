@@ -212,3 +212,36 @@ TEST_CASE("a database before the first missed deadline was kept gains it from th
   CHECK(scalar(**db, "SELECT overdue_at FROM cases WHERE id = 1") == 1000);  // the first escalation
   CHECK(scalar(**db, "SELECT count(*) FROM cases WHERE id = 2 AND overdue_at IS NULL") == 1);
 }
+
+TEST_CASE("a database whose redraws moved open cases gains where they were from the regrid events", "[schema]") {
+  testing::TempDir dir;
+  const auto path = dir.file("old.db");
+  {
+    auto db = open_for_writing(path);
+    REQUIRE(db.ok());
+    // As it was before step 17: the case moved from G0-1 (community C1, street S, district
+    // D) to G0-2 by a redraw, once handed from W1 to W2 and once kept by W2.
+    REQUIRE(!(*db)->exec("DROP TABLE case_moves; PRAGMA user_version = 16"));
+    REQUIRE(!(*db)->exec(
+        "INSERT INTO jurisdictions (code, name, level, parent) VALUES ('D', 'd', 'district', NULL), "
+        "('S', 's', 'street', 'D'), ('C1', 'c', 'community', 'S');"
+        "INSERT INTO grids (code, name, community, population, geometry) VALUES "
+        "('G0-1', 'g1', 'C1', 1000, '{}'), ('G0-2', 'g2', 'C1', 1000, '{}'), ('G0-3', 'g3', 'C1', 1000, '{}');"
+        "INSERT INTO cases (id, state, urgency, category, title, lon, lat, tier, version, created_at, updated_at) "
+        "VALUES (1, 'dispatched', 'red', 'environment', 't', 118.3, 24.6, 'worker', 3, 0, 0);"
+        "INSERT INTO case_events (case_id, at, type, actor, from_state, to_state, assignee, reason, assignee_from) "
+        "VALUES (1, 100, 'created', 'system', 'reported', 'reported', 'W1', '', NULL), "
+        "(1, 500, 'regrid', 'user:1:admin', 'dispatched', 'dispatched', 'W2', "
+        "'grid redraw: G0-1 -> G0-2: the owner of G0-2', 'W1'), "
+        "(1, 900, 'regrid', 'user:1:admin', 'dispatched', 'dispatched', 'W2', 'grid redraw: G0-2 -> G0-3', NULL), "
+        "(1, 950, 'note', 'user:1:admin', 'dispatched', 'dispatched', 'W2', 'grid redraw: G0-3 -> G0-1', NULL)"));
+  }
+  auto db = open_for_writing(path);
+  REQUIRE(db.ok());
+  CHECK(scalar(**db, "PRAGMA user_version") == latest_schema_version());
+  CHECK(scalar(**db, "SELECT count(*) FROM case_moves") == 2);  // the note is no move
+  CHECK(text(**db,
+             "SELECT grid || '/' || community || '/' || street || '/' || district || '/' || assignee "
+             "FROM case_moves WHERE at = 500 AND case_id = 1") == "G0-1/C1/S/D/W1");
+  CHECK(text(**db, "SELECT grid || '/' || assignee FROM case_moves WHERE at = 900 AND case_id = 1") == "G0-2/W2");
+}

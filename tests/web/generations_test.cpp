@@ -6,6 +6,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "csv_rows.hpp"
 #include "data/sqlite_addresses.hpp"
 #include "fixture.hpp"
 #include "tests/eventually.hpp"
@@ -358,6 +359,69 @@ TEST_CASE("generations: a past period's report keeps the grids of its time", "[w
   };
   CHECK(without_time(after) == without_time(before));
   CHECK(after.body.find("G0-2") != std::string::npos);
+}
+
+TEST_CASE("generations: an open case that followed a redraw counts where it was in an earlier period",
+          "[web][generations]") {
+  ServerFixture f(month_long_logins());
+  auto admin = f.client("admin");
+  auto op = f.client("op");
+  rectangles(*admin);
+  f.add_user("w3", dispatch::Role::worker, "", "W3");
+  const auto id = take_in(*op, 118.325, 24.605);  // G0-2, held by W3; left open
+  REQUIRE(case_of(*op, id).at("assignee_id") == "W3");
+  auto cases_in = [](const json::value& report, const char* table, const std::string& code) -> std::int64_t {
+    for (const auto& r : report.at(table).as_array())
+      if (r.at("id") == code.c_str()) return r.at("cases").as_int64();
+    return -1;  // no row
+  };
+  const std::string earlier = "from=2025-12-31T00:00:00Z&to=2026-01-02T00:00:00Z";
+  auto before = admin->get("/api/v1/stats/assessment?" + earlier).json();
+  REQUIRE(cases_in(before, "grids", "G0-2") == 1);
+  REQUIRE(cases_in(before, "workers", "W3") == 1);
+
+  // Three days on, G0-1 and G0-2 merge under W2; the open case follows to W2.
+  f.clock.advance(3 * 86'400'000LL);
+  auto cells = without(base_cells(), {"G0-1", "G0-2"});
+  cells.push_back({"G0-M", "C1", 118.31, 24.60, 118.33, 24.61, 2000, "W2", "W3"});
+  apply(*admin, upload(*admin, city(cells)).at("id").as_int64(), R"({"open_cases":"follow"})");
+  REQUIRE(case_of(*op, id).at("grid_id") == "G0-M");
+  REQUIRE(case_of(*op, id).at("assignee_id") == "W2");
+
+  SECTION("the earlier period counts it in its grid and with its worker of then") {
+    auto after = admin->get("/api/v1/stats/assessment?" + earlier).json();
+    CHECK(cases_in(after, "grids", "G0-2") == 1);
+    CHECK(cases_in(after, "grids", "G0-M") == -1);  // not a grid of that time
+    CHECK(cases_in(after, "workers", "W3") == 1);
+    CHECK(cases_in(after, "workers", "W2") == 0);
+    CHECK(after.at("total").at("cases").as_int64() == 1);
+    // The workers' own figures of that period, read by their hands of then.
+    auto mine = [&](const char* user) {
+      auto a = f.client(user)->get("/api/v1/stats/assessment?" + earlier);
+      REQUIRE(a.status == 200);
+      return a.json().at("total").at("cases").as_int64();
+    };
+    CHECK(mine("w3") == 1);
+    CHECK(mine("w2") == 0);
+    // The case list of the period.
+    auto csv = admin->get("/api/v1/stats/assessment?" + earlier + "&format=csv&table=cases");
+    REQUIRE(csv.status == 200);
+    const auto rows = csv_rows(csv.body);
+    REQUIRE(rows.size() == 2);
+    const auto& head = rows[0];
+    auto column = [&](const char* name) {
+      return static_cast<std::size_t>(std::find(head.begin(), head.end(), name) - head.begin());
+    };
+    REQUIRE(column("grid") < head.size());
+    CHECK(rows[1][column("grid")] == "G0-2");
+    CHECK(rows[1][column("worker")] == "W3");
+  }
+  SECTION("a period that holds the move counts it where it is now") {
+    auto now = admin->get("/api/v1/stats/assessment?from=2025-12-31T00:00:00Z&to=2026-01-10T00:00:00Z").json();
+    CHECK(cases_in(now, "grids", "G0-M") == 1);
+    CHECK(cases_in(now, "workers", "W2") == 1);
+    CHECK(cases_in(now, "workers", "W3") == 0);
+  }
 }
 
 TEST_CASE("generations: a scheduled switch survives a restart", "[web][generations]") {
