@@ -200,25 +200,27 @@ Status SqliteReports::each_record(const HistoryQuery& query, const std::function
     if (!m) return m.error();
     moved = std::move(*m);
   }
-  // Newest first along the index by intake. The cases moved since `places_at` are read
-  // whatever their place now, and judged by their place then.
-  static const std::string sql = "SELECT " + std::string(case_facts::kColumns) +
-                                 " FROM case_facts WHERE created_at >= ?1 AND created_at < ?2 "
-                                 "AND (((?3 IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
-                                 "AND (?4 IS NULL OR assignee = ?4)) "
-                                 "OR (?5 IS NOT NULL AND id IN (SELECT value FROM json_each(?5)))) "
-                                 "ORDER BY created_at DESC, id DESC";
-  auto q = db.query(sql);
+  // Newest first along the index by intake. With a scope or a worker and cases moved since
+  // `places_at`, those are read whatever their place now, and judged by their place then.
+  static const std::string plain = "SELECT " + std::string(case_facts::kColumns) +
+                                   " FROM case_facts WHERE created_at >= ?1 AND created_at < ?2 "
+                                   "AND (?3 IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
+                                   "AND (?4 IS NULL OR assignee = ?4) ORDER BY created_at DESC, id DESC";
+  static const std::string with_moved =
+      "SELECT " + std::string(case_facts::kColumns) +
+      " FROM case_facts WHERE created_at >= ?1 AND created_at < ?2 "
+      "AND (((?3 IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
+      "AND (?4 IS NULL OR assignee = ?4)) OR id IN (SELECT value FROM json_each(?5))) "
+      "ORDER BY created_at DESC, id DESC";
+  const bool filtered = !query.scope.empty() || !query.assignee.empty();
+  auto q = db.query(filtered && !moved.empty() ? with_moved : plain);
   if (!q) return q.error();
   q->bind(1, query.from).bind(2, query.to).bind_code(3, query.scope).bind_code(4, query.assignee);
-  const bool filtered = !query.scope.empty() || !query.assignee.empty();
   if (filtered && !moved.empty()) {
     std::vector<CaseId> ids;
     ids.reserve(moved.size());
     for (const auto& [id, place] : moved) ids.push_back(id);
     q->bind(5, json_array(ids));
-  } else {
-    q->bind_null(5);
   }
   CaseRecord r;
   while (q->next()) {
