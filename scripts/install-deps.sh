@@ -3,7 +3,8 @@
 # toolchain and libraries, Node.js and npm (the browser UI's build and its tests), and
 # Debian's Chromium with CJK fonts for the browser tests (never a downloaded browser), and
 # clang with its sanitizer and libFuzzer runtimes (libclang-rt-14-dev, only recommended by
-# clang) for the fuzz targets.
+# clang) for the fuzz targets, and libpq with PostgreSQL 15 for the PostgreSQL backend
+# (its tests start throw-away clusters of their own on loopback).
 set -euo pipefail
 
 packages=(
@@ -12,6 +13,7 @@ packages=(
   libgeos-dev libsqlite3-dev catch2 libsodium-dev zlib1g-dev
   chromium fonts-noto-cjk
   clang libclang-rt-14-dev clang-format
+  libpq-dev postgresql-15
 )
 
 missing=()

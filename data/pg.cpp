@@ -1,0 +1,296 @@
+#include "data/pg.hpp"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+
+namespace gridkeeper::data::pg {
+
+std::string dollar_parameters(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size() + 8);
+  int next_bare = 1;
+  for (std::size_t i = 0; i < sql.size();) {
+    const char c = sql[i];
+    // Quoted text and names, and comments, are copied as they are.
+    if (c == '\'' || c == '"') {
+      const std::size_t end = sql.find(c, i + 1);
+      const std::size_t stop = end == std::string_view::npos ? sql.size() : end + 1;
+      out.append(sql.substr(i, stop - i));
+      i = stop;
+      continue;
+    }
+    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      const std::size_t end = sql.find('\n', i);
+      const std::size_t stop = end == std::string_view::npos ? sql.size() : end;
+      out.append(sql.substr(i, stop - i));
+      i = stop;
+      continue;
+    }
+    if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      const std::size_t end = sql.find("*/", i + 2);
+      const std::size_t stop = end == std::string_view::npos ? sql.size() : end + 2;
+      out.append(sql.substr(i, stop - i));
+      i = stop;
+      continue;
+    }
+    if (c == '?') {
+      std::size_t j = i + 1;
+      while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9') ++j;
+      out += '$';
+      if (j == i + 1) out += std::to_string(next_bare++);
+      else out.append(sql.substr(i + 1, j - i - 1));
+      i = j;
+      continue;
+    }
+    out += c;
+    ++i;
+  }
+  return out;
+}
+
+namespace {
+// The highest $N of a statement already in PostgreSQL's form.
+int parameter_count(std::string_view sql) {
+  int most = 0;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    if (sql[i] != '$') continue;
+    int n = 0;
+    std::size_t j = i + 1;
+    while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9') n = n * 10 + (sql[j++] - '0');
+    if (j > i + 1) most = std::max(most, n);
+  }
+  return most;
+}
+
+// SQLSTATE classes where the server or the network is at fault, not the statement: a lost
+// connection (08), too little of something (53), an operator's intervention such as a
+// shutdown (57), a system error (58), and a transaction the server gave up to let another
+// one through (40: serialization failure, deadlock).
+bool unavailable_state(const char* state) {
+  if (!state) return true;
+  const std::string_view s(state);
+  return s.starts_with("08") || s.starts_with("53") || s.starts_with("57") || s.starts_with("58") ||
+         s.starts_with("40");
+}
+}  // namespace
+
+bool is_uri(std::string_view db) { return db.starts_with("postgresql://") || db.starts_with("postgres://"); }
+
+Error pg_error(const pg_conn* conn, const pg_result* result, std::string_view context) {
+  const bool broken = !conn || PQstatus(conn) == CONNECTION_BAD;
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  std::string message = result ? PQresultErrorMessage(result) : "";
+  if (message.empty() && conn) message = PQerrorMessage(conn);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  const bool server_side = broken || (result && unavailable_state(state)) || (!result && !state);
+  return dispatch::make_error(
+      server_side ? dispatch::ErrorCode::storage_unavailable : dispatch::ErrorCode::storage_failed,
+      std::string(context) + ": " + message);
+}
+
+// ---- Query ----
+
+Query::Query(Connection& db, std::string name, int parameters)
+    : db_(&db), name_(std::move(name)), values_(static_cast<std::size_t>(parameters)) {}
+
+Query::Query(Query&& other) noexcept
+    : db_(other.db_),
+      name_(std::move(other.name_)),
+      values_(std::move(other.values_)),
+      result_(other.result_),
+      row_(other.row_),
+      rows_(other.rows_),
+      executed_(other.executed_),
+      affected_(other.affected_),
+      error_(std::move(other.error_)) {
+  other.result_ = nullptr;
+}
+
+Query::~Query() {
+  if (result_) PQclear(result_);
+}
+
+void Query::fail(Error e) {
+  if (!error_) error_ = std::move(e);
+}
+
+Query& Query::set(int index, std::optional<std::string> value) {
+  if (index < 1 || static_cast<std::size_t>(index) > values_.size()) {
+    fail(dispatch::make_error(dispatch::ErrorCode::storage_failed,
+                              "parameter " + std::to_string(index) + " is not in the statement"));
+    return *this;
+  }
+  values_[static_cast<std::size_t>(index - 1)] = std::move(value);
+  return *this;
+}
+
+Query& Query::bind(int index, std::int64_t value) { return set(index, std::to_string(value)); }
+
+Query& Query::bind(int index, double value) {
+  char buffer[32];
+  const auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return set(index, std::string(buffer, r.ptr));
+}
+
+Query& Query::bind(int index, std::string_view text) { return set(index, std::string(text)); }
+
+Query& Query::bind(int index, const std::optional<std::int64_t>& value) {
+  return value ? bind(index, *value) : bind_null(index);
+}
+
+Query& Query::bind_null(int index) { return set(index, std::nullopt); }
+
+Query& Query::bind_code(int index, const std::string& code) {
+  return code.empty() ? bind_null(index) : bind(index, std::string_view(code));
+}
+
+bool Query::execute() {
+  executed_ = true;
+  if (error_) return false;
+  std::vector<const char*> values(values_.size());
+  for (std::size_t i = 0; i < values_.size(); ++i) values[i] = values_[i] ? values_[i]->c_str() : nullptr;
+  result_ = PQexecPrepared(db_->handle(), name_.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                           nullptr, 0);
+  const auto status = result_ ? PQresultStatus(result_) : PGRES_FATAL_ERROR;
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+    fail(pg_error(db_->handle(), result_, "the database refused a statement"));
+    return false;
+  }
+  rows_ = PQntuples(result_);
+  const char* tuples = PQcmdTuples(result_);
+  affected_ = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
+  return true;
+}
+
+bool Query::next() {
+  if (!executed_ && !execute()) return false;
+  if (error_) return false;
+  if (row_ + 1 >= rows_) return false;
+  ++row_;
+  return true;
+}
+
+Status Query::run() {
+  if (!executed_) execute();
+  return error_;
+}
+
+bool Query::is_null(int column) const { return PQgetisnull(result_, row_, column) != 0; }
+
+std::int64_t Query::int64(int column) const {
+  if (is_null(column)) return 0;
+  const char* v = PQgetvalue(result_, row_, column);
+  // Booleans read as 0 and 1, as SQLite's do.
+  if (v[0] == 't' && v[1] == '\0') return 1;
+  if (v[0] == 'f' && v[1] == '\0') return 0;
+  return std::strtoll(v, nullptr, 10);
+}
+
+double Query::real(int column) const { return is_null(column) ? 0 : std::strtod(PQgetvalue(result_, row_, column), nullptr); }
+
+std::string Query::text(int column) const { return std::string(text_view(column)); }
+
+std::string_view Query::text_view(int column) const {
+  if (is_null(column)) return {};
+  return {PQgetvalue(result_, row_, column), static_cast<std::size_t>(PQgetlength(result_, row_, column))};
+}
+
+std::optional<std::int64_t> Query::optional_int64(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return int64(column);
+}
+
+// ---- Connection ----
+
+Result<std::unique_ptr<Connection>> Connection::open(const std::string& uri, int statement_timeout_ms) {
+  pg_conn* conn = PQconnectdb(uri.c_str());
+  if (!conn || PQstatus(conn) != CONNECTION_OK) {
+    auto e = pg_error(conn, nullptr, "cannot connect to the database");
+    if (conn) PQfinish(conn);
+    return e;
+  }
+  std::unique_ptr<Connection> db(new Connection(conn, uri));
+  // Messages in the client's words are not wanted in logs; times are UTC.
+  if (auto e = db->exec("SET client_min_messages = warning; SET TIME ZONE 'UTC'; SET statement_timeout = " +
+                        std::to_string(statement_timeout_ms)))
+    return *e;
+  return db;
+}
+
+Connection::~Connection() {
+  if (conn_) PQfinish(conn_);
+}
+
+Status Connection::exec(std::string_view sql) {
+  const std::string text(sql);
+  pg_result* r = PQexec(conn_, text.c_str());
+  const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  Status out;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) out = pg_error(conn_, r, "the database refused SQL");
+  if (r) PQclear(r);
+  return out;
+}
+
+Result<Query> Connection::query(std::string_view sql) {
+  auto it = statements_.find(std::string(sql));
+  if (it == statements_.end()) {
+    const std::string text = dollar_parameters(sql);
+    Statement s{"gk" + std::to_string(statements_.size() + 1), parameter_count(text)};
+    pg_result* r = PQprepare(conn_, s.name.c_str(), text.c_str(), 0, nullptr);
+    const bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    Status failed;
+    if (!ok) failed = pg_error(conn_, r, "the database refused a statement");
+    if (r) PQclear(r);
+    if (failed) return *failed;
+    it = statements_.emplace(std::string(sql), std::move(s)).first;
+  }
+  return Query(*this, it->second.name, it->second.parameters);
+}
+
+Result<std::int64_t> Connection::scalar(std::string_view sql) {
+  auto q = query(sql);
+  if (!q) return q.error();
+  if (!q->next()) {
+    if (auto e = q->status()) return *e;
+    return dispatch::make_error(dispatch::ErrorCode::storage_failed, "no answer to " + std::string(sql));
+  }
+  return q->int64(0);
+}
+
+bool Connection::in_transaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
+
+bool Connection::broken() const { return PQstatus(conn_) == CONNECTION_BAD; }
+
+// ---- Transaction ----
+
+Result<Transaction> Transaction::begin(Connection& db) {
+  if (auto e = db.exec("BEGIN")) return *e;
+  return Transaction(&db);
+}
+
+Transaction::~Transaction() { rollback(); }
+
+Status Transaction::commit() {
+  if (!db_) return dispatch::make_error(dispatch::ErrorCode::storage_failed, "the transaction has ended");
+  Connection* db = db_;
+  db_ = nullptr;
+  // COMMIT of a transaction that failed rolls it back and says ROLLBACK: not a commit.
+  pg_result* r = PQexec(db->handle(), "COMMIT");
+  Status out;
+  if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) out = pg_error(db->handle(), r, "the commit failed");
+  else if (std::string_view(PQcmdStatus(r)) != "COMMIT")
+    out = dispatch::make_error(dispatch::ErrorCode::storage_failed, "the transaction failed and was rolled back");
+  if (r) PQclear(r);
+  return out;
+}
+
+void Transaction::rollback() {
+  if (!db_) return;
+  if (!db_->broken()) (void)db_->exec("ROLLBACK");
+  db_ = nullptr;
+}
+
+}  // namespace gridkeeper::data::pg
