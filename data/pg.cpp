@@ -152,8 +152,8 @@ bool Query::execute() {
   if (error_) return false;
   std::vector<const char*> values(values_.size());
   for (std::size_t i = 0; i < values_.size(); ++i) values[i] = values_[i] ? values_[i]->c_str() : nullptr;
-  result_ = PQexecPrepared(db_->handle(), name_.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
-                           nullptr, 0);
+  result_ =
+      PQexecPrepared(db_->handle(), name_.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0);
   const auto status = result_ ? PQresultStatus(result_) : PGRES_FATAL_ERROR;
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
     fail(pg_error(db_->handle(), result_, "the database refused a statement"));
@@ -189,7 +189,9 @@ std::int64_t Query::int64(int column) const {
   return std::strtoll(v, nullptr, 10);
 }
 
-double Query::real(int column) const { return is_null(column) ? 0 : std::strtod(PQgetvalue(result_, row_, column), nullptr); }
+double Query::real(int column) const {
+  return is_null(column) ? 0 : std::strtod(PQgetvalue(result_, row_, column), nullptr);
+}
 
 std::string Query::text(int column) const { return std::string(text_view(column)); }
 

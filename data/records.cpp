@@ -31,7 +31,8 @@ const std::string_view kUpsertCase =
     "deferred = excluded.deferred, paused_at = excluded.paused_at, reminded_at = excluded.reminded_at, "
     "overdue_colour = excluded.overdue_colour, overdue_at = excluded.overdue_at";
 
-void bind_case(Query& q, const Case& c) {
+template <class Q>
+void bind_case(Q& q, const Case& c) {
   // The case outlives the statement's use: its text is bound without copies.
   q.bind(1, c.id)
       .bind_borrowed(2, to_string(c.state))
@@ -73,7 +74,8 @@ void bind_case(Query& q, const Case& c) {
   q.bind(37, c.overdue_at);
 }
 
-Case read_case(const Query& q, int f) {
+template <class Q>
+Case read_case(const Q& q, int f) {
   // The schema's CHECK constraints keep the enumerations valid.
   Case c;
   c.id = q.int64(f + 0);
@@ -128,23 +130,25 @@ const std::string_view kInsertEvent =
 
 namespace {
 // An enumeration's name, or NULL when the event carries none.
-template <class E>
-void bind_name(Query& q, int index, const std::optional<E>& v) {
+template <class Q, class E>
+void bind_name(Q& q, int index, const std::optional<E>& v) {
   if (v) q.bind_borrowed(index, to_string(*v));
   else q.bind_null(index);
 }
-template <class E>
-std::optional<E> read_name(const Query& q, int column, std::optional<E> (*parse)(std::string_view)) {
+template <class Q, class E>
+std::optional<E> read_name(const Q& q, int column, std::optional<E> (*parse)(std::string_view)) {
   if (q.is_null(column)) return std::nullopt;
   return parse(q.text(column));
 }
-std::optional<int> optional_int(const Query& q, int column) {
+template <class Q>
+std::optional<int> optional_int(const Q& q, int column) {
   if (auto v = q.optional_int64(column)) return static_cast<int>(*v);
   return std::nullopt;
 }
 }  // namespace
 
-void bind_event(Query& q, const CaseEvent& e) {
+template <class Q>
+void bind_event(Q& q, const CaseEvent& e) {
   q.bind(1, e.case_id)
       .bind(2, e.at)
       .bind_borrowed(3, to_string(e.type))
@@ -173,7 +177,8 @@ void bind_event(Query& q, const CaseEvent& e) {
   }
 }
 
-CaseEvent read_event(const Query& q, int f) {
+template <class Q>
+CaseEvent read_event(const Q& q, int f) {
   // Every stored type is known: the center writes only the names of EventType, and schema
   // step 6 checked the older rows. The CHECK constraints keep the other names valid.
   CaseEvent e;
@@ -208,7 +213,8 @@ const std::string_view kUpsertJurisdiction =
 const std::string_view kInsertAudit =
     "INSERT INTO audit (at, actor, kind, subject, detail, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
-void bind_audit(Query& q, const dispatch::AuditEntry& a) {
+template <class Q>
+void bind_audit(Q& q, const dispatch::AuditEntry& a) {
   q.bind(1, a.at)
       .bind(2, a.actor)
       .bind(3, a.kind)
@@ -244,7 +250,8 @@ const std::string_view kUpsertCategory =
     "red_resolve_s = excluded.red_resolve_s, working_time = excluded.working_time, "
     "after_photo_required = excluded.after_photo_required, callback = excluded.callback";
 
-void bind_category(Query& q, const Category& c) {
+template <class Q>
+void bind_category(Q& q, const Category& c) {
   q.bind(1, c.id).bind(2, c.name);
   for (int u = 0; u < 3; ++u) {
     const auto& d = c.sla[static_cast<std::size_t>(u)];
@@ -253,7 +260,8 @@ void bind_category(Query& q, const Category& c) {
   q.bind(9, c.working_time).bind(10, c.after_photo_required).bind(11, c.callback);
 }
 
-Category read_category(const Query& q, int f) {
+template <class Q>
+Category read_category(const Q& q, int f) {
   Category c;
   c.id = q.text(f);
   c.name = q.text(f + 1);
@@ -263,5 +271,18 @@ Category read_category(const Query& q, int f) {
   c.callback = q.int64(f + 10) != 0;
   return c;
 }
+
+// Both backends' queries.
+#define GRIDKEEPER_RECORDS_FOR(Q)                      \
+  template void bind_case<Q>(Q&, const Case&);         \
+  template Case read_case<Q>(const Q&, int);           \
+  template void bind_event<Q>(Q&, const CaseEvent&);   \
+  template CaseEvent read_event<Q>(const Q&, int);     \
+  template void bind_category<Q>(Q&, const Category&); \
+  template Category read_category<Q>(const Q&, int);   \
+  template void bind_audit<Q>(Q&, const dispatch::AuditEntry&);
+GRIDKEEPER_RECORDS_FOR(Query)
+GRIDKEEPER_RECORDS_FOR(pg::Query)
+#undef GRIDKEEPER_RECORDS_FOR
 
 }  // namespace gridkeeper::data::records

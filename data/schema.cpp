@@ -160,6 +160,16 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 )sql";
 
+// PostgreSQL's words for step 1's triggers: the history and the audit trail are append-only.
+constexpr std::string_view kOrganisationAndCasesPg = R"sql(
+CREATE OR REPLACE FUNCTION gridkeeper_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$;
+CREATE TRIGGER case_events_append_only BEFORE UPDATE OR DELETE ON case_events
+  FOR EACH ROW EXECUTE FUNCTION gridkeeper_append_only();
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+  FOR EACH ROW EXECUTE FUNCTION gridkeeper_append_only();
+)sql";
+
 // Step 2: users with roles and scopes, login tokens (only a hash of each) and case photos.
 constexpr std::string_view kUsersTokensPhotos = R"sql(
 CREATE TABLE users (
@@ -232,7 +242,7 @@ ALTER TABLE cases ADD COLUMN reminded_at INTEGER;
 // events.hpp); `reason` stays as words for people. Events stored before are given their
 // typed fields once, read from their words (data/legacy_events.cpp). A column already
 // there is kept: a step may meet a database that has part of it.
-constexpr std::pair<std::string_view, std::string_view> kTypedEventColumns[] = {
+constexpr Column kTypedEventColumns[] = {
     {"deadline", "TEXT CHECK (deadline = 'accept' OR deadline = 'resolve')"},
     {"urgency_from", "TEXT CHECK (urgency_from = 'yellow' OR urgency_from = 'orange' OR urgency_from = 'red')"},
     {"urgency_to", "TEXT CHECK (urgency_to = 'yellow' OR urgency_to = 'orange' OR urgency_to = 'red')"},
@@ -251,9 +261,7 @@ constexpr std::pair<std::string_view, std::string_view> kTypedEventColumns[] = {
 };
 
 // Adds to `table` those of `columns` (name, definition) it lacks.
-template <std::size_t N>
-Status add_missing_columns(Connection& db, std::string_view table,
-                           const std::pair<std::string_view, std::string_view> (&columns)[N]) {
+Status add_missing_columns(Connection& db, std::string_view table, std::span<const Column> columns) {
   for (const auto& [name, definition] : columns) {
     auto q = db.query("SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2");
     if (!q) return q.error();
@@ -268,21 +276,15 @@ Status add_missing_columns(Connection& db, std::string_view table,
   return std::nullopt;
 }
 
-Status typed_events(Connection& db) {
-  if (auto e = add_missing_columns(db, "case_events", kTypedEventColumns)) return e;
-  return legacy::type_old_events(db);
-}
+Status typed_events(Connection& db) { return legacy::type_old_events(db); }
 
 // Step 8: the audit trail says what a change to the organisation was before and after
 // (JSON objects of the fields it touched), and is read by time.
-constexpr std::pair<std::string_view, std::string_view> kAuditColumns[] = {
+constexpr Column kAuditColumns[] = {
     {"before", "TEXT NOT NULL DEFAULT ''"},
     {"after", "TEXT NOT NULL DEFAULT ''"},
 };
-Status audit_before_after(Connection& db) {
-  if (auto e = add_missing_columns(db, "audit", kAuditColumns)) return e;
-  return db.exec("CREATE INDEX IF NOT EXISTS audit_at ON audit(at, seq)");
-}
+constexpr std::string_view kAuditAt = "CREATE INDEX IF NOT EXISTS audit_at ON audit(at, seq);";
 
 // Step 9: leave (请假), each with its boundaries applied so far (dispatch/leave.hpp), so a
 // restart applies those passed while the server was down.
@@ -303,22 +305,19 @@ CREATE INDEX IF NOT EXISTS leaves_worker ON leaves(worker_id, from_at);
 )sql";
 // Step 10: accounts administration: a display name, the last login, and whether the user
 // must change its password (after a reset or an import); `active` = 0 is a disabled account.
-constexpr std::pair<std::string_view, std::string_view> kAccountColumns[] = {
+constexpr Column kAccountColumns[] = {
     {"display_name", "TEXT NOT NULL DEFAULT ''"},
     {"last_login_at", "INTEGER NOT NULL DEFAULT 0"},
     {"must_change_password", "INTEGER NOT NULL DEFAULT 0"},
 };
-Status account_columns(Connection& db) { return add_missing_columns(db, "users", kAccountColumns); }
 // Step 11: the roster keeps its retired workers (离职), who take no new cases and hold no posts.
-constexpr std::pair<std::string_view, std::string_view> kRosterColumns[] = {
+constexpr Column kRosterColumns[] = {
     {"retired", "INTEGER NOT NULL DEFAULT 0 CHECK (retired = 0 OR retired = 1)"},
 };
-Status workers_retired(Connection& db) { return add_missing_columns(db, "workers", kRosterColumns); }
 // Step 13: the first deadline an overdue case missed (dispatch/case_clock.hpp), for the
 // cases stored before from their first escalation or reminder.
-constexpr std::pair<std::string_view, std::string_view> kOverdueAtColumns[] = {{"overdue_at", "INTEGER"}};
+constexpr Column kOverdueAtColumns[] = {{"overdue_at", "INTEGER"}};
 Status case_overdue_at(Connection& db) {
-  if (auto e = add_missing_columns(db, "cases", kOverdueAtColumns)) return e;
   return db.exec(
       "UPDATE cases SET overdue_at = (SELECT min(at) FROM case_events e WHERE e.case_id = cases.id "
       "AND e.type IN ('escalated', 'reminded')) WHERE overdue AND overdue_at IS NULL");
@@ -354,23 +353,29 @@ CREATE VIRTUAL TABLE IF NOT EXISTS address_bigrams USING fts5(grams, detail='col
   tokenize='unicode61 remove_diacritics 0');
 )sql";
 
+// PostgreSQL's words for step 12's search by substring: trigram indexes (pg_trgm) over the
+// address and the building.
+constexpr std::string_view kAddressesPg = R"sql(
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX IF NOT EXISTS addresses_address_trgm ON addresses USING gin (address gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS addresses_building_trgm ON addresses USING gin (building gin_trgm_ops);
+)sql";
+
 // Step 14: a category says whether resolving needs an after-photo and whether the worker
 // calls the reporter back (and so sees the whole phone).
-constexpr std::pair<std::string_view, std::string_view> kCategoryPhotoColumns[] = {
+constexpr Column kCategoryPhotoColumns[] = {
     {"after_photo_required", "INTEGER NOT NULL DEFAULT 0 CHECK (after_photo_required = 0 OR after_photo_required = 1)"},
     {"callback", "INTEGER NOT NULL DEFAULT 0 CHECK (callback = 0 OR callback = 1)"},
 };
-Status category_photo_callback(Connection& db) { return add_missing_columns(db, "categories", kCategoryPhotoColumns); }
 
 // Step 15: the colour whose deadline an overdue case missed first (dispatch/overdue_colour.hpp),
 // which the overdue map counts it under as the figures do, and when (the overdue list's
 // order); the cases stored before take them from their summary row, which their events made.
-constexpr std::pair<std::string_view, std::string_view> kOverdueColourColumns[] = {
+constexpr Column kOverdueColourColumns[] = {
     {"overdue_colour", "TEXT CHECK (overdue_colour = 'yellow' OR overdue_colour = 'orange' OR overdue_colour = 'red')"},
     {"overdue_at", "INTEGER"},
 };
 Status overdue_colour_column(Connection& db) {
-  if (auto e = add_missing_columns(db, "cases", kOverdueColourColumns)) return e;
   return db.exec(
       "UPDATE cases SET overdue_colour = (SELECT f.overdue_colour FROM case_facts f WHERE f.id = cases.id), "
       "overdue_at = coalesce(overdue_at, (SELECT f.overdue_at FROM case_facts f WHERE f.id = cases.id)) "
@@ -406,11 +411,10 @@ CREATE TABLE IF NOT EXISTS generation_grids (
   PRIMARY KEY (generation, code)
 ) WITHOUT ROWID;
 )sql";
-constexpr std::pair<std::string_view, std::string_view> kGridColumns[] = {
+constexpr Column kGridColumns[] = {
     {"retired_at", "INTEGER"},
 };
 Status generations(Connection& db) {
-  if (auto e = add_missing_columns(db, "grids", kGridColumns)) return e;
   return db.exec(
       "INSERT INTO generations (id, state, created_at, created_by, applied_at, grid_count) "
       "SELECT 1, 'current', 0, 'system', 0, count(*) FROM grids WHERE retired_at IS NULL "
@@ -471,22 +475,22 @@ Status set_pragmas(Connection& db) {
 // stored before by replaying their events through dispatch's fold.
 
 const std::vector<MigrationStep>& migrations() {
-  static const std::vector<MigrationStep> steps{{kOrganisationAndCases},
+  static const std::vector<MigrationStep> steps{{kOrganisationAndCases, nullptr, {}, {}, kOrganisationAndCasesPg},
                                                 {kUsersTokensPhotos},
                                                 {kReports},
                                                 {kPhotoAllowance},
                                                 {kReminders},
-                                                {{}, &typed_events},
+                                                {{}, &typed_events, "case_events", kTypedEventColumns},
                                                 {case_facts::kSchema, &case_facts::backfill},
-                                                {{}, &audit_before_after},
+                                                {kAuditAt, nullptr, "audit", kAuditColumns},
                                                 {kLeaves},
-                                                {{}, &account_columns},
-                                                {{}, &workers_retired},
-                                                {kAddresses},
-                                                {{}, &case_overdue_at},
-                                                {{}, &category_photo_callback},
-                                                {{}, &overdue_colour_column},
-                                                {kGenerations, &generations},
+                                                {{}, nullptr, "users", kAccountColumns},
+                                                {{}, nullptr, "workers", kRosterColumns},
+                                                {kAddresses, nullptr, {}, {}, kAddressesPg},
+                                                {{}, &case_overdue_at, "cases", kOverdueAtColumns},
+                                                {{}, nullptr, "categories", kCategoryPhotoColumns},
+                                                {{}, &overdue_colour_column, "cases", kOverdueColourColumns},
+                                                {kGenerations, &generations, "grids", kGridColumns},
                                                 {kCaseMoves, &case_moves}};
   return steps;
 }
@@ -506,8 +510,10 @@ Status migrate(Connection& db) {
                            ", newer than this gridkeeper knows (" + std::to_string(latest_schema_version()) + ")");
     if (*version == latest_schema_version()) return std::nullopt;
     const auto next = static_cast<std::size_t>(*version);
-    auto e = db.exec(steps[next].sql);
-    if (!e && steps[next].convert) e = steps[next].convert(db);
+    const auto& step = steps[next];
+    auto e = db.exec(step.sql);
+    if (!e) e = add_missing_columns(db, step.table, step.columns);
+    if (!e && step.convert) e = step.convert(db);
     if (e) return storage_error("schema step " + std::to_string(next + 1) + " failed: " + e->message);
     if (auto e = db.exec("PRAGMA user_version = " + std::to_string(next + 1))) return e;
     if (auto e = tx->commit()) return e;

@@ -5,8 +5,10 @@
 // events) is the first done in code (data/schema.cpp, data/legacy_events.hpp); step 7 keeps
 // a summary row per case (data/case_facts.hpp).
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "data/sqlite.hpp"
@@ -14,11 +16,20 @@
 
 namespace gridkeeper::data {
 
-// A step: its SQL, then (for a step that must look at what is stored) code run in the same
-// transaction.
+using Column = std::pair<std::string_view, std::string_view>;  // name, definition
+
+// A step: its SQL, the columns it adds to a table, then (for a step that must look at what
+// is stored) code run in the same transaction. The same steps make PostgreSQL's schema
+// (data/pg_schema.hpp): the SQL translated (types; SQLite's triggers and full-text tables
+// dropped), `pg_sql` for what those did, and the columns added where missing. `convert`
+// changes what an older SQLite database holds; a PostgreSQL database is made at the
+// latest step, and filled from SQLite by `gridkeeper migrate`.
 struct MigrationStep {
-  std::string_view sql;
+  std::string_view sql{};
   Status (*convert)(Connection&) = nullptr;
+  std::string_view table{};           // the table `columns` go to
+  std::span<const Column> columns{};  // added where missing (before `convert` runs)
+  std::string_view pg_sql{};          // PostgreSQL's own, after the translated SQL
 };
 const std::vector<MigrationStep>& migrations();
 int latest_schema_version();

@@ -97,8 +97,8 @@ PgCluster::PgCluster() {
                                 " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + dir_ +
                                 " -c fsync=on -c synchronous_commit=on -c max_connections=200"
                                 " -c shared_buffers=128MB -c max_wal_size=1GB";
-    if (run({bin("pg_ctl"), "-D", data_, "-l", log_ + ".server", "-o", options, "-w", "-t", "60", "start"}, as_postgres_,
-            log_) == 0)
+    if (run({bin("pg_ctl"), "-D", data_, "-l", log_ + ".server", "-o", options, "-w", "-t", "60", "start"},
+            as_postgres_, log_) == 0)
       port_ = port;
   }
   if (port_ == 0) throw std::runtime_error("the test cluster did not start:\n" + slurp(log_ + ".server"));

@@ -11,7 +11,8 @@ using namespace gridkeeper::data::pg;
 
 TEST_CASE("SQLite's numbered parameters become PostgreSQL's, outside quotes and comments", "[pg]") {
   CHECK(dollar_parameters("SELECT ?1, ?12 FROM t WHERE a = ?2") == "SELECT $1, $12 FROM t WHERE a = $2");
-  CHECK(dollar_parameters("SELECT '?1', \"?2\", ?3 -- ?4\n, ?5 /* ?6 */") == "SELECT '?1', \"?2\", $3 -- ?4\n, $5 /* ?6 */");
+  CHECK(dollar_parameters("SELECT '?1', \"?2\", ?3 -- ?4\n, ?5 /* ?6 */") ==
+        "SELECT '?1', \"?2\", $3 -- ?4\n, $5 /* ?6 */");
   CHECK(dollar_parameters("VALUES (?, ?)") == "VALUES ($1, $2)");
   CHECK(dollar_parameters("SELECT 'it''s ?1'") == "SELECT 'it''s ?1'");
   CHECK(is_uri("postgresql://u@127.0.0.1:5432/db"));
