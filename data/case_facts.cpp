@@ -67,7 +67,8 @@ const std::string_view kCaseColumns =
     "id, category, assignee, grid, community, street, district, created_at, state, paused_at, accept_by, resolve_by, "
     "deferred";
 
-void read_case_columns(const Query& q, int f, CaseRecord& r) {
+template <class Q>
+void read_case_columns(const Q& q, int f, CaseRecord& r) {
   r.id = q.int64(f + 0);
   r.category.assign(q.text_view(f + 1));
   r.assignee.assign(q.text_view(f + 2));
@@ -83,7 +84,8 @@ void read_case_columns(const Query& q, int f, CaseRecord& r) {
   r.deferred = q.int64(f + 12) != 0;
 }
 
-void bind_record(Query& q, const CaseRecord& r) {
+template <class Q>
+void bind_record(Q& q, const CaseRecord& r) {
   const CaseTrack& t = r.track;
   q.bind(1, r.id)
       .bind_borrowed(2, r.category)
@@ -115,7 +117,8 @@ void bind_record(Query& q, const CaseRecord& r) {
 }
 }  // namespace
 
-void read_record(const Query& q, int f, CaseRecord& r) {
+template <class Q>
+void read_record(const Q& q, int f, CaseRecord& r) {
   read_case_columns(q, f, r);
   CaseTrack& t = r.track;
   t.set_flags(static_cast<int>(q.int64(f + 13)));
@@ -162,7 +165,8 @@ Status backfill(Connection& db) {
   return cases->status();
 }
 
-Result<Writer> Writer::prepare(Connection& db) {
+template <class Db>
+Result<Writer<Db>> Writer<Db>::prepare(Db& db) {
   Writer w;
   static const std::string select_row = "SELECT " + std::string(kColumns) + " FROM case_facts WHERE id = ?1";
   static const std::string select_case = "SELECT " + std::string(kCaseColumns) + " FROM cases WHERE id = ?1";
@@ -174,8 +178,10 @@ Result<Writer> Writer::prepare(Connection& db) {
       {&w.select_events_, select_events},
       {&w.upsert_, kUpsert},
       {&w.insert_move_,
-       "INSERT OR REPLACE INTO case_moves (at, case_id, grid, community, street, district, assignee) "
-       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+       "INSERT INTO case_moves (at, case_id, grid, community, street, district, assignee) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (at, case_id) DO UPDATE SET grid = excluded.grid, "
+       "community = excluded.community, street = excluded.street, district = excluded.district, "
+       "assignee = excluded.assignee"},
   };
   for (const auto& [statement, sql] : all) {
     auto prepared = db.prepare(sql);
@@ -185,7 +191,8 @@ Result<Writer> Writer::prepare(Connection& db) {
   return w;
 }
 
-Result<bool> Writer::load(CaseId id, CaseRecord& r) {
+template <class Db>
+Result<bool> Writer<Db>::load(CaseId id, CaseRecord& r) {
   auto q = select_row_.use();
   q.bind(1, id);
   const bool found = q.next();
@@ -194,7 +201,8 @@ Result<bool> Writer::load(CaseId id, CaseRecord& r) {
   return found;
 }
 
-Status Writer::rebuild(CaseId id, CaseRecord& r) {
+template <class Db>
+Status Writer<Db>::rebuild(CaseId id, CaseRecord& r) {
   {
     auto q = select_case_.use();
     q.bind(1, id);
@@ -210,13 +218,15 @@ Status Writer::rebuild(CaseId id, CaseRecord& r) {
   return q.status();
 }
 
-Status Writer::store(const CaseRecord& r) {
+template <class Db>
+Status Writer<Db>::store(const CaseRecord& r) {
   auto q = upsert_.use();
   bind_record(q, r);
   return q.run();
 }
 
-Status Writer::store_move(const CaseEvent& regrid, const CaseRecord& before) {
+template <class Db>
+Status Writer<Db>::store_move(const CaseEvent& regrid, const CaseRecord& before) {
   auto q = insert_move_.use();
   q.bind(1, regrid.at)
       .bind(2, regrid.case_id)
@@ -228,7 +238,8 @@ Status Writer::store_move(const CaseEvent& regrid, const CaseRecord& before) {
   return q.run();
 }
 
-Status Writer::apply(const Change& change) {
+template <class Db>
+Status Writer<Db>::apply(const Change& change) {
   if (change.cases.empty() && change.events.empty()) return std::nullopt;
   std::size_t count = 0;
   at_.clear();
@@ -271,5 +282,10 @@ Status Writer::apply(const Change& change) {
     if (auto e = store(records_[i])) return e;
   return std::nullopt;
 }
+
+template class Writer<Connection>;
+template class Writer<pg::Connection>;
+template void read_record<Query>(const Query&, int, CaseRecord&);
+template void read_record<pg::Query>(const pg::Query&, int, CaseRecord&);
 
 }  // namespace gridkeeper::data::case_facts

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "data/pg.hpp"
 #include "data/sqlite.hpp"
 #include "dispatch/case_record.hpp"
 #include "dispatch/ledger.hpp"
@@ -22,14 +23,18 @@ Status backfill(Connection& db);
 
 // The row's columns, in the order read_record reads them from `first`.
 extern const std::string_view kColumns;
-void read_record(const Query& q, int first, dispatch::CaseRecord& r);  // reuses r's text
+template <class Q>
+void read_record(const Q& q, int first, dispatch::CaseRecord& r);  // reuses r's text
 
 // The writer's part: after a change's cases and events are stored, reads each touched
 // case's row once, folds the change's events into it and writes it once. A case a redraw
 // moved (a `regrid` event) leaves a row in case_moves with the place the row held before.
+// Db: data::Connection (SQLite) or data::pg::Connection.
+template <class Db>
 class Writer {
  public:
-  static Result<Writer> prepare(Connection& db);
+  using Prepared = typename Db::Statement;
+  static Result<Writer> prepare(Db& db);
   Status apply(const dispatch::Change& change);
 
  private:

@@ -162,6 +162,7 @@ bool Query::execute() {
   rows_ = PQntuples(result_);
   const char* tuples = PQcmdTuples(result_);
   affected_ = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
+  db_->changes_ = affected_;
   return true;
 }
 
@@ -236,11 +237,11 @@ Status Connection::exec(std::string_view sql) {
   return out;
 }
 
-Result<Query> Connection::query(std::string_view sql) {
+Result<const Connection::Named*> Connection::named(std::string_view sql) {
   auto it = statements_.find(std::string(sql));
   if (it == statements_.end()) {
     const std::string text = dollar_parameters(sql);
-    Statement s{"gk" + std::to_string(statements_.size() + 1), parameter_count(text)};
+    Named s{"gk" + std::to_string(statements_.size() + 1), parameter_count(text)};
     pg_result* r = PQprepare(conn_, s.name.c_str(), text.c_str(), 0, nullptr);
     const bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
     Status failed;
@@ -249,7 +250,19 @@ Result<Query> Connection::query(std::string_view sql) {
     if (failed) return *failed;
     it = statements_.emplace(std::string(sql), std::move(s)).first;
   }
-  return Query(*this, it->second.name, it->second.parameters);
+  return &it->second;
+}
+
+Result<Query> Connection::query(std::string_view sql) {
+  auto n = named(sql);
+  if (!n) return n.error();
+  return Query(*this, (*n)->name, (*n)->parameters);
+}
+
+Result<Prepared> Connection::prepare(std::string_view sql) {
+  auto n = named(sql);
+  if (!n) return n.error();
+  return Prepared(this, (*n)->name, (*n)->parameters);
 }
 
 Result<std::int64_t> Connection::scalar(std::string_view sql) {

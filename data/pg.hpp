@@ -87,8 +87,24 @@ class Query {
   Status error_;
 };
 
+// A statement its connection keeps, for code that runs it often: no lookup per use.
+class Prepared {
+ public:
+  Prepared() = default;
+  Query use() const { return Query(*db_, name_, parameters_); }
+
+ private:
+  friend class Connection;
+  Prepared(Connection* db, std::string name, int parameters)
+      : db_(db), name_(std::move(name)), parameters_(parameters) {}
+  Connection* db_ = nullptr;
+  std::string name_;
+  int parameters_ = 0;
+};
+
 class Connection {
  public:
+  using Statement = Prepared;
   // Connects with a libpq URI; the connection's time zone is UTC and its statements give
   // up after `statement_timeout_ms` (0: never).
   static Result<std::unique_ptr<Connection>> open(const std::string& uri, int statement_timeout_ms = 30000);
@@ -100,6 +116,9 @@ class Connection {
   Status exec(std::string_view sql);
   // The statement for `sql`, prepared on the server on first use and kept.
   Result<Query> query(std::string_view sql);
+  Result<Prepared> prepare(std::string_view sql);
+  // Rows the last statement run through query() or prepare() inserted, updated or deleted.
+  std::int64_t changes() const { return changes_; }
   // A single integer answer (count(*), a setting).
   Result<std::int64_t> scalar(std::string_view sql);
 
@@ -110,13 +129,16 @@ class Connection {
 
  private:
   explicit Connection(pg_conn* conn, std::string uri) : conn_(conn), uri_(std::move(uri)) {}
-  struct Statement {
+  friend class Query;
+  struct Named {
     std::string name;
     int parameters = 0;
   };
+  Result<const Named*> named(std::string_view sql);
   pg_conn* conn_;
   std::string uri_;
-  std::unordered_map<std::string, Statement> statements_;
+  std::unordered_map<std::string, Named> statements_;
+  std::int64_t changes_ = 0;
 };
 
 // BEGIN … COMMIT; rolled back when it ends without a commit.

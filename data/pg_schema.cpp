@@ -91,8 +91,7 @@ Status migrate(Connection& db) {
                   translate_ddl(definition));
     }
     if (e)
-      return dispatch::make_error(e->code,
-                                  "schema step " + std::to_string(*version + 1) + " failed: " + e->message);
+      return dispatch::make_error(e->code, "schema step " + std::to_string(*version + 1) + " failed: " + e->message);
     if (auto e2 = db.exec("DELETE FROM gridkeeper_schema; INSERT INTO gridkeeper_schema VALUES (" +
                           std::to_string(*version + 1) + ")"))
       return e2;

@@ -101,6 +101,7 @@ class Prepared {
 
 class Connection {
  public:
+  using Statement = Prepared;
   static Result<std::unique_ptr<Connection>> open(const std::string& path, OpenMode mode, int busy_timeout_ms = 5000);
   ~Connection();
   Connection(const Connection&) = delete;

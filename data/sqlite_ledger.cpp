@@ -32,16 +32,17 @@ Result<std::unique_ptr<SqliteLedger>> SqliteLedger::open(const std::string& path
   // After a checkpoint the WAL is reused from its start; this bounds the file it leaves.
   // Nothing is ever deleted, so zeroing freed space would only cost time.
   if (auto e = (*db)->exec("PRAGMA journal_size_limit = 67108864; PRAGMA secure_delete = OFF")) return *e;
-  auto writes = prepare_writes(**db);
+  auto writes = ChangeWriter<Connection>::prepare(**db);
   if (!writes) return writes.error();
   return std::unique_ptr<SqliteLedger>(new SqliteLedger(path, options, std::move(*db), *writes));
 }
 
-SqliteLedger::SqliteLedger(std::string path, Options options, std::unique_ptr<Connection> writer, Writes writes)
+SqliteLedger::SqliteLedger(std::string path, Options options, std::unique_ptr<Connection> writer,
+                           ChangeWriter<Connection> writes)
     : path_(std::move(path)),
       options_(options),
       writer_(std::move(writer)),
-      writes_(writes),
+      writes_(std::move(writes)),
       readers_(std::make_unique<Readers>(path_, options_.readers, options_.busy_timeout_ms)) {
   options_.max_group = std::max<std::size_t>(1, options_.max_group);
   next_checkpoint_ = options_.checkpoint_pages;
@@ -214,7 +215,7 @@ Status SqliteLedger::commit(Transaction& tx) {
 
 Status SqliteLedger::apply(Pending& pending, Status& own) {
   own.reset();
-  if (!pending.work) return apply(pending.change);
+  if (!pending.work) return writes_.apply(pending.change);
   // The work's own failure undoes only the work, not the group.
   if (auto e = writer_->exec("SAVEPOINT work")) return e;
   Status status;

@@ -25,7 +25,7 @@
 #include <thread>
 #include <vector>
 
-#include "data/case_facts.hpp"
+#include "data/change_writer.hpp"
 #include "data/sqlite.hpp"
 #include "data/write_queue.hpp"
 #include "dispatch/ledger.hpp"
@@ -115,15 +115,7 @@ class SqliteLedger final : public dispatch::Ledger, public WriteQueue {
   };
   class Readers;
 
-  // The writer's statements, prepared once.
-  struct Writes {
-    Prepared upsert_category, upsert_worker, set_mode, set_posts, close_term, end_post, open_term, upsert_case,
-        insert_event, insert_audit, upsert_leave;
-    case_facts::Writer facts;  // the cases' summary rows
-  };
-  static Result<Writes> prepare_writes(Connection& db);
-
-  SqliteLedger(std::string path, Options options, std::unique_ptr<Connection> writer, Writes writes);
+  SqliteLedger(std::string path, Options options, std::unique_ptr<Connection> writer, ChangeWriter<Connection> writes);
   void run_writer();
   void run_acknowledgements();
   void run_checkpointer();
@@ -132,14 +124,13 @@ class SqliteLedger final : public dispatch::Ledger, public WriteQueue {
   Result<Transaction> begin();
   Status commit(Transaction& tx);
   Status apply(Pending& pending, Status& own);  // own: a work's own failure
-  Status apply(const dispatch::Change& change);
   void wal_grew(std::int64_t pages);
   void restart_wal();
 
   std::string path_;
   Options options_;
   std::unique_ptr<Connection> writer_;
-  Writes writes_;
+  ChangeWriter<Connection> writes_;  // the writer's statements, prepared once
   std::unique_ptr<Readers> readers_;
 
   mutable std::mutex mutex_;

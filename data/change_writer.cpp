@@ -1,11 +1,11 @@
-#include "data/sqlite_ledger.hpp"
+#include "data/change_writer.hpp"
 
 #include <chrono>
 
 #include "data/generation_writes.hpp"
 #include "data/records.hpp"
 
-// Writing a change: the writer's prepared statements and what each part of a change stores.
+// Storing a change: the writer's prepared statements and what each part of a change stores.
 
 namespace gridkeeper::data {
 
@@ -20,8 +20,10 @@ Millis wall_clock_ms() {
 
 }  // namespace
 
-Result<SqliteLedger::Writes> SqliteLedger::prepare_writes(Connection& db) {
-  Writes w;
+template <class Db>
+Result<ChangeWriter<Db>> ChangeWriter<Db>::prepare(Db& db) {
+  ChangeWriter w;
+  w.db_ = &db;
   const std::pair<Prepared*, std::string_view> all[] = {
       {&w.upsert_category, records::kUpsertCategory},
       {&w.upsert_worker, records::kUpsertWorker},
@@ -35,36 +37,40 @@ Result<SqliteLedger::Writes> SqliteLedger::prepare_writes(Connection& db) {
       {&w.set_mode, "UPDATE jurisdictions SET emergency = ?2 WHERE code = ?1"},
       {&w.insert_audit, records::kInsertAudit},
       {&w.upsert_leave,
-       "INSERT OR REPLACE INTO leaves (id, worker_id, from_at, to_at, reason, move_cases, created_by, created_at, "
-       "cancelled_at, applied) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
+       "INSERT INTO leaves (id, worker_id, from_at, to_at, reason, move_cases, created_by, created_at, "
+       "cancelled_at, applied) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO UPDATE SET "
+       "worker_id = excluded.worker_id, from_at = excluded.from_at, to_at = excluded.to_at, "
+       "reason = excluded.reason, move_cases = excluded.move_cases, created_by = excluded.created_by, "
+       "created_at = excluded.created_at, cancelled_at = excluded.cancelled_at, applied = excluded.applied"},
   };
   for (const auto& [statement, sql] : all) {
     auto prepared = db.prepare(sql);
     if (!prepared) return prepared.error();
     *statement = *prepared;
   }
-  auto facts = case_facts::Writer::prepare(db);
+  auto facts = case_facts::Writer<Db>::prepare(db);
   if (!facts) return facts.error();
   w.facts = std::move(*facts);
   return w;
 }
 
-Status SqliteLedger::apply(const Change& change) {
+template <class Db>
+Status ChangeWriter<Db>::apply(const Change& change) {
   // Parents before children: categories, workers and grids before the cases that name
   // them, cases before their events.
   for (const auto& c : change.categories) {
-    auto q = writes_.upsert_category.use();
+    auto q = upsert_category.use();
     records::bind_category(q, c);
     if (auto e = q.run()) return storage_error("category " + c.id + ": " + e->message);
   }
   for (const auto& w : change.workers) {
-    auto q = writes_.upsert_worker.use();
+    auto q = upsert_worker.use();
     q.bind(1, w.id).bind(2, w.name).bind(3, w.phone).bind_code(4, w.community).bind(5, to_string(w.status));
     q.bind(6, w.retired ? 1 : 0);
     if (auto e = q.run()) return storage_error("worker " + w.id + ": " + e->message);
   }
   for (const auto& l : change.leaves) {
-    auto q = writes_.upsert_leave.use();
+    auto q = upsert_leave.use();
     q.bind(1, l.id)
         .bind(2, l.worker)
         .bind(3, l.from)
@@ -79,54 +85,57 @@ Status SqliteLedger::apply(const Change& change) {
   }
   // A grid generation first: its grids before the posts and cases that name them.
   if (change.generation)
-    if (auto e = store_generation(*writer_, *change.generation)) return e;
+    if (auto e = store_generation(*db_, *change.generation)) return e;
   for (const auto& j : change.jurisdictions) {
-    auto q = writes_.set_mode.use();
+    auto q = set_mode.use();
     q.bind(1, j.code).bind(2, j.emergency);
     if (auto e = q.run()) return storage_error("jurisdiction " + j.code + ": " + e->message);
-    if (writer_->changes() == 0) return storage_error("no jurisdiction " + j.code);
+    if (db_->changes() == 0) return storage_error("no jurisdiction " + j.code);
   }
   for (const auto& g : change.grids) {
-    auto q = writes_.set_posts.use();
+    auto q = set_posts.use();
     q.bind(1, g.code).bind_code(2, g.owner).bind_code(3, g.backup);
     if (auto e = q.run()) return storage_error("grid " + g.code + ": " + e->message);
-    if (writer_->changes() == 0) return storage_error("no grid " + g.code);
+    if (db_->changes() == 0) return storage_error("no grid " + g.code);
   }
   for (const auto& t : change.post_terms_closed) {
-    auto q = writes_.close_term.use();
+    auto q = close_term.use();
     q.bind(1, t.grid).bind(2, t.worker).bind(3, t.backup).bind(4, t.to.value_or(wall_clock_ms()));
     if (auto e = q.run()) return storage_error("post term of " + t.grid + ": " + e->message);
   }
   for (const auto& t : change.post_terms_opened) {
     {
       // A post has one holder: whoever still holds it hands over now.
-      auto q = writes_.end_post.use();
+      auto q = end_post.use();
       q.bind(1, t.grid).bind(2, t.backup).bind(3, t.from);
       if (auto e = q.run()) return storage_error("post term of " + t.grid + ": " + e->message);
     }
-    auto q = writes_.open_term.use();
+    auto q = open_term.use();
     q.bind(1, t.grid).bind(2, t.worker).bind(3, t.backup).bind(4, t.from).bind(5, t.to);
     if (auto e = q.run()) return storage_error("post term of " + t.grid + ": " + e->message);
   }
   for (const auto& c : change.cases) {
-    auto q = writes_.upsert_case.use();
+    auto q = upsert_case.use();
     records::bind_case(q, c);
     if (auto e = q.run()) return storage_error("case " + std::to_string(c.id) + ": " + e->message);
   }
   for (const auto& ev : change.events) {
-    auto q = writes_.insert_event.use();
+    auto q = insert_event.use();
     records::bind_event(q, ev);
     if (auto e = q.run()) return storage_error("event of case " + std::to_string(ev.case_id) + ": " + e->message);
   }
   // The summary rows of the touched cases, events without their case included (a rating
   // after closure, a photo).
-  if (auto e = writes_.facts.apply(change)) return e;
+  if (auto e = facts.apply(change)) return e;
   for (const auto& a : change.audit) {
-    auto q = writes_.insert_audit.use();
+    auto q = insert_audit.use();
     records::bind_audit(q, a);
     if (auto e = q.run()) return storage_error("audit entry: " + e->message);
   }
   return std::nullopt;
 }
+
+template class ChangeWriter<Connection>;
+template class ChangeWriter<pg::Connection>;
 
 }  // namespace gridkeeper::data
