@@ -281,8 +281,8 @@ bool Connection::broken() const { return PQstatus(conn_) == CONNECTION_BAD; }
 
 // ---- Transaction ----
 
-Result<Transaction> Transaction::begin(Connection& db) {
-  if (auto e = db.exec("BEGIN")) return *e;
+Result<Transaction> Transaction::begin(Connection& db, Kind kind) {
+  if (auto e = db.exec(kind == Kind::deferred ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN")) return *e;
   return Transaction(&db);
 }
 

@@ -102,9 +102,12 @@ class Prepared {
   int parameters_ = 0;
 };
 
+class Transaction;
+
 class Connection {
  public:
   using Statement = Prepared;
+  using Transaction = pg::Transaction;
   // Connects with a libpq URI; the connection's time zone is UTC and its statements give
   // up after `statement_timeout_ms` (0: never).
   static Result<std::unique_ptr<Connection>> open(const std::string& uri, int statement_timeout_ms = 30000);
@@ -141,10 +144,12 @@ class Connection {
   std::int64_t changes_ = 0;
 };
 
-// BEGIN … COMMIT; rolled back when it ends without a commit.
+// BEGIN … COMMIT; rolled back when it ends without a commit. `deferred` (as SQLite's read
+// transactions) reads from one snapshot (REPEATABLE READ); `immediate` is for writing.
 class Transaction {
  public:
-  static Result<Transaction> begin(Connection& db);
+  enum class Kind { deferred, immediate };
+  static Result<Transaction> begin(Connection& db, Kind kind = Kind::immediate);
   Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
   Transaction& operator=(Transaction&&) = delete;
   ~Transaction();

@@ -99,9 +99,12 @@ class Prepared {
   sqlite3* db_ = nullptr;
 };
 
+class Transaction;
+
 class Connection {
  public:
   using Statement = Prepared;
+  using Transaction = data::Transaction;
   static Result<std::unique_ptr<Connection>> open(const std::string& path, OpenMode mode, int busy_timeout_ms = 5000);
   ~Connection();
   Connection(const Connection&) = delete;
