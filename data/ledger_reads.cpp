@@ -219,8 +219,7 @@ Result<std::vector<Case>> read_cases(Db& db, const CaseQuery& query) {
 
 template <class Db>
 Result<std::vector<PostTerm>> read_post_history(Db& db, const std::string& grid) {
-  auto q = db.query(
-      "SELECT grid, worker, backup, from_at, to_at FROM post_terms WHERE grid = ?1 ORDER BY from_at, id");
+  auto q = db.query("SELECT grid, worker, backup, from_at, to_at FROM post_terms WHERE grid = ?1 ORDER BY from_at, id");
   if (!q) return q.error();
   q->bind(1, grid);
   std::vector<PostTerm> terms;
@@ -229,12 +228,11 @@ Result<std::vector<PostTerm>> read_post_history(Db& db, const std::string& grid)
   return terms;
 }
 
-
-#define GRIDKEEPER_LEDGER_READS_FOR(Db)                                                   \
-  template Result<LedgerState> read_ledger_state<Db>(Db&);                                \
-  template Result<std::optional<Case>> read_case<Db>(Db&, CaseId);                        \
-  template Result<std::vector<CaseEvent>> read_events<Db>(Db&, CaseId);                   \
-  template Result<std::vector<Case>> read_cases<Db>(Db&, const CaseQuery&);               \
+#define GRIDKEEPER_LEDGER_READS_FOR(Db)                                     \
+  template Result<LedgerState> read_ledger_state<Db>(Db&);                  \
+  template Result<std::optional<Case>> read_case<Db>(Db&, CaseId);          \
+  template Result<std::vector<CaseEvent>> read_events<Db>(Db&, CaseId);     \
+  template Result<std::vector<Case>> read_cases<Db>(Db&, const CaseQuery&); \
   template Result<std::vector<PostTerm>> read_post_history<Db>(Db&, const std::string&);
 GRIDKEEPER_LEDGER_READS_FOR(Connection)
 GRIDKEEPER_LEDGER_READS_FOR(pg::Connection)

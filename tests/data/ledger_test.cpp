@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "../dispatch/support.hpp"
+#include "backends.hpp"
 #include "data/schema.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "dispatch/center.hpp"
@@ -12,7 +13,6 @@
 
 using namespace gridkeeper;
 using namespace gridkeeper::dispatch;
-using data::SqliteLedger;
 
 namespace {
 
@@ -33,8 +33,6 @@ IntakeRequest at_grid(int row, int column, std::string title = "垃圾堆放") {
   return r;
 }
 
-using testing::ImportedCity;
-using testing::RunningCenter;
 using testing::step;
 
 // Every field, so a field the ledger forgets to store shows up here.
@@ -83,11 +81,12 @@ std::vector<CaseId> ids(const std::vector<Case>& cases) {
 
 }  // namespace
 
-TEST_CASE("cases and their events survive a restart; load returns the open cases", "[ledger]") {
-  ImportedCity city;
+TEMPLATE_TEST_CASE("cases and their events survive a restart; load returns the open cases", "[ledger]",
+                   testing::OnSqlite, testing::OnPostgres) {
+  testing::CityOn<TestType> city;
   Case closed, open;
   {
-    RunningCenter run(city.path);
+    testing::RunningOn<TestType> run(city.place);
     auto c = run.center->intake_and_wait(at_grid(0, 1), operator_actor());
     REQUIRE(c.ok());
     CHECK(c->grid == "G0-1");
@@ -109,7 +108,7 @@ TEST_CASE("cases and their events survive a restart; load returns the open cases
     REQUIRE(o.ok());
     open = *o;
   }
-  RunningCenter again(city.path);
+  testing::RunningOn<TestType> again(city.place);
   auto stored = again.ledger->find_case(closed.id);
   REQUIRE(stored);
   check_same(*stored, closed);
@@ -147,9 +146,10 @@ TEST_CASE("cases and their events survive a restart; load returns the open cases
   CHECK(!again.ledger->find_case(9999));
 }
 
-TEST_CASE("find_cases: scope by any level, filters, newest first, pages", "[ledger]") {
-  ImportedCity city;
-  RunningCenter run(city.path);
+TEMPLATE_TEST_CASE("find_cases: scope by any level, filters, newest first, pages", "[ledger]", testing::OnSqlite,
+                   testing::OnPostgres) {
+  testing::CityOn<TestType> city;
+  testing::RunningOn<TestType> run(city.place);
   std::vector<Case> made;
   for (int i = 0; i < 12; ++i) {
     auto c = run.center->intake_and_wait(at_grid(i % 2, i % 3), operator_actor());
@@ -212,10 +212,11 @@ TEST_CASE("find_cases: scope by any level, filters, newest first, pages", "[ledg
   CHECK(seen == ids(all));
 }
 
-TEST_CASE("grid posts, their history and duty status are stored", "[ledger]") {
-  ImportedCity city;
+TEMPLATE_TEST_CASE("grid posts, their history and duty status are stored", "[ledger]", testing::OnSqlite,
+                   testing::OnPostgres) {
+  testing::CityOn<TestType> city;
   {
-    RunningCenter run(city.path);
+    testing::RunningOn<TestType> run(city.place);
     const auto history = run.ledger->post_history("G0-0");
     REQUIRE(history.size() == 2);  // A and B posts from the import
     auto g = run.center->reassign_grid_and_wait("G0-0", "W000007", "W000008", operator_actor());
@@ -223,7 +224,7 @@ TEST_CASE("grid posts, their history and duty status are stored", "[ledger]") {
     auto w = run.center->set_worker_status_and_wait("W000003", DutyStatus::leave, operator_actor());
     REQUIRE(w.ok());
   }
-  RunningCenter again(city.path);
+  testing::RunningOn<TestType> again(city.place);
   const auto history = again.ledger->post_history("G0-0");
   REQUIRE(history.size() == 4);
   int open_terms = 0;
@@ -240,13 +241,14 @@ TEST_CASE("grid posts, their history and duty status are stored", "[ledger]") {
     if (w.id == "W000003") CHECK(w.status == DutyStatus::leave);
 }
 
-TEST_CASE("a paused case, emergency mode, category deadlines and the audit trail are stored", "[ledger]") {
-  ImportedCity city;
+TEMPLATE_TEST_CASE("a paused case, emergency mode, category deadlines and the audit trail are stored", "[ledger]",
+                   testing::OnSqlite, testing::OnPostgres) {
+  testing::CityOn<TestType> city;
   Case paused;
   const Actor admin{3, "admin", Role::admin, {}, {}};
   const Actor supervisor{2, "sup", Role::supervisor, kStreet, {}};
   {
-    RunningCenter run(city.path);
+    testing::RunningOn<TestType> run(city.place);
     auto c = run.center->intake_and_wait(at_grid(0, 0), operator_actor());
     REQUIRE(c.ok());
     run.clock.advance(60'000);
@@ -260,7 +262,7 @@ TEST_CASE("a paused case, emergency mode, category deadlines and the audit trail
     category.working_time = true;
     REQUIRE(run.center->update_category_and_wait(category, admin).ok());
   }
-  RunningCenter again(city.path);
+  testing::RunningOn<TestType> again(city.place);
   auto stored = again.ledger->find_case(paused.id);
   REQUIRE(stored);
   check_same(*stored, paused);
@@ -277,21 +279,20 @@ TEST_CASE("a paused case, emergency mode, category deadlines and the audit trail
     if (c.sla[0] == Deadlines{3600, 7200}) changed = c.working_time;
   CHECK(changed);
 
-  auto db = data::open_for_writing(city.path);
-  REQUIRE(db.ok());
-  CHECK(*(*db)->scalar("SELECT count(*) FROM audit WHERE kind = 'mode' AND subject = '" + kStreet + "'") == 1);
-  CHECK(*(*db)->scalar("SELECT count(*) FROM audit WHERE kind = 'category'") == 1);
-  auto update = (*db)->exec("UPDATE audit SET detail = 'x'");
+  CHECK(TestType::scalar(city.place,
+                         "SELECT count(*) FROM audit WHERE kind = 'mode' AND subject = '" + kStreet + "'") == 1);
+  CHECK(TestType::scalar(city.place, "SELECT count(*) FROM audit WHERE kind = 'category'") == 1);
+  auto update = TestType::exec(city.place, "UPDATE audit SET detail = 'x'");
   REQUIRE(update);
   CHECK(update->message.find("append-only") != std::string::npos);
-  CHECK((*db)->exec("DELETE FROM audit"));
+  CHECK(TestType::exec(city.place, "DELETE FROM audit"));
 }
 
-TEST_CASE("a bad change fails alone; the others of its group are stored", "[ledger]") {
-  ImportedCity city;
-  auto opened = SqliteLedger::open(city.path);
-  REQUIRE(opened.ok());
-  auto& ledger = **opened;
+TEMPLATE_TEST_CASE("a bad change fails alone; the others of its group are stored", "[ledger]", testing::OnSqlite,
+                   testing::OnPostgres) {
+  testing::CityOn<TestType> city;
+  auto opened = TestType::open(city.place);
+  auto& ledger = *opened;
   auto good_case = [](CaseId id) {
     Change ch;
     Case c;
@@ -358,14 +359,15 @@ TEST_CASE("a bad change fails alone; the others of its group are stored", "[ledg
   CHECK(!ledger.find_case(500));
 }
 
-TEST_CASE("group commit: concurrent intakes from many threads are all acknowledged and stored", "[ledger]") {
-  ImportedCity city;
+TEMPLATE_TEST_CASE("group commit: concurrent intakes from many threads are all acknowledged and stored", "[ledger]",
+                   testing::OnSqlite, testing::OnPostgres) {
+  testing::CityOn<TestType> city;
   constexpr int kThreads = 8, kPerThread = 400;
   std::vector<CaseId> acknowledged;
   std::mutex mutex;
   std::uint64_t groups = 0;
   {
-    RunningCenter run(city.path);
+    testing::RunningOn<TestType> run(city.place);
     std::atomic<int> failures{0};
     std::latch done(kThreads * kPerThread);
     std::vector<std::thread> threads;
@@ -392,19 +394,17 @@ TEST_CASE("group commit: concurrent intakes from many threads are all acknowledg
   }
   REQUIRE(acknowledged.size() == kThreads * kPerThread);
   CHECK(groups < acknowledged.size());  // many changes per transaction
-  auto db = data::open_for_writing(city.path);
-  REQUIRE(db.ok());
-  CHECK(*(*db)->scalar("SELECT count(*) FROM cases") == kThreads * kPerThread);
-  CHECK(*(*db)->scalar("SELECT count(*) FROM case_events") == 2 * kThreads * kPerThread);
+  CHECK(TestType::scalar(city.place, "SELECT count(*) FROM cases") == kThreads * kPerThread);
+  CHECK(TestType::scalar(city.place, "SELECT count(*) FROM case_events") == 2 * kThreads * kPerThread);
   std::sort(acknowledged.begin(), acknowledged.end());
   CHECK(std::adjacent_find(acknowledged.begin(), acknowledged.end()) == acknowledged.end());
   CHECK(acknowledged.front() == 1);
   CHECK(acknowledged.back() == kThreads * kPerThread);
 }
 
-TEST_CASE("reads run while the writer writes", "[ledger]") {
-  ImportedCity city;
-  RunningCenter run(city.path);
+TEMPLATE_TEST_CASE("reads run while the writer writes", "[ledger]", testing::OnSqlite, testing::OnPostgres) {
+  testing::CityOn<TestType> city;
+  testing::RunningOn<TestType> run(city.place);
   std::atomic<bool> stop{false};
   std::atomic<int> reads{0};
   std::vector<std::thread> readers;
@@ -428,9 +428,10 @@ TEST_CASE("reads run while the writer writes", "[ledger]") {
   CHECK(run.ledger->find_cases(all).size() == 100);
 }
 
-TEST_CASE("the center lists open cases from memory and the history from storage, merged newest first", "[ledger]") {
-  ImportedCity city;
-  RunningCenter run(city.path);
+TEMPLATE_TEST_CASE("the center lists open cases from memory and the history from storage, merged newest first",
+                   "[ledger]", testing::OnSqlite, testing::OnPostgres) {
+  testing::CityOn<TestType> city;
+  testing::RunningOn<TestType> run(city.place);
   std::vector<Case> made;
   for (int i = 0; i < 12; ++i) {
     auto c = run.center->intake_and_wait(at_grid(i % 2, i % 3), operator_actor());
@@ -499,14 +500,14 @@ TEST_CASE("the center lists open cases from memory and the history from storage,
   for (const auto& c : mine) CHECK(c.assignee == made[0].assignee);
 }
 
-TEST_CASE("escalations due while the server was down are made at start-up, once, with their true times",
-          "[ledger][escalation]") {
-  ImportedCity city;
+TEMPLATE_TEST_CASE("escalations due while the server was down are made at start-up, once, with their true times",
+                   "[ledger][escalation]", testing::OnSqlite, testing::OnPostgres) {
+  testing::CityOn<TestType> city;
   constexpr Millis kMinute = 60'000, kHour = 60 * kMinute;
   Millis t0 = 0;
   CaseId yellow = 0, red = 0;
   {
-    RunningCenter run(city.path);
+    testing::RunningOn<TestType> run(city.place);
     t0 = run.clock.now();
     auto y = run.center->intake_and_wait(at_grid(0, 0), operator_actor());
     auto r_req = at_grid(1, 1);
@@ -519,7 +520,7 @@ TEST_CASE("escalations due while the server was down are made at start-up, once,
   }  // stopped: the ledger closes with everything stored
 
   auto restart_at = [&](Millis now) {
-    auto run = std::make_unique<RunningCenter>(city.path);
+    auto run = std::make_unique<testing::RunningOn<TestType>>(city.place);
     run->clock.set(now);
     std::size_t steps = 0, n = 0;
     while ((n = run->center->tick()) > 0) steps += n;
@@ -535,7 +536,7 @@ TEST_CASE("escalations due while the server was down are made at start-up, once,
     CHECK(y->overdue);
   }  // the escalations are stored before the ledger closes
   {
-    RunningCenter again(city.path);
+    testing::RunningOn<TestType> again(city.place);
     again.clock.set(t0 + 25 * kHour);
     CHECK(again.center->tick() == 0);  // once: nothing is escalated twice
     std::vector<Millis> yellow_times, red_times;
@@ -560,7 +561,7 @@ TEST_CASE("escalations due while the server was down are made at start-up, once,
     }
   }
   auto reminders = [&](CaseId id) {
-    RunningCenter run(city.path);
+    testing::RunningOn<TestType> run(city.place);
     std::vector<Millis> out;
     for (const auto& e : run.ledger->case_events(id))
       if (e.type == EventType::reminded) out.push_back(e.at);

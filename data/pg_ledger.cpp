@@ -1,0 +1,274 @@
+#include "data/pg_ledger.hpp"
+
+#include <pthread.h>
+
+#include <algorithm>
+
+#include "data/ledger_reads.hpp"
+#include "data/pg_schema.hpp"
+#include "data/sqlite.hpp"
+
+namespace gridkeeper::data {
+
+using namespace dispatch;
+
+// Connections to read with, each lent to one thread at a time; opened on demand up to a
+// cap. A connection that lost its server is dropped when it comes back.
+class PgLedger::Readers {
+ public:
+  Readers(std::string uri, std::size_t max) : uri_(std::move(uri)), max_(std::max<std::size_t>(1, max)) {}
+
+  pg::Result<std::unique_ptr<pg::Connection>> acquire() {
+    std::unique_lock lock(mutex_);
+    available_.wait(lock, [&] { return !idle_.empty() || opened_ < max_; });
+    if (!idle_.empty()) {
+      auto db = std::move(idle_.back());
+      idle_.pop_back();
+      return db;
+    }
+    ++opened_;
+    lock.unlock();
+    auto db = pg::Connection::open(uri_);
+    if (!db) {
+      lock.lock();
+      --opened_;
+      available_.notify_one();
+    }
+    return db;
+  }
+
+  void give_back(std::unique_ptr<pg::Connection> db) {
+    {
+      std::lock_guard lock(mutex_);
+      if (db->broken()) --opened_;
+      else idle_.push_back(std::move(db));
+    }
+    available_.notify_one();
+  }
+
+ private:
+  std::string uri_;
+  std::size_t max_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<pg::Connection>> idle_;
+  std::size_t opened_ = 0;
+};
+
+pg::Result<std::unique_ptr<PgLedger>> PgLedger::open(const std::string& uri, const Options& options) {
+  std::unique_ptr<PgLedger> ledger(new PgLedger(uri, options));
+  if (auto e = ledger->connect_writer()) return *e;
+  ledger->writer_thread_ = std::thread([self = ledger.get()] {
+    pthread_setname_np(pthread_self(), "ledger-writer");
+    self->run_writer();
+  });
+  ledger->ack_thread_ = std::thread([self = ledger.get()] {
+    pthread_setname_np(pthread_self(), "ledger-acks");
+    self->run_acknowledgements();
+  });
+  return ledger;
+}
+
+PgLedger::PgLedger(std::string uri, Options options)
+    : uri_(std::move(uri)), options_(options), readers_(std::make_unique<Readers>(uri_, options_.readers)) {
+  options_.max_group = std::max<std::size_t>(1, options_.max_group);
+}
+
+pg::Status PgLedger::connect_writer() {
+  writes_.reset();
+  writer_.reset();
+  auto db = pg::open_for_writing(uri_);
+  if (!db) return db.error();
+  // A commit is acknowledged only once it is durable, whatever the server's default.
+  if (auto e = (*db)->exec("SET synchronous_commit = on")) return e;
+  auto writes = ChangeWriter<pg::Connection>::prepare(**db);
+  if (!writes) return writes.error();
+  writer_ = std::move(*db);
+  writes_ = std::make_unique<ChangeWriter<pg::Connection>>(std::move(*writes));
+  return std::nullopt;
+}
+
+PgLedger::~PgLedger() {
+  close();
+  {
+    std::lock_guard lock(ack_mutex_);
+    ack_stop_ = true;
+  }
+  ack_wake_.notify_all();
+  if (ack_thread_.joinable()) ack_thread_.join();
+}
+
+void PgLedger::close() {
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+  }
+  wake_.notify_all();
+  if (writer_thread_.joinable()) writer_thread_.join();
+}
+
+void PgLedger::write(Change change, std::function<void(Status)> done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!closing_) {
+      queue_.push_back({std::move(change), std::move(done)});
+      wake_.notify_one();
+      return;
+    }
+  }
+  // Refused, but still answered on the ledger's thread: the caller may hold its own locks.
+  std::vector<Pending> refused;
+  refused.push_back({std::move(change), std::move(done)});
+  {
+    std::lock_guard lock(ack_mutex_);
+    acks_.push_back({std::move(refused), {Status(make_error(ErrorCode::storage_unavailable, "the ledger is closed"))}});
+  }
+  ack_wake_.notify_one();
+}
+
+void PgLedger::run_writer() {
+  std::vector<Pending> group;
+  while (true) {
+    group.reserve(options_.max_group);
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // closing, and everything queued is stored
+      const std::size_t n = std::min(queue_.size(), options_.max_group);
+      for (std::size_t i = 0; i < n; ++i) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    auto results = store_group(group);
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& r : results) r ? ++stats_.failed : ++stats_.changes;
+      stats_.largest_group = std::max(stats_.largest_group, group.size());
+    }
+    {
+      std::lock_guard lock(ack_mutex_);
+      acks_.push_back({std::move(group), std::move(results)});
+    }
+    ack_wake_.notify_one();
+    group = {};
+  }
+}
+
+void PgLedger::run_acknowledgements() {
+  while (true) {
+    Stored stored;
+    {
+      std::unique_lock lock(ack_mutex_);
+      ack_wake_.wait(lock, [&] { return ack_stop_ || !acks_.empty(); });
+      if (acks_.empty()) return;  // stopping, and every group is acknowledged
+      stored = std::move(acks_.front());
+      acks_.pop_front();
+    }
+    for (std::size_t i = 0; i < stored.group.size(); ++i) {
+      // One caller's failing callback must not stop the acknowledgements of the others.
+      try {
+        stored.group[i].done(std::move(stored.results[i]));
+      } catch (...) {
+      }
+    }
+  }
+}
+
+std::vector<Status> PgLedger::store_group(std::vector<Pending>& group) {
+  std::vector<Status> results(group.size());
+  // A connection lost with an earlier group is made again first.
+  if (!writer_ || writer_->broken()) {
+    auto e = connect_writer();
+    std::lock_guard lock(mutex_);
+    ++stats_.reconnects;
+    if (e) {
+      ++stats_.unavailable_groups;
+      for (auto& r : results) r = e;
+      return results;
+    }
+  }
+  auto store = [&](std::size_t from, std::size_t to) -> Status {
+    auto tx = pg::Transaction::begin(*writer_);
+    if (!tx) return tx.error();
+    for (std::size_t i = from; i < to; ++i)
+      if (auto e = writes_->apply(group[i].change)) return e;
+    return tx->commit();
+  };
+  Status failure = store(0, group.size());
+  if (!failure) {
+    std::lock_guard lock(mutex_);
+    ++stats_.groups;
+    return results;
+  }
+  if (group.size() == 1 || failure->code == ErrorCode::storage_unavailable) {
+    // The server or the connection failed (or there is nothing to tell apart): nothing of
+    // the group is stored, every caller hears so, and the next group tries again.
+    if (failure->code == ErrorCode::storage_unavailable) {
+      std::lock_guard lock(mutex_);
+      ++stats_.unavailable_groups;
+    }
+    for (auto& r : results) r = failure;
+    return results;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ++stats_.retried_groups;
+  }
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    results[i] = store(i, i + 1);
+    if (!results[i]) {
+      std::lock_guard lock(mutex_);
+      ++stats_.groups;
+    }
+  }
+  return results;
+}
+
+template <class Read>
+auto PgLedger::with_reader(Read read) -> decltype(read(std::declval<pg::Connection&>())) {
+  auto db = readers_->acquire();
+  if (!db) return db.error();
+  auto result = read(**db);
+  readers_->give_back(std::move(*db));
+  return result;
+}
+
+pg::Result<LedgerState> PgLedger::read_state() {
+  return with_reader([](pg::Connection& db) { return read_ledger_state(db); });
+}
+pg::Result<std::optional<Case>> PgLedger::read_case(CaseId id) {
+  return with_reader([&](pg::Connection& db) { return data::read_case(db, id); });
+}
+pg::Result<std::vector<CaseEvent>> PgLedger::read_events(CaseId id) {
+  return with_reader([&](pg::Connection& db) { return data::read_events(db, id); });
+}
+pg::Result<std::vector<Case>> PgLedger::read_cases(const CaseQuery& query) {
+  return with_reader([&](pg::Connection& db) { return data::read_cases(db, query); });
+}
+pg::Result<std::vector<PostTerm>> PgLedger::read_post_history(const std::string& grid) {
+  return with_reader([&](pg::Connection& db) { return data::read_post_history(db, grid); });
+}
+
+namespace {
+template <class T>
+T or_throw(pg::Result<T> r) {
+  if (!r) throw StorageError(r.error());
+  return std::move(r.value());
+}
+}  // namespace
+
+LedgerState PgLedger::load() { return or_throw(read_state()); }
+std::optional<Case> PgLedger::find_case(CaseId id) { return or_throw(read_case(id)); }
+std::vector<CaseEvent> PgLedger::case_events(CaseId id) { return or_throw(read_events(id)); }
+std::vector<Case> PgLedger::find_cases(const CaseQuery& query) { return or_throw(read_cases(query)); }
+std::vector<PostTerm> PgLedger::post_history(const std::string& grid) { return or_throw(read_post_history(grid)); }
+
+PgLedger::Stats PgLedger::stats() const {
+  std::lock_guard lock(mutex_);
+  auto s = stats_;
+  s.queued = queue_.size();
+  return s;
+}
+
+}  // namespace gridkeeper::data
