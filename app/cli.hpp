@@ -33,6 +33,7 @@ int run_demo_redraw(int argc, char** argv);
 int run_check_grids(int argc, char** argv);
 int run_import(int argc, char** argv);
 int run_backup(int argc, char** argv);
+int run_migrate(int argc, char** argv);
 int run_serve(int argc, char** argv);
 int run_user(int argc, char** argv);
 int run_demo(int argc, char** argv);

@@ -14,6 +14,8 @@ const char* kUsage =
     "  gridkeeper import --db PATH --grids FILE.geojson [--workers FILE.csv] [--open-cases stay|follow]\n"
     "  gridkeeper import --db PATH --addresses FILE.csv [--crs wgs84|gcj02|bd09]\n"
     "  gridkeeper backup --db PATH OUT.db\n"
+    "  gridkeeper migrate --from PATH --to postgresql://USER@HOST:PORT/DBNAME   (a district moved to\n"
+    "                     PostgreSQL: every table copied into an empty database and verified)\n"
     "  gridkeeper serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--ui DIR] [--calendars DIR]\n"
     "                   [--metrics-listen ADDRESS:PORT]\n"
     "  gridkeeper demo [--db gridkeeper-demo.db] [--listen 127.0.0.1:8080] [--ui DIR] [--simulate RATE]\n"
@@ -38,6 +40,7 @@ int main(int argc, char** argv) {
     if (command == "check-grids") return run_check_grids(argc, argv);
     if (command == "import") return run_import(argc, argv);
     if (command == "backup") return run_backup(argc, argv);
+    if (command == "migrate") return run_migrate(argc, argv);
     if (command == "serve") return run_serve(argc, argv);
     if (command == "user") return run_user(argc, argv);
     if (command == "demo") return run_demo(argc, argv);

@@ -15,10 +15,10 @@ namespace gridkeeper::data {
 namespace {
 
 // Parents before children: a table after those its foreign keys name.
-const char* const kOrder[] = {"jurisdictions", "workers",  "categories",   "grids",       "post_terms",
-                              "cases",         "case_events", "audit",      "users",       "tokens",
-                              "photos",        "settings", "open311_keys", "leaves",      "addresses",
-                              "case_facts",    "generations", "generation_grids", "case_moves"};
+const char* const kOrder[] = {"jurisdictions", "workers", "categories", "grids",      "post_terms",  "cases",
+                              "case_events",   "audit",   "users",      "tokens",     "photos",      "settings",
+                              "open311_keys",  "leaves",  "addresses",  "case_facts", "generations", "generation_grids",
+                              "case_moves"};
 
 enum class Kind { integer, real, text, bytes };
 
@@ -81,11 +81,20 @@ void add_value(Checksum& sum, const std::optional<std::string>& canonical) {
 void copy_text(std::string& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -106,8 +115,10 @@ std::optional<std::string> sqlite_value(sqlite3_stmt* s, int i, Kind kind) {
   const int type = sqlite3_column_type(s, i);
   if (type == SQLITE_NULL) return std::nullopt;
   switch (kind) {
-    case Kind::integer: return std::to_string(sqlite3_column_int64(s, i));
-    case Kind::real: return shortest(sqlite3_column_double(s, i));
+    case Kind::integer:
+      return std::to_string(sqlite3_column_int64(s, i));
+    case Kind::real:
+      return shortest(sqlite3_column_double(s, i));
     case Kind::bytes: {
       const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(s, i));
       return to_hex(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
@@ -125,16 +136,20 @@ std::optional<std::string> pg_value(const pg::Query& q, int i, Kind kind) {
   if (q.is_null(i)) return std::nullopt;
   const auto v = q.text_view(i);
   switch (kind) {
-    case Kind::integer: return std::to_string(q.int64(i));
-    case Kind::real: return shortest(q.real(i));
-    case Kind::bytes: return std::string(v.starts_with("\\x") ? v.substr(2) : v);
-    case Kind::text: return std::string(v);
+    case Kind::integer:
+      return std::to_string(q.int64(i));
+    case Kind::real:
+      return shortest(q.real(i));
+    case Kind::bytes:
+      return std::string(v.starts_with("\\x") ? v.substr(2) : v);
+    case Kind::text:
+      return std::string(v);
   }
   return std::nullopt;
 }
 
-pg::Status copy_table(sqlite3* from, pg::Connection& to, const std::string& table, const std::vector<CopyColumn>& columns,
-                      const std::string& order, TableCopied& out) {
+pg::Status copy_table(sqlite3* from, pg::Connection& to, const std::string& table,
+                      const std::vector<CopyColumn>& columns, const std::string& order, TableCopied& out) {
   std::string names;
   for (const auto& c : columns) names += (names.empty() ? "" : ", ") + c.name;
   Sqlite read;
@@ -198,7 +213,8 @@ pg::Status verify_table(pg::Connection& to, const std::string& table, const std:
     int fetched = 0;
     while (q->next()) {
       ++fetched;
-      for (std::size_t i = 0; i < columns.size(); ++i) add_value(sum, pg_value(*q, static_cast<int>(i), columns[i].kind));
+      for (std::size_t i = 0; i < columns.size(); ++i)
+        add_value(sum, pg_value(*q, static_cast<int>(i), columns[i].kind));
       sum.add("\x1e");
     }
     if (auto e = q->status()) return e;
@@ -207,8 +223,8 @@ pg::Status verify_table(pg::Connection& to, const std::string& table, const std:
   }
   if (auto e = to.exec("CLOSE verify")) return e;
   if (rows != copied.rows || sum.hex() != copied.checksum)
-    return failed(table + ": " + std::to_string(copied.rows) + " rows copied with checksum " + copied.checksum +
-                  ", " + std::to_string(rows) + " read back with " + sum.hex());
+    return failed(table + ": " + std::to_string(copied.rows) + " rows copied with checksum " + copied.checksum + ", " +
+                  std::to_string(rows) + " read back with " + sum.hex());
   return std::nullopt;
 }
 
@@ -224,8 +240,8 @@ pg::Result<std::vector<TableCopied>> migrate_to_postgres(const std::string& from
   auto& db = **target;
   auto tx = pg::Transaction::begin(db);
   if (!tx) return tx.error();
-  auto held = db.scalar(
-      "SELECT (SELECT count(*) FROM cases) + (SELECT count(*) FROM grids) + (SELECT count(*) FROM users)");
+  auto held =
+      db.scalar("SELECT (SELECT count(*) FROM cases) + (SELECT count(*) FROM grids) + (SELECT count(*) FROM users)");
   if (!held) return held.error();
   if (*held > 0) return failed("the target database already holds a district: migrate only into an empty one");
   // The default categories the schema put there give way to the district's own.
