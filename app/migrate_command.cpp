@@ -21,8 +21,8 @@ int run_migrate(int argc, char** argv) {
   std::int64_t rows = 0;
   auto copied = data::migrate_to_postgres(from, to, [&](const data::TableCopied& t) {
     rows += t.rows;
-    std::cout << std::left << std::setw(18) << t.table << std::right << std::setw(10) << t.rows
-              << " rows, checksum " << t.checksum << " on both sides\n";
+    std::cout << std::left << std::setw(18) << t.table << std::right << std::setw(10) << t.rows << " rows, checksum "
+              << t.checksum << " on both sides\n";
   });
   if (!copied) {
     std::cerr << "gridkeeper migrate: " << copied.error().message << "\ngridkeeper migrate: nothing was written to "
