@@ -1,5 +1,7 @@
 #include "data/case_facts.hpp"
 
+#include <algorithm>
+
 #include "data/records.hpp"
 
 namespace gridkeeper::data::case_facts {
@@ -243,6 +245,10 @@ Status Writer<Db>::apply(const Change& change) {
   if (change.cases.empty() && change.events.empty()) return std::nullopt;
   std::size_t count = 0;
   at_.clear();
+  // A case taken in by this change has no row yet: nothing to read.
+  created_.clear();
+  for (const auto& ev : change.events)
+    if (ev.type == EventType::created) created_.push_back(ev.case_id);
   auto touch = [&](CaseId id, const Case* c) -> Status {
     if (at_.count(id)) return std::nullopt;
     at_.emplace(id, count);
@@ -251,6 +257,10 @@ Status Writer<Db>::apply(const Change& change) {
     CaseRecord& r = records_[count];
     folded_[count] = false;
     ++count;
+    if (c && std::find(created_.begin(), created_.end(), id) != created_.end()) {
+      r.track = {};
+      return std::nullopt;
+    }
     auto found = load(id, r);
     if (!found) return found.error();
     if (*found) return std::nullopt;

@@ -51,6 +51,7 @@ class Writer {
   std::vector<dispatch::CaseRecord> records_;
   std::vector<bool> folded_;  // by records_: the stored events already hold the change's
   std::unordered_map<dispatch::CaseId, std::size_t> at_;
+  std::vector<dispatch::CaseId> created_;  // cases the change takes in
 };
 
 }  // namespace gridkeeper::data::case_facts

@@ -152,8 +152,24 @@ bool Query::execute() {
   if (error_) return false;
   std::vector<const char*> values(values_.size());
   for (std::size_t i = 0; i < values_.size(); ++i) values[i] = values_[i] ? values_[i]->c_str() : nullptr;
-  result_ =
-      PQexecPrepared(db_->handle(), name_.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0);
+  if (db_->pipelined_) {
+    // The answers of the statements before this one first, then this one's.
+    db_->drain();
+    if (db_->pipeline_error_) {
+      fail(*db_->pipeline_error_);
+      return false;
+    }
+    if (!PQsendQueryPrepared(db_->handle(), name_.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                             nullptr, 0) ||
+        !PQsendFlushRequest(db_->handle()) || PQflush(db_->handle()) < 0) {
+      fail(pg_error(db_->handle(), nullptr, "the database refused a statement"));
+      return false;
+    }
+    result_ = db_->next_result();
+  } else {
+    result_ = PQexecPrepared(db_->handle(), name_.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                             nullptr, 0);
+  }
   const auto status = result_ ? PQresultStatus(result_) : PGRES_FATAL_ERROR;
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
     fail(pg_error(db_->handle(), result_, "the database refused a statement"));
@@ -175,7 +191,20 @@ bool Query::next() {
 }
 
 Status Query::run() {
-  if (!executed_) execute();
+  if (executed_) return error_;
+  if (!db_->pipelined_) {
+    execute();
+    return error_;
+  }
+  // Sent; its answer is read later (Connection::drain).
+  executed_ = true;
+  if (error_) return error_;
+  std::vector<const char*> values(values_.size());
+  for (std::size_t i = 0; i < values_.size(); ++i) values[i] = values_[i] ? values_[i]->c_str() : nullptr;
+  if (!PQsendQueryPrepared(db_->handle(), name_.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                           nullptr, 0))
+    fail(pg_error(db_->handle(), nullptr, "the database refused a statement"));
+  else ++db_->pending_;
   return error_;
 }
 
@@ -273,6 +302,64 @@ Result<std::int64_t> Connection::scalar(std::string_view sql) {
     return dispatch::make_error(dispatch::ErrorCode::storage_failed, "no answer to " + std::string(sql));
   }
   return q->int64(0);
+}
+
+pg_result* Connection::next_result() {
+  pg_result* r = PQgetResult(conn_);
+  // Each statement's answer ends with a null result.
+  while (pg_result* extra = PQgetResult(conn_)) PQclear(extra);
+  return r;
+}
+
+void Connection::drain() {
+  if (pending_ == 0) return;
+  if (PQsendFlushRequest(conn_) != 1 || PQflush(conn_) < 0) {
+    if (!pipeline_error_) pipeline_error_ = pg_error(conn_, nullptr, "the pipeline failed");
+    pending_ = 0;
+    return;
+  }
+  for (; pending_ > 0; --pending_) {
+    pg_result* r = next_result();
+    const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      const char* tuples = PQcmdTuples(r);
+      changes_ = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
+    } else if (!pipeline_error_) {
+      pipeline_error_ = status == PGRES_PIPELINE_ABORTED
+                            ? dispatch::make_error(dispatch::ErrorCode::storage_failed, "the pipeline was aborted")
+                            : pg_error(conn_, r, "the database refused a statement");
+    }
+    if (r) PQclear(r);
+  }
+}
+
+Status Connection::begin_pipeline() {
+  if (pipelined_) return std::nullopt;
+  if (PQenterPipelineMode(conn_) != 1) return pg_error(conn_, nullptr, "cannot pipeline");
+  pipelined_ = true;
+  pending_ = 0;
+  pipeline_error_.reset();
+  return std::nullopt;
+}
+
+Status Connection::end_pipeline() {
+  if (!pipelined_) return std::nullopt;
+  drain();
+  Status error = std::move(pipeline_error_);
+  pipeline_error_.reset();
+  // The sync ends the pipeline's run of statements; its own answer closes it.
+  if (PQpipelineSync(conn_) == 1) {
+    while (pg_result* r = PQgetResult(conn_)) {
+      const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+      PQclear(r);
+      if (sync) break;
+    }
+  } else if (!error) {
+    error = pg_error(conn_, nullptr, "the pipeline failed");
+  }
+  if (PQexitPipelineMode(conn_) != 1 && !error) error = pg_error(conn_, nullptr, "cannot leave the pipeline");
+  pipelined_ = false;
+  return error;
 }
 
 bool Connection::in_transaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }

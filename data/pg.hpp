@@ -121,9 +121,22 @@ class Connection {
   Result<Query> query(std::string_view sql);
   Result<Prepared> prepare(std::string_view sql);
   // Rows the last statement run through query() or prepare() inserted, updated or deleted.
-  std::int64_t changes() const { return changes_; }
+  // In a pipeline, the answers sent before are read first.
+  std::int64_t changes() {
+    drain();
+    return changes_;
+  }
   // A single integer answer (count(*), a setting).
   Result<std::int64_t> scalar(std::string_view sql);
+
+  // Pipelining (inside a transaction begun before): statements run with run() are sent
+  // without waiting for their answers, which are read when a statement's rows are asked
+  // for (next()), when changes() is, or at the end. The first failure fails the rest and is
+  // what end_pipeline() says; the transaction is then to be rolled back. exec(), scalar()
+  // and transactions wait until the pipeline has ended.
+  Status begin_pipeline();
+  Status end_pipeline();
+  bool pipelined() const { return pipelined_; }
 
   bool in_transaction() const;
   bool broken() const;  // the connection to the server is lost
@@ -138,10 +151,18 @@ class Connection {
     int parameters = 0;
   };
   Result<const Named*> named(std::string_view sql);
+  // Reads the answers of the statements sent and not read yet; the first failure is kept.
+  void drain();
+  // Reads one statement's answer in the pipeline (its result, then the end of it).
+  pg_result* next_result();
+
   pg_conn* conn_;
   std::string uri_;
   std::unordered_map<std::string, Named> statements_;
   std::int64_t changes_ = 0;
+  bool pipelined_ = false;
+  int pending_ = 0;        // statements sent whose answers are not read yet
+  Status pipeline_error_;  // the first failure in the pipeline
 };
 
 // BEGIN … COMMIT; rolled back when it ends without a commit. `deferred` (as SQLite's read

@@ -188,11 +188,17 @@ std::vector<Status> PgLedger::store_group(std::vector<Pending>& group) {
       return results;
     }
   }
+  // The group's statements are pipelined: sent without waiting for each answer, so that a
+  // group costs a few round trips to the server, not a few per change.
   auto store = [&](std::size_t from, std::size_t to) -> Status {
     auto tx = pg::Transaction::begin(*writer_);
     if (!tx) return tx.error();
-    for (std::size_t i = from; i < to; ++i)
-      if (auto e = writes_->apply(group[i].change)) return e;
+    if (auto e = writer_->begin_pipeline()) return e;
+    Status failed;
+    for (std::size_t i = from; i < to && !failed; ++i) failed = writes_->apply(group[i].change);
+    auto ended = writer_->end_pipeline();
+    if (failed) return failed;
+    if (ended) return ended;
     return tx->commit();
   };
   Status failure = store(0, group.size());
