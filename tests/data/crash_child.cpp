@@ -1,5 +1,6 @@
 // Started by the crash test: takes in cases as fast as it can and writes the id of each
-// acknowledged case to stdout, one per line, until it is killed.
+// acknowledged case to stdout, one per line, until it is killed. DB is a SQLite file or a
+// postgresql:// URI.
 #include <unistd.h>
 
 #include <atomic>
@@ -11,24 +12,19 @@
 #include <string>
 #include <thread>
 
+#include "data/pg_ledger.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "dispatch/center.hpp"
 
 using namespace gridkeeper;
 using namespace gridkeeper::dispatch;
 
-int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: crash_child DB\n");
-    return 2;
-  }
-  auto ledger = data::SqliteLedger::open(argv[1]);
-  if (!ledger) {
-    std::fprintf(stderr, "crash_child: %s\n", ledger.error().message.c_str());
-    return 1;
-  }
+namespace {
+
+template <class Ledger>
+int run(Ledger& ledger) {
   SystemClock clock;
-  Center center(**ledger, clock);
+  Center center(ledger, clock);
   center.start();
   const Actor op{1, "op", Role::operator_, {}, {}};
 
@@ -62,4 +58,21 @@ int main(int argc, char** argv) {
       room.notify_one();
     });
   }
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: crash_child DB\n");
+    return 2;
+  }
+  auto open = [](auto opened) -> int {
+    if (!opened) {
+      std::fprintf(stderr, "crash_child: %s\n", opened.error().message.c_str());
+      return 1;
+    }
+    return run(**opened);
+  };
+  if (data::pg::is_uri(argv[1])) return open(data::PgLedger::open(argv[1]));
+  return open(data::SqliteLedger::open(argv[1]));
 }

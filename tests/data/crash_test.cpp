@@ -13,6 +13,7 @@
 #include <random>
 #include <set>
 
+#include "backends.hpp"
 #include "data/backup.hpp"
 #include "data/schema.hpp"
 #include "support.hpp"
@@ -122,6 +123,64 @@ TEST_CASE("crash: every acknowledged case survives SIGKILL and the database stay
     // Each stored case has its two intake events: a case and its events are one commit.
     CHECK(*(*reopened)->scalar("SELECT count(*) FROM case_events") == 2 * static_cast<std::int64_t>(stored.size()));
     CHECK(*(*reopened)->scalar("PRAGMA foreign_key_check") == 0);
+  }
+  CHECK(acknowledged.size() > 100);
+}
+
+// On PostgreSQL the same for the process that writes, and for the database server itself:
+// stopped as a crash would stop it (no checkpoint), it recovers every acknowledged case
+// from its write-ahead log (commits are acknowledged once synchronous_commit made them
+// durable).
+TEST_CASE("crash on PostgreSQL: acknowledged cases survive SIGKILL of the writer and a crash of the server",
+          "[crash][pg]") {
+  testing::CityOn<testing::OnPostgres> city;
+  std::mt19937 rng(std::random_device{}());
+  std::set<long long> acknowledged;
+  for (int round = 0; round < 4; ++round) {
+    const bool server_crash = round % 2 == 1;
+    const int run_ms = 100 + 60 * round + std::uniform_int_distribution<int>(0, 50)(rng);
+    Child child = start_child(city.place);
+    std::string pending;
+    std::vector<long long> ids;
+    using clock = std::chrono::steady_clock;
+    auto deadline = clock::now() + std::chrono::seconds(30);
+    bool streaming = false;
+    while (clock::now() < deadline) {
+      pollfd p{child.out, POLLIN, 0};
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+      if (::poll(&p, 1, static_cast<int>(std::max<long long>(1, left))) <= 0) continue;
+      if (!read_ids(child.out, pending, ids)) break;
+      if (!streaming && !ids.empty()) {
+        streaming = true;
+        deadline = clock::now() + std::chrono::milliseconds(run_ms);
+      }
+    }
+    // The server first, while the writer still writes; then the writer.
+    if (server_crash) testing::pg_cluster().crash_and_restart();
+    REQUIRE(::kill(child.pid, SIGKILL) == 0);
+    int status = 0;
+    REQUIRE(::waitpid(child.pid, &status, 0) == child.pid);
+    while (read_ids(child.out, pending, ids)) {
+    }
+    ::close(child.out);
+    INFO("round " << round << (server_crash ? " (server crash)" : "") << ": after " << run_ms << " ms, " << ids.size()
+                  << " acknowledged");
+    REQUIRE(streaming);
+    acknowledged.insert(ids.begin(), ids.end());
+    auto db = data::pg::Connection::open(city.place);
+    if (!db) FAIL(db.error().message);
+    std::set<long long> stored;
+    {
+      auto q = (*db)->query("SELECT id FROM cases");
+      REQUIRE(q);
+      while (q->next()) stored.insert(q->int64(0));
+      REQUIRE_FALSE(q->status());
+    }
+    std::size_t missing = 0;
+    for (auto id : acknowledged) missing += !stored.count(id);
+    CHECK(missing == 0);
+    CHECK(*(*db)->scalar("SELECT count(*) FROM case_events") == 2 * static_cast<std::int64_t>(stored.size()));
+    CHECK(*(*db)->scalar("SELECT count(*) FROM case_facts") == static_cast<std::int64_t>(stored.size()));
   }
   CHECK(acknowledged.size() > 100);
 }

@@ -98,8 +98,10 @@ PgCluster::PgCluster() {
                                 " -c fsync=on -c synchronous_commit=on -c max_connections=200"
                                 " -c shared_buffers=128MB -c max_wal_size=1GB";
     if (run({bin("pg_ctl"), "-D", data_, "-l", log_ + ".server", "-o", options, "-w", "-t", "60", "start"},
-            as_postgres_, log_) == 0)
+            as_postgres_, log_) == 0) {
       port_ = port;
+      options_ = options;
+    }
   }
   if (port_ == 0) throw std::runtime_error("the test cluster did not start:\n" + slurp(log_ + ".server"));
 }
@@ -108,6 +110,14 @@ PgCluster::~PgCluster() {
   if (port_) run({bin("pg_ctl"), "-D", data_, "-m", "immediate", "-w", "-t", "30", "stop"}, as_postgres_, log_);
   std::error_code ec;
   fs::remove_all(dir_, ec);
+}
+
+void PgCluster::crash_and_restart() {
+  if (run({bin("pg_ctl"), "-D", data_, "-m", "immediate", "-w", "-t", "30", "stop"}, as_postgres_, log_) != 0)
+    throw std::runtime_error("the test cluster did not stop:\n" + slurp(log_));
+  if (run({bin("pg_ctl"), "-D", data_, "-l", log_ + ".server", "-o", options_, "-w", "-t", "60", "start"}, as_postgres_,
+          log_) != 0)
+    throw std::runtime_error("the test cluster did not start again:\n" + slurp(log_ + ".server"));
 }
 
 std::string PgCluster::uri(const std::string& database) const {

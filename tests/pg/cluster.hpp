@@ -21,12 +21,16 @@ class PgCluster {
   // A new, empty database: its URI.
   std::string fresh_database();
   int port() const { return port_; }
+  // Stops the server as a crash would (every process aborted, no checkpoint), then starts
+  // it again: it recovers from its write-ahead log.
+  void crash_and_restart();
 
  private:
   std::string dir_, data_, log_;
   int port_ = 0;
   int databases_ = 0;
   bool as_postgres_ = false;
+  std::string options_;
 };
 
 // One cluster per test program, started on first use and stopped at exit.
