@@ -309,6 +309,21 @@ try {
     await json.arrayBuffer();
   });
 
+  await test('a screen that cannot load for want of network says so, with a retry that works, and is no script error', async () => {
+    const p = op.page;
+    await p.goto(`${server.url}/#/assessment`);
+    await p.waitForSelector('#assessment[data-state=ready]');
+    const offline = (r) => r.abort('internetdisconnected');
+    await p.route('**/api/v1/workers**', offline);
+    const warned = p.waitForEvent('console', (m) => m.type() === 'warning' && m.text().startsWith('offline:'));
+    await p.evaluate(() => { location.hash = '#/console'; });
+    await p.waitForSelector('#screen [data-state=error]:has-text("网络")');
+    await warned;
+    await p.unroute('**/api/v1/workers**', offline);
+    await p.click('#screen [data-state=error] button');
+    await p.waitForSelector('#console-map[data-ready=true]');
+  });
+
   await test('a background request that finds no network, or whose login ended, is no script error (the run\'s last check holds it)', async () => {
     const p = op.page;
     for (const [status, code, said] of [[0, 'network', 'offline:'], [401, 'unauthorized', 'login ended:']]) {

@@ -120,9 +120,16 @@ async function show(name) {
     else stop(screen);
   } catch (e) {
     if (current !== ticket) return;
-    console.error(e);
+    reportFailure(e);
     fill(main, stateBlock('error', e.message || t('err.unknown'), () => show(name)));
   }
+}
+
+// A screen that could not load says so on screen, with a retry. No network, or a login that
+// has ended, is the user's situation rather than a fault of the page: a warning, not an error.
+function reportFailure(e) {
+  if (e instanceof ApiError && (e.offline || e.status === 401)) console.warn(e.offline ? 'offline:' : 'login ended:', e.message);
+  else console.error(e);
 }
 
 async function showCase(id, home) {
@@ -138,7 +145,7 @@ async function showCase(id, home) {
     if (current?.name !== `case-${id}`) return;
     current.screen = await module.mount(main, { user: session.user, id, home });
   } catch (e) {
-    console.error(e);
+    reportFailure(e);
     fill(main, stateBlock('error', e.message || t('err.unknown'), () => showCase(id, home)));
   }
 }
