@@ -1,0 +1,82 @@
+#include "data/pg_lease.hpp"
+
+#include <pthread.h>
+
+namespace gridkeeper::data {
+
+PgLease::PgLease(std::string uri, Options options, std::function<void(Role)> changed)
+    : uri_(std::move(uri)), options_(options), changed_(std::move(changed)) {
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "lease");
+    run();
+  });
+}
+
+PgLease::~PgLease() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  db_.reset();  // the lock goes with the connection
+}
+
+bool PgLease::wait_active(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return wake_.wait_for(lock, timeout, [&] { return active_.load() || stop_; }) && active_;
+}
+
+std::string PgLease::last_error() const {
+  std::lock_guard lock(mutex_);
+  return last_error_;
+}
+
+bool PgLease::beat() {
+  auto fail = [&](const std::string& message) {
+    std::lock_guard lock(mutex_);
+    last_error_ = message;
+    db_.reset();
+    return false;
+  };
+  if (!db_ || db_->broken()) {
+    auto db = pg::Connection::open(uri_, static_cast<int>(options_.heartbeat.count() * 5));
+    if (!db) return fail(db.error().message);
+    // The server notices a machine gone within seconds, not the system's two hours.
+    if (auto e = (*db)->exec("SET tcp_keepalives_idle = 2; SET tcp_keepalives_interval = 1; "
+                             "SET tcp_keepalives_count = 3"))
+      return fail(e->message);
+    db_ = std::move(*db);
+  }
+  if (active_) {
+    // Still ours while the connection holding it lives.
+    auto alive = db_->scalar("SELECT 1");
+    if (!alive) return fail("the lease's connection was lost: " + alive.error().message);
+    return true;
+  }
+  auto q = db_->query("SELECT pg_try_advisory_lock(?1::bigint)");
+  if (!q) return fail(q.error().message);
+  q->bind(1, options_.key);
+  const bool got = q->next() && q->int64(0) == 1;
+  if (auto e = q->status()) return fail(e->message);
+  return got;
+}
+
+void PgLease::run() {
+  while (true) {
+    const bool was = active_;
+    const bool now = beat();
+    if (now != was) {
+      {
+        std::lock_guard lock(mutex_);
+        active_ = now;
+      }
+      wake_.notify_all();
+      if (changed_) changed_(now ? Role::active : Role::standby);
+    }
+    std::unique_lock lock(mutex_);
+    if (wake_.wait_for(lock, options_.heartbeat, [&] { return stop_; })) return;
+  }
+}
+
+}  // namespace gridkeeper::data
