@@ -97,18 +97,7 @@ Status migrate(Connection& db) {
       return e2;
     if (auto e2 = tx->commit()) return e2;
   }
-  auto tx = Transaction::begin(db);
-  if (!tx) return tx.error();
-  auto count = db.scalar("SELECT count(*) FROM categories");
-  if (!count) return count.error();
-  if (*count > 0) return std::nullopt;
-  for (const auto& c : default_categories()) {
-    auto q = db.query(records::kUpsertCategory);
-    if (!q) return q.error();
-    records::bind_category(*q, c);
-    if (auto e = q->run()) return e;
-  }
-  return tx->commit();
+  return insert_default_categories(db);
 }
 
 Result<std::unique_ptr<Connection>> open_for_writing(const std::string& uri) {

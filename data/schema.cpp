@@ -533,8 +533,9 @@ std::vector<dispatch::Category> default_categories() {
   return out;
 }
 
-Status insert_default_categories(Connection& db) {
-  auto tx = Transaction::begin(db);
+template <class Db>
+Status insert_default_categories(Db& db) {
+  auto tx = Db::Transaction::begin(db);
   if (!tx) return tx.error();
   auto count = db.scalar("SELECT count(*) FROM categories");
   if (!count) return count.error();
@@ -547,6 +548,8 @@ Status insert_default_categories(Connection& db) {
   }
   return tx->commit();
 }
+template Status insert_default_categories<Connection>(Connection&);
+template Status insert_default_categories<pg::Connection>(pg::Connection&);
 
 Result<std::unique_ptr<Connection>> open_for_writing(const std::string& path, int busy_timeout_ms) {
   auto db = Connection::open(path, OpenMode::create, busy_timeout_ms);

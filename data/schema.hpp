@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "data/pg.hpp"
 #include "data/sqlite.hpp"
 #include "dispatch/model.hpp"
 
@@ -40,8 +41,10 @@ Status migrate(Connection& db);
 
 // The grid-work categories a new database starts with, with the default deadlines.
 std::vector<dispatch::Category> default_categories();
-// Inserts default_categories() when the categories table is empty.
-Status insert_default_categories(Connection& db);
+// Inserts default_categories() when the categories table is empty (Db: data::Connection or
+// data::pg::Connection).
+template <class Db>
+Status insert_default_categories(Db& db);
 
 // Opens (creating when absent) a database for writing: WAL, synchronous=FULL so that a
 // COMMIT is durable, foreign keys on, migrated, default categories present.

@@ -63,6 +63,25 @@ bool read_ids(int fd, std::string& pending, std::vector<long long>& ids) {
   return true;
 }
 
+// Reads the child's acknowledged ids until `run_ms` after the first one (at most 30 s);
+// false when none came.
+bool stream_for(Child& child, int run_ms, std::string& pending, std::vector<long long>& ids) {
+  using clock = std::chrono::steady_clock;
+  auto deadline = clock::now() + std::chrono::seconds(30);
+  bool streaming = false;
+  while (clock::now() < deadline) {
+    pollfd p{child.out, POLLIN, 0};
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+    if (::poll(&p, 1, static_cast<int>(std::max<long long>(1, left))) <= 0) continue;
+    if (!read_ids(child.out, pending, ids)) break;  // the child ended by itself
+    if (!streaming && !ids.empty()) {
+      streaming = true;
+      deadline = clock::now() + std::chrono::milliseconds(run_ms);
+    }
+  }
+  return streaming;
+}
+
 }  // namespace
 
 TEST_CASE("crash: every acknowledged case survives SIGKILL and the database stays intact", "[crash]") {
@@ -78,19 +97,7 @@ TEST_CASE("crash: every acknowledged case survives SIGKILL and the database stay
     Child child = start_child(db);
     std::string pending;
     std::vector<long long> ids;
-    using clock = std::chrono::steady_clock;
-    auto deadline = clock::now() + std::chrono::seconds(30);
-    bool streaming = false;
-    while (clock::now() < deadline) {
-      pollfd p{child.out, POLLIN, 0};
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
-      if (::poll(&p, 1, static_cast<int>(std::max<long long>(1, left))) <= 0) continue;
-      if (!read_ids(child.out, pending, ids)) break;  // the child ended by itself
-      if (!streaming && !ids.empty()) {
-        streaming = true;
-        deadline = clock::now() + std::chrono::milliseconds(run_ms);
-      }
-    }
+    const bool streaming = stream_for(child, run_ms, pending, ids);
     REQUIRE(::kill(child.pid, SIGKILL) == 0);
     int status = 0;
     REQUIRE(::waitpid(child.pid, &status, 0) == child.pid);
@@ -142,19 +149,7 @@ TEST_CASE("crash on PostgreSQL: acknowledged cases survive SIGKILL of the writer
     Child child = start_child(city.place);
     std::string pending;
     std::vector<long long> ids;
-    using clock = std::chrono::steady_clock;
-    auto deadline = clock::now() + std::chrono::seconds(30);
-    bool streaming = false;
-    while (clock::now() < deadline) {
-      pollfd p{child.out, POLLIN, 0};
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
-      if (::poll(&p, 1, static_cast<int>(std::max<long long>(1, left))) <= 0) continue;
-      if (!read_ids(child.out, pending, ids)) break;
-      if (!streaming && !ids.empty()) {
-        streaming = true;
-        deadline = clock::now() + std::chrono::milliseconds(run_ms);
-      }
-    }
+    const bool streaming = stream_for(child, run_ms, pending, ids);
     // The server first, while the writer still writes; then the writer.
     if (server_crash) testing::pg_cluster().crash_and_restart();
     REQUIRE(::kill(child.pid, SIGKILL) == 0);
