@@ -1,7 +1,5 @@
 #include "data/pg_ledger.hpp"
 
-#include <pthread.h>
-
 #include <algorithm>
 
 #include "data/ledger_reads.hpp"
@@ -58,21 +56,13 @@ class PgLedger::Readers {
 pg::Result<std::unique_ptr<PgLedger>> PgLedger::open(const std::string& uri, const Options& options) {
   std::unique_ptr<PgLedger> ledger(new PgLedger(uri, options));
   if (auto e = ledger->connect_writer()) return *e;
-  ledger->writer_thread_ = std::thread([self = ledger.get()] {
-    pthread_setname_np(pthread_self(), "ledger-writer");
-    self->run_writer();
-  });
-  ledger->ack_thread_ = std::thread([self = ledger.get()] {
-    pthread_setname_np(pthread_self(), "ledger-acks");
-    self->run_acknowledgements();
-  });
+  ledger->commit_ = std::make_unique<GroupCommit<Pending>>(
+      options.max_group, [self = ledger.get()](std::vector<Pending>& group) { return self->store_and_count(group); });
   return ledger;
 }
 
 PgLedger::PgLedger(std::string uri, Options options)
-    : uri_(std::move(uri)), options_(options), readers_(std::make_unique<Readers>(uri_, options_.readers)) {
-  options_.max_group = std::max<std::size_t>(1, options_.max_group);
-}
+    : uri_(std::move(uri)), options_(options), readers_(std::make_unique<Readers>(uri_, options_.readers)) {}
 
 pg::Status PgLedger::connect_writer() {
   writes_.reset();
@@ -90,89 +80,23 @@ pg::Status PgLedger::connect_writer() {
 
 PgLedger::~PgLedger() {
   close();
-  {
-    std::lock_guard lock(ack_mutex_);
-    ack_stop_ = true;
-  }
-  ack_wake_.notify_all();
-  if (ack_thread_.joinable()) ack_thread_.join();
+  commit_.reset();  // the acknowledgements of the last group, then its threads stop
 }
 
 void PgLedger::close() {
-  {
-    std::lock_guard lock(mutex_);
-    closing_ = true;
-  }
-  wake_.notify_all();
-  if (writer_thread_.joinable()) writer_thread_.join();
+  if (commit_) commit_->close();
 }
 
 void PgLedger::write(Change change, std::function<void(Status)> done) {
-  {
-    std::lock_guard lock(mutex_);
-    if (!closing_) {
-      queue_.push_back({std::move(change), std::move(done)});
-      wake_.notify_one();
-      return;
-    }
-  }
-  // Refused, but still answered on the ledger's thread: the caller may hold its own locks.
-  std::vector<Pending> refused;
-  refused.push_back({std::move(change), std::move(done)});
-  {
-    std::lock_guard lock(ack_mutex_);
-    acks_.push_back({std::move(refused), {Status(make_error(ErrorCode::storage_unavailable, "the ledger is closed"))}});
-  }
-  ack_wake_.notify_one();
+  commit_->enqueue({std::move(change), std::move(done)});
 }
 
-void PgLedger::run_writer() {
-  std::vector<Pending> group;
-  while (true) {
-    group.reserve(options_.max_group);
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return closing_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // closing, and everything queued is stored
-      const std::size_t n = std::min(queue_.size(), options_.max_group);
-      for (std::size_t i = 0; i < n; ++i) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    auto results = store_group(group);
-    {
-      std::lock_guard lock(mutex_);
-      for (const auto& r : results) r ? ++stats_.failed : ++stats_.changes;
-      stats_.largest_group = std::max(stats_.largest_group, group.size());
-    }
-    {
-      std::lock_guard lock(ack_mutex_);
-      acks_.push_back({std::move(group), std::move(results)});
-    }
-    ack_wake_.notify_one();
-    group = {};
-  }
-}
-
-void PgLedger::run_acknowledgements() {
-  while (true) {
-    Stored stored;
-    {
-      std::unique_lock lock(ack_mutex_);
-      ack_wake_.wait(lock, [&] { return ack_stop_ || !acks_.empty(); });
-      if (acks_.empty()) return;  // stopping, and every group is acknowledged
-      stored = std::move(acks_.front());
-      acks_.pop_front();
-    }
-    for (std::size_t i = 0; i < stored.group.size(); ++i) {
-      // One caller's failing callback must not stop the acknowledgements of the others.
-      try {
-        stored.group[i].done(std::move(stored.results[i]));
-      } catch (...) {
-      }
-    }
-  }
+std::vector<Status> PgLedger::store_and_count(std::vector<Pending>& group) {
+  auto results = store_group(group);
+  std::lock_guard lock(mutex_);
+  for (const auto& r : results) r ? ++stats_.failed : ++stats_.changes;
+  stats_.largest_group = std::max(stats_.largest_group, group.size());
+  return results;
 }
 
 std::vector<Status> PgLedger::store_group(std::vector<Pending>& group) {
@@ -273,7 +197,7 @@ std::vector<PostTerm> PgLedger::post_history(const std::string& grid) { return o
 PgLedger::Stats PgLedger::stats() const {
   std::lock_guard lock(mutex_);
   auto s = stats_;
-  s.queued = queue_.size();
+  s.queued = commit_ ? commit_->queued() : 0;
   return s;
 }
 

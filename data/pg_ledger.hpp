@@ -1,8 +1,8 @@
 #pragma once
 // PgLedger: the command center's storage port on PostgreSQL (libpq).
 //
-// Writes: as SqliteLedger's. One writer thread owns the write connection; it takes every
-// queued Change (up to max_group) and stores them in one transaction, whose COMMIT returns
+// Writes: as SqliteLedger's (data/group_commit.hpp). One writer thread owns the write
+// connection; it takes every queued Change (up to max_group) and stores them in one transaction, whose COMMIT returns
 // once the server has made it durable (synchronous_commit on, as the connection insists);
 // the acknowledgement thread then calls each `done` in submission order while the writer
 // stores the next group. When the group fails, each change is tried again alone, so a bad
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "data/change_writer.hpp"
+#include "data/group_commit.hpp"
 #include "data/pg.hpp"
 #include "dispatch/ledger.hpp"
 
@@ -80,16 +81,11 @@ class PgLedger final : public dispatch::Ledger {
     dispatch::Change change;
     std::function<void(dispatch::Status)> done;
   };
-  struct Stored {
-    std::vector<Pending> group;
-    std::vector<dispatch::Status> results;
-  };
   class Readers;
 
   PgLedger(std::string uri, Options options);
   pg::Status connect_writer();
-  void run_writer();
-  void run_acknowledgements();
+  std::vector<dispatch::Status> store_and_count(std::vector<Pending>& group);  // with the stats
   std::vector<dispatch::Status> store_group(std::vector<Pending>& group);
   template <class Read>
   auto with_reader(Read read) -> decltype(read(std::declval<pg::Connection&>()));
@@ -100,19 +96,9 @@ class PgLedger final : public dispatch::Ledger {
   std::unique_ptr<ChangeWriter<pg::Connection>> writes_;
   std::unique_ptr<Readers> readers_;
 
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Pending> queue_;
-  bool closing_ = false;
+  mutable std::mutex mutex_;  // the stats
   Stats stats_;
-
-  std::mutex ack_mutex_;
-  std::condition_variable ack_wake_;
-  std::deque<Stored> acks_;
-  bool ack_stop_ = false;
-
-  std::thread writer_thread_;
-  std::thread ack_thread_;
+  std::unique_ptr<GroupCommit<Pending>> commit_;  // last: its threads use the members above
 };
 
 }  // namespace gridkeeper::data

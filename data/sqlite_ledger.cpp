@@ -56,15 +56,11 @@ SqliteLedger::SqliteLedger(std::string path, Options options, std::unique_ptr<Co
         return SQLITE_OK;
       },
       this);
-  // Named, so that top and profilers tell the storage threads apart.
-  writer_thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "ledger-writer");
-    run_writer();
-  });
-  ack_thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "ledger-acks");
-    run_acknowledgements();
-  });
+  commit_ = std::make_unique<GroupCommit<Pending>>(
+      options_.max_group, [this](std::vector<Pending>& group) { return store_and_count(group); },
+      [this] {
+        if (wal_pages_ >= restart_at_) restart_wal();
+      });
   checkpoint_thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "ledger-ckpt");
     run_checkpointer();
@@ -73,21 +69,11 @@ SqliteLedger::SqliteLedger(std::string path, Options options, std::unique_ptr<Co
 
 SqliteLedger::~SqliteLedger() {
   close();
-  {
-    std::lock_guard lock(ack_mutex_);
-    ack_stop_ = true;
-  }
-  ack_wake_.notify_all();
-  if (ack_thread_.joinable()) ack_thread_.join();
+  commit_.reset();  // the acknowledgements of the last group, then its threads stop
 }
 
 void SqliteLedger::close() {
-  {
-    std::lock_guard lock(mutex_);
-    closing_ = true;
-  }
-  wake_.notify_all();
-  if (writer_thread_.joinable()) writer_thread_.join();
+  commit_->close();
   {
     std::lock_guard lock(checkpoint_mutex_);
     checkpoint_stop_ = true;
@@ -97,65 +83,22 @@ void SqliteLedger::close() {
 }
 
 void SqliteLedger::write(Change change, std::function<void(Status)> done) {
-  enqueue({std::move(change), {}, std::move(done)});
+  commit_->enqueue({std::move(change), {}, std::move(done)});
 }
 
 void SqliteLedger::submit(Work work, std::function<void(Status)> done) {
-  enqueue({{}, std::move(work), std::move(done)});
+  commit_->enqueue({{}, std::move(work), std::move(done)});
 }
 
-void SqliteLedger::enqueue(Pending pending) {
-  {
-    std::lock_guard lock(mutex_);
-    if (!closing_) {
-      queue_.push_back(std::move(pending));
-      wake_.notify_one();
-      return;
-    }
-  }
-  // Refused, but still answered on the ledger's thread: the caller may hold its own locks.
-  std::vector<Pending> refused;
-  refused.push_back(std::move(pending));
-  {
-    std::lock_guard lock(ack_mutex_);
-    acks_.push_back({std::move(refused), {Status(make_error(ErrorCode::storage_unavailable, "the ledger is closed"))}});
-  }
-  ack_wake_.notify_one();
-}
-
-void SqliteLedger::run_writer() {
-  std::vector<Pending> group;
-  while (true) {
-    group.reserve(options_.max_group);
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return closing_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // closing, and everything queued is stored
-      const std::size_t n = std::min(queue_.size(), options_.max_group);
-      for (std::size_t i = 0; i < n; ++i) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    const double cpu_before = thread_cpu_seconds();
-    auto results = store_group(group);
-    const double cpu = thread_cpu_seconds() - cpu_before;
-    {
-      std::lock_guard lock(mutex_);
-      for (const auto& r : results) r ? ++stats_.failed : ++stats_.changes;
-      stats_.largest_group = std::max(stats_.largest_group, group.size());
-      stats_.writer_cpu_s += cpu;
-    }
-    // The acknowledgements run on their own thread, so the next group is being stored
-    // while the callers of this one hear back.
-    {
-      std::lock_guard lock(ack_mutex_);
-      acks_.push_back({std::move(group), std::move(results)});
-    }
-    ack_wake_.notify_one();
-    group = {};
-    if (wal_pages_ >= restart_at_) restart_wal();
-  }
+std::vector<Status> SqliteLedger::store_and_count(std::vector<Pending>& group) {
+  const double cpu_before = thread_cpu_seconds();
+  auto results = store_group(group);
+  const double cpu = thread_cpu_seconds() - cpu_before;
+  std::lock_guard lock(mutex_);
+  for (const auto& r : results) r ? ++stats_.failed : ++stats_.changes;
+  stats_.largest_group = std::max(stats_.largest_group, group.size());
+  stats_.writer_cpu_s += cpu;
+  return results;
 }
 
 void SqliteLedger::restart_wal() {
@@ -171,26 +114,6 @@ void SqliteLedger::restart_wal() {
   std::lock_guard lock(mutex_);
   ++stats_.writer_checkpoints;
   stats_.writer_checkpoint_s += took;
-}
-
-void SqliteLedger::run_acknowledgements() {
-  while (true) {
-    Stored stored;
-    {
-      std::unique_lock lock(ack_mutex_);
-      ack_wake_.wait(lock, [&] { return ack_stop_ || !acks_.empty(); });
-      if (acks_.empty()) return;  // stopping, and every group is acknowledged
-      stored = std::move(acks_.front());
-      acks_.pop_front();
-    }
-    for (std::size_t i = 0; i < stored.group.size(); ++i) {
-      // One caller's failing callback must not stop the acknowledgements of the others.
-      try {
-        stored.group[i].done(std::move(stored.results[i]));
-      } catch (...) {
-      }
-    }
-  }
 }
 
 Result<Transaction> SqliteLedger::begin() {
@@ -327,7 +250,7 @@ void SqliteLedger::run_checkpointer() {
 SqliteLedger::Stats SqliteLedger::stats() const {
   std::lock_guard lock(mutex_);
   auto s = stats_;
-  s.queued = queue_.size();
+  s.queued = commit_->queued();
   return s;
 }
 

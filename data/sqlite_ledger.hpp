@@ -1,8 +1,8 @@
 #pragma once
 // SqliteLedger: the command center's storage port on SQLite.
 //
-// Writes: one writer thread owns the only write connection. It takes every queued Change
-// (up to max_group), stores them in one BEGIN IMMEDIATE ... COMMIT (synchronous=FULL, so
+// Writes (data/group_commit.hpp): one writer thread owns the only write connection. It
+// takes every queued Change (up to max_group), stores them in one BEGIN IMMEDIATE ... COMMIT (synchronous=FULL, so
 // one fsync makes the whole group durable) and hands the group to the acknowledgement
 // thread, which calls each `done` in submission order while the writer stores the next
 // group. When the group's transaction fails, each change is retried alone, so a bad
@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "data/change_writer.hpp"
+#include "data/group_commit.hpp"
 #include "data/sqlite.hpp"
 #include "data/write_queue.hpp"
 #include "dispatch/ledger.hpp"
@@ -109,17 +110,11 @@ class SqliteLedger final : public dispatch::Ledger, public WriteQueue {
     Work work;  // instead of a change
     std::function<void(dispatch::Status)> done;
   };
-  struct Stored {
-    std::vector<Pending> group;
-    std::vector<dispatch::Status> results;
-  };
   class Readers;
 
   SqliteLedger(std::string path, Options options, std::unique_ptr<Connection> writer, ChangeWriter<Connection> writes);
-  void run_writer();
-  void run_acknowledgements();
   void run_checkpointer();
-  void enqueue(Pending pending);
+  std::vector<dispatch::Status> store_and_count(std::vector<Pending>& group);  // with the stats
   std::vector<dispatch::Status> store_group(std::vector<Pending>& group);
   Result<Transaction> begin();
   Status commit(Transaction& tx);
@@ -133,16 +128,8 @@ class SqliteLedger final : public dispatch::Ledger, public WriteQueue {
   ChangeWriter<Connection> writes_;  // the writer's statements, prepared once
   std::unique_ptr<Readers> readers_;
 
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Pending> queue_;
-  bool closing_ = false;
+  mutable std::mutex mutex_;  // the stats
   Stats stats_;
-
-  std::mutex ack_mutex_;
-  std::condition_variable ack_wake_;
-  std::deque<Stored> acks_;
-  bool ack_stop_ = false;
 
   std::mutex checkpoint_mutex_;
   std::condition_variable checkpoint_wake_;
@@ -152,9 +139,8 @@ class SqliteLedger final : public dispatch::Ledger, public WriteQueue {
   std::int64_t next_checkpoint_ = 0;  // WAL size that asks for a background checkpoint
   std::int64_t restart_at_ = 0;       // WAL size at which the writer checkpoints itself
 
-  std::thread writer_thread_;
-  std::thread ack_thread_;
   std::thread checkpoint_thread_;
+  std::unique_ptr<GroupCommit<Pending>> commit_;  // last: its threads use the members above
 };
 
 }  // namespace gridkeeper::data
