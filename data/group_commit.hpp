@@ -64,8 +64,8 @@ class GroupCommit {
     }
     std::vector<Pending> refused;
     refused.push_back(std::move(pending));
-    hand_over(std::move(refused), {dispatch::make_error(dispatch::ErrorCode::storage_unavailable,
-                                                        "the ledger is closed")});
+    hand_over(std::move(refused),
+              {dispatch::make_error(dispatch::ErrorCode::storage_unavailable, "the ledger is closed")});
   }
 
   // Stores everything queued and stops the writer. Idempotent.

@@ -235,6 +235,9 @@ pg::Result<std::vector<TableCopied>> migrate_to_postgres(const std::string& from
   // The source at the latest schema, so that both sides have the same columns.
   auto source = open_for_writing(from);
   if (!source) return source.error();
+  // Every table from one snapshot of the source, even while a server still writes to it.
+  auto snapshot = Transaction::begin(**source, Transaction::Kind::deferred);
+  if (!snapshot) return snapshot.error();
   auto target = pg::open_for_writing(to);
   if (!target) return target.error();
   auto& db = **target;

@@ -2,7 +2,8 @@
 // `gridkeeper migrate --from city.db --to postgresql://…`: a district's SQLite database
 // copied whole into an empty PostgreSQL database (every case with its history, the
 // organisation, users, settings, photos, addresses, generations), each table in one COPY,
-// all in one transaction; then verified table by table, by the count of rows and by a
+// all read from one snapshot of the source (a server may go on writing to it) and written
+// in one transaction; then verified table by table, by the count of rows and by a
 // checksum of their values read back in key order from both sides.
 #include <cstdint>
 #include <functional>
