@@ -21,10 +21,6 @@ Result<std::shared_ptr<const geo::GridIndex>> stored_grid_index(const std::strin
   return geo::GridIndex::build(std::move(shapes));
 }
 
-dispatch::GridOf grid_of(std::shared_ptr<const geo::GridIndex> index) {
-  return [index = std::move(index)](geo::Point p) { return index->code_at(p); };
-}
-
 Result<std::size_t> reroute_stored_addresses(const std::string& path) {
   auto book = SqliteAddresses::open(path);
   if (!book) return book.error();
@@ -33,9 +29,7 @@ Result<std::size_t> reroute_stored_addresses(const std::string& path) {
   if (*count == 0) return std::size_t{0};
   auto index = stored_grid_index(path);
   if (!index) return index.error();
-  return (*book)->reroute_addresses([&index](double lon, double lat) {
-    return (*index)->code_at({lon, lat}).value_or(std::string());
-  });
+  return (*book)->reroute_addresses(dispatch::grid_of(*index));
 }
 
 namespace {
@@ -61,7 +55,7 @@ Result<AddressImportOutcome> import_address_csv(const std::string& path, std::st
   }
   auto index = stored_grid_index(path);
   if (!index) return index.error();
-  auto parsed = dispatch::parse_address_csv(csv, crs, grid_of(*index));
+  auto parsed = dispatch::parse_address_csv(csv, crs, dispatch::grid_of(*index));
   if (!parsed) return parsed.error();
   return load(path, std::move(*parsed), now, actor);
 }
@@ -75,7 +69,7 @@ Result<AddressImportOutcome> import_address_rows(const std::string& path,
   }
   auto index = stored_grid_index(path);
   if (!index) return index.error();
-  return load(path, dispatch::addresses_from(rows, crs, grid_of(*index)), now, actor);
+  return load(path, dispatch::addresses_from(rows, crs, dispatch::grid_of(*index)), now, actor);
 }
 
 }  // namespace gridkeeper::data

@@ -14,9 +14,6 @@ namespace gridkeeper::data {
 // The routing index of the grids stored in the database at `path`.
 Result<std::shared_ptr<const geo::GridIndex>> stored_grid_index(const std::string& path);
 
-// Routes with `index` (nullopt outside every grid, snapping as the server does).
-dispatch::GridOf grid_of(std::shared_ptr<const geo::GridIndex> index);
-
 // Routes every stored address again against the grids stored now (after a grid file was
 // imported); how many changed grid. Nothing to do without addresses.
 Result<std::size_t> reroute_stored_addresses(const std::string& path);

@@ -257,8 +257,7 @@ Result<std::vector<Address>> SqliteAddresses::find_addresses(const std::string& 
   return out;
 }
 
-Result<std::size_t> SqliteAddresses::reroute_addresses(
-    const std::function<std::string(double lon, double lat)>& grid_of) {
+Result<std::size_t> SqliteAddresses::reroute_addresses(const dispatch::GridOf& grid_of) {
   auto changed = std::make_shared<std::size_t>(0);
   auto e = write([&grid_of, changed](Connection& db) -> Status {
     *changed = 0;
@@ -267,7 +266,7 @@ Result<std::size_t> SqliteAddresses::reroute_addresses(
       auto q = db.query("SELECT id, lon, lat, coalesce(grid_id, '') FROM addresses");
       if (!q) return q.error();
       while (q->next()) {
-        auto grid = grid_of(q->real(1), q->real(2));
+        auto grid = grid_of({q->real(1), q->real(2)}).value_or(std::string());
         if (grid != q->text_view(3)) moves.emplace_back(q->int64(0), std::move(grid));
       }
       if (auto e = q->status()) return e;

@@ -22,7 +22,7 @@ class SqliteAddresses final : public dispatch::AddressBook {
   Result<dispatch::AddressLoad> load_addresses(const std::vector<dispatch::Address>& rows, dispatch::Millis at,
                                                const std::string& actor) override;
   Result<std::vector<dispatch::Address>> find_addresses(const std::string& text, std::size_t limit) override;
-  Result<std::size_t> reroute_addresses(const std::function<std::string(double lon, double lat)>& grid_of) override;
+  Result<std::size_t> reroute_addresses(const dispatch::GridOf& grid_of) override;
   Result<std::size_t> address_count() override;
   Result<std::vector<dispatch::CaseId>> find_case_ids(const dispatch::CaseSearch& search) override;
 

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "dispatch/access.hpp"
 #include "dispatch/errors.hpp"
 #include "dispatch/model.hpp"
+#include "geo/grid_index.hpp"
 
 namespace gridkeeper::dispatch {
 
@@ -50,6 +52,11 @@ struct CaseSearch {
   std::size_t limit = 10;
 };
 
+// Routes a WGS-84 point to its grid; nullopt outside every grid.
+using GridOf = std::function<std::optional<std::string>(geo::Point)>;
+// Routes with `index` as the server does (snapping included); none without an index.
+GridOf grid_of(std::shared_ptr<const geo::GridIndex> index);
+
 class AddressBook {
  public:
   virtual ~AddressBook() = default;
@@ -62,7 +69,7 @@ class AddressBook {
   virtual Result<std::vector<Address>> find_addresses(const std::string& text, std::size_t limit) = 0;
   // Routes every address again with `grid_of` (e.g. against a new grid index once grids are
   // redrawn) and stores the grids that changed. Returns how many changed.
-  virtual Result<std::size_t> reroute_addresses(const std::function<std::string(double lon, double lat)>& grid_of) = 0;
+  virtual Result<std::size_t> reroute_addresses(const GridOf& grid_of) = 0;
   virtual Result<std::size_t> address_count() = 0;
   // Ids of the cases a search finds (see CaseSearch).
   virtual Result<std::vector<CaseId>> find_case_ids(const CaseSearch& search) = 0;

@@ -8,6 +8,13 @@
 
 namespace gridkeeper::dispatch {
 
+GridOf grid_of(std::shared_ptr<const geo::GridIndex> index) {
+  return [index = std::move(index)](geo::Point p) -> std::optional<std::string> {
+    if (!index) return std::nullopt;
+    return index->code_at(p);
+  };
+}
+
 namespace {
 
 enum Column { kAddress, kLon, kLat, kBuilding, kCommunity, kColumns };

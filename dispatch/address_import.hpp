@@ -41,9 +41,6 @@ struct AddressInput {
   double lon = 0, lat = 0;
 };
 
-// Routes a WGS-84 point to its grid; nullopt outside every grid.
-using GridOf = std::function<std::optional<std::string>(geo::Point)>;
-
 // Checks, converts and routes rows (line numbers count from 2, as under a header).
 AddressParse addresses_from(const std::vector<AddressInput>& inputs, geo::Crs crs, const GridOf& grid_of);
 

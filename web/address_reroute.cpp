@@ -33,9 +33,7 @@ void AddressRerouter::run() {
     auto index = std::move(pending_);  // leaves none pending
     lock.unlock();
     if (auto* book = address_book()) {
-      auto moved = book->reroute_addresses([&index](double lon, double lat) {
-        return index->code_at({lon, lat}).value_or(std::string());
-      });
+      auto moved = book->reroute_addresses(dispatch::grid_of(index));
       if (!moved) std::cerr << "gridkeeper serve: re-routing the addresses failed: " << moved.error().message << "\n";
     }
     lock.lock();

@@ -163,12 +163,7 @@ void PlaceHandlers::import_addresses(const CallPtr& call) {
   }
   if (!ready(call)) return;
   offload(call, [this, call, crs] {
-    auto index = center.grid_index();
-    dispatch::GridOf grid_of = [index](geo::Point p) -> std::optional<std::string> {
-      if (!index) return std::nullopt;
-      return index->code_at(p);
-    };
-    auto parsed = dispatch::parse_address_csv(call->request.body, crs, grid_of);
+    auto parsed = dispatch::parse_address_csv(call->request.body, crs, dispatch::grid_of(center.grid_index()));
     if (!parsed) return fail(call, parsed.error());
     auto loaded = address_book()->load_addresses(parsed->rows, clock.now(), call->actor().label());
     if (!loaded) return fail(call, loaded.error());
