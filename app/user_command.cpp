@@ -9,8 +9,8 @@
 #include <string>
 
 #include "app/cli.hpp"
+#include "data/accounts_store.hpp"
 #include "data/schema.hpp"
-#include "data/sqlite_accounts.hpp"
 #include "dispatch/audit.hpp"
 #include "dispatch/password_policy.hpp"
 #include "dispatch/user_import.hpp"

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "data/address_files.hpp"
+#include "data/addresses_store.hpp"
 #include "data/import.hpp"
-#include "data/sqlite_addresses.hpp"
 #include "demo/synthetic_city.hpp"
 
 using namespace gridkeeper;

@@ -39,7 +39,7 @@
 #include "bench/city_measure.hpp"
 #include "bench/city_server.hpp"
 #include "bench/soak_load.hpp"
-#include "data/sqlite_accounts.hpp"
+#include "data/accounts_store.hpp"
 #include "web/auth.hpp"
 
 using namespace gridkeeper;

@@ -30,7 +30,7 @@
 
 #include "bench/scratch_city.hpp"
 #include "bench/soak_load.hpp"
-#include "data/sqlite_accounts.hpp"
+#include "data/accounts_store.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "dispatch/center.hpp"
 #include "web/auth.hpp"

@@ -24,8 +24,8 @@
 #include <vector>
 
 #include "bench/scratch_city.hpp"
+#include "data/reports_store.hpp"
 #include "data/sqlite_ledger.hpp"
-#include "data/sqlite_reports.hpp"
 #include "dispatch/center.hpp"
 #include "dispatch/reporting.hpp"
 

@@ -36,7 +36,7 @@
 
 #include "bench/scratch_city.hpp"
 #include "bench/soak_load.hpp"
-#include "data/sqlite_accounts.hpp"
+#include "data/accounts_store.hpp"
 #include "web/auth.hpp"
 
 extern char** environ;

@@ -1,7 +1,7 @@
 #include "data/address_files.hpp"
 
+#include "data/addresses_store.hpp"
 #include "data/schema.hpp"
-#include "data/sqlite_addresses.hpp"
 #include "geo/geojson.hpp"
 
 namespace gridkeeper::data {

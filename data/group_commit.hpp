@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -155,5 +156,41 @@ class GroupCommit {
   std::thread writer_;
   std::thread acks_thread_;
 };
+
+// What storing one group took, for a ledger's statistics.
+struct GroupOutcome {
+  std::uint64_t transactions = 0;  // committed
+  bool retried = false;            // the group failed and its writes were stored one by one
+  bool unavailable = false;        // the storage was unavailable: nothing of the group stored
+};
+
+// The policy both ledgers store a group by. `store(from, to, results)` stores writes
+// [from, to) in one transaction and returns that transaction's failure; a write that failed
+// by itself without failing the transaction (a work undone to its savepoint) says so in
+// results[i]. When the group's transaction fails because the storage is unavailable (a
+// full disk, a lost database server), or the group is a single write, every write fails
+// with it and the next group tries again. Otherwise each write is stored again alone, so a
+// bad write fails only itself.
+template <class StoreRange>
+std::vector<dispatch::Status> store_or_retry(std::size_t size, StoreRange store, GroupOutcome& outcome) {
+  std::vector<dispatch::Status> results(size);
+  dispatch::Status failure = store(std::size_t{0}, size, results);
+  if (!failure) {
+    ++outcome.transactions;
+    return results;
+  }
+  if (size == 1 || failure->code == dispatch::ErrorCode::storage_unavailable) {
+    outcome.unavailable = failure->code == dispatch::ErrorCode::storage_unavailable;
+    for (auto& r : results) r = failure;
+    return results;
+  }
+  outcome.retried = true;
+  for (std::size_t i = 0; i < size; ++i) {
+    results[i].reset();
+    if (auto e = store(i, i + 1, results)) results[i] = std::move(e);
+    else ++outcome.transactions;
+  }
+  return results;
+}
 
 }  // namespace gridkeeper::data

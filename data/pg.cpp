@@ -147,6 +147,19 @@ Query& Query::bind_code(int index, const std::string& code) {
   return code.empty() ? bind_null(index) : bind(index, std::string_view(code));
 }
 
+Query& Query::bind_blob(int index, std::string_view bytes) {
+  // Parameters travel as text: a BYTEA's text form is \x and two hex digits a byte.
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(2 + 2 * bytes.size());
+  hex += "\\x";
+  for (unsigned char c : bytes) {
+    hex += kHex[c >> 4];
+    hex += kHex[c & 15];
+  }
+  return set(index, std::move(hex));
+}
+
 bool Query::execute() {
   executed_ = true;
   if (error_) return false;
@@ -224,6 +237,18 @@ double Query::real(int column) const {
 }
 
 std::string Query::text(int column) const { return std::string(text_view(column)); }
+
+std::string Query::blob(int column) const {
+  // Read as text, a BYTEA comes in its hex form (\x…, the server's default output).
+  const auto hex = text_view(column);
+  if (hex.size() < 2 || hex[0] != '\\' || hex[1] != 'x') return std::string(hex);
+  auto digit = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+  std::string bytes;
+  bytes.reserve((hex.size() - 2) / 2);
+  for (std::size_t i = 2; i + 1 < hex.size(); i += 2)
+    bytes += static_cast<char>(digit(hex[i]) << 4 | digit(hex[i + 1]));
+  return bytes;
+}
 
 std::string_view Query::text_view(int column) const {
   if (is_null(column)) return {};

@@ -59,6 +59,7 @@ class Query {
   Query& bind_borrowed_code(int index, const std::string& code) { return bind_code(index, code); }
   Query& bind_null(int index);
   Query& bind_code(int index, const std::string& code);  // empty means NULL
+  Query& bind_blob(int index, std::string_view bytes);   // a BYTEA
 
   bool next();   // true when a row is ready; false when done or failed (see status())
   Status run();  // runs it, rows ignored
@@ -71,6 +72,7 @@ class Query {
   std::string text(int column) const;            // NULL reads as empty
   std::string_view text_view(int column) const;  // valid while this query lives
   std::optional<std::int64_t> optional_int64(int column) const;
+  std::string blob(int column) const;  // a BYTEA's bytes; NULL reads as empty
 
  private:
   bool execute();
@@ -108,6 +110,7 @@ class Connection {
  public:
   using Statement = Prepared;
   using Transaction = pg::Transaction;
+  using Query = pg::Query;
   // Connects with a libpq URI; the connection's time zone is UTC and its statements give
   // up after `statement_timeout_ms` (0: never).
   static Result<std::unique_ptr<Connection>> open(const std::string& uri, int statement_timeout_ms = 30000);
@@ -145,7 +148,7 @@ class Connection {
 
  private:
   explicit Connection(pg_conn* conn, std::string uri) : conn_(conn), uri_(std::move(uri)) {}
-  friend class Query;
+  friend class pg::Query;
   struct Named {
     std::string name;
     int parameters = 0;

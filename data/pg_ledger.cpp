@@ -88,7 +88,11 @@ void PgLedger::close() {
 }
 
 void PgLedger::write(Change change, std::function<void(Status)> done) {
-  commit_->enqueue({std::move(change), std::move(done)});
+  commit_->enqueue({std::move(change), {}, std::move(done)});
+}
+
+void PgLedger::submit(WorkOn<pg::Connection> work, std::function<void(Status)> done) {
+  commit_->enqueue({{}, std::move(work), std::move(done)});
 }
 
 std::vector<Status> PgLedger::store_and_count(std::vector<Pending>& group) {
@@ -100,7 +104,6 @@ std::vector<Status> PgLedger::store_and_count(std::vector<Pending>& group) {
 }
 
 std::vector<Status> PgLedger::store_group(std::vector<Pending>& group) {
-  std::vector<Status> results(group.size());
   // A connection lost with an earlier group is made again first.
   if (!writer_ || writer_->broken()) {
     auto e = connect_writer();
@@ -108,50 +111,39 @@ std::vector<Status> PgLedger::store_group(std::vector<Pending>& group) {
     ++stats_.reconnects;
     if (e) {
       ++stats_.unavailable_groups;
-      for (auto& r : results) r = e;
-      return results;
+      return std::vector<Status>(group.size(), e);
     }
   }
-  // The group's statements are pipelined: sent without waiting for each answer, so that a
-  // group costs a few round trips to the server, not a few per change.
-  auto store = [&](std::size_t from, std::size_t to) -> Status {
+  // The changes' statements are pipelined: sent without waiting for each answer, so that a
+  // group costs a few round trips to the server, not a few per change. A work (which may
+  // read what it wrote, and runs in a savepoint) runs outside the pipeline.
+  auto store = [&](std::size_t from, std::size_t to, std::vector<Status>& own) -> Status {
     auto tx = pg::Transaction::begin(*writer_);
     if (!tx) return tx.error();
-    if (auto e = writer_->begin_pipeline()) return e;
     Status failed;
-    for (std::size_t i = from; i < to && !failed; ++i) failed = writes_->apply(group[i].change);
-    auto ended = writer_->end_pipeline();
+    for (std::size_t i = from; i < to && !failed; ++i) {
+      auto& p = group[i];
+      if (p.work) {
+        if (writer_->pipelined()) failed = writer_->end_pipeline();
+        if (!failed) failed = run_work(*writer_, p.work, own[i]);
+        continue;
+      }
+      if (!writer_->pipelined()) failed = writer_->begin_pipeline();
+      if (!failed) failed = writes_->apply(p.change);
+    }
+    if (writer_->pipelined()) {
+      auto ended = writer_->end_pipeline();
+      if (!failed) failed = ended;
+    }
     if (failed) return failed;
-    if (ended) return ended;
     return tx->commit();
   };
-  Status failure = store(0, group.size());
-  if (!failure) {
-    std::lock_guard lock(mutex_);
-    ++stats_.groups;
-    return results;
-  }
-  if (group.size() == 1 || failure->code == ErrorCode::storage_unavailable) {
-    // The server or the connection failed (or there is nothing to tell apart): nothing of
-    // the group is stored, every caller hears so, and the next group tries again.
-    if (failure->code == ErrorCode::storage_unavailable) {
-      std::lock_guard lock(mutex_);
-      ++stats_.unavailable_groups;
-    }
-    for (auto& r : results) r = failure;
-    return results;
-  }
-  {
-    std::lock_guard lock(mutex_);
-    ++stats_.retried_groups;
-  }
-  for (std::size_t i = 0; i < group.size(); ++i) {
-    results[i] = store(i, i + 1);
-    if (!results[i]) {
-      std::lock_guard lock(mutex_);
-      ++stats_.groups;
-    }
-  }
+  GroupOutcome outcome;
+  auto results = store_or_retry(group.size(), store, outcome);
+  std::lock_guard lock(mutex_);
+  stats_.groups += outcome.transactions;
+  stats_.retried_groups += outcome.retried ? 1 : 0;
+  stats_.unavailable_groups += outcome.unavailable ? 1 : 0;
   return results;
 }
 

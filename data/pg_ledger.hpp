@@ -25,11 +25,12 @@
 #include "data/change_writer.hpp"
 #include "data/group_commit.hpp"
 #include "data/pg.hpp"
+#include "data/write_queue.hpp"
 #include "dispatch/ledger.hpp"
 
 namespace gridkeeper::data {
 
-class PgLedger final : public dispatch::Ledger {
+class PgLedger final : public dispatch::Ledger, public WriteQueueOn<pg::Connection> {
  public:
   struct Options {
     std::size_t max_group = 512;  // changes per transaction at most
@@ -48,6 +49,9 @@ class PgLedger final : public dispatch::Ledger {
   // The port. Reads throw StorageError when the database fails.
   dispatch::LedgerState load() override;
   void write(dispatch::Change change, std::function<void(dispatch::Status)> done) override;
+  // Runs `work` in the next group's transaction (WriteQueueOn): the accounts, reports,
+  // addresses and generations of the same database write through this one writer.
+  void submit(WorkOn<pg::Connection> work, std::function<void(dispatch::Status)> done) override;
   std::optional<dispatch::Case> find_case(dispatch::CaseId id) override;
   std::vector<dispatch::CaseEvent> case_events(dispatch::CaseId id) override;
   std::vector<dispatch::Case> find_cases(const dispatch::CaseQuery& query) override;
@@ -79,6 +83,7 @@ class PgLedger final : public dispatch::Ledger {
  private:
   struct Pending {
     dispatch::Change change;
+    WorkOn<pg::Connection> work;  // instead of a change
     std::function<void(dispatch::Status)> done;
   };
   class Readers;

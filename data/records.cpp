@@ -224,12 +224,15 @@ void bind_audit(Q& q, const dispatch::AuditEntry& a) {
       .bind(7, a.after);
 }
 
-dispatch::Status insert_audit(Connection& db, const dispatch::AuditEntry& a) {
+template <class Db>
+dispatch::Status insert_audit(Db& db, const dispatch::AuditEntry& a) {
   auto q = db.query(kInsertAudit);
   if (!q) return q.error();
   bind_audit(*q, a);
   return q->run();
 }
+template dispatch::Status insert_audit(Connection&, const dispatch::AuditEntry&);
+template dispatch::Status insert_audit(pg::Connection&, const dispatch::AuditEntry&);
 
 const std::string_view kUpsertWorker =
     "INSERT INTO workers (id, name, phone, community, status, retired) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "

@@ -42,6 +42,7 @@ extern const std::string_view kInsertAudit;
 template <class Q>
 void bind_audit(Q& q, const dispatch::AuditEntry& a);
 // One entry inserted on `db` (inside the caller's transaction).
-dispatch::Status insert_audit(Connection& db, const dispatch::AuditEntry& a);
+template <class Db>
+dispatch::Status insert_audit(Db& db, const dispatch::AuditEntry& a);
 
 }  // namespace gridkeeper::data::records

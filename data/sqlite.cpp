@@ -110,6 +110,17 @@ bool Query::is_null(int column) const { return sqlite3_column_type(stmt_, column
 std::int64_t Query::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Query::real(int column) const { return sqlite3_column_double(stmt_, column); }
 
+Query& Query::bind_blob(int index, std::string_view bytes) {
+  if (int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_STATIC); rc != SQLITE_OK) fail(rc);
+  return *this;
+}
+
+std::string Query::blob(int column) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+  if (!p) return {};
+  return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
 std::string Query::text(int column) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
   if (!p) return {};

@@ -59,6 +59,8 @@ class Query {
   Query& bind_borrowed(int index, std::string_view text);
   Query& bind_borrowed_code(int index, const std::string& code);  // empty means NULL
   Query& bind_null(int index);
+  // Bytes (a BLOB), bound without a copy: they must outlive this query's use.
+  Query& bind_blob(int index, std::string_view bytes);
   // Codes that reference another table: empty means none (NULL).
   Query& bind_code(int index, const std::string& code);
 
@@ -75,6 +77,7 @@ class Query {
   // The text without a copy, valid until the next step or column read of this column.
   std::string_view text_view(int column) const;  // NULL reads as empty
   std::optional<std::int64_t> optional_int64(int column) const;
+  std::string blob(int column) const;  // a BLOB's bytes; NULL reads as empty
 
  private:
   void fail(int rc);
@@ -105,6 +108,7 @@ class Connection {
  public:
   using Statement = Prepared;
   using Transaction = data::Transaction;
+  using Query = data::Query;
   static Result<std::unique_ptr<Connection>> open(const std::string& path, OpenMode mode, int busy_timeout_ms = 5000);
   ~Connection();
   Connection(const Connection&) = delete;

@@ -136,71 +136,27 @@ Status SqliteLedger::commit(Transaction& tx) {
   return tx.commit();
 }
 
-Status SqliteLedger::apply(Pending& pending, Status& own) {
-  own.reset();
-  if (!pending.work) return writes_.apply(pending.change);
-  // The work's own failure undoes only the work, not the group.
-  if (auto e = writer_->exec("SAVEPOINT work")) return e;
-  Status status;
-  try {
-    status = pending.work(*writer_);
-  } catch (const std::exception& e) {
-    status = storage_error(std::string("a write failed: ") + e.what());
-  }
-  if (status) {
-    if (auto e = writer_->exec("ROLLBACK TO work; RELEASE work")) return e;
-    // Only its caller hears of it; the group goes on without it, unless the device
-    // refused (then the commit would fail too).
-    if (status->code == ErrorCode::storage_unavailable) return status;
-    own = std::move(status);
-    return std::nullopt;
-  }
-  return writer_->exec("RELEASE work");
-}
-
 std::vector<Status> SqliteLedger::store_group(std::vector<Pending>& group) {
-  std::vector<Status> results(group.size());
-  Status failure;
-  {
-    auto tx = begin();
-    if (!tx) failure = tx.error();
-    for (std::size_t i = 0; i < group.size() && !failure; ++i) failure = apply(group[i], results[i]);
-    if (!failure) failure = commit(*tx);
-    if (!failure) {
-      int pages = 0, highwater = 0;
-      sqlite3_db_status(writer_->handle(), SQLITE_DBSTATUS_CACHE_WRITE, &pages, &highwater, 1);
-      std::lock_guard lock(mutex_);
-      ++stats_.groups;
-      stats_.pages_written += static_cast<std::uint64_t>(pages);
-      return results;
-    }
-  }  // rolled back
-  if (group.size() == 1 || failure->code == ErrorCode::storage_unavailable) {
-    // The device refused (or there is nothing to tell apart): nothing of the group is
-    // stored, every caller hears so, and the next group tries again.
-    if (failure->code == ErrorCode::storage_unavailable) {
-      std::lock_guard lock(mutex_);
-      ++stats_.unavailable_groups;
-    }
-    for (auto& r : results) r = failure;
-    return results;
-  }
-  {
-    std::lock_guard lock(mutex_);
-    ++stats_.retried_groups;
-  }
-  for (std::size_t i = 0; i < group.size(); ++i) {
-    auto tx = begin();
-    Status own;
-    Status status = tx ? apply(group[i], own) : Status(tx.error());
-    if (!status) status = commit(*tx);
-    if (!status) status = std::move(own);
-    if (!status) {
-      std::lock_guard lock(mutex_);
-      ++stats_.groups;
-    }
-    results[i] = std::move(status);
-  }
+  GroupOutcome outcome;
+  auto results = store_or_retry(
+      group.size(),
+      [&](std::size_t from, std::size_t to, std::vector<Status>& own) -> Status {
+        auto tx = begin();
+        if (!tx) return tx.error();
+        for (std::size_t i = from; i < to; ++i) {
+          auto& p = group[i];
+          if (auto e = p.work ? run_work(*writer_, p.work, own[i]) : writes_.apply(p.change)) return e;
+        }
+        return commit(*tx);
+      },
+      outcome);
+  int pages = 0, highwater = 0;
+  sqlite3_db_status(writer_->handle(), SQLITE_DBSTATUS_CACHE_WRITE, &pages, &highwater, 1);
+  std::lock_guard lock(mutex_);
+  stats_.groups += outcome.transactions;
+  stats_.retried_groups += outcome.retried ? 1 : 0;
+  stats_.unavailable_groups += outcome.unavailable ? 1 : 0;
+  stats_.pages_written += static_cast<std::uint64_t>(pages);
   return results;
 }
 

@@ -118,7 +118,6 @@ class SqliteLedger final : public dispatch::Ledger, public WriteQueue {
   std::vector<dispatch::Status> store_group(std::vector<Pending>& group);
   Result<Transaction> begin();
   Status commit(Transaction& tx);
-  Status apply(Pending& pending, Status& own);  // own: a work's own failure
   void wal_grew(std::int64_t pages);
   void restart_wal();
 

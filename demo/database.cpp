@@ -5,10 +5,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "data/accounts_store.hpp"
 #include "data/address_files.hpp"
 #include "data/import.hpp"
 #include "data/schema.hpp"
-#include "data/sqlite_accounts.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "demo/city_places.hpp"
 #include "demo/history.hpp"

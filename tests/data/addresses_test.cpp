@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include "data/address_files.hpp"
+#include "data/addresses_store.hpp"
 #include "data/schema.hpp"
-#include "data/sqlite_addresses.hpp"
 #include "support.hpp"
 
 using namespace gridkeeper;

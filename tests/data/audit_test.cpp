@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "../dispatch/support.hpp"
-#include "data/sqlite_reports.hpp"
+#include "data/reports_store.hpp"
 #include "dispatch/center.hpp"
 #include "support.hpp"
 

@@ -2,9 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include "../dispatch/support.hpp"
+#include "data/reports_store.hpp"
 #include "data/schema.hpp"
 #include "data/sqlite_ledger.hpp"
-#include "data/sqlite_reports.hpp"
 #include "dispatch/center.hpp"
 #include "support.hpp"
 

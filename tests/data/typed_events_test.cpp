@@ -6,9 +6,9 @@
 #include "../dispatch/same_figures.hpp"
 #include "../dispatch/support.hpp"
 #include "data/legacy_events.hpp"
+#include "data/reports_store.hpp"
 #include "data/schema.hpp"
 #include "data/sqlite_ledger.hpp"
-#include "data/sqlite_reports.hpp"
 #include "dispatch/assessment.hpp"
 #include "support.hpp"
 

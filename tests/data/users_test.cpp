@@ -2,8 +2,8 @@
 // and the last active admin kept even when the callers' checks raced.
 #include <catch2/catch.hpp>
 
+#include "data/accounts_store.hpp"
 #include "data/schema.hpp"
-#include "data/sqlite_accounts.hpp"
 #include "support.hpp"
 
 using namespace gridkeeper;

@@ -9,9 +9,9 @@
 #include <latch>
 #include <thread>
 
-#include "data/sqlite_accounts.hpp"
+#include "data/accounts_store.hpp"
+#include "data/reports_store.hpp"
 #include "data/sqlite_ledger.hpp"
-#include "data/sqlite_reports.hpp"
 #include "dispatch/center.hpp"
 #include "support.hpp"
 

@@ -6,8 +6,8 @@
 
 #include "../data/support.hpp"
 #include "../dispatch/same_figures.hpp"
+#include "data/reports_store.hpp"
 #include "data/sqlite_ledger.hpp"
-#include "data/sqlite_reports.hpp"
 #include "demo/database.hpp"
 #include "dispatch/reporting.hpp"
 

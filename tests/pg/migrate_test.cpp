@@ -8,9 +8,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "data/accounts_store.hpp"
 #include "data/pg_ledger.hpp"
 #include "data/schema.hpp"
-#include "data/sqlite_accounts.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "tests/data/support.hpp"
 #include "tests/dispatch/support.hpp"

@@ -7,7 +7,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "csv_rows.hpp"
-#include "data/sqlite_addresses.hpp"
+#include "data/addresses_store.hpp"
 #include "fixture.hpp"
 #include "tests/eventually.hpp"
 #include "web/address_book_slot.hpp"

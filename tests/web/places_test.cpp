@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cctype>
 
-#include "data/sqlite_addresses.hpp"
+#include "data/addresses_store.hpp"
 #include "fixture.hpp"
 #include "web/address_book_slot.hpp"
 

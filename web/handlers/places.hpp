@@ -2,7 +2,7 @@
 // Places and search: the standard addresses (GET /addresses, POST /addresses/import) and
 // the search box's answers (GET /search), each narrowed to what the caller sees. They read
 // through the address book the server was given (web/address_book_slot.hpp; `serve` passes
-// data/sqlite_addresses.hpp) on the blocking pool; without one they answer 503.
+// data/addresses_store.hpp) on the blocking pool; without one they answer 503.
 #include "dispatch/address_book.hpp"
 #include "dispatch/center.hpp"
 #include "dispatch/clock.hpp"

@@ -1,8 +1,7 @@
-#include "data/sqlite_generations.hpp"
+#include "data/generations_store.hpp"
 
 #include "data/generation_writes.hpp"
 #include "data/records.hpp"
-#include "data/schema.hpp"
 
 namespace gridkeeper::data {
 
@@ -14,6 +13,7 @@ constexpr std::string_view kColumns =
     "id, state, created_at, created_by, effective_at, applied_at, coalesce(open_cases, ''), grid_count, "
     "problem_count, diff";
 
+template <class Query>
 Generation read_generation(Query& q) {
   Generation g;
   g.id = q.int64(0);
@@ -31,28 +31,20 @@ Generation read_generation(Query& q) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteGenerations>> SqliteGenerations::open(const std::string& path, WriteQueue* writer,
-                                                                   int busy_timeout_ms) {
-  auto db = open_for_writing(path, busy_timeout_ms);  // creates or migrates the schema
+template <class Db>
+Result<std::unique_ptr<GenerationsStore<Db>>> GenerationsStore<Db>::open(const std::string& place,
+                                                                         WriteQueueOn<Db>* writer,
+                                                                         int busy_timeout_ms) {
+  auto db = StoreConnections<Db>::open(place, writer, busy_timeout_ms);
   if (!db) return db.error();
-  if (writer) return std::unique_ptr<SqliteGenerations>(new SqliteGenerations(path, busy_timeout_ms, nullptr, writer));
-  if (auto e = (*db)->exec("PRAGMA wal_autocheckpoint = 0")) return *e;
-  return std::unique_ptr<SqliteGenerations>(new SqliteGenerations(path, busy_timeout_ms, std::move(*db), nullptr));
+  return std::unique_ptr<GenerationsStore>(new GenerationsStore(std::move(*db)));
 }
 
-Status SqliteGenerations::write(Work work) {
-  if (queue_) return write_and_wait(*queue_, std::move(work));
-  std::lock_guard lock(writer_mutex_);
-  auto tx = Transaction::begin(*own_writer_);
-  if (!tx) return tx.error();
-  if (auto e = work(*own_writer_)) return e;
-  return tx->commit();
-}
-
-Result<Generation> SqliteGenerations::add_draft(Generation draft, const std::string& file, const AuditEntry& audit) {
+template <class Db>
+Result<Generation> GenerationsStore<Db>::add_draft(Generation draft, const std::string& file, const AuditEntry& audit) {
   auto shared = std::make_shared<Generation>(std::move(draft));
   AuditEntry entry = audit;
-  auto e = write([shared, file, entry](Connection& db) mutable -> Status {
+  auto e = db_->write([shared, file, entry](Db& db) mutable -> Status {
     auto id = insert_generation(db, shared->created_at, shared->created_by, shared->grids, shared->problems,
                                 shared->diff, file);
     if (!id) return id.error();
@@ -64,8 +56,9 @@ Result<Generation> SqliteGenerations::add_draft(Generation draft, const std::str
   return *shared;
 }
 
-Result<std::vector<Generation>> SqliteGenerations::select(const std::string& where, std::int64_t id) {
-  auto db = open_for_reading(path_, busy_timeout_ms_);
+template <class Db>
+Result<std::vector<Generation>> GenerationsStore<Db>::select(const std::string& where, std::int64_t id) {
+  auto db = db_->reader();
   if (!db) return db.error();
   auto q = (*db)->query("SELECT " + std::string(kColumns) + " FROM generations " + where);
   if (!q) return q.error();
@@ -76,17 +69,22 @@ Result<std::vector<Generation>> SqliteGenerations::select(const std::string& whe
   return out;
 }
 
-Result<std::vector<Generation>> SqliteGenerations::list() { return select("ORDER BY id DESC", 0); }
+template <class Db>
+Result<std::vector<Generation>> GenerationsStore<Db>::list() {
+  return select("ORDER BY id DESC", 0);
+}
 
-Result<std::optional<Generation>> SqliteGenerations::find(GenerationId id) {
+template <class Db>
+Result<std::optional<Generation>> GenerationsStore<Db>::find(GenerationId id) {
   auto found = select("WHERE id = ?1", id);
   if (!found) return found.error();
   if (found->empty()) return std::optional<Generation>();
   return std::optional<Generation>(std::move(found->front()));
 }
 
-Result<std::string> SqliteGenerations::file_of(GenerationId id) {
-  auto db = open_for_reading(path_, busy_timeout_ms_);
+template <class Db>
+Result<std::string> GenerationsStore<Db>::file_of(GenerationId id) {
+  auto db = db_->reader();
   if (!db) return db.error();
   auto q = (*db)->query("SELECT coalesce(file, '') FROM generations WHERE id = ?1");
   if (!q) return q.error();
@@ -97,8 +95,9 @@ Result<std::string> SqliteGenerations::file_of(GenerationId id) {
   return file;
 }
 
-Result<std::vector<GenerationGrid>> SqliteGenerations::current_grids() {
-  auto db = open_for_reading(path_, busy_timeout_ms_);
+template <class Db>
+Result<std::vector<GenerationGrid>> GenerationsStore<Db>::current_grids() {
+  auto db = db_->reader();
   if (!db) return db.error();
   auto q = (*db)->query(
       "SELECT code, name, community, population, coalesce(owner, ''), coalesce(backup, ''), geometry FROM grids "
@@ -111,10 +110,11 @@ Result<std::vector<GenerationGrid>> SqliteGenerations::current_grids() {
   return out;
 }
 
-Result<std::pair<GenerationId, std::vector<GenerationGrid>>> SqliteGenerations::grids_as_of(Millis at) {
-  auto db = open_for_reading(path_, busy_timeout_ms_);
+template <class Db>
+Result<std::pair<GenerationId, std::vector<GenerationGrid>>> GenerationsStore<Db>::grids_as_of(Millis at) {
+  auto db = db_->reader();
   if (!db) return db.error();
-  auto tx = Transaction::begin(**db, Transaction::Kind::deferred);
+  auto tx = Db::Transaction::begin(**db, Db::Transaction::Kind::deferred);
   if (!tx) return tx.error();
   std::pair<GenerationId, std::vector<GenerationGrid>> out{0, {}};
   {
@@ -135,5 +135,8 @@ Result<std::pair<GenerationId, std::vector<GenerationGrid>>> SqliteGenerations::
   if (auto e = q->status()) return *e;
   return out;
 }
+
+template class GenerationsStore<Connection>;
+template class GenerationsStore<pg::Connection>;
 
 }  // namespace gridkeeper::data

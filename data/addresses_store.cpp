@@ -1,13 +1,10 @@
-#include "data/sqlite_addresses.hpp"
-
-#include <sqlite3.h>
+#include "data/addresses_store.hpp"
 
 #include <algorithm>
 #include <tuple>
 #include <unordered_set>
 
 #include "data/records.hpp"
-#include "data/schema.hpp"
 
 namespace gridkeeper::data {
 
@@ -64,6 +61,7 @@ std::string phrase(std::string_view text) {
 }
 
 constexpr const char* kColumns = "a.id, a.address, a.building, a.community, a.lon, a.lat, a.grid_id";
+template <class Query>
 Address read_address(Query& q) {
   Address a;
   a.id = q.int64(0);
@@ -75,6 +73,19 @@ Address read_address(Query& q) {
   a.grid_id = q.text(6);
   return a;
 }
+
+// `text` as a LIKE pattern that matches it anywhere, its own % _ and \ taken literally.
+std::string anywhere(std::string_view text) {
+  std::string p = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') p += '\\';
+    p += c;
+  }
+  return p + "%";
+}
+
+constexpr bool kIsPg(const Connection*) { return false; }
+constexpr bool kIsPg(const pg::Connection*) { return true; }
 
 // How many candidates each way of matching contributes before ranking: the ranking is
 // exact over these, and bounds the time of a query that matches most of the library.
@@ -95,51 +106,29 @@ std::size_t characters_of(std::string_view text) {
   return n;
 }
 
-Result<std::unique_ptr<SqliteAddresses>> SqliteAddresses::open(const std::string& path, WriteQueue* writer,
-                                                               int busy_timeout_ms) {
-  auto db = open_for_writing(path, busy_timeout_ms);  // creates or migrates the schema
+template <class Db>
+Result<std::unique_ptr<AddressesStore<Db>>> AddressesStore<Db>::open(const std::string& place, WriteQueueOn<Db>* writer,
+                                                                     int busy_timeout_ms) {
+  auto db = StoreConnections<Db>::open(place, writer, busy_timeout_ms);
   if (!db) return db.error();
-  if (writer) return std::unique_ptr<SqliteAddresses>(new SqliteAddresses(path, busy_timeout_ms, nullptr, writer));
-  return std::unique_ptr<SqliteAddresses>(new SqliteAddresses(path, busy_timeout_ms, std::move(*db), nullptr));
+  return std::unique_ptr<AddressesStore>(new AddressesStore(std::move(*db)));
 }
 
-Status SqliteAddresses::write(Work work) {
-  if (queue_) return write_and_wait(*queue_, std::move(work));
-  std::lock_guard lock(writer_mutex_);
-  auto tx = Transaction::begin(*own_writer_);
-  if (!tx) return tx.error();
-  if (auto e = work(*own_writer_)) return e;
-  return tx->commit();
-}
-
-Result<std::unique_ptr<Connection>> SqliteAddresses::reader() {
-  {
-    std::lock_guard lock(readers_mutex_);
-    if (!idle_.empty()) {
-      auto db = std::move(idle_.back());
-      idle_.pop_back();
-      return db;
-    }
-  }
-  return open_for_reading(path_, busy_timeout_ms_);
-}
-
-void SqliteAddresses::give_back(std::unique_ptr<Connection> db) {
-  std::lock_guard lock(readers_mutex_);
-  idle_.push_back(std::move(db));
-}
-
-Result<AddressLoad> SqliteAddresses::load_addresses(const std::vector<Address>& rows, Millis at,
-                                                    const std::string& actor) {
+template <class Db>
+Result<AddressLoad> AddressesStore<Db>::load_addresses(const std::vector<Address>& rows, Millis at,
+                                                       const std::string& actor) {
   auto counts = std::make_shared<AddressLoad>();
-  auto e = write([&rows, at, &actor, counts](Connection& db) -> Status {
+  auto e = db_->write([&rows, at, &actor, counts](Db& db) -> Status {
     *counts = {};  // the work may run again
     auto find = db.prepare(
         "SELECT id, community, lon, lat, coalesce(grid_id, '') FROM addresses "
         "WHERE address = ?1 AND building = ?2");
     auto insert = db.prepare(
-        "INSERT INTO addresses (address, building, community, lon, lat, grid_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    auto grams = db.prepare("INSERT INTO address_bigrams (rowid, grams) VALUES (?1, ?2)");
+        "INSERT INTO addresses (address, building, community, lon, lat, grid_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+        "RETURNING id");
+    // SQLite's index of two-character texts; PostgreSQL's trigram indexes serve those too.
+    constexpr bool bigrams = !kIsPg(static_cast<const Db*>(nullptr));
+    auto grams = db.prepare(bigrams ? "INSERT INTO address_bigrams (rowid, grams) VALUES (?1, ?2)" : "SELECT 1");
     auto update = db.prepare("UPDATE addresses SET community = ?2, lon = ?3, lat = ?4, grid_id = ?5 WHERE id = ?1");
     for (auto* p : {&find, &insert, &grams, &update})
       if (!*p) return p->error();
@@ -162,19 +151,22 @@ Result<AddressLoad> SqliteAddresses::load_addresses(const std::vector<Address>& 
         continue;
       }
       if (auto e = q.status()) return e;
+      std::int64_t id = 0;
       {
         auto i = insert->use();
         i.bind_borrowed(1, r.address).bind_borrowed(2, r.building).bind_borrowed(3, r.community);
         i.bind(4, r.lon).bind(5, r.lat).bind_borrowed_code(6, r.grid_id);
-        if (auto e = i.run()) return e;
+        if (i.next()) id = i.int64(0);
+        if (auto e = i.status()) return e;
       }
+      ++counts->added;
+      if constexpr (!bigrams) continue;
       text.clear();
       add_bigrams(text, r.address);
       add_bigrams(text, r.building);
       auto g = grams->use();
-      g.bind(1, static_cast<std::int64_t>(sqlite3_last_insert_rowid(db.handle()))).bind_borrowed(2, text);
+      g.bind(1, id).bind_borrowed(2, text);
       if (auto e = g.run()) return e;
-      ++counts->added;
     }
     const std::string detail = "addresses loaded: " + std::to_string(counts->added) + " added, " +
                                std::to_string(counts->updated) + " updated, " + std::to_string(counts->unchanged) +
@@ -186,27 +178,40 @@ Result<AddressLoad> SqliteAddresses::load_addresses(const std::vector<Address>& 
   return *counts;
 }
 
-Result<std::vector<Address>> SqliteAddresses::find_addresses(const std::string& text, std::size_t limit) {
+template <class Db>
+Result<std::vector<Address>> AddressesStore<Db>::find_addresses(const std::string& text, std::size_t limit) {
   limit = std::min(limit, dispatch::kMaxAddressResults);
   const std::size_t length = characters_of(text);
   if (length < 2 || limit == 0 || text.size() > dispatch::kMaxQueryBytes) return std::vector<Address>{};
-  auto db = reader();
+  auto db = db_->reader();
   if (!db) return db.error();
   std::vector<Address> found;
-  // Those beginning with the text, along the index of (address, building): no byte 0xFF
-  // follows any UTF-8 text, so [text, text + 0xFF) is exactly the addresses it begins.
+  // Those beginning with the text. On SQLite along the index of (address, building): no
+  // byte 0xFF follows any UTF-8 text, so [text, text + 0xFF) is exactly the addresses it
+  // begins. PostgreSQL refuses that byte in text, and its collation need not be bytewise.
   {
-    static const std::string sql = std::string("SELECT ") + kColumns +
-                                   " FROM addresses a WHERE a.address >= ?1 AND a.address < ?2 "
-                                   "ORDER BY a.address, a.building LIMIT ?3";
+    static const std::string sql =
+        std::string("SELECT ") + kColumns + " FROM addresses a WHERE " +
+        (kIsPg(static_cast<const Db*>(nullptr)) ? "starts_with(a.address, ?1) AND a.address >= ?2"
+                                                : "a.address >= ?1 AND a.address < ?2") +
+        " ORDER BY a.address, a.building LIMIT ?3";
     auto q = (*db)->query(sql);
     if (!q) return q.error();
-    q->bind(1, text).bind(2, text + "\xFF").bind(3, kCandidates);
+    q->bind(1, text).bind(2, kIsPg(static_cast<const Db*>(nullptr)) ? text : text + "\xFF").bind(3, kCandidates);
     while (q->next()) found.push_back(read_address(*q));
     if (auto e = q->status()) return *e;
   }
-  // Those holding it anywhere: the trigram index, or for two characters the bigram index.
-  {
+  // Those holding it anywhere: on SQLite the trigram index, or for two characters the bigram
+  // index; on PostgreSQL its trigram indexes (ILIKE: ASCII letters in any case, as FTS5).
+  if constexpr (kIsPg(static_cast<const Db*>(nullptr))) {
+    static const std::string sql = std::string("SELECT ") + kColumns +
+                                   " FROM addresses a WHERE a.address ILIKE ?1 OR a.building ILIKE ?1 LIMIT ?2";
+    auto q = (*db)->query(sql);
+    if (!q) return q.error();
+    q->bind(1, anywhere(text)).bind(2, kCandidates);
+    while (q->next()) found.push_back(read_address(*q));
+    if (auto e = q->status()) return *e;
+  } else {
     static const std::string trigram = std::string("SELECT ") + kColumns +
                                        " FROM addresses_fts f JOIN addresses a ON a.id = f.rowid "
                                        "WHERE addresses_fts MATCH ?1 LIMIT ?2";
@@ -225,7 +230,6 @@ Result<std::vector<Address>> SqliteAddresses::find_addresses(const std::string& 
       if (auto e = q->status()) return *e;
     }
   }
-  give_back(std::move(*db));
   // Best first: the address equal to the text, then those beginning with it, then the
   // rest; within each, fewer characters first (the more specific place), then by id.
   auto group = [&text](const Address& a) {
@@ -257,9 +261,10 @@ Result<std::vector<Address>> SqliteAddresses::find_addresses(const std::string& 
   return out;
 }
 
-Result<std::size_t> SqliteAddresses::reroute_addresses(const dispatch::GridOf& grid_of) {
+template <class Db>
+Result<std::size_t> AddressesStore<Db>::reroute_addresses(const dispatch::GridOf& grid_of) {
   auto changed = std::make_shared<std::size_t>(0);
-  auto e = write([&grid_of, changed](Connection& db) -> Status {
+  auto e = db_->write([&grid_of, changed](Db& db) -> Status {
     *changed = 0;
     std::vector<std::pair<std::int64_t, std::string>> moves;
     {
@@ -285,23 +290,26 @@ Result<std::size_t> SqliteAddresses::reroute_addresses(const dispatch::GridOf& g
   return *changed;
 }
 
-Result<std::size_t> SqliteAddresses::address_count() {
-  auto db = reader();
+template <class Db>
+Result<std::size_t> AddressesStore<Db>::address_count() {
+  auto db = db_->reader();
   if (!db) return db.error();
   auto n = (*db)->scalar("SELECT count(*) FROM addresses");
   if (!n) return n.error();
-  give_back(std::move(*db));
   return static_cast<std::size_t>(*n);
 }
 
-Result<std::vector<CaseId>> SqliteAddresses::find_case_ids(const dispatch::CaseSearch& search) {
-  auto db = reader();
+template <class Db>
+Result<std::vector<CaseId>> AddressesStore<Db>::find_case_ids(const dispatch::CaseSearch& search) {
+  auto db = db_->reader();
   if (!db) return db.error();
   // Newest first along the primary key; instr, not LIKE, so that % and _ are plain text.
   static const std::string sql =
       "SELECT id FROM cases WHERE "
-      "((?1 IS NOT NULL AND (instr(title, ?1) > 0 OR instr(address, ?1) > 0)) OR "
-      " (?2 IS NOT NULL AND substr(reporter_phone, -4) = ?2)) "
+      "((?1 IS NOT NULL AND (" +
+      Dialect<Db>::holds("title", 1) + " OR " + Dialect<Db>::holds("address", 1) + ")) OR (?2 IS NOT NULL AND " +
+      Dialect<Db>::last("reporter_phone", 4) +
+      " = ?2)) "
       "AND (?3 IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
       "AND (?4 IS NULL OR assignee = ?4) ORDER BY id DESC LIMIT ?5";
   std::vector<CaseId> out;
@@ -314,8 +322,10 @@ Result<std::vector<CaseId>> SqliteAddresses::find_case_ids(const dispatch::CaseS
     while (q->next()) out.push_back(q->int64(0));
     if (auto e = q->status()) return *e;
   }
-  give_back(std::move(*db));
   return out;
 }
+
+template class AddressesStore<Connection>;
+template class AddressesStore<pg::Connection>;
 
 }  // namespace gridkeeper::data

@@ -1,13 +1,10 @@
-#include "data/sqlite_reports.hpp"
-
-#include <sqlite3.h>
+#include "data/reports_store.hpp"
 
 #include <map>
 #include <unordered_map>
 
 #include "data/case_facts.hpp"
 #include "data/records.hpp"
-#include "data/schema.hpp"
 #include "dispatch/audit.hpp"
 
 namespace gridkeeper::data {
@@ -16,7 +13,7 @@ using namespace dispatch;
 
 namespace {
 // Every statement's text is fixed (the connection keeps each one prepared): optional
-// filters are parameters that may be NULL, lists are JSON arrays read by json_each.
+// filters are parameters that may be NULL, lists are JSON arrays (Dialect::ids_in).
 const std::string kPeriodCases =
     "FROM cases WHERE created_at >= ?1 AND created_at < ?2 "
     "AND (?3 IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
@@ -46,77 +43,37 @@ std::string json_array(const std::vector<CaseId>& ids) {
   return out + "]";
 }
 
+template <class Query>
 ClientKey read_key(const Query& q) {
   return ClientKey{q.int64(0), q.text(1), q.text(2), q.text(3), q.int64(4), q.text(5)};
 }
 constexpr std::string_view kKeyColumns = "id, name, scope, key_hash, created_at, created_by";
 
-Status audit(Connection& db, Millis at, const std::string& actor, std::string_view kind, const std::string& subject,
+template <class Db>
+Status audit(Db& db, Millis at, const std::string& actor, std::string_view kind, const std::string& subject,
              const std::string& detail, const std::string& before = {}, const std::string& after = {}) {
   return records::insert_audit(db, {at, actor, std::string(kind), subject, detail, before, after});
 }
 
 }  // namespace
 
-class SqliteReports::Lease {
- public:
-  Lease(SqliteReports* owner, std::unique_ptr<Connection> db) : owner_(owner), db_(std::move(db)) {}
-  Lease(Lease&&) noexcept = default;
-  ~Lease() {
-    if (!db_) return;
-    std::lock_guard lock(owner_->readers_mutex_);
-    owner_->idle_.push_back(std::move(db_));
-  }
-  Connection& operator*() const { return *db_; }
-  Connection* operator->() const { return db_.get(); }
-
- private:
-  SqliteReports* owner_;
-  std::unique_ptr<Connection> db_;
-};
-
-Result<std::unique_ptr<SqliteReports>> SqliteReports::open(const std::string& path, WriteQueue* writer,
-                                                           int busy_timeout_ms) {
-  auto db = open_for_writing(path, busy_timeout_ms);  // creates or migrates the schema
+template <class Db>
+Result<std::unique_ptr<ReportsStore<Db>>> ReportsStore<Db>::open(const std::string& place, WriteQueueOn<Db>* writer,
+                                                                 int busy_timeout_ms) {
+  auto db = StoreConnections<Db>::open(place, writer, busy_timeout_ms);
   if (!db) return db.error();
-  if (writer) return std::unique_ptr<SqliteReports>(new SqliteReports(path, busy_timeout_ms, nullptr, writer));
-  // The ledger's checkpointer copies the WAL back; this second writer must not do it in its commits.
-  if (auto e = (*db)->exec("PRAGMA wal_autocheckpoint = 0")) return *e;
-  return std::unique_ptr<SqliteReports>(new SqliteReports(path, busy_timeout_ms, std::move(*db), nullptr));
+  return std::unique_ptr<ReportsStore>(new ReportsStore(std::move(*db)));
 }
 
-Status SqliteReports::write(Work work) {
-  if (queue_) return write_and_wait(*queue_, std::move(work));
-  std::lock_guard lock(writer_mutex_);
-  auto tx = Transaction::begin(*own_writer_);
-  if (!tx) return tx.error();
-  if (auto e = work(*own_writer_)) return e;
-  return tx->commit();
-}
-
-Result<SqliteReports::Lease> SqliteReports::reader() {
-  {
-    std::lock_guard lock(readers_mutex_);
-    if (!idle_.empty()) {
-      auto db = std::move(idle_.back());
-      idle_.pop_back();
-      return Lease(this, std::move(db));
-    }
-  }
-  // The server's blocking pool bounds how many read at once.
-  auto db = open_for_reading(path_, busy_timeout_ms_);
-  if (!db) return db.error();
-  return Lease(this, std::move(*db));
-}
-
-Result<std::vector<CaseHistory>> SqliteReports::history(const HistoryQuery& query) {
+template <class Db>
+Result<std::vector<CaseHistory>> ReportsStore<Db>::history(const HistoryQuery& query) {
   auto lease = reader();
   if (!lease) return lease.error();
-  Connection& db = **lease;
+  Db& db = **lease;
   // One snapshot for the cases and their events.
-  auto tx = Transaction::begin(db, Transaction::Kind::deferred);
+  auto tx = Db::Transaction::begin(db, Db::Transaction::Kind::deferred);
   if (!tx) return tx.error();
-  auto bind = [&](Query& q) {
+  auto bind = [&](auto& q) {
     q.bind(1, query.from).bind(2, query.to).bind_code(3, query.scope).bind_code(4, query.assignee);
   };
   {
@@ -174,7 +131,8 @@ bool in_scope(const CaseRecord& r, const std::string& scope) {
 }
 
 // The cases a redraw moved after `at`, each with its place before the first such move.
-Result<std::unordered_map<CaseId, PlaceThen>> places_before_moves(Connection& db, Millis at) {
+template <class Db>
+Result<std::unordered_map<CaseId, PlaceThen>> places_before_moves(Db& db, Millis at) {
   std::unordered_map<CaseId, PlaceThen> out;
   auto q = db.query(
       "SELECT case_id, grid, community, street, district, assignee FROM case_moves WHERE at > ?1 "
@@ -188,11 +146,12 @@ Result<std::unordered_map<CaseId, PlaceThen>> places_before_moves(Connection& db
 }
 }  // namespace
 
-Status SqliteReports::each_record(const HistoryQuery& query, const std::function<bool(const CaseRecord&)>& visit) {
+template <class Db>
+Status ReportsStore<Db>::each_record(const HistoryQuery& query, const std::function<bool(const CaseRecord&)>& visit) {
   auto lease = reader();
   if (!lease) return lease.error();
-  Connection& db = **lease;
-  auto tx = Transaction::begin(db, Transaction::Kind::deferred);  // one snapshot for the moves and the cases
+  Db& db = **lease;
+  auto tx = Db::Transaction::begin(db, Db::Transaction::Kind::deferred);  // one snapshot for the moves and the cases
   if (!tx) return tx.error();
   std::unordered_map<CaseId, PlaceThen> moved;
   if (query.places_at) {
@@ -210,7 +169,9 @@ Status SqliteReports::each_record(const HistoryQuery& query, const std::function
       "SELECT " + std::string(case_facts::kColumns) +
       " FROM case_facts WHERE created_at >= ?1 AND created_at < ?2 "
       "AND (((?3 IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
-      "AND (?4 IS NULL OR assignee = ?4)) OR id IN (SELECT value FROM json_each(?5))) "
+      "AND (?4 IS NULL OR assignee = ?4)) OR id IN " +
+      Dialect<Db>::ids_in(5) +
+      ") "
       "ORDER BY created_at DESC, id DESC";
   const bool filtered = !query.scope.empty() || !query.assignee.empty();
   auto q = db.query(filtered && !moved.empty() ? with_moved : plain);
@@ -241,14 +202,15 @@ Status SqliteReports::each_record(const HistoryQuery& query, const std::function
   return q->status();
 }
 
-Result<std::vector<Case>> SqliteReports::requests(const RequestQuery& query) {
+template <class Db>
+Result<std::vector<Case>> ReportsStore<Db>::requests(const RequestQuery& query) {
   auto lease = reader();
   if (!lease) return lease.error();
-  Connection& db = **lease;
+  Db& db = **lease;
   static const std::string columns = "SELECT " + std::string(records::kCaseColumns) + " FROM cases ";
   std::vector<Case> out;
   if (!query.ids.empty()) {
-    static const std::string sql = columns + "WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id DESC";
+    static const std::string sql = columns + "WHERE id IN " + Dialect<Db>::ids_in(1) + " ORDER BY id DESC";
     auto q = db.query(sql);
     if (!q) return q.error();
     q->bind(1, json_array(query.ids));
@@ -258,7 +220,9 @@ Result<std::vector<Case>> SqliteReports::requests(const RequestQuery& query) {
   }
   static const std::string sql = columns +
                                  "WHERE created_at >= ?1 AND created_at < ?2 "
-                                 "AND (?3 IS NULL OR category IN (SELECT value FROM json_each(?3))) "
+                                 "AND (?3 IS NULL OR category IN " +
+                                 Dialect<Db>::texts_in(3) +
+                                 ") "
                                  "AND (?4 IS NULL OR (?4 = 1) = (state NOT IN ('closed', 'cancelled'))) "
                                  "AND (?5 IS NULL OR (lon >= ?5 AND lat >= ?6 AND lon <= ?7 AND lat <= ?8)) "
                                  "ORDER BY id DESC LIMIT ?9 OFFSET ?10";
@@ -280,12 +244,13 @@ Result<std::vector<Case>> SqliteReports::requests(const RequestQuery& query) {
   return out;
 }
 
-Result<std::optional<std::vector<dispatch::Grid>>> SqliteReports::replaced_grids(Millis at) {
+template <class Db>
+Result<std::optional<std::vector<dispatch::Grid>>> ReportsStore<Db>::replaced_grids(Millis at) {
   auto lease = reader();
   if (!lease) return lease.error();
-  Connection& db = **lease;
+  Db& db = **lease;
   std::optional<std::vector<dispatch::Grid>> out;
-  auto tx = Transaction::begin(db, Transaction::Kind::deferred);  // one snapshot for both reads
+  auto tx = Db::Transaction::begin(db, Db::Transaction::Kind::deferred);  // one snapshot for both reads
   if (!tx) return tx.error();
   // The generation in force at `at`, and the one in force now.
   static const std::string sql =
@@ -314,7 +279,8 @@ Result<std::optional<std::vector<dispatch::Grid>>> SqliteReports::replaced_grids
   return out;
 }
 
-Result<std::optional<std::string>> SqliteReports::setting(const std::string& key) {
+template <class Db>
+Result<std::optional<std::string>> ReportsStore<Db>::setting(const std::string& key) {
   auto lease = reader();
   if (!lease) return lease.error();
   auto q = (*lease)->query("SELECT value FROM settings WHERE key = ?1");
@@ -326,9 +292,10 @@ Result<std::optional<std::string>> SqliteReports::setting(const std::string& key
   return found;
 }
 
-Status SqliteReports::put_setting(const std::string& key, const std::string& value, Millis at,
-                                  const std::string& actor) {
-  return write([&](Connection& db) -> Status {
+template <class Db>
+Status ReportsStore<Db>::put_setting(const std::string& key, const std::string& value, Millis at,
+                                     const std::string& actor) {
+  return write([&](Db& db) -> Status {
     std::string before;  // the value it replaces, read in the same transaction
     {
       auto q = db.query("SELECT value FROM settings WHERE key = ?1");
@@ -348,8 +315,9 @@ Status SqliteReports::put_setting(const std::string& key, const std::string& val
   });
 }
 
-Result<ClientKey> SqliteReports::add_client_key(ClientKey key) {
-  auto failed = write([&](Connection& db) -> Status {
+template <class Db>
+Result<ClientKey> ReportsStore<Db>::add_client_key(ClientKey key) {
+  auto failed = write([&](Db& db) -> Status {
     {
       auto q = db.query("SELECT 1 FROM open311_keys WHERE name = ?1 AND revoked_at IS NULL");
       if (!q) return q.error();
@@ -359,11 +327,12 @@ Result<ClientKey> SqliteReports::add_client_key(ClientKey key) {
       if (exists) return make_error(ErrorCode::conflict, "an active key named " + key.name + " exists", "name");
     }
     auto q = db.query(
-        "INSERT INTO open311_keys (name, scope, key_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)");
+        "INSERT INTO open311_keys (name, scope, key_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5) "
+        "RETURNING id");
     if (!q) return q.error();
     q->bind(1, key.name).bind(2, key.scope).bind(3, key.key_hash).bind(4, key.created_at).bind(5, key.created_by);
-    if (auto e = q->run()) return e;
-    key.id = sqlite3_last_insert_rowid(db.handle());
+    if (q->next()) key.id = q->int64(0);
+    if (auto e = q->status()) return e;
     return audit(db, key.created_at, key.created_by, "open311_key", key.name,
                  "created key " + std::to_string(key.id) + (key.scope.empty() ? "" : " for " + key.scope), {},
                  client_key_fields(key.id, key.name, key.scope, false));
@@ -372,7 +341,8 @@ Result<ClientKey> SqliteReports::add_client_key(ClientKey key) {
   return key;
 }
 
-Result<std::vector<ClientKey>> SqliteReports::client_keys() {
+template <class Db>
+Result<std::vector<ClientKey>> ReportsStore<Db>::client_keys() {
   auto lease = reader();
   if (!lease) return lease.error();
   static const std::string sql =
@@ -385,7 +355,8 @@ Result<std::vector<ClientKey>> SqliteReports::client_keys() {
   return out;
 }
 
-Result<std::optional<ClientKey>> SqliteReports::find_client_key(const std::string& key_hash) {
+template <class Db>
+Result<std::optional<ClientKey>> ReportsStore<Db>::find_client_key(const std::string& key_hash) {
   auto lease = reader();
   if (!lease) return lease.error();
   static const std::string sql =
@@ -399,8 +370,9 @@ Result<std::optional<ClientKey>> SqliteReports::find_client_key(const std::strin
   return found;
 }
 
-Status SqliteReports::revoke_client_key(std::int64_t id, Millis at, const std::string& actor) {
-  return write([&](Connection& db) -> Status {
+template <class Db>
+Status ReportsStore<Db>::revoke_client_key(std::int64_t id, Millis at, const std::string& actor) {
+  return write([&](Db& db) -> Status {
     std::string name, scope;
     {
       auto q = db.query("SELECT name, scope FROM open311_keys WHERE id = ?1 AND revoked_at IS NULL");
@@ -423,7 +395,8 @@ Status SqliteReports::revoke_client_key(std::int64_t id, Millis at, const std::s
 }
 
 // The audit trail, newest first along the index audit_at(at, seq).
-Status SqliteReports::each_audit(const AuditQuery& query, const std::function<bool(const AuditRecord&)>& visit) {
+template <class Db>
+Status ReportsStore<Db>::each_audit(const AuditQuery& query, const std::function<bool(const AuditRecord&)>& visit) {
   auto lease = reader();
   if (!lease) return lease.error();
   // One statement: one snapshot. The cursor is the entry's place in (at, seq) order, so
@@ -431,8 +404,12 @@ Status SqliteReports::each_audit(const AuditQuery& query, const std::function<bo
   static const std::string sql =
       "SELECT seq, at, actor, kind, subject, detail, before, after FROM audit "
       "WHERE at >= ?1 AND at < ?2 "
-      "AND (?3 IS NULL OR instr(actor, ?3) > 0) "
-      "AND (?4 IS NULL OR instr(subject, ?4) > 0) "
+      "AND (?3 IS NULL OR " +
+      Dialect<Db>::holds("actor", 3) +
+      ") "
+      "AND (?4 IS NULL OR " +
+      Dialect<Db>::holds("subject", 4) +
+      ") "
       "AND (?5 IS NULL OR kind = ?5) "
       "AND (?6 IS NULL OR (at, seq) < (SELECT at, seq FROM audit WHERE seq = ?6)) "
       "ORDER BY at DESC, seq DESC";
@@ -459,5 +436,8 @@ Status SqliteReports::each_audit(const AuditQuery& query, const std::function<bo
   }
   return q->status();
 }
+
+template class ReportsStore<Connection>;
+template class ReportsStore<pg::Connection>;
 
 }  // namespace gridkeeper::data

@@ -1,9 +1,7 @@
-// SqliteAccounts, the administration of accounts: the list, new accounts and changes, each
+// AccountsStore, the administration of accounts: the list, new accounts and changes, each
 // with its audit entry in the same transaction, through the one writer.
-#include <sqlite3.h>
-
+#include "data/accounts_store.hpp"
 #include "data/records.hpp"
-#include "data/sqlite_accounts.hpp"
 
 namespace gridkeeper::data {
 
@@ -15,7 +13,8 @@ constexpr std::string_view kUpdateUser =
     "must_change_password = ?8 WHERE id = ?1";
 
 // The hashes of the user's tokens that the change ends, deleted.
-Result<std::vector<std::string>> end_tokens(Connection& db, const UserChange& change) {
+template <class Db>
+Result<std::vector<std::string>> end_tokens(Db& db, const UserChange& change) {
   std::vector<std::string> ended;
   if (change.end_tokens == EndTokens::none) return ended;
   auto q = db.query("SELECT token_hash FROM tokens WHERE user_id = ?1");
@@ -37,22 +36,25 @@ Result<std::vector<std::string>> end_tokens(Connection& db, const UserChange& ch
 }
 }  // namespace
 
-std::vector<User> SqliteAccounts::users() {
-  std::lock_guard lock(mutex_);
-  auto q = db_->query("SELECT " + std::string(user_columns()) + " FROM users ORDER BY username");
-  if (!q) throw StorageError(q.error().message);
-  std::vector<User> out;
-  while (q->next()) {
-    out.push_back(read_user(*q));
-    out.back().password_hash.clear();
-  }
-  if (auto e = q->status()) throw StorageError(e->message);
-  return out;
+template <class Db>
+std::vector<User> AccountsStore<Db>::users() {
+  return read([](Db& db) {
+    auto q = db.query("SELECT " + std::string(user_columns()) + " FROM users ORDER BY username");
+    if (!q) throw StorageError(q.error());
+    std::vector<User> out;
+    while (q->next()) {
+      out.push_back(read_user(*q));
+      out.back().password_hash.clear();
+    }
+    if (auto e = q->status()) throw StorageError(*e);
+    return out;
+  });
 }
 
-Result<std::vector<User>> SqliteAccounts::create_users(std::vector<User> users, std::vector<AuditEntry> audit) {
+template <class Db>
+Result<std::vector<User>> AccountsStore<Db>::create_users(std::vector<User> users, std::vector<AuditEntry> audit) {
   std::vector<User> stored;
-  auto e = write([&](Connection& db) -> Status {
+  auto e = write([&](Db& db) -> Status {
     stored.clear();  // the work may run twice
     for (const auto& u : users) {
       auto added = insert_user(db, u);
@@ -67,9 +69,10 @@ Result<std::vector<User>> SqliteAccounts::create_users(std::vector<User> users, 
   return stored;
 }
 
-Result<std::vector<std::string>> SqliteAccounts::change_user(const UserChange& change) {
+template <class Db>
+Result<std::vector<std::string>> AccountsStore<Db>::change_user(const UserChange& change) {
   std::vector<std::string> ended;
-  auto e = write([&](Connection& db) -> Status {
+  auto e = write([&](Db& db) -> Status {
     ended.clear();
     const auto& u = change.user;
     // Whether the user is an active admin now: then one must be left after the change. The
@@ -98,5 +101,13 @@ Result<std::vector<std::string>> SqliteAccounts::change_user(const UserChange& c
   if (e) return *e;
   return ended;
 }
+
+template std::vector<User> AccountsStore<Connection>::users();
+template std::vector<User> AccountsStore<pg::Connection>::users();
+template Result<std::vector<User>> AccountsStore<Connection>::create_users(std::vector<User>, std::vector<AuditEntry>);
+template Result<std::vector<User>> AccountsStore<pg::Connection>::create_users(std::vector<User>,
+                                                                               std::vector<AuditEntry>);
+template Result<std::vector<std::string>> AccountsStore<Connection>::change_user(const UserChange&);
+template Result<std::vector<std::string>> AccountsStore<pg::Connection>::change_user(const UserChange&);
 
 }  // namespace gridkeeper::data

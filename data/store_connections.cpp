@@ -1,0 +1,33 @@
+#include "data/store_connections.hpp"
+
+#include "data/pg_schema.hpp"
+#include "data/schema.hpp"
+
+namespace gridkeeper::data {
+
+template <>
+Result<std::unique_ptr<StoreConnections<Connection>>> StoreConnections<Connection>::open(
+    const std::string& path, WriteQueueOn<Connection>* queue, int busy_timeout_ms) {
+  auto db = open_for_writing(path, busy_timeout_ms);  // creates or migrates the schema
+  if (!db) return db.error();
+  auto readers = [path, busy_timeout_ms] { return open_for_reading(path, busy_timeout_ms); };
+  if (queue) return std::make_unique<StoreConnections>(readers, nullptr, queue);
+  // The ledger's checkpointer copies the WAL back; a second writer must not do it inside
+  // its commits.
+  if (auto e = (*db)->exec("PRAGMA wal_autocheckpoint = 0")) return *e;
+  return std::make_unique<StoreConnections>(readers, std::move(*db), nullptr);
+}
+
+template <>
+Result<std::unique_ptr<StoreConnections<pg::Connection>>> StoreConnections<pg::Connection>::open(
+    const std::string& uri, WriteQueueOn<pg::Connection>* queue, int) {
+  auto db = pg::open_for_writing(uri);  // creates or migrates the schema
+  if (!db) return db.error();
+  auto readers = [uri] { return pg::Connection::open(uri); };
+  // Acknowledged only once durable, whatever the server's default.
+  if (auto e = (*db)->exec("SET synchronous_commit = on")) return *e;
+  if (queue) return std::make_unique<StoreConnections>(readers, nullptr, queue);
+  return std::make_unique<StoreConnections>(readers, std::move(*db), nullptr);
+}
+
+}  // namespace gridkeeper::data
