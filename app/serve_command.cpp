@@ -1,7 +1,9 @@
-// gridkeeper serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--ui DIR] [--calendars DIR]
+// gridkeeper serve --db PATH|postgresql://… [--listen 127.0.0.1:8080] [--threads N] [--ui DIR] [--calendars DIR]
 //                  [--metrics-listen ADDRESS:PORT] [--manual-clock]
 #include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -16,12 +18,16 @@
 #include "data/accounts_store.hpp"
 #include "data/addresses_store.hpp"
 #include "data/generations_store.hpp"
+#include "data/pg_lease.hpp"
+#include "data/pg_ledger.hpp"
+#include "data/pg_schema.hpp"
 #include "data/reports_store.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "dispatch/center.hpp"
 #include "dispatch/escalation_clock.hpp"
 #include "web/address_book_slot.hpp"
 #include "web/server.hpp"
+#include "web/standby_server.hpp"
 
 #ifndef GRIDKEEPER_DEFAULT_UI_DIR
 #define GRIDKEEPER_DEFAULT_UI_DIR ""
@@ -74,7 +80,8 @@ std::shared_ptr<const dispatch::WorkingCalendar> load_calendars(const std::files
   return calendar;
 }
 
-std::string storage_metrics(const data::SqliteLedger& ledger) {
+template <class Ledger>
+std::string storage_metrics(const Ledger& ledger) {
   const auto s = ledger.stats();
   auto line = [](const char* name, const char* help, const char* type, unsigned long long v) {
     return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
@@ -153,44 +160,53 @@ int run_serve(int argc, char** argv) {
   if (!args.positionals().empty()) throw UsageError("serve takes no positional arguments");
   const std::string db = args.required("--db");
   auto options = serve_options(args);
-  if (!std::filesystem::exists(db)) {
+  if (!data::pg::is_uri(db) && !std::filesystem::exists(db)) {
     std::cerr << "gridkeeper serve: no database at " << db << "; create it with gridkeeper import\n";
     return 1;
   }
   return serve_database("serve", db, std::move(options));
 }
 
-int serve_database(const std::string& command, const std::string& db, ServeOptions serve, const ServeHooks& hooks) {
+namespace {
+
+template <class Db>
+struct Stores;
+template <>
+struct Stores<data::Connection> {
+  using Ledger = data::SqliteLedger;
+};
+template <>
+struct Stores<data::pg::Connection> {
+  using Ledger = data::PgLedger;
+};
+
+template <class T>
+std::unique_ptr<T> opened(const std::string& command, dispatch::Result<std::unique_ptr<T>> r) {
+  if (!r) {
+    std::cerr << "gridkeeper " << command << ": " << r.error().message << "\n";
+    return nullptr;
+  }
+  return std::move(*r);
+}
+
+// Serves the database at `db` with the stores of backend Db. `lease` (PostgreSQL) is held:
+// when it is lost, this server stops serving at once (another may take over) and exits 3.
+template <class Db>
+int serve_on(const std::string& command, const std::string& db, ServeOptions serve, const ServeHooks& hooks,
+             data::PgLease* lease, std::chrono::steady_clock::time_point since) {
   auto& options = serve.server;
-  auto ledger = data::SqliteLedger::open(db);
-  if (!ledger) {
-    std::cerr << "gridkeeper " << command << ": " << ledger.error().message << "\n";
-    return 1;
-  }
-  // Accounts and reports write through the ledger's writer: one write connection a file.
-  auto accounts = data::SqliteAccounts::open(db, ledger->get());
-  if (!accounts) {
-    std::cerr << "gridkeeper " << command << ": " << accounts.error().message << "\n";
-    return 1;
-  }
-  auto reports = data::SqliteReports::open(db, ledger->get());
-  if (!reports) {
-    std::cerr << "gridkeeper " << command << ": " << reports.error().message << "\n";
-    return 1;
-  }
-  options.api.reports = reports->get();
-  auto addresses = data::SqliteAddresses::open(db, ledger->get());
-  if (!addresses) {
-    std::cerr << "gridkeeper " << command << ": " << addresses.error().message << "\n";
-    return 1;
-  }
-  web::use_address_book(addresses->get());
-  auto generations = data::SqliteGenerations::open(db, ledger->get());
-  if (!generations) {
-    std::cerr << "gridkeeper " << command << ": " << generations.error().message << "\n";
-    return 1;
-  }
-  options.api.generations = generations->get();
+  using Ledger = typename Stores<Db>::Ledger;
+  auto ledger = opened(command, Ledger::open(db));
+  if (!ledger) return 1;
+  // The other stores write through the ledger's writer: one writer a database.
+  auto accounts = opened(command, data::AccountsStore<Db>::open(db, ledger.get()));
+  auto reports = opened(command, data::ReportsStore<Db>::open(db, ledger.get()));
+  auto addresses = opened(command, data::AddressesStore<Db>::open(db, ledger.get()));
+  auto generations = opened(command, data::GenerationsStore<Db>::open(db, ledger.get()));
+  if (!accounts || !reports || !addresses || !generations) return 1;
+  options.api.reports = reports.get();
+  web::use_address_book(addresses.get());
+  options.api.generations = generations.get();
   dispatch::Center::Options center_options;
   {
     const std::filesystem::path dir = serve.calendars ? std::filesystem::path(*serve.calendars)
@@ -202,9 +218,11 @@ int serve_database(const std::string& command, const std::string& db, ServeOptio
   dispatch::SystemClock system_clock;
   dispatch::ManualClock manual_clock(system_clock.now());
   const dispatch::Clock& clock = serve.manual_clock ? static_cast<const dispatch::Clock&>(manual_clock) : system_clock;
-  dispatch::Center center(**ledger, clock, center_options);
-  center.start();
-  options.api.extra_metrics = [&ledger = **ledger] { return storage_metrics(ledger); };
+  dispatch::Center center(*ledger, clock, center_options);
+  center.start();  // the state of every open case, loaded from the database
+  const auto loaded_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count();
+  options.api.extra_metrics = [&ledger = *ledger] { return storage_metrics(ledger); };
 
   std::mutex escalation_mutex;
   dispatch::EscalationClock* escalation_loop = nullptr;  // set while it runs
@@ -215,35 +233,107 @@ int serve_database(const std::string& command, const std::string& db, ServeOptio
       if (escalation_loop) escalation_loop->wake();
     };
   }
+  std::atomic<bool> lease_lost{false};
   {
     MemoryTrimmer trimmer;
     options.api.reports_done = [&trimmer] { trimmer.soon(); };
-    web::Server server(center, **accounts, clock, options);
+    web::Server server(center, *accounts, clock, options);
     server.start();
+    if (lease) {
+      // Fencing: once the lease is lost another server may be active, so this one serves
+      // nothing more (its escalation stops with it).
+      lease->on_change([&](data::PgLease::Role role) {
+        if (role == data::PgLease::Role::active) return;
+        lease_lost = true;
+        server.stop();
+      });
+      if (lease->role() != data::PgLease::Role::active) {
+        lease_lost = true;
+        server.stop();
+      }
+    }
     dispatch::EscalationClock escalation(center, clock);
     {
       std::lock_guard lock(escalation_mutex);
       escalation_loop = &escalation;
     }
     const auto index = center.grid_index();
-    std::cout << "gridkeeper: serving " << db << " on http://" << options.address << ":" << server.port() << " ("
-              << (index ? index->size() : 0) << " grids, " << center.open_case_count() << " open cases"
+    std::cout << "gridkeeper: serving " << (lease ? "a PostgreSQL database" : db) << " on http://" << options.address
+              << ":" << server.port() << " (" << (index ? index->size() : 0) << " grids, " << center.open_case_count()
+              << " open cases"
               << (options.api.ui_dir.empty() ? ", no browser UI" : ", browser UI from " + options.api.ui_dir)
               << (serve.manual_clock ? ", manual test clock" : "") << ")" << std::endl;
+    if (lease) std::cout << "gridkeeper: active: holds the lease; state loaded in " << loaded_ms << " ms" << std::endl;
     if (options.metrics_listener)
       std::cout << "gridkeeper: metrics on http://" << options.metrics_address << ":" << server.metrics_port()
                 << "/metrics" << std::endl;
     if (hooks.started) hooks.started(server.port());
     server.run();
+    if (lease) lease->on_change({});
     if (hooks.stopping) hooks.stopping();
     std::lock_guard lock(escalation_mutex);
     escalation_loop = nullptr;
   }
   // Everything queued is stored before the database closes.
-  (*ledger)->close();
-  std::cout << "gridkeeper: stopped" << std::endl;
+  ledger->close();
   web::use_address_book(nullptr);
+  if (lease && lease_lost) {
+    std::cerr << "gridkeeper " << command << ": the lease on the database was lost (" << lease->last_error()
+              << "); stopped serving, as another server may be active\n";
+    return 3;
+  }
+  std::cout << "gridkeeper: stopped" << std::endl;
   return 0;
+}
+
+// PostgreSQL: stands by until this server holds the lease, then serves.
+int serve_postgres(const std::string& command, const std::string& db, ServeOptions serve, const ServeHooks& hooks) {
+  {
+    // The schema first, so that a standby of a new database finds it made.
+    auto made = data::pg::open_for_writing(db);
+    if (!made) {
+      std::cerr << "gridkeeper " << command << ": " << made.error().message << "\n";
+      return 1;
+    }
+  }
+  web::StandbyServer* standby_now = nullptr;
+  std::mutex standby_mutex;
+  data::PgLease lease(db, {}, [&](data::PgLease::Role) {
+    std::lock_guard lock(standby_mutex);
+    if (standby_now) standby_now->wake();
+  });
+  auto since = std::chrono::steady_clock::now();
+  if (!lease.wait_active(std::chrono::seconds(3))) {
+    web::StandbyServer standby({serve.server.address, serve.server.port, serve.server.handle_signals});
+    standby.start();
+    std::cout << "gridkeeper: standing by on http://" << serve.server.address << ":" << standby.port()
+              << " (another server is active; taking over when it stops)" << std::endl;
+    {
+      std::lock_guard lock(standby_mutex);
+      standby_now = &standby;
+    }
+    const bool signalled = standby.wait([&] { return lease.role() == data::PgLease::Role::active; });
+    {
+      std::lock_guard lock(standby_mutex);
+      standby_now = nullptr;
+    }
+    serve.server.port = standby.port();  // the active server answers where the standby did
+    standby.stop();
+    if (signalled) {
+      std::cout << "gridkeeper: stopped" << std::endl;
+      return 0;
+    }
+    since = std::chrono::steady_clock::now();
+    std::cout << "gridkeeper: took the lease; loading the state" << std::endl;
+  }
+  return serve_on<data::pg::Connection>(command, db, std::move(serve), hooks, &lease, since);
+}
+
+}  // namespace
+
+int serve_database(const std::string& command, const std::string& db, ServeOptions serve, const ServeHooks& hooks) {
+  if (data::pg::is_uri(db)) return serve_postgres(command, db, std::move(serve), hooks);
+  return serve_on<data::Connection>(command, db, std::move(serve), hooks, nullptr, std::chrono::steady_clock::now());
 }
 
 }  // namespace gridkeeper::app

@@ -306,12 +306,12 @@ Result<std::vector<CaseId>> AddressesStore<Db>::find_case_ids(const dispatch::Ca
   // Newest first along the primary key; instr, not LIKE, so that % and _ are plain text.
   static const std::string sql =
       "SELECT id FROM cases WHERE "
-      "((?1 IS NOT NULL AND (" +
-      Dialect<Db>::holds("title", 1) + " OR " + Dialect<Db>::holds("address", 1) + ")) OR (?2 IS NOT NULL AND " +
-      Dialect<Db>::last("reporter_phone", 4) +
+      "((CAST(?1 AS TEXT) IS NOT NULL AND (" +
+      Dialect<Db>::holds("title", 1) + " OR " + Dialect<Db>::holds("address", 1) +
+      ")) OR (CAST(?2 AS TEXT) IS NOT NULL AND " + Dialect<Db>::last("reporter_phone", 4) +
       " = ?2)) "
-      "AND (?3 IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
-      "AND (?4 IS NULL OR assignee = ?4) ORDER BY id DESC LIMIT ?5";
+      "AND (CAST(?3 AS TEXT) IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
+      "AND (CAST(?4 AS TEXT) IS NULL OR assignee = ?4) ORDER BY id DESC LIMIT ?5";
   std::vector<CaseId> out;
   {
     auto q = (*db)->query(sql);

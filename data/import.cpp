@@ -7,7 +7,7 @@
 #include "data/address_files.hpp"
 #include "data/generation_writes.hpp"
 #include "data/records.hpp"
-#include "data/schema.hpp"
+#include "data/store_connections.hpp"
 #include "dispatch/text_rules.hpp"
 #include "geo/coverage.hpp"
 
@@ -24,7 +24,8 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 }
 
 // Gives `grid`'s A or B post to `worker`: the grid's column, and the post's terms.
-Status hand_post(Connection& db, const std::string& grid, const std::string& worker, bool backup, dispatch::Millis now,
+template <class Db>
+Status hand_post(Db& db, const std::string& grid, const std::string& worker, bool backup, dispatch::Millis now,
                  ImportSummary& summary) {
   {
     auto q = db.query(backup ? "UPDATE grids SET backup = ?2 WHERE code = ?1"
@@ -51,7 +52,8 @@ Status hand_post(Connection& db, const std::string& grid, const std::string& wor
 
 // A file with grids becomes the generation in force (the first one in force from the
 // beginning, so that the grids of any earlier time are these); grids it leaves out retire.
-Status record_generation(Connection& db, const std::vector<geo::Area>& areas, const std::map<std::string, Posts>& posts,
+template <class Db>
+Status record_generation(Db& db, const std::vector<geo::Area>& areas, const std::map<std::string, Posts>& posts,
                          dispatch::Millis now, dispatch::OpenCases open_cases, ImportSummary& s) {
   dispatch::GenerationSwitch sw;
   sw.open_cases = open_cases;
@@ -99,11 +101,12 @@ ImportOutcome refused(std::vector<std::string> problems) {
 
 }  // namespace
 
-ImportOutcome import_organisation(Connection& db, const std::vector<geo::Area>& areas,
-                                  const std::vector<WorkerRow>& workers, dispatch::Millis now,
-                                  const ImportOptions& options) {
+template <class Db>
+requires(!std::is_convertible_v<Db&, const std::string&>) ImportOutcome
+    import_organisation(Db& db, const std::vector<geo::Area>& areas, const std::vector<WorkerRow>& workers,
+                        dispatch::Millis now, const ImportOptions& options) {
   ImportOutcome out;
-  auto tx = Transaction::begin(db);
+  auto tx = Db::Transaction::begin(db);
   if (!tx) return refused({tx.error().message});
 
   // What the database holds already.
@@ -252,12 +255,21 @@ ImportOutcome import_organisation(Connection& db, const std::vector<geo::Area>& 
   return out;
 }
 
-ImportOutcome import_organisation(const std::string& db_path, const std::vector<geo::Area>& areas,
+template ImportOutcome import_organisation<Connection>(Connection&, const std::vector<geo::Area>&,
+                                                       const std::vector<WorkerRow>&, dispatch::Millis,
+                                                       const ImportOptions&);
+template ImportOutcome import_organisation<pg::Connection>(pg::Connection&, const std::vector<geo::Area>&,
+                                                           const std::vector<WorkerRow>&, dispatch::Millis,
+                                                           const ImportOptions&);
+
+ImportOutcome import_organisation(const std::string& place, const std::vector<geo::Area>& areas,
                                   const std::vector<WorkerRow>& workers, dispatch::Millis now,
                                   const ImportOptions& options) {
-  auto db = open_for_writing(db_path);
-  if (!db) return refused({db.error().message});
-  return import_organisation(**db, areas, workers, now, options);
+  return with_backend(place, [&](auto* backend) {
+    auto db = open_writer(place, backend);
+    if (!db) return refused({db.error().message});
+    return import_organisation(**db, areas, workers, now, options);
+  });
 }
 
 ImportOutcome import_files(const std::string& db_path, const std::string& grids_path,
@@ -265,7 +277,7 @@ ImportOutcome import_files(const std::string& db_path, const std::string& grids_
                            dispatch::OpenCases open_cases) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  const bool existed = fs::exists(db_path, ec);
+  const bool existed = pg::is_uri(db_path) || fs::exists(db_path, ec);
   ImportOutcome out;
   const auto file = geo::read_geojson_file(grids_path);
   const auto report = geo::check_coverage(file);

@@ -7,8 +7,10 @@
 // term and opens a new one.
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include "data/pg.hpp"
 #include "data/sqlite.hpp"
 #include "data/workers_csv.hpp"
 #include "dispatch/generation.hpp"
@@ -50,10 +52,13 @@ struct ImportOptions {
 // Writes `areas` (strictly read; district, street, community and grid levels) and
 // `workers` in one transaction, or refuses when a row names a community or grid that is
 // neither in the file nor in the database, or the posts would be inconsistent.
-ImportOutcome import_organisation(Connection& db, const std::vector<geo::Area>& areas,
-                                  const std::vector<WorkerRow>& workers, dispatch::Millis now,
-                                  const ImportOptions& options = {});
-ImportOutcome import_organisation(const std::string& db_path, const std::vector<geo::Area>& areas,
+// Db: data::Connection (SQLite) or pg::Connection.
+template <class Db>
+requires(!std::is_convertible_v<Db&, const std::string&>) ImportOutcome
+    import_organisation(Db& db, const std::vector<geo::Area>& areas, const std::vector<WorkerRow>& workers,
+                        dispatch::Millis now, const ImportOptions& options = {});
+// On the database at `place`: an SQLite file, or a PostgreSQL URI.
+ImportOutcome import_organisation(const std::string& place, const std::vector<geo::Area>& areas,
                                   const std::vector<WorkerRow>& workers, dispatch::Millis now,
                                   const ImportOptions& options = {});
 

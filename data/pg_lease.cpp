@@ -22,6 +22,11 @@ PgLease::~PgLease() {
   db_.reset();  // the lock goes with the connection
 }
 
+void PgLease::on_change(std::function<void(Role)> changed) {
+  std::lock_guard lock(changed_mutex_);
+  changed_ = std::move(changed);
+}
+
 bool PgLease::wait_active(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   return wake_.wait_for(lock, timeout, [&] { return active_.load() || stop_; }) && active_;
@@ -72,6 +77,7 @@ void PgLease::run() {
         active_ = now;
       }
       wake_.notify_all();
+      std::lock_guard lock(changed_mutex_);
       if (changed_) changed_(now ? Role::active : Role::standby);
     }
     std::unique_lock lock(mutex_);

@@ -36,6 +36,9 @@ class PgLease {
   PgLease& operator=(const PgLease&) = delete;
 
   Role role() const { return active_ ? Role::active : Role::standby; }
+  // Replaces what hears of changes of role. Once it returns, the one it replaced runs no
+  // more (so that it may refer to what its caller destroys next).
+  void on_change(std::function<void(Role)> changed);
   // Waits until the lease is held or `timeout` passes; true when held.
   bool wait_active(std::chrono::milliseconds timeout);
   // The last reason the lease could not be tried or was lost (for /healthz and logs).
@@ -47,6 +50,7 @@ class PgLease {
 
   std::string uri_;
   Options options_;
+  std::mutex changed_mutex_;  // held while changed_ runs
   std::function<void(Role)> changed_;
   std::unique_ptr<pg::Connection> db_;
   std::atomic<bool> active_{false};

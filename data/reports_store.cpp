@@ -13,11 +13,13 @@ using namespace dispatch;
 
 namespace {
 // Every statement's text is fixed (the connection keeps each one prepared): optional
-// filters are parameters that may be NULL, lists are JSON arrays (Dialect::ids_in).
+// filters are parameters that may be NULL, lists are JSON arrays (Dialect::ids_in). A
+// parameter tested for NULL is cast at that test: PostgreSQL types a parameter by its first
+// use, and `?3 IS NULL` alone gives it none.
 const std::string kPeriodCases =
     "FROM cases WHERE created_at >= ?1 AND created_at < ?2 "
-    "AND (?3 IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
-    "AND (?4 IS NULL OR assignee = ?4)";
+    "AND (CAST(?3 AS TEXT) IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
+    "AND (CAST(?4 AS TEXT) IS NULL OR assignee = ?4)";
 
 std::string json_array(const std::vector<std::string>& items) {
   std::string out = "[";
@@ -161,15 +163,16 @@ Status ReportsStore<Db>::each_record(const HistoryQuery& query, const std::funct
   }
   // Newest first along the index by intake. With a scope or a worker and cases moved since
   // `places_at`, those are read whatever their place now, and judged by their place then.
-  static const std::string plain = "SELECT " + std::string(case_facts::kColumns) +
-                                   " FROM case_facts WHERE created_at >= ?1 AND created_at < ?2 "
-                                   "AND (?3 IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
-                                   "AND (?4 IS NULL OR assignee = ?4) ORDER BY created_at DESC, id DESC";
+  static const std::string plain =
+      "SELECT " + std::string(case_facts::kColumns) +
+      " FROM case_facts WHERE created_at >= ?1 AND created_at < ?2 "
+      "AND (CAST(?3 AS TEXT) IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
+      "AND (CAST(?4 AS TEXT) IS NULL OR assignee = ?4) ORDER BY created_at DESC, id DESC";
   static const std::string with_moved =
       "SELECT " + std::string(case_facts::kColumns) +
       " FROM case_facts WHERE created_at >= ?1 AND created_at < ?2 "
-      "AND (((?3 IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
-      "AND (?4 IS NULL OR assignee = ?4)) OR id IN " +
+      "AND (((CAST(?3 AS TEXT) IS NULL OR grid = ?3 OR community = ?3 OR street = ?3 OR district = ?3) "
+      "AND (CAST(?4 AS TEXT) IS NULL OR assignee = ?4)) OR id IN " +
       Dialect<Db>::ids_in(5) +
       ") "
       "ORDER BY created_at DESC, id DESC";
@@ -218,14 +221,15 @@ Result<std::vector<Case>> ReportsStore<Db>::requests(const RequestQuery& query) 
     if (auto e = q->status()) return *e;
     return out;
   }
-  static const std::string sql = columns +
-                                 "WHERE created_at >= ?1 AND created_at < ?2 "
-                                 "AND (?3 IS NULL OR category IN " +
-                                 Dialect<Db>::texts_in(3) +
-                                 ") "
-                                 "AND (?4 IS NULL OR (?4 = 1) = (state NOT IN ('closed', 'cancelled'))) "
-                                 "AND (?5 IS NULL OR (lon >= ?5 AND lat >= ?6 AND lon <= ?7 AND lat <= ?8)) "
-                                 "ORDER BY id DESC LIMIT ?9 OFFSET ?10";
+  static const std::string sql =
+      columns +
+      "WHERE created_at >= ?1 AND created_at < ?2 "
+      "AND (CAST(?3 AS TEXT) IS NULL OR category IN " +
+      Dialect<Db>::texts_in(3) +
+      ") "
+      "AND (CAST(?4 AS BIGINT) IS NULL OR (?4 = 1) = (state NOT IN ('closed', 'cancelled'))) "
+      "AND (CAST(?5 AS DOUBLE PRECISION) IS NULL OR (lon >= ?5 AND lat >= ?6 AND lon <= ?7 AND lat <= ?8)) "
+      "ORDER BY id DESC LIMIT ?9 OFFSET ?10";
   auto q = db.query(sql);
   if (!q) return q.error();
   q->bind(1, query.from).bind(2, query.to);
@@ -404,14 +408,14 @@ Status ReportsStore<Db>::each_audit(const AuditQuery& query, const std::function
   static const std::string sql =
       "SELECT seq, at, actor, kind, subject, detail, before, after FROM audit "
       "WHERE at >= ?1 AND at < ?2 "
-      "AND (?3 IS NULL OR " +
+      "AND (CAST(?3 AS TEXT) IS NULL OR " +
       Dialect<Db>::holds("actor", 3) +
       ") "
-      "AND (?4 IS NULL OR " +
+      "AND (CAST(?4 AS TEXT) IS NULL OR " +
       Dialect<Db>::holds("subject", 4) +
       ") "
-      "AND (?5 IS NULL OR kind = ?5) "
-      "AND (?6 IS NULL OR (at, seq) < (SELECT at, seq FROM audit WHERE seq = ?6)) "
+      "AND (CAST(?5 AS TEXT) IS NULL OR kind = ?5) "
+      "AND (CAST(?6 AS BIGINT) IS NULL OR (at, seq) < (SELECT at, seq FROM audit WHERE seq = ?6)) "
       "ORDER BY at DESC, seq DESC";
   auto q = (*lease)->query(sql);
   if (!q) return q.error();

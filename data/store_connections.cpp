@@ -30,4 +30,20 @@ Result<std::unique_ptr<StoreConnections<pg::Connection>>> StoreConnections<pg::C
   return std::make_unique<StoreConnections>(readers, std::move(*db), nullptr);
 }
 
+Result<std::unique_ptr<Connection>> open_writer(const std::string& path, const Connection*) {
+  return open_for_writing(path);
+}
+Result<std::unique_ptr<pg::Connection>> open_writer(const std::string& uri, const pg::Connection*) {
+  auto db = pg::open_for_writing(uri);
+  if (!db) return db.error();
+  if (auto e = (*db)->exec("SET synchronous_commit = on")) return *e;
+  return db;
+}
+Result<std::unique_ptr<Connection>> open_reader(const std::string& path, const Connection*) {
+  return open_for_reading(path);
+}
+Result<std::unique_ptr<pg::Connection>> open_reader(const std::string& uri, const pg::Connection*) {
+  return pg::Connection::open(uri);
+}
+
 }  // namespace gridkeeper::data

@@ -92,6 +92,21 @@ class StoreConnections {
   std::vector<std::unique_ptr<Db>> idle_;
 };
 
+// Opening a connection of either backend to `place`: a writer creates or migrates the schema.
+Result<std::unique_ptr<Connection>> open_writer(const std::string& path, const Connection* backend);
+Result<std::unique_ptr<pg::Connection>> open_writer(const std::string& uri, const pg::Connection* backend);
+Result<std::unique_ptr<Connection>> open_reader(const std::string& path, const Connection* backend);
+Result<std::unique_ptr<pg::Connection>> open_reader(const std::string& uri, const pg::Connection* backend);
+
+// Calls `f` with a null pointer of the connection type `place` is for: a PostgreSQL URI's
+// or an SQLite file's. Code for both backends is written once, as a generic lambda:
+//   with_backend(place, [&](auto* backend) { auto db = open_writer(place, backend); … });
+template <class F>
+decltype(auto) with_backend(const std::string& place, F&& f) {
+  if (pg::is_uri(place)) return f(static_cast<const pg::Connection*>(nullptr));
+  return f(static_cast<const Connection*>(nullptr));
+}
+
 // The few places where the two backends' SQL differs, as fragments of a statement.
 template <class Db>
 struct Dialect;

@@ -26,6 +26,7 @@ constexpr Entry kCatalogue[] = {
     {ErrorCode::storage_unavailable, "storage_unavailable", 503},
     {ErrorCode::password_change_required, "password_change_required", 403},
     {ErrorCode::account_disabled, "account_disabled", 403},
+    {ErrorCode::standby, "standby", 503},
 };
 
 const Entry& entry(ErrorCode code) {

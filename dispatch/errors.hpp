@@ -27,6 +27,7 @@ enum class ErrorCode {
   storage_unavailable,       // 503 the database cannot store now (disk full, I/O error); nothing was changed
   password_change_required,  // 403 the user must change its password (after a reset or an import) first
   account_disabled,          // 403 the account is disabled: its login is refused
+  standby,                   // 503 this server stands by: another one serves the database
 };
 
 std::string_view code_name(ErrorCode code);

@@ -178,6 +178,7 @@ TEST_CASE("routing, grids, workers, categories and the map", "[web][flow]") {
 
   auto health = op->get("/healthz");
   CHECK(health.status == 200);
+  CHECK(health.body.find("\"role\":\"active\"") != std::string::npos);  // a server on SQLite is always active
   auto metrics = op->get("/metrics");
   REQUIRE(metrics.status == 200);
   CHECK(metrics.body.find("gridkeeper_http_requests_total{route=\"POST /api/v1/cases\",status=\"201\"} 1") !=

@@ -70,7 +70,10 @@ OperationsHandlers::OperationsHandlers(Router& router, const ApiOptions& o, disp
 
 void OperationsHandlers::healthz(const CallPtr& call) {
   ok(call, 200,
-     json::object{{"status", "ok"}, {"open_cases", center.open_case_count()}, {"feed_clients", feed.size()}});
+     json::object{{"status", "ok"},
+                  {"role", "active"},
+                  {"open_cases", center.open_case_count()},
+                  {"feed_clients", feed.size()}});
 }
 
 void OperationsHandlers::metrics_text(const CallPtr& call) {
