@@ -125,6 +125,9 @@ TEMPLATE_TEST_CASE("addresses: FTS and LIKE syntax in a query is plain text", "[
   }
   CHECK(lib.find("\"OR\" NEAR(星") == std::vector<std::string>{"马巷镇\"OR\" NEAR(星光*"});
   CHECK(lib.find("星光*") == std::vector<std::string>{"马巷镇\"OR\" NEAR(星光*"});
+  // ASCII letters in any case.
+  CHECK(lib.find("or\" near(星") == std::vector<std::string>{"马巷镇\"OR\" NEAR(星光*"});
+  CHECK(lib.find("Or") == std::vector<std::string>{"马巷镇\"OR\" NEAR(星光*"});
   CHECK(lib.find(std::string(100'000, 'a')).empty());
   auto count = lib.book->address_count();
   REQUIRE(count.ok());
