@@ -1,11 +1,15 @@
-// The standard addresses on SQLite: loads and reloads, the search (two characters through
-// the bigram index, three and more through the trigram index, best first), hostile text,
-// re-routing, and the search of cases.
+// The standard addresses on SQLite and on PostgreSQL: loads and reloads, the search (on
+// SQLite two characters through the bigram index, three and more through the trigram index;
+// on PostgreSQL its trigram indexes; best first either way), hostile text, re-routing, and
+// the search of cases.
 #include <catch2/catch.hpp>
 
+#include "../dispatch/support.hpp"
+#include "backends.hpp"
 #include "data/address_files.hpp"
 #include "data/addresses_store.hpp"
 #include "data/schema.hpp"
+#include "dispatch/address_import.hpp"
 #include "support.hpp"
 
 using namespace gridkeeper;
@@ -19,9 +23,14 @@ std::vector<std::string> texts(const std::vector<dispatch::Address>& found) {
   return out;
 }
 
+// The test city with six addresses. They are loaded on SQLite as `gridkeeper import
+// --addresses` loads them; on PostgreSQL the district, addresses included, is then copied
+// there as `gridkeeper migrate` copies it.
+template <class Backend>
 struct Library {
   ImportedCity city;
-  std::unique_ptr<data::SqliteAddresses> book;
+  std::string place;
+  std::unique_ptr<typename Backend::Addresses> book;
   Library() {
     const std::vector<AddressInput> rows{
         {"翔安区鸿山社区文化路12号", "1号楼", "鸿山社区", 118.305, 24.605},
@@ -34,20 +43,37 @@ struct Library {
     auto out = data::import_address_rows(city.path, rows, geo::Crs::wgs84, kImportTime);
     REQUIRE(out.ok());
     CHECK(out->load.added == rows.size());
-    auto opened = data::SqliteAddresses::open(city.path);
-    REQUIRE(opened.ok());
-    book = std::move(*opened);
+    place = Backend::city(city);
+    book = open_store<typename Backend::Addresses>(place);
   }
   std::vector<std::string> find(const std::string& q, std::size_t limit = 20) {
     auto r = book->find_addresses(q, limit);
-    REQUIRE(r.ok());
+    if (!r) FAIL(r.error().message);
     return texts(*r);
+  }
+  // A CSV file of addresses loaded: on SQLite by the import of the command; on PostgreSQL
+  // parsed and routed the same way against the same grids, and loaded by the store.
+  data::AddressImportOutcome import_csv(const std::string& csv, dispatch::Millis at) {
+    if constexpr (!Backend::is_postgres) {
+      auto out = data::import_address_csv(place, csv, geo::Crs::wgs84, at);
+      REQUIRE(out.ok());
+      return *out;
+    } else {
+      auto index = data::stored_grid_index(city.path);
+      REQUIRE(index.ok());
+      auto parsed = dispatch::parse_address_csv(csv, geo::Crs::wgs84, dispatch::grid_of(*index));
+      REQUIRE(parsed.ok());
+      auto loaded = book->load_addresses(parsed->rows, at, "import");
+      REQUIRE(loaded.ok());
+      return {*loaded, parsed->problems, parsed->rejected};
+    }
   }
 };
 }  // namespace
 
-TEST_CASE("addresses: two- and four-character Chinese queries, best first", "[addresses]") {
-  Library lib;
+TEMPLATE_TEST_CASE("addresses: two- and four-character Chinese queries, best first", "[addresses]", OnSqlite,
+                   OnPostgres) {
+  Library<TestType> lib;
   // Two characters: the bigram index. The exact address first, then those it begins, then
   // the rest; shorter first within each.
   CHECK(lib.find("文化") ==
@@ -65,11 +91,33 @@ TEST_CASE("addresses: two- and four-character Chinese queries, best first", "[ad
   CHECK(lib.find("文").empty());  // one character finds nothing
 }
 
-TEST_CASE("addresses: FTS syntax in a query is plain text", "[addresses]") {
-  Library lib;
-  for (const std::string q :
-       {"\"OR\"", "OR", "NEAR(", "星光*", "*", "\"", "\"\"", "a OR b", "NEAR(a b)", "文化 OR 民安", "文化*",
-        "address:文化", "^文化", "--", "%_", "'); DROP TABLE addresses; --"}) {
+TEMPLATE_TEST_CASE("addresses: FTS and LIKE syntax in a query is plain text", "[addresses]", OnSqlite, OnPostgres) {
+  Library<TestType> lib;
+  for (const std::string q : {"\"OR\"",
+                              "OR",
+                              "NEAR(",
+                              "星光*",
+                              "*",
+                              "\"",
+                              "\"\"",
+                              "a OR b",
+                              "NEAR(a b)",
+                              "文化 OR 民安",
+                              "文化*",
+                              "address:文化",
+                              "^文化",
+                              "--",
+                              "%_",
+                              "%",
+                              "_",
+                              "\\",
+                              "%%",
+                              "文%",
+                              "%化",
+                              "_化",
+                              "文化%",
+                              "\\%",
+                              "'); DROP TABLE addresses; --"}) {
     INFO(q);
     auto r = lib.book->find_addresses(q, 20);
     REQUIRE(r.ok());
@@ -77,14 +125,37 @@ TEST_CASE("addresses: FTS syntax in a query is plain text", "[addresses]") {
   }
   CHECK(lib.find("\"OR\" NEAR(星") == std::vector<std::string>{"马巷镇\"OR\" NEAR(星光*"});
   CHECK(lib.find("星光*") == std::vector<std::string>{"马巷镇\"OR\" NEAR(星光*"});
+  // ASCII letters in any case.
+  CHECK(lib.find("or\" near(星") == std::vector<std::string>{"马巷镇\"OR\" NEAR(星光*"});
+  CHECK(lib.find("Or") == std::vector<std::string>{"马巷镇\"OR\" NEAR(星光*"});
   CHECK(lib.find(std::string(100'000, 'a')).empty());
   auto count = lib.book->address_count();
   REQUIRE(count.ok());
   CHECK(*count == 6);
+
+  // LIKE's own characters (% _ and its escape \) in an address: found by them, and in a
+  // query they stand for themselves, never for any text or any character.
+  const std::string odd = "翔安区100%_达标\\路";
+  dispatch::Address row;
+  row.address = odd;
+  row.lon = 118.305;
+  row.lat = 24.605;
+  auto loaded = lib.book->load_addresses({row}, kImportTime + 1, "test");
+  REQUIRE(loaded.ok());
+  CHECK(loaded->added == 1);
+  for (const std::string q : {"0%_", "%_达", "00%", "达标\\路", "标\\路", "翔安区100%_达标\\路"}) {
+    INFO(q);
+    CHECK(lib.find(q) == std::vector<std::string>{odd});
+  }
+  for (const std::string q :
+       {"%%", "__", "\\\\", "%%%", "___", "10_%", "0__", "翔%路", "达标_路", "100\\%", "%鸿山", "文_路", "文%路"}) {
+    INFO(q);
+    CHECK(lib.find(q).empty());
+  }
 }
 
-TEST_CASE("addresses: a reload updates in place by (address, building)", "[addresses]") {
-  Library lib;
+TEMPLATE_TEST_CASE("addresses: a reload updates in place by (address, building)", "[addresses]", OnSqlite, OnPostgres) {
+  Library<TestType> lib;
   const std::string csv =
       "address,lon,lat,building,community\n"
       "翔安区鸿山社区文化路12号,118.305,24.605,1号楼,鸿山社区\n"  // unchanged
@@ -92,14 +163,13 @@ TEST_CASE("addresses: a reload updates in place by (address, building)", "[addre
       "文化路,118.307,24.606,,鸿山社区(新)\n"                     // community changed
       "文化路99号,118.309,24.606,,\n"                             // new
       "坏行,118.3x,24.6,,\n";                                     // rejected
-  auto out = data::import_address_csv(lib.city.path, csv, geo::Crs::wgs84, kImportTime + 1000);
-  REQUIRE(out.ok());
-  CHECK(out->load.added == 1);
-  CHECK(out->load.updated == 2);
-  CHECK(out->load.unchanged == 1);
-  CHECK(out->rejected == 1);
-  REQUIRE(out->problems.size() == 1);
-  CHECK(out->problems[0].line == 6);
+  const auto out = lib.import_csv(csv, kImportTime + 1000);
+  CHECK(out.load.added == 1);
+  CHECK(out.load.updated == 2);
+  CHECK(out.load.unchanged == 1);
+  CHECK(out.rejected == 1);
+  REQUIRE(out.problems.size() == 1);
+  CHECK(out.problems[0].line == 6);
   auto found = lib.book->find_addresses("鸿山社区文化路12号", 20);
   REQUIRE(found.ok());
   REQUIRE(found->size() == 2);
@@ -113,11 +183,7 @@ TEST_CASE("addresses: a reload updates in place by (address, building)", "[addre
   REQUIRE(count.ok());
   CHECK(*count == 7);
   // Each load is one entry of the audit trail.
-  auto db = data::open_for_reading(lib.city.path);
-  REQUIRE(db.ok());
-  auto audits = (*db)->scalar("SELECT count(*) FROM audit WHERE kind = 'address'");
-  REQUIRE(audits.ok());
-  CHECK(*audits == 2);
+  CHECK(TestType::scalar(lib.place, "SELECT count(*) FROM audit WHERE kind = 'address'") == 2);
 }
 
 // A redraw of the test grids: west of 118.31° one grid, elsewhere none.
@@ -126,8 +192,8 @@ std::optional<std::string> west_of_118_31(geo::Point p) {
   return std::nullopt;
 }
 
-TEST_CASE("addresses: re-routing against new grids moves what changed", "[addresses]") {
-  Library lib;
+TEMPLATE_TEST_CASE("addresses: re-routing against new grids moves what changed", "[addresses]", OnSqlite, OnPostgres) {
+  Library<TestType> lib;
   auto moved = lib.book->reroute_addresses(west_of_118_31);
   REQUIRE(moved.ok());
   CHECK(*moved == 6);
@@ -151,8 +217,9 @@ TEST_CASE("addresses: a million-row benchmark's generator is not needed to see t
   CHECK(data::characters_of("文化路88号") == 6);
 }
 
+// SQLite only: the import of a grid file and the re-routing after it work on a district's file.
 TEST_CASE("addresses: a grid file imported again moves them to the grids it draws", "[addresses]") {
-  Library lib;
+  Library<OnSqlite> lib;
   auto grid_of = [&](const std::string& q) {
     auto r = lib.book->find_addresses(q, 1);
     REQUIRE(r.ok());
@@ -176,4 +243,66 @@ TEST_CASE("addresses: a grid file imported again moves them to the grids it draw
   auto again = data::reroute_stored_addresses(lib.city.path);
   REQUIRE(again.ok());
   CHECK(*again == 0);
+}
+
+TEMPLATE_TEST_CASE("cases: found by part of their title or address or by their reporter's phone, in a view",
+                   "[addresses]", OnSqlite, OnPostgres) {
+  CityOn<TestType> city;
+  RunningOn<TestType> run(city.place);
+  const dispatch::Actor op{1, "op", dispatch::Role::operator_, {}, {}};
+  auto intake = [&](int row, int column, const std::string& title, const std::string& address,
+                    const std::string& phone) {
+    auto r = testing::at_grid(row, column);
+    r.title = title;
+    r.address = address;
+    r.reporter = {"张三", phone};
+    auto c = run.center->intake_and_wait(r, op);
+    REQUIRE(c.ok());
+    return *c;
+  };
+  const auto a = intake(0, 0, "垃圾堆放", "文化路12号", "13900001234");
+  const auto b = intake(0, 1, "路灯不亮", "文化路88号", "13900005678");
+  const auto c = intake(1, 2, "噪音扰民 100%_达标", "民安大道\\1000号", "13900001234");
+  auto book = open_store<typename TestType::Addresses>(city.place);
+  using Ids = std::vector<dispatch::CaseId>;
+  auto find = [&](const std::string& text, const std::string& phone_tail = {}, const dispatch::ReportView& view = {},
+                  std::size_t limit = 10) {
+    dispatch::CaseSearch s;
+    s.text = text;
+    s.phone_tail = phone_tail;
+    s.view = view;
+    s.limit = limit;
+    auto r = book->find_case_ids(s);
+    if (!r) FAIL(r.error().message);
+    return *r;
+  };
+
+  // A part of the address or of the title, newest first.
+  CHECK(find("文化路") == Ids{b.id, a.id});
+  CHECK(find("路灯") == Ids{b.id});
+  CHECK(find("民安大道\\1000") == Ids{c.id});
+  CHECK(find("文化路", {}, {}, 1) == Ids{b.id});
+  CHECK(find("没有").empty());
+  CHECK(find("路").empty());  // one character finds nothing
+  CHECK(find("").empty());    // nor does nothing
+  // % _ and \ are plain text.
+  CHECK(find("%_") == Ids{c.id});
+  CHECK(find("0%") == Ids{c.id});
+  CHECK(find("\\1") == Ids{c.id});
+  for (const std::string q : {"%%", "__", "文%", "文_路", "路_", "%号", "\\\\"}) {
+    INFO(q);
+    CHECK(find(q).empty());
+  }
+  // The last four digits of the reporter's phone, or the text: either.
+  CHECK(find("", "1234") == Ids{c.id, a.id});
+  CHECK(find("", "5678") == Ids{b.id});
+  CHECK(find("", "0000").empty());
+  CHECK(find("路灯", "1234") == Ids{c.id, b.id, a.id});
+  // Within a view: a scope at any level, or one worker's cases.
+  CHECK(find("文化路", {}, {"350213001001", {}}) == Ids{b.id, a.id});
+  CHECK(find("文化路", {}, {"350213", {}}) == Ids{b.id, a.id});
+  CHECK(find("文化路", {}, {"G0-1", {}}) == Ids{b.id});
+  CHECK(find("文化路", {}, {"G1-2", {}}).empty());
+  CHECK(find("文化路", {}, {{}, a.assignee}) == Ids{a.id});
+  CHECK(find("", "1234", {"G1-2", {}}) == Ids{c.id});
 }

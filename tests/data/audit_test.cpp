@@ -1,9 +1,10 @@
-// The audit trail's read (SqliteReports::each_audit): filters, order, paging by cursor;
-// and the before and after that settings and Open311 keys write.
+// The audit trail's read (ReportsStore::each_audit): filters, order, paging by cursor;
+// and the before and after that settings and Open311 keys write. On SQLite and PostgreSQL.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
 #include "../dispatch/support.hpp"
+#include "backends.hpp"
 #include "data/reports_store.hpp"
 #include "dispatch/center.hpp"
 #include "support.hpp"
@@ -17,10 +18,11 @@ const std::string kStreet = "350213001";
 
 std::vector<AuditRecord> read(Reports& r, const AuditQuery& q, std::size_t most = 1000) {
   std::vector<AuditRecord> out;
-  REQUIRE_FALSE(r.each_audit(q, [&](const AuditRecord& rec) {
+  const auto failed = r.each_audit(q, [&](const AuditRecord& rec) {
     out.push_back(rec);
     return out.size() < most;
-  }));
+  });
+  if (failed) FAIL(failed->message);
   return out;
 }
 
@@ -33,16 +35,16 @@ std::vector<std::string> kinds(const std::vector<AuditRecord>& records) {
 boost::json::value parsed(const std::string& text) { return boost::json::parse(text); }
 }  // namespace
 
-TEST_CASE("the audit trail reads newest first, filtered, a page at a time", "[reports][audit]") {
-  testing::ImportedCity city;
-  testing::RunningCenter run(city.path);
+TEMPLATE_TEST_CASE("the audit trail reads newest first, filtered, a page at a time", "[reports][audit]",
+                   testing::OnSqlite, testing::OnPostgres) {
+  testing::CityOn<TestType> city;
+  testing::RunningOn<TestType> run(city.place);
   auto& clock = run.clock;
   auto& center = *run.center;
   const Actor admin{1, "admin", Role::admin, {}, {}};
   const Actor supervisor{2, "sup", Role::supervisor, kStreet, {}};
-  auto reports = data::SqliteReports::open(city.path);
-  REQUIRE(reports.ok());
-  auto& r = **reports;
+  auto reports = testing::open_store<typename TestType::Reports>(city.place);
+  auto& r = *reports;
 
   const Millis t0 = clock.now();
   REQUIRE(center.set_mode_and_wait(kStreet, true, supervisor).ok());  // t0

@@ -2,9 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include "../dispatch/support.hpp"
+#include "backends.hpp"
 #include "data/reports_store.hpp"
-#include "data/schema.hpp"
-#include "data/sqlite_ledger.hpp"
 #include "dispatch/center.hpp"
 #include "support.hpp"
 
@@ -21,20 +20,13 @@ IntakeRequest at_grid(int row, int column, std::string category = "environment")
   r.category = std::move(category);
   return r;
 }
-
-std::int64_t count(const std::string& path, const std::string& sql) {
-  auto db = data::open_for_reading(path);
-  REQUIRE(db.ok());
-  auto n = (*db)->scalar(sql);
-  REQUIRE(n.ok());
-  return *n;
-}
 }  // namespace
 
-TEST_CASE("reports read a period's cases with their events, settings and Open311 keys", "[reports]") {
-  testing::ImportedCity city;
-  testing::RunningCenter run(city.path);
-  const auto& path = city.path;
+TEMPLATE_TEST_CASE("reports read a period's cases with their events, settings and Open311 keys", "[reports]",
+                   testing::OnSqlite, testing::OnPostgres) {
+  testing::CityOn<TestType> city;
+  testing::RunningOn<TestType> run(city.place);
+  const auto& place = city.place;
   auto& clock = run.clock;
   auto& center = *run.center;
   const Actor op{1, "op", Role::operator_, {}, {}};
@@ -52,13 +44,12 @@ TEST_CASE("reports read a period's cases with their events, settings and Open311
   auto c = center.intake_and_wait(at_grid(0, 1), op);  // G0-1
   REQUIRE(c.ok());
 
-  auto reports = data::SqliteReports::open(path);
-  REQUIRE(reports.ok());
-  auto& r = **reports;
+  auto reports = testing::open_store<typename TestType::Reports>(place);
+  auto& r = *reports;
 
   SECTION("history: the period's cases, each with its events in order") {
     auto all = r.history({{}, {}, t0, t0 + 3 * kHour});
-    REQUIRE(all.ok());
+    if (!all) FAIL(all.error().message);
     REQUIRE(all->size() == 3);
     CHECK((*all)[0].c.id == a->id);
     std::vector<EventType> types;
@@ -81,10 +72,11 @@ TEST_CASE("reports read a period's cases with their events, settings and Open311
   SECTION("records: each case's summary row, newest first, filtered as history is") {
     auto ids = [&](const HistoryQuery& q) {
       std::vector<CaseId> out;
-      REQUIRE_FALSE(r.each_record(q, [&](const CaseRecord& rec) {
+      const auto failed = r.each_record(q, [&](const CaseRecord& rec) {
         out.push_back(rec.id);
         return true;
-      }));
+      });
+      if (failed) FAIL(failed->message);
       return out;
     };
     CHECK(ids({{}, {}, t0, t0 + 3 * kHour}) == std::vector<CaseId>{c->id, b->id, a->id});
@@ -149,6 +141,7 @@ TEST_CASE("reports read a period's cases with their events, settings and Open311
     q.from = t0;
     q.to = t0 + 3 * kHour;
     auto all = r.requests(q);
+    if (!all) FAIL(all.error().message);
     REQUIRE(all->size() == 3);
     CHECK(all->front().id == c->id);
     q.open = false;
@@ -177,7 +170,7 @@ TEST_CASE("reports read a period's cases with their events, settings and Open311
     REQUIRE_FALSE(r.put_setting("assessment", R"({"min_cases":2})", t0, "user:1:admin"));
     REQUIRE_FALSE(r.put_setting("assessment", R"({"min_cases":3})", t0, "user:1:admin"));
     CHECK(**r.setting("assessment") == R"({"min_cases":3})");
-    CHECK(count(path, "SELECT count(*) FROM audit WHERE kind = 'setting'") == 2);
+    CHECK(TestType::scalar(place, "SELECT count(*) FROM audit WHERE kind = 'setting'") == 2);
   }
   SECTION("Open311 keys: found by hash, names unique among active keys, revoked for good") {
     ClientKey k{0, "hotline", "350213001", "hash-1", t0, "user:1:admin"};
@@ -196,6 +189,6 @@ TEST_CASE("reports read a period's cases with their events, settings and Open311
     CHECK_FALSE(*r.find_client_key("hash-1"));
     CHECK(r.client_keys()->empty());
     CHECK(r.add_client_key(k).ok());  // the name is free again
-    CHECK(count(path, "SELECT count(*) FROM audit WHERE kind = 'open311_key'") == 3);
+    CHECK(TestType::scalar(place, "SELECT count(*) FROM audit WHERE kind = 'open311_key'") == 3);
   }
 }

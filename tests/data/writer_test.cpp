@@ -1,6 +1,6 @@
-// One writer a file: the accounts and reports stores write through the ledger's writer,
-// and a commit the device refuses (a full disk) fails its group without losing anything
-// acknowledged.
+// One writer a database: the accounts and reports stores write through the ledger's writer
+// (on SQLite and on PostgreSQL), and a commit the device refuses (a full disk, on SQLite)
+// fails its group without losing anything acknowledged.
 #include <sqlite3.h>
 #include <catch2/catch.hpp>
 
@@ -9,6 +9,7 @@
 #include <latch>
 #include <thread>
 
+#include "backends.hpp"
 #include "data/accounts_store.hpp"
 #include "data/reports_store.hpp"
 #include "data/sqlite_ledger.hpp"
@@ -66,7 +67,21 @@ struct Stores {
   }
 };
 
-UserId add_user(data::SqliteAccounts& accounts, const std::string& name) {
+// The same on either backend: a ledger and a center running on it, and the accounts and
+// reports stores writing through that ledger.
+template <class Backend>
+struct StoresOn {
+  testing::RunningOn<Backend> run;
+  std::unique_ptr<typename Backend::Accounts> accounts;
+  std::unique_ptr<typename Backend::Reports> reports;
+  explicit StoresOn(const std::string& place)
+      : run(place),
+        accounts(testing::open_store<typename Backend::Accounts>(place, *run.ledger)),
+        reports(testing::open_store<typename Backend::Reports>(place, *run.ledger)) {}
+};
+
+template <class Accounts>
+UserId add_user(Accounts& accounts, const std::string& name) {
   User u;
   u.username = name;
   u.role = Role::operator_;
@@ -78,49 +93,59 @@ UserId add_user(data::SqliteAccounts& accounts, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("accounts and reports write through the ledger's writer and wait for it, never for a lock", "[writer]") {
-  City city;
-  // The writer holds its transaction (and so the file's write lock) open until released.
-  std::atomic<bool> hold{false};
-  std::latch in_commit(1);
-  std::promise<void> release;
-  auto released = release.get_future().share();
-  SqliteLedger::Options options;
-  options.before_commit = [&, released] {
-    if (hold.exchange(false)) {
-      in_commit.count_down();
-      released.wait();
-    }
-    return SQLITE_OK;
-  };
-  Stores s(city.path, options);
+TEMPLATE_TEST_CASE("accounts and reports write through the ledger's writer and wait for it, never for a lock",
+                   "[writer]", testing::OnSqlite, testing::OnPostgres) {
+  testing::CityOn<TestType> city;
+  StoresOn<TestType> s(city.place);
+  auto& ledger = *s.run.ledger;
   const UserId user = add_user(*s.accounts, "op1");
 
-  hold = true;
-  auto intake =
-      std::async(std::launch::async, [&] { return s.center->intake_and_wait(at_grid(0, 0, "a"), operator_actor()); });
-  in_commit.wait();  // the writer is inside its transaction now
+  // A group held open by a work of its own, which has written (so on SQLite the group's
+  // transaction holds the file's write lock) and waits until released.
+  std::latch in_group(1);
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::promise<Status> held_done;
+  auto held = held_done.get_future();
+  ledger.submit(
+      [&, released](auto& db) -> Status {
+        if (auto e =
+                db.exec("INSERT INTO settings (key, value, updated_at, updated_by) VALUES ('held', '1', 0, 'test')"))
+          return e;
+        in_group.count_down();
+        released.wait();
+        return std::nullopt;
+      },
+      [&](Status st) { held_done.set_value(std::move(st)); });
+  in_group.wait();  // the writer is inside that group's transaction now
+
+  auto intake = std::async(std::launch::async,
+                           [&] { return s.run.center->intake_and_wait(at_grid(0, 0, "a"), operator_actor()); });
   auto token = std::async(std::launch::async, [&] { return s.accounts->store_token({"h1", user, 1, 2}); });
   auto setting = std::async(std::launch::async, [&] { return s.reports->put_setting("k", "{}", 1, "admin"); });
-  // A second connection writing itself would wait out its busy timeout and fail with
-  // "database is locked"; through the writer both are queued behind the open group.
-  while (s.ledger->stats().queued < 2) {
+  // A second connection writing itself would wait for the lock (SQLite: out its busy
+  // timeout, then "database is locked"); through the writer all three are queued behind
+  // the open group.
+  while (ledger.stats().queued < 3) {
     REQUIRE(token.wait_for(std::chrono::milliseconds(1)) == std::future_status::timeout);
     REQUIRE(setting.wait_for(std::chrono::milliseconds(1)) == std::future_status::timeout);
   }
   release.set_value();
+  CHECK_FALSE(held.get());
   REQUIRE(intake.get().ok());
   CHECK_FALSE(token.get());
   CHECK_FALSE(setting.get());
   CHECK(s.accounts->find_token("h1").has_value());
   CHECK(s.reports->setting("k").value() == std::optional<std::string>("{}"));
+  CHECK(s.reports->setting("held").value() == std::optional<std::string>("1"));
   s.accounts->delete_token("h1");
   CHECK_FALSE(s.accounts->find_token("h1").has_value());
 }
 
-TEST_CASE("a write's own failure fails only that write, not the others of its group", "[writer]") {
-  City city;
-  Stores s(city.path);
+TEMPLATE_TEST_CASE("a write's own failure fails only that write, not the others of its group", "[writer]",
+                   testing::OnSqlite, testing::OnPostgres) {
+  testing::CityOn<TestType> city;
+  StoresOn<TestType> s(city.place);
   ClientKey key;
   key.name = "hotline";
   key.key_hash = "k1";
@@ -135,7 +160,7 @@ TEST_CASE("a write's own failure fails only that write, not the others of its gr
       return s.reports->add_client_key(k);
     }));
     cases.push_back(std::async(std::launch::async, [&, i] {
-      return s.center->intake_and_wait(at_grid(i % 2, i % 3, "c"), operator_actor());
+      return s.run.center->intake_and_wait(at_grid(i % 2, i % 3, "c"), operator_actor());
     }));
   }
   for (auto& f : again) {
@@ -145,6 +170,7 @@ TEST_CASE("a write's own failure fails only that write, not the others of its gr
   }
   for (auto& f : cases) CHECK(f.get().ok());
   CHECK(s.reports->client_keys()->size() == 1);
+  CHECK(TestType::scalar(city.place, "SELECT count(*) FROM cases") == 8);
   auto revoked = s.reports->revoke_client_key(12345, 1, "admin");
   REQUIRE(revoked);
   CHECK(revoked->code == ErrorCode::not_found);
