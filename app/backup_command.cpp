@@ -3,6 +3,7 @@
 
 #include "app/cli.hpp"
 #include "data/backup.hpp"
+#include "data/pg.hpp"
 
 namespace gridkeeper::app {
 
@@ -11,6 +12,11 @@ int run_backup(int argc, char** argv) {
   if (args.positionals().size() != 1) throw UsageError("backup takes one OUT.db");
   const std::string db = args.required("--db");
   const std::string out = args.positionals()[0];
+  if (data::pg::is_uri(db)) {
+    std::cerr << "gridkeeper backup: a PostgreSQL database is backed up with PostgreSQL's own tools: pg_dump for a "
+                 "copy, or pg_basebackup and WAL archiving for point-in-time recovery\n";
+    return 1;
+  }
   const auto report = data::backup_database(db, out);
   if (!report) {
     std::cerr << "gridkeeper backup: " << report.error().message << "\n";

@@ -13,9 +13,13 @@
 #include <iostream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "app/cli.hpp"
 #include "app/serve.hpp"
 #include "app/simulate.hpp"
+#include "data/pg_migrate.hpp"
+#include "data/pg_schema.hpp"
 #include "demo/city_places.hpp"
 #include "demo/database.hpp"
 #include "dispatch/clock.hpp"
@@ -98,6 +102,46 @@ void print_logins(const std::string& url, const demo::DemoLogins& l) {
 
 }  // namespace
 
+// The demo on PostgreSQL: an empty database gets the demo city, built in a scratch SQLite
+// file and copied over as `gridkeeper migrate` copies a district; one that holds a district
+// is served as it is.
+int demo_on_postgres(const std::string& db, demo::DemoOptions& demo, ServeOptions& options) {
+  const auto shown = data::pg::redacted(db);
+  {
+    auto target = data::pg::open_for_writing(db);
+    auto grids =
+        target ? (*target)->scalar("SELECT count(*) FROM grids") : dispatch::Result<std::int64_t>(target.error());
+    if (!grids) {
+      std::cerr << "gridkeeper demo: " << grids.error().message << "\n";
+      return 1;
+    }
+    if (*grids > 0) {
+      std::cout << "gridkeeper demo: using " << shown << " (drop its tables to build a fresh demo)" << std::endl;
+      return 0;
+    }
+  }
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path scratch = fs::temp_directory_path(ec) / ("gridkeeper-demo-" + std::to_string(::getpid()));
+  fs::create_directories(scratch, ec);
+  const std::string file = (scratch / "demo.db").string();
+  std::cout << "gridkeeper demo: building the demo city 翔安区 for " << shown << " …" << std::endl;
+  demo.now = dispatch::SystemClock().now();
+  demo.hash_password = [](std::string_view password) { return web::hash_password(password); };
+  auto built = demo::build_demo_database(file, demo);
+  auto copied =
+      built ? data::migrate_to_postgres(file, db) : dispatch::Result<std::vector<data::TableCopied>>(built.error());
+  if (copied && fs::is_regular_file(demo::demo_places_path(file), ec))
+    options.server.api.basemap_geojson = load_basemap(demo::demo_places_path(file), "the demo's places");
+  fs::remove_all(scratch, ec);
+  if (!copied) {
+    std::cerr << "gridkeeper demo: " << copied.error().message << "\n";
+    return 1;
+  }
+  print_built(shown, *built);
+  return 0;
+}
+
 int run_demo(int argc, char** argv) {
   std::vector<std::string> flags{"--db", "--simulate", "--seed", "--export"};
   flags.insert(flags.end(), kServeFlags.begin(), kServeFlags.end());
@@ -114,7 +158,9 @@ int run_demo(int argc, char** argv) {
   const std::string db = args.get("--db").value_or("gridkeeper-demo.db");
 
   std::error_code ec;
-  if (!std::filesystem::exists(db, ec)) {
+  if (data::pg::is_uri(db)) {
+    if (const int failed = demo_on_postgres(db, demo, options)) return failed;
+  } else if (!std::filesystem::exists(db, ec)) {
     std::cout << "gridkeeper demo: building the demo city 翔安区 in " << db << " …" << std::endl;
     demo.now = dispatch::SystemClock().now();
     demo.hash_password = [](std::string_view password) { return web::hash_password(password); };
@@ -128,11 +174,13 @@ int run_demo(int argc, char** argv) {
     std::cout << "gridkeeper demo: using " << db << " (remove it to build a fresh demo)" << std::endl;
   }
   // The demo's own roads and estates under the map, unless another basemap was named.
-  if (!args.get("--basemap") && std::filesystem::is_regular_file(demo::demo_places_path(db), ec))
+  if (!args.get("--basemap") && !data::pg::is_uri(db) &&
+      std::filesystem::is_regular_file(demo::demo_places_path(db), ec))
     options.server.api.basemap_geojson = load_basemap(demo::demo_places_path(db), "the demo's places");
   auto logins = demo::demo_logins(db);
   if (!logins) {
-    std::cerr << "gridkeeper demo: " << db << " is not a gridkeeper database: " << logins.error().message << "\n";
+    std::cerr << "gridkeeper demo: " << data::pg::redacted(db)
+              << " is not a gridkeeper database: " << logins.error().message << "\n";
     return 1;
   }
 

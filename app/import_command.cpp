@@ -8,6 +8,7 @@
 #include "app/cli.hpp"
 #include "data/address_files.hpp"
 #include "data/import.hpp"
+#include "data/pg_ledger.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "dispatch/center.hpp"
 
@@ -45,8 +46,9 @@ int import_addresses(const std::string& db, const std::string& file, geo::Crs cr
 // lies in another grid now follow it to that grid's holder, as a redraw applied with
 // `follow` moves them (through the center, by its rules), or stay with their workers until
 // closed, as with `stay` (and the command says how many).
-int settle_open_cases(const std::string& db, dispatch::OpenCases mode) {
-  auto ledger = data::SqliteLedger::open(db);
+template <class Ledger>
+int settle_open_cases_on(const std::string& db, dispatch::OpenCases mode) {
+  auto ledger = Ledger::open(db);
   if (!ledger) {
     std::cerr << "gridkeeper import: " << ledger.error().message << "\n";
     return 1;
@@ -72,6 +74,11 @@ int settle_open_cases(const std::string& db, dispatch::OpenCases mode) {
                  "(import with --open-cases follow to hand them over)\n";
   return 0;
 }
+
+int settle_open_cases(const std::string& db, dispatch::OpenCases mode) {
+  if (data::pg::is_uri(db)) return settle_open_cases_on<data::PgLedger>(db, mode);
+  return settle_open_cases_on<data::SqliteLedger>(db, mode);
+}
 }  // namespace
 
 int run_import(int argc, char** argv) {
@@ -96,10 +103,11 @@ int run_import(int argc, char** argv) {
   if (outcome.report_has_findings) std::cout << outcome.report;
   for (const auto& p : outcome.problems) std::cerr << "gridkeeper import: " << p << "\n";
   if (!outcome.ok) {
-    std::cerr << "gridkeeper import: refused; nothing was written to " << db << "\n";
+    std::cerr << "gridkeeper import: refused; nothing was written to " << data::pg::redacted(db) << "\n";
     return 1;
   }
-  std::cout << "imported " << grids << (workers ? " and " + *workers : std::string()) << " into " << db << "\n"
+  std::cout << "imported " << grids << (workers ? " and " + *workers : std::string()) << " into "
+            << data::pg::redacted(db) << "\n"
             << data::format_summary(outcome.summary);
   // A redraw (grids retired or redrawn) of a district that may hold open cases.
   if (outcome.summary.grids_retired > 0 || outcome.summary.grids_updated > 0)

@@ -258,8 +258,8 @@ int serve_on(const std::string& command, const std::string& db, ServeOptions ser
       escalation_loop = &escalation;
     }
     const auto index = center.grid_index();
-    std::cout << "gridkeeper: serving " << (lease ? "a PostgreSQL database" : db) << " on http://" << options.address
-              << ":" << server.port() << " (" << (index ? index->size() : 0) << " grids, " << center.open_case_count()
+    std::cout << "gridkeeper: serving " << data::pg::redacted(db) << " on http://" << options.address << ":"
+              << server.port() << " (" << (index ? index->size() : 0) << " grids, " << center.open_case_count()
               << " open cases"
               << (options.api.ui_dir.empty() ? ", no browser UI" : ", browser UI from " + options.api.ui_dir)
               << (serve.manual_clock ? ", manual test clock" : "") << ")" << std::endl;

@@ -1,16 +1,18 @@
-// gridkeeper user add --db PATH --username U --role admin|operator|supervisor|worker
+// gridkeeper user add --db PATH|URI --username U --role admin|operator|supervisor|worker
 //                    [--scope CODE] [--worker ID]        (password read from stdin; the
 //                    password policy of dispatch/password_policy.hpp applies)
-// gridkeeper user import --db PATH FILE.csv              (dispatch/user_import.hpp; prints
+// gridkeeper user import --db PATH|URI FILE.csv           (dispatch/user_import.hpp; prints
 //                    username,initial_password once)
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <string>
 
 #include "app/cli.hpp"
 #include "data/accounts_store.hpp"
-#include "data/schema.hpp"
+#include "data/store_connections.hpp"
 #include "dispatch/audit.hpp"
 #include "dispatch/password_policy.hpp"
 #include "dispatch/user_import.hpp"
@@ -19,14 +21,34 @@
 namespace gridkeeper::app {
 
 namespace {
-// Whether `sql` (one ?1 parameter) finds a row for `code`.
-bool known(data::Connection& db, const char* sql, const std::string& code) {
-  auto q = db.query(sql);
-  if (!q) throw std::runtime_error(q.error().message);
-  q->bind(1, code);
-  const bool found = q->next();
-  if (auto e = q->status()) throw std::runtime_error(e->message);
-  return found;
+// The accounts of the database at `db` (a file or a PostgreSQL URI), and a check that a code
+// is in it.
+struct Opened {
+  std::unique_ptr<dispatch::Accounts> accounts;
+  // Whether `sql` (one ?1 parameter) finds a row for `code`.
+  std::function<bool(const char* sql, const std::string& code)> known;
+};
+
+dispatch::Result<Opened> open_accounts(const std::string& db) {
+  return data::with_backend(db, [&](auto* backend) -> dispatch::Result<Opened> {
+    using Db = std::remove_const_t<std::remove_pointer_t<decltype(backend)>>;
+    auto accounts = data::AccountsStore<Db>::open(db);
+    if (!accounts) return accounts.error();
+    auto check = data::open_reader(db, backend);
+    if (!check) return check.error();
+    std::shared_ptr<Db> conn(std::move(*check));
+    Opened out;
+    out.accounts = std::move(*accounts);
+    out.known = [conn](const char* sql, const std::string& code) {
+      auto q = conn->query(sql);
+      if (!q) throw std::runtime_error(q.error().message);
+      q->bind(1, code);
+      const bool found = q->next();
+      if (auto e = q->status()) throw std::runtime_error(e->message);
+      return found;
+    };
+    return out;
+  });
 }
 }  // namespace
 
@@ -51,24 +73,22 @@ int run_user(int argc, char** argv) {
   if (user.role != dispatch::Role::worker && !user.worker_id.empty())
     throw UsageError("--worker applies to the worker role only");
 
-  auto accounts = data::SqliteAccounts::open(db);
-  if (!accounts) {
-    std::cerr << "gridkeeper user: " << accounts.error().message << "\n";
+  auto opened = open_accounts(db);
+  if (!opened) {
+    std::cerr << "gridkeeper user: " << opened.error().message << "\n";
     return 1;
   }
+  auto& accounts = opened->accounts;
+  const auto& known = opened->known;
   {
-    auto check = data::open_for_reading(db);
-    if (!check) {
-      std::cerr << "gridkeeper user: " << check.error().message << "\n";
+    if (!user.scope.empty() && !known("SELECT 1 FROM jurisdictions WHERE code = ?1", user.scope) &&
+        !known("SELECT 1 FROM grids WHERE code = ?1", user.scope)) {
+      std::cerr << "gridkeeper user: no jurisdiction or grid " << user.scope << " in " << data::pg::redacted(db)
+                << "\n";
       return 1;
     }
-    if (!user.scope.empty() && !known(**check, "SELECT 1 FROM jurisdictions WHERE code = ?1", user.scope) &&
-        !known(**check, "SELECT 1 FROM grids WHERE code = ?1", user.scope)) {
-      std::cerr << "gridkeeper user: no jurisdiction or grid " << user.scope << " in " << db << "\n";
-      return 1;
-    }
-    if (!user.worker_id.empty() && !known(**check, "SELECT 1 FROM workers WHERE id = ?1", user.worker_id)) {
-      std::cerr << "gridkeeper user: no worker " << user.worker_id << " in " << db << "\n";
+    if (!user.worker_id.empty() && !known("SELECT 1 FROM workers WHERE id = ?1", user.worker_id)) {
+      std::cerr << "gridkeeper user: no worker " << user.worker_id << " in " << data::pg::redacted(db) << "\n";
       return 1;
     }
   }
@@ -96,7 +116,7 @@ int run_user(int argc, char** argv) {
                                     {"scope", user.scope},
                                     {"worker_id", user.worker_id},
                                     {"disabled", "false"}});
-  auto added = (*accounts)->create_users({user}, {std::move(a)});
+  auto added = accounts->create_users({user}, {std::move(a)});
   if (!added || added->empty()) {
     std::cerr << "gridkeeper user: " << (added ? std::string("nothing was added") : added.error().message) << "\n";
     return 1;
@@ -125,31 +145,28 @@ int run_user_import(int argc, char** argv) {
     std::cerr << "gridkeeper user: " << file << ": " << rows.error().message << "; nothing was imported\n";
     return 1;
   }
-  auto accounts = data::SqliteAccounts::open(db);
-  if (!accounts) {
-    std::cerr << "gridkeeper user: " << accounts.error().message << "\n";
+  auto opened = open_accounts(db);
+  if (!opened) {
+    std::cerr << "gridkeeper user: " << opened.error().message << "\n";
     return 1;
   }
-  auto check = data::open_for_reading(db);
-  if (!check) {
-    std::cerr << "gridkeeper user: " << check.error().message << "\n";
-    return 1;
-  }
+  auto& accounts = opened->accounts;
+  const auto& known = opened->known;
   std::vector<dispatch::User> users;
   std::vector<dispatch::AuditEntry> audit;
   std::vector<std::string> passwords;
   const auto now = dispatch::SystemClock().now();
   for (const auto& row : *rows) {
     const auto where = file + " line " + std::to_string(row.line) + ": ";
-    if (!row.scope.empty() && !known(**check, "SELECT 1 FROM jurisdictions WHERE code = ?1", row.scope)) {
+    if (!row.scope.empty() && !known("SELECT 1 FROM jurisdictions WHERE code = ?1", row.scope)) {
       std::cerr << "gridkeeper user: " << where << "no jurisdiction " << row.scope << "; nothing was imported\n";
       return 1;
     }
-    if (!row.worker_id.empty() && !known(**check, "SELECT 1 FROM workers WHERE id = ?1", row.worker_id)) {
+    if (!row.worker_id.empty() && !known("SELECT 1 FROM workers WHERE id = ?1", row.worker_id)) {
       std::cerr << "gridkeeper user: " << where << "no worker " << row.worker_id << "; nothing was imported\n";
       return 1;
     }
-    if ((*accounts)->find_user(row.username)) {
+    if (accounts->find_user(row.username)) {
       std::cerr << "gridkeeper user: " << where << "username " << row.username << " exists; nothing was imported\n";
       return 1;
     }
@@ -176,7 +193,7 @@ int run_user_import(int argc, char** argv) {
     audit.push_back(std::move(a));
     users.push_back(std::move(u));
   }
-  auto stored = (*accounts)->create_users(std::move(users), std::move(audit));
+  auto stored = accounts->create_users(std::move(users), std::move(audit));
   if (!stored) {
     std::cerr << "gridkeeper user: " << stored.error().message << "; nothing was imported\n";
     return 1;

@@ -77,6 +77,28 @@ bool unavailable_state(const char* state) {
 }
 }  // namespace
 
+std::string redacted(std::string_view db) {
+  std::string out(db);
+  if (is_uri(db) && (db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0)) {
+    // scheme://user:password@host…: the password is between the first ':' and the '@'.
+    const auto start = out.find("://") + 3;
+    const auto at = out.find('@', start);
+    const auto slash = out.find('/', start);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+      const auto colon = out.find(':', start);
+      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // key=value strings and URI parameters: password=…
+  for (auto at = out.find("password="); at != std::string::npos; at = out.find("password=", at + 1)) {
+    const auto begin = at + 9;
+    auto end = out.find_first_of(" &", begin);
+    if (end == std::string::npos) end = out.size();
+    out.replace(begin, end - begin, "***");
+  }
+  return out;
+}
+
 bool is_uri(std::string_view db) { return db.starts_with("postgresql://") || db.starts_with("postgres://"); }
 
 Error pg_error(const pg_conn* conn, const pg_result* result, std::string_view context) {

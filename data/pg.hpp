@@ -32,6 +32,9 @@ std::string dollar_parameters(std::string_view sql);
 // Whether a libpq URI or key=value string names a PostgreSQL database (what --db takes).
 bool is_uri(std::string_view db);
 
+// `db` as it may be shown (messages, logs): a password in it replaced by ***.
+std::string redacted(std::string_view db);
+
 // The text of an error of the server or the connection, as an error value.
 Error pg_error(const pg_conn* conn, const pg_result* result, std::string_view context);
 

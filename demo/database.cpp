@@ -10,6 +10,7 @@
 #include "data/import.hpp"
 #include "data/schema.hpp"
 #include "data/sqlite_ledger.hpp"
+#include "data/store_connections.hpp"
 #include "demo/city_places.hpp"
 #include "demo/history.hpp"
 #include "dispatch/center.hpp"
@@ -218,8 +219,10 @@ Result<DemoSummary> build_demo_database(const std::string& path, const DemoOptio
   return summary;
 }
 
-Result<DemoLogins> demo_logins(const std::string& path) {
-  auto db = data::open_for_reading(path);
+namespace {
+template <class Db>
+Result<DemoLogins> logins_in(const std::string& path, const Db* backend) {
+  auto db = data::open_reader(path, backend);
   if (!db) return db.error();
   DemoLogins out;
   auto q = (*db)->query(
@@ -256,6 +259,11 @@ Result<DemoLogins> demo_logins(const std::string& path) {
   if (!n) return n.error();
   out.worker_logins = static_cast<std::size_t>(*n);
   return out;
+}
+}  // namespace
+
+Result<DemoLogins> demo_logins(const std::string& path) {
+  return data::with_backend(path, [&](auto* backend) { return logins_in(path, backend); });
 }
 
 }  // namespace gridkeeper::demo
