@@ -120,6 +120,7 @@ std::vector<Status> PgLedger::store_group(std::vector<Pending>& group) {
     if (auto e = writer_->begin_pipeline()) return e;
     Status failed;
     for (std::size_t i = from; i < to && !failed; ++i) failed = writes_->apply(group[i].change);
+    if (!failed) failed = writes_->flush();
     auto ended = writer_->end_pipeline();
     if (failed) return failed;
     if (ended) return ended;
