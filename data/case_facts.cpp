@@ -190,11 +190,20 @@ Result<Writer<Db>> Writer<Db>::prepare(Db& db) {
     if (!prepared) return prepared.error();
     *statement = *prepared;
   }
+  if constexpr (holds_rows) {
+    auto rows = pg::Rows::prepare(db, kUpsert);
+    if (!rows) return rows.error();
+    w.upsert_rows_ = std::move(*rows);
+  }
   return w;
 }
 
 template <class Db>
 Result<bool> Writer<Db>::load(CaseId id, CaseRecord& r) {
+  if (auto held = held_at_.find(id); held != held_at_.end()) {
+    r = held_[held->second];
+    return true;
+  }
   auto q = select_row_.use();
   q.bind(1, id);
   const bool found = q.next();
@@ -222,9 +231,33 @@ Status Writer<Db>::rebuild(CaseId id, CaseRecord& r) {
 
 template <class Db>
 Status Writer<Db>::store(const CaseRecord& r) {
+  if constexpr (holds_rows) {
+    const auto [at, fresh] = held_at_.try_emplace(r.id, held_.size());
+    if (fresh) held_.push_back(r);
+    else held_[at->second] = r;
+    return std::nullopt;
+  }
   auto q = upsert_.use();
   bind_record(q, r);
   return q.run();
+}
+
+template <class Db>
+Status Writer<Db>::flush() {
+  if constexpr (holds_rows) {
+    for (const auto& r : held_) bind_record(upsert_rows_.add(), r);
+    held_.clear();
+    held_at_.clear();
+    if (auto e = upsert_rows_.run()) return storage_error("case summaries: " + e->message);
+  }
+  return std::nullopt;
+}
+
+template <class Db>
+void Writer<Db>::discard() {
+  held_.clear();
+  held_at_.clear();
+  upsert_rows_.clear();
 }
 
 template <class Db>
@@ -241,7 +274,7 @@ Status Writer<Db>::store_move(const CaseEvent& regrid, const CaseRecord& before)
 }
 
 template <class Db>
-Status Writer<Db>::apply(const Change& change) {
+Status Writer<Db>::apply(const Change& change, const std::function<Status()>& send_held) {
   if (change.cases.empty() && change.events.empty()) return std::nullopt;
   std::size_t count = 0;
   at_.clear();
@@ -271,6 +304,8 @@ Status Writer<Db>::apply(const Change& change) {
     // Events of a case stored without a row (none should be): the row from all it has,
     // which already holds the change's events.
     folded_[count - 1] = true;
+    if (send_held)
+      if (auto e = send_held()) return e;
     return rebuild(id, r);
   };
   for (const auto& c : change.cases)

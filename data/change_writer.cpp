@@ -18,6 +18,12 @@ Millis wall_clock_ms() {
       .count();
 }
 
+// Whether a change writes more than cases, their events and the audit trail.
+bool writes_more(const Change& c) {
+  return !c.categories.empty() || !c.workers.empty() || !c.leaves.empty() || c.generation || !c.jurisdictions.empty() ||
+         !c.grids.empty() || !c.post_terms_closed.empty() || !c.post_terms_opened.empty();
+}
+
 }  // namespace
 
 template <class Db>
@@ -48,6 +54,13 @@ Result<ChangeWriter<Db>> ChangeWriter<Db>::prepare(Db& db) {
     if (!prepared) return prepared.error();
     *statement = *prepared;
   }
+  if constexpr (holds_rows) {
+    for (auto [rows, sql] : {std::pair{&w.case_rows_, records::kUpsertCase}, {&w.event_rows_, records::kInsertEvent}}) {
+      auto prepared = pg::Rows::prepare(db, sql);
+      if (!prepared) return prepared.error();
+      *rows = std::move(*prepared);
+    }
+  }
   auto facts = case_facts::Writer<Db>::prepare(db);
   if (!facts) return facts.error();
   w.facts = std::move(*facts);
@@ -56,6 +69,53 @@ Result<ChangeWriter<Db>> ChangeWriter<Db>::prepare(Db& db) {
 
 template <class Db>
 Status ChangeWriter<Db>::apply(const Change& change) {
+  auto e = write(change);
+  if (e) discard();
+  return e;
+}
+
+template <class Db>
+Status ChangeWriter<Db>::flush() {
+  if constexpr (holds_rows) {
+    auto e = send_cases_and_events();
+    if (auto f = facts.flush(); f && !e) e = f;
+    if (e) discard();
+    return e;
+  }
+  return std::nullopt;
+}
+
+template <class Db>
+Status ChangeWriter<Db>::send_cases_and_events() {
+  if constexpr (holds_rows) {
+    // Every case before the events that name it.
+    for (const auto& c : held_cases_) records::bind_case(case_rows_.add(), c);
+    held_cases_.clear();
+    held_at_.clear();
+    if (auto e = case_rows_.run()) {
+      event_rows_.clear();
+      return storage_error("cases: " + e->message);
+    }
+    if (auto e = event_rows_.run()) return storage_error("case events: " + e->message);
+  }
+  return std::nullopt;
+}
+
+template <class Db>
+void ChangeWriter<Db>::discard() {
+  held_cases_.clear();
+  held_at_.clear();
+  case_rows_.clear();
+  event_rows_.clear();
+  facts.discard();
+}
+
+template <class Db>
+Status ChangeWriter<Db>::write(const Change& change) {
+  // What is held back keeps its place before whatever else this change writes.
+  if constexpr (holds_rows)
+    if (writes_more(change))
+      if (auto e = flush()) return e;
   // Parents before children: categories, workers and grids before the cases that name
   // them, cases before their events.
   for (const auto& c : change.categories) {
@@ -115,18 +175,29 @@ Status ChangeWriter<Db>::apply(const Change& change) {
     if (auto e = q.run()) return storage_error("post term of " + t.grid + ": " + e->message);
   }
   for (const auto& c : change.cases) {
+    if constexpr (holds_rows) {
+      // A case changed twice before flush() is sent once, as it was last.
+      const auto [at, fresh] = held_at_.try_emplace(c.id, held_cases_.size());
+      if (fresh) held_cases_.push_back(c);
+      else held_cases_[at->second] = c;
+      continue;
+    }
     auto q = upsert_case.use();
     records::bind_case(q, c);
     if (auto e = q.run()) return storage_error("case " + std::to_string(c.id) + ": " + e->message);
   }
   for (const auto& ev : change.events) {
+    if constexpr (holds_rows) {
+      records::bind_event(event_rows_.add(), ev);
+      continue;
+    }
     auto q = insert_event.use();
     records::bind_event(q, ev);
     if (auto e = q.run()) return storage_error("event of case " + std::to_string(ev.case_id) + ": " + e->message);
   }
   // The summary rows of the touched cases, events without their case included (a rating
-  // after closure, a photo).
-  if (auto e = facts.apply(change)) return e;
+  // after closure, a photo). A row rebuilt from what is stored needs what is held back.
+  if (auto e = facts.apply(change, [this] { return send_cases_and_events(); })) return e;
   for (const auto& a : change.audit) {
     auto q = insert_audit.use();
     records::bind_audit(q, a);

@@ -365,6 +365,10 @@ void Connection::drain() {
     pending_ = 0;
     return;
   }
+  read_pending();
+}
+
+void Connection::read_pending() {
   for (; pending_ > 0; --pending_) {
     pg_result* r = next_result();
     const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
@@ -391,11 +395,14 @@ Status Connection::begin_pipeline() {
 
 Status Connection::end_pipeline() {
   if (!pipelined_) return std::nullopt;
-  drain();
+  // The sync ends the pipeline's run of statements and goes with those not answered yet:
+  // one wait for all their answers, then the sync's own, which closes it.
+  const bool synced = PQpipelineSync(conn_) == 1;
+  if (synced) read_pending();
+  else drain();
   Status error = std::move(pipeline_error_);
   pipeline_error_.reset();
-  // The sync ends the pipeline's run of statements; its own answer closes it.
-  if (PQpipelineSync(conn_) == 1) {
+  if (synced) {
     while (pg_result* r = PQgetResult(conn_)) {
       const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
       PQclear(r);

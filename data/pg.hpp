@@ -159,6 +159,7 @@ class Connection {
   Result<const Named*> named(std::string_view sql);
   // Reads the answers of the statements sent and not read yet; the first failure is kept.
   void drain();
+  void read_pending();  // the answers of the statements sent, once they are on their way
   // Reads one statement's answer in the pipeline (its result, then the end of it).
   pg_result* next_result();
 

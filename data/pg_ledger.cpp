@@ -124,13 +124,16 @@ std::vector<Status> PgLedger::store_group(std::vector<Pending>& group) {
     for (std::size_t i = from; i < to && !failed; ++i) {
       auto& p = group[i];
       if (p.work) {
-        if (writer_->pipelined()) failed = writer_->end_pipeline();
+        // The changes before it reach the server first: the work may read what they wrote.
+        failed = writes_->flush();
+        if (!failed && writer_->pipelined()) failed = writer_->end_pipeline();
         if (!failed) failed = run_work(*writer_, p.work, own[i]);
         continue;
       }
       if (!writer_->pipelined()) failed = writer_->begin_pipeline();
       if (!failed) failed = writes_->apply(p.change);
     }
+    if (!failed) failed = writes_->flush();
     if (writer_->pipelined()) {
       auto ended = writer_->end_pipeline();
       if (!failed) failed = ended;

@@ -1,5 +1,7 @@
 #include "data/records.hpp"
 
+#include "data/pg_rows.hpp"
+
 namespace gridkeeper::data::records {
 
 using namespace dispatch;
@@ -287,5 +289,8 @@ Category read_category(const Q& q, int f) {
 GRIDKEEPER_RECORDS_FOR(Query)
 GRIDKEEPER_RECORDS_FOR(pg::Query)
 #undef GRIDKEEPER_RECORDS_FOR
+// Many rows in one statement (PostgreSQL's writer).
+template void bind_case<pg::Rows>(pg::Rows&, const Case&);
+template void bind_event<pg::Rows>(pg::Rows&, const CaseEvent&);
 
 }  // namespace gridkeeper::data::records
