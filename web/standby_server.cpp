@@ -1,5 +1,6 @@
 #include "web/standby_server.hpp"
 
+#include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -45,7 +46,6 @@ struct StandbyServer::Impl {
   struct Session : std::enable_shared_from_this<Session> {
     Session(Impl& owner, tcp::socket socket) : owner(owner), stream(std::move(socket)) {
       parser.header_limit(kHeaderLimit);
-      parser.body_limit(0);
     }
     ~Session() { --owner.connections; }
     void run() {
@@ -70,11 +70,26 @@ struct StandbyServer::Impl {
       response.prepare_payload();
       if (request.method() == http::verb::head) response.content_length(body.size());
       stream.expires_after(kTimeout);
-      http::async_write(stream, response, [self = shared_from_this()](beast::error_code, std::size_t) {
+      http::async_write(stream, response, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        if (ec) return;
+        // Closing with a body unread would reset the connection and could take the answer
+        // with it: the sending side is closed, and what the client still sends is read and
+        // dropped (bounded in bytes and time) until it closes too.
         beast::error_code ignored;
-        self->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        self->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        self->drain();
       });
     }
+    void drain() {
+      if (drained > kMaxDrained) return;
+      stream.async_read_some(net::buffer(scratch), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        self->drained += n;
+        if (!ec) self->drain();
+      });
+    }
+    static constexpr std::size_t kMaxDrained = 1u << 20;
+    std::size_t drained = 0;
+    std::array<char, 4096> scratch{};
     Impl& owner;
     beast::tcp_stream stream;
     beast::flat_buffer buffer;
