@@ -1,13 +1,15 @@
 // bench_http: requests per second and p50/p99 latency of the server over loopback.
 //
 //   bench_http [--seconds 5] [--connections 64] [--client-threads 1] [--server-threads 0]
-//              [--grids 24x24] [--only route|cases] [--serve-for S]
+//              [--grids 24x24] [--only route|cases] [--serve-for S] [--postgres URI]
 //
 // Builds a temporary database with a generated city (576 grids by default, about the
 // reference district), starts the real server on an ephemeral port with SQLite storage,
 // logs in an operator and drives keep-alive connections, each with one request in
 // flight, for GET /api/v1/route (random points) and POST /api/v1/cases (random points,
-// every case committed before its 201). Goals: GET /route >= 50,000/s; POST /cases >=
+// every case committed before its 201). With --postgres (an empty database; e.g.
+// scripts/with-postgres.sh bench_http --postgres @PG@) the same runs follow on PostgreSQL,
+// the city copied there. Goals: GET /route >= 50,000/s; POST /cases >=
 // 10,000/s with p99 < 50 ms. Client and server share the machine's cores.
 
 #include <algorithm>
@@ -31,6 +33,8 @@
 #include "bench/scratch_city.hpp"
 #include "bench/soak_load.hpp"
 #include "data/accounts_store.hpp"
+#include "data/pg_ledger.hpp"
+#include "data/pg_migrate.hpp"
 #include "data/sqlite_ledger.hpp"
 #include "dispatch/center.hpp"
 #include "web/auth.hpp"
@@ -53,6 +57,7 @@ struct Options {
   int columns = 24, rows = 24;
   std::string only;
   double serve_for = 0;  // only serve, for an outside load generator
+  std::string postgres;  // a PostgreSQL URI: the same runs there after SQLite
 };
 
 // One keep-alive connection: sends its next request when the answer to the last is in.
@@ -194,54 +199,21 @@ void print(const char* what, const Figures& f, const Options& o, double goal_rps
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::cerr << "bench_http: " << a << " needs a value\n";
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "--seconds") o.seconds = std::stod(value());
-    else if (a == "--connections") o.connections = std::stoi(value());
-    else if (a == "--client-threads") o.client_threads = static_cast<unsigned>(std::stoi(value()));
-    else if (a == "--server-threads") o.server_threads = static_cast<unsigned>(std::stoi(value()));
-    else if (a == "--only") o.only = value();
-    else if (a == "--serve-for") o.serve_for = std::stod(value());
-    else if (a == "--grids") {
-      const auto g = value();
-      const auto x = g.find('x');
-      o.columns = std::stoi(g.substr(0, x));
-      o.rows = std::stoi(g.substr(x + 1));
-    } else {
-      std::cerr << "usage: bench_http [--seconds S] [--connections N] [--client-threads N] [--server-threads N] "
-                   "[--grids CxR] [--only route|cases] [--serve-for S]\n";
-      return 2;
-    }
-  }
-
-  dispatch::SystemClock clock;
-  const bench::ScratchCity scratch("bench-http", o.columns, o.rows, clock.now());
-  const auto& db = scratch.db;
-  const auto& imported = scratch.imported;
-  if (!imported.ok) {
-    std::cerr << "bench_http: import failed: " << imported.problems.front() << "\n";
-    return 1;
-  }
-  auto ledger = data::SqliteLedger::open(db);
-  auto accounts = data::SqliteAccounts::open(db);
+template <class Db>
+int bench_on(const std::string& db, const char* backend, const Options& o, const bench::ScratchCity& scratch,
+             const dispatch::SystemClock& clock) {
+  using Ledger = std::conditional_t<std::is_same_v<Db, data::Connection>, data::SqliteLedger, data::PgLedger>;
+  auto ledger = Ledger::open(db);
+  auto accounts = data::AccountsStore<Db>::open(db, ledger ? ledger->get() : nullptr);
   if (!ledger || !accounts) {
-    std::cerr << "bench_http: cannot open " << db << "\n";
+    std::cerr << "bench_http: cannot open the " << backend << " database\n";
     return 1;
   }
   dispatch::User op;
   op.username = "bench";
   op.role = dispatch::Role::operator_;
   op.password_hash = web::hash_password("bench-password");
-  (*accounts)->add_user(op);
+  (*accounts)->add_user(op);  // refused when there already (the copy of the city holds it)
 
   dispatch::Center center(**ledger, clock);
   center.start();
@@ -291,9 +263,10 @@ int main(int argc, char** argv) {
     intakes.push_back(request_text("POST", "/api/v1/cases", token, body));
   }
 
-  std::printf("bench_http: %zu grids, server threads %u, client threads %u, %d keep-alive connections, %.1f s each\n",
-              center.grid_index()->size(), options.threads ? options.threads : std::thread::hardware_concurrency(),
-              o.client_threads, o.connections, o.seconds);
+  std::printf(
+      "bench_http on %s: %zu grids, server threads %u, client threads %u, %d keep-alive connections, %.1f s each\n",
+      backend, center.grid_index()->size(), options.threads ? options.threads : std::thread::hardware_concurrency(),
+      o.client_threads, o.connections, o.seconds);
   if (o.only.empty() || o.only == "route") print("GET /api/v1/route", drive(port, routes, o), o, 50'000, 0);
   if (o.only.empty() || o.only == "cases") {
     const auto before = (*ledger)->stats();
@@ -309,4 +282,52 @@ int main(int argc, char** argv) {
   serving.join();
   server.reset();
   return 0;
+}
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::cerr << "bench_http: " << a << " needs a value\n";
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--seconds") o.seconds = std::stod(value());
+    else if (a == "--connections") o.connections = std::stoi(value());
+    else if (a == "--client-threads") o.client_threads = static_cast<unsigned>(std::stoi(value()));
+    else if (a == "--server-threads") o.server_threads = static_cast<unsigned>(std::stoi(value()));
+    else if (a == "--only") o.only = value();
+    else if (a == "--serve-for") o.serve_for = std::stod(value());
+    else if (a == "--postgres") o.postgres = value();
+    else if (a == "--grids") {
+      const auto g = value();
+      const auto x = g.find('x');
+      o.columns = std::stoi(g.substr(0, x));
+      o.rows = std::stoi(g.substr(x + 1));
+    } else {
+      std::cerr << "usage: bench_http [--seconds S] [--connections N] [--client-threads N] [--server-threads N] "
+                   "[--grids CxR] [--only route|cases] [--serve-for S] [--postgres URI]\n";
+      return 2;
+    }
+  }
+
+  dispatch::SystemClock clock;
+  const bench::ScratchCity scratch("bench-http", o.columns, o.rows, clock.now());
+  const auto& db = scratch.db;
+  const auto& imported = scratch.imported;
+  if (!imported.ok) {
+    std::cerr << "bench_http: import failed: " << imported.problems.front() << "\n";
+    return 1;
+  }
+  if (int failed = bench_on<data::Connection>(db, "SQLite", o, scratch, clock)) return failed;
+  if (o.postgres.empty()) return 0;
+  // The same city, copied as `gridkeeper migrate` copies a district, on PostgreSQL.
+  if (auto copied = data::migrate_to_postgres(db, o.postgres); !copied) {
+    std::cerr << "bench_http: cannot copy the city to PostgreSQL: " << copied.error().message << "\n";
+    return 1;
+  }
+  return bench_on<data::pg::Connection>(o.postgres, "PostgreSQL", o, scratch, clock);
 }
