@@ -78,18 +78,7 @@ Result<User> AccountsStore<Db>::add_user(User user) {
 
 template <class Db>
 Result<std::vector<User>> AccountsStore<Db>::add_users(std::vector<User> users) {
-  std::vector<User> stored;
-  auto e = write([&](Db& db) -> Status {
-    stored.clear();  // the work may run twice
-    for (const auto& u : users) {
-      auto added = insert_user(db, u);
-      if (!added) return added.error();  // undone whole
-      stored.push_back(std::move(*added));
-    }
-    return std::nullopt;
-  });
-  if (e) return *e;
-  return stored;
+  return create_users(std::move(users), {});  // data/users_store.cpp
 }
 
 template <class Db>

@@ -28,7 +28,7 @@ class AccountsStore final : public dispatch::Accounts {
   // reads and deletes throw StorageError.
   Result<dispatch::User> add_user(dispatch::User user) override;
   // Many users in one transaction (one commit instead of one each): all of them, or none
-  // when any username exists.
+  // when any username exists. create_users with no audit entries.
   Result<std::vector<dispatch::User>> add_users(std::vector<dispatch::User> users);
   std::optional<dispatch::User> find_user(std::string_view username) override;
   std::optional<dispatch::User> user_by_id(dispatch::UserId id) override;

@@ -129,17 +129,24 @@ std::string district() {
   return uri;
 }
 
+// Two servers started one after the other on a new district: the first active, the second
+// standing by.
+struct TwoServers {
+  std::string uri = district();
+  TempDir dir;
+  ServeProcess first{uri, dir.file("first.log")};
+  unsigned short first_port = first.wait_for_port("serving");
+  ServeProcess second{uri, dir.file("second.log")};
+  unsigned short second_port = second.wait_for_port("standing by");
+};
+
 }  // namespace
 
 TEST_CASE("failover: the standby takes over when the active server is killed under intake, losing no acknowledged case",
           "[pg][failover]") {
   REQUIRE(sodium_init() >= 0);
-  const auto uri = district();
-  TempDir dir;
-  ServeProcess first(uri, dir.file("first.log"));
-  const auto first_port = first.wait_for_port("serving");
-  ServeProcess second(uri, dir.file("second.log"));
-  const auto second_port = second.wait_for_port("standing by");
+  TwoServers servers;
+  auto& [uri, dir, first, first_port, second, second_port] = servers;
 
   // Roles: one active, one standing by; the standby serves no API.
   CHECK(role_of(first_port) == "active");
@@ -207,12 +214,8 @@ TEST_CASE("failover: the standby takes over when the active server is killed und
 
 TEST_CASE("failover: a server that loses its lease stops serving, and the standby takes over", "[pg][failover]") {
   REQUIRE(sodium_init() >= 0);
-  const auto uri = district();
-  TempDir dir;
-  ServeProcess first(uri, dir.file("first.log"));
-  const auto first_port = first.wait_for_port("serving");
-  ServeProcess second(uri, dir.file("second.log"));
-  const auto second_port = second.wait_for_port("standing by");
+  TwoServers servers;
+  auto& [uri, dir, first, first_port, second, second_port] = servers;
   REQUIRE(role_of(first_port) == "active");
 
   // The lease's connection cut on the database's side (as a network partition would).
