@@ -23,11 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string bin(const std::string& tool) {
-  const char* dir = std::getenv("GRIDKEEPER_PG_BIN");
-  return (dir ? std::string(dir) : std::string("/usr/lib/postgresql/15/bin")) + "/" + tool;
-}
-
 // Runs argv (as the postgres user when asked), its output appended to `log`; its exit status.
 int run(std::vector<std::string> argv, bool as_postgres, const std::string& log) {
   if (as_postgres) argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
@@ -75,6 +70,13 @@ std::string slurp(const std::string& path) {
 }
 
 }  // namespace
+
+std::string PgCluster::bin(const std::string& tool) {
+  const char* dir = std::getenv("GRIDKEEPER_PG_BIN");
+  return (dir ? std::string(dir) : std::string("/usr/lib/postgresql/15/bin")) + "/" + tool;
+}
+
+int run_program(const std::vector<std::string>& argv, const std::string& log) { return run(argv, false, log); }
 
 PgCluster::PgCluster() {
   std::string templ = (fs::temp_directory_path() / "gridkeeper-pg-XXXXXX").string();

@@ -6,6 +6,7 @@
 // its own. The binaries are Debian's (postgresql-15), or those of $GRIDKEEPER_PG_BIN.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace gridkeeper::testing {
 
@@ -21,6 +22,8 @@ class PgCluster {
   // A new, empty database: its URI.
   std::string fresh_database();
   int port() const { return port_; }
+  // The path of one of the cluster's programs (pg_dump, pg_restore, ...).
+  static std::string bin(const std::string& tool);
   // Stops the server as a crash would (every process aborted, no checkpoint), then starts
   // it again: it recovers from its write-ahead log.
   void crash_and_restart();
@@ -32,6 +35,10 @@ class PgCluster {
   bool as_postgres_ = false;
   std::string options_;
 };
+
+// Runs argv as the current user (the cluster's client programs connect over TCP with a
+// URI), its output appended to the file `log`; its exit status, -1 when it did not exit.
+int run_program(const std::vector<std::string>& argv, const std::string& log);
 
 // One cluster per test program, started on first use and stopped at exit.
 PgCluster& pg_cluster();
