@@ -196,7 +196,11 @@ int serve_on(const std::string& command, const std::string& db, ServeOptions ser
              data::PgLease* lease, std::chrono::steady_clock::time_point since) {
   auto& options = serve.server;
   using Ledger = typename Stores<Db>::Ledger;
-  auto ledger = opened(command, Ledger::open(db));
+  typename Ledger::Options ledger_options;
+  if constexpr (std::is_same_v<Ledger, data::PgLedger>) {
+    if (lease) ledger_options.fence = lease->term();  // nothing stored once another server took over
+  }
+  auto ledger = opened(command, Ledger::open(db, ledger_options));
   if (!ledger) return 1;
   // The other stores write through the ledger's writer: one writer a database.
   auto accounts = opened(command, data::AccountsStore<Db>::open(db, ledger.get()));

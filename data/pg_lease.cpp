@@ -64,7 +64,19 @@ bool PgLease::beat() {
   q->bind(1, options_.key);
   const bool got = q->next() && q->int64(0) == 1;
   if (auto e = q->status()) return fail(e->message);
-  return got;
+  if (!got) return false;
+  // A new term: its number fences off the writes of an earlier holder that has not yet
+  // noticed it lost the lease (see PgLedger::Options::fence). The row lock of this update
+  // waits for that holder's transactions in flight; those after it see the new term.
+  if (auto e = db_->exec(
+          "CREATE TABLE IF NOT EXISTS gridkeeper_lease (id INTEGER PRIMARY KEY CHECK (id = 1), term BIGINT NOT NULL)"))
+    return fail("cannot begin a term of the lease: " + e->message);
+  auto term = db_->scalar(
+      "INSERT INTO gridkeeper_lease (id, term) VALUES (1, 1) "
+      "ON CONFLICT (id) DO UPDATE SET term = gridkeeper_lease.term + 1 RETURNING term");
+  if (!term) return fail("cannot begin a term of the lease: " + term.error().message);
+  term_ = *term;
+  return true;
 }
 
 void PgLease::run() {

@@ -41,6 +41,9 @@ class PgLease {
   void on_change(std::function<void(Role)> changed);
   // Waits until the lease is held or `timeout` passes; true when held.
   bool wait_active(std::chrono::milliseconds timeout);
+  // The number of the current term of the lease, which this holder began when it took it
+  // (0 before); each holder's is higher than those before.
+  std::int64_t term() const { return term_; }
   // The last reason the lease could not be tried or was lost (for /healthz and logs).
   std::string last_error() const;
 
@@ -54,6 +57,7 @@ class PgLease {
   std::function<void(Role)> changed_;
   std::unique_ptr<pg::Connection> db_;
   std::atomic<bool> active_{false};
+  std::atomic<std::int64_t> term_{0};
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;

@@ -78,6 +78,19 @@ pg::Status PgLedger::connect_writer() {
   return std::nullopt;
 }
 
+pg::Status PgLedger::check_fence() {
+  if (!options_.fence) return std::nullopt;
+  auto q = writer_->query("SELECT term FROM gridkeeper_lease WHERE id = 1 FOR SHARE");
+  if (!q) return q.error();
+  const std::int64_t term = q->next() ? q->int64(0) : 0;
+  if (auto e = q->status()) return e;
+  if (term != options_.fence)
+    return make_error(ErrorCode::storage_unavailable,
+                      "another server holds the lease now (term " + std::to_string(term) + ", this server's " +
+                          std::to_string(options_.fence) + "): this one stores nothing more");
+  return std::nullopt;
+}
+
 PgLedger::~PgLedger() {
   close();
   commit_.reset();  // the acknowledgements of the last group, then its threads stop
@@ -120,7 +133,7 @@ std::vector<Status> PgLedger::store_group(std::vector<Pending>& group) {
   auto store = [&](std::size_t from, std::size_t to, std::vector<Status>& own) -> Status {
     auto tx = pg::Transaction::begin(*writer_);
     if (!tx) return tx.error();
-    Status failed;
+    Status failed = check_fence();
     for (std::size_t i = from; i < to && !failed; ++i) {
       auto& p = group[i];
       if (p.work) {

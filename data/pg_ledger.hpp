@@ -35,6 +35,11 @@ class PgLedger final : public dispatch::Ledger, public WriteQueueOn<pg::Connecti
   struct Options {
     std::size_t max_group = 512;  // changes per transaction at most
     std::size_t readers = 4;      // read connections at most
+    // The term of the lease (PgLease::term) this server serves under; 0: none. Each group's
+    // transaction then first checks the term is still the current one, holding it (FOR
+    // SHARE) until its commit: once another server has taken the lease, nothing more of
+    // this one is stored (storage_unavailable), even before it notices its loss.
+    std::int64_t fence = 0;
   };
 
   // Connects to `uri`, creates or migrates the schema and starts the writer.
@@ -90,6 +95,7 @@ class PgLedger final : public dispatch::Ledger, public WriteQueueOn<pg::Connecti
 
   PgLedger(std::string uri, Options options);
   pg::Status connect_writer();
+  pg::Status check_fence();                                                    // in the group's transaction
   std::vector<dispatch::Status> store_and_count(std::vector<Pending>& group);  // with the stats
   std::vector<dispatch::Status> store_group(std::vector<Pending>& group);
   template <class Read>

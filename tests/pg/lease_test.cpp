@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "data/pg_lease.hpp"
+#include "data/pg_ledger.hpp"
 #include "tests/pg/cluster.hpp"
 
 using namespace gridkeeper;
@@ -58,4 +59,41 @@ TEST_CASE("without a database the lease stands by and says why", "[pg][lease]") 
   CHECK_FALSE(lease.wait_active(300ms));
   CHECK(lease.role() == PgLease::Role::standby);
   CHECK_FALSE(lease.last_error().empty());
+}
+
+TEST_CASE("a writer under an earlier term of the lease stores nothing once another server took it", "[pg][lease]") {
+  const auto uri = testing::pg_cluster().fresh_database();
+  PgLease::Options options;
+  options.heartbeat = 100ms;
+  auto first = std::make_unique<PgLease>(uri, options, nullptr);
+  REQUIRE(first->wait_active(10s));
+  const auto term = first->term();
+  CHECK(term >= 1);
+  data::PgLedger::Options fenced;
+  fenced.fence = term;
+  auto ledger = data::PgLedger::open(uri, fenced);
+  REQUIRE(ledger);
+  auto put = [&](const std::string& key) {
+    return data::write_and_wait<data::pg::Connection>(**ledger, [key](data::pg::Connection& db) -> dispatch::Status {
+      auto q = db.query("INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?1, 'v', 0, 'test')");
+      if (!q) return q.error();
+      q->bind(1, key);
+      return q->run();
+    });
+  };
+  CHECK_FALSE(put("before"));
+
+  // The lease goes to another server, while this writer still runs (as a server that has
+  // not noticed yet): it stores nothing more.
+  PgLease second(uri, options, nullptr);
+  first.reset();
+  REQUIRE(second.wait_active(10s));
+  CHECK(second.term() == term + 1);
+  auto refused = put("after");
+  REQUIRE(refused);
+  CHECK(refused->code == dispatch::ErrorCode::storage_unavailable);
+  auto db = data::pg::Connection::open(uri);
+  REQUIRE(db);
+  CHECK(*(*db)->scalar("SELECT count(*) FROM settings WHERE key = 'before'") == 1);
+  CHECK(*(*db)->scalar("SELECT count(*) FROM settings WHERE key = 'after'") == 0);
 }
