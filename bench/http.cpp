@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -33,6 +34,7 @@
 #include "bench/scratch_city.hpp"
 #include "bench/soak_load.hpp"
 #include "data/accounts_store.hpp"
+#include "data/pg_lease.hpp"
 #include "data/pg_ledger.hpp"
 #include "data/pg_migrate.hpp"
 #include "data/sqlite_ledger.hpp"
@@ -203,7 +205,17 @@ template <class Db>
 int bench_on(const std::string& db, const char* backend, const Options& o, const bench::ScratchCity& scratch,
              const dispatch::SystemClock& clock) {
   using Ledger = std::conditional_t<std::is_same_v<Db, data::Connection>, data::SqliteLedger, data::PgLedger>;
-  auto ledger = Ledger::open(db);
+  typename Ledger::Options ledger_options;
+  std::optional<data::PgLease> lease;  // on PostgreSQL, as `serve` runs: holding the lease, writes fenced by its term
+  if constexpr (std::is_same_v<Ledger, data::PgLedger>) {
+    lease.emplace(db, data::PgLease::Options{}, nullptr);
+    if (!lease->wait_active(std::chrono::seconds(10))) {
+      std::cerr << "bench_http: cannot take the lease: " << lease->last_error() << "\n";
+      return 1;
+    }
+    ledger_options.fence = lease->term();
+  }
+  auto ledger = Ledger::open(db, ledger_options);
   auto accounts = data::AccountsStore<Db>::open(db, ledger ? ledger->get() : nullptr);
   if (!ledger || !accounts) {
     std::cerr << "bench_http: cannot open the " << backend << " database\n";
