@@ -75,7 +75,8 @@ void print_built(const std::string& db, const demo::DemoSummary& s) {
             << " communities and " << s.villages << " villages, " << s.grids << " grids, " << s.population
             << " residents, " << s.workers << " workers\n"
             << "  places: " << s.roads << " roads, " << s.estates << " estates (小区), " << s.addresses
-            << " standard addresses (also in " << demo::demo_addresses_path(db) << ")\n"
+            << " standard addresses"
+            << (data::pg::is_uri(db) ? std::string() : " (also in " + demo::demo_addresses_path(db) + ")") << "\n"
             << "  history: " << s.cases << " cases, " << s.open_cases << " open (" << s.warned << " warned, "
             << s.overdue << " overdue)";
   for (const auto& [state, n] : s.cases_by_state) std::cout << ", " << n << " " << state;
