@@ -241,7 +241,16 @@ int serve_on(const std::string& command, const std::string& db, ServeOptions ser
   {
     MemoryTrimmer trimmer;
     options.api.reports_done = [&trimmer] { trimmer.soon(); };
+    if (lease) options.api.holds_lease = [lease] { return lease->role() == data::PgLease::Role::active; };
     web::Server server(center, *accounts, clock, options);
+    // Declared after the server, so that it goes first: the lease's thread hears of no
+    // server that is gone, whatever way this scope ends.
+    struct Unhook {
+      data::PgLease* lease;
+      ~Unhook() {
+        if (lease) lease->on_change({});
+      }
+    } unhook{lease};
     server.start();
     if (lease) {
       // Fencing: once the lease is lost another server may be active, so this one serves
@@ -293,10 +302,11 @@ int serve_on(const std::string& command, const std::string& db, ServeOptions ser
 // PostgreSQL: stands by until this server holds the lease, then serves.
 int serve_postgres(const std::string& command, const std::string& db, ServeOptions serve, const ServeHooks& hooks) {
   {
-    // The schema first, so that a standby of a new database finds it made.
-    auto made = data::pg::open_for_writing(db);
-    if (!made) {
-      std::cerr << "gridkeeper " << command << ": " << made.error().message << "\n";
+    // A database that cannot be reached is said at once. Its schema is made or migrated
+    // only by the server that holds the lease (serve_on): never under an active one.
+    auto reached = data::pg::Connection::open(db);
+    if (!reached) {
+      std::cerr << "gridkeeper " << command << ": " << reached.error().message << "\n";
       return 1;
     }
   }

@@ -114,7 +114,14 @@ Error pg_error(const pg_conn* conn, const pg_result* result, std::string_view co
 }
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& uri, int statement_timeout_ms) {
-  pg_conn* conn = PQconnectdb(uri.c_str());
+  // Bounds on this side of the connection: a server or a network gone silent fails a
+  // connection attempt within 5 s, and a statement whose bytes go unacknowledged within
+  // 5 s (a partition); keepalives notice an idle connection's loss as fast. The URI's own
+  // settings, expanded last, take precedence over these.
+  const char* keys[] = {"connect_timeout",  "keepalives",       "keepalives_idle", "keepalives_interval",
+                        "keepalives_count", "tcp_user_timeout", "dbname",          nullptr};
+  const char* values[] = {"5", "1", "2", "1", "3", "5000", uri.c_str(), nullptr};
+  pg_conn* conn = PQconnectdbParams(keys, values, 1);
   if (!conn || PQstatus(conn) != CONNECTION_OK) {
     auto e = pg_error(conn, nullptr, "cannot connect to the database");
     if (conn) PQfinish(conn);

@@ -63,6 +63,9 @@ struct ApiOptions {
   std::chrono::milliseconds stream_stall_timeout{30'000};
   AuthOptions auth;
   std::function<std::string()> extra_metrics;  // more Prometheus text (storage figures)
+  // Whether this server still holds the database's lease (a shared PostgreSQL database);
+  // /healthz says standby once it does not, while it stops. None: always active.
+  std::function<bool()> holds_lease;
   // Called on the report pool's thread after each heavy read is answered (the server hands
   // the memory reports free back to the system once they stop for a moment).
   std::function<void()> reports_done;

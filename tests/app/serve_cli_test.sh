@@ -73,6 +73,9 @@ stop_server INT
 
 "$gridkeeper" serve --db "$work/none.db" >"$work/out" 2>&1
 [[ $? -eq 1 ]] && ok "a missing database exits 1" || fail "a missing database"
+"$gridkeeper" serve --db postgresql://gridkeeper@127.0.0.1:1/none >"$work/out" 2>&1
+[[ $? -eq 1 ]] && grep -q 'cannot connect' "$work/out" && ok "an unreachable PostgreSQL database exits 1, saying so" ||
+  { fail "an unreachable PostgreSQL database"; cat "$work/out"; }
 "$gridkeeper" serve --db "$db" --listen nowhere >"$work/out" 2>&1
 [[ $? -eq 2 ]] && ok "a bad --listen is a usage error" || fail "a bad --listen"
 

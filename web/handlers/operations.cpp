@@ -71,7 +71,7 @@ OperationsHandlers::OperationsHandlers(Router& router, const ApiOptions& o, disp
 void OperationsHandlers::healthz(const CallPtr& call) {
   ok(call, 200,
      json::object{{"status", "ok"},
-                  {"role", "active"},
+                  {"role", !options.holds_lease || options.holds_lease() ? "active" : "standby"},
                   {"open_cases", center.open_case_count()},
                   {"feed_clients", feed.size()}});
 }
