@@ -25,7 +25,12 @@ export function createMap(el, config = {}) {
   // The container may be laid out after the map is made.
   const resize = new ResizeObserver(() => map.invalidateSize({ pan: false }));
   resize.observe(el);
-  map.on('unload', () => resize.disconnect());
+  map.on('unload', () => {
+    resize.disconnect();
+    // Leaflet ends a zoom animation on a timer that still runs once the map is removed (a
+    // screen left mid-zoom) and then reads the panes that are gone: the animation is over.
+    map._animatingZoom = false;
+  });
   return map;
 }
 
