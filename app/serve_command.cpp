@@ -282,7 +282,6 @@ int serve_on(const std::string& command, const std::string& db, ServeOptions ser
                 << "/metrics" << std::endl;
     if (hooks.started) hooks.started(server.port());
     server.run();
-    if (lease) lease->on_change({});
     if (hooks.stopping) hooks.stopping();
     std::lock_guard lock(escalation_mutex);
     escalation_loop = nullptr;

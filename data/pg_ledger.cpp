@@ -5,6 +5,7 @@
 #include "data/ledger_reads.hpp"
 #include "data/pg_schema.hpp"
 #include "data/sqlite.hpp"
+#include "data/store_connections.hpp"
 
 namespace gridkeeper::data {
 
@@ -67,10 +68,8 @@ PgLedger::PgLedger(std::string uri, Options options)
 pg::Status PgLedger::connect_writer() {
   writes_.reset();
   writer_.reset();
-  auto db = pg::open_for_writing(uri_);
+  auto db = open_writer(uri_, static_cast<const pg::Connection*>(nullptr));  // synchronous_commit on
   if (!db) return db.error();
-  // A commit is acknowledged only once it is durable, whatever the server's default.
-  if (auto e = (*db)->exec("SET synchronous_commit = on")) return e;
   auto writes = ChangeWriter<pg::Connection>::prepare(**db);
   if (!writes) return writes.error();
   writer_ = std::move(*db);

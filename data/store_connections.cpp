@@ -21,11 +21,9 @@ Result<std::unique_ptr<StoreConnections<Connection>>> StoreConnections<Connectio
 template <>
 Result<std::unique_ptr<StoreConnections<pg::Connection>>> StoreConnections<pg::Connection>::open(
     const std::string& uri, WriteQueueOn<pg::Connection>* queue, int) {
-  auto db = pg::open_for_writing(uri);  // creates or migrates the schema
+  auto db = open_writer(uri, static_cast<const pg::Connection*>(nullptr));  // creates or migrates the schema
   if (!db) return db.error();
   auto readers = [uri] { return pg::Connection::open(uri); };
-  // Acknowledged only once durable, whatever the server's default.
-  if (auto e = (*db)->exec("SET synchronous_commit = on")) return *e;
   if (queue) return std::make_unique<StoreConnections>(readers, nullptr, queue);
   return std::make_unique<StoreConnections>(readers, std::move(*db), nullptr);
 }
@@ -34,6 +32,7 @@ Result<std::unique_ptr<Connection>> open_writer(const std::string& path, const C
   return open_for_writing(path);
 }
 Result<std::unique_ptr<pg::Connection>> open_writer(const std::string& uri, const pg::Connection*) {
+  // Acknowledged only once durable, whatever the server's default.
   auto db = pg::open_for_writing(uri);
   if (!db) return db.error();
   if (auto e = (*db)->exec("SET synchronous_commit = on")) return *e;
